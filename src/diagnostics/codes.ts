@@ -1,0 +1,70 @@
+// Every diagnostic recc can report, in one table with stable codes (like TypeScript's
+// diagnosticMessages.json). Bands: REC1xxx syntax, REC2xxx names and modules, REC3xxx types and
+// arguments, REC4xxx shapes, REC5xxx model structure and lowering, REC6xxx data.
+// A code is never reused for another meaning; a test checks that every code has a fixture.
+
+export interface CodeInfo {
+  severity: 'error' | 'warning' | 'info';
+  /** What the code means, for `recc explain` and the docs. */
+  title: string;
+}
+
+export const CODES = {
+  // ── syntax ────────────────────────────────────────────────────────────────
+  REC1001: { severity: 'error', title: 'unexpected character' },
+  REC1002: { severity: 'error', title: 'unexpected token' },
+  REC1003: { severity: 'error', title: 'missing token' },
+  REC1004: { severity: 'error', title: 'unterminated string' },
+  REC1005: { severity: 'error', title: 'malformed number' },
+  REC1006: { severity: 'error', title: 'unterminated block comment' },
+
+  // ── names and modules ─────────────────────────────────────────────────────
+  REC2001: { severity: 'error', title: 'unknown name' },
+  REC2002: { severity: 'error', title: 'duplicate definition' },
+  REC2003: { severity: 'warning', title: 'unused binding' },
+  REC2004: { severity: 'error', title: 'unknown module' },
+  REC2005: { severity: 'error', title: 'cyclic use' },
+  REC2006: { severity: 'error', title: 'module has no such member' },
+  REC2007: { severity: 'error', title: 'assignment to an undeclared name' },
+  REC2008: { severity: 'error', title: 'unknown column in a label expression' },
+  REC2009: { severity: 'error', title: 'file cannot be read' },
+  REC2010: { severity: 'error', title: 'no model in the file' },
+
+  // ── types and arguments ───────────────────────────────────────────────────
+  REC3001: { severity: 'error', title: 'wrong type' },
+  REC3002: { severity: 'error', title: 'missing argument' },
+  REC3003: { severity: 'error', title: 'unknown argument' },
+  REC3004: { severity: 'error', title: 'duplicate argument' },
+  REC3005: { severity: 'error', title: 'too many positional arguments' },
+  REC3006: { severity: 'error', title: 'not callable' },
+  REC3007: { severity: 'error', title: 'block has no return' },
+  REC3008: { severity: 'error', title: 'invalid value' },
+  REC3009: { severity: 'error', title: 'positional argument after a named one' },
+  REC3010: { severity: 'error', title: 'recursive block' },
+  REC3011: { severity: 'error', title: 'unknown field' },
+  REC3012: { severity: 'error', title: 'missing field' },
+
+  // ── shapes ────────────────────────────────────────────────────────────────
+  REC4001: { severity: 'error', title: 'shape mismatch' },
+  REC4002: { severity: 'error', title: 'rank mismatch' },
+  REC4003: { severity: 'error', title: 'invalid dimension' },
+
+  // ── model structure and lowering ──────────────────────────────────────────
+  REC5001: { severity: 'error', title: 'model has no task' },
+  REC5002: { severity: 'error', title: 'construct not supported yet' },
+  REC5003: { severity: 'error', title: 'invalid personalization code' },
+  REC5004: { severity: 'error', title: 'invalid task' },
+  REC5005: { severity: 'error', title: 'invalid feature declaration' },
+  REC5006: { severity: 'error', title: 'invalid train setting' },
+  REC5007: { severity: 'warning', title: 'personalization code declared but unused' },
+
+  // ── data ──────────────────────────────────────────────────────────────────
+  REC6001: { severity: 'error', title: 'missing column' },
+  REC6002: { severity: 'error', title: 'malformed value' },
+  REC6003: { severity: 'error', title: 'wrong number of columns' },
+  REC6004: { severity: 'error', title: 'empty data' },
+  REC6005: { severity: 'error', title: 'weights do not match the spec' },
+  REC6006: { severity: 'error', title: 'malformed weights file' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof CODES;

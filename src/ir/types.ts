@@ -1,0 +1,158 @@
+// The IR: the contract between the front end and the lowerings. A model is a graph of primitive
+// ops (src/ops/) with inferred shapes, parameters declared with stable path names, the features
+// that feed it, and the tasks it predicts. Plain data: it serialises to JSON for snapshots.
+import type { Span } from '../diagnostics/span.js';
+import type { Expr } from '../syntax/ast.js';
+
+export type DType = 'float32' | 'int32';
+/** A dimension: a number, or the batch dimension (always axis 0 when present). */
+export type Dim = number | 'batch';
+export type Shape = Dim[];
+export type AttrValue = number | string | boolean | number[] | string[];
+export type Attrs = Record<string, AttrValue>;
+
+export interface IRNode {
+  id: number;
+  op: string; // a key of the op registry
+  inputs: number[]; // ids of earlier nodes
+  attrs: Attrs;
+  dtype: DType;
+  shape: Shape;
+  /** The user's text that made this node: the call site in the model (never inside stdlib). */
+  span: Span;
+  /** Call stack from the model down to the innermost expression (stdlib lines included). */
+  trace: Span[];
+  /** Path of the block instance that created it, e.g. `trunk.gate0`; '' at the model level. */
+  scope: string;
+}
+
+export type Init =
+  | { kind: 'glorot_uniform'; fanIn: number; fanOut: number }
+  | { kind: 'normal'; std: number }
+  | { kind: 'uniform'; limit: number }
+  | { kind: 'zeros' }
+  | { kind: 'ones' }
+  | { kind: 'constant'; value: number };
+
+/** Embedding tables and dense weights can be trained by different optimizers (PEPNet §2.3). */
+export type ParamGroup = 'embedding' | 'dense';
+
+export interface ParamDecl {
+  /** Stable path name, e.g. `trunk.gate0.dense1.kernel`; checkpoints are keyed by it. */
+  name: string;
+  shape: number[];
+  init: Init;
+  group: ParamGroup;
+  trainable: boolean;
+  span: Span;
+}
+
+/** Categorical ids come from a vocabulary, or from hashing into buckets. */
+export type IdSource =
+  | { kind: 'vocab'; values: string[]; file?: string }
+  | { kind: 'hash'; buckets: number };
+
+/**
+ * Id convention for every embedded feature: row 0 is padding (masked out of pooling and
+ * attention), row 1 is out-of-vocabulary for vocabularies, and real values start at 1 (hash,
+ * bucket) or 2 (vocabulary). See src/data/preprocess.ts.
+ */
+export type FeatureSpec =
+  | { kind: 'id'; name: string; column: string; source: IdSource; dim: number; table: string; rows: number }
+  | {
+      kind: 'seq';
+      name: string;
+      column: string;
+      source: IdSource;
+      dim: number;
+      table: string; // own table, or the table of the feature it shares
+      rows: number;
+      maxLen: number;
+      sep: string;
+    }
+  | { kind: 'bucketize'; name: string; column: string; boundaries: number[]; dim: number; table: string; rows: number }
+  | { kind: 'dense'; name: string; column: string; size: number }
+  | { kind: 'label'; name: string; column: string };
+
+export type LossKind = 'bce' | 'mse' | 'hinge' | 'softmax_ce';
+export type TaskKind = 'binary' | 'regression' | 'multiclass';
+
+export interface TaskSpec {
+  name: string;
+  kind: TaskKind;
+  classes: number; // 1 for binary and regression
+  /** A safe expression over label columns (src/data/label-expr.ts evaluates it). */
+  label: Expr;
+  loss: LossKind;
+  weight: number;
+  /** The node holding the prediction: probability (binary), value, or class probabilities. */
+  output: number;
+  /** The node holding the pre-activation score (logit); equals output for regression. */
+  logit: number;
+}
+
+export interface OptimizerSpec {
+  kind: 'adam' | 'adagrad' | 'sgd';
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  initialAccumulator?: number;
+}
+
+export type SplitSpec =
+  | { kind: 'random'; test: number }
+  | { kind: 'by_key'; key: string; test: number }
+  | { kind: 'chronological'; by: string; test: number };
+
+export type MetricSpec =
+  | { kind: 'auc' }
+  | { kind: 'gauc'; by: string }
+  | { kind: 'logloss' }
+  | { kind: 'mse' }
+  | { kind: 'mae' }
+  | { kind: 'recall'; k: number; by: string }
+  | { kind: 'ndcg'; k: number; by: string };
+
+export type DataSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'synth'; setting: string; options: Record<string, number> };
+
+export interface TrainSpec {
+  optimizer: Record<ParamGroup, OptimizerSpec>;
+  batch: number;
+  epochs: number;
+  split: SplitSpec;
+  metrics: MetricSpec[];
+  seed: number;
+  clipNorm?: number;
+  warmupSteps?: number;
+  earlyStop?: { patience: number };
+  /** A column whose values name user groups (e.g. new vs regular): metrics per group. */
+  groupBy?: string;
+  data?: DataSource;
+}
+
+/** One call of a block (stdlib or user), for `recc stats` and hover. */
+export interface BlockInstance {
+  path: string; // e.g. `trunk` or `trunk.gate0`
+  block: string; // qualified name, e.g. `poso.mlp`
+  depth: number;
+  span: Span; // call site
+  params: string[]; // names of params declared inside (nested included)
+  nodes: number[]; // ids of nodes created inside (nested included)
+}
+
+export interface IRGraph {
+  model: string;
+  file: string;
+  features: FeatureSpec[];
+  /** Node id of the `input` node of each non-label feature. */
+  inputs: Record<string, number>;
+  nodes: IRNode[];
+  params: ParamDecl[];
+  tasks: TaskSpec[];
+  train: TrainSpec;
+  pcs: Array<{ name: string; node: number }>;
+  instances: BlockInstance[];
+}

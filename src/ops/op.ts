@@ -1,0 +1,64 @@
+// What one primitive op is: its shape rule, FLOP count, TensorFlow.js lowering and ONNX lowering,
+// together in one file per op (src/ops/<name>.ts), registered in src/ops/registry.ts.
+// Only type imports of TensorFlow.js here: the front end loads ops for their shape rules and
+// must not pull TensorFlow.js or onnxruntime in (`recc check` starts fast).
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { Attrs, DType, IRNode, Shape } from '../ir/types.js';
+import type { OnnxTape } from '../lower/onnx/tape.js';
+
+export type TF = typeof tfc;
+export type Tensor = tfc.Tensor;
+
+export interface ShapeIn {
+  shape: Shape;
+  dtype: DType;
+}
+
+export type InferResult =
+  | { shape: Shape; dtype: DType }
+  | { error: string; code?: 'REC4001' | 'REC4002' | 'REC4003' | 'REC3008' };
+
+/** A language-level builtin backed directly by this op: `relu(x)`, `concat(a, b, axis: -1)`. */
+export interface Surface {
+  name: string;
+  /** Tensor inputs, in order. `variadic` takes all remaining positional arguments (e.g. concat). */
+  inputs: string[] | 'variadic';
+  /** Non-tensor arguments that become attributes, with their type and default. */
+  attrs?: Array<{ name: string; type: 'int' | 'float' | 'bool' | 'string' | '[int]'; default?: number | boolean | string | number[] }>;
+  doc: string;
+}
+
+/** What the TensorFlow.js forward gives an op besides its inputs. */
+export interface TfjsCtx {
+  param(name: string): Tensor;
+  input(feature: string): Tensor;
+}
+
+/** What the ONNX lowering gives an op besides its inputs: value names in the graph. */
+export interface OnnxCtx {
+  param(name: string): string;
+  input(feature: string): string;
+}
+
+export interface OpDef {
+  name: string;
+  doc: string;
+  infer(inputs: ShapeIn[], attrs: Attrs): InferResult;
+  /** Floating point operations for one sample (batch dimension = 1), multiply-add = 2. */
+  flops(inputs: Shape[], output: Shape, attrs: Attrs): number;
+  tfjs(tf: TF, inputs: Tensor[], attrs: Attrs, node: IRNode, ctx: TfjsCtx): Tensor;
+  onnx(tape: OnnxTape, inputs: string[], attrs: Attrs, node: IRNode, ctx: OnnxCtx): string;
+  surface?: Surface;
+  /** Cases for the op-level parity test (TensorFlow.js vs onnxruntime on random inputs). */
+  examples: Array<{ inputs: ShapeIn[]; attrs: Attrs; note?: string }>;
+}
+
+/** Number of elements of a shape with the batch dimension taken as 1. */
+export function sizePerSample(shape: Shape): number {
+  return shape.reduce<number>((n, d) => n * (d === 'batch' ? 1 : d), 1);
+}
+
+/** `[batch, 30, 16]`: shapes written the way users write them. */
+export function showShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
