@@ -28,7 +28,6 @@ export const CODES = {
   REC2007: { severity: 'error', title: 'assignment to an undeclared name' },
   REC2008: { severity: 'error', title: 'unknown column in a label expression' },
   REC2009: { severity: 'error', title: 'file cannot be read' },
-  REC2010: { severity: 'error', title: 'no model in the file' },
 
   // ── types and arguments ───────────────────────────────────────────────────
   REC3001: { severity: 'error', title: 'wrong type' },
@@ -42,7 +41,6 @@ export const CODES = {
   REC3009: { severity: 'error', title: 'positional argument after a named one' },
   REC3010: { severity: 'error', title: 'recursive block' },
   REC3011: { severity: 'error', title: 'unknown field' },
-  REC3012: { severity: 'error', title: 'missing field' },
 
   // ── shapes ────────────────────────────────────────────────────────────────
   REC4001: { severity: 'error', title: 'shape mismatch' },

@@ -62,7 +62,7 @@ export interface TypeExpr extends NodeBase {
   elem?: TypeExpr; // when name === 'list'
 }
 
-export type Stmt = LetStmt | AssignStmt | ForStmt | ReturnStmt;
+export type Stmt = LetStmt | AssignStmt | ForStmt | IfStmt | ReturnStmt;
 
 export interface LetStmt extends NodeBase {
   kind: 'Let';
@@ -82,6 +82,15 @@ export interface ForStmt extends NodeBase {
   variable: Ident;
   iterable: Expr;
   body: Stmt[];
+}
+
+/** `if cond { … } else { … }`: decided at compile time (the condition is a bool constant). */
+export interface IfStmt extends NodeBase {
+  kind: 'If';
+  cond: Expr;
+  then: Stmt[];
+  /** The `else` body; an `else if` is a single nested IfStmt. */
+  else?: Stmt[];
 }
 
 export interface ReturnStmt extends NodeBase {

@@ -1,0 +1,25 @@
+// `recc check FILE…`: diagnostics for each spec; `ok` and a summary line when clean.
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { summarize } from '../diagnostics/render.js';
+import { analyzeFile } from '../semantics/analyze.js';
+import { displayPath, jsonDiagnostics, printDiagnostics, type Format } from './output.js';
+
+export function runCheck(files: string[], opts: { format: Format }): number {
+  let failed = false;
+  const json: Array<{ file: string; diagnostics: unknown[] }> = [];
+  for (const file of files) {
+    const a = analyzeFile(file);
+    failed ||= hasErrors(a.diagnostics);
+    if (opts.format === 'json') {
+      json.push({ file: displayPath(a.file), diagnostics: jsonDiagnostics(a.diagnostics) });
+      continue;
+    }
+    printDiagnostics(a.diagnostics, new Map([[a.file, a.modules[0]?.text ?? '']]));
+    const g = a.graph;
+    const detail = g ? `: model ${g.model}, ${g.features.length} features, ${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}, ${g.params.length} parameter tensors` : '';
+    const status = hasErrors(a.diagnostics) ? 'failed' : 'ok';
+    process.stdout.write(`${status} ${displayPath(a.file)}${detail} (${summarize(a.diagnostics)})\n`);
+  }
+  if (opts.format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,59 @@
+// The `recc` command line. Each command lives in its own file and is imported only when it
+// runs, so `recc check` never loads TensorFlow.js or onnxruntime.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const VERSION: string = (() => {
+  try {
+    return JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).version as string;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('recc')
+    .description('A compiler for personalized recommender models: .rec specs → TensorFlow.js training and ONNX serving.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('check')
+    .description('check specs and report diagnostics (exit 1 on errors)')
+    .argument('<files...>', '.rec files')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (files: string[], opts: { format: 'text' | 'json' }) => {
+      const { runCheck } = await import('./check.js');
+      code = runCheck(files, opts);
+    });
+
+  program
+    .command('stats')
+    .description('parameters and FLOPs per block instance and in total')
+    .argument('<file>', '.rec file')
+    .option('--json', 'print JSON', false)
+    .option('--depth <n>', 'deepest block instances to list', positiveInt, 1)
+    .action(async (file: string, opts: { json: boolean; depth: number }) => {
+      const { runStats } = await import('./stats.js');
+      code = runStats(file, opts);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return code;
+}

@@ -1,0 +1,38 @@
+// `recc stats FILE`: parameters and FLOPs per block instance and in total (POSO Table 1 style).
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { graphStats } from '../ir/stats.js';
+import { analyzeFile } from '../semantics/analyze.js';
+import { printDiagnostics } from './output.js';
+
+function human(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(2)}K`;
+  return String(n);
+}
+
+export function runStats(file: string, opts: { json: boolean; depth: number }): number {
+  const a = analyzeFile(file);
+  if (hasErrors(a.diagnostics) || !a.graph) {
+    printDiagnostics(a.diagnostics, new Map([[a.file, a.modules[0]?.text ?? '']]));
+    return 1;
+  }
+  const s = graphStats(a.graph);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return 0;
+  }
+  const rows = s.instances.filter((i) => i.depth <= opts.depth);
+  const w = Math.max(8, ...rows.map((r) => r.path.length + 2 * r.depth));
+  const bw = Math.max(5, ...rows.map((r) => r.block.length));
+  const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w)}  ${b.padEnd(bw)}  ${c.padStart(12)}  ${d.padStart(12)}`;
+  const out = [`model ${a.graph.model}`, line('instance', 'block', 'params', 'FLOPs'), '-'.repeat(w + bw + 30)];
+  for (const r of rows) out.push(line(`${'  '.repeat(r.depth)}${r.path}`, r.block, r.params.toLocaleString('en-US'), r.flops.toLocaleString('en-US')));
+  out.push('-'.repeat(w + bw + 30));
+  out.push(line('embeddings', '', s.embeddingParams.toLocaleString('en-US'), '0'));
+  out.push(line('dense (non-embedding)', '', (s.totalParams - s.embeddingParams).toLocaleString('en-US'), ''));
+  out.push(line('total', '', s.totalParams.toLocaleString('en-US'), s.totalFlops.toLocaleString('en-US')));
+  out.push(`(${human(s.totalParams)} parameters, ${human(s.trainableParams)} trainable; ${human(s.totalFlops)} FLOPs per sample, embedding lookups not counted)`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

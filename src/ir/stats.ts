@@ -1,0 +1,43 @@
+// Parameters and FLOPs per block instance and in total, like POSO's Table 1.
+import { getOp } from '../ops/registry.js';
+import type { IRGraph, IRNode } from './types.js';
+
+export interface InstanceStats {
+  path: string;
+  block: string;
+  depth: number;
+  params: number;
+  flops: number;
+}
+
+export interface GraphStats {
+  instances: InstanceStats[];
+  /** Embedding tables (features) in total. */
+  embeddingParams: number;
+  totalParams: number;
+  trainableParams: number;
+  /** FLOPs of one sample's forward pass, embedding lookups excluded (they are memory reads). */
+  totalFlops: number;
+}
+
+export function nodeFlops(g: IRGraph, n: IRNode): number {
+  const op = getOp(n.op);
+  if (!op) return 0;
+  return op.flops(n.inputs.map((i) => g.nodes[i]!.shape), n.shape, n.attrs);
+}
+
+export function graphStats(g: IRGraph): GraphStats {
+  const size = new Map(g.params.map((p) => [p.name, p.shape.reduce((a, b) => a * b, 1)]));
+  const flops = g.nodes.map((n) => nodeFlops(g, n));
+  const instances = g.instances.map((inst) => ({
+    path: inst.path,
+    block: inst.block,
+    depth: inst.depth,
+    params: inst.params.reduce((s, p) => s + (size.get(p) ?? 0), 0),
+    flops: inst.nodes.reduce((s, id) => s + flops[id]!, 0),
+  }));
+  const embeddingParams = g.params.filter((p) => p.group === 'embedding').reduce((s, p) => s + size.get(p.name)!, 0);
+  const totalParams = g.params.reduce((s, p) => s + size.get(p.name)!, 0);
+  const trainableParams = g.params.filter((p) => p.trainable).reduce((s, p) => s + size.get(p.name)!, 0);
+  return { instances, embeddingParams, totalParams, trainableParams, totalFlops: flops.reduce((a, b) => a + b, 0) };
+}

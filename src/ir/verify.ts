@@ -1,0 +1,49 @@
+// IR invariants, checked after elaboration and after every pass (tests call it too). A failure
+// is a compiler bug, never a user error: it returns messages for the test to show.
+import { getOp } from '../ops/registry.js';
+import type { IRGraph } from './types.js';
+
+export function verify(g: IRGraph): string[] {
+  const problems: string[] = [];
+  const paramNames = new Set<string>();
+  for (const p of g.params) {
+    if (paramNames.has(p.name)) problems.push(`param ${p.name} declared twice`);
+    paramNames.add(p.name);
+    if (p.shape.some((d) => !Number.isInteger(d) || d <= 0)) problems.push(`param ${p.name} has shape [${p.shape.join(', ')}]`);
+  }
+  const declaredParamNodes = new Set<string>();
+  g.nodes.forEach((n, i) => {
+    const where = `node ${i} (${n.op})`;
+    if (n.id !== i) problems.push(`${where}: id ${n.id} is not its index`);
+    const op = getOp(n.op);
+    if (!op) {
+      problems.push(`${where}: unknown op`);
+      return;
+    }
+    for (const inp of n.inputs) if (!(inp >= 0 && inp < i)) problems.push(`${where}: input ${inp} is not an earlier node`);
+    n.shape.forEach((d, axis) => {
+      if (d === 'batch' && axis !== 0) problems.push(`${where}: batch at axis ${axis}`);
+      if (d !== 'batch' && !(Number.isInteger(d) && d > 0)) problems.push(`${where}: dimension ${d}`);
+    });
+    if (n.op === 'param') {
+      const name = String(n.attrs.name);
+      if (!paramNames.has(name)) problems.push(`${where}: param ${name} is not declared`);
+      if (declaredParamNodes.has(name)) problems.push(`${where}: param ${name} has two nodes`);
+      declaredParamNodes.add(name);
+    }
+    if (n.op === 'input' && g.inputs[String(n.attrs.feature)] !== i) problems.push(`${where}: input ${n.attrs.feature} is not registered`);
+    const r = op.infer(n.inputs.map((j) => ({ shape: g.nodes[j]!.shape, dtype: g.nodes[j]!.dtype })), n.attrs);
+    if ('error' in r) problems.push(`${where}: shape rule fails: ${r.error}`);
+    else if (r.dtype !== n.dtype || r.shape.join() !== n.shape.join()) problems.push(`${where}: stored [${n.shape}] ${n.dtype} but the rule gives [${r.shape}] ${r.dtype}`);
+  });
+  for (const p of g.params) if (!declaredParamNodes.has(p.name)) problems.push(`param ${p.name} has no node`);
+  for (const t of g.tasks) {
+    for (const id of [t.output, t.logit]) if (!g.nodes[id]) problems.push(`task ${t.name}: node ${id} does not exist`);
+    const out = g.nodes[t.output];
+    if (out && (out.shape.length !== 2 || out.shape[0] !== 'batch' || out.shape[1] !== t.classes)) problems.push(`task ${t.name}: output shape [${out.shape}] is not [batch, ${t.classes}]`);
+  }
+  for (const f of g.features) {
+    if (f.kind !== 'label' && g.inputs[f.name] === undefined) problems.push(`feature ${f.name} has no input node`);
+  }
+  return problems;
+}

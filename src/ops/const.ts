@@ -1,0 +1,17 @@
+// A float32 constant (scalars from `2.0 * x`, masks' biases).
+import type { OpDef } from './op.js';
+
+export const constant: OpDef = {
+  name: 'const',
+  doc: 'A float32 constant tensor.',
+  infer(_ins, attrs) {
+    const shape = attrs.shape as number[];
+    const n = shape.reduce((a, b) => a * b, 1);
+    if ((attrs.value as number[]).length !== n) return { error: `a constant of shape [${shape.join(', ')}] needs ${n} values`, code: 'REC3008' };
+    return { shape, dtype: 'float32' };
+  },
+  flops: () => 0,
+  tfjs: (tf, _ins, attrs) => tf.tensor(attrs.value as number[], attrs.shape as number[], 'float32'),
+  onnx: (tape, _ins, attrs) => tape.constFloat(attrs.value as number[], attrs.shape as number[]),
+  examples: [{ inputs: [], attrs: { value: [0.5, -2, 3], shape: [3] } }],
+};

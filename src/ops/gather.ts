@@ -1,0 +1,18 @@
+// Embedding lookup: rows of a table [V, D] by ids [batch, …] → [batch, …, D].
+import type { OpDef } from './op.js';
+
+export const gather: OpDef = {
+  name: 'gather',
+  doc: 'Embedding lookup: table rows by id.',
+  infer([table, ids]) {
+    if (!table || !ids || table.shape.length !== 2 || ids.dtype !== 'int32') return { error: 'gather takes a [V, D] table and int ids', code: 'REC4002' };
+    return { shape: [...ids.shape, table.shape[1]!], dtype: 'float32' };
+  },
+  flops: () => 0,
+  tfjs: (tf, [table, ids]) => tf.gather(table!, ids!),
+  onnx: (tape, [table, ids]) => tape.op('Gather', [table!, ids!], { axis: 0 }),
+  examples: [
+    { inputs: [{ shape: [11, 4], dtype: 'float32' }, { shape: ['batch'], dtype: 'int32' }], attrs: {} },
+    { inputs: [{ shape: [11, 4], dtype: 'float32' }, { shape: ['batch', 5], dtype: 'int32' }], attrs: {} },
+  ],
+};

@@ -1,0 +1,89 @@
+// A GRU over a left-aligned, masked sequence; returns the state after the last valid step
+// (CMML's sequential context encoder SE, Eq. 7). Gates r, z, n in the columns of W and U, with
+// PyTorch's semantics (linear_before_reset):
+//   r = σ(x Wr + bwr + h Ur + bur)   z = σ(x Wz + bwz + h Uz + buz)
+//   n = tanh(x Wn + bwn + r ⊙ (h Un + bun))   h' = (1 − z) ⊙ n + z ⊙ h
+// A padded step (mask 0) keeps h. Both lowerings unroll the same primitive steps, so they agree
+// exactly; L is small (a support set or a short history).
+import { showShape, type OpDef, type Tensor } from './op.js';
+import type { OnnxTape } from '../lower/onnx/tape.js';
+
+export const gru: OpDef = {
+  name: 'gru',
+  doc: 'GRU over a masked sequence; the last valid state.',
+  infer([x, m, w, u, bw, bu], attrs) {
+    if (!x || !m || !w || !u || !bw || !bu || x.shape.length !== 3) return { error: 'gru takes x [batch, L, d], its mask, W, U, bw, bu', code: 'REC4002' };
+    if (attrs.length !== x.shape[1]) return { error: `gru: attribute length ${attrs.length} is not the sequence length ${x.shape[1]}`, code: 'REC4001' };
+    const d = x.shape[2] as number;
+    const h3 = u.shape[1] as number;
+    const h = h3 / 3;
+    const ok = w.shape.join() === [d, h3].join() && u.shape.join() === [h, h3].join() && bw.shape.join() === String(h3) && bu.shape.join() === String(h3) && Number.isInteger(h);
+    if (!ok) return { error: `gru: weights ${showShape(w.shape)}, ${showShape(u.shape)}, ${showShape(bw.shape)}, ${showShape(bu.shape)} do not fit input ${showShape(x.shape)}`, code: 'REC4001' };
+    return { shape: [x.shape[0]!, h], dtype: 'float32' };
+  },
+  flops([x, , , u]) {
+    const l = x![1] as number;
+    const d = x![2] as number;
+    const h3 = u![1] as number;
+    return l * (2 * d * h3 + 2 * (h3 / 3) * h3 + 8 * (h3 / 3));
+  },
+  tfjs(tf, [x, m, w, u, bw, bu]) {
+    const [b, l] = [x!.shape[0]!, x!.shape[1]!];
+    const h = u!.shape[0]!;
+    let state: Tensor = tf.zeros([b, h]);
+    const xs = tf.unstack(x!, 1);
+    const ms = tf.unstack(m!, 1);
+    for (let t = 0; t < l; t++) {
+      const gx = tf.add(tf.matMul(xs[t]!, w!), bw!);
+      const gh = tf.add(tf.matMul(state, u!), bu!);
+      const [xr, xz, xn] = tf.split(gx, 3, 1);
+      const [hr, hz, hn] = tf.split(gh, 3, 1);
+      const r = tf.sigmoid(tf.add(xr!, hr!));
+      const z = tf.sigmoid(tf.add(xz!, hz!));
+      const n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
+      const next = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, state));
+      const mt = tf.expandDims(ms[t]!, 1);
+      state = tf.add(tf.mul(mt, next), tf.mul(tf.sub(1, mt), state));
+    }
+    return state;
+  },
+  onnx(tape: OnnxTape, [x, m, w, u, bw, bu], _attrs, node) {
+    const h = node.shape[1] as number;
+    const steps = Number(node.attrs.length);
+    const one = tape.constFloat([1], []);
+    const ax1 = tape.constInt64([1], [1]);
+    // The state starts at zeros [batch, H] (ConstantOfShape's default value is float 0).
+    const batch = tape.op('Slice', [tape.op('Shape', [x!]), tape.constInt64([0], [1]), tape.constInt64([1], [1])]);
+    let state = tape.op('ConstantOfShape', [tape.op('Concat', [batch, tape.constInt64([h], [1])], { axis: 0 })]);
+    const split = tape.constInt64([h, h, h], [3]);
+    for (let t = 0; t < steps; t++) {
+      const idx = tape.constInt64([t], []);
+      const xt = tape.op('Gather', [x!, idx], { axis: 1 });
+      const mt = tape.op('Unsqueeze', [tape.op('Gather', [m!, idx], { axis: 1 }), ax1]);
+      const gx = tape.op('Add', [tape.op('MatMul', [xt, w!]), bw!]);
+      const gh = tape.op('Add', [tape.op('MatMul', [state, u!]), bu!]);
+      const [xr, xz, xn] = tape.opMulti('Split', [gx, split], 3, { axis: 1 });
+      const [hr, hz, hn] = tape.opMulti('Split', [gh, split], 3, { axis: 1 });
+      const r = tape.op('Sigmoid', [tape.op('Add', [xr!, hr!])]);
+      const z = tape.op('Sigmoid', [tape.op('Add', [xz!, hz!])]);
+      const n = tape.op('Tanh', [tape.op('Add', [xn!, tape.op('Mul', [r, hn!])])]);
+      const next = tape.op('Add', [tape.op('Mul', [tape.op('Sub', [one, z]), n]), tape.op('Mul', [z, state])]);
+      state = tape.op('Add', [tape.op('Mul', [mt, next]), tape.op('Mul', [tape.op('Sub', [one, mt]), state])]);
+    }
+    return state;
+  },
+  examples: [
+    {
+      inputs: [
+        { shape: ['batch', 4, 3], dtype: 'float32' },
+        { shape: ['batch', 4], dtype: 'float32' },
+        { shape: [3, 6], dtype: 'float32' },
+        { shape: [2, 6], dtype: 'float32' },
+        { shape: [6], dtype: 'float32' },
+        { shape: [6], dtype: 'float32' },
+      ],
+      attrs: { length: 4 },
+      note: 'mask rows are prefixes of ones (left-aligned sequences)',
+    },
+  ],
+};

@@ -1,0 +1,15 @@
+// The validity mask of a padded id sequence: 1 where id != 0 (row 0 is padding).
+import type { OpDef } from './op.js';
+
+export const mask: OpDef = {
+  name: 'mask',
+  doc: 'mask(ids): 1.0 where the id is not padding (0), else 0.0.',
+  infer: ([ids]) => (ids && ids.dtype === 'int32' ? { shape: ids.shape, dtype: 'float32' } : { error: 'mask takes int ids', code: 'REC4002' }),
+  flops: () => 0,
+  tfjs: (tf, [ids]) => tf.cast(tf.notEqual(ids!, 0), 'float32'),
+  onnx(tape, [ids]) {
+    const zero = tape.constInt64([0], []);
+    return tape.op('Cast', [tape.op('Not', [tape.op('Equal', [ids!, zero])])], { to: 1 });
+  },
+  examples: [{ inputs: [{ shape: ['batch', 6], dtype: 'int32' }], attrs: {} }],
+};

@@ -1,0 +1,56 @@
+// Masked pooling of a sequence [batch, L, D] with its mask [batch, L] → [batch, D].
+// mean divides by max(Σ mask, 1); max takes valid positions only and gives 0 when there is none.
+import { showShape, type OpDef } from './op.js';
+import { elements } from './shapes.js';
+
+const NEG = -3.0e38;
+
+export const pool: OpDef = {
+  name: 'pool',
+  doc: 'Masked sum, mean or max over a sequence.',
+  infer([x, m], attrs) {
+    if (!x || !m || x.shape.length !== 3 || m.shape.length !== 2 || x.shape[1] !== m.shape[1]) {
+      return { error: `pooling needs a sequence [batch, L, d] and its mask [batch, L], found ${x ? showShape(x.shape) : '?'}`, code: 'REC4002' };
+    }
+    if (!['sum', 'mean', 'max'].includes(String(attrs.mode))) return { error: `unknown pooling ${attrs.mode}`, code: 'REC3008' };
+    return { shape: [x.shape[0]!, x.shape[2]!], dtype: 'float32' };
+  },
+  // one multiply and one add per input element
+  flops: ([x]) => 2 * elements(x!),
+  tfjs(tf, [x, m], attrs) {
+    const m3 = tf.expandDims(m!, 2);
+    const d = x!.shape[2]!;
+    if (attrs.mode === 'max') {
+      const masked = tf.where(tf.tile(tf.greater(m3, 0), [1, 1, d]), x!, tf.fill(x!.shape, NEG));
+      const best = tf.max(masked, 1);
+      const any = tf.tile(tf.greater(tf.sum(m!, 1, true), 0), [1, d]);
+      return tf.where(any, best, tf.zerosLike(best));
+    }
+    const s = tf.sum(tf.mul(x!, m3), 1);
+    return attrs.mode === 'sum' ? s : tf.div(s, tf.maximum(tf.sum(m!, 1, true), 1));
+  },
+  onnx(tape, [x, m], attrs) {
+    const ax2 = tape.constInt64([2], [1]);
+    const ax1 = tape.constInt64([1], [1]);
+    const m3 = tape.op('Unsqueeze', [m!, ax2]);
+    if (attrs.mode === 'max') {
+      const valid = tape.op('Greater', [m3, tape.constFloat([0], [])]);
+      const masked = tape.op('Where', [valid, x!, tape.constFloat([NEG], [])]);
+      const mx = tape.op('ReduceMax', [masked], { axes: [1], keepdims: 0 });
+      const any = tape.op('Greater', [tape.op('ReduceSum', [m!, ax1], { keepdims: 1 }), tape.constFloat([0], [])]);
+      return tape.op('Where', [any, mx, tape.constFloat([0], [])]);
+    }
+    const s = tape.op('ReduceSum', [tape.op('Mul', [x!, m3]), ax1], { keepdims: 0 });
+    if (attrs.mode === 'sum') return s;
+    const count = tape.op('Max', [tape.op('ReduceSum', [m!, ax1], { keepdims: 1 }), tape.constFloat([1], [])]);
+    return tape.op('Div', [s, count]);
+  },
+  examples: ['sum', 'mean', 'max'].map((mode) => ({
+    inputs: [
+      { shape: ['batch', 5, 3], dtype: 'float32' as const },
+      { shape: ['batch', 5], dtype: 'float32' as const },
+    ],
+    attrs: { mode },
+    note: 'the mask input is drawn from {0, 1}, with some rows all zero',
+  })),
+};

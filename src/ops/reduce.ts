@@ -1,0 +1,32 @@
+// Plain reduction along one non-batch axis.
+import { showShape, type OpDef } from './op.js';
+import { elements, normAxis } from './shapes.js';
+
+export const reduce: OpDef = {
+  name: 'reduce',
+  doc: 'Sum, mean or max along an axis.',
+  infer([x], attrs) {
+    if (!x) return { error: 'reduce takes one tensor', code: 'REC4002' };
+    const axis = normAxis(Number(attrs.axis), x.shape.length);
+    if (axis === undefined || axis === 0) return { error: `cannot reduce axis ${attrs.axis} of ${showShape(x.shape)}`, code: 'REC4002' };
+    const shape = attrs.keepdims ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);
+    return { shape, dtype: 'float32' };
+  },
+  flops: ([x]) => elements(x!),
+  tfjs(tf, [x], attrs) {
+    const axis = Number(attrs.axis);
+    const keep = Boolean(attrs.keepdims);
+    return attrs.mode === 'sum' ? tf.sum(x!, axis, keep) : attrs.mode === 'mean' ? tf.mean(x!, axis, keep) : tf.max(x!, axis, keep);
+  },
+  onnx(tape, [x], attrs) {
+    const keepdims = attrs.keepdims ? 1 : 0;
+    const axis = Number(attrs.axis);
+    // opset 17: ReduceSum takes axes as an input, ReduceMean/ReduceMax as an attribute.
+    if (attrs.mode === 'sum') return tape.op('ReduceSum', [x!, tape.constInt64([axis], [1])], { keepdims });
+    return tape.op(attrs.mode === 'mean' ? 'ReduceMean' : 'ReduceMax', [x!], { axes: [axis], keepdims });
+  },
+  examples: ['sum', 'mean', 'max'].flatMap((mode) => [
+    { inputs: [{ shape: ['batch', 4, 3], dtype: 'float32' as const }], attrs: { mode, axis: 1, keepdims: false } },
+    { inputs: [{ shape: ['batch', 4, 3], dtype: 'float32' as const }], attrs: { mode, axis: -1, keepdims: true } },
+  ]),
+};

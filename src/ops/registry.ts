@@ -1,0 +1,45 @@
+// The op registry: every primitive op of the IR, by name. The parity test walks this table, so
+// an op cannot exist in one lowering only.
+import { add } from './add.js';
+import { concat } from './concat.js';
+import { constant } from './const.js';
+import { div } from './div.js';
+import { exp } from './exp.js';
+import { flatten } from './flatten.js';
+import { gather } from './gather.js';
+import { gru } from './gru.js';
+import { input } from './input.js';
+import { layerNorm } from './layer-norm.js';
+import { mask } from './mask.js';
+import { matmul } from './matmul.js';
+import { mul } from './mul.js';
+import type { OpDef } from './op.js';
+import { param } from './param.js';
+import { pool } from './pool.js';
+import { reduce } from './reduce.js';
+import { relu } from './relu.js';
+import { reshape } from './reshape.js';
+import { sigmoid } from './sigmoid.js';
+import { slice } from './slice.js';
+import { softmax } from './softmax.js';
+import { stack } from './stack.js';
+import { stopGradient } from './stop-gradient.js';
+import { sub } from './sub.js';
+import { tanh } from './tanh.js';
+import { transpose } from './transpose.js';
+import { unsqueeze } from './unsqueeze.js';
+
+const ALL: OpDef[] = [
+  input, param, constant,
+  add, sub, mul, div, matmul,
+  relu, sigmoid, tanh, exp, softmax,
+  concat, stack, reshape, transpose, slice, unsqueeze, flatten,
+  gather, mask, pool, reduce,
+  stopGradient, layerNorm, gru,
+];
+
+export const OPS: Record<string, OpDef> = Object.fromEntries(ALL.map((op) => [op.name, op]));
+
+export function getOp(name: string): OpDef | undefined {
+  return Object.hasOwn(OPS, name) ? OPS[name] : undefined;
+}

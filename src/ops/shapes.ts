@@ -1,0 +1,43 @@
+// Shape arithmetic shared by the ops' shape rules.
+import type { Dim, Shape } from '../ir/types.js';
+import { showShape, type InferResult } from './op.js';
+
+/** Numpy broadcasting; `batch` matches only `batch` or 1. */
+export function broadcast(a: Shape, b: Shape): Shape | undefined {
+  const n = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x === y) out.push(x);
+    else if (x === 1) out.push(y);
+    else if (y === 1) out.push(x);
+    else return undefined;
+  }
+  return out;
+}
+
+/** A negative axis counts from the end. */
+export function normAxis(axis: number, rank: number): number | undefined {
+  const a = axis < 0 ? rank + axis : axis;
+  return a >= 0 && a < rank ? a : undefined;
+}
+
+export function rankError(what: string, shape: Shape, expected: string): InferResult {
+  return { error: `${what} expects ${expected}, found ${showShape(shape)}`, code: 'REC4002' };
+}
+
+/** The batch dimension as a number for size arithmetic (1 per sample). */
+export function perSample(d: Dim): number {
+  return d === 'batch' ? 1 : d;
+}
+
+/** The number of elements of a shape per sample. */
+export function elements(shape: Shape): number {
+  return shape.reduce<number>((n, d) => n * perSample(d), 1);
+}
+
+/** Shape → tfjs/ONNX numbers, `batch` as -1 (or a given batch size). */
+export function concrete(shape: Shape, batch = -1): number[] {
+  return shape.map((d) => (d === 'batch' ? batch : d));
+}

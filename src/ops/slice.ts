@@ -1,0 +1,33 @@
+// Items start..end-1 along one non-batch axis (splitting PPNet's gates per task).
+import { showShape, type OpDef } from './op.js';
+import { normAxis } from './shapes.js';
+
+export const slice: OpDef = {
+  name: 'slice',
+  doc: 'Items start..end-1 along an axis.',
+  infer([x], attrs) {
+    if (!x) return { error: 'slice takes one tensor', code: 'REC4002' };
+    const axis = normAxis(Number(attrs.axis), x.shape.length);
+    if (axis === undefined || axis === 0) return { error: `slice: axis ${attrs.axis} is not a non-batch axis of ${showShape(x.shape)}`, code: 'REC4002' };
+    const d = x.shape[axis] as number;
+    const start = Number(attrs.start);
+    const end = Number(attrs.end);
+    if (!(0 <= start && start < end && end <= d)) return { error: `slice ${start}..${end} is out of range for axis ${attrs.axis} of ${showShape(x.shape)}`, code: 'REC4003' };
+    const shape = [...x.shape];
+    shape[axis] = end - start;
+    return { shape, dtype: x.dtype };
+  },
+  flops: () => 0,
+  tfjs(tf, [x], attrs) {
+    const axis = normAxis(Number(attrs.axis), x!.rank)!;
+    const begin = x!.shape.map((_, i) => (i === axis ? Number(attrs.start) : 0));
+    const size = x!.shape.map((d, i) => (i === axis ? Number(attrs.end) - Number(attrs.start) : d));
+    return tf.slice(x!, begin, size);
+  },
+  onnx: (tape, [x], attrs) =>
+    tape.op('Slice', [x!, tape.constInt64([Number(attrs.start)], [1]), tape.constInt64([Number(attrs.end)], [1]), tape.constInt64([Number(attrs.axis)], [1])]),
+  examples: [
+    { inputs: [{ shape: ['batch', 10], dtype: 'float32' }], attrs: { axis: -1, start: 3, end: 7 } },
+    { inputs: [{ shape: ['batch', 4, 6], dtype: 'float32' }], attrs: { axis: 1, start: 0, end: 2 } },
+  ],
+};

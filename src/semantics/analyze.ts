@@ -1,0 +1,102 @@
+// The front end in one call: parse a spec and what it uses, resolve names, elaborate its model
+// to IR and verify it. The CLI, the language server and the tests all enter here. Nothing here
+// imports TensorFlow.js or onnxruntime.
+import { resolve as resolvePath } from 'node:path';
+import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { IRGraph } from '../ir/types.js';
+import { PASSES } from '../ir/passes/index.js';
+import { verify } from '../ir/verify.js';
+import type { SourceFile } from '../syntax/ast.js';
+import { elaborateModel, type ModelResult } from './model.js';
+import { ModuleLoader, readFileOrUndefined, type Module, type ReadFile } from './modules.js';
+import { Resolver, type SymbolIndex } from './resolve.js';
+
+export interface Analysis {
+  /** Absolute path of the analysed file. */
+  file: string;
+  ast: SourceFile;
+  diagnostics: Diagnostic[];
+  /** The IR of the file's model, when it has one and it elaborated without errors. */
+  graph?: IRGraph;
+  /** The IR even when there were errors (partial), for hover and stats in the editor. */
+  partialGraph?: IRGraph;
+  symbols: SymbolIndex;
+  /** Every module loaded (the root first), for go-to-definition into stdlib. */
+  modules: Module[];
+  model?: ModelResult;
+}
+
+export interface AnalyzeOptions {
+  /** Read other files (used modules, vocabularies); the language server overlays open buffers. */
+  readFile?: ReadFile;
+  /** Stop after name resolution (no IR): fast path for keystroke diagnostics. */
+  resolveOnly?: boolean;
+}
+
+/** Analyse a spec given its text. Never throws on user input. */
+export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): Analysis {
+  const path = resolvePath(file);
+  const readFile = opts.readFile ?? readFileOrUndefined;
+  const loader = new ModuleLoader(readFile);
+  const root = loader.loadRoot(path, text);
+  const resolver = new Resolver(loader);
+  resolver.resolveModule(root);
+  // After a syntax error, name errors are mostly its echoes (a dropped `let`): show syntax first.
+  const syntaxBroken = hasErrors(loader.diagnostics);
+  const diagnostics: Diagnostic[] = [...loader.diagnostics, ...(syntaxBroken ? [] : resolver.diagnostics)];
+  const result: Analysis = { file: path, ast: root.ast, diagnostics, symbols: resolver.index, modules: [root, ...loader.modules().filter((m) => m !== root)] };
+
+  const models = root.ast.items.filter((i) => i.kind === 'Model');
+  if (models.length > 1) {
+    for (const m of models.slice(1)) diagnostics.push(diag('REC2002', m.name.span, 'a spec holds one model', { hint: 'put each model in its own file' }));
+  }
+  if (models[0] && !opts.resolveOnly && !syntaxBroken) {
+    const model = elaborateModel(models[0], root, loader, readFile);
+    result.model = model;
+    result.partialGraph = model.graph;
+    diagnostics.push(...model.elaborator.diagnostics);
+    if (!hasErrors(diagnostics)) result.graph = runPasses(model.graph, path);
+  }
+  result.diagnostics = dedupe(sortDiagnostics(diagnostics));
+  return result;
+}
+
+/** The IR passes in order, each followed by verify(): a failure is a compiler bug. */
+function runPasses(graph: IRGraph, path: string): IRGraph {
+  const check = (g: IRGraph, after: string) => {
+    const problems = verify(g);
+    if (problems.length > 0) throw new Error(`internal: the IR of ${path} fails verification after ${after}:\n${problems.join('\n')}`);
+  };
+  check(graph, 'elaboration');
+  let g = graph;
+  for (const pass of PASSES) {
+    g = pass.run(g);
+    check(g, pass.name);
+  }
+  return g;
+}
+
+/** The resolver and the elaborator may both see one unknown name: report it once. */
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const key = `${d.code}:${d.span.file}:${d.span.start.offset}:${d.span.end.offset}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Analyse a file on disk; a missing file is a diagnostic. */
+export function analyzeFile(file: string, opts: AnalyzeOptions = {}): Analysis {
+  const readFile = opts.readFile ?? readFileOrUndefined;
+  const text = readFile(resolvePath(file));
+  if (text === undefined) {
+    const pos = { offset: 0, line: 1, column: 1 };
+    const span = { file: resolvePath(file), start: pos, end: pos };
+    const a = analyze('', file, { ...opts, resolveOnly: true });
+    a.diagnostics = [diag('REC2009', span, `cannot read \`${file}\``, { hint: 'check the path' })];
+    return a;
+  }
+  return analyze(text, file, opts);
+}

@@ -1,0 +1,66 @@
+// `param(name, shape, init: ..., group: ...)`: how stdlib blocks declare their weights.
+import type { Init } from '../../ir/types.js';
+import { T } from '../types.js';
+import { arg, type Builtin } from './builtin.js';
+
+const INITS = ['glorot_uniform', 'normal', 'uniform', 'zeros', 'ones', 'constant'];
+
+export const paramBuiltin: Builtin = {
+  name: 'param',
+  doc: 'A trainable weight of the enclosing block, named `<block path>.<name>`. init: glorot_uniform (default), normal (std), uniform (limit), zeros, ones, constant (value).',
+  sig: {
+    name: 'param',
+    params: [
+      { name: 'name', type: T.string, optional: false },
+      { name: 'shape', type: T.list(T.int), optional: false },
+      { name: 'init', type: T.string, optional: true },
+      { name: 'std', type: T.float, optional: true },
+      { name: 'limit', type: T.float, optional: true },
+      { name: 'value', type: T.float, optional: true },
+      { name: 'group', type: T.string, optional: true },
+      { name: 'trainable', type: T.bool, optional: true },
+    ],
+  },
+  call(ctx, args) {
+    const name = arg(args, 'name', 'string')?.value;
+    const shapeList = arg(args, 'shape', 'list');
+    if (name === undefined || !shapeList) return { kind: 'error' };
+    const shape = shapeList.items.map((i) => (i.kind === 'int' ? i.value : NaN));
+    if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+      return ctx.error('REC4003', `parameter \`${name}\` needs positive dimensions, got [${shape.join(', ')}]`);
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return ctx.error('REC3008', `parameter name \`${name}\` must be an identifier`);
+    const initName = arg(args, 'init', 'string')?.value ?? 'glorot_uniform';
+    let init: Init;
+    switch (initName) {
+      case 'glorot_uniform': {
+        // Keras/Glorot convention: fan-in is the second-to-last dim (rows of a [in, out] kernel).
+        const fanOut = shape[shape.length - 1]!;
+        const fanIn = shape.length >= 2 ? shape[shape.length - 2]! : fanOut;
+        const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+        init = { kind: 'glorot_uniform', fanIn: fanIn * receptive, fanOut: fanOut * receptive };
+        break;
+      }
+      case 'normal':
+        init = { kind: 'normal', std: arg(args, 'std', 'float')?.value ?? 0.05 };
+        break;
+      case 'uniform':
+        init = { kind: 'uniform', limit: arg(args, 'limit', 'float')?.value ?? 0.05 };
+        break;
+      case 'zeros':
+        init = { kind: 'zeros' };
+        break;
+      case 'ones':
+        init = { kind: 'ones' };
+        break;
+      case 'constant':
+        init = { kind: 'constant', value: arg(args, 'value', 'float')?.value ?? 0 };
+        break;
+      default:
+        return ctx.error('REC3008', `unknown initializer \`${initName}\``, `use one of ${INITS.join(', ')}`);
+    }
+    const group = arg(args, 'group', 'string')?.value ?? 'dense';
+    if (group !== 'dense' && group !== 'embedding') return ctx.error('REC3008', `unknown parameter group \`${group}\``, 'use "dense" or "embedding"');
+    return ctx.param(name, shape, init, group, arg(args, 'trainable', 'bool')?.value ?? true);
+  },
+};

@@ -1,0 +1,122 @@
+// Elaborates one `model` declaration into an IR graph: features first, then personalization
+// codes and `let`s in order, then tasks, then the train section.
+import { GraphBuilder } from '../ir/builder.js';
+import type { IRGraph, TaskSpec } from '../ir/types.js';
+import type { FeatureDecl, LetStmt, ModelDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
+import { Elaborator, type Frame } from './elaborate.js';
+import { declareFeatures } from './features.js';
+import type { Module, ModuleLoader, ReadFile } from './modules.js';
+import { Scope } from './scope.js';
+import { elaborateTask } from './tasks.js';
+import { readTrain } from './train-section.js';
+import { asTensor } from './types.js';
+import { describe, type Value } from './values.js';
+
+export interface ModelResult {
+  graph: IRGraph;
+  elaborator: Elaborator;
+  /** The model scope after elaboration (for hover: the value of each name). */
+  scope: Scope;
+}
+
+export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadFile): ModelResult {
+  const builder = new GraphBuilder();
+  const el = new Elaborator(builder, loader);
+  const scope = new Scope(el.globalScope(root));
+  const f: Frame = { module: root, scope, path: '', counters: new Map(), trace: [], stack: [] };
+
+  const featureDecls: FeatureDecl[] = model.items.flatMap((i) => (i.kind === 'Features' ? i.features : []));
+  const features = declareFeatures(featureDecls, el, f, readFile, root.path);
+
+  const pcs: IRGraph['pcs'] = [];
+  const tasks: TaskDecl[] = [];
+  let train: TrainSection | undefined;
+  let lastLet: { value: Value; span: LetStmt['span'] } | undefined;
+  const define = (name: string, value: Value, span: LetStmt['span']) => {
+    if (scope.hasOwn(name)) el.report('REC2002', span, `\`${name}\` is already defined in this model`, f, { hint: 'choose another name' });
+    scope.define(name, { value, span });
+  };
+
+  for (const item of model.items) {
+    switch (item.kind) {
+      case 'Pc': {
+        const v = el.evalExpr(item.value, { ...f, path: item.name.name, counters: new Map() });
+        const t = asTensor(v);
+        if (v.kind !== 'error' && (!t || t.shape.length !== 2)) {
+          el.report('REC5003', item.value.span, `a personalization code is a [batch, d] tensor (e.g. an embedded feature), found ${describe(v)}`, f);
+        }
+        if (t) pcs.push({ name: item.name.name, node: t.node });
+        define(item.name.name, t ?? v, item.name.span);
+        break;
+      }
+      case 'Let': {
+        // `let trunk = poso.mlp(…)`: the call's instance is named `trunk`; other calls inside
+        // the expression are `trunk.<callee><k>`, sharing its counters.
+        const counters = new Map<string, number>();
+        const lf: Frame = { ...f, path: item.name.name, counters };
+        const v = item.value.kind === 'Call' ? callAsInstance(el, item.value, lf) : el.evalExpr(item.value, lf);
+        define(item.name.name, v, item.name.span);
+        lastLet = { value: v, span: item.value.span };
+        break;
+      }
+      case 'Task':
+        tasks.push(item);
+        break;
+      case 'Train':
+        if (train) el.report('REC2002', item.span, 'the model has two `train` sections', f, { hint: 'merge them' });
+        train = item;
+        break;
+      case 'Support':
+      case 'MetaBlock':
+      case 'Stage': {
+        const what = { Support: '`support` sets (CMML)', MetaBlock: '`meta_block` (LiMAML)', Stage: '`stage` (PeterRec)' }[item.kind];
+        el.report('REC5002', item.span, `${what} are parsed but not compiled yet`, f, { hint: 'remove it to compile the rest of the model' });
+        break;
+      }
+      case 'Features':
+        break;
+    }
+  }
+
+  const taskSpecs: TaskSpec[] = [];
+  const taskNames = new Set<string>();
+  for (const t of tasks) {
+    // Tasks have their own namespace: `task like : binary(label: like)` is the usual way.
+    if (taskNames.has(t.name.name)) {
+      el.report('REC2002', t.name.span, `task \`${t.name.name}\` is defined twice`, f);
+      continue;
+    }
+    taskNames.add(t.name.name);
+    const spec = elaborateTask(t, el, f, features, lastLet);
+    if (spec) taskSpecs.push(spec);
+  }
+  if (tasks.length === 0) el.report('REC5001', model.name.span, `model \`${model.name.name}\` has no task`, f, { hint: 'add e.g. `task click : binary(label: clicked)`' });
+
+  const inputs: Record<string, number> = {};
+  for (const n of builder.nodes) if (n.op === 'input') inputs[String(n.attrs.feature)] = n.id;
+
+  const graph: IRGraph = {
+    model: model.name.name,
+    file: root.path,
+    features,
+    inputs,
+    nodes: builder.nodes,
+    params: builder.params,
+    tasks: taskSpecs,
+    train: readTrain(train, el, f),
+    pcs,
+    instances: builder.instances,
+  };
+  return { graph, elaborator: el, scope };
+}
+
+/** Evaluate `callee(args)` so that, when it is a block, its instance takes the frame's path. */
+function callAsInstance(el: Elaborator, call: Extract<LetStmt['value'], { kind: 'Call' }>, f: Frame): Value {
+  const callee = el.evalExpr(call.callee, f);
+  const args = call.args.map((a) => ({
+    ...(a.name ? { name: { name: a.name.name, span: a.name.span } } : {}),
+    value: el.evalExpr(a.value, f),
+    span: a.value.span,
+  }));
+  return el.call(callee, args, call.span, call.callee.span, f, callee.kind === 'block' ? f.path : undefined, f.counters);
+}

@@ -1,0 +1,151 @@
+// Loads a spec and everything it `use`s: stdlib modules by dotted name, other `.rec` files by
+// relative path. Each file is parsed once; a cycle of `use`s is a diagnostic, not a hang.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { parse } from '../syntax/parse.js';
+import type { BlockDecl, SourceFile, UseDecl } from '../syntax/ast.js';
+
+/** The stdlib folder of this package (works from src/ under vitest and from dist/). */
+export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../stdlib');
+
+/** Modules every file sees without a `use`: their blocks are in scope unqualified. */
+export const PRELUDE = ['layers'];
+
+export interface Module {
+  /** Absolute path of the file. */
+  path: string;
+  /** The name a `use` binds by default: `poso` for std.poso, the file's base name otherwise. */
+  name: string;
+  isStd: boolean;
+  text: string;
+  ast: SourceFile;
+  blocks: Map<string, BlockDecl>;
+  /** Modules bound by this file's `use` declarations (alias → module). */
+  imports: Map<string, { module: Module; use: UseDecl }>;
+}
+
+export type ReadFile = (path: string) => string | undefined;
+
+export const readFileOrUndefined: ReadFile = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+export function stdModuleNames(): string[] {
+  try {
+    return ['layers', 'poso', 'pepnet', 'cmml', 'multitask'].filter((n) => existsSync(join(STDLIB_DIR, `${n}.rec`)));
+  } catch {
+    return [];
+  }
+}
+
+export class ModuleLoader {
+  private readonly cache = new Map<string, Module>();
+  private readonly loading: string[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly readFile: ReadFile = readFileOrUndefined) {}
+
+  /** All modules loaded so far (for the language server: go to definition into stdlib). */
+  modules(): Module[] {
+    return [...this.cache.values()];
+  }
+
+  /** Load the root file from its text (the editor's buffer may differ from disk). */
+  loadRoot(path: string, text: string): Module {
+    return this.loadText(resolve(path), text, false);
+  }
+
+  /** The prelude modules (std.layers), loaded once. */
+  prelude(): Module[] {
+    const mods: Module[] = [];
+    for (const name of PRELUDE) {
+      const path = join(STDLIB_DIR, `${name}.rec`);
+      const cached = this.cache.get(path);
+      if (cached) {
+        mods.push(cached);
+        continue;
+      }
+      const text = this.readFile(path);
+      if (text !== undefined) mods.push(this.loadText(path, text, true));
+    }
+    return mods;
+  }
+
+  private loadText(path: string, text: string, isStd: boolean): Module {
+    const cached = this.cache.get(path);
+    if (cached) return cached;
+    const { file, diagnostics } = parse(text, path);
+    this.diagnostics.push(...diagnostics);
+    const blocks = new Map<string, BlockDecl>();
+    for (const item of file.items) if (item.kind === 'Block' && !blocks.has(item.name.name)) blocks.set(item.name.name, item);
+    const base = path.replace(/\\/g, '/').split('/').pop()!.replace(/\.rec$/, '');
+    const mod: Module = { path, name: base, isStd, text, ast: file, blocks, imports: new Map() };
+    this.cache.set(path, mod);
+    this.loading.push(path);
+    for (const item of file.items) if (item.kind === 'Use') this.loadUse(mod, item);
+    this.loading.pop();
+    return mod;
+  }
+
+  private loadUse(from: Module, use: UseDecl): void {
+    let path: string;
+    let defaultName: string;
+    let isStd = false;
+    if (use.path.kind === 'dotted') {
+      const parts = use.path.parts.map((p) => p.name);
+      const span = { ...use.path.parts[0]!.span, end: use.path.parts[use.path.parts.length - 1]!.span.end };
+      if (parts[0] !== 'std' || parts.length !== 2) {
+        this.diagnostics.push(
+          diag('REC2004', span, `unknown module \`${parts.join('.')}\``, {
+            hint: `stdlib modules are written \`std.NAME\` (${stdModuleNames().map((n) => `std.${n}`).join(', ')}); other files as \`use "./file.rec" as name\``,
+          }),
+        );
+        return;
+      }
+      const name = parts[1]!;
+      path = join(STDLIB_DIR, `${name}.rec`);
+      defaultName = name;
+      isStd = true;
+      if (!stdModuleNames().includes(name)) {
+        const alts = suggestNames(name, stdModuleNames()).map((n) => `std.${n}`);
+        this.diagnostics.push(
+          diag('REC2004', span, `there is no stdlib module \`std.${name}\``, {
+            hint: didYouMean(alts) ?? `the stdlib has ${stdModuleNames().map((n) => `std.${n}`).join(', ')}`,
+            suggestions: alts.slice(0, 1).map((a) => ({ message: `use \`${a}\``, span, text: a })),
+          }),
+        );
+        return;
+      }
+    } else {
+      path = resolve(dirname(from.path), use.path.value);
+      defaultName = path.replace(/\\/g, '/').split('/').pop()!.replace(/\.rec$/, '');
+    }
+    const alias = use.alias?.name ?? defaultName;
+    const spanOfPath = use.path.kind === 'file' ? use.path.span : use.span;
+    if (this.loading.includes(path)) {
+      const chain = [...this.loading.slice(this.loading.indexOf(path)), path].map((p) => p.split('/').pop()).join(' → ');
+      this.diagnostics.push(
+        diag('REC2005', spanOfPath, `cyclic use: ${chain}`, { hint: 'move the shared blocks into a third file that both use' }),
+      );
+      return;
+    }
+    const text = this.cache.get(path)?.text ?? this.readFile(path);
+    if (text === undefined) {
+      this.diagnostics.push(diag('REC2009', spanOfPath, `cannot read \`${use.path.kind === 'file' ? use.path.value : path}\``, { hint: 'paths in `use` are relative to the file that uses them' }));
+      return;
+    }
+    const mod = this.loadText(path, text, isStd);
+    if (from.imports.has(alias)) {
+      this.diagnostics.push(diag('REC2002', use.alias?.span ?? use.span, `\`${alias}\` is already imported`, { hint: 'give one of them another name with `as`' }));
+      return;
+    }
+    from.imports.set(alias, { module: mod, use });
+  }
+}

@@ -1,0 +1,318 @@
+// Name resolution over the syntax, before anything is elaborated: every name use is linked to
+// its definition (for the language server), unknown names get "did you mean", duplicate
+// definitions and unused bindings are reported. Blocks nobody calls are checked here too.
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/span.js';
+import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import type { BlockDecl, Expr, ModelDecl, Stmt } from '../syntax/ast.js';
+import { builtins } from './builtins/index.js';
+import type { Module, ModuleLoader } from './modules.js';
+
+export type SymbolKind = 'block' | 'param' | 'let' | 'feature' | 'pc' | 'task' | 'module' | 'loop' | 'model' | 'builtin';
+
+export interface SymbolDef {
+  name: string;
+  kind: SymbolKind;
+  /** The span of the defining name (absent for builtins). */
+  span?: Span;
+  doc?: string;
+  /** A one-line signature or type for hover, e.g. `block mlp(x, pc, units: [int])`. */
+  detail?: string;
+  /** For modules: the module itself, so `poso.mlp` resolves into it. */
+  module?: Module;
+  /** For blocks: the module that defines it. */
+  owner?: Module;
+}
+
+export interface SymbolRef {
+  span: Span;
+  def: SymbolDef;
+}
+
+export interface SymbolIndex {
+  defs: SymbolDef[];
+  refs: SymbolRef[];
+}
+
+class Env {
+  readonly names = new Map<string, SymbolDef>();
+  readonly used = new Set<SymbolDef>();
+  constructor(readonly parent?: Env) {}
+  lookup(name: string): SymbolDef | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+  all(): string[] {
+    return [...this.names.keys(), ...(this.parent?.all() ?? [])];
+  }
+}
+
+function blockDetail(b: BlockDecl, qualified: string): string {
+  const ps = b.params.map((p) => `${p.name.name}${p.type ? `: ${typeText(p.type)}` : ''}${p.default ? ' = …' : ''}`);
+  return `block ${qualified}(${ps.join(', ')})`;
+}
+
+function typeText(t: NonNullable<BlockDecl['params'][number]['type']>): string {
+  return t.name === 'list' && t.elem ? `[${typeText(t.elem)}]` : t.name;
+}
+
+export class Resolver {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly index: SymbolIndex = { defs: [], refs: [] };
+  private readonly moduleEnvs = new Map<Module, Env>();
+  private builtinEnv: Env | undefined;
+  private unusedCandidates: Array<{ def: SymbolDef; env: Env }> = [];
+
+  constructor(private readonly loader: ModuleLoader) {}
+
+  private def(env: Env, d: SymbolDef, dupMessage?: string): SymbolDef {
+    const prev = env.names.get(d.name);
+    if (prev && d.span && dupMessage) {
+      this.diagnostics.push(
+        diag('REC2002', d.span, dupMessage, { related: prev.span ? [{ span: prev.span, message: 'first defined here' }] : [], hint: 'rename one of them' }),
+      );
+    }
+    env.names.set(d.name, d);
+    this.index.defs.push(d);
+    return d;
+  }
+
+  private ref(env: Env, name: string, span: Span, what = 'name'): SymbolDef | undefined {
+    const d = env.lookup(name);
+    if (d) {
+      this.markUsed(env, d);
+      this.index.refs.push({ span, def: d });
+      return d;
+    }
+    const alts = suggestNames(name, env.all());
+    this.diagnostics.push(
+      diag('REC2001', span, `unknown ${what} \`${name}\``, {
+        hint: didYouMean(alts),
+        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span, text: n })),
+      }),
+    );
+    return undefined;
+  }
+
+  private markUsed(env: Env | undefined, d: SymbolDef): void {
+    for (let e = env; e; e = e.parent) if (e.names.get(d.name) === d) e.used.add(d);
+    for (const c of this.unusedCandidates) if (c.def === d) c.env.used.add(d);
+  }
+
+  private builtins(): Env {
+    if (!this.builtinEnv) {
+      this.builtinEnv = new Env();
+      for (const b of builtins().values()) this.builtinEnv.names.set(b.name, { name: b.name, kind: 'builtin', doc: b.doc, detail: b.sig.params.length ? `${b.name}(${b.sig.variadic ? '…, ' : ''}${b.sig.params.map((p) => p.name).join(', ')})` : `${b.name}(…)` });
+    }
+    return this.builtinEnv;
+  }
+
+  /** The top-level environment of a module (resolving its blocks once). */
+  moduleEnv(m: Module): Env {
+    let env = this.moduleEnvs.get(m);
+    if (env) return env;
+    const prelude = new Env(this.builtins());
+    for (const p of this.loader.prelude()) {
+      if (p === m) continue;
+      for (const [name, b] of p.blocks) prelude.names.set(name, { name, kind: 'block', span: b.name.span, doc: b.doc, detail: blockDetail(b, name), owner: p });
+    }
+    env = new Env(prelude);
+    this.moduleEnvs.set(m, env);
+    for (const [alias, { module, use }] of m.imports) {
+      this.def(env, { name: alias, kind: 'module', span: use.alias?.span ?? (use.path.kind === 'dotted' ? use.path.parts[use.path.parts.length - 1]!.span : use.path.span), module, detail: `module ${alias} (${module.isStd ? `std.${module.name}` : module.path})` });
+    }
+    for (const item of m.ast.items) {
+      if (item.kind !== 'Block') continue;
+      const qualified = m.isStd ? `${m.name}.${item.name.name}` : item.name.name;
+      this.def(env, { name: item.name.name, kind: 'block', span: item.name.span, doc: item.doc, detail: blockDetail(item, qualified), owner: m }, `block \`${item.name.name}\` is defined twice`);
+    }
+    for (const item of m.ast.items) if (item.kind === 'Block') this.block(item, env);
+    return env;
+  }
+
+  /** Resolve a file: its blocks, and its models. */
+  resolveModule(m: Module): void {
+    const env = this.moduleEnv(m);
+    const models = m.ast.items.filter((i): i is ModelDecl => i.kind === 'Model');
+    for (const model of models) this.model(model, env);
+    for (const [, { module }] of m.imports) this.moduleEnv(module);
+    this.reportUnused();
+  }
+
+  private block(b: BlockDecl, moduleEnv: Env): void {
+    const env = new Env(moduleEnv);
+    for (const p of b.params) {
+      if (p.default) this.expr(p.default, moduleEnv);
+      this.def(env, { name: p.name.name, kind: 'param', span: p.name.span, doc: p.doc, detail: `${p.name.name}${p.type ? `: ${typeText(p.type)}` : ''}` }, `parameter \`${p.name.name}\` is declared twice`);
+    }
+    this.stmts(b.body, env);
+  }
+
+  private stmts(stmts: Stmt[], env: Env): void {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'Let': {
+          this.expr(s.value, env);
+          const d = this.def(env, { name: s.name.name, kind: 'let', span: s.name.span, doc: s.doc }, `\`${s.name.name}\` is already defined in this scope`);
+          this.unusedCandidates.push({ def: d, env });
+          break;
+        }
+        case 'Assign':
+          this.expr(s.value, env);
+          if (env.lookup(s.name.name)) this.ref(env, s.name.name, s.name.span);
+          break;
+        case 'For': {
+          this.expr(s.iterable, env);
+          const inner = new Env(env);
+          this.def(inner, { name: s.variable.name, kind: 'loop', span: s.variable.span });
+          this.stmts(s.body, inner);
+          break;
+        }
+        case 'If':
+          this.expr(s.cond, env);
+          this.stmts(s.then, new Env(env));
+          if (s.else) this.stmts(s.else, new Env(env));
+          break;
+        case 'Return':
+          this.expr(s.value, env);
+          break;
+      }
+    }
+  }
+
+  private model(model: ModelDecl, moduleEnv: Env): void {
+    const env = new Env(moduleEnv);
+    this.def(moduleEnv, { name: model.name.name, kind: 'model', span: model.name.span, doc: model.doc, detail: `model ${model.name.name}` });
+    const featureNames: string[] = [];
+    for (const item of model.items) {
+      if (item.kind !== 'Features') continue;
+      for (const fd of item.features) {
+        featureNames.push(fd.name.name);
+        // `seq(movie_id, …)` refers to another feature.
+        const v = fd.value;
+        if (v.kind === 'Call' && v.callee.kind === 'Name' && v.callee.name === 'seq' && v.args[0] && !v.args[0].name && v.args[0].value.kind === 'Name') {
+          const target = env.lookup(v.args[0].value.name);
+          if (target?.kind === 'feature') {
+            env.used.add(target);
+            this.index.refs.push({ span: v.args[0].value.span, def: target });
+          }
+        }
+        this.def(env, { name: fd.name.name, kind: 'feature', span: fd.name.span, doc: fd.doc, detail: `feature ${fd.name.name}` });
+      }
+    }
+    let lastLet: SymbolDef | undefined;
+    const pcs: SymbolDef[] = [];
+    for (const item of model.items) {
+      switch (item.kind) {
+        case 'Pc': {
+          this.expr(item.value, env);
+          const d = this.def(env, { name: item.name.name, kind: 'pc', span: item.name.span, doc: item.doc, detail: `pc ${item.name.name}` });
+          pcs.push(d);
+          break;
+        }
+        case 'Let': {
+          this.expr(item.value, env);
+          lastLet = this.def(env, { name: item.name.name, kind: 'let', span: item.name.span, doc: item.doc });
+          this.unusedCandidates.push({ def: lastLet, env });
+          break;
+        }
+        case 'Task': {
+          // Tasks are not values: their own namespace, so a task may share its label's name.
+          this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });
+          const from = item.fields.find((fl) => fl.name.name === 'from');
+          if (from) this.expr(from.value, env);
+          else if (lastLet) this.markUsed(env, lastLet);
+          // Label expressions name label columns; the elaborator checks them (REC2008).
+          if (item.head.kind === 'Call') {
+            for (const a of item.head.args) if (!a.name || a.name.name === 'label') this.labelRefs(a.value, env);
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const pc of pcs) {
+      if (!env.used.has(pc) && pc.span) {
+        this.diagnostics.push(diag('REC5007', pc.span, `personalization code \`${pc.name}\` is never used`, { hint: 'pass it to a gated block, e.g. `poso.mlp(x, pc: ' + pc.name + ', units: [...])`' }));
+      }
+    }
+  }
+
+  private labelRefs(e: Expr, env: Env): void {
+    if (e.kind === 'Name') {
+      const d = env.lookup(e.name);
+      if (d?.kind === 'feature') this.index.refs.push({ span: e.span, def: d });
+      return;
+    }
+    if (e.kind === 'Binary') {
+      this.labelRefs(e.left, env);
+      this.labelRefs(e.right, env);
+    } else if (e.kind === 'Unary') this.labelRefs(e.operand, env);
+    else if (e.kind === 'Paren') this.labelRefs(e.expr, env);
+  }
+
+  private expr(e: Expr, env: Env): SymbolDef | undefined {
+    switch (e.kind) {
+      case 'Name':
+        return this.ref(env, e.name, e.span);
+      case 'Member': {
+        const obj = this.expr(e.object, env);
+        if (obj?.kind === 'module' && obj.module) {
+          const b = obj.module.blocks.get(e.property.name);
+          if (b) {
+            const qualified = `${obj.name}.${e.property.name}`;
+            const d = this.index.defs.find((x) => x.span === b.name.span) ?? { name: e.property.name, kind: 'block' as const, span: b.name.span, doc: b.doc, detail: blockDetail(b, qualified), owner: obj.module };
+            this.index.refs.push({ span: e.property.span, def: d });
+            return d;
+          }
+          const alts = suggestNames(e.property.name, obj.module.blocks.keys());
+          this.diagnostics.push(
+            diag('REC2006', e.property.span, `module \`${obj.name}\` has no block \`${e.property.name}\``, {
+              hint: didYouMean(alts) ?? `it defines ${[...obj.module.blocks.keys()].map((n) => `\`${n}\``).join(', ')}`,
+              suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: e.property.span, text: n })),
+            }),
+          );
+        }
+        return undefined;
+      }
+      case 'Call':
+        this.expr(e.callee, env);
+        for (const a of e.args) this.expr(a.value, env);
+        return undefined;
+      case 'List':
+        for (const i of e.items) this.expr(i, env);
+        return undefined;
+      case 'Record':
+        for (const fl of e.fields) this.expr(fl.value, env);
+        return undefined;
+      case 'Index':
+        this.expr(e.object, env);
+        this.expr(e.index, env);
+        return undefined;
+      case 'Binary':
+        this.expr(e.left, env);
+        this.expr(e.right, env);
+        return undefined;
+      case 'Unary':
+        this.expr(e.operand, env);
+        return undefined;
+      case 'Paren':
+        return this.expr(e.expr, env);
+      default:
+        return undefined;
+    }
+  }
+
+  private reportUnused(): void {
+    for (const { def, env } of this.unusedCandidates) {
+      if (env.used.has(def) || !def.span || def.name.startsWith('_')) continue;
+      if (def.span.file.startsWith('/') && this.isStd(def.span.file)) continue;
+      this.diagnostics.push(diag('REC2003', def.span, `\`${def.name}\` is never used`, { hint: `remove it, or rename it \`_${def.name}\`` }));
+    }
+    this.unusedCandidates = [];
+  }
+
+  private isStd(file: string): boolean {
+    return this.loader.modules().some((m) => m.isStd && m.path === file);
+  }
+}

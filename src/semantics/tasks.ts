@@ -1,0 +1,159 @@
+// `task name : binary(label: rating >= 4) { from: trunk, tower: [64], weight: 1.0 }`.
+// A task reads a tensor (`from`, by default the model's last `let`), runs it through a tower
+// (the stdlib `mlp`, then a `dense` to the output width) and activates it for its kind.
+import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import type { Span } from '../diagnostics/span.js';
+import type { FeatureSpec, LossKind, TaskKind, TaskSpec } from '../ir/types.js';
+import type { Expr, TaskDecl } from '../syntax/ast.js';
+import type { Elaborator, Frame } from './elaborate.js';
+import { asTensor } from './types.js';
+import { describe, type Value } from './values.js';
+
+export const TASK_KINDS: Record<TaskKind, { losses: LossKind[]; options: string[] }> = {
+  binary: { losses: ['bce', 'hinge'], options: ['label', 'loss'] },
+  regression: { losses: ['mse'], options: ['label', 'loss'] },
+  multiclass: { losses: ['softmax_ce'], options: ['label', 'loss', 'classes'] },
+};
+const TASK_FIELDS = ['from', 'tower', 'weight'];
+
+/** Label expressions are data, not code: only label columns, literals and operators. */
+export function checkLabelExpr(e: Expr, labels: FeatureSpec[], el: Elaborator, f: Frame): boolean {
+  switch (e.kind) {
+    case 'Number':
+    case 'Bool':
+    case 'String':
+      return true;
+    case 'Paren':
+      return checkLabelExpr(e.expr, labels, el, f);
+    case 'Unary':
+      return checkLabelExpr(e.operand, labels, el, f);
+    case 'Binary':
+      if (e.op === '@') {
+        el.report('REC3008', e.span, '`@` is not allowed in a label expression', f);
+        return false;
+      }
+      return checkLabelExpr(e.left, labels, el, f) && checkLabelExpr(e.right, labels, el, f);
+    case 'Name': {
+      if (labels.some((l) => l.name === e.name)) return true;
+      const alts = suggestNames(e.name, labels.map((l) => l.name));
+      el.report('REC2008', e.span, `\`${e.name}\` is not a label column`, f, {
+        hint: didYouMean(alts) ?? `declare it in \`features\` as \`${e.name}: label\``,
+        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: e.span, text: n })),
+      });
+      return false;
+    }
+    default:
+      el.report('REC3008', e.span, 'a label expression may use label columns, numbers, comparisons and `and`/`or`/`not` only', f);
+      return false;
+  }
+}
+
+function intList(v: Value): number[] | undefined {
+  if (v.kind !== 'list') return undefined;
+  const out = v.items.map((i) => (i.kind === 'int' && i.value > 0 ? i.value : NaN));
+  return out.some(Number.isNaN) ? undefined : out;
+}
+
+/** Elaborate one task into its tower and output nodes. */
+export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: FeatureSpec[], defaultFrom: { value: Value; span: Span } | undefined): TaskSpec | undefined {
+  const name = t.name.name;
+  const head = t.head;
+  const kindName = head.kind === 'Call' && head.callee.kind === 'Name' ? head.callee.name : head.kind === 'Name' ? head.name : undefined;
+  if (!kindName || !(kindName in TASK_KINDS)) {
+    const alts = kindName ? suggestNames(kindName, Object.keys(TASK_KINDS)) : [];
+    el.report('REC5004', head.kind === 'Call' ? head.callee.span : head.span, `unknown task kind${kindName ? ` \`${kindName}\`` : ''}`, f, {
+      hint: didYouMean(alts) ?? 'use `binary(label: …)`, `regression(label: …)` or `multiclass(label: …, classes: N)`',
+    });
+    return undefined;
+  }
+  const kind = kindName as TaskKind;
+  const spec = TASK_KINDS[kind];
+  let label: Expr | undefined;
+  let loss: LossKind = spec.losses[0]!;
+  let classes = 1;
+  for (const a of head.kind === 'Call' ? head.args : []) {
+    const key = a.name?.name ?? 'label';
+    if (!spec.options.includes(key)) {
+      el.report('REC3003', a.name?.span ?? a.span, `\`${kind}\` has no option \`${key}\``, f, { hint: didYouMean(suggestNames(key, spec.options)) ?? `its options are ${spec.options.join(', ')}` });
+      continue;
+    }
+    if (key === 'label') label = a.value;
+    else if (key === 'loss') {
+      const l = a.value.kind === 'Name' ? a.value.name : undefined;
+      if (!l || !spec.losses.includes(l as LossKind)) {
+        el.report('REC3008', a.value.span, `\`${kind}\` tasks take the loss ${spec.losses.map((x) => `\`${x}\``).join(' or ')}`, f);
+      } else loss = l as LossKind;
+    } else if (key === 'classes') {
+      const v = el.evalExpr(a.value, f);
+      if (v.kind !== 'int' || v.value < 2) el.report('REC3008', a.value.span, '`classes` must be an int ≥ 2', f);
+      else classes = v.value;
+    }
+  }
+  if (!label) {
+    el.report('REC3002', head.span, `task \`${name}\` needs a label: \`${kind}(label: …)\``, f);
+    return undefined;
+  }
+  if (kind === 'multiclass' && classes < 2) {
+    el.report('REC3002', head.span, 'a multiclass task needs `classes: N`', f);
+    return undefined;
+  }
+  if (!checkLabelExpr(label, features.filter((s) => s.kind === 'label'), el, f)) return undefined;
+
+  let from = defaultFrom;
+  let tower: number[] = [];
+  let weight = 1;
+  for (const fl of t.fields) {
+    const key = fl.name.name;
+    if (!TASK_FIELDS.includes(key)) {
+      const alts = suggestNames(key, TASK_FIELDS);
+      el.report('REC3011', fl.name.span, `a task has no field \`${key}\``, f, { hint: didYouMean(alts) ?? `its fields are ${TASK_FIELDS.join(', ')}` });
+      continue;
+    }
+    const v = el.evalExpr(fl.value, { ...f, path: name });
+    if (v.kind === 'error') return undefined;
+    if (key === 'from') from = { value: v, span: fl.value.span };
+    else if (key === 'tower') {
+      const units = intList(v);
+      if (!units) el.report('REC3001', fl.value.span, `\`tower\` is a list of layer widths like [64, 32], found ${describe(v)}`, f);
+      else tower = units;
+    } else if (key === 'weight') {
+      if ((v.kind !== 'int' && v.kind !== 'float') || v.value <= 0) el.report('REC3008', fl.value.span, '`weight` must be a positive number', f);
+      else weight = v.value;
+    }
+  }
+  if (!from) {
+    el.report('REC5004', t.name.span, `task \`${name}\` has no input`, f, { hint: 'add `{ from: <tensor> }` or a `let` before the task' });
+    return undefined;
+  }
+  const x = asTensor(from.value);
+  if (!x || x.shape.length !== 2) {
+    el.report('REC3001', from.span, `a task reads a [batch, d] tensor, found ${describe(from.value)}`, f, {
+      hint: x ? 'pool or flatten it first: `mean(x)`, `flatten(x)`' : undefined,
+    });
+    return undefined;
+  }
+  // The tower and the output layer are the prelude's `mlp` and `dense`, named `<task>.tower`
+  // and `<task>.out`.
+  const tf: Frame = { ...f, path: name, counters: new Map() };
+  const mlp = f.scope.lookup('mlp')?.value;
+  const dense = f.scope.lookup('dense')?.value;
+  if (mlp?.kind !== 'block' || dense?.kind !== 'block') throw new Error('internal: the prelude lacks mlp/dense');
+  let h: Value = x;
+  if (tower.length > 0) {
+    h = el.callBlock(mlp, [
+      { value: h, span: from.span },
+      { value: { kind: 'list', items: tower.map((u) => ({ kind: 'int' as const, value: u })) }, span: t.span },
+    ], t.span, tf, `${name}.tower`);
+  }
+  if (h.kind === 'error') return undefined;
+  const logit = el.callBlock(dense, [{ value: h, span: t.span }, { value: { kind: 'int', value: classes }, span: t.span }], t.span, tf, `${name}.out`);
+  const lt = asTensor(logit);
+  if (!lt) return undefined;
+  let out = lt;
+  if (kind !== 'regression') {
+    const o = asTensor(el.op(kind === 'binary' ? 'sigmoid' : 'softmax', [lt], kind === 'binary' ? {} : { axis: -1 }, t.span, tf));
+    if (!o) return undefined;
+    out = o;
+  }
+  return { name, kind, classes, label, loss, weight, output: out.node, logit: lt.node };
+}

@@ -1,0 +1,241 @@
+// `train { … }`: how the model is trained. Settings are data (option names, numbers, lists),
+// read straight from the syntax; each unknown name gets a "did you mean".
+//
+//   optimizer: adam(lr: 1e-3)  |  { embedding: adagrad(lr: 0.05), dense: adam(lr: 1e-3) }
+//   batch: 1024   epochs: 2   seed: 7   clip_norm: 1.0   warmup: 100   early_stop: 2
+//   split: random(test: 0.2) | by_key(user_id, test: 0.25) | chronological(timestamp, test: 0.2)
+//   metrics: [auc, gauc(by: user_id), logloss]
+//   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
+import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import type { Span } from '../diagnostics/span.js';
+import type { DataSource, MetricSpec, OptimizerSpec, ParamGroup, SplitSpec, TrainSpec } from '../ir/types.js';
+import type { Expr, TrainSection } from '../syntax/ast.js';
+import type { Elaborator, Frame } from './elaborate.js';
+
+export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'early_stop', 'group_by', 'data'];
+const OPTIMIZERS = { adam: ['lr', 'beta1', 'beta2', 'epsilon'], adagrad: ['lr', 'initial_accumulator'], sgd: ['lr'] } as const;
+const SPLITS = ['random', 'by_key', 'chronological'];
+const METRICS = ['auc', 'gauc', 'logloss', 'mse', 'mae', 'recall', 'ndcg'];
+
+export function defaultTrain(): TrainSpec {
+  const adam: OptimizerSpec = { kind: 'adam', lr: 1e-3 };
+  return { optimizer: { embedding: adam, dense: adam }, batch: 1024, epochs: 1, split: { kind: 'random', test: 0.2 }, metrics: [{ kind: 'auc' }], seed: 1 };
+}
+
+interface Call {
+  name: string;
+  nameSpan: Span;
+  pos: Expr[];
+  named: Map<string, Expr>;
+  span: Span;
+}
+
+class Reader {
+  constructor(
+    private readonly el: Elaborator,
+    private readonly f: Frame,
+  ) {}
+
+  fail(span: Span, message: string, hint?: string): undefined {
+    this.el.report('REC5006', span, message, this.f, { hint });
+    return undefined;
+  }
+
+  /** `name(args)` or a bare `name`, checked against the allowed names and options. */
+  call(e: Expr, allowed: readonly string[], options: (name: string) => readonly string[], what: string): Call | undefined {
+    const name = e.kind === 'Name' ? e.name : e.kind === 'Call' && e.callee.kind === 'Name' ? e.callee.name : undefined;
+    const nameSpan = e.kind === 'Call' ? e.callee.span : e.span;
+    if (!name) return this.fail(e.span, `expected ${what}, like ${allowed.slice(0, 3).map((a) => `\`${a}\``).join(', ')}`);
+    if (!allowed.includes(name)) {
+      const alts = suggestNames(name, allowed);
+      this.el.report('REC5006', nameSpan, `unknown ${what} \`${name}\``, this.f, {
+        hint: didYouMean(alts) ?? `use one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: nameSpan, text: n })),
+      });
+      return undefined;
+    }
+    const c: Call = { name, nameSpan, pos: [], named: new Map(), span: e.span };
+    for (const a of e.kind === 'Call' ? e.args : []) {
+      if (!a.name) {
+        c.pos.push(a.value);
+        continue;
+      }
+      const opts = options(name);
+      if (!opts.includes(a.name.name)) {
+        this.el.report('REC3003', a.name.span, `\`${name}\` has no option \`${a.name.name}\``, this.f, {
+          hint: didYouMean(suggestNames(a.name.name, opts)) ?? `its options are ${opts.join(', ') || 'none'}`,
+        });
+        continue;
+      }
+      c.named.set(a.name.name, a.value);
+    }
+    return c;
+  }
+
+  number(e: Expr | undefined, what: string, check: (x: number) => boolean, rule: string): number | undefined {
+    if (!e) return undefined;
+    const v = this.el.evalExpr(e, this.f);
+    if ((v.kind === 'int' || v.kind === 'float') && check(v.value)) return v.value;
+    if (v.kind === 'error') return undefined;
+    return this.fail(e.span, `\`${what}\` must be ${rule}`);
+  }
+
+  int(e: Expr | undefined, what: string, min = 1): number | undefined {
+    return this.number(e, what, (x) => Number.isInteger(x) && x >= min, `an int ≥ ${min}`);
+  }
+
+  fraction(e: Expr | undefined, what: string): number | undefined {
+    return this.number(e, what, (x) => x > 0 && x < 1, 'a fraction between 0 and 1');
+  }
+
+  column(e: Expr | undefined, what: string): string | undefined {
+    if (!e) return undefined;
+    if (e.kind === 'Name') return e.name;
+    if (e.kind === 'String') return e.value;
+    return this.fail(e.span, `\`${what}\` must name a column`);
+  }
+
+  optimizer(e: Expr): OptimizerSpec | undefined {
+    const c = this.call(e, Object.keys(OPTIMIZERS), (n) => OPTIMIZERS[n as keyof typeof OPTIMIZERS], 'optimizer');
+    if (!c) return undefined;
+    const lr = this.number(c.named.get('lr') ?? c.pos[0], 'lr', (x) => x > 0, 'a positive number') ?? (c.named.has('lr') ? undefined : 1e-3);
+    if (lr === undefined) return undefined;
+    const o: OptimizerSpec = { kind: c.name as OptimizerSpec['kind'], lr };
+    const b1 = this.number(c.named.get('beta1'), 'beta1', (x) => x >= 0 && x < 1, 'in [0, 1)');
+    const b2 = this.number(c.named.get('beta2'), 'beta2', (x) => x >= 0 && x < 1, 'in [0, 1)');
+    const eps = this.number(c.named.get('epsilon'), 'epsilon', (x) => x > 0, 'positive');
+    const acc = this.number(c.named.get('initial_accumulator'), 'initial_accumulator', (x) => x >= 0, '≥ 0');
+    if (b1 !== undefined) o.beta1 = b1;
+    if (b2 !== undefined) o.beta2 = b2;
+    if (eps !== undefined) o.epsilon = eps;
+    if (acc !== undefined) o.initialAccumulator = acc;
+    return o;
+  }
+}
+
+/** Read the train section into a TrainSpec (defaults for what it does not say). */
+export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame): TrainSpec {
+  const spec = defaultTrain();
+  if (!section) return spec;
+  const r = new Reader(el, f);
+  const seen = new Set<string>();
+  for (const fl of section.fields) {
+    const key = fl.name.name;
+    const e = fl.value;
+    if (seen.has(key)) {
+      el.report('REC2002', fl.name.span, `\`${key}\` is set twice in \`train\``, f);
+      continue;
+    }
+    seen.add(key);
+    switch (key) {
+      case 'optimizer': {
+        if (e.kind === 'Record') {
+          for (const g of e.fields) {
+            const group = g.name.name === 'embeddings' ? 'embedding' : g.name.name;
+            if (group !== 'embedding' && group !== 'dense') {
+              r.fail(g.name.span, `unknown parameter group \`${g.name.name}\``, 'the groups are `embedding` (tables) and `dense` (everything else)');
+              continue;
+            }
+            const o = r.optimizer(g.value);
+            if (o) spec.optimizer[group as ParamGroup] = o;
+          }
+        } else {
+          const o = r.optimizer(e);
+          if (o) spec.optimizer = { embedding: o, dense: o };
+        }
+        break;
+      }
+      case 'batch':
+        spec.batch = r.int(e, 'batch') ?? spec.batch;
+        break;
+      case 'epochs':
+        spec.epochs = r.int(e, 'epochs') ?? spec.epochs;
+        break;
+      case 'seed':
+        spec.seed = r.int(e, 'seed', 0) ?? spec.seed;
+        break;
+      case 'clip_norm': {
+        const v = r.number(e, 'clip_norm', (x) => x > 0, 'a positive number');
+        if (v !== undefined) spec.clipNorm = v;
+        break;
+      }
+      case 'warmup': {
+        const v = r.int(e, 'warmup', 0);
+        if (v !== undefined) spec.warmupSteps = v;
+        break;
+      }
+      case 'early_stop': {
+        const v = r.int(e, 'early_stop');
+        if (v !== undefined) spec.earlyStop = { patience: v };
+        break;
+      }
+      case 'group_by': {
+        const v = r.column(e, 'group_by');
+        if (v !== undefined) spec.groupBy = v;
+        break;
+      }
+      case 'split': {
+        const c = r.call(e, SPLITS, (n) => (n === 'random' ? ['test'] : n === 'by_key' ? ['key', 'test'] : ['by', 'test']), 'split');
+        if (!c) break;
+        const test = r.fraction(c.named.get('test'), 'test') ?? 0.2;
+        let s: SplitSpec | undefined;
+        if (c.name === 'random') s = { kind: 'random', test };
+        else {
+          const colExpr = c.named.get(c.name === 'by_key' ? 'key' : 'by') ?? c.pos[0];
+          const col = colExpr ? r.column(colExpr, c.name === 'by_key' ? 'key' : 'by') : r.fail(c.span, `\`${c.name}\` needs a column, e.g. \`${c.name}(user_id)\``);
+          if (col !== undefined) s = c.name === 'by_key' ? { kind: 'by_key', key: col, test } : { kind: 'chronological', by: col, test };
+        }
+        if (s) spec.split = s;
+        break;
+      }
+      case 'metrics': {
+        const items = e.kind === 'List' ? e.items : [e];
+        const ms: MetricSpec[] = [];
+        for (const item of items) {
+          const c = r.call(item, METRICS, (n) => (n === 'gauc' ? ['by'] : n === 'recall' || n === 'ndcg' ? ['k', 'by'] : []), 'metric');
+          if (!c) continue;
+          if (c.name === 'gauc' || c.name === 'recall' || c.name === 'ndcg') {
+            const by = r.column(c.named.get('by') ?? c.pos[c.name === 'gauc' ? 0 : 1], 'by');
+            if (by === undefined) {
+              r.fail(c.span, `\`${c.name}\` is computed per key: add \`by: user_id\``);
+              continue;
+            }
+            if (c.name === 'gauc') ms.push({ kind: 'gauc', by });
+            else {
+              const k = r.int(c.named.get('k') ?? c.pos[0], 'k') ?? 10;
+              ms.push({ kind: c.name, k, by });
+            }
+          } else ms.push({ kind: c.name as 'auc' | 'logloss' | 'mse' | 'mae' });
+        }
+        spec.metrics = ms;
+        break;
+      }
+      case 'data': {
+        let d: DataSource | undefined;
+        if (e.kind === 'String') d = { kind: 'file', path: e.value };
+        else {
+          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items'], 'data source');
+          const setting = c?.pos[0];
+          if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
+            const options: Record<string, number> = {};
+            for (const [k, v] of c.named) {
+              const n = r.int(v, k, 0);
+              if (n !== undefined) options[k] = n;
+            }
+            d = { kind: 'synth', setting: setting.kind === 'Name' ? setting.name : setting.value, options };
+          } else if (c) r.fail(c.span, '`synth` needs a setting name, e.g. `synth(poso, rows: 100_000)`');
+        }
+        if (d) spec.data = d;
+        break;
+      }
+      default: {
+        const alts = suggestNames(key, TRAIN_FIELDS);
+        el.report('REC3011', fl.name.span, `\`train\` has no setting \`${key}\``, f, {
+          hint: didYouMean(alts) ?? `its settings are ${TRAIN_FIELDS.join(', ')}`,
+          suggestions: alts.slice(0, 1).map((n) => ({ message: `rename to \`${n}\``, span: fl.name.span, text: n })),
+        });
+      }
+    }
+  }
+  return spec;
+}

@@ -1,0 +1,431 @@
+// CST → AST. The CST may be incomplete after error recovery: a node whose required parts are
+// missing is dropped (its error is already reported), never half-built.
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { Span } from '../diagnostics/span.js';
+import type * as A from './ast.js';
+
+type Children = Record<string, CstElement[] | undefined>;
+
+const isToken = (e: CstElement | undefined): e is IToken => !!e && 'image' in e;
+const isNode = (e: CstElement | undefined): e is CstNode => !!e && 'children' in e;
+
+export class CstToAst {
+  constructor(
+    private readonly fileName: string,
+    /** Doc comments (`///`), in order; consumed as they are attached. */
+    private readonly docs: IToken[],
+  ) {}
+
+  // ── spans ─────────────────────────────────────────────────────────────────
+
+  tokenSpan(t: IToken): Span {
+    return {
+      file: this.fileName,
+      start: { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1 },
+      end: { offset: (t.endOffset ?? t.startOffset) + 1, line: t.endLine ?? t.startLine ?? 1, column: (t.endColumn ?? t.startColumn ?? 0) + 1 },
+    };
+  }
+
+  /** First and last real tokens of a subtree (recovery inserts tokens with NaN offsets). */
+  private bounds(e: CstElement): [IToken, IToken] | undefined {
+    if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? [e, e] : undefined;
+    let first: IToken | undefined;
+    let last: IToken | undefined;
+    for (const list of Object.values(e.children)) {
+      for (const c of list ?? []) {
+        const b = this.bounds(c);
+        if (!b) continue;
+        if (!first || b[0].startOffset < first.startOffset) first = b[0];
+        if (!last || b[1].startOffset > last.startOffset) last = b[1];
+      }
+    }
+    return first && last ? [first, last] : undefined;
+  }
+
+  span(e: CstElement): Span | undefined {
+    const b = this.bounds(e);
+    if (!b) return undefined;
+    const s = this.tokenSpan(b[0]);
+    const t = this.tokenSpan(b[1]);
+    return { file: this.fileName, start: s.start, end: t.end };
+  }
+
+  private tok(c: Children, key: string, i = 0): IToken | undefined {
+    const t = c[key]?.[i];
+    return isToken(t) && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery ? t : undefined;
+  }
+
+  private node(c: Children, key: string, i = 0): CstNode | undefined {
+    const n = c[key]?.[i];
+    return isNode(n) ? n : undefined;
+  }
+
+  private nodes(c: Children, key: string): CstNode[] {
+    return (c[key] ?? []).filter(isNode);
+  }
+
+  private ident(t: IToken | undefined): A.Ident | undefined {
+    return t ? { kind: 'Ident', name: t.image, span: this.tokenSpan(t) } : undefined;
+  }
+
+  /** `///` lines directly above `line` (consecutive lines), joined; they are removed from the pool. */
+  private docBefore(span: Span): string | undefined {
+    const taken: IToken[] = [];
+    let line = span.start.line - 1;
+    for (let i = this.docs.length - 1; i >= 0; i--) {
+      const d = this.docs[i]!;
+      if (d.startOffset >= span.start.offset) continue;
+      if (d.startLine === line) {
+        taken.unshift(d);
+        line--;
+      } else if ((d.startLine ?? 0) < line) break;
+    }
+    if (taken.length === 0) return undefined;
+    for (const d of taken) this.docs.splice(this.docs.indexOf(d), 1);
+    return taken.map((d) => d.image.replace(/^\/\/\/ ?/, '')).join('\n');
+  }
+
+  // ── top level ─────────────────────────────────────────────────────────────
+
+  file(n: CstNode, comments: A.Comment[], text: string): A.SourceFile {
+    const items: A.TopItem[] = [];
+    for (const t of this.nodes(n.children, 'topItem')) {
+      const c = t.children;
+      const item = c.useDecl ? this.use(this.node(c, 'useDecl')!) : c.blockDecl ? this.block(this.node(c, 'blockDecl')!) : c.modelDecl ? this.model(this.node(c, 'modelDecl')!) : undefined;
+      if (item) items.push(item);
+    }
+    const end = { offset: text.length, line: text.split('\n').length, column: text.length - text.lastIndexOf('\n') };
+    return { kind: 'File', items, comments, span: { file: this.fileName, start: { offset: 0, line: 1, column: 1 }, end } };
+  }
+
+  use(n: CstNode): A.UseDecl | undefined {
+    const span = this.span(n);
+    const p = this.node(n.children, 'usePath');
+    if (!span || !p) return undefined;
+    let path: A.UseDecl['path'] | undefined;
+    const dotted = this.node(p.children, 'dottedPath');
+    const str = this.tok(p.children, 'StringLit');
+    if (dotted) {
+      const parts = (dotted.children.Identifier ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset)).map((t) => this.ident(t)!);
+      if (parts.length > 0) path = { kind: 'dotted', parts };
+    } else if (str) path = { kind: 'file', value: unquote(str.image), span: this.tokenSpan(str) };
+    if (!path) return undefined;
+    const alias = this.ident(this.tok(n.children, 'alias'));
+    return { kind: 'Use', path, ...(alias ? { alias } : {}), span };
+  }
+
+  block(n: CstNode): A.BlockDecl | undefined {
+    const span = this.span(n);
+    const name = this.ident(this.tok(n.children, 'name'));
+    const body = this.node(n.children, 'body');
+    if (!span || !name) return undefined;
+    const doc = this.docBefore(span);
+    const params = this.nodes(n.children, 'param').map((p) => this.param(p)).filter((p): p is A.Param => !!p);
+    return { kind: 'Block', name, params, body: body ? this.body(body) : [], ...(doc ? { doc } : {}), span };
+  }
+
+  param(n: CstNode): A.Param | undefined {
+    const span = this.span(n);
+    const name = this.ident(this.tok(n.children, 'name'));
+    if (!span || !name) return undefined;
+    const t = this.node(n.children, 'typeExpr');
+    const type = t ? this.type(t) : undefined;
+    const d = this.node(n.children, 'default');
+    const def = d ? this.expr(d) : undefined;
+    const doc = this.docBefore(span);
+    return { kind: 'Param', name, ...(type ? { type } : {}), ...(def ? { default: def } : {}), ...(doc ? { doc } : {}), span };
+  }
+
+  type(n: CstNode): A.TypeExpr | undefined {
+    const span = this.span(n);
+    if (!span) return undefined;
+    const elem = this.node(n.children, 'elem');
+    if (elem) {
+      const e = this.type(elem);
+      return e ? { kind: 'Type', name: 'list', elem: e, span } : undefined;
+    }
+    const t = this.tok(n.children, 'Identifier') ?? this.tok(n.children, 'Block');
+    if (!t) return undefined;
+    const known = ['tensor', 'int', 'float', 'bool', 'string', 'feature', 'block', 'any'];
+    return { kind: 'Type', name: (known.includes(t.image) ? t.image : 'any') as A.TypeExpr['name'], span };
+  }
+
+  body(n: CstNode): A.Stmt[] {
+    return this.nodes(n.children, 'stmt')
+      .map((s) => this.stmt(s))
+      .filter((s): s is A.Stmt => !!s);
+  }
+
+  stmt(n: CstNode): A.Stmt | undefined {
+    const c = n.children;
+    if (c.letStmt) return this.let(this.node(c, 'letStmt')!);
+    if (c.forStmt) return this.for(this.node(c, 'forStmt')!);
+    if (c.ifStmt) return this.if(this.node(c, 'ifStmt')!);
+    if (c.returnStmt) {
+      const r = this.node(c, 'returnStmt')!;
+      const span = this.span(r);
+      const v = this.node(r.children, 'value');
+      const value = v ? this.expr(v) : undefined;
+      return span && value ? { kind: 'Return', value, span } : undefined;
+    }
+    if (c.assignStmt) {
+      const a = this.node(c, 'assignStmt')!;
+      const span = this.span(a);
+      const name = this.ident(this.tok(a.children, 'name'));
+      const v = this.node(a.children, 'value');
+      const value = v ? this.expr(v) : undefined;
+      return span && name && value ? { kind: 'Assign', name, value, span } : undefined;
+    }
+    return undefined;
+  }
+
+  let(n: CstNode): A.LetStmt | undefined {
+    const span = this.span(n);
+    const name = this.ident(this.tok(n.children, 'name'));
+    const v = this.node(n.children, 'value');
+    const value = v ? this.expr(v) : undefined;
+    if (!span || !name || !value) return undefined;
+    const doc = this.docBefore(span);
+    return { kind: 'Let', name, value, ...(doc ? { doc } : {}), span };
+  }
+
+  for(n: CstNode): A.ForStmt | undefined {
+    const span = this.span(n);
+    const variable = this.ident(this.tok(n.children, 'variable'));
+    const it = this.node(n.children, 'iterable');
+    const iterable = it ? this.expr(it) : undefined;
+    const body = this.node(n.children, 'body');
+    if (!span || !variable || !iterable) return undefined;
+    return { kind: 'For', variable, iterable, body: body ? this.body(body) : [], span };
+  }
+
+  if(n: CstNode): A.IfStmt | undefined {
+    const span = this.span(n);
+    const c = this.node(n.children, 'cond');
+    const cond = c ? this.expr(c) : undefined;
+    const then = this.node(n.children, 'then');
+    if (!span || !cond) return undefined;
+    const elseIf = this.node(n.children, 'elseIf');
+    const elseBody = this.node(n.children, 'else');
+    const otherwise = elseIf ? [this.if(elseIf)].filter((s): s is A.IfStmt => !!s) : elseBody ? this.body(elseBody) : undefined;
+    return { kind: 'If', cond, then: then ? this.body(then) : [], ...(otherwise ? { else: otherwise } : {}), span };
+  }
+
+  // ── models ────────────────────────────────────────────────────────────────
+
+  model(n: CstNode): A.ModelDecl | undefined {
+    const span = this.span(n);
+    const name = this.ident(this.tok(n.children, 'name'));
+    if (!span || !name) return undefined;
+    const doc = this.docBefore(span);
+    const items = this.nodes(n.children, 'modelItem')
+      .map((m) => this.modelItem(m))
+      .filter((m): m is A.ModelItem => !!m);
+    return { kind: 'Model', name, items, ...(doc ? { doc } : {}), span };
+  }
+
+  modelItem(n: CstNode): A.ModelItem | undefined {
+    const c = n.children;
+    const inner = Object.values(c).flat().find(isNode);
+    if (!inner) return undefined;
+    const span = this.span(inner);
+    if (!span) return undefined;
+    const ch = inner.children;
+    const name = this.ident(this.tok(ch, 'name'));
+    switch (inner.name) {
+      case 'featuresSection': {
+        const fb = this.node(ch, 'fieldBlock');
+        const features = (fb ? this.fields(fb) : []).map((f): A.FeatureDecl => {
+          const doc = this.docBefore(f.span);
+          return { kind: 'Feature', name: f.name, value: f.value, ...(doc ? { doc } : {}), span: f.span };
+        });
+        return { kind: 'Features', features, span };
+      }
+      case 'pcDecl': {
+        const v = this.node(ch, 'value');
+        const value = v ? this.expr(v) : undefined;
+        if (!name || !value) return undefined;
+        const doc = this.docBefore(span);
+        return { kind: 'Pc', name, value, ...(doc ? { doc } : {}), span };
+      }
+      case 'letStmt':
+        return this.let(inner);
+      case 'taskDecl':
+        return this.task(inner);
+      case 'trainSection': {
+        const fb = this.node(ch, 'fieldBlock');
+        return { kind: 'Train', fields: fb ? this.fields(fb) : [], span };
+      }
+      case 'supportDecl': {
+        const key = this.ident(this.tok(ch, 'key'));
+        const v = this.node(ch, 'value');
+        const value = v ? this.expr(v) : undefined;
+        if (!name || !key || !value) return undefined;
+        const doc = this.docBefore(span);
+        return { kind: 'Support', name, key, value, ...(doc ? { doc } : {}), span };
+      }
+      case 'metaBlockDecl': {
+        const key = this.ident(this.tok(ch, 'key'));
+        if (!name || !key) return undefined;
+        const fb = this.node(ch, 'inner');
+        const body = this.nodes(ch, 'stmt').map((s) => this.stmt(s)).filter((s): s is A.Stmt => !!s);
+        const doc = this.docBefore(span);
+        return { kind: 'MetaBlock', name, key, inner: fb ? this.fields(fb) : [], body, ...(doc ? { doc } : {}), span };
+      }
+      case 'stageDecl': {
+        if (!name) return undefined;
+        const fields = this.nodes(ch, 'field').map((f) => this.field(f)).filter((f): f is A.Field => !!f);
+        const tasks = this.nodes(ch, 'taskDecl').map((t) => this.task(t)).filter((t): t is A.TaskDecl => !!t);
+        return { kind: 'Stage', name, fields, tasks, span };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  task(n: CstNode): A.TaskDecl | undefined {
+    const span = this.span(n);
+    const name = this.ident(this.tok(n.children, 'name'));
+    const h = this.node(n.children, 'head');
+    const head = h ? this.expr(h) : undefined;
+    if (!span || !name || !head) return undefined;
+    const fb = this.node(n.children, 'fieldBlock');
+    const doc = this.docBefore(span);
+    return { kind: 'Task', name, head, fields: fb ? this.fields(fb) : [], ...(doc ? { doc } : {}), span };
+  }
+
+  fields(n: CstNode): A.Field[] {
+    return this.nodes(n.children, 'field')
+      .map((f) => this.field(f))
+      .filter((f): f is A.Field => !!f);
+  }
+
+  field(n: CstNode): A.Field | undefined {
+    const fnode = this.node(n.children, 'fieldName');
+    const t = fnode ? Object.values(fnode.children).flat().find(isToken) : undefined;
+    const name = t && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery ? this.ident(t) : undefined;
+    const v = this.node(n.children, 'value');
+    const value = v ? this.expr(v) : undefined;
+    if (!name || !value) return undefined;
+    return { kind: 'Field', name, value, span: { file: this.fileName, start: name.span.start, end: value.span.end } };
+  }
+
+  // ── expressions ───────────────────────────────────────────────────────────
+
+  expr(n: CstNode): A.Expr | undefined {
+    switch (n.name) {
+      case 'expr':
+      case 'andExpr':
+      case 'cmpExpr':
+      case 'addExpr':
+      case 'mulExpr':
+        return this.binaryChain(n);
+      case 'notExpr':
+      case 'unaryExpr': {
+        const op = this.tok(n.children, 'Not') ?? this.tok(n.children, 'Minus');
+        const operand = this.node(n.children, 'operand');
+        if (op && operand) {
+          const e = this.expr(operand);
+          if (!e) return undefined;
+          return { kind: 'Unary', op: op.image === 'not' ? 'not' : '-', operand: e, span: { file: this.fileName, start: this.tokenSpan(op).start, end: e.span.end } };
+        }
+        const inner = this.node(n.children, 'cmpExpr') ?? this.node(n.children, 'postfixExpr');
+        return inner ? this.expr(inner) : undefined;
+      }
+      case 'postfixExpr':
+        return this.postfix(n);
+      case 'primary':
+        return this.primary(n);
+      default:
+        return undefined;
+    }
+  }
+
+  private binaryChain(n: CstNode): A.Expr | undefined {
+    const operands = this.nodes(n.children, 'operands').map((o) => this.expr(o));
+    const ops = (n.children.ops ?? []).filter(isToken);
+    if (operands.length === 0 || operands.some((o) => !o)) return undefined;
+    let left = operands[0]!;
+    for (let i = 1; i < operands.length; i++) {
+      const right = operands[i]!;
+      const op = ops[i - 1];
+      if (!op) return undefined;
+      left = { kind: 'Binary', op: op.image as A.BinaryOp, left, right, span: { file: this.fileName, start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+
+  private postfix(n: CstNode): A.Expr | undefined {
+    const p = this.node(n.children, 'primary');
+    let e = p ? this.primary(p) : undefined;
+    if (!e) return undefined;
+    for (const s of this.nodes(n.children, 'suffixes')) {
+      const end = this.span(s)?.end ?? e.span.end;
+      const span: Span = { file: this.fileName, start: e.span.start, end };
+      if (s.name === 'callSuffix') {
+        const args = this.nodes(s.children, 'arg').map((a) => this.arg(a)).filter((a): a is A.Arg => !!a);
+        e = { kind: 'Call', callee: e, args, span };
+      } else if (s.name === 'memberSuffix') {
+        const property = this.ident(this.tok(s.children, 'Identifier'));
+        if (!property) return undefined;
+        e = { kind: 'Member', object: e, property, span };
+      } else {
+        const i = this.node(s.children, 'expr');
+        const index = i ? this.expr(i) : undefined;
+        if (!index) return undefined;
+        e = { kind: 'Index', object: e, index, span };
+      }
+    }
+    return e;
+  }
+
+  private arg(n: CstNode): A.Arg | undefined {
+    const span = this.span(n);
+    const v = this.node(n.children, 'value');
+    const value = v ? this.expr(v) : undefined;
+    if (!span || !value) return undefined;
+    const nameNode = this.node(n.children, 'name');
+    const t = nameNode ? Object.values(nameNode.children).flat().find(isToken) : undefined;
+    const name = t && Number.isFinite(t.startOffset) ? this.ident(t) : undefined;
+    return { kind: 'Arg', ...(name ? { name } : {}), value, span };
+  }
+
+  private primary(n: CstNode): A.Expr | undefined {
+    const c = n.children;
+    const span = this.span(n);
+    if (!span) return undefined;
+    const num = this.tok(c, 'NumberLit');
+    if (num) {
+      const clean = num.image.replace(/_/g, '');
+      return { kind: 'Number', value: Number(clean), raw: num.image, isInt: !/[.eE]/.test(clean), span };
+    }
+    const str = this.tok(c, 'StringLit');
+    if (str) return { kind: 'String', value: unquote(str.image), raw: str.image, span };
+    if (this.tok(c, 'True')) return { kind: 'Bool', value: true, span };
+    if (this.tok(c, 'False')) return { kind: 'Bool', value: false, span };
+    const id = this.tok(c, 'Identifier');
+    if (id) return { kind: 'Name', name: id.image, span };
+    const rec = this.node(c, 'record');
+    if (rec) return { kind: 'Record', fields: this.fields(rec), span };
+    const inner = this.node(c, 'inner');
+    if (inner) {
+      const e = this.expr(inner);
+      return e ? { kind: 'Paren', expr: e, span } : undefined;
+    }
+    if (c.LBracket) {
+      const items = this.nodes(c, 'items').map((i) => this.expr(i));
+      if (items.some((i) => !i)) return undefined;
+      return { kind: 'List', items: items as A.Expr[], span };
+    }
+    return undefined;
+  }
+}
+
+/** The value of a string literal: JSON escapes (\" \\ \n \t \uXXXX). */
+export function unquote(raw: string): string {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return raw.endsWith('"') && raw.length > 1 ? raw.slice(1, -1) : raw.slice(1); // unterminated: reported by the lexer
+  }
+}

@@ -1,0 +1,435 @@
+// The `.rec` grammar as a Chevrotain CstParser (grammar/rec.ebnf is its normative description).
+// Error recovery is on, so one run reports every syntax error; cst-to-ast.ts turns the CST,
+// however incomplete, into the AST.
+import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+const show = (t: TokenType) => (typeof t.LABEL === 'string' ? t.LABEL : t.name);
+const found = (image: string, type: TokenType) => (type === EOF ? 'the end of the file' : `\`${image}\``);
+
+/** Messages that say what was expected in words a user knows. */
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${show(expected)} but found ${found(actual.image, actual.tokenType)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${found(firstRedundant.image, firstRedundant.tokenType)}: expected \`use\`, \`block\` or \`model\``;
+  },
+  buildNoViableAltMessage({ actual, ruleName }) {
+    const what: Record<string, string> = {
+      primary: 'an expression',
+      unaryExpr: 'an expression',
+      notExpr: 'an expression',
+      postfixExpr: 'an expression',
+      stmt: 'a statement (`let`, `for`, `if`, `return` or `name = …`)',
+      modelItem: 'a model item (`features`, `pc`, `let`, `task`, `train`, …)',
+      topItem: '`use`, `block` or `model`',
+      typeExpr: 'a type such as `tensor`, `int` or `[int]`',
+      fieldName: 'a name',
+      usePath: 'a module such as `std.poso` or a file such as "./common.rec"',
+    };
+    return `expected ${what[ruleName] ?? 'an expression'} but found ${found(actual[0]!.image, actual[0]!.tokenType)}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName }) {
+    return `expected ${ruleName === 'dottedPath' ? 'a module name' : 'more input'} but found ${found(actual[0]!.image, actual[0]!.tokenType)}`;
+  },
+};
+
+export class RecParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.topItem));
+  });
+
+  topItem = this.RULE('topItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.useDecl) },
+      { ALT: () => this.SUBRULE(this.blockDecl) },
+      { ALT: () => this.SUBRULE(this.modelDecl) },
+    ]);
+  });
+
+  useDecl = this.RULE('useDecl', () => {
+    this.CONSUME(T.Use);
+    this.SUBRULE(this.usePath);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Identifier, { LABEL: 'alias' });
+    });
+  });
+
+  usePath = this.RULE('usePath', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.dottedPath) }, { ALT: () => this.CONSUME(T.StringLit) }]);
+  });
+
+  dottedPath = this.RULE('dottedPath', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  blockDecl = this.RULE('blockDecl', () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LParen);
+    this.OPTION9(() => {
+      this.SUBRULE7(this.param);
+      this.MANY9({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => {
+          this.CONSUME7(T.Comma);
+          this.SUBRULE8(this.param);
+        },
+      });
+      this.OPTION8(() => this.CONSUME8(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+    this.SUBRULE(this.body);
+  });
+
+  param = this.RULE('param', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.typeExpr);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr, { LABEL: 'default' });
+    });
+  });
+
+  typeExpr = this.RULE('typeExpr', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Block) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.typeExpr, { LABEL: 'elem' });
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+
+  body = this.RULE('body', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.stmt));
+    this.CONSUME(T.RBrace);
+  });
+
+  stmt = this.RULE('stmt', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.letStmt) },
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.ifStmt) },
+      { ALT: () => this.SUBRULE(this.returnStmt) },
+      { ALT: () => this.SUBRULE(this.assignStmt) },
+    ]);
+  });
+
+  letStmt = this.RULE('letStmt', () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  assignStmt = this.RULE('assignStmt', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  forStmt = this.RULE('forStmt', () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Identifier, { LABEL: 'variable' });
+    this.CONSUME(T.In);
+    this.SUBRULE(this.expr, { LABEL: 'iterable' });
+    this.SUBRULE(this.body);
+  });
+
+  ifStmt = this.RULE('ifStmt', () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expr, { LABEL: 'cond' });
+    this.SUBRULE(this.body, { LABEL: 'then' });
+    this.OPTION(() => {
+      this.CONSUME(T.Else);
+      this.OR([{ ALT: () => this.SUBRULE2(this.ifStmt, { LABEL: 'elseIf' }) }, { ALT: () => this.SUBRULE2(this.body, { LABEL: 'else' }) }]);
+    });
+  });
+
+  returnStmt = this.RULE('returnStmt', () => {
+    this.CONSUME(T.Return);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  modelDecl = this.RULE('modelDecl', () => {
+    this.CONSUME(T.Model);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.modelItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  modelItem = this.RULE('modelItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.featuresSection) },
+      { GATE: () => this.LA(1).image === 'pc' && this.LA(2).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.pcDecl) },
+      { ALT: () => this.SUBRULE(this.letStmt) },
+      { ALT: () => this.SUBRULE(this.taskDecl) },
+      { ALT: () => this.SUBRULE(this.trainSection) },
+      { ALT: () => this.SUBRULE(this.supportDecl) },
+      { ALT: () => this.SUBRULE(this.metaBlockDecl) },
+      { ALT: () => this.SUBRULE(this.stageDecl) },
+    ]);
+  });
+
+  featuresSection = this.RULE('featuresSection', () => {
+    this.CONSUME(T.Features);
+    this.SUBRULE(this.fieldBlock);
+  });
+
+  /** `pc name = expr`; `pc` is a contextual keyword, an identifier elsewhere. */
+  pcDecl = this.RULE('pcDecl', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'pcKeyword' });
+    this.CONSUME2(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  taskDecl = this.RULE('taskDecl', () => {
+    this.CONSUME(T.Task);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expr, { LABEL: 'head' });
+    this.OPTION(() => this.SUBRULE(this.fieldBlock));
+  });
+
+  trainSection = this.RULE('trainSection', () => {
+    this.CONSUME(T.Train);
+    this.SUBRULE(this.fieldBlock);
+  });
+
+  supportDecl = this.RULE('supportDecl', () => {
+    this.CONSUME(T.Support);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.By);
+    this.CONSUME2(T.Identifier, { LABEL: 'key' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  metaBlockDecl = this.RULE('metaBlockDecl', () => {
+    this.CONSUME(T.MetaBlock);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.By);
+    this.CONSUME2(T.Identifier, { LABEL: 'key' });
+    this.CONSUME(T.LBrace);
+    this.OPTION(() => {
+      this.CONSUME(T.Inner);
+      this.SUBRULE(this.fieldBlock, { LABEL: 'inner' });
+    });
+    this.MANY(() => this.SUBRULE(this.stmt));
+    this.CONSUME(T.RBrace);
+  });
+
+  stageDecl = this.RULE('stageDecl', () => {
+    this.CONSUME(T.Stage);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.taskDecl) }, { ALT: () => this.SUBRULE(this.field) }]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** `{ name: expr, name: expr … }` with optional commas. */
+  fieldBlock = this.RULE('fieldBlock', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.field));
+    this.CONSUME(T.RBrace);
+  });
+
+  field = this.RULE('field', () => {
+    this.SUBRULE(this.fieldName);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+    this.OPTION(() => this.CONSUME(T.Comma));
+  });
+
+  /** Field and argument names may be keywords (`gauc(by: user_id)`). */
+  fieldName = this.RULE('fieldName', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, ...T.KEYWORD_TOKENS.map((k) => ({ ALT: () => this.CONSUME(k) }))]);
+  });
+
+  expr = this.RULE('expr', () => {
+    this.SUBRULE(this.andExpr, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.Or, { LABEL: 'ops' });
+      this.SUBRULE2(this.andExpr, { LABEL: 'operands' });
+    });
+  });
+
+  andExpr = this.RULE('andExpr', () => {
+    this.SUBRULE(this.notExpr, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.And, { LABEL: 'ops' });
+      this.SUBRULE2(this.notExpr, { LABEL: 'operands' });
+    });
+  });
+
+  notExpr = this.RULE('notExpr', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.cmpExpr) },
+    ]);
+  });
+
+  cmpExpr = this.RULE('cmpExpr', () => {
+    this.SUBRULE(this.addExpr, { LABEL: 'operands' });
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.NotEq, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.LtEq, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.GtEq, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Lt, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Gt, { LABEL: 'ops' }) },
+      ]);
+      this.SUBRULE2(this.addExpr, { LABEL: 'operands' });
+    });
+  });
+
+  addExpr = this.RULE('addExpr', () => {
+    this.SUBRULE(this.mulExpr, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) }]);
+      this.SUBRULE2(this.mulExpr, { LABEL: 'operands' });
+    });
+  });
+
+  mulExpr = this.RULE('mulExpr', () => {
+    this.SUBRULE(this.unaryExpr, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.At, { LABEL: 'ops' }) },
+      ]);
+      this.SUBRULE2(this.unaryExpr, { LABEL: 'operands' });
+    });
+  });
+
+  unaryExpr = this.RULE('unaryExpr', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unaryExpr, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfixExpr) },
+    ]);
+  });
+
+  /** `primary` followed by calls `(…)`, members `.name` and indexes `[…]`, in order. */
+  postfixExpr = this.RULE('postfixExpr', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
+        { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
+        { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: 'suffixes' }) },
+      ]);
+    });
+  });
+
+  callSuffix = this.RULE('callSuffix', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION9(() => {
+      this.SUBRULE7(this.arg);
+      this.MANY9({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => {
+          this.CONSUME7(T.Comma);
+          this.SUBRULE8(this.arg);
+        },
+      });
+      this.OPTION8(() => this.CONSUME8(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  memberSuffix = this.RULE('memberSuffix', () => {
+    this.CONSUME(T.Dot);
+    this.CONSUME(T.Identifier);
+  });
+
+  indexSuffix = this.RULE('indexSuffix', () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expr);
+    this.CONSUME(T.RBracket);
+  });
+
+  arg = this.RULE('arg', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.SUBRULE(this.fieldName, { LABEL: 'name' });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLit) },
+      { ALT: () => this.CONSUME(T.StringLit) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.OPTION9(() => {
+      this.SUBRULE7(this.expr, { LABEL: 'items' });
+      this.MANY9({
+        GATE: () => this.LA(2).tokenType !== T.RBracket,
+        DEF: () => {
+          this.CONSUME7(T.Comma);
+          this.SUBRULE8(this.expr, { LABEL: 'items' });
+        },
+      });
+      this.OPTION8(() => this.CONSUME8(T.Comma));
+    });
+          this.CONSUME(T.RBracket);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.fieldBlock, { LABEL: 'record' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE2(this.expr, { LABEL: 'inner' });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+}
+
+/** One parser, reused: building it (self-analysis) is the expensive part. */
+export const parser = new RecParser();

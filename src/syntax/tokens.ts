@@ -1,0 +1,115 @@
+// The token vocabulary of `.rec`. Order matters to Chevrotain's lexer: the first pattern that
+// matches wins, so comments come before `/`, multi-character operators before their prefixes
+// (`==` before `=`, `<=` before `<`), and keywords before Identifier (each keyword names
+// Identifier as its `longer_alt`, so `trainer` or `index` stay identifiers).
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n]*/, group: 'docs' });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+/** An unterminated block comment runs to the end of the file; the lexer reports it (REC1006). */
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+function keyword(word: string): TokenType {
+  return createToken({ name: word[0]!.toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), pattern: new RegExp(word), longer_alt: Identifier, label: `\`${word}\`` });
+}
+
+export const Use = keyword('use');
+export const As = keyword('as');
+export const Block = keyword('block');
+export const Model = keyword('model');
+export const Features = keyword('features');
+export const Let = keyword('let');
+export const For = keyword('for');
+export const In = keyword('in');
+export const If = keyword('if');
+export const Else = keyword('else');
+export const Return = keyword('return');
+export const Task = keyword('task');
+export const Train = keyword('train');
+export const Support = keyword('support');
+export const By = keyword('by');
+export const MetaBlock = keyword('meta_block');
+export const Inner = keyword('inner');
+export const Stage = keyword('stage');
+export const True = keyword('true');
+export const False = keyword('false');
+export const And = keyword('and');
+export const Or = keyword('or');
+export const Not = keyword('not');
+
+/** Every keyword, longest first: the lexer tries them in order, so `inner` must come before `in`. */
+export const KEYWORD_TOKENS = [MetaBlock, Features, Support, Return, Block, Model, Train, Inner, Stage, False, Else, Task, True, Use, Let, For, And, Not, As, In, If, By, Or];
+/** Reserved words. `pc` is contextual (a model item only), so it stays usable as a name. */
+export const KEYWORDS: string[] = ['meta_block', 'use', 'as', 'block', 'model', 'features', 'let', 'for', 'in', 'if', 'else', 'return', 'task', 'train', 'support', 'by', 'inner', 'stage', 'true', 'false', 'and', 'or', 'not'];
+
+// A number: digits with single `_` separators, an optional fraction and exponent. A malformed
+// one (`1__0`, `1_`, `1e`) is caught by the second pattern and reported as REC1005.
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.])/, label: 'a number' });
+// Malformed numbers and unterminated strings stay in the token stream as numbers and strings
+// (token categories), so one typo gives one diagnostic, not a cascade of parse errors.
+export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\d_.]*(?:[eE][+-]?[\d_]*)?[A-Za-z0-9_]*/, categories: [NumberLit] });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLit] });
+
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: '`==`' });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`' });
+export const LtEq = createToken({ name: 'LtEq', pattern: /<=/, label: '`<=`' });
+export const GtEq = createToken({ name: 'GtEq', pattern: />=/, label: '`>=`' });
+export const Lt = createToken({ name: 'Lt', pattern: /</, label: '`<`' });
+export const Gt = createToken({ name: 'Gt', pattern: />/, label: '`>`' });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`' });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`' });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' });
+export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`' });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`' });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`' });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`' });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: '`[`' });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: '`]`' });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '`.`' });
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  DocComment,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  ...KEYWORD_TOKENS,
+  Identifier,
+  NumberLit,
+  BadNumber,
+  StringLit,
+  UnterminatedString,
+  EqEq,
+  NotEq,
+  LtEq,
+  GtEq,
+  Lt,
+  Gt,
+  Equals,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  At,
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  Comma,
+  Colon,
+  Dot,
+];
+
+export const RecLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });

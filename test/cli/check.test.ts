@@ -1,0 +1,53 @@
+// `recc check` and `recc stats` as a user runs them (the built CLI, a real process).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const recc = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('recc check', () => {
+  it('prints ok for every example and exits 0', () => {
+    const r = recc('check', 'examples/poso-movielens.rec', 'examples/shared-bottom.rec');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok examples\/poso-movielens\.rec: model poso_movielens, 6 features, 2 tasks/m);
+    expect(r.stdout).toMatch(/^ok examples\/shared-bottom\.rec/m);
+  });
+
+  it('renders a located error with the line, carets and a hint, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-'));
+    const file = join(dir, 'bad.rec');
+    writeFileSync(file, 'model m {\n  features {\n    a: dense(4)\n    clicked: label\n  }\n  let h = relu(aa)\n  task click : binary(label: clicked) { from: h }\n}\n');
+    const r = recc('check', file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('bad.rec:6:16: error[REC2001]: unknown name `aa`');
+    expect(r.stderr).toContain('6 |   let h = relu(aa)');
+    expect(r.stderr).toContain('  |                ^^');
+    expect(r.stderr).toContain('hint: did you mean `a`?');
+    expect(r.stdout).toContain('failed');
+    const j = recc('check', '--format', 'json', file);
+    expect(j.status).toBe(1);
+    const parsed = JSON.parse(j.stdout);
+    expect(parsed[0].diagnostics[0]).toMatchObject({ code: 'REC2001', severity: 'error', span: { start: { line: 6, column: 16 } } });
+  });
+
+  it('has --help for every command', () => {
+    for (const cmd of ['check', 'stats']) {
+      const r = recc(cmd, '--help');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`Usage: recc ${cmd}`);
+    }
+  });
+});
+
+describe('recc stats', () => {
+  it('prints the per-block table of the POSO example', () => {
+    const r = recc('stats', 'examples/poso-movielens.rec');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/trunk\s+poso\.mlp\s+62,784\s+126,336/);
+    expect(r.stdout).toMatch(/total\s+4,143,538/);
+  });
+});

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
+
+const EXAMPLES = join(import.meta.dirname, '../../examples');
+const spec = (body: string) => `use std.poso\nmodel m {\n  features {\n    a: dense(4)\n    u: id(hash: 10, dim: 3)\n    hist: seq(id(hash: 50, dim: 6), max_len: 5)\n    clicked: label\n  }\n${body}\n}\n`;
+const errors = (text: string) => analyze(text, '/virtual/m.rec').diagnostics.filter((d) => d.severity === 'error');
+
+describe('elaboration', () => {
+  it('names parameters by their path in the spec', () => {
+    const a = analyzeFile(join(EXAMPLES, 'poso-movielens.rec'));
+    const names = a.graph!.params.map((p) => p.name);
+    expect(names).toEqual([
+      'features.user_id.table',
+      'features.movie_id.table',
+      'features.rated_tags.table',
+      'features.avc.table',
+      'trunk.gate0.dense0.kernel',
+      'trunk.gate0.dense0.bias',
+      'trunk.gate0.dense1.kernel',
+      'trunk.gate0.dense1.bias',
+      'trunk.dense0.kernel',
+      'trunk.dense0.bias',
+      'trunk.gate1.dense0.kernel',
+      'trunk.gate1.dense0.bias',
+      'trunk.gate1.dense1.kernel',
+      'trunk.gate1.dense1.bias',
+      'trunk.dense1.kernel',
+      'trunk.dense1.bias',
+      'favorite.tower.dense0.kernel',
+      'favorite.tower.dense0.bias',
+      'favorite.out.kernel',
+      'favorite.out.bias',
+      'satisfied.tower.dense0.kernel',
+      'satisfied.tower.dense0.bias',
+      'satisfied.out.kernel',
+      'satisfied.out.bias',
+    ]);
+    const table = a.graph!.params.find((p) => p.name === 'features.movie_id.table')!;
+    expect(table.group).toBe('embedding');
+    expect(table.shape).toEqual([50_001, 16]);
+    expect(a.graph!.params.find((p) => p.name === 'trunk.dense0.kernel')!.init).toEqual({ kind: 'glorot_uniform', fanIn: 64, fanOut: 256 });
+  });
+
+  it('infers shapes through blocks and keeps sequence masks through dense layers', () => {
+    const a = analyze(spec('  let h = mean(dense(hist, 8))\n  task click : binary(label: clicked) { from: concat(h, a) }'), '/virtual/m.rec');
+    expect(a.diagnostics).toEqual([]);
+    const g = a.graph!;
+    const pool = g.nodes.find((n) => n.op === 'pool')!;
+    expect(pool.shape).toEqual(['batch', 8]);
+    expect(g.nodes[pool.inputs[1]!]!.op).toBe('mask');
+    expect(g.nodes[g.tasks[0]!.output]!.shape).toEqual(['batch', 1]);
+  });
+
+  it('reports a shape error inside the stdlib at the call site, with the stdlib line related', () => {
+    const text = spec('  let h = poso.mlp(a, pc: hist, units: [8])\n  task click : binary(label: clicked) { from: h }');
+    const [e] = errors(text);
+    expect(e!.code).toBe('REC4001');
+    expect(e!.span.file).toBe('/virtual/m.rec');
+    expect(text.slice(e!.span.start.offset, e!.span.end.offset)).toBe('poso.mlp(a, pc: hist, units: [8])');
+    expect(e!.message).toContain('[batch, 5, 8]');
+    expect(e!.related.some((r) => r.span.file.endsWith('stdlib/poso.rec'))).toBe(true);
+  });
+
+  it('offers at most four "did you mean" names', () => {
+    const [e] = errors(spec('  let h = relu(aa)\n  task click : binary(label: clicked) { from: h }'));
+    expect(e!.code).toBe('REC2001');
+    expect(e!.hint).toContain('`a`');
+    expect(e!.suggestions[0]!.text).toBe('a');
+  });
+
+  it('evaluates loops, lists and assignments at compile time', () => {
+    const text = `block fan(x: tensor, n: int) {
+  let outs = []
+  for i in range(n) {
+    outs = outs + [dense(x, i + 1)]
+  }
+  return outs
+}
+${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: concat(ys[0], ys[1], ys[2]) }')}`;
+    const a = analyze(text, '/virtual/m.rec');
+    expect(a.diagnostics).toEqual([]);
+    const shapes = Object.fromEntries(a.graph!.params.filter((p) => p.name.startsWith('ys.')).map((p) => [p.name, p.shape]));
+    expect(shapes).toEqual({
+      'ys.dense0.kernel': [4, 1],
+      'ys.dense0.bias': [1],
+      'ys.dense1.kernel': [4, 2],
+      'ys.dense1.bias': [2],
+      'ys.dense2.kernel': [4, 3],
+      'ys.dense2.bias': [3],
+    });
+    const click = a.graph!.tasks[0]!;
+    const outLayer = a.graph!.params.find((p) => p.name === 'click.out.kernel')!;
+    expect(outLayer.shape).toEqual([6, 1]);
+    expect(click.kind).toBe('binary');
+  });
+
+  it('reports an index out of range and a non-list loop', () => {
+    const es = errors(spec('  let xs = repeat(a, 2)\n  let h = xs[2]\n  task click : binary(label: clicked) { from: h }'));
+    expect(es.map((e) => e.code)).toEqual(['REC3008']);
+    expect(es[0]!.message).toContain('out of range');
+  });
+
+  it('compiles every stdlib block in a spec', () => {
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'), 'utf8');
+    const a = analyze(text, join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'));
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(a.graph!.tasks.length).toBeGreaterThan(0);
+  });
+});

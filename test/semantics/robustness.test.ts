@@ -1,0 +1,44 @@
+// The front end never throws on user input: thousands of truncated and mutated versions of the
+// examples and the stdlib all come back as diagnostics.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/semantics/analyze.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const sources = [
+  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
+  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
+];
+const ALPHABET = ['(', ')', '{', '}', '[', ']', ',', ':', '=', '.', '"', '/', '*', '@', '-', 'x', '1', '_', ' ', '\n', 'let ', 'for ', 'return ', 'task ', 'model ', 'block '];
+
+describe('robustness of the front end', () => {
+  for (const file of sources) {
+    it(`never throws on truncations and mutations of ${file.split('/').pop()}`, () => {
+      const text = readFileSync(file, 'utf8');
+      const rng = seedrandom(file);
+      const variants: string[] = [];
+      for (let i = 0; i < 300; i++) variants.push(text.slice(0, Math.floor(rng() * text.length)));
+      for (let i = 0; i < 700; i++) {
+        let t = text;
+        const edits = 1 + Math.floor(rng() * 3);
+        for (let k = 0; k < edits; k++) {
+          const at = Math.floor(rng() * t.length);
+          const r = rng();
+          if (r < 0.4) t = t.slice(0, at) + t.slice(at + 1 + Math.floor(rng() * 8));
+          else if (r < 0.8) t = t.slice(0, at) + ALPHABET[Math.floor(rng() * ALPHABET.length)] + t.slice(at);
+          else t = t.slice(0, at) + t.slice(at).replace(/\d+/, String(Math.floor(rng() * 5)));
+        }
+        variants.push(t);
+      }
+      for (const v of variants) {
+        const a = analyze(v, file);
+        for (const d of a.diagnostics) {
+          expect(d.span.start.offset).toBeLessThanOrEqual(d.span.end.offset);
+          expect(typeof d.code).toBe('string');
+        }
+      }
+    });
+  }
+});
