@@ -37,7 +37,7 @@ export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: T
     onnx: (tape, [a, b]) => tape.op(onnxType, [a!, b!]),
     examples: [
       { inputs: [{ shape: ['batch', 6], dtype: 'float32' }, { shape: ['batch', 6], dtype: 'float32' }], attrs: {} },
-      { inputs: [{ shape: ['batch', 4, 6], dtype: 'float32' }, { shape: ['batch', 6], dtype: 'float32' }], attrs: {}, note: 'broadcast over the sequence axis' },
+      { inputs: [{ shape: ['batch', 4, 6], dtype: 'float32' }, { shape: ['batch', 1, 6], dtype: 'float32' }], attrs: {}, note: 'broadcast over the sequence axis' },
       { inputs: [{ shape: ['batch', 3], dtype: 'float32' }, { shape: [], dtype: 'float32' }], attrs: {}, note: 'a scalar' },
     ],
   };

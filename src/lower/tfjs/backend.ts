@@ -1,0 +1,59 @@
+// Choosing the TensorFlow.js backend. tfjs-node(-gpu) download libtensorflow when installed, so
+// they are optional peers a user adds; WebAssembly is the default that always installs, then the
+// pure-JS cpu backend. The kernels the default backends lack or run slowly are registered here.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { registerProjectKernels } from './kernels/index.js';
+
+export type BackendName = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+export type TFModule = typeof tf;
+
+export class BackendUnavailableError extends Error {}
+
+const INSTALL: Record<'gpu' | 'node', string> = {
+  gpu: 'npm install @tensorflow/tfjs-node-gpu   (needs internet to download libtensorflow, and CUDA 11.x with cuDNN)',
+  node: 'npm install @tensorflow/tfjs-node   (needs internet to download libtensorflow)',
+};
+
+async function tryImport(pkg: string): Promise<boolean> {
+  try {
+    await import(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function useWasm(): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Resolve the .wasm files from the installed package so any working directory works.
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  wasm.setWasmPaths(`${dir}/`);
+  // Node has no SharedArrayBuffer-based worker pool for tfjs; one thread (runtime-notes.md).
+  wasm.setThreadsCount(1);
+  await tf.setBackend('wasm');
+}
+
+let active: string | undefined;
+
+/** Select a backend (idempotent) and register the project's kernels on it. */
+export async function initBackend(name: BackendName = 'auto'): Promise<{ tf: TFModule; backend: string }> {
+  const want = name === 'auto' ? (await tryImport('@tensorflow/tfjs-node-gpu')) ? 'gpu' : (await tryImport('@tensorflow/tfjs-node')) ? 'node' : 'wasm' : name;
+  if (active === want) return { tf, backend: tf.getBackend() };
+  if (want === 'gpu' || want === 'node') {
+    const pkg = want === 'gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+    if (!(await tryImport(pkg))) throw new BackendUnavailableError(`the ${want} backend needs ${pkg}, which is not installed:\n  ${INSTALL[want]}\nor use --backend wasm (the default, always installed)`);
+    await tf.setBackend('tensorflow');
+  } else if (want === 'wasm') {
+    await useWasm();
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+  }
+  await tf.ready();
+  registerProjectKernels(tf.getBackend());
+  active = want;
+  return { tf, backend: tf.getBackend() };
+}
