@@ -38,7 +38,7 @@ export function preprocessFeature(tape: Tape, f: Exclude<FeatureSpec, { kind: 'l
       inputs.push({ name: f.name, elemType: 'string', dims });
       const keys = [...f.source.values, ''];
       const values = [...f.source.values.map((_, i) => i + 2), 0];
-      return tape.op('LabelEncoder', [f.name], { keys_strings: keys, values_int64: { ints: values }, default_int64: { int: 1 } }, { domain: 'ai.onnx.ml' });
+      return tape.op('LabelEncoder', [f.name], { keys_strings: keys, values_int64s: { ints: values }, default_int64: { int: 1 } }, { domain: 'ai.onnx.ml' });
     }
   }
 }

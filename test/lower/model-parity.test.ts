@@ -1,0 +1,66 @@
+// Model-level parity: every example (and a spec using every stdlib block) compiles to ONNX that
+// passes the checker, runs in onnxruntime on raw values, and agrees with the TensorFlow.js forward
+// pass (cpu and wasm) on the same rows within 1e-5.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeRows } from '../../src/data/encode.js';
+import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
+import { initBackend } from '../../src/lower/tfjs/backend.js';
+import { buildForward } from '../../src/lower/tfjs/forward.js';
+import { initWeights } from '../../src/lower/tfjs/init.js';
+import { analyzeFile } from '../../src/semantics/analyze.js';
+import { checkOnnx, haveOnnxChecker, runOnnx } from '../helpers/onnx.js';
+import { onnxFeeds, randomRows } from '../helpers/rows.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const specs = [
+  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
+  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
+];
+const models: Record<string, Uint8Array> = {};
+
+describe('model parity: TensorFlow.js forward vs ONNX in onnxruntime', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    describe(backend, () => {
+      beforeAll(async () => {
+        await initBackend(backend);
+      });
+      for (const spec of specs) {
+        it(spec.split('/').pop()!, async () => {
+          const a = analyzeFile(spec);
+          expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+          const g = a.graph!;
+          const weights = initWeights(g, 7);
+          const bytes = lowerToOnnx(g, weights, { reccVersion: 'test' });
+          models[spec.split('/').pop()!] = bytes;
+          const rows = randomRows(g, 16, spec);
+          const { dataset, errors } = encodeRows(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
+          expect(errors).toEqual([]);
+          const onnxOut = await runOnnx(bytes, onnxFeeds(g, rows));
+          const forward = buildForward(tf, g);
+          const got = tf.tidy(() => {
+            const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
+            const inputs = Object.fromEntries(Object.entries(dataset.inputs).map(([k, v]) => [k, tf.tensor(v, [dataset.n, ...dataset.shapes[k]!], v instanceof Int32Array ? 'int32' : 'float32')]));
+            const { outputs } = forward(params, inputs);
+            return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.dataSync() as Float32Array]));
+          });
+          for (const t of g.tasks) {
+            const x = got[t.name]!;
+            const y = onnxOut[t.name]!;
+            expect(x.length).toBe(16 * t.classes);
+            let max = 0;
+            for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i]! - y[i]!));
+            expect(max, `${t.name}: max abs diff`).toBeLessThanOrEqual(1e-5);
+          }
+        });
+      }
+    });
+  }
+
+  it.runIf(haveOnnxChecker())('every example passes the ONNX checker (full_check)', () => {
+    expect(Object.keys(models).length).toBe(specs.length);
+    expect(checkOnnx(models)).toEqual({});
+  });
+});
