@@ -1,16 +1,7 @@
 // The `recc` command line. Each command lives in its own file and is imported only when it
 // runs, so `recc check` never loads TensorFlow.js or onnxruntime.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-export const VERSION: string = (() => {
-  try {
-    return JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).version as string;
-  } catch {
-    return '0.0.0';
-  }
-})();
+import { VERSION } from './version.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -46,6 +37,21 @@ export async function main(argv: string[]): Promise<number> {
       const { runStats } = await import('./stats.js');
       code = runStats(file, opts);
     });
+
+  // Commands that load TensorFlow.js or onnx-proto register lazily: only their module is loaded.
+  const lazy: Array<[string, string, string]> = [
+    ['train', './train.js', 'train a spec on its data and write checkpoint, report and a serving ONNX file'],
+    ['compile', './compile.js', 'compile a spec to a serving artefact (ONNX)'],
+    ['eval', './eval.js', 'evaluate trained weights on data'],
+    ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
+  ];
+  const wanted = argv[2];
+  for (const [name, mod, description] of lazy) {
+    if (wanted === name) {
+      const m = (await import(mod)) as { register: (p: Command, set: (c: number) => void) => void };
+      m.register(program, (c) => (code = c));
+    } else program.command(name).description(description).allowUnknownOption().helpOption(false).action(() => undefined);
+  }
 
   try {
     await program.parseAsync(argv);

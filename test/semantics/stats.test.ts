@@ -1,15 +1,15 @@
 // Parameter and FLOP counts of the POSO example, computed by hand from the spec:
 //
 // Embeddings (rows = buckets + 1, boundaries + 2):
-//   user_id 200_001×16 = 3_200_016   movie_id 50_001×16 = 800_016 (shared by rated_movies)
-//   rated_tags 4_001×16 = 64_016     avc 8×8 = 64                  → 4_064_112
+//   user_id 20_001×16 = 320_016   movie_id 20_001×16 = 320_016 (shared by rated_movies)
+//   rated_tags 4_001×16 = 64_016   avc 8×8 = 64                  → 704_112
 // Trunk input: concat(user_id, movie_id) 32 + mean(rated_movies) 16 + mean(rated_tags) 16 = 64.
 // poso.mlp(units: [256, 128], pc: avc (8), gate hidden 32):
 //   gate0  = dense 8→32 (288) + dense 32→256 (8_448) = 8_736     dense0 64→256  = 16_640
 //   gate1  = dense 8→32 (288) + dense 32→128 (4_224) = 4_512     dense1 256→128 = 32_896
 //   trunk  = 62_784 (the same MLP without POSO: 49_536)
 // Each task: tower dense 128→64 (8_256) + out 64→1 (65) = 8_321; two tasks = 16_642.
-// Total = 4_064_112 + 62_784 + 16_642 = 4_143_538.
+// Total = 704_112 + 62_784 + 16_642 = 783_538.
 //
 // FLOPs per sample (a multiply-add is 2, an element-wise op 1 per output element):
 //   dense K→N = 2KN + N (bias).  gate(width w) = dense 8→32 (544) + relu 32
@@ -32,14 +32,14 @@ describe('recc stats on the POSO example', () => {
   const inst = (path: string) => s.instances.find((i) => i.path === path)!;
 
   it('counts parameters as computed by hand', () => {
-    expect(s.embeddingParams).toBe(4_064_112);
+    expect(s.embeddingParams).toBe(704_112);
     expect(inst('trunk').params).toBe(62_784);
     expect(inst('trunk.gate0').params).toBe(8_736);
     expect(inst('trunk.dense0').params).toBe(16_640);
     expect(inst('trunk.gate1').params).toBe(4_512);
     expect(inst('trunk.dense1').params).toBe(32_896);
     expect(inst('favorite.tower').params + inst('favorite.out').params).toBe(8_321);
-    expect(s.totalParams).toBe(4_143_538);
+    expect(s.totalParams).toBe(783_538);
   });
 
   it('counts FLOPs as computed by hand', () => {

@@ -37,6 +37,18 @@ async function useWasm(): Promise<void> {
 }
 
 let active: string | undefined;
+let gradients = false;
+
+/**
+ * The stock kernels' gradients: tfjs-core does not register them, and its ESM files cannot be
+ * imported by Node directly; the umbrella package's CommonJS bundle registers them all in the
+ * global registry tfjs-core reads.
+ */
+function registerStockGradients(): void {
+  if (gradients) return;
+  gradients = true;
+  createRequire(import.meta.url)('@tensorflow/tfjs');
+}
 
 /** Select a backend (idempotent) and register the project's kernels on it. */
 export async function initBackend(name: BackendName = 'auto'): Promise<{ tf: TFModule; backend: string }> {
@@ -53,6 +65,7 @@ export async function initBackend(name: BackendName = 'auto'): Promise<{ tf: TFM
     await tf.setBackend('cpu');
   }
   await tf.ready();
+  registerStockGradients();
   registerProjectKernels(tf.getBackend());
   active = want;
   return { tf, backend: tf.getBackend() };

@@ -1,0 +1,91 @@
+// Predictions in batches and the metrics of each task, overall and per group.
+import type * as tfc from '@tensorflow/tfjs-core';
+import { take, type Dataset } from '../data/encode.js';
+import type { IRGraph, MetricSpec, TaskSpec } from '../ir/types.js';
+import type { Forward } from '../lower/tfjs/forward.js';
+import { auc, gauc, logloss, mae, mse } from './metrics.js';
+
+type TF = typeof tfc;
+
+export function batchTensors(tf: TF, ds: Dataset): Record<string, tfc.Tensor> {
+  return Object.fromEntries(
+    Object.entries(ds.inputs).map(([k, v]) => [k, tf.tensor(v, [ds.n, ...ds.shapes[k]!], v instanceof Int32Array ? 'int32' : 'float32')]),
+  );
+}
+
+/** Task outputs for every row (binary: probability; regression: value; multiclass: argmax score). */
+export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Tensor>, ds: Dataset, batch = 4096): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (let start = 0; start < ds.n; start += batch) {
+    const idx = Array.from({ length: Math.min(batch, ds.n - start) }, (_, i) => start + i);
+    const part = take(ds, idx);
+    const res = tf.tidy(() => {
+      const { outputs } = forward(params, batchTensors(tf, part));
+      return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.dataSync() as Float32Array]));
+    });
+    for (const [k, v] of Object.entries(res)) {
+      const full = (out[k] ??= new Float32Array(ds.n * (v.length / idx.length)));
+      full.set(v, start * (v.length / idx.length));
+    }
+  }
+  return out;
+}
+
+export type MetricRow = Record<string, number>;
+
+function metricsOf(task: TaskSpec, metrics: MetricSpec[], p: Float32Array, y: Float32Array, keys: Dataset['keys']): MetricRow {
+  const row: MetricRow = { n: y.length };
+  for (const m of metrics) {
+    if (task.kind === 'binary') {
+      if (m.kind === 'auc') row.auc = auc(p, y);
+      if (m.kind === 'gauc' && keys[m.by]) row[`gauc`] = gauc(p, y, keys[m.by]!).value;
+      if (m.kind === 'logloss') row.logloss = logloss(p, y);
+    }
+    if (task.kind === 'regression') {
+      if (m.kind === 'mse') row.mse = mse(p, y);
+      if (m.kind === 'mae') row.mae = mae(p, y);
+    }
+  }
+  if (task.kind === 'regression' && row.mse === undefined) row.mse = mse(p, y);
+  if (task.kind === 'binary' && row.auc === undefined) row.auc = auc(p, y);
+  return row;
+}
+
+export interface Evaluation {
+  /** task → group ('all' and each group value) → metric → value */
+  tasks: Record<string, Record<string, MetricRow>>;
+}
+
+export function evaluate(graph: IRGraph, preds: Record<string, Float32Array>, ds: Dataset): Evaluation {
+  const out: Evaluation = { tasks: {} };
+  const groupCol = graph.train.groupBy;
+  const groups = groupCol && ds.keys[groupCol] ? [...new Set(ds.keys[groupCol])].sort() : [];
+  for (const t of graph.tasks) {
+    if (t.kind === 'multiclass') continue;
+    const p = preds[t.name]!;
+    const y = ds.labels[t.name]!;
+    const rows: Record<string, MetricRow> = { all: metricsOf(t, graph.train.metrics, p, y, ds.keys) };
+    for (const g of groups) {
+      const idx = ds.keys[groupCol!]!.flatMap((v, i) => (v === g ? [i] : []));
+      const sub = (a: Float32Array) => Float32Array.from(idx, (i) => a[i]!);
+      const subKeys = Object.fromEntries(Object.entries(ds.keys).map(([k, v]) => [k, idx.map((i) => v[i]!)]));
+      rows[`${groupCol}=${g}`] = metricsOf(t, graph.train.metrics, sub(p), sub(y), subKeys);
+    }
+    out.tasks[t.name] = rows;
+  }
+  return out;
+}
+
+/** The metrics as an aligned text table. */
+export function formatEvaluation(e: Evaluation): string {
+  const lines: string[] = [];
+  for (const [task, groups] of Object.entries(e.tasks)) {
+    const cols = [...new Set(Object.values(groups).flatMap((r) => Object.keys(r)))];
+    lines.push(`task ${task}`);
+    lines.push(`  ${'group'.padEnd(20)}${cols.map((c) => c.padStart(10)).join('')}`);
+    for (const [g, r] of Object.entries(groups)) {
+      lines.push(`  ${g.padEnd(20)}${cols.map((c) => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : Number.isNaN(r[c]) ? 'n/a' : r[c]!.toFixed(4)).padStart(10)).join('')}`);
+    }
+  }
+  return lines.join('\n');
+}
