@@ -44,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     ['compile', './compile.js', 'compile a spec to a serving artefact (ONNX)'],
     ['eval', './eval.js', 'evaluate trained weights on data'],
     ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
+    ['fmt', './fmt.js', 'format .rec files'],
   ];
   const wanted = argv[2];
   for (const [name, mod, description] of lazy) {

@@ -35,7 +35,7 @@ describe('recc check', () => {
   });
 
   it('has --help for every command', () => {
-    for (const cmd of ['check', 'stats']) {
+    for (const cmd of ['check', 'stats', 'train', 'compile', 'eval', 'synth']) {
       const r = recc(cmd, '--help');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`Usage: recc ${cmd}`);
@@ -49,5 +49,21 @@ describe('recc stats', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/trunk\s+poso\.mlp\s+62,784\s+126,336/);
     expect(r.stdout).toMatch(/total\s+783,538/);
+  });
+});
+
+describe('recc compile', () => {
+  it('writes ONNX with random weights (and says so), or with trained weights, and rejects mismatched ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-compile-'));
+    const out = join(dir, 'poso.onnx');
+    const r = recc('compile', 'examples/poso-movielens.rec', '-o', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('RANDOM weights');
+    expect(r.stdout).toContain('outputs: favorite [batch, 1], satisfied [batch, 1]');
+    const bad = join(dir, 'bad.safetensors');
+    writeFileSync(bad, Buffer.from([1, 2, 3]));
+    const b = recc('compile', 'examples/poso-movielens.rec', '-o', out, '--weights', bad);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toContain('error[REC6006]');
   });
 });

@@ -54,6 +54,9 @@ function registerStockGradients(): void {
 export async function initBackend(name: BackendName = 'auto'): Promise<{ tf: TFModule; backend: string }> {
   const want = name === 'auto' ? (await tryImport('@tensorflow/tfjs-node-gpu')) ? 'gpu' : (await tryImport('@tensorflow/tfjs-node')) ? 'node' : 'wasm' : name;
   if (active === want) return { tf, backend: tf.getBackend() };
+  // Production mode: no debug checks, and no advice to install tfjs-node printed by the cpu backend
+  // (this command already says how to get the node and gpu backends when they are asked for).
+  tf.env().set('PROD', true);
   if (want === 'gpu' || want === 'node') {
     const pkg = want === 'gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
     if (!(await tryImport(pkg))) throw new BackendUnavailableError(`the ${want} backend needs ${pkg}, which is not installed:\n  ${INSTALL[want]}\nor use --backend wasm (the default, always installed)`);
