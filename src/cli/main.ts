@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     ['eval', './eval.js', 'evaluate trained weights on data'],
     ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
     ['fmt', './fmt.js', 'format .rec files'],
+    ['lsp', './lsp.js', 'run the language server (editors start it with --stdio)'],
   ];
   const wanted = argv[2];
   for (const [name, mod, description] of lazy) {

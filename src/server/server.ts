@@ -1,0 +1,104 @@
+// The language server (`recc lsp --stdio`), one feature per file, all on the compiler's front end.
+// Every handler is wrapped so that any text, however broken, gets an answer and never a crash.
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatRec } from '../format/format.js';
+import { quickFixes } from './code-actions.js';
+import { complete } from './completion.js';
+import { definition, references } from './definition.js';
+import { toLspDiagnostics } from './diagnostics.js';
+import { uriToPath, Workspace } from './documents.js';
+import { hover } from './hover.js';
+import { rename } from './rename.js';
+import { documentSymbols } from './symbols.js';
+
+function safe<A extends unknown[], R>(conn: Connection, fallback: R, f: (...a: A) => R): (...a: A) => R {
+  return (...a: A) => {
+    try {
+      return f(...a);
+    } catch (e) {
+      conn.console.error(`recc lsp: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+  const documents = new TextDocuments(TextDocument);
+  const ws = new Workspace();
+
+  connection.onInitialize(() => ({
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Full,
+      completionProvider: { triggerCharacters: ['.', '(', ' '] },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: true,
+      documentSymbolProvider: true,
+      documentFormattingProvider: true,
+      codeActionProvider: true,
+    },
+    serverInfo: { name: 'recc' },
+  }));
+
+  const publish = safe(connection, undefined, (uri: string) => {
+    const a = ws.analysis(uri);
+    if (a) void connection.sendDiagnostics({ uri, diagnostics: toLspDiagnostics(a.diagnostics, uriToPath(uri)) });
+  });
+  documents.onDidChangeContent((e) => {
+    ws.update(e.document);
+    publish(e.document.uri);
+  });
+  documents.onDidClose((e) => {
+    ws.close(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const at = (uri: string, pos: { line: number; character: number }) => {
+    const doc = ws.document(uri);
+    const a = ws.analysis(uri);
+    return doc && a ? { doc, a, offset: doc.offsetAt(pos) } : undefined;
+  };
+  connection.onCompletion(safe(connection, [], (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return c ? complete(c.a, c.doc.getText(), c.offset) : [];
+  }));
+  connection.onHover(safe(connection, null, (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return c ? hover(c.a, c.offset) : null;
+  }));
+  connection.onDefinition(safe(connection, null, (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return c ? definition(c.a, c.offset) : null;
+  }));
+  connection.onReferences(safe(connection, [], (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return c ? references(c.a, c.offset, p.context.includeDeclaration) : [];
+  }));
+  connection.onRenameRequest(safe(connection, null, (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return c ? rename(c.a, c.offset, p.newName) : null;
+  }));
+  connection.onDocumentSymbol(safe(connection, [], (p) => {
+    const a = ws.analysis(p.textDocument.uri);
+    return a ? documentSymbols(a.ast) : [];
+  }));
+  connection.onCodeAction(safe(connection, [], (p) => quickFixes(p.textDocument.uri, p.context.diagnostics)));
+  connection.onDocumentFormatting(async (p) => {
+    const doc = ws.document(p.textDocument.uri);
+    if (!doc) return [];
+    try {
+      const text = doc.getText();
+      const out = await formatRec(text, { filepath: uriToPath(p.textDocument.uri) });
+      if (out === text) return [];
+      return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: out }];
+    } catch {
+      return []; // a syntax error: the diagnostics already say where; no edits
+    }
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}
