@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Run Chevrotain's grammar validations (skipped at start-up in production).
+    env: { RECC_VALIDATE_GRAMMAR: '1' },
   },
 });

@@ -45,6 +45,18 @@ export function stdModuleNames(): string[] {
   }
 }
 
+/** Parsed stdlib files, shared by every analysis (the AST is never mutated). */
+const stdParses = new Map<string, { text: string; result: ReturnType<typeof parse> }>();
+
+function parseCached(path: string, text: string, isStd: boolean): ReturnType<typeof parse> {
+  if (!isStd) return parse(text, path);
+  const hit = stdParses.get(path);
+  if (hit && hit.text === text) return hit.result;
+  const result = parse(text, path);
+  stdParses.set(path, { text, result });
+  return result;
+}
+
 export class ModuleLoader {
   private readonly cache = new Map<string, Module>();
   private readonly loading: string[] = [];
@@ -81,7 +93,7 @@ export class ModuleLoader {
   private loadText(path: string, text: string, isStd: boolean): Module {
     const cached = this.cache.get(path);
     if (cached) return cached;
-    const { file, diagnostics } = parse(text, path);
+    const { file, diagnostics } = parseCached(path, text, isStd);
     this.diagnostics.push(...diagnostics);
     const blocks = new Map<string, BlockDecl>();
     for (const item of file.items) if (item.kind === 'Block' && !blocks.has(item.name.name)) blocks.set(item.name.name, item);

@@ -1,7 +1,8 @@
 // The `.rec` grammar as a Chevrotain CstParser (grammar/rec.ebnf is its normative description).
 // Error recovery is on, so one run reports every syntax error; cst-to-ast.ts turns the CST,
 // however incomplete, into the AST.
-import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, TokenType } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import * as T from './tokens.js';
 
 const show = (t: TokenType) => (typeof t.LABEL === 'string' ? t.LABEL : t.name);
@@ -37,7 +38,8 @@ const messages: IParserErrorMessageProvider = {
 
 export class RecParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages });
+    // Grammar validations cost ~100 ms at start-up; the tests run them (RECC_VALIDATE_GRAMMAR=1).
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
     this.performSelfAnalysis();
   }
 

@@ -2,7 +2,8 @@
 // matches wins, so comments come before `/`, multi-character operators before their prefixes
 // (`==` before `=`, `<=` before `<`), and keywords before Identifier (each keyword names
 // Identifier as its `longer_alt`, so `trainer` or `index` stay identifiers).
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n]*/, group: 'docs' });
