@@ -1,62 +1,123 @@
-// Label expressions (`rating >= 4`, `clicked and not hate`) evaluated on a data row. A small
-// interpreter over the AST: never eval or Function. Booleans are 1 and 0.
+// Label expressions (`rating >= 4`, `clicked and not hate`, `genre == "drama"`) evaluated on one
+// data row: a small interpreter over the AST, never eval or Function.
+//
+// Values: a column gives its cell; a cell that reads as a number (numbers, numeric text,
+// true/false, "true"/"false") is that number, anything else is text. `==` and `!=` compare text
+// when either side is a string (literal or a non-numeric cell), numbers otherwise. Arithmetic,
+// ordering, `and`, `or` and `not` need numbers; comparisons and logic give 1 or 0. The result
+// must be a finite number: NaN or ±∞ (e.g. a division by zero) is REC6002.
 import type { Expr } from '../syntax/ast.js';
+import type { RawCell } from './row.js';
 
-export type Cell = string | number | boolean | null | undefined;
+export type { Cell } from './row.js';
 
-/** The value of a label expression, or an error naming the problem. */
-export function evalLabel(e: Expr, column: (name: string) => Cell): number | { error: string } {
-  const num = (c: Cell, name: string): number | { error: string } => {
-    if (c === null || c === undefined || c === '') return { error: `label column \`${name}\` is empty` };
-    if (typeof c === 'boolean') return c ? 1 : 0;
-    if (typeof c === 'number') return c;
-    const t = c.trim().toLowerCase();
-    if (t === 'true') return 1;
-    if (t === 'false') return 0;
-    const x = Number(t);
-    return Number.isFinite(x) ? x : { error: `label column \`${name}\` holds \`${c}\`, not a number` };
-  };
-  const go = (x: Expr): number | { error: string } => {
+export interface LabelError {
+  error: string;
+  /** REC6001: the column is missing or the cell is empty; REC6002: a value that is not usable. */
+  code: 'REC6001' | 'REC6002';
+  column?: string;
+}
+
+/** A value during evaluation: a number (num finite) or text (num NaN). */
+interface Val {
+  num: number;
+  str: string;
+  text: boolean;
+  column?: string;
+}
+
+function cellVal(c: RawCell, name: string): Val | LabelError {
+  if (c === undefined) return { error: `missing column \`${name}\``, code: 'REC6001', column: name };
+  if (c === null || c === '') return { error: `label column \`${name}\` is empty`, code: 'REC6001', column: name };
+  if (typeof c === 'boolean') return { num: c ? 1 : 0, str: String(c), text: false, column: name };
+  if (typeof c === 'number') return { num: c, str: String(c), text: false, column: name };
+  if (Array.isArray(c)) return { num: NaN, str: c.join('|'), text: true, column: name };
+  const t = c.trim();
+  const low = t.toLowerCase();
+  const num = low === 'true' ? 1 : low === 'false' ? 0 : t === '' ? NaN : Number(t);
+  return { num, str: t, text: !Number.isFinite(num), column: name };
+}
+
+const isErr = (v: Val | LabelError): v is LabelError => 'error' in v;
+const num = (n: number): Val => ({ num: n, str: String(n), text: false });
+
+function needNumber(v: Val, op: string): LabelError | undefined {
+  if (!v.text) return undefined;
+  const what = v.column ? `label column \`${v.column}\` holds \`${v.str}\`` : `the text "${v.str}"`;
+  return { error: `${what}, not a number (\`${op}\` needs numbers)`, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
+}
+
+/** The value of a label expression on a row, or an error naming the column at fault. */
+export function evalLabel(e: Expr, column: (name: string) => RawCell): number | LabelError {
+  const go = (x: Expr): Val | LabelError => {
     switch (x.kind) {
       case 'Number':
-        return x.value;
+        return num(x.value);
       case 'Bool':
-        return x.value ? 1 : 0;
+        return num(x.value ? 1 : 0);
+      case 'String':
+        return { num: NaN, str: x.value, text: true };
       case 'Name':
-        return num(column(x.name), x.name);
+        return cellVal(column(x.name), x.name);
       case 'Paren':
         return go(x.expr);
       case 'Unary': {
         const v = go(x.operand);
-        if (typeof v !== 'number') return v;
-        return x.op === 'not' ? (v === 0 ? 1 : 0) : -v;
+        if (isErr(v)) return v;
+        const bad = needNumber(v, x.op);
+        if (bad) return bad;
+        return num(x.op === 'not' ? (v.num === 0 ? 1 : 0) : -v.num);
       }
       case 'Binary': {
         const l = go(x.left);
-        if (typeof l !== 'number') return l;
+        if (isErr(l)) return l;
         const r = go(x.right);
-        if (typeof r !== 'number') return r;
+        if (isErr(r)) return r;
+        if (x.op === '==' || x.op === '!=') {
+          const same = l.text || r.text ? l.str === r.str : l.num === r.num;
+          return num(same === (x.op === '==') ? 1 : 0);
+        }
+        const bad = needNumber(l, x.op) ?? needNumber(r, x.op);
+        if (bad) return bad;
+        const a = l.num;
+        const b = r.num;
         switch (x.op) {
-          case '+': return l + r;
-          case '-': return l - r;
-          case '*': return l * r;
-          case '/': return r === 0 ? { error: 'division by zero in a label expression' } : l / r;
-          case '==': return l === r ? 1 : 0;
-          case '!=': return l !== r ? 1 : 0;
-          case '<': return l < r ? 1 : 0;
-          case '<=': return l <= r ? 1 : 0;
-          case '>': return l > r ? 1 : 0;
-          case '>=': return l >= r ? 1 : 0;
-          case 'and': return l !== 0 && r !== 0 ? 1 : 0;
-          case 'or': return l !== 0 || r !== 0 ? 1 : 0;
-          default: return { error: `\`${x.op}\` is not allowed in a label expression` };
+          case '+': return num(a + b);
+          case '-': return num(a - b);
+          case '*': return num(a * b);
+          case '/': return num(a / b);
+          case '<': return num(a < b ? 1 : 0);
+          case '<=': return num(a <= b ? 1 : 0);
+          case '>': return num(a > b ? 1 : 0);
+          case '>=': return num(a >= b ? 1 : 0);
+          case 'and': return num(a !== 0 && b !== 0 ? 1 : 0);
+          case 'or': return num(a !== 0 || b !== 0 ? 1 : 0);
+          default: return { error: `\`${x.op}\` is not allowed in a label expression`, code: 'REC6002' };
         }
       }
       default:
-        return { error: 'only columns, numbers and operators are allowed in a label expression' };
+        return { error: 'only columns, numbers, strings and operators are allowed in a label expression', code: 'REC6002' };
     }
   };
   const v = go(e);
-  if (typeof v === 'number' && !Number.isFinite(v)) return { error: 'the label expression gives a non-finite value' };
-  return v;
+  if (isErr(v)) return v;
+  if (v.text) return { error: `the label expression gives the text "${v.str}", not a number`, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
+  if (!Number.isFinite(v.num)) return { error: `the label expression gives ${v.num} on this row (a division by zero?)`, code: 'REC6002' };
+  return v.num;
+}
+
+/** The columns a label expression reads, in order of first use. */
+export function labelColumns(e: Expr): string[] {
+  const out = new Set<string>();
+  const go = (x: Expr): void => {
+    if (x.kind === 'Name') out.add(x.name);
+    else if (x.kind === 'Paren') go(x.expr);
+    else if (x.kind === 'Unary') go(x.operand);
+    else if (x.kind === 'Binary') {
+      go(x.left);
+      go(x.right);
+    }
+  };
+  go(e);
+  return [...out];
 }

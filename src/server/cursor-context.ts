@@ -1,0 +1,140 @@
+// Where the cursor is, read from the raw text: while the user types, the text rarely parses, so
+// completion cannot wait for a tree. Comments and strings are blanked first so that a `{` or `(`
+// inside them does not count.
+
+/** The kind of `{ … }` the cursor is in. `top` is outside every brace. */
+export type Section = 'top' | 'model' | 'block' | 'features' | 'train' | 'inner' | 'meta' | 'stage' | 'task' | 'record';
+
+/** The text with comments and string contents replaced by spaces (same length, same newlines). */
+export function mask(text: string): string {
+  const out = text.split('');
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') out[i++] = ' ';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      for (; i < stop; i++) if (text[i] !== '\n') out[i] = ' ';
+    } else if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
+        if (text[i] === '\\') out[i++] = ' ';
+        if (i < text.length && text[i] !== '\n') out[i++] = ' ';
+      }
+      i++;
+    } else i++;
+  }
+  return out.join('');
+}
+
+const OPEN: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/** Scan back from `from` (exclusive) for an unclosed opener among `targets`; stop at `stops`. */
+function unclosed(m: string, from: number, targets: string, stops = ''): number {
+  const stack: string[] = [];
+  for (let i = from - 1; i >= 0; i--) {
+    const c = m[i]!;
+    if (c in OPEN) stack.push(OPEN[c]!);
+    else if (c === '(' || c === '[' || c === '{') {
+      if (stack.length > 0) {
+        stack.pop();
+        continue;
+      }
+      if (targets.includes(c)) return i;
+      if (stops.includes(c)) return -1;
+    }
+  }
+  return -1;
+}
+
+/** `block f(a, (b)) ` → `block f() `: nested parentheses collapsed, so headers match simply. */
+function collapseParens(s: string): string {
+  let depth = 0;
+  let out = '';
+  for (const c of s) {
+    if (c === '(') {
+      if (depth++ === 0) out += '(';
+    } else if (c === ')') {
+      if (depth > 0 && --depth === 0) out += ')';
+    } else if (depth === 0) out += c;
+  }
+  return depth > 0 ? `${out})` : out;
+}
+
+const HEADERS: Array<[RegExp, Section]> = [
+  [/\bmodel\s+\w+\s*$/, 'model'],
+  [/\bblock\s+\w+\s*\(\)\s*$/, 'block'],
+  [/\bmeta_block\s+\w+(\s+by\s+\w+)?\s*$/, 'meta'],
+  [/\b(for\s+\w+\s+in\b|if\b|else\b)[^{}]*$/, 'block'],
+  [/\bfeatures\s*$/, 'features'],
+  [/\btrain\s*$/, 'train'],
+  [/\binner\s*$/, 'inner'],
+  [/\bstage\s+\w+\s*$/, 'stage'],
+  [/\btask\s+\w+\s*:[^{}]*$/, 'task'],
+];
+
+/** The innermost `{ … }` around the offset, classified by its header (`model m`, `train`, …). */
+export function sectionAt(m: string, offset: number): Section {
+  const brace = unclosed(m, offset, '{');
+  if (brace < 0) return 'top';
+  // The header runs back to the previous `}` at the same depth, or the enclosing `{`.
+  const start = unclosed(m, brace, '{') + 1;
+  let prev = brace - 1;
+  let depth = 0;
+  for (; prev >= start; prev--) {
+    const c = m[prev];
+    if (c === ')' || c === ']') depth++;
+    else if (c === '(' || c === '[') depth--;
+    else if (depth === 0 && c === '}') break;
+  }
+  const header = collapseParens(m.slice(prev + 1, brace));
+  for (const [re, s] of HEADERS) if (re.test(header)) return s;
+  if (/[:=,(\[]\s*$/.test(header)) return 'record';
+  // An enclosing section we cannot name (half-typed header): look further out.
+  return brace > 0 && /^\s*$/.test(header) ? sectionAt(m, brace) : 'record';
+}
+
+export interface CallContext {
+  /** The callee as written, e.g. `poso.mlp` or `id`. */
+  callee: string;
+  /** Names already given as `name:` at the call's top level (the cursor's own excluded). */
+  named: Set<string>;
+  /** True when the cursor is where an argument's name goes (after `(` or `,`). */
+  atName: boolean;
+}
+
+/** The call whose parentheses hold the cursor, if the cursor is directly inside one. */
+export function callAt(m: string, offset: number): CallContext | undefined {
+  const open = unclosed(m, offset, '(', '{[');
+  if (open < 0) return undefined;
+  const callee = /([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*$/.exec(m.slice(Math.max(0, open - 80), open))?.[1]?.replace(/\s+/g, '');
+  if (!callee) return undefined;
+  // Split the argument list at top-level commas, up to its `)` (or where the text gives out).
+  const named = new Set<string>();
+  let depth = 0;
+  let argStart = open + 1;
+  let cursorArg = '';
+  for (let i = open + 1; i <= m.length; i++) {
+    const c = m[i];
+    const end = i === m.length || (depth === 0 && (c === ')' || c === '{' || c === '}'));
+    if (end || (depth === 0 && c === ',')) {
+      const arg = m.slice(argStart, i);
+      if (argStart <= offset && offset <= i) cursorArg = m.slice(argStart, offset);
+      else {
+        const n = /^\s*([A-Za-z_]\w*)\s*:/.exec(arg);
+        if (n) named.add(n[1]!);
+      }
+      if (end) break;
+      argStart = i + 1;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']') depth--;
+  }
+  return { callee, named, atName: /^\s*[A-Za-z_]?\w*$/.test(cursorArg) };
+}
+
+/** The text of the cursor's line before the cursor. */
+export function lineBefore(text: string, offset: number): string {
+  return text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+}
