@@ -2,7 +2,7 @@
 // read straight from the syntax; each unknown name gets a "did you mean".
 //
 //   optimizer: adam(lr: 1e-3)  |  { embedding: adagrad(lr: 0.05), dense: adam(lr: 1e-3) }
-//   batch: 1024   epochs: 2   seed: 7   clip_norm: 1.0   warmup: 100   early_stop: 2
+//   batch: 1024   epochs: 2   seed: 7   clip_norm: 1.0   warmup: 100   lr_decay: cosine   early_stop: 2
 //   split: random(test: 0.2) | by_key(user_id, test: 0.25) | chronological(timestamp, test: 0.2)
 //   metrics: [auc, gauc(by: user_id), logloss]
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
@@ -12,7 +12,7 @@ import type { DataSource, MetricSpec, OptimizerSpec, ParamGroup, SplitSpec, Trai
 import type { Expr, TrainSection } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 
-export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'early_stop', 'group_by', 'data'];
+export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'lr_decay', 'early_stop', 'group_by', 'data'];
 const OPTIMIZERS = { adam: ['lr', 'beta1', 'beta2', 'epsilon'], adagrad: ['lr', 'initial_accumulator'], sgd: ['lr'] } as const;
 const SPLITS = ['random', 'by_key', 'chronological'];
 const METRICS = ['auc', 'gauc', 'logloss', 'mse', 'mae', 'recall', 'ndcg'];
@@ -162,6 +162,11 @@ export function readTrain(section: TrainSection | undefined, el: Elaborator, f: 
       case 'warmup': {
         const v = r.int(e, 'warmup', 0);
         if (v !== undefined) spec.warmupSteps = v;
+        break;
+      }
+      case 'lr_decay': {
+        const c = r.call(e, ['constant', 'cosine'], () => [], 'learning-rate decay');
+        if (c) spec.lrDecay = c.name as 'constant' | 'cosine';
         break;
       }
       case 'early_stop': {
