@@ -127,6 +127,8 @@ export interface TrainSpec {
   seed: number;
   clipNorm?: number;
   warmupSteps?: number;
+  /** After warm-up: constant learning rate (default) or cosine decay to 0 over the run. */
+  lrDecay?: 'constant' | 'cosine';
   earlyStop?: { patience: number };
   /** A column whose values name user groups (e.g. new vs regular): metrics per group. */
   groupBy?: string;
