@@ -90,7 +90,8 @@ describe('label expressions', () => {
     expect(evalLabel(expr('rating >= 4 and not hate'), (c) => row[c as keyof typeof row])).toBe(1);
     expect(evalLabel(expr('rating == 5 or rating < 2'), (c) => row[c as keyof typeof row])).toBe(0);
     expect(evalLabel(expr('(rating - 1) / 2'), (c) => row[c as keyof typeof row])).toBe(1.5);
-    expect(evalLabel(expr('missing > 1'), () => undefined)).toEqual({ error: 'label column `missing` is empty' });
+    expect(evalLabel(expr('missing > 1'), () => undefined)).toEqual({ error: 'missing column `missing`', code: 'REC6001', column: 'missing' });
+    expect(evalLabel(expr('rating > 1'), () => '')).toEqual({ error: 'label column `rating` is empty', code: 'REC6001', column: 'rating' });
   });
 });
 
