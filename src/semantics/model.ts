@@ -87,6 +87,11 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
       continue;
     }
     taskNames.add(t.name.name);
+    // The serving graph names its inputs after features and its outputs after tasks.
+    if (features.some((f) => f.name === t.name.name && f.kind !== 'label')) {
+      el.report('REC5004', t.name.span, `task \`${t.name.name}\` has the name of an input feature`, f, { hint: 'the ONNX graph names inputs after features and outputs after tasks: rename the task' });
+      continue;
+    }
     const spec = elaborateTask(t, el, f, features, lastLet);
     if (spec) taskSpecs.push(spec);
   }
