@@ -40,7 +40,7 @@ describe('elaboration', () => {
     const table = a.graph!.params.find((p) => p.name === 'features.movie_id.table')!;
     expect(table.group).toBe('embedding');
     expect(table.shape).toEqual([20_001, 16]);
-    expect(a.graph!.params.find((p) => p.name === 'trunk.dense0.kernel')!.init).toEqual({ kind: 'glorot_uniform', fanIn: 64, fanOut: 256 });
+    expect(a.graph!.params.find((p) => p.name === 'trunk.dense0.kernel')!.init).toEqual({ kind: 'glorot_uniform', fanIn: 72, fanOut: 256 });
   });
 
   it('infers shapes through blocks and keeps sequence masks through dense layers', () => {
