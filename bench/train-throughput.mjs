@@ -1,7 +1,7 @@
 // Training throughput of the POSO-MLP reference model (runtime-notes.md; bench/poso-reference.rec)
-// on recc's default backend (wasm, one thread) next to PyTorch (Debian python3-torch, one thread)
-// on the same model, batch and optimizer, in one run. Run after `npm run build`:
-//   node bench/train-throughput.mjs [steps]
+// on recc's default backend (wasm, one thread) next to PyTorch (Debian python3-torch with
+// OpenBLAS, one thread) on the same model, batch, optimizer and loss, in one run. Not a test.
+//   npm run build && node bench/train-throughput.mjs [steps]        (RECC_BACKEND=cpu to compare)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,17 +13,24 @@ import { train } from '../dist/train/train.js';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 const steps = Number(process.argv[2] ?? 60);
-const graph = analyzeFile(join(root, 'bench/poso-reference.rec')).graph;
+const analysed = analyzeFile(join(root, 'bench/poso-reference.rec'));
+if (!analysed.graph) {
+  console.error('bench/poso-reference.rec does not compile:', analysed.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+  process.exit(1);
+}
+const graph = analysed.graph;
 const batch = graph.train.batch;
+
+// Random ids like the PyTorch script: 8 bags of 3 ids in 1..10 000, a PC id in 1..100, 30 % positives.
 const n = batch * (steps + 1);
 let seed = 1;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const inputs = {};
 const shapes = {};
 for (const f of graph.features) {
   if (f.kind === 'seq') {
-    inputs[f.name] = Int32Array.from({ length: n * 3 }, () => 1 + Math.floor(rand() * 10_000));
-    shapes[f.name] = [3];
+    inputs[f.name] = Int32Array.from({ length: n * f.maxLen }, () => 1 + Math.floor(rand() * 10_000));
+    shapes[f.name] = [f.maxLen];
   } else if (f.kind === 'id') {
     inputs[f.name] = Int32Array.from({ length: n }, () => 1 + Math.floor(rand() * 100));
     shapes[f.name] = [];
@@ -33,16 +40,31 @@ const labels = { click: Float32Array.from({ length: n }, () => (rand() < 0.3 ? 1
 const data = { n, inputs, shapes, labels, keys: {} };
 const split = { train: Int32Array.from({ length: batch * steps }, (_, i) => i), test: Int32Array.from({ length: batch }, (_, i) => batch * steps + i) };
 
-const { tf, backend } = await initBackend('wasm');
-// warm-up run (kernel compilation), then the measured run
-await train(tf, graph, data, { train: split.train.subarray(0, batch * 3), test: split.test }, { outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')), resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
+const { tf, backend } = await initBackend(process.env.RECC_BACKEND ?? 'wasm');
+const quiet = { resume: false, checkpointEvery: 1e9, log: () => {}, progress: false };
+// A warm-up run (kernel compilation, first allocations), then the measured run. The loop's own
+// samples/s counts optimizer steps only (batch slicing, forward, backward, update), not the
+// end-of-epoch evaluation and checkpoint.
+await train(tf, graph, data, { train: split.train.subarray(0, batch * 3), test: split.test }, { ...quiet, outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')) });
 const t = performance.now();
-await train(tf, graph, data, split, { outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')), resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
-const recc = (batch * steps) / ((performance.now() - t) / 1000);
+const measured = await train(tf, graph, data, split, { ...quiet, outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')) });
+const wall = (performance.now() - t) / 1000;
+const recc = measured.samplesPerSecond;
 
-const py = spawnSync('/usr/bin/python3', [join(root, 'bench/reference/poso_mlp.py'), String(steps)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-const torch = py.status === 0 ? JSON.parse(py.stdout.trim().split('\n').pop()).samples_per_s : undefined;
 console.log(`POSO-MLP reference model, batch ${batch}, Adam + BCE, ${steps} steps, one thread`);
-console.log(`recc (tfjs ${backend}):  ${recc.toFixed(0)} samples/s`);
-if (torch) console.log(`PyTorch ${JSON.parse(py.stdout.trim().split('\n').pop()).torch}:     ${torch.toFixed(0)} samples/s\nratio recc / PyTorch: ${(recc / torch).toFixed(2)}`);
-else console.log(`PyTorch: not measured (/usr/bin/python3 has no torch: apt-get install python3-torch libopenblas0-pthread)\n${py.stderr.slice(0, 300)}`);
+console.log(`recc (tfjs ${backend}): ${recc.toFixed(0)} samples/s  (${((batch * steps) / wall).toFixed(0)} samples/s counting the end-of-run evaluation and checkpoint)`);
+
+const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8', env });
+if (probe.status !== 0) {
+  console.log('PyTorch: skipped, /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)');
+} else {
+  const py = spawnSync('/usr/bin/python3', [join(root, 'bench/reference/poso_mlp.py'), String(steps)], { encoding: 'utf8', env });
+  if (py.status !== 0) {
+    console.log(`PyTorch: the reference script failed:\n${py.stderr.slice(-800)}`);
+  } else {
+    const ref = JSON.parse(py.stdout.trim().split('\n').pop());
+    console.log(`PyTorch ${ref.torch} (${ref.threads} thread): ${ref.samples_per_s.toFixed(0)} samples/s`);
+    console.log(`ratio recc / PyTorch: ${(recc / ref.samples_per_s).toFixed(2)}`);
+  }
+}

@@ -1,14 +1,15 @@
-// `recc lsp --stdio`: the language server.
+// `recc lsp --stdio`: the language server. Editors pass `--stdio`; it is also the default, so the
+// connection is made on stdin/stdout explicitly rather than from the command line's flags.
 import type { Command } from 'commander';
 
-export function register(program: Command, _setCode: (c: number) => void): void {
+export function register(program: Command, _setCode?: (c: number) => void): void {
   program
     .command('lsp')
     .description('run the language server (editors start it with --stdio)')
     .option('--stdio', 'talk LSP over stdin/stdout (the default)', true)
     .action(async () => {
-      const { startServer } = await import('../server/server.js');
-      startServer();
+      const [{ createConnection, ProposedFeatures }, { startServer }] = await Promise.all([import('vscode-languageserver/node.js'), import('../server/server.js')]);
+      startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
       await new Promise(() => undefined); // serve until the editor closes the connection
     });
 }

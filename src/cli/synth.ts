@@ -1,11 +1,18 @@
 // `recc synth SETTING -o DIR`: a paper setting's synthetic data as CSV, with its ground truth.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { SYNTH } from '../data/synth/index.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { displayPath } from './output.js';
+import { positiveInt } from './train.js';
+
+function seedInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+}
 
 export function runSynth(setting: string, o: { out: string; rows: number; seed: number }): number {
   const s = SYNTH[setting];
@@ -28,7 +35,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
     .description('write a synthetic dataset of a paper setting')
     .argument('<setting>', Object.keys(SYNTH).join(' | '))
     .requiredOption('-o, --out <dir>', 'output directory')
-    .option('--rows <n>', 'rows to generate', (v) => Number.parseInt(v, 10), 100_000)
-    .option('--seed <n>', 'seed', (v) => Number.parseInt(v, 10), 1)
+    .option('--rows <n>', 'rows to generate', positiveInt, 100_000)
+    .option('--seed <n>', 'seed (an integer ≥ 0)', seedInt, 1)
     .action((setting: string, o: { out: string; rows: number; seed: number }) => setCode(runSynth(setting, o)));
 }

@@ -1,19 +1,26 @@
 // `recc train SPEC`: train on the spec's data (or --data), print metrics per task and group, and
 // write the checkpoint, weights, report, loss curve and a serving ONNX file to --out.
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { lowerToOnnx } from '../lower/onnx/lower.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { split } from '../data/split.js';
-import { saveWeights } from '../train/checkpoint.js';
+import { ARTEFACTS, writeArtefacts } from '../train/artefacts.js';
+import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
-import { lossSvg, reportMarkdown } from '../train/report.js';
 import { train, TrainError } from '../train/train.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
 import { VERSION } from './version.js';
+
+export const BACKENDS = ['auto', 'gpu', 'node', 'wasm', 'cpu'];
+
+/** A commander parser for counts: an integer ≥ 1, else a usage error (never NaN). */
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
+  return n;
+}
 
 export interface TrainCliOptions {
   data?: string;
@@ -51,6 +58,12 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   const parts = split(ds, graph.train.split, graph.train.seed);
   const out = resolve(o.out ?? join('runs', graph.model));
   log(`recc ${VERSION}: training ${graph.model} on ${loaded.source}: ${parts.train.length} train / ${parts.test.length} test rows${loaded.skipped ? `, ${loaded.skipped} bad rows skipped` : ''}; backend ${backend}`);
+  const info = {
+    version: VERSION,
+    source: loaded.source,
+    backend,
+    notes: loaded.skipped ? [`${loaded.skipped} bad rows skipped`] : [],
+  };
   let result;
   try {
     result = await train(tf, graph, ds, parts, {
@@ -61,6 +74,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       log,
       progress: process.stderr.isTTY === true,
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+      onEpoch: (e) => writeArtefacts(out, graph, e, info),
     });
   } catch (e) {
     if (e instanceof TrainError) {
@@ -69,16 +83,9 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     }
     throw e;
   }
-  const meta = { 'recc.model': graph.model, 'recc.version': VERSION, 'recc.step': String(result.state.step) };
-  saveWeights(join(out, 'model.safetensors'), Object.fromEntries(graph.params.map((p) => [p.name, { shape: p.shape, data: result.weights[p.name]! }])), meta);
-  const onnx = lowerToOnnx(graph, result.weights, { reccVersion: VERSION, extra: { 'recc.step': String(result.state.step) } });
-  writeFileAtomic(join(out, 'model.onnx'), onnx);
-  writeFileAtomic(join(out, 'loss.svg'), lossSvg(result.state.losses));
-  const extra = [`backend: ${backend}, ${Math.round(result.samplesPerSecond)} samples/s`];
-  writeFileAtomic(join(out, 'report.md'), reportMarkdown(graph.model, loaded.source, result.evaluation, result.state, extra));
-  writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(result.evaluation, null, 2)}\n`);
+  log(`${Math.round(result.samplesPerSecond)} samples/s on ${backend}`);
   process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
-  process.stdout.write(`wrote ${displayPath(out)}/{checkpoint.safetensors, model.safetensors, model.onnx, report.md, loss.svg, metrics.json}\n`);
+  process.stdout.write(`wrote ${displayPath(out)}/{${[CHECKPOINT, STATE_JSON, ...ARTEFACTS].join(', ')}}\n`);
   return 0;
 }
 
@@ -89,12 +96,12 @@ export function register(program: Command, setCode: (c: number) => void): void {
     .argument('<spec>', '.rec file')
     .option('--data <file>', 'CSV, TSV or JSON Lines file (default: the spec\'s `train { data: … }`)')
     .option('-o, --out <dir>', 'output directory (default: runs/<model>)')
-    .option('--epochs <n>', 'override the spec\'s epochs', (v) => Number.parseInt(v, 10))
-    .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', (v) => Number.parseInt(v, 10))
-    .option('--backend <name>', 'auto | gpu | node | wasm | cpu', 'auto')
+    .option('--epochs <n>', 'override the spec\'s epochs', positiveInt)
+    .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', positiveInt)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)
     .option('--resume', 'continue from the checkpoint in the output directory', false)
-    .option('--checkpoint-every <steps>', 'save a resumable checkpoint every N steps', (v) => Number.parseInt(v, 10), 50)
-    .option('--max-steps <n>', 'stop after N optimizer steps (checkpointed; continue with --resume)', (v) => Number.parseInt(v, 10))
+    .option('--checkpoint-every <steps>', 'save a resumable checkpoint every N steps', positiveInt, 50)
+    .option('--max-steps <n>', 'stop after N optimizer steps (checkpointed; continue with --resume)', positiveInt)
     .action(async (spec: string, o: TrainCliOptions) => setCode(await runTrain(spec, o)));
 }

@@ -101,7 +101,12 @@ export function evalLabel(e: Expr, column: (name: string) => RawCell): number | 
   };
   const v = go(e);
   if (isErr(v)) return v;
-  if (v.text) return { error: `the label expression gives the text "${v.str}", not a number`, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
+  if (v.text) {
+    const error = v.column
+      ? `label column \`${v.column}\` holds \`${v.str}\`, not a number (write a number, or true/false)`
+      : `the label expression gives the text "${v.str}", not a number`;
+    return { error, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
+  }
   if (!Number.isFinite(v.num)) return { error: `the label expression gives ${v.num} on this row (a division by zero?)`, code: 'REC6002' };
   return v.num;
 }

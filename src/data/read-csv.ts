@@ -38,12 +38,12 @@ export async function* streamCsv(file: string, delimiter: string, opts: ReadOpti
   const parser = parse(csvOpts);
   let unreadable: Error | undefined;
   // pipe() does not forward the source's errors: a missing file would leave the parser waiting.
-  createReadStream(file)
+  const source = createReadStream(file)
     .on('error', (e) => {
       unreadable = e;
       parser.destroy(e);
-    })
-    .pipe(parser);
+    });
+  source.pipe(parser);
   let header: string[] | undefined;
   let line = 0;
   let good = 0;
@@ -92,6 +92,9 @@ export async function* streamCsv(file: string, delimiter: string, opts: ReadOpti
     // it can be trusted, so this ends the file even with skipBadRows.
     report.errors.push({ file, row: line + 1, code: 'REC6002', message: `cannot parse the file here: ${(e as Error).message}` });
     return;
+  } finally {
+    // a consumer that stops early (a limit, too many errors) must not leave the file open
+    source.destroy();
   }
   if (!header) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file is empty (no header row)' });
   else if (line === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file has a header but no data rows' });

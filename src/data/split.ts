@@ -1,7 +1,14 @@
-// Train/test splits: random rows, whole keys held out (e.g. users), or the latest rows in time.
+// Train/test splits, as sorted row-index arrays:
+//   random         a seeded shuffle; round(n × test) rows are test
+//   by_key         whole keys held out (e.g. users): the distinct keys, sorted, shuffled with the
+//                  seed; the first round(#keys × test) are test keys. Deterministic for a seed and
+//                  independent of row order.
+//   chronological  rows sorted by a column (numbers numerically, otherwise as text, e.g. ISO
+//                  dates; ties by row order); the latest round(n × test) rows are test
+// The shuffles use seedrandom (`split:<seed>`), so a split is the same on every machine.
 import seedrandom from 'seedrandom';
 import type { SplitSpec } from '../ir/types.js';
-import type { Dataset } from './encode.js';
+import type { Batchable } from './preprocess.js';
 
 export interface Split {
   train: Int32Array;
@@ -16,23 +23,44 @@ function shuffle<T>(a: T[], rng: () => number): T[] {
   return a;
 }
 
-export function split(ds: Dataset, spec: SplitSpec, seed: number): Split {
-  const rng = seedrandom(`split:${seed}`);
-  const all = Array.from({ length: ds.n }, (_, i) => i);
-  if (spec.kind === 'random') {
-    const s = shuffle(all, rng);
-    const k = Math.round(ds.n * spec.test);
-    return { test: Int32Array.from(s.slice(0, k)).sort(), train: Int32Array.from(s.slice(k)).sort() };
-  }
-  if (spec.kind === 'by_key') {
-    const keys = ds.keys[spec.key]!;
-    const distinct = shuffle([...new Set(keys)].sort(), rng);
-    const held = new Set(distinct.slice(0, Math.round(distinct.length * spec.test)));
-    return { train: Int32Array.from(all.filter((i) => !held.has(keys[i]!))), test: Int32Array.from(all.filter((i) => held.has(keys[i]!))) };
-  }
-  // chronological: rows sorted by the `by` column (a time); the latest fraction is test
-  const t = ds.keys[spec.by]!.map(Number);
-  const sorted = all.slice().sort((a, b) => t[a]! - t[b]! || a - b);
-  const k = ds.n - Math.round(ds.n * spec.test);
-  return { train: Int32Array.from(sorted.slice(0, k)), test: Int32Array.from(sorted.slice(k)) };
+const sorted = (xs: number[]) => Int32Array.from(xs).sort();
+
+/** Hold out a random fraction `test` of n rows. */
+export function randomSplit(n: number, test: number, seed: number): Split {
+  const s = shuffle(Array.from({ length: n }, (_, i) => i), seedrandom(`split:${seed}`));
+  const k = Math.round(n * test);
+  return { test: sorted(s.slice(0, k)), train: sorted(s.slice(k)) };
+}
+
+/** Hold out a fraction `test` of the distinct keys, with all their rows. */
+export function byKeySplit(keys: readonly string[], test: number, seed: number): Split {
+  const distinct = shuffle([...new Set(keys)].sort(), seedrandom(`split:${seed}`));
+  const held = new Set(distinct.slice(0, Math.round(distinct.length * test)));
+  const train: number[] = [];
+  const testIdx: number[] = [];
+  keys.forEach((k, i) => (held.has(k) ? testIdx : train).push(i));
+  return { train: Int32Array.from(train), test: Int32Array.from(testIdx) };
+}
+
+/** The latest fraction `test` of the rows by `order` (numbers if all parse, else text). */
+export function chronologicalSplit(order: readonly string[], test: number): Split {
+  const n = order.length;
+  const nums = order.map((v) => (v.trim() === '' ? NaN : Number(v)));
+  const numeric = nums.every((x) => Number.isFinite(x));
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort(numeric ? (a, b) => nums[a]! - nums[b]! || a - b : (a, b) => (order[a]! < order[b]! ? -1 : order[a]! > order[b]! ? 1 : a - b));
+  const k = n - Math.round(n * test);
+  return { train: sorted(idx.slice(0, k)), test: sorted(idx.slice(k)) };
+}
+
+/**
+ * Split a dataset as its spec says. The key or time column must be among the dataset's keys
+ * (the loader keeps every column a split names); a missing one is a bug, not user input.
+ */
+export function split(ds: Batchable, spec: SplitSpec, seed: number): Split {
+  if (spec.kind === 'random') return randomSplit(ds.n, spec.test, seed);
+  const col = spec.kind === 'by_key' ? spec.key : spec.by;
+  const keys = ds.keys[col];
+  if (!keys) throw new Error(`split: the dataset does not keep column \`${col}\``);
+  return spec.kind === 'by_key' ? byKeySplit(keys, spec.test, seed) : chronologicalSplit(keys, spec.test);
 }

@@ -17,6 +17,8 @@ export const CODES = {
   REC1004: { severity: 'error', title: 'unterminated string' },
   REC1005: { severity: 'error', title: 'malformed number' },
   REC1006: { severity: 'error', title: 'unterminated block comment' },
+  REC1007: { severity: 'error', title: 'invalid escape in a string' },
+  REC1008: { severity: 'error', title: 'nesting too deep' },
 
   // ── names and modules ─────────────────────────────────────────────────────
   REC2001: { severity: 'error', title: 'unknown name' },

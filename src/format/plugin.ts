@@ -1,59 +1,74 @@
 // The Prettier plugin for `.rec` (`prettier --plugin recc/prettier`): the language, a parser that
-// reuses the compiler's front end, and the printer (print.ts). Comments are attached by Prettier
-// from `SourceFile.comments`; doc comments (`///`) are part of the nodes they document.
+// reuses the compiler's front end, and a printer built from Prettier's doc builders.
+//
+// The style (one style, no options but printWidth):
+// - 2-space indent; one declaration, statement, feature or field per line in a body or section.
+// - One blank line between top-level items (consecutive `use` lines stay together unless the
+//   user separated them) and between two neighbouring model sections with bodies (`features`,
+//   `train`, `stage`, `meta_block`); elsewhere the user's blank lines are kept, several collapsing
+//   to one, none at the start or end of a body.
+// - Calls, lists, records and parameter lists stay on one line when they fit in printWidth
+//   (default 100), else one item per line with a trailing comma. A block whose parameters carry
+//   `///` docs always has one parameter per line.
+// - A chain of binary operators of one precedence breaks after each operator, operands one
+//   indent in. Parentheses are the user's; numbers and strings are printed as written.
+// - `///` doc comments come from the nodes' `doc` fields, one `/// ` line each, above the node.
+// - `//` and `/* */` comments stay where they were: before a node on their own line, after it on
+//   the same line, or inside an empty body or empty brackets (see comments.ts).
+// - `:` in sections is not aligned: alignment reflows neighbouring lines on every rename, which
+//   makes diffs noisy, and the stdlib and examples are written without it.
 import type { AstPath, Doc, Parser, Plugin, Printer } from 'prettier';
-import { hasErrors } from '../diagnostics/diagnostic.js';
+import { doc } from 'prettier';
 import type * as A from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
+import { handleComments, visitorKeys } from './comments.js';
 import { printRec } from './print.js';
+import { endOf, startOf, type Node } from './print-util.js';
 
-type Node = A.SourceFile | A.Comment | { kind: string; span: A.Ident['span'] };
-
-const locStart = (n: Node) => n.span.start.offset;
-const locEnd = (n: Node) => n.span.end.offset;
-
-/** A syntax error stops formatting, with its position (Prettier prints it as it prints its own). */
-class RecSyntaxError extends SyntaxError {
+/**
+ * A syntax error stops formatting: Prettier prints `loc` with a code frame, like its own errors.
+ * Columns in `loc` are 1-based, as Prettier expects.
+ */
+export class RecSyntaxError extends SyntaxError {
   constructor(
     message: string,
-    readonly loc: { start: { line: number; column: number } },
+    readonly loc: { start: { line: number; column: number }; end: { line: number; column: number } },
   ) {
     super(message);
+    this.name = 'SyntaxError';
   }
 }
 
 const parser: Parser<Node> = {
   astFormat: 'rec-ast',
-  locStart,
-  locEnd,
+  locStart: (n) => startOf(n),
+  locEnd: (n) => endOf(n),
   parse(text, options) {
     const { file, diagnostics } = parse(text, options.filepath ?? 'input.rec');
     const first = diagnostics.find((d) => d.severity === 'error');
-    if (hasErrors(diagnostics) && first) {
-      throw new RecSyntaxError(`${first.message} (${first.span.start.line}:${first.span.start.column})`, { start: { line: first.span.start.line, column: first.span.start.column } });
+    if (first) {
+      const { start, end } = first.span;
+      throw new RecSyntaxError(`${first.message} (${start.line}:${start.column})`, {
+        start: { line: start.line, column: start.column },
+        end: { line: end.line, column: end.column },
+      });
     }
-    return file as Node;
+    return file;
   },
 };
 
-const SKIP = new Set(['span', 'comments', 'kind', 'doc', 'raw', 'value', 'name', 'op', 'isInt']);
-
-/** Child nodes of a node: every property holding a node or a list of nodes. */
-function visitorKeys(node: Record<string, unknown>): string[] {
-  return Object.keys(node).filter((k) => {
-    if (SKIP.has(k) && !(k === 'value' && typeof node[k] === 'object')) return false;
-    const v = node[k];
-    if (Array.isArray(v)) return v.length > 0 && typeof v[0] === 'object' && v[0] !== null && 'kind' in v[0];
-    return typeof v === 'object' && v !== null && 'kind' in v;
-  });
-}
-
 const printer: Printer<Node> = {
-  print: (path, options, print) => printRec(path as never, options as never, print as never),
-  getVisitorKeys: (node) => visitorKeys(node as unknown as Record<string, unknown>),
-  canAttachComment: (node) => 'kind' in node && node.kind !== 'Comment' && node.kind !== 'Ident' && node.kind !== 'Type',
-  isBlockComment: (c) => (c as A.Comment).text.startsWith('/*'),
-  printComment: (path: AstPath<Node>): Doc => (path.node as A.Comment).text,
+  print: (path, options, print) => printRec(path, options, print as (p: AstPath<Node>) => Doc),
+  getVisitorKeys: (node) => visitorKeys(node),
+  // Names and types are leaves inside a declaration's head: a comment there goes to the declaration.
+  canAttachComment: (node) => 'kind' in node && node.kind !== 'Ident' && node.kind !== 'Type',
+  isBlockComment: (c) => (c as unknown as A.Comment).text.startsWith('/*'),
+  printComment: (path) => {
+    // A block comment spanning lines is kept verbatim, its inner lines not re-indented.
+    const text = (path.node as unknown as A.Comment).text;
+    return doc.builders.join(doc.builders.literalline, text.split('\n'));
+  },
+  handleComments,
 };
 
 export const languages: Plugin['languages'] = [{ name: 'rec', parsers: ['rec'], extensions: ['.rec'], vscodeLanguageIds: ['rec'] }];

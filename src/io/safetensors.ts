@@ -8,6 +8,15 @@ export interface NamedTensor {
   data: Float32Array;
 }
 
+/** What this module writes: float32 only. */
+export interface TensorEntry extends NamedTensor {
+  dtype: 'F32';
+}
+
+// Typed arrays use the platform's byte order; safetensors is little-endian. On little-endian
+// hosts (all that Node supports in practice) tensor bytes are copied whole instead of per value.
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 const DTYPES: Record<string, { bytes: number; read: (v: DataView, o: number) => number }> = {
   F32: { bytes: 4, read: (v, o) => v.getFloat32(o, true) },
   F64: { bytes: 8, read: (v, o) => v.getFloat64(o, true) },
@@ -46,40 +55,55 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   let at = 8 + head.length;
   for (const name of names) {
     const d = tensors[name]!.data;
-    for (let i = 0; i < d.length; i++) view.setFloat32(at + 4 * i, d[i]!, true);
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    else for (let i = 0; i < d.length; i++) view.setFloat32(at + 4 * i, d[i]!, true);
     at += 4 * d.length;
   }
   return out;
 }
 
+const isDim = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
 export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, NamedTensor & { dtype: string }>; metadata: Record<string, string> } | { error: string } {
   if (bytes.length < 8) return { error: 'the file is shorter than the 8-byte header length' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = Number(view.getBigUint64(0, true));
-  if (len > bytes.length - 8) return { error: `the header claims ${len} bytes but the file has ${bytes.length - 8} after the length` };
-  let header: Record<string, unknown>;
+  const len64 = view.getBigUint64(0, true);
+  if (len64 > BigInt(bytes.length - 8)) return { error: `the header claims ${len64} bytes but the file has ${bytes.length - 8} after the length (not a safetensors file, or truncated)` };
+  const len = Number(len64);
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len))) as Record<string, unknown>;
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + len)));
   } catch {
-    return { error: 'the header is not valid JSON' };
+    return { error: 'the header is not valid UTF-8 JSON' };
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return { error: 'the header is not a JSON object' };
   const base = 8 + len;
+  const size = bytes.length - base;
   const tensors: Record<string, NamedTensor & { dtype: string }> = {};
-  for (const [name, info] of Object.entries(header)) {
+  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    if (typeof info !== 'object' || info === null) return { error: `tensor ${name}: the entry is not an object with dtype, shape and data_offsets` };
+    const { dtype, shape, data_offsets } = info as Record<string, unknown>;
+    if (typeof dtype !== 'string') return { error: `tensor ${name}: dtype is missing or not a string` };
     const dt = DTYPES[dtype];
     if (!dt) return { error: `tensor ${name}: unsupported dtype ${dtype} (F32, F64, F16, I32 and I64 are read)` };
-    if (!Array.isArray(shape) || !Array.isArray(data_offsets)) return { error: `tensor ${name}: malformed entry` };
+    if (!Array.isArray(shape) || !shape.every(isDim)) return { error: `tensor ${name}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}` };
+    if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every(isDim)) return { error: `tensor ${name}: data_offsets must be [begin, end] byte offsets, got ${JSON.stringify(data_offsets)}` };
     const n = shape.reduce((a, b) => a * b, 1);
-    const [s, e] = data_offsets;
-    if (e - s !== n * dt.bytes || base + e > bytes.length || s < 0) return { error: `tensor ${name}: data_offsets [${s}, ${e}] do not fit shape [${shape}] ${dtype} in the file` };
+    const [s, e] = data_offsets as [number, number];
+    if (e < s || e - s !== n * dt.bytes) return { error: `tensor ${name}: data_offsets [${s}, ${e}] hold ${e - s} bytes, but shape [${shape.join(', ')}] ${dtype} needs ${n * dt.bytes}` };
+    if (e > size) return { error: `tensor ${name}: data_offsets [${s}, ${e}] run past the end of the data (${size} bytes)` };
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = dt.read(view, base + s + i * dt.bytes);
-    tensors[name] = { dtype, shape, data };
+    // A copy, whatever the alignment (a Buffer's slice would be a view of Node's shared pool).
+    if (dtype === 'F32' && LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(base + s, base + e));
+    else for (let i = 0; i < n; i++) data[i] = dt.read(view, base + s + i * dt.bytes);
+    tensors[name] = { dtype, shape: shape as number[], data };
   }
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  return { tensors, metadata };
+  const meta = (header as Record<string, unknown>).__metadata__ ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string')) {
+    return { error: '__metadata__ must be an object of string values' };
+  }
+  return { tensors, metadata: meta as Record<string, string> };
 }
 
 /** One line per mismatch between the parameters a spec declares and the tensors of a file. */

@@ -1,6 +1,6 @@
 // Concatenation along one axis; every other axis must agree.
 import { showShape, type OpDef } from './op.js';
-import { normAxis } from './shapes.js';
+import { intAttr, normAxis } from './shapes.js';
 
 export const concat: OpDef = {
   name: 'concat',
@@ -13,8 +13,10 @@ export const concat: OpDef = {
     if (ins.some((i) => i.shape.length !== rank)) {
       return { error: `concat: tensors of different ranks: ${all}`, code: 'REC4001' };
     }
-    const axis = normAxis(Number(attrs.axis ?? -1), rank);
-    if (axis === undefined || axis === 0) return { error: `concat: axis ${attrs.axis} is not a non-batch axis of ${all}`, code: 'REC4002' };
+    if (ins.some((i) => i.dtype !== ins[0]!.dtype)) return { error: `concat: tensors of different types (${ins.map((i) => i.dtype).join(', ')}): ${all}`, code: 'REC4001' };
+    const raw = intAttr(attrs, 'axis', -1);
+    const axis = raw === undefined ? undefined : normAxis(raw, rank);
+    if (axis === undefined || axis === 0) return { error: `concat: axis ${String(attrs.axis)} is not a non-batch axis of ${all}`, code: 'REC4002' };
     let size = 0;
     for (const i of ins) {
       const d = i.shape[axis]!;
@@ -24,7 +26,7 @@ export const concat: OpDef = {
     }
     const shape = [...ins[0]!.shape];
     shape[axis] = size;
-    return { shape, dtype: 'float32' };
+    return { shape, dtype: ins[0]!.dtype };
   },
   flops: () => 0,
   tfjs: (tf, ins, attrs) => (ins.length === 1 ? ins[0]! : tf.concat(ins, Number(attrs.axis ?? -1))),
@@ -32,5 +34,6 @@ export const concat: OpDef = {
   examples: [
     { inputs: [{ shape: ['batch', 3], dtype: 'float32' }, { shape: ['batch', 5], dtype: 'float32' }], attrs: { axis: -1 } },
     { inputs: [{ shape: ['batch', 2, 3], dtype: 'float32' }, { shape: ['batch', 4, 3], dtype: 'float32' }], attrs: { axis: 1 } },
+    { inputs: [{ shape: ['batch', 2], dtype: 'float32' }, { shape: ['batch', 1], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }], attrs: { axis: -1 }, note: 'three tensors' },
   ],
 };

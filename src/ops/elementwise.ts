@@ -11,7 +11,7 @@ export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => 
     name,
     doc,
     surface,
-    infer: ([x]) => (x && x.dtype === 'float32' ? { shape: x.shape, dtype: 'float32' } : { error: `${name} expects one float tensor`, code: 'REC4002' }),
+    infer: ([x]) => (x && x.dtype === 'float32' ? { shape: x.shape, dtype: 'float32' } : { error: `${name} expects one float tensor${x ? `, found ${x.dtype} ${showShape(x.shape)}` : ''}`, code: 'REC4002' }),
     flops: (_ins, out) => elements(out),
     tfjs: (tf, [x]) => tfjs(tf, x!),
     onnx: (tape, [x]) => tape.op(onnxType, [x!]),
@@ -28,6 +28,8 @@ export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: T
     doc,
     infer([a, b]: Parameters<OpDef['infer']>[0], _attrs: Attrs) {
       if (!a || !b) return { error: `${symbol} takes two tensors`, code: 'REC4002' };
+      // ids are int32 only until an embedding lookup; arithmetic on them is a mistake
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return { error: `\`${symbol}\` needs float tensors, found ${a.dtype} ${showShape(a.shape)} and ${b.dtype} ${showShape(b.shape)}`, code: 'REC4002' };
       const shape = broadcast(a.shape, b.shape);
       if (!shape) return { error: `cannot apply \`${symbol}\` to shapes ${showShape(a.shape)} and ${showShape(b.shape)}: they do not broadcast`, code: 'REC4001' };
       return { shape, dtype: 'float32' };

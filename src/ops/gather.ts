@@ -1,11 +1,14 @@
 // Embedding lookup: rows of a table [V, D] by ids [batch, …] → [batch, …, D].
-import type { OpDef } from './op.js';
+import { showShape, type OpDef } from './op.js';
 
 export const gather: OpDef = {
   name: 'gather',
   doc: 'Embedding lookup: table rows by id.',
   infer([table, ids]) {
-    if (!table || !ids || table.shape.length !== 2 || ids.dtype !== 'int32') return { error: 'gather takes a [V, D] table and int ids', code: 'REC4002' };
+    if (!table || !ids) return { error: 'gather takes a [V, D] table and int ids', code: 'REC4002' };
+    if (table.shape.length !== 2 || table.dtype !== 'float32' || table.shape.includes('batch') || ids.dtype !== 'int32') {
+      return { error: `gather takes a float [V, D] table and int ids, found ${table.dtype} ${showShape(table.shape)} and ${ids.dtype} ${showShape(ids.shape)}`, code: 'REC4002' };
+    }
     return { shape: [...ids.shape, table.shape[1]!], dtype: 'float32' };
   },
   flops: () => 0,

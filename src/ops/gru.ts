@@ -13,6 +13,7 @@ export const gru: OpDef = {
   doc: 'GRU over a masked sequence; the last valid state.',
   infer([x, m, w, u, bw, bu], attrs) {
     if (!x || !m || !w || !u || !bw || !bu || x.shape.length !== 3) return { error: 'gru takes x [batch, L, d], its mask, W, U, bw, bu', code: 'REC4002' };
+    if (m.shape.length !== 2 || m.shape[0] !== x.shape[0] || m.shape[1] !== x.shape[1]) return { error: `gru: the mask ${showShape(m.shape)} does not fit the sequence ${showShape(x.shape)}`, code: 'REC4001' };
     if (attrs.length !== x.shape[1]) return { error: `gru: attribute length ${attrs.length} is not the sequence length ${x.shape[1]}`, code: 'REC4001' };
     const d = x.shape[2] as number;
     const h3 = u.shape[1] as number;

@@ -5,8 +5,10 @@ import { elements } from './shapes.js';
 export const layerNorm: OpDef = {
   name: 'layer_norm',
   doc: '(x - mean) / sqrt(var + epsilon) * gamma + beta over the last axis.',
-  infer([x, g, b]) {
+  infer([x, g, b], attrs) {
     if (!x || !g || !b) return { error: 'layer_norm takes x, gamma and beta', code: 'REC4002' };
+    const eps = attrs.epsilon ?? 1e-5;
+    if (typeof eps !== 'number' || !(eps > 0)) return { error: `layer_norm: epsilon must be a positive number, found ${String(attrs.epsilon)}`, code: 'REC3008' };
     const d = x.shape[x.shape.length - 1];
     if (g.shape.length !== 1 || b.shape.length !== 1 || g.shape[0] !== d || b.shape[0] !== d) {
       return { error: `layer_norm: gamma ${showShape(g.shape)} and beta ${showShape(b.shape)} must be [${d}] for ${showShape(x.shape)}`, code: 'REC4001' };

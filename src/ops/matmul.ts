@@ -23,6 +23,7 @@ export const matmul: OpDef = {
   doc: 'a @ b: matrix product over the last two axes.',
   infer([a, b]) {
     if (!a || !b) return { error: '`@` takes two tensors', code: 'REC4002' };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return { error: `\`@\` needs float tensors, found ${a.dtype} ${showShape(a.shape)} @ ${b.dtype} ${showShape(b.shape)}`, code: 'REC4002' };
     if (a.shape.length < 2 || b.shape.length < 2) return { error: `\`@\` needs tensors of rank ≥ 2, found ${showShape(a.shape)} @ ${showShape(b.shape)}`, code: 'REC4002' };
     const k = a.shape[a.shape.length - 1];
     const kb = b.shape[b.shape.length - 2];

@@ -9,10 +9,11 @@ export const pool: OpDef = {
   name: 'pool',
   doc: 'Masked sum, mean or max over a sequence.',
   infer([x, m], attrs) {
-    if (!x || !m || x.shape.length !== 3 || m.shape.length !== 2 || x.shape[1] !== m.shape[1]) {
-      return { error: `pooling needs a sequence [batch, L, d] and its mask [batch, L], found ${x ? showShape(x.shape) : '?'}`, code: 'REC4002' };
+    if (!x || !m) return { error: 'pooling needs a sequence [batch, L, d] and its mask [batch, L]', code: 'REC4002' };
+    if (x.shape.length !== 3 || m.shape.length !== 2 || x.shape[0] !== m.shape[0] || x.shape[1] !== m.shape[1] || x.dtype !== 'float32' || m.dtype !== 'float32') {
+      return { error: `pooling needs a sequence [batch, L, d] and its mask [batch, L], found ${showShape(x.shape)} and mask ${showShape(m.shape)}`, code: 'REC4002' };
     }
-    if (!['sum', 'mean', 'max'].includes(String(attrs.mode))) return { error: `unknown pooling ${attrs.mode}`, code: 'REC3008' };
+    if (!['sum', 'mean', 'max'].includes(String(attrs.mode))) return { error: `unknown pooling \`${String(attrs.mode)}\` (sum, mean or max)`, code: 'REC3008' };
     return { shape: [x.shape[0]!, x.shape[2]!], dtype: 'float32' };
   },
   // one multiply and one add per input element

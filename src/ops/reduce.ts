@@ -1,14 +1,16 @@
 // Plain reduction along one non-batch axis.
 import { showShape, type OpDef } from './op.js';
-import { elements, normAxis } from './shapes.js';
+import { elements, intAttr, normAxis } from './shapes.js';
 
 export const reduce: OpDef = {
   name: 'reduce',
   doc: 'Sum, mean or max along an axis.',
   infer([x], attrs) {
-    if (!x) return { error: 'reduce takes one tensor', code: 'REC4002' };
-    const axis = normAxis(Number(attrs.axis), x.shape.length);
-    if (axis === undefined || axis === 0) return { error: `cannot reduce axis ${attrs.axis} of ${showShape(x.shape)}`, code: 'REC4002' };
+    if (!x || x.dtype !== 'float32') return { error: 'reduce takes one float tensor', code: 'REC4002' };
+    if (!['sum', 'mean', 'max'].includes(String(attrs.mode))) return { error: `unknown reduction \`${String(attrs.mode)}\` (sum, mean or max)`, code: 'REC3008' };
+    const raw = intAttr(attrs, 'axis');
+    const axis = raw === undefined ? undefined : normAxis(raw, x.shape.length);
+    if (axis === undefined || axis === 0 || x.shape[axis] === 'batch') return { error: `cannot reduce axis ${String(attrs.axis)} of ${showShape(x.shape)}: not a non-batch axis`, code: 'REC4002' };
     const shape = attrs.keepdims ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);
     return { shape, dtype: 'float32' };
   },

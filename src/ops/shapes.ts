@@ -1,6 +1,6 @@
 // Shape arithmetic shared by the ops' shape rules.
-import type { Dim, Shape } from '../ir/types.js';
-import { showShape, type InferResult } from './op.js';
+import type { Attrs, Dim, Shape } from '../ir/types.js';
+import { showShape, type InferResult, type ShapeIn } from './op.js';
 
 /** Numpy broadcasting; `batch` matches only `batch` or 1. */
 export function broadcast(a: Shape, b: Shape): Shape | undefined {
@@ -40,4 +40,30 @@ export function elements(shape: Shape): number {
 /** Shape → tfjs/ONNX numbers, `batch` as -1 (or a given batch size). */
 export function concrete(shape: Shape, batch = -1): number[] {
   return shape.map((d) => (d === 'batch' ? batch : d));
+}
+
+// Attribute readers for shape rules: the front end builds attributes, but a shape rule never
+// throws on a missing or mistyped one, it reports it (undefined → the op returns an error).
+
+/** An integer attribute, or `dflt` when absent; undefined when present but not an integer. */
+export function intAttr(attrs: Attrs, name: string, dflt?: number): number | undefined {
+  const v = attrs[name] ?? dflt;
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+/** A list-of-integers attribute; undefined when absent or mistyped. */
+export function intsAttr(attrs: Attrs, name: string): number[] | undefined {
+  const v = attrs[name];
+  return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? (v as number[]) : undefined;
+}
+
+/** A list-of-numbers attribute; undefined when absent or mistyped. */
+export function numbersAttr(attrs: Attrs, name: string): number[] | undefined {
+  const v = attrs[name];
+  return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
+}
+
+/** `[batch, 30, 16], [batch, 8]`: several shapes for an error message. */
+export function showShapes(ins: ShapeIn[]): string {
+  return ins.map((i) => showShape(i.shape)).join(', ');
 }

@@ -1,18 +1,19 @@
 // Items start..end-1 along one non-batch axis (splitting PPNet's gates per task).
 import { showShape, type OpDef } from './op.js';
-import { normAxis } from './shapes.js';
+import { intAttr, normAxis } from './shapes.js';
 
 export const slice: OpDef = {
   name: 'slice',
   doc: 'Items start..end-1 along an axis.',
   infer([x], attrs) {
     if (!x) return { error: 'slice takes one tensor', code: 'REC4002' };
-    const axis = normAxis(Number(attrs.axis), x.shape.length);
-    if (axis === undefined || axis === 0) return { error: `slice: axis ${attrs.axis} is not a non-batch axis of ${showShape(x.shape)}`, code: 'REC4002' };
+    const raw = intAttr(attrs, 'axis');
+    const axis = raw === undefined ? undefined : normAxis(raw, x.shape.length);
+    if (axis === undefined || axis === 0 || x.shape[axis] === 'batch') return { error: `slice: axis ${String(attrs.axis)} is not a non-batch axis of ${showShape(x.shape)}`, code: 'REC4002' };
     const d = x.shape[axis] as number;
-    const start = Number(attrs.start);
-    const end = Number(attrs.end);
-    if (!(0 <= start && start < end && end <= d)) return { error: `slice ${start}..${end} is out of range for axis ${attrs.axis} of ${showShape(x.shape)}`, code: 'REC4003' };
+    const start = intAttr(attrs, 'start');
+    const end = intAttr(attrs, 'end');
+    if (start === undefined || end === undefined || !(0 <= start && start < end && end <= d)) return { error: `slice ${String(attrs.start)}..${String(attrs.end)} is out of range for axis ${attrs.axis} of ${showShape(x.shape)}`, code: 'REC4003' };
     const shape = [...x.shape];
     shape[axis] = end - start;
     return { shape, dtype: x.dtype };

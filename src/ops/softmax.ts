@@ -1,23 +1,32 @@
-// Softmax over the last axis (the only one TensorFlow.js normalises natively).
-import type { OpDef } from './op.js';
-import { elements } from './shapes.js';
+// Softmax along one non-batch axis (the last by default).
+import { showShape, type OpDef } from './op.js';
+import { elements, intAttr, normAxis } from './shapes.js';
 
 export const softmax: OpDef = {
   name: 'softmax',
-  doc: 'softmax(x): e^x / Σ e^x over the last axis.',
-  surface: { name: 'softmax', inputs: ['x'], attrs: [{ name: 'axis', type: 'int', default: -1 }], doc: 'softmax(x, axis = -1): normalised exponentials over the last axis.' },
+  doc: 'softmax(x): e^x / Σ e^x along an axis (the last by default).',
+  surface: { name: 'softmax', inputs: ['x'], attrs: [{ name: 'axis', type: 'int', default: -1 }], doc: 'softmax(x, axis = -1): normalised exponentials along an axis.' },
   infer([x], attrs) {
-    if (!x) return { error: 'softmax takes one tensor', code: 'REC4002' };
-    const axis = Number(attrs.axis ?? -1);
-    if (axis !== -1 && axis !== x.shape.length - 1) return { error: `softmax works over the last axis; got axis ${axis} of a rank-${x.shape.length} tensor`, code: 'REC3008' };
+    if (!x || x.dtype !== 'float32') return { error: 'softmax takes one float tensor', code: 'REC4002' };
+    const raw = intAttr(attrs, 'axis', -1);
+    const axis = raw === undefined ? undefined : normAxis(raw, x.shape.length);
+    if (axis === undefined || x.shape[axis] === 'batch') return { error: `softmax: axis ${String(attrs.axis ?? -1)} is not a non-batch axis of ${showShape(x.shape)}`, code: 'REC4002' };
     return { shape: x.shape, dtype: 'float32' };
   },
   // exp, sum and divide per element
   flops: (_ins, out) => 3 * elements(out),
-  tfjs: (tf, [x]) => tf.softmax(x!),
-  onnx: (tape, [x]) => tape.op('Softmax', [x!], { axis: -1 }),
+  tfjs(tf, [x], attrs) {
+    const axis = normAxis(Number(attrs.axis ?? -1), x!.rank)!;
+    // tf.softmax normalises the last axis only; elsewhere the max-shifted form (same rounding).
+    if (axis === x!.rank - 1) return tf.softmax(x!);
+    const e = tf.exp(tf.sub(x!, tf.max(x!, axis, true)));
+    return tf.div(e, tf.sum(e, axis, true));
+  },
+  // From opset 13 ONNX Softmax normalises exactly the given axis (not the flattened tail).
+  onnx: (tape, [x], attrs) => tape.op('Softmax', [x!], { axis: Number(attrs.axis ?? -1) }),
   examples: [
     { inputs: [{ shape: ['batch', 5], dtype: 'float32' }], attrs: { axis: -1 } },
     { inputs: [{ shape: ['batch', 2, 1, 6], dtype: 'float32' }], attrs: { axis: -1 } },
+    { inputs: [{ shape: ['batch', 4, 3], dtype: 'float32' }], attrs: { axis: 1 }, note: 'a middle axis' },
   ],
 };

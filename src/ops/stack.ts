@@ -1,5 +1,6 @@
 // Stack equal-shaped tensors along a new axis (MMoE's experts: [batch, E, d]).
 import { showShape, type OpDef } from './op.js';
+import { intAttr } from './shapes.js';
 
 export const stack: OpDef = {
   name: 'stack',
@@ -9,10 +10,11 @@ export const stack: OpDef = {
     if (ins.length === 0) return { error: 'stack needs at least one tensor', code: 'REC4002' };
     const s = ins[0]!.shape;
     if (ins.some((i) => i.shape.join() !== s.join())) return { error: `stack: tensors must have one shape, found ${ins.map((i) => showShape(i.shape)).join(', ')}`, code: 'REC4001' };
-    const axis = Number(attrs.axis ?? 1);
-    const a = axis < 0 ? s.length + 1 + axis : axis;
-    if (a < 1 || a > s.length) return { error: `stack: axis ${axis} is out of range`, code: 'REC4002' };
-    return { shape: [...s.slice(0, a), ins.length, ...s.slice(a)], dtype: 'float32' };
+    if (ins.some((i) => i.dtype !== ins[0]!.dtype)) return { error: `stack: tensors of different types (${ins.map((i) => i.dtype).join(', ')})`, code: 'REC4001' };
+    const axis = intAttr(attrs, 'axis', 1);
+    const a = axis === undefined ? -1 : axis < 0 ? s.length + 1 + axis : axis;
+    if (a < 1 || a > s.length) return { error: `stack: axis ${String(attrs.axis)} is out of range for ${showShape(s)} (the new axis goes after the batch axis)`, code: 'REC4002' };
+    return { shape: [...s.slice(0, a), ins.length, ...s.slice(a)], dtype: ins[0]!.dtype };
   },
   flops: () => 0,
   tfjs: (tf, ins, attrs) => tf.stack(ins, Number(attrs.axis ?? 1)),
@@ -22,5 +24,8 @@ export const stack: OpDef = {
     const ax = tape.constInt64([a], [1]);
     return tape.op('Concat', ins.map((i) => tape.op('Unsqueeze', [i, ax])), { axis: a });
   },
-  examples: [{ inputs: [{ shape: ['batch', 4], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }], attrs: { axis: 1 } }],
+  examples: [
+    { inputs: [{ shape: ['batch', 4], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }], attrs: { axis: 1 } },
+    { inputs: [{ shape: ['batch', 2, 3], dtype: 'float32' }, { shape: ['batch', 2, 3], dtype: 'float32' }], attrs: { axis: -1 }, note: 'a new last axis' },
+  ],
 };

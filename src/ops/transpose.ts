@@ -1,12 +1,13 @@
 // Permute axes; the batch axis stays first.
 import { showShape, type OpDef } from './op.js';
+import { intsAttr } from './shapes.js';
 
 export const transpose: OpDef = {
   name: 'transpose',
   doc: 'Permute the axes of a tensor (batch stays first).',
   infer([x], attrs) {
-    const perm = attrs.perm as number[];
-    if (!x) return { error: 'transpose takes one tensor', code: 'REC4002' };
+    const perm = intsAttr(attrs, 'perm');
+    if (!x || !perm) return { error: 'transpose takes one tensor and a permutation', code: 'REC4002' };
     const ok = perm.length === x.shape.length && [...perm].sort((a, b) => a - b).every((p, i) => p === i);
     if (!ok) return { error: `transpose: [${perm.join(', ')}] is not a permutation of the ${x.shape.length} axes of ${showShape(x.shape)}`, code: 'REC4002' };
     if (x.shape[0] === 'batch' && perm[0] !== 0) return { error: 'transpose: the batch axis must stay first', code: 'REC4002' };

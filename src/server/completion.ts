@@ -1,89 +1,131 @@
 // Completion by context: stdlib modules after `use`, a module's blocks after `poso.`, a block's
-// parameters inside its call, feature kinds in `features {}`, settings in `train {}`, and
-// otherwise keywords and the names in scope.
+// parameters (type, default, doc) inside its call, feature kinds and their options in
+// `features {}`, settings in `train {}`, task kinds after `task t :`, the keywords that may start
+// a line where the cursor is, and otherwise the names in scope.
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { builtins } from '../semantics/builtins/index.js';
 import { FEATURE_KINDS } from '../semantics/features.js';
-import { stdModuleNames } from '../semantics/modules.js';
+import { stdModuleNames, type Module } from '../semantics/modules.js';
+import type { SymbolDef } from '../semantics/resolve.js';
+import { TASK_KINDS } from '../semantics/tasks.js';
 import { TRAIN_FIELDS } from '../semantics/train-section.js';
-import type { BlockDecl } from '../syntax/ast.js';
-import { KEYWORDS } from '../syntax/tokens.js';
+import type { BlockDecl, TypeExpr } from '../syntax/ast.js';
+import { callAt, lineBefore, mask, sectionAt, type CallContext, type Section } from './cursor-context.js';
+import { FEATURE_OPTIONS } from './feature-options.js';
+import { namesInScope } from './scope-at.js';
 
-function paramItems(b: BlockDecl): CompletionItem[] {
-  return b.params.map((p) => ({
-    label: `${p.name.name}:`,
-    kind: CompletionItemKind.Property,
-    detail: `${p.type ? (p.type.name === 'list' ? `[${p.type.elem?.name}]` : p.type.name) : 'any'}${p.default ? ' (has a default)' : ''}`,
-    ...(p.doc ? { documentation: p.doc } : {}),
-    insertText: `${p.name.name}: `,
+// What may start a line in each section. `pc` is a contextual word, not a reserved keyword.
+const LINE_KEYWORDS: Record<Section, string[]> = {
+  top: ['use', 'block', 'model'],
+  model: ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'],
+  block: ['let', 'for', 'if', 'else', 'return'],
+  meta: ['inner', 'let', 'for', 'if', 'return'],
+  stage: ['task'],
+  features: [],
+  train: [],
+  inner: [],
+  task: [],
+  record: [],
+};
+const EXPR_KEYWORDS = ['true', 'false', 'not', 'and', 'or'];
+
+const typeText = (t: TypeExpr | undefined): string => (!t ? 'any' : t.name === 'list' ? `[${typeText(t.elem)}]` : t.name);
+
+function paramItems(b: BlockDecl, owner: Module | undefined, call: CallContext): CompletionItem[] {
+  return (b.params ?? [])
+    .map((p, i) => ({ p, i }))
+    .filter(({ p, i }) => p.name?.name && !call.named.has(p.name.name) && i >= call.positional)
+    .map(({ p, i }) => {
+      const dflt = p.default && owner ? owner.text.slice(p.default.span.start.offset, p.default.span.end.offset) : undefined;
+      return {
+        label: `${p.name.name}:`,
+        kind: CompletionItemKind.Property,
+        detail: `${typeText(p.type)}${dflt !== undefined ? ` = ${dflt}` : ''}`,
+        ...(p.doc ? { documentation: p.doc } : {}),
+        insertText: `${p.name.name}: `,
+        // Declaration order, required parameters first.
+        sortText: `0${p.default ? 1 : 0}${String(i).padStart(3, '0')}`,
+      };
+    });
+}
+
+/** The block a callee names (`poso.mlp`, `mlp`, a block of this file), with its module. */
+function calledBlock(a: Analysis, callee: string, scope: SymbolDef[]): { block: BlockDecl; owner?: Module } | undefined {
+  const parts = callee.split('.');
+  if (parts.length === 2) {
+    const mod = a.modules[0]?.imports.get(parts[0]!)?.module;
+    const block = mod?.blocks.get(parts[1]!);
+    return block ? { block, owner: mod } : undefined;
+  }
+  const def = scope.find((d) => d.name === callee && d.kind === 'block');
+  const block = def?.owner?.blocks.get(callee);
+  return block ? { block, owner: def!.owner } : undefined;
+}
+
+function scopeItems(defs: SymbolDef[], sortPrefix = '1'): CompletionItem[] {
+  return defs.map((d) => ({
+    label: d.name,
+    kind: d.kind === 'block' || d.kind === 'builtin' ? CompletionItemKind.Function : d.kind === 'module' ? CompletionItemKind.Module : d.kind === 'feature' ? CompletionItemKind.Field : CompletionItemKind.Variable,
+    ...(d.detail ? { detail: d.detail } : { detail: d.kind }),
+    ...(d.doc ? { documentation: d.doc } : {}),
+    // Local names before blocks, blocks before builtins.
+    sortText: `${sortPrefix}${d.kind === 'builtin' ? 2 : d.kind === 'block' || d.kind === 'module' ? 1 : 0}${d.name}`,
   }));
 }
 
-/** The section (`features`, `train`) whose braces enclose the offset, if any. */
-function enclosingSection(text: string, offset: number): string | undefined {
-  let depth = 0;
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text[i];
-    if (c === '}') depth++;
-    else if (c === '{') {
-      if (depth === 0) return /(\w+)\s*$/.exec(text.slice(Math.max(0, i - 40), i))?.[1];
-      depth--;
-    }
-  }
-  return undefined;
-}
-
-/** The callee of the innermost unclosed `(` before the offset, e.g. `poso.mlp`. */
-function enclosingCall(text: string, offset: number): string | undefined {
-  let depth = 0;
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text[i];
-    if (c === ')') depth++;
-    else if (c === '(') {
-      if (depth === 0) return /([A-Za-z_][\w.]*)\s*$/.exec(text.slice(Math.max(0, i - 60), i))?.[1];
-      depth--;
-    } else if (c === '{' || c === '}') return undefined;
-  }
-  return undefined;
-}
+const keywordItems = (words: string[]): CompletionItem[] => words.map((k) => ({ label: k, kind: CompletionItemKind.Keyword, sortText: `2${k}` }));
 
 export function complete(a: Analysis, text: string, offset: number): CompletionItem[] {
-  const before = text.slice(Math.max(0, text.lastIndexOf('\n', offset - 1) + 1), offset);
-  if (/^\s*use\s+(std\.)?\w*$/.test(before)) {
-    return stdModuleNames().map((m) => ({ label: `std.${m}`, kind: CompletionItemKind.Module, insertText: before.includes('std.') ? m : `std.${m}` }));
+  const before = lineBefore(text, offset);
+  const m = mask(text);
+  const section = sectionAt(m, offset);
+
+  if (section === 'top' && /^\s*use\s+(std\.)?\w*$/.test(before)) {
+    const qualified = before.includes('std.');
+    return stdModuleNames().map((n) => ({ label: `std.${n}`, kind: CompletionItemKind.Module, insertText: qualified ? n : `std.${n}`, filterText: qualified ? n : `std.${n}` }));
   }
-  const member = /([A-Za-z_]\w*)\.\w*$/.exec(before);
+  const member = /([A-Za-z_]\w*)\s*\.\s*\w*$/.exec(lineBefore(m, offset));
   if (member) {
     const mod = a.modules[0]?.imports.get(member[1]!)?.module;
     if (!mod) return [];
     return [...mod.blocks.values()].map((b) => ({ label: b.name.name, kind: CompletionItemKind.Function, detail: `block ${member[1]}.${b.name.name}`, ...(b.doc ? { documentation: b.doc } : {}) }));
   }
-  const section = enclosingSection(text, offset);
-  const call = enclosingCall(text, offset);
-  if (call) {
-    const [m, name] = call.includes('.') ? call.split('.') : [undefined, call];
-    const mod = m ? a.modules[0]?.imports.get(m)?.module : a.modules.find((x) => x.blocks.has(name!));
-    const b = mod?.blocks.get(name!);
-    if (b) return paramItems(b);
-    const builtin = builtins().get(name!);
-    if (builtin) return builtin.sig.params.map((p) => ({ label: `${p.name}:`, kind: CompletionItemKind.Property, insertText: `${p.name}: ` }));
+
+  const scope = () => namesInScope(a, offset);
+  const call = callAt(m, offset);
+  if (call?.atName) {
+    if (section === 'features' && call.callee in FEATURE_OPTIONS) {
+      return FEATURE_OPTIONS[call.callee as keyof typeof FEATURE_OPTIONS]
+        .filter((o) => !call.named.has(o.name))
+        .map((o) => ({ label: `${o.name}:`, kind: CompletionItemKind.Property, documentation: o.doc, insertText: `${o.name}: ` }));
+    }
+    const names = scope();
+    const target = calledBlock(a, call.callee, names);
+    if (target) return [...paramItems(target.block, target.owner, call), ...scopeItems(names), ...keywordItems(EXPR_KEYWORDS)];
+    const builtin = builtins().get(call.callee);
+    if (builtin) {
+      const params = builtin.sig.params
+        .filter((p, i) => !call.named.has(p.name) && (i >= call.positional || builtin.sig.variadic !== undefined))
+        .map((p, i) => ({ label: `${p.name}:`, kind: CompletionItemKind.Property, detail: p.optional ? 'optional' : 'required', insertText: `${p.name}: `, sortText: `0${p.optional ? 1 : 0}${String(i).padStart(3, '0')}` }));
+      return [...params, ...scopeItems(names), ...keywordItems(EXPR_KEYWORDS)];
+    }
   }
-  if (section === 'features' && /^\s*\w+\s*:\s*\w*$/.test(before)) {
-    return FEATURE_KINDS.map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
+  if (section === 'features') {
+    if (/^\s*\w+\s*:\s*\w*$/.test(before)) return FEATURE_KINDS.map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
+    if (/^\s*\w*$/.test(before)) return [];
   }
   if (section === 'train' && /^\s*\w*$/.test(before)) {
     return TRAIN_FIELDS.map((f) => ({ label: f, kind: CompletionItemKind.Property, insertText: `${f}: ` }));
   }
-  const items: CompletionItem[] = KEYWORDS.map((k) => ({ label: k, kind: CompletionItemKind.Keyword }));
-  const seen = new Set<string>();
-  for (const d of a.symbols.defs) {
-    if (seen.has(d.name) || !d.span || d.span.file !== a.file) continue;
-    seen.add(d.name);
-    items.push({ label: d.name, kind: d.kind === 'block' ? CompletionItemKind.Function : CompletionItemKind.Variable, ...(d.detail ? { detail: d.detail } : {}), ...(d.doc ? { documentation: d.doc } : {}) });
+  if (section === 'model' && /^\s*task\s+\w+\s*:\s*\w*$/.test(before)) {
+    return Object.keys(TASK_KINDS).map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
   }
-  for (const [alias] of a.modules[0]?.imports ?? []) items.push({ label: alias, kind: CompletionItemKind.Module });
-  for (const b of builtins().values()) items.push({ label: b.name, kind: CompletionItemKind.Function, detail: 'builtin', documentation: b.doc });
-  for (const m of a.modules) if (m.isStd && m.name === 'layers') for (const b of m.blocks.values()) items.push({ label: b.name.name, kind: CompletionItemKind.Function, detail: `block ${b.name.name} (std.layers)`, ...(b.doc ? { documentation: b.doc } : {}) });
-  return items;
+  if (/^\s*\w*$/.test(before)) {
+    // The start of a line: what may begin a statement here (and, in a block, an assignment).
+    const words = keywordItems(LINE_KEYWORDS[section]);
+    if (section === 'block' || section === 'meta') return [...words, ...scopeItems(scope().filter((d) => d.kind === 'let' || d.kind === 'loop'))];
+    if (section !== 'record' && section !== 'task' && section !== 'inner') return words;
+  }
+  return [...scopeItems(scope()), ...keywordItems(EXPR_KEYWORDS)];
 }

@@ -101,6 +101,8 @@ export interface CallContext {
   callee: string;
   /** Names already given as `name:` at the call's top level (the cursor's own excluded). */
   named: Set<string>;
+  /** How many positional arguments come before the cursor's (they fill the first parameters). */
+  positional: number;
   /** True when the cursor is where an argument's name goes (after `(` or `,`). */
   atName: boolean;
 }
@@ -113,6 +115,7 @@ export function callAt(m: string, offset: number): CallContext | undefined {
   if (!callee) return undefined;
   // Split the argument list at top-level commas, up to its `)` (or where the text gives out).
   const named = new Set<string>();
+  let positional = 0;
   let depth = 0;
   let argStart = open + 1;
   let cursorArg = '';
@@ -125,13 +128,14 @@ export function callAt(m: string, offset: number): CallContext | undefined {
       else {
         const n = /^\s*([A-Za-z_]\w*)\s*:/.exec(arg);
         if (n) named.add(n[1]!);
+        else if (i <= offset && /\S/.test(arg)) positional++;
       }
       if (end) break;
       argStart = i + 1;
     } else if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']') depth--;
   }
-  return { callee, named, atName: /^\s*[A-Za-z_]?\w*$/.test(cursorArg) };
+  return { callee, named, positional, atName: /^\s*[A-Za-z_]?\w*$/.test(cursorArg) };
 }
 
 /** The text of the cursor's line before the cursor. */

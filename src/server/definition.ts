@@ -1,19 +1,13 @@
-// Go to definition (into stdlib files too) and find references.
+// Go to definition: a name's definition (into stdlib files too), and a named argument's
+// parameter in the called block.
 import type { Location } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { pathToUri, toRange } from './documents.js';
-import { occurrences, symbolAt } from './queries.js';
+import { namedArgAt, symbolAt } from './queries.js';
 
 export function definition(a: Analysis, offset: number): Location | null {
-  const hit = symbolAt(a, offset);
-  const span = hit?.def.span;
+  const arg = namedArgAt(a, offset);
+  if (arg) return { uri: pathToUri(arg.owner.path), range: toRange(arg.param.name.span) };
+  const span = symbolAt(a, offset)?.def.span;
   return span ? { uri: pathToUri(span.file), range: toRange(span) } : null;
-}
-
-export function references(a: Analysis, offset: number, includeDeclaration: boolean): Location[] {
-  const hit = symbolAt(a, offset);
-  if (!hit) return [];
-  return occurrences(a, hit.def)
-    .filter((s) => includeDeclaration || s !== hit.def.span)
-    .map((s) => ({ uri: pathToUri(s.file), range: toRange(s) }));
 }

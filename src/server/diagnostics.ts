@@ -1,6 +1,6 @@
-// Diagnostics for the editor: every checker diagnostic with its code, related locations and
-// fixes (the fixes come back as code actions).
-import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node.js';
+// Diagnostics for the editor: every checker diagnostic of the file with its code, severity,
+// hint and related locations (which may point into stdlib files). Fixes are code actions.
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { pathToUri, toRange } from './documents.js';
 
@@ -14,8 +14,9 @@ export function toLspDiagnostics(diags: Diagnostic[], file: string): LspDiagnost
       severity: SEVERITY[d.severity],
       code: d.code,
       source: 'recc',
+      // Editors fade unused bindings (REC2003) instead of underlining them.
+      ...(d.code === 'REC2003' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
       message: d.hint ? `${d.message}\n${d.hint}` : d.message,
       relatedInformation: d.related.map((r) => ({ location: { uri: pathToUri(r.span.file), range: toRange(r.span) }, message: r.message })),
-      data: d.suggestions,
     }));
 }

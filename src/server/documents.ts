@@ -7,21 +7,53 @@ import { analyze, type Analysis } from '../semantics/analyze.js';
 import { readFileOrUndefined } from '../semantics/modules.js';
 import type { Span } from '../diagnostics/span.js';
 
-export const uriToPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+/** A file URI's path; other URIs (`untitled:`, a file URL with a host) are used as they are. */
+export function uriToPath(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return uri;
+  }
+}
 export const pathToUri = (p: string) => pathToFileURL(p).href;
 
 export class Workspace {
   private readonly open = new Map<string, TextDocument>();
   private readonly analyses = new Map<string, { version: number; analysis: Analysis }>();
+  /** The last analysis of each document, whatever its version (for completion while typing). */
+  private readonly last = new Map<string, Analysis>();
 
-  update(doc: TextDocument): void {
-    this.open.set(uriToPath(doc.uri), doc);
+  /** Take a new version of a document; returns the other open documents that `use` it (now stale). */
+  update(doc: TextDocument): string[] {
+    const path = uriToPath(doc.uri);
+    this.open.set(path, doc);
     this.analyses.delete(doc.uri);
+    const stale: string[] = [];
+    for (const [uri, { analysis }] of this.analyses) {
+      if (analysis.modules.some((m) => m.path === path)) {
+        this.analyses.delete(uri);
+        stale.push(uri);
+      }
+    }
+    return stale;
   }
 
   close(uri: string): void {
     this.open.delete(uriToPath(uri));
     this.analyses.delete(uri);
+    this.last.delete(uri);
+  }
+
+  /**
+   * The analysis of the current version if it is ready, else the last one made. Completion reads
+   * its context from the live text and only names in scope from the tree, so a slightly stale
+   * tree beats making the user wait for a full analysis of a large spec on every keystroke.
+   */
+  recentAnalysis(uri: string): Analysis | undefined {
+    const doc = this.document(uri);
+    const cached = this.analyses.get(uri);
+    if (doc && cached && cached.version === doc.version) return cached.analysis;
+    return this.last.get(uri) ?? this.analysis(uri);
   }
 
   document(uri: string): TextDocument | undefined {
@@ -38,6 +70,7 @@ export class Workspace {
     if (cached && cached.version === doc.version) return cached.analysis;
     const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile });
     this.analyses.set(uri, { version: doc.version, analysis });
+    this.last.set(uri, analysis);
     return analysis;
   }
 }

@@ -1,29 +1,57 @@
-// Hover: a block's signature and doc comment; a parameter's doc; the type and shape of a
-// feature, pc or let (from the IR); the parameters and FLOPs of a block instance at its call.
+// Hover: a block's signature and doc comment; a parameter's type, default and doc (at its
+// declaration or at a named argument of a call); the shape of a feature, pc or let from the IR
+// (`let trunk: tensor[batch, 128]`); and at a block call the parameters and FLOPs of that
+// instance, from graphStats.
 import type { Hover } from 'vscode-languageserver/node.js';
 import { graphStats } from '../ir/stats.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { describe } from '../semantics/values.js';
+import type { TypeExpr } from '../syntax/ast.js';
 import { contains, toRange } from './documents.js';
-import { symbolAt } from './queries.js';
+import { namedArgAt, symbolAt } from './queries.js';
+
+const code = (s: string) => `\`\`\`rec\n${s}\n\`\`\``;
+const typeText = (t: TypeExpr | undefined): string => (!t ? 'any' : t.name === 'list' ? `[${typeText(t.elem)}]` : t.name);
+
+/** The instance cost line for a call at the offset, when the model elaborated. */
+function instanceCost(a: Analysis, offset: number): string | undefined {
+  const g = a.graph ?? a.partialGraph;
+  if (!g) return undefined;
+  // The innermost call site holding the cursor; the instances a stdlib block makes inside it
+  // carry the same (user's) span, so among equal spans the shallowest is the one called here.
+  const size = (i: (typeof g.instances)[number]) => i.span.end.offset - i.span.start.offset;
+  const inst = g.instances.filter((i) => contains(i.span, a.file, offset)).sort((x, y) => size(x) - size(y) || x.depth - y.depth)[0];
+  if (!inst) return undefined;
+  const s = graphStats(g).instances.find((x) => x.path === inst.path);
+  return s && `instance \`${s.path}\`: ${s.params.toLocaleString('en-US')} parameters, ${s.flops.toLocaleString('en-US')} FLOPs per sample`;
+}
 
 export function hover(a: Analysis, offset: number): Hover | null {
+  const arg = namedArgAt(a, offset);
+  if (arg) {
+    const { param, owner } = arg;
+    const dflt = param.default ? ` = ${owner.text.slice(param.default.span.start.offset, param.default.span.end.offset)}` : '';
+    const qualified = owner.isStd ? `${owner.name}.${arg.block.name.name}` : arg.block.name.name;
+    const parts = [code(`${param.name.name}: ${typeText(param.type)}${dflt}`), `parameter of \`${qualified}\``];
+    if (param.doc) parts.push(param.doc);
+    return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: toRange(arg.at) };
+  }
   const hit = symbolAt(a, offset);
   if (!hit) return null;
   const { def } = hit;
   const parts: string[] = [];
   const value = a.model?.scope.lookup(def.name);
-  if ((def.kind === 'let' || def.kind === 'pc' || def.kind === 'feature') && value && value.span === def.span) {
-    parts.push(`\`\`\`rec\n${def.kind === 'feature' ? 'feature' : def.kind} ${def.name}: ${describe(value.value)}\n\`\`\``);
-  } else if (def.detail) parts.push(`\`\`\`rec\n${def.detail}\n\`\`\``);
+  const sameBinding = !!value?.span && !!def.span && value.span.file === def.span.file && value.span.start.offset === def.span.start.offset;
+  if ((def.kind === 'let' || def.kind === 'pc' || def.kind === 'feature') && value && sameBinding) {
+    const v = value.value;
+    const type = v.kind === 'feature' ? (v.tensor ? `tensor[${v.tensor.shape.join(', ')}]` : 'label column') : describe(v);
+    parts.push(code(`${def.kind} ${def.name}: ${type}`));
+  } else if (def.detail) parts.push(code(def.detail));
   else parts.push(`\`${def.name}\` (${def.kind})`);
   if (def.doc) parts.push(def.doc);
-  const g = a.graph ?? a.partialGraph;
-  if (g && def.kind === 'block') {
-    const stats = graphStats(g);
-    const inst = g.instances.find((i) => contains(i.span, a.file, offset));
-    const s = inst && stats.instances.find((x) => x.path === inst.path);
-    if (s) parts.push(`instance \`${s.path}\`: ${s.params.toLocaleString('en-US')} parameters, ${s.flops.toLocaleString('en-US')} FLOPs per sample`);
+  if (def.kind === 'block') {
+    const cost = instanceCost(a, offset);
+    if (cost) parts.push(cost);
   }
-  return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: hit.at ? toRange(hit.at) : undefined };
+  return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: toRange(hit.at) };
 }

@@ -1,18 +1,75 @@
-// What is at a position: the symbol (definition or reference) under the cursor.
+// What is at a position: the symbol (definition or reference) under the cursor, or the named
+// argument of a block call (`units:` in `poso.mlp(x, units: [8])`), which the resolver does not
+// index because arguments are bound later, by the elaborator.
+import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
+import type { Module } from '../semantics/modules.js';
 import type { SymbolDef } from '../semantics/resolve.js';
+import type { BlockDecl, Param } from '../syntax/ast.js';
+import { forEachExpr } from './ast-walk.js';
 import { contains } from './documents.js';
 
-export function symbolAt(a: Analysis, offset: number): { def: SymbolDef; at: SymbolDef['span'] } | undefined {
+export function symbolAt(a: Analysis, offset: number): { def: SymbolDef; at: Span } | undefined {
   for (const r of a.symbols.refs) if (contains(r.span, a.file, offset)) return { def: r.def, at: r.span };
   for (const d of a.symbols.defs) if (d.span && contains(d.span, a.file, offset)) return { def: d, at: d.span };
-  return undefined;
+  // A named argument stands for its parameter (so references and rename work from a call site).
+  const arg = namedArgAt(a, offset);
+  const ps = arg?.param.name.span;
+  const def = ps && a.symbols.defs.find((d) => d.kind === 'param' && d.span?.file === ps.file && d.span.start.offset === ps.start.offset);
+  return def && arg ? { def, at: arg.at } : undefined;
 }
 
-/** The definition and every reference of a symbol (same definition span). */
-export function occurrences(a: Analysis, def: SymbolDef): NonNullable<SymbolDef['span']>[] {
+/** The definition and every reference of a symbol (same definition span), for a parameter
+ *  also the named arguments that give it, in text order. */
+export function occurrences(a: Analysis, def: SymbolDef): Span[] {
   const same = (d: SymbolDef) => d === def || (!!d.span && !!def.span && d.span.file === def.span.file && d.span.start.offset === def.span.start.offset);
-  const out = a.symbols.refs.filter((r) => same(r.def)).map((r) => r.span);
+  const out = [...a.symbols.refs.filter((r) => same(r.def)).map((r) => r.span), ...namedArgSites(a, def)];
+  out.sort((x, y) => (x.file === y.file ? x.start.offset - y.start.offset : x.file < y.file ? -1 : 1));
   if (def.span) out.unshift(def.span);
+  return out;
+}
+
+export interface ArgHit {
+  /** The argument's name as written at the call. */
+  at: Span;
+  param: Param;
+  block: BlockDecl;
+  owner: Module;
+}
+
+/** Every named argument of a block call in the file, with the parameter it names. */
+function namedArgs(a: Analysis, visit: (hit: ArgHit) => void): void {
+  forEachExpr(a.ast, (e) => {
+    if (e.kind !== 'Call' || !(e.args ?? []).some((x) => x.name)) return;
+    const calleeSpan = e.callee.kind === 'Member' ? e.callee.property.span : e.callee.kind === 'Name' ? e.callee.span : undefined;
+    const ref = calleeSpan && a.symbols.refs.find((r) => r.span.file === a.file && r.span.start.offset === calleeSpan.start.offset);
+    const owner = ref?.def.kind === 'block' ? ref.def.owner : undefined;
+    const block = owner?.blocks.get(ref!.def.name);
+    if (!owner || !block) return;
+    for (const arg of e.args ?? []) {
+      const param = arg.name && block.params.find((p) => p.name.name === arg.name!.name);
+      if (param) visit({ at: arg.name!.span, param, block, owner });
+    }
+  });
+}
+
+/** The block parameter named by the argument name under the cursor, if any. */
+export function namedArgAt(a: Analysis, offset: number): ArgHit | undefined {
+  let hit: ArgHit | undefined;
+  namedArgs(a, (h) => {
+    if (!hit && contains(h.at, a.file, offset)) hit = h;
+  });
+  return hit;
+}
+
+/** The call sites of this file that name a parameter (`n:` in `widen(x, n: 4)`). */
+export function namedArgSites(a: Analysis, param: SymbolDef): Span[] {
+  const out: Span[] = [];
+  if (param.kind !== 'param' || !param.span) return out;
+  const at = param.span;
+  namedArgs(a, (h) => {
+    const s = h.param.name.span;
+    if (s.file === at.file && s.start.offset === at.start.offset) out.push(h.at);
+  });
   return out;
 }

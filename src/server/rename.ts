@@ -1,18 +1,31 @@
-// Rename a symbol in the current file; stdlib names and builtins are refused.
-import { ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
+// Rename a symbol in the current file. Refused, with an error the editor shows: builtins, names
+// defined in the stdlib, keywords and invalid names, and a new name that would collide with
+// one already visible where the symbol is defined (a rename must not change what a name means).
+import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { pathToUri, toRange } from './documents.js';
 import { occurrences, symbolAt } from './queries.js';
+import { itemAt, namesInScope } from './scope-at.js';
+
+const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
 
 export function rename(a: Analysis, offset: number, newName: string): WorkspaceEdit | ResponseError<void> {
   const hit = symbolAt(a, offset);
-  if (!hit) return new ResponseError(-32602, 'nothing to rename here');
+  if (!hit) return refuse('nothing to rename here');
   const { def } = hit;
-  if (def.kind === 'builtin' || !def.span) return new ResponseError(-32602, `\`${def.name}\` is a builtin and cannot be renamed`);
-  if (isStdFile(def.span.file)) return new ResponseError(-32602, `\`${def.name}\` is defined in the stdlib and cannot be renamed`);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.includes(newName)) return new ResponseError(-32602, `\`${newName}\` is not a valid name`);
+  if (def.kind === 'builtin' || !def.span) return refuse(`\`${def.name}\` is a builtin and cannot be renamed`);
+  if (isStdFile(def.span.file)) return refuse(`\`${def.name}\` is defined in the stdlib and cannot be renamed`);
+  if (def.span.file !== a.file) return refuse(`\`${def.name}\` is defined in another file; rename it there`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.includes(newName)) return refuse(`\`${newName}\` is not a valid name`);
+  if (newName === def.name) return { changes: {} };
+  const home = itemAt(a, def.span.start.offset);
+  const clash =
+    namesInScope(a, def.span.end.offset + 1).some((d) => d.name === newName) ||
+    a.symbols.defs.some((d) => d.name === newName && d.kind !== 'task' && d.span?.file === a.file && (d.kind === 'block' || d.kind === 'module' || d.kind === 'model' || itemAt(a, d.span.start.offset) === home));
+  if (clash && def.kind !== 'task') return refuse(`\`${newName}\` is already defined here; pick another name`);
+  if (def.kind === 'task' && a.symbols.defs.some((d) => d.kind === 'task' && d.name === newName)) return refuse(`a task \`${newName}\` already exists`);
   const edits = occurrences(a, def)
     .filter((s) => s.file === a.file)
     .map((s) => ({ range: toRange(s), newText: newName }));

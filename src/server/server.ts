@@ -2,13 +2,14 @@
 // Every handler is wrapped so that any text, however broken, gets an answer and never a crash.
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatRec } from '../format/format.js';
 import { quickFixes } from './code-actions.js';
 import { complete } from './completion.js';
-import { definition, references } from './definition.js';
+import { definition } from './definition.js';
 import { toLspDiagnostics } from './diagnostics.js';
 import { uriToPath, Workspace } from './documents.js';
+import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
+import { references } from './references.js';
 import { rename } from './rename.js';
 import { documentSymbols } from './symbols.js';
 
@@ -44,14 +45,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const publish = safe(connection, undefined, (uri: string) => {
     const a = ws.analysis(uri);
-    if (a) void connection.sendDiagnostics({ uri, diagnostics: toLspDiagnostics(a.diagnostics, uriToPath(uri)) });
+    const version = ws.document(uri)?.version;
+    if (a) void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(a.diagnostics, a.file) });
   });
+  // Analysis runs on the next turn of the event loop, for the newest text: changes that arrive
+  // while a large spec is being analysed are coalesced instead of analysed one by one.
+  const scheduled = new Set<string>();
+  const schedule = (uri: string) => {
+    if (scheduled.has(uri)) return;
+    scheduled.add(uri);
+    setImmediate(() => {
+      scheduled.delete(uri);
+      publish(uri);
+    });
+  };
   documents.onDidChangeContent((e) => {
-    ws.update(e.document);
-    publish(e.document.uri);
+    const stale = ws.update(e.document);
+    schedule(e.document.uri);
+    // Open specs that `use` this file see its unsaved text: check them again.
+    for (const uri of stale) schedule(uri);
   });
   documents.onDidClose((e) => {
     ws.close(e.document.uri);
+    scheduled.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -61,8 +77,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return doc && a ? { doc, a, offset: doc.offsetAt(pos) } : undefined;
   };
   connection.onCompletion(safe(connection, [], (p) => {
-    const c = at(p.textDocument.uri, p.position);
-    return c ? complete(c.a, c.doc.getText(), c.offset) : [];
+    const doc = ws.document(p.textDocument.uri);
+    const a = ws.recentAnalysis(p.textDocument.uri);
+    return doc && a ? complete(a, doc.getText(), doc.offsetAt(p.position)) : [];
   }));
   connection.onHover(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
@@ -84,17 +101,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const a = ws.analysis(p.textDocument.uri);
     return a ? documentSymbols(a.ast) : [];
   }));
-  connection.onCodeAction(safe(connection, [], (p) => quickFixes(p.textDocument.uri, p.context.diagnostics)));
+  connection.onCodeAction(safe(connection, [], (p) => {
+    const a = ws.analysis(p.textDocument.uri);
+    return a ? quickFixes(a, p.textDocument.uri, p.range, p.context.diagnostics) : [];
+  }));
   connection.onDocumentFormatting(async (p) => {
     const doc = ws.document(p.textDocument.uri);
     if (!doc) return [];
     try {
-      const text = doc.getText();
-      const out = await formatRec(text, { filepath: uriToPath(p.textDocument.uri) });
-      if (out === text) return [];
-      return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: out }];
-    } catch {
-      return []; // a syntax error: the diagnostics already say where; no edits
+      return await formatDocument(doc, ws.analysis(p.textDocument.uri), uriToPath(p.textDocument.uri));
+    } catch (e) {
+      connection.console.error(`recc lsp: ${(e as Error).stack ?? e}`);
+      return [];
     }
   });
 

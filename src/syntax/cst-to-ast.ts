@@ -1,8 +1,15 @@
 // CST → AST. The CST may be incomplete after error recovery: a node whose required parts are
 // missing is dropped (its error is already reported), never half-built.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
+import { suggestNames } from '../diagnostics/suggest.js';
 import type * as A from './ast.js';
+import type { DocComments } from './doc-comments.js';
+import { decodeString, numberValue } from './literals.js';
+
+/** The type names a parameter may declare (`[T]` aside). */
+const TYPE_NAMES = ['tensor', 'int', 'float', 'bool', 'string', 'feature', 'block', 'any'] as const;
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -12,8 +19,10 @@ const isNode = (e: CstElement | undefined): e is CstNode => !!e && 'children' in
 export class CstToAst {
   constructor(
     private readonly fileName: string,
-    /** Doc comments (`///`), in order; consumed as they are attached. */
-    private readonly docs: IToken[],
+    /** Doc comments (`///`), taken by the declaration they precede. */
+    private readonly docs: DocComments,
+    /** Where the problems found while building the tree go (missing commas, unknown types). */
+    private readonly diagnostics: Diagnostic[],
   ) {}
 
   // ── spans ─────────────────────────────────────────────────────────────────
@@ -26,28 +35,37 @@ export class CstToAst {
     };
   }
 
-  /** First and last real tokens of a subtree (recovery inserts tokens with NaN offsets). */
-  private bounds(e: CstElement): [IToken, IToken] | undefined {
-    if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? [e, e] : undefined;
-    let first: IToken | undefined;
-    let last: IToken | undefined;
-    for (const list of Object.values(e.children)) {
-      for (const c of list ?? []) {
-        const b = this.bounds(c);
-        if (!b) continue;
-        if (!first || b[0].startOffset < first.startOffset) first = b[0];
-        if (!last || b[1].startOffset > last.startOffset) last = b[1];
-      }
-    }
-    return first && last ? [first, last] : undefined;
+  /**
+   * The span of a token or of a CST node. Chevrotain tracks each node's location while parsing
+   * (`nodeLocationTracking: 'full'`), over real tokens only: a token that recovery inserted has
+   * NaN offsets and is skipped, and a node made of inserted tokens only has no span.
+   */
+  span(e: CstElement): Span | undefined {
+    if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? this.tokenSpan(e) : undefined;
+    const l = e.location;
+    if (!l || !Number.isFinite(l.startOffset) || !Number.isFinite(l.endOffset)) return undefined;
+    return {
+      file: this.fileName,
+      start: { offset: l.startOffset, line: l.startLine ?? 1, column: l.startColumn ?? 1 },
+      end: { offset: l.endOffset! + 1, line: l.endLine ?? 1, column: (l.endColumn ?? 0) + 1 },
+    };
   }
 
-  span(e: CstElement): Span | undefined {
-    const b = this.bounds(e);
-    if (!b) return undefined;
-    const s = this.tokenSpan(b[0]);
-    const t = this.tokenSpan(b[1]);
-    return { file: this.fileName, start: s.start, end: t.end };
+  /** The first real token of a subtree (for messages that quote it). */
+  private firstToken(e: CstElement): IToken | undefined {
+    if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? e : undefined;
+    let best: CstElement | undefined;
+    let bestOffset = Infinity;
+    for (const list of Object.values(e.children)) {
+      for (const c of list ?? []) {
+        const o = isToken(c) ? c.startOffset : c.location?.startOffset;
+        if (o !== undefined && Number.isFinite(o) && o < bestOffset && !(isToken(c) && c.isInsertedInRecovery)) {
+          best = c;
+          bestOffset = o;
+        }
+      }
+    }
+    return best ? this.firstToken(best) : undefined;
   }
 
   private tok(c: Children, key: string, i = 0): IToken | undefined {
@@ -68,34 +86,41 @@ export class CstToAst {
     return t ? { kind: 'Ident', name: t.image, span: this.tokenSpan(t) } : undefined;
   }
 
-  /** `///` lines directly above `line` (consecutive lines), joined; they are removed from the pool. */
+  /** The doc comment of the declaration whose first token starts `span`. */
   private docBefore(span: Span): string | undefined {
-    const taken: IToken[] = [];
-    let line = span.start.line - 1;
-    for (let i = this.docs.length - 1; i >= 0; i--) {
-      const d = this.docs[i]!;
-      if (d.startOffset >= span.start.offset) continue;
-      if (d.startLine === line) {
-        taken.unshift(d);
-        line--;
-      } else if ((d.startLine ?? 0) < line) break;
+    return this.docs.take(span.start.offset);
+  }
+
+  /**
+   * Commas are required between parameters, arguments and list items, but the parser accepts a
+   * missing one so that the rest of the list still parses; report it here (REC1003).
+   */
+  private checkCommas(items: CstNode[], commas: CstElement[] | undefined, what: string): void {
+    const offsets = (commas ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset)).map((t) => t.startOffset);
+    for (let i = 1; i < items.length; i++) {
+      const prev = this.span(items[i - 1]!);
+      const nextStart = items[i]!.location?.startOffset;
+      if (!prev || nextStart === undefined || !Number.isFinite(nextStart)) continue;
+      if (offsets.some((o) => o >= prev.end.offset && o < nextStart)) continue;
+      const next = this.firstToken(items[i]!);
+      if (!next) continue;
+      this.diagnostics.push(
+        diag('REC1003', { file: this.fileName, start: prev.end, end: prev.end }, `expected \`,\` between ${what} but found \`${next.image}\``, { hint: 'add `,`' }),
+      );
     }
-    if (taken.length === 0) return undefined;
-    for (const d of taken) this.docs.splice(this.docs.indexOf(d), 1);
-    return taken.map((d) => d.image.replace(/^\/\/\/ ?/, '')).join('\n');
   }
 
   // ── top level ─────────────────────────────────────────────────────────────
 
-  file(n: CstNode, comments: A.Comment[], text: string): A.SourceFile {
+  /** The top-level items of one `file` CST (parse.ts may parse a file in several runs). */
+  items(n: CstNode): A.TopItem[] {
     const items: A.TopItem[] = [];
     for (const t of this.nodes(n.children, 'topItem')) {
       const c = t.children;
       const item = c.useDecl ? this.use(this.node(c, 'useDecl')!) : c.blockDecl ? this.block(this.node(c, 'blockDecl')!) : c.modelDecl ? this.model(this.node(c, 'modelDecl')!) : undefined;
       if (item) items.push(item);
     }
-    const end = { offset: text.length, line: text.split('\n').length, column: text.length - text.lastIndexOf('\n') };
-    return { kind: 'File', items, comments, span: { file: this.fileName, start: { offset: 0, line: 1, column: 1 }, end } };
+    return items;
   }
 
   use(n: CstNode): A.UseDecl | undefined {
@@ -106,9 +131,9 @@ export class CstToAst {
     const dotted = this.node(p.children, 'dottedPath');
     const str = this.tok(p.children, 'StringLit');
     if (dotted) {
-      const parts = (dotted.children.Identifier ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset)).map((t) => this.ident(t)!);
+      const parts = (dotted.children.Identifier ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery).map((t) => this.ident(t)!);
       if (parts.length > 0) path = { kind: 'dotted', parts };
-    } else if (str) path = { kind: 'file', value: unquote(str.image), span: this.tokenSpan(str) };
+    } else if (str) path = { kind: 'file', value: decodeString(str.image).value, span: this.tokenSpan(str) };
     if (!path) return undefined;
     const alias = this.ident(this.tok(n.children, 'alias'));
     return { kind: 'Use', path, ...(alias ? { alias } : {}), span };
@@ -120,7 +145,9 @@ export class CstToAst {
     const body = this.node(n.children, 'body');
     if (!span || !name) return undefined;
     const doc = this.docBefore(span);
-    const params = this.nodes(n.children, 'param').map((p) => this.param(p)).filter((p): p is A.Param => !!p);
+    const paramNodes = this.nodes(n.children, 'param');
+    this.checkCommas(paramNodes, n.children.Comma, 'parameters');
+    const params = paramNodes.map((p) => this.param(p)).filter((p): p is A.Param => !!p);
     return { kind: 'Block', name, params, body: body ? this.body(body) : [], ...(doc ? { doc } : {}), span };
   }
 
@@ -146,8 +173,18 @@ export class CstToAst {
     }
     const t = this.tok(n.children, 'Identifier') ?? this.tok(n.children, 'Block');
     if (!t) return undefined;
-    const known = ['tensor', 'int', 'float', 'bool', 'string', 'feature', 'block', 'any'];
-    return { kind: 'Type', name: (known.includes(t.image) ? t.image : 'any') as A.TypeExpr['name'], span };
+    const known = (TYPE_NAMES as readonly string[]).includes(t.image);
+    if (!known) {
+      // An unknown type is a type error, not a syntax error: the tree keeps `any` and goes on.
+      const close = suggestNames(t.image, TYPE_NAMES);
+      this.diagnostics.push(
+        diag('REC3001', span, `unknown type \`${t.image}\`: expected one of ${TYPE_NAMES.map((x) => `\`${x}\``).join(', ')} or a list \`[T]\``, {
+          ...(close.length > 0 ? { hint: `did you mean \`${close[0]}\`?` } : {}),
+          suggestions: close.map((c) => ({ message: `use \`${c}\``, span, text: c })),
+        }),
+      );
+    }
+    return { kind: 'Type', name: (known ? t.image : 'any') as A.TypeExpr['name'], span };
   }
 
   body(n: CstNode): A.Stmt[] {
@@ -342,14 +379,17 @@ export class CstToAst {
   }
 
   private binaryChain(n: CstNode): A.Expr | undefined {
+    // After recovery an operand may be missing (`a + `): keep the chain up to it, so that the
+    // binding still exists for the checker and the language server (the error is reported).
     const operands = this.nodes(n.children, 'operands').map((o) => this.expr(o));
     const ops = (n.children.ops ?? []).filter(isToken);
-    if (operands.length === 0 || operands.some((o) => !o)) return undefined;
-    let left = operands[0]!;
+    const first = operands[0];
+    if (!first) return undefined;
+    let left = first;
     for (let i = 1; i < operands.length; i++) {
-      const right = operands[i]!;
+      const right = operands[i];
       const op = ops[i - 1];
-      if (!op) return undefined;
+      if (!right || !op) break;
       left = { kind: 'Binary', op: op.image as A.BinaryOp, left, right, span: { file: this.fileName, start: left.span.start, end: right.span.end } };
     }
     return left;
@@ -363,16 +403,18 @@ export class CstToAst {
       const end = this.span(s)?.end ?? e.span.end;
       const span: Span = { file: this.fileName, start: e.span.start, end };
       if (s.name === 'callSuffix') {
-        const args = this.nodes(s.children, 'arg').map((a) => this.arg(a)).filter((a): a is A.Arg => !!a);
+        const argNodes = this.nodes(s.children, 'arg');
+        this.checkCommas(argNodes, s.children.Comma, 'arguments');
+        const args = argNodes.map((a) => this.arg(a)).filter((a): a is A.Arg => !!a);
         e = { kind: 'Call', callee: e, args, span };
       } else if (s.name === 'memberSuffix') {
         const property = this.ident(this.tok(s.children, 'Identifier'));
-        if (!property) return undefined;
+        if (!property) break; // `x.` with no name: keep `x`
         e = { kind: 'Member', object: e, property, span };
       } else {
         const i = this.node(s.children, 'expr');
         const index = i ? this.expr(i) : undefined;
-        if (!index) return undefined;
+        if (!index) break;
         e = { kind: 'Index', object: e, index, span };
       }
     }
@@ -396,11 +438,11 @@ export class CstToAst {
     if (!span) return undefined;
     const num = this.tok(c, 'NumberLit');
     if (num) {
-      const clean = num.image.replace(/_/g, '');
-      return { kind: 'Number', value: Number(clean), raw: num.image, isInt: !/[.eE]/.test(clean), span };
+      const { value, isInt } = numberValue(num.image);
+      return { kind: 'Number', value, raw: num.image, isInt, span };
     }
     const str = this.tok(c, 'StringLit');
-    if (str) return { kind: 'String', value: unquote(str.image), raw: str.image, span };
+    if (str) return { kind: 'String', value: decodeString(str.image).value, raw: str.image, span };
     if (this.tok(c, 'True')) return { kind: 'Bool', value: true, span };
     if (this.tok(c, 'False')) return { kind: 'Bool', value: false, span };
     const id = this.tok(c, 'Identifier');
@@ -413,19 +455,11 @@ export class CstToAst {
       return e ? { kind: 'Paren', expr: e, span } : undefined;
     }
     if (c.LBracket) {
-      const items = this.nodes(c, 'items').map((i) => this.expr(i));
-      if (items.some((i) => !i)) return undefined;
-      return { kind: 'List', items: items as A.Expr[], span };
+      const itemNodes = this.nodes(c, 'items');
+      this.checkCommas(itemNodes, c.Comma, 'list items');
+      const items = itemNodes.map((i) => this.expr(i)).filter((i): i is A.Expr => !!i);
+      return { kind: 'List', items, span };
     }
     return undefined;
-  }
-}
-
-/** The value of a string literal: JSON escapes (\" \\ \n \t \uXXXX). */
-export function unquote(raw: string): string {
-  try {
-    return JSON.parse(raw) as string;
-  } catch {
-    return raw.endsWith('"') && raw.length > 1 ? raw.slice(1, -1) : raw.slice(1); // unterminated: reported by the lexer
   }
 }

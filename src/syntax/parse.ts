@@ -1,62 +1,167 @@
 // Text → AST with syntax diagnostics. Never throws: garbage in, diagnostics out.
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { positionAt, type Span } from '../diagnostics/span.js';
+import type { Pos, Span } from '../diagnostics/span.js';
 import type { Comment, SourceFile } from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
+import { DocComments } from './doc-comments.js';
+import { decodeString } from './literals.js';
+import { MAX_NESTING, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
-import { BadNumber, RecLexer, UnterminatedComment, UnterminatedString } from './tokens.js';
+import { syntaxDiagnostic } from './syntax-errors.js';
+import * as T from './tokens.js';
 
 export interface ParseResult {
   file: SourceFile;
   diagnostics: Diagnostic[];
 }
 
+/** Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. */
 export function parse(text: string, fileName: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const at = (start: number, end: number): Span => ({ file: fileName, start: positionAt(text, start), end: positionAt(text, end) });
-  const lexed = RecLexer.tokenize(text);
+  const position = positions(text);
+  const at = (start: number, end: number): Span => ({ file: fileName, start: position(start), end: position(end) });
+  const lexed = T.RecLexer.tokenize(text);
+  let tokens = lexed.tokens;
 
+  // ── lexical errors ──────────────────────────────────────────────────────────
+  const lexLines: number[] = [];
   for (const e of lexed.errors) {
-    const ch = text.slice(e.offset, e.offset + (e.length || 1));
+    const run = text.slice(e.offset, e.offset + (e.length || 1));
+    lexLines.push(e.line ?? 0);
+    diagnostics.push(diag('REC1001', at(e.offset, e.offset + run.length), unexpectedCharacters(run), { hint: characterHint(run) }));
+  }
+  for (const t of (lexed.groups.errors ?? []) as IToken[]) {
+    // the only token in the `errors` group: a `/*` that is never closed
+    lexLines.push(t.startLine ?? 0);
+    diagnostics.push(diag('REC1006', at(t.startOffset, t.startOffset + 2), 'this block comment is not closed', { hint: 'close it with `*/`' }));
+  }
+  for (const t of tokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      lexLines.push(t.startLine ?? 0);
+      diagnostics.push(diag('REC1004', at(t.startOffset, t.startOffset + t.image.length), 'this string is not closed', { hint: 'add the closing `"` on the same line' }));
+    } else if (t.tokenType === T.BadNumber) {
+      lexLines.push(t.startLine ?? 0);
+      diagnostics.push(
+        diag('REC1005', at(t.startOffset, t.startOffset + t.image.length), `malformed number \`${t.image}\``, {
+          hint: 'write numbers like 16, 200_000, 0.05 or 1e-3 (one `_` between digits)',
+        }),
+      );
+    }
+    if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) {
+      for (const b of decodeString(t.image).bad) {
+        const s = t.startOffset + b.offset;
+        diagnostics.push(
+          diag('REC1007', at(s, s + b.length), `unknown escape \`${b.text}\` in a string`, {
+            hint: 'escapes are \\" \\\\ \\n \\t \\r \\0 and \\u{…}; write \\\\ for a backslash',
+          }),
+        );
+      }
+    }
+  }
+
+  // ── nesting guard: the parser recurses, and must not overflow the stack ─────
+  const deep = tooDeepAt(tokens);
+  if (deep >= 0) {
+    const t = tokens[deep]!;
     diagnostics.push(
-      diag('REC1001', at(e.offset, e.offset + (e.length || 1)), `unexpected character \`${ch}\``, {
-        hint: ch === "'" ? 'strings use double quotes: "…"' : ch === '#' ? 'comments start with `//`' : ch === ';' ? 'statements need no `;`: remove it' : 'remove it',
+      diag('REC1008', at(t.startOffset, t.startOffset + t.image.length), `nesting deeper than ${MAX_NESTING} levels; the rest of the file is not read`, {
+        hint: 'name the inner parts with `let`',
       }),
     );
-  }
-  const broken = [...((lexed.groups.errors ?? []) as IToken[]), ...lexed.tokens.filter((t) => t.tokenType === UnterminatedString || t.tokenType === BadNumber)];
-  for (const t of broken) {
-    const span = at(t.startOffset, t.startOffset + t.image.length);
-    if (t.tokenType === UnterminatedString) diagnostics.push(diag('REC1004', span, 'this string is not closed', { hint: 'add the closing `"` on the same line' }));
-    else if (t.tokenType === UnterminatedComment) diagnostics.push(diag('REC1006', at(t.startOffset, t.startOffset + 2), 'this block comment is not closed', { hint: 'close it with `*/`' }));
-    else if (t.tokenType === BadNumber) diagnostics.push(diag('REC1005', span, `malformed number \`${t.image}\``, { hint: 'write numbers like 16, 200_000, 0.05 or 1e-3 (one `_` between digits)' }));
+    tokens = tokens.slice(0, deep);
   }
 
-  parser.input = lexed.tokens;
-  const cst = parser.file();
+  // ── parse: when the top level stops early, resume at the next `use`, `block` or `model` ──
+  const csts: CstNode[] = [];
+  const errors: IRecognitionException[] = [];
+  const insertions: (typeof parser.insertions)[number][] = [];
+  let start = 0;
+  while (start <= tokens.length) {
+    const rest = start === 0 ? tokens : tokens.slice(start);
+    parser.insertions.length = 0;
+    parser.input = rest;
+    csts.push(parser.file());
+    errors.push(...parser.errors);
+    insertions.push(...parser.insertions);
+    const stuck = parser.errors.find((e) => e.name === 'NotAllInputParsedException');
+    if (!stuck) break;
+    const from = rest.indexOf(stuck.token);
+    const next = rest.findIndex((t, i) => i > from && TOP_LEVEL.has(t.tokenType));
+    if (from < 0 || next < 0) break;
+    start += next;
+  }
+
+  // One diagnostic per position, and none on a line a lexical error already explains (an
+  // unclosed string swallows the rest of its line and confuses the next one).
+  const explained = cascadeLines(lexLines, tokens);
   const seen = new Set<number>();
-  const explained = cascadeLines(lexed.errors.map((e) => e.line ?? 0).concat(broken.map((t) => t.startLine ?? 0)), lexed.tokens);
-  for (const e of parser.errors) {
-    const d = parseErrorDiagnostic(e, text, at);
+  const cx = { text, tokens, insertions, at };
+  for (const e of errors) {
+    // past a nesting cut, the missing closers are not news
+    if (deep >= 0 && !Number.isFinite(e.token.startOffset)) continue;
+    const d = syntaxDiagnostic(e, cx);
     if (seen.has(d.span.start.offset) || explained.has(d.span.start.line)) continue;
     seen.add(d.span.start.offset);
     diagnostics.push(d);
   }
 
-  const comments: Comment[] = ((lexed.groups.comments ?? []) as IToken[]).map((t) => ({
-    kind: 'Comment',
-    text: t.image,
-    span: at(t.startOffset, t.startOffset + t.image.length),
-  }));
-  const docs = [...((lexed.groups.docs ?? []) as IToken[])];
-  const file = new CstToAst(fileName, docs).file(cst, comments, text);
+  // ── tree ────────────────────────────────────────────────────────────────────
+  const docs = new DocComments((lexed.groups.docs ?? []) as IToken[], tokens);
+  const found: Diagnostic[] = [];
+  const toAst = new CstToAst(fileName, docs, found);
+  const items = csts.flatMap((c) => toAst.items(c));
+  for (const d of found) {
+    if (d.code.startsWith('REC1') && (seen.has(d.span.start.offset) || explained.has(d.span.start.line))) continue;
+    diagnostics.push(d);
+  }
+  // Doc comments that document nothing stay in the file as plain comments, so the formatter keeps them.
+  const comments: Comment[] = [...((lexed.groups.comments ?? []) as IToken[]), ...docs.unused()]
+    .sort((a, b) => a.startOffset - b.startOffset)
+    .map((t) => ({ kind: 'Comment', text: t.image, span: at(t.startOffset, t.startOffset + t.image.length) }));
+  const file: SourceFile = { kind: 'File', items, comments, span: at(0, text.length) };
   return { file, diagnostics };
+}
+
+const TOP_LEVEL = new Set([T.Use, T.Block, T.Model]);
+
+/** `positionAt` for many offsets of one text: line starts are found once, then binary search. */
+function positions(text: string): (offset: number) => Pos {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
+
+/** Unprintable characters are named by their code point, the rest shown as written. */
+function unexpectedCharacters(run: string): string {
+  const shown = [...run].map((c) => (/[\p{L}\p{N}\p{P}\p{S}]/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+  const sep = shown.some((c) => c.startsWith('U+') && c.length > 1) ? ' ' : '';
+  const text = shown.length > 12 ? `${shown.slice(0, 12).join(sep)}…` : shown.join(sep);
+  return shown.length === 1 ? `unexpected character \`${text}\`` : `unexpected characters \`${text}\``;
+}
+
+function characterHint(run: string): string {
+  const c = run[0];
+  if (c === "'") return 'strings use double quotes: "…"';
+  if (c === '#') return 'comments start with `//`';
+  if (c === ';') return 'statements need no `;`: remove it';
+  if (c === '!') return 'negate with `not`; `!=` compares';
+  if (c === '&' || c === '|') return 'combine conditions with `and` and `or`';
+  return run.length === 1 ? 'remove it' : 'remove them';
 }
 
 /**
  * Lines whose parse errors a lexical error already explains: its own line and the next line
- * holding a token (an unclosed string swallows the rest of its line and confuses the next).
+ * holding a token.
  */
 function cascadeLines(errorLines: number[], tokens: IToken[]): Set<number> {
   const lines = new Set<number>();
@@ -66,18 +171,4 @@ function cascadeLines(errorLines: number[], tokens: IToken[]): Set<number> {
     if (next?.startLine) lines.add(next.startLine);
   }
   return lines;
-}
-
-function parseErrorDiagnostic(e: IRecognitionException, text: string, at: (s: number, e: number) => Span): Diagnostic {
-  const tok = e.token;
-  const tokStart = Number.isFinite(tok.startOffset) ? tok.startOffset : text.length;
-  const tokEnd = Number.isFinite(tok.startOffset) ? tok.startOffset + tok.image.length : text.length;
-  if (e.name === 'MismatchedTokenException') {
-    // Point where the missing token belongs: right after the previous token.
-    const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-    const pos = prev && Number.isFinite(prev.startOffset) ? prev.startOffset + prev.image.length : tokStart;
-    const expected = /expected (`[^`]+`|a \w+)/.exec(e.message)?.[1];
-    return diag('REC1003', at(pos, pos), e.message, { hint: expected ? `add ${expected}` : undefined });
-  }
-  return diag('REC1002', at(tokStart, Math.max(tokEnd, tokStart)), e.message);
 }

@@ -1,46 +1,83 @@
 // The `.rec` grammar as a Chevrotain CstParser (grammar/rec.ebnf is its normative description).
 // Error recovery is on, so one run reports every syntax error; cst-to-ast.ts turns the CST,
 // however incomplete, into the AST.
-import type { IParserErrorMessageProvider, TokenType } from 'chevrotain';
+import type { CstNode, IOrAlt, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import { CstParser, EOF } from './chevrotain.js';
 import * as T from './tokens.js';
 
 const show = (t: TokenType) => (typeof t.LABEL === 'string' ? t.LABEL : t.name);
-const found = (image: string, type: TokenType) => (type === EOF ? 'the end of the file' : `\`${image}\``);
 
-/** Messages that say what was expected in words a user knows. */
+/** How a token is named in a message: its text in backticks, or "the end of the file". */
+export function describeFound(image: string, type: TokenType): string {
+  if (type === EOF) return 'the end of the file';
+  const text = image.length > 24 ? `${image.slice(0, 24)}…` : image;
+  return `\`${text.replace(/\n/g, ' ')}\``;
+}
+
+/** What a rule that failed to choose an alternative was looking for, in words a user knows. */
+const EXPECTED_BY_RULE: Record<string, string> = {
+  expr: 'an expression',
+  andExpr: 'an expression',
+  notExpr: 'an expression',
+  cmpExpr: 'an expression',
+  addExpr: 'an expression',
+  mulExpr: 'an expression',
+  unaryExpr: 'an expression',
+  postfixExpr: 'an expression',
+  primary: 'an expression',
+  stmt: 'a statement (`let`, `for`, `if`, `return` or `name = …`)',
+  modelItem: 'a model item (`features`, `pc`, `let`, `task`, `train`, `support`, `meta_block` or `stage`)',
+  topItem: '`use`, `block` or `model`',
+  typeExpr: 'a type such as `tensor`, `int` or `[int]`',
+  fieldName: 'a field name',
+  usePath: 'a module such as `std.poso` or a file such as "./common.rec"',
+  stageDecl: 'a field or a `task`',
+};
+
+/**
+ * Messages that say what was expected and what was found. parse.ts reads the expected part back
+ * (`expected X but found Y`) to choose the code and the hint, so keep that shape.
+ */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    return `expected ${show(expected)} but found ${found(actual.image, actual.tokenType)}`;
+    return `expected ${show(expected)} but found ${describeFound(actual.image, actual.tokenType)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${found(firstRedundant.image, firstRedundant.tokenType)}: expected \`use\`, \`block\` or \`model\``;
+    return `expected \`use\`, \`block\` or \`model\` but found ${describeFound(firstRedundant.image, firstRedundant.tokenType)}`;
   },
   buildNoViableAltMessage({ actual, ruleName }) {
-    const what: Record<string, string> = {
-      primary: 'an expression',
-      unaryExpr: 'an expression',
-      notExpr: 'an expression',
-      postfixExpr: 'an expression',
-      stmt: 'a statement (`let`, `for`, `if`, `return` or `name = …`)',
-      modelItem: 'a model item (`features`, `pc`, `let`, `task`, `train`, …)',
-      topItem: '`use`, `block` or `model`',
-      typeExpr: 'a type such as `tensor`, `int` or `[int]`',
-      fieldName: 'a name',
-      usePath: 'a module such as `std.poso` or a file such as "./common.rec"',
-    };
-    return `expected ${what[ruleName] ?? 'an expression'} but found ${found(actual[0]!.image, actual[0]!.tokenType)}`;
+    return `expected ${EXPECTED_BY_RULE[ruleName] ?? 'an expression'} but found ${describeFound(actual[0]!.image, actual[0]!.tokenType)}`;
   },
   buildEarlyExitMessage({ actual, ruleName }) {
-    return `expected ${ruleName === 'dottedPath' ? 'a module name' : 'more input'} but found ${found(actual[0]!.image, actual[0]!.tokenType)}`;
+    return `expected ${EXPECTED_BY_RULE[ruleName] ?? 'more input'} but found ${describeFound(actual[0]!.image, actual[0]!.tokenType)}`;
   },
 };
+
+/** Tokens that can start a parameter, an argument or a list item (a keyword only as `name:`). */
+const ITEM_START = new Set<TokenType>([
+  T.Identifier, T.NumberLit, T.BadNumber, T.StringLit, T.UnterminatedString, T.True, T.False,
+  T.LBracket, T.LBrace, T.LParen, T.Minus, T.Not,
+]);
+
+const KEYWORD_SET = new Set<TokenType>(T.KEYWORD_TOKENS);
 
 export class RecParser extends CstParser {
   constructor() {
     // Grammar validations cost ~100 ms at start-up; the tests run them (RECC_VALIDATE_GRAMMAR=1).
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Tokens the recovery invented (single-token insertion), with the token they were put before.
+   * parse.ts tells a missing token (REC1003) from an unexpected one (REC1002) by this record;
+   * clear it before each parse.
+   */
+  readonly insertions: { type: TokenType; before: IToken }[] = [];
+
+  protected override getTokenToInsert(tokType: TokenType): IToken {
+    this.insertions.push({ type: tokType, before: this.LA(1) });
+    return super.getTokenToInsert(tokType);
   }
 
   file = this.RULE('file', () => {
@@ -80,17 +117,7 @@ export class RecParser extends CstParser {
     this.CONSUME(T.Block);
     this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.LParen);
-    this.OPTION9(() => {
-      this.SUBRULE7(this.param);
-      this.MANY9({
-        GATE: () => this.LA(2).tokenType !== T.RParen,
-        DEF: () => {
-          this.CONSUME7(T.Comma);
-          this.SUBRULE8(this.param);
-        },
-      });
-      this.OPTION8(() => this.CONSUME8(T.Comma));
-    });
+    this.commaList(this.param, T.RParen, 'param');
     this.CONSUME(T.RParen);
     this.SUBRULE(this.body);
   });
@@ -269,8 +296,10 @@ export class RecParser extends CstParser {
 
   /** Field and argument names may be keywords (`gauc(by: user_id)`). */
   fieldName = this.RULE('fieldName', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, ...T.KEYWORD_TOKENS.map((k) => ({ ALT: () => this.CONSUME(k) }))]);
+    // the alternatives are built once: an OR's array is otherwise rebuilt on every call
+    this.OR((this.fieldNameAlts ??= [{ ALT: () => this.CONSUME(T.Identifier) }, ...T.KEYWORD_TOKENS.map((k) => ({ ALT: () => this.CONSUME(k) }))]));
   });
+  private fieldNameAlts?: IOrAlt<unknown>[];
 
   expr = this.RULE('expr', () => {
     this.SUBRULE(this.andExpr, { LABEL: 'operands' });
@@ -361,17 +390,7 @@ export class RecParser extends CstParser {
 
   callSuffix = this.RULE('callSuffix', () => {
     this.CONSUME(T.LParen);
-    this.OPTION9(() => {
-      this.SUBRULE7(this.arg);
-      this.MANY9({
-        GATE: () => this.LA(2).tokenType !== T.RParen,
-        DEF: () => {
-          this.CONSUME7(T.Comma);
-          this.SUBRULE8(this.arg);
-        },
-      });
-      this.OPTION8(() => this.CONSUME8(T.Comma));
-    });
+    this.commaList(this.arg, T.RParen, 'arg');
     this.CONSUME(T.RParen);
   });
 
@@ -397,6 +416,34 @@ export class RecParser extends CstParser {
     this.SUBRULE(this.expr, { LABEL: 'value' });
   });
 
+  /**
+   * `item (',' item)* ','?` between brackets. The grammar requires the commas, but a missing one
+   * between two items on the same line is accepted here and reported by cst-to-ast.ts (REC1003
+   * "add `,`"): one forgotten comma then costs one diagnostic and the rest of the list still
+   * parses. Across a line break the list ends instead, since there a missing closer (`relu(a` with
+   * the next statement below) is the likelier mistake. Each calling rule uses this once, so the
+   * fixed occurrence indices (7–9) stay unique within it.
+   */
+  private commaList(item: (idx: number) => CstNode, closer: TokenType, label: string): void {
+    this.OPTION9(() => {
+      this.SUBRULE7(item, { LABEL: label });
+      this.MANY9({
+        GATE: () => {
+          const next = this.LA(1);
+          // a trailing comma before the closer ends the list
+          if (next.tokenType === T.Comma) return this.LA(2).tokenType !== closer;
+          const starts = ITEM_START.has(next.tokenType) || (KEYWORD_SET.has(next.tokenType) && this.LA(2).tokenType === T.Colon);
+          return starts && next.startLine === this.LA(0).endLine;
+        },
+        DEF: () => {
+          this.OPTION8(() => this.CONSUME7(T.Comma));
+          this.SUBRULE8(item, { LABEL: label });
+        },
+      });
+      this.OPTION7(() => this.CONSUME8(T.Comma));
+    });
+  }
+
   primary = this.RULE('primary', () => {
     this.OR([
       { ALT: () => this.CONSUME(T.NumberLit) },
@@ -407,17 +454,7 @@ export class RecParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          this.OPTION9(() => {
-      this.SUBRULE7(this.expr, { LABEL: 'items' });
-      this.MANY9({
-        GATE: () => this.LA(2).tokenType !== T.RBracket,
-        DEF: () => {
-          this.CONSUME7(T.Comma);
-          this.SUBRULE8(this.expr, { LABEL: 'items' });
-        },
-      });
-      this.OPTION8(() => this.CONSUME8(T.Comma));
-    });
+          this.commaList(this.expr, T.RBracket, 'items');
           this.CONSUME(T.RBracket);
         },
       },

@@ -1,10 +1,13 @@
-// Checkpoints: one safetensors file holding the weights, the optimizers' slots and the training
-// state (in its metadata), written atomically, so weights and state can never disagree and a
-// killed run never leaves a half-written file. `model.safetensors` holds the weights alone.
+// Checkpoints. `checkpoint.safetensors` is the one file a resume reads: the weights, the
+// optimizers' slots and the training state (in its metadata), so weights and state can never
+// disagree, and each write is atomic, so a killed run never leaves a half-written file.
+// `state.json` repeats the state for people and tools (step, epoch, shuffle position, table sizes,
+// optimizer slots, metrics history); it is written after the checkpoint and never read back.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
+import { checkWeights, decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
+import type { IRGraph } from '../ir/types.js';
 
 export interface TrainState {
   /** Optimizer steps taken. */
@@ -14,36 +17,81 @@ export interface TrainState {
   batchInEpoch: number;
   seed: number;
   model: string;
+  /**
+   * The shuffle is a pure function of (seed, epoch): seedrandom(`epoch:<seed>:<epoch>`) drives a
+   * Fisher–Yates shuffle of the training rows; `batchInEpoch` batches of it are consumed.
+   */
+  rng?: { kind: 'seedrandom-fisher-yates'; key: string; consumedRows: number };
+  /** Rows of every embedding table (vocabulary, hash and bucket sizes): a resume checks them. */
+  tables?: Record<string, number>;
+  /** Per parameter group: optimizer kind, the current learning rate and its slot tensors. */
+  optimizer?: Record<string, { kind: string; lr: number; slots: string[] }>;
   losses: Array<{ step: number; loss: number }>;
   history: Array<{ epoch: number; metrics: unknown }>;
   bestMetric?: number;
   badEpochs?: number;
+  /** Early stopping ended the run: a resume trains no further. */
+  earlyStopped?: boolean;
 }
 
 export const CHECKPOINT = 'checkpoint.safetensors';
+export const STATE_JSON = 'state.json';
+
+/** Rows per embedding table, as the spec declares them. */
+export function tableSizes(graph: IRGraph): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of graph.features) if (f.kind === 'id' || f.kind === 'seq' || f.kind === 'bucketize') out[f.table] = f.rows;
+  return out;
+}
 
 export function saveCheckpoint(dir: string, weights: Record<string, NamedTensor>, slots: Record<string, NamedTensor>, state: TrainState): void {
   const tensors: Record<string, NamedTensor> = { ...weights };
   for (const [k, v] of Object.entries(slots)) tensors[`optimizer/${k}`] = v;
   writeFileAtomic(join(dir, CHECKPOINT), encodeSafetensors(tensors, { 'recc.state': JSON.stringify(state) }));
+  writeFileAtomic(join(dir, STATE_JSON), `${JSON.stringify({ checkpoint: CHECKPOINT, ...state }, null, 2)}\n`);
 }
 
 export function saveWeights(path: string, weights: Record<string, NamedTensor>, meta: Record<string, string>): void {
   writeFileAtomic(path, encodeSafetensors(weights, meta));
 }
 
-export function loadCheckpoint(dir: string): { weights: Record<string, NamedTensor>; slots: Record<string, NamedTensor>; state: TrainState } | { error: string } | undefined {
+export interface Checkpoint {
+  weights: Record<string, NamedTensor>;
+  slots: Record<string, NamedTensor>;
+  state: TrainState;
+}
+
+/**
+ * The checkpoint in `dir`: undefined when there is none, an error when it is unreadable or was
+ * written for another model (other parameters, shapes or table sizes).
+ */
+export function loadCheckpoint(dir: string, graph?: IRGraph): Checkpoint | { error: string } | undefined {
   const path = join(dir, CHECKPOINT);
   if (!existsSync(path)) return undefined;
   const r = decodeSafetensors(readFileSync(path));
   if ('error' in r) return { error: `${path}: ${r.error}` };
   const raw = r.metadata['recc.state'];
-  if (!raw) return { error: `${path}: no training state in the metadata` };
+  if (!raw) return { error: `${path}: no training state in the metadata (is it a checkpoint written by recc train?)` };
+  let state: TrainState;
+  try {
+    state = JSON.parse(raw) as TrainState;
+  } catch {
+    return { error: `${path}: the training state in the metadata is not valid JSON` };
+  }
   const weights: Record<string, NamedTensor> = {};
   const slots: Record<string, NamedTensor> = {};
   for (const [k, v] of Object.entries(r.tensors)) {
     if (k.startsWith('optimizer/')) slots[k.slice('optimizer/'.length)] = v;
     else weights[k] = v;
   }
-  return { weights, slots, state: JSON.parse(raw) as TrainState };
+  if (graph) {
+    const problems = checkWeights(graph.params, weights);
+    const want = tableSizes(graph);
+    for (const [t, rows] of Object.entries(state.tables ?? {})) {
+      if (want[t] !== undefined && want[t] !== rows) problems.push(`table ${t} has ${rows} rows in the checkpoint, the spec gives it ${want[t]}`);
+    }
+    if (state.model !== graph.model) problems.unshift(`written for model \`${state.model}\`, the spec is \`${graph.model}\``);
+    if (problems.length > 0) return { error: `${path} does not match the spec; start afresh without --resume or use another --out:\n${problems.map((p) => `  ${p}`).join('\n')}` };
+  }
+  return { weights, slots, state };
 }

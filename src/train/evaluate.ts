@@ -3,7 +3,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { take, type Dataset } from '../data/encode.js';
 import type { IRGraph, MetricSpec, TaskSpec } from '../ir/types.js';
 import type { Forward } from '../lower/tfjs/forward.js';
-import { auc, gauc, logloss, mae, mse } from './metrics.js';
+import { auc, gauc, logloss, mae, mse, ndcgAtK, recallAtK } from './metrics.js';
 
 type TF = typeof tfc;
 
@@ -13,7 +13,7 @@ export function batchTensors(tf: TF, ds: Dataset): Record<string, tfc.Tensor> {
   );
 }
 
-/** Task outputs for every row (binary: probability; regression: value; multiclass: argmax score). */
+/** Task outputs for every row (binary: probability; regression: value; multiclass: n × C class probabilities). */
 export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Tensor>, ds: Dataset, batch = 4096): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
   for (let start = 0; start < ds.n; start += batch) {
@@ -33,13 +33,37 @@ export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Ten
 
 export type MetricRow = Record<string, number>;
 
+/** The key a metric has in a MetricRow: `auc`, `gauc`, `logloss`, `mse`, `mae`, `recall@k`, `ndcg@k`. */
+export function metricKey(m: MetricSpec): string {
+  return m.kind === 'recall' || m.kind === 'ndcg' ? `${m.kind}@${m.k}` : m.kind;
+}
+
+/** Metrics where smaller is better (early stopping negates them). */
+export const LOWER_IS_BETTER = new Set(['logloss', 'mse', 'mae']);
+
 function metricsOf(task: TaskSpec, metrics: MetricSpec[], p: Float32Array, y: Float32Array, keys: Dataset['keys']): MetricRow {
   const row: MetricRow = { n: y.length };
+  if (task.kind === 'multiclass') {
+    // p holds n × C class probabilities; y holds class indices.
+    const c = task.classes;
+    let hit = 0;
+    let ce = 0;
+    for (let i = 0; i < y.length; i++) {
+      let best = 0;
+      for (let j = 1; j < c; j++) if (p[i * c + j]! > p[i * c + best]!) best = j;
+      if (best === y[i]) hit++;
+      ce -= Math.log(Math.max(1e-7, p[i * c + y[i]!] ?? 0));
+    }
+    row.accuracy = y.length === 0 ? NaN : hit / y.length;
+    row.logloss = y.length === 0 ? NaN : ce / y.length;
+    return row;
+  }
   for (const m of metrics) {
     if (task.kind === 'binary') {
       if (m.kind === 'auc') row.auc = auc(p, y);
-      if (m.kind === 'gauc' && keys[m.by]) row[`gauc`] = gauc(p, y, keys[m.by]!).value;
+      if (m.kind === 'gauc' && keys[m.by]) row.gauc = gauc(p, y, keys[m.by]!).value;
       if (m.kind === 'logloss') row.logloss = logloss(p, y);
+      if ((m.kind === 'recall' || m.kind === 'ndcg') && keys[m.by]) row[metricKey(m)] = (m.kind === 'recall' ? recallAtK : ndcgAtK)(p, y, keys[m.by]!, m.k).value;
     }
     if (task.kind === 'regression') {
       if (m.kind === 'mse') row.mse = mse(p, y);
@@ -61,15 +85,15 @@ export function evaluate(graph: IRGraph, preds: Record<string, Float32Array>, ds
   const groupCol = graph.train.groupBy;
   const groups = groupCol && ds.keys[groupCol] ? [...new Set(ds.keys[groupCol])].sort() : [];
   for (const t of graph.tasks) {
-    if (t.kind === 'multiclass') continue;
     const p = preds[t.name]!;
     const y = ds.labels[t.name]!;
     const rows: Record<string, MetricRow> = { all: metricsOf(t, graph.train.metrics, p, y, ds.keys) };
     for (const g of groups) {
       const idx = ds.keys[groupCol!]!.flatMap((v, i) => (v === g ? [i] : []));
-      const sub = (a: Float32Array) => Float32Array.from(idx, (i) => a[i]!);
+      const w = y.length === 0 ? 1 : p.length / y.length; // classes per row (multiclass)
+      const sub = (a: Float32Array, width = 1) => Float32Array.from({ length: idx.length * width }, (_, k) => a[idx[Math.floor(k / width)]! * width + (k % width)]!);
       const subKeys = Object.fromEntries(Object.entries(ds.keys).map(([k, v]) => [k, idx.map((i) => v[i]!)]));
-      rows[`${groupCol}=${g}`] = metricsOf(t, graph.train.metrics, sub(p), sub(y), subKeys);
+      rows[`${groupCol}=${g}`] = metricsOf(t, graph.train.metrics, sub(p, w), sub(y), subKeys);
     }
     out.tasks[t.name] = rows;
   }

@@ -22,32 +22,46 @@ export function softmaxCrossEntropy(tf: TF, z: Tensor, y: Tensor): Tensor {
   return tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(z)), 1)));
 }
 
+/** At most this many (positive, negative) pairs per batch: P·N grows quadratically. */
+export const MAX_PAIRS = 4096;
+
 /**
- * Hinge loss on (positive, negative) pairs of the batch (CMML Eq. 4): mean over pairs of
- * max(0, 1 − (s_p − s_n)). Pairs: every positive with every negative (at most 4096 pairs,
- * taken in order, so the loss is deterministic).
+ * The (positive, negative) pairs of a batch: all P·N of them when there are at most `cap`, else
+ * `cap` pairs spread evenly over the P·N grid (pair k = ⌊k·P·N/cap⌋), so every positive takes
+ * part and the choice is the same on every run.
  */
-export function pairHinge(tf: TF, z: Tensor, y: Tensor, labels: Float32Array): Tensor {
+export function hingePairs(labels: ArrayLike<number>, cap = MAX_PAIRS): { pos: number[]; neg: number[] } {
+  const p: number[] = [];
+  const n: number[] = [];
+  for (let i = 0; i < labels.length; i++) (labels[i]! > 0.5 ? p : n).push(i);
+  const total = p.length * n.length;
   const pos: number[] = [];
   const neg: number[] = [];
-  labels.forEach((l, i) => (l > 0.5 ? pos : neg).push(i));
-  const pi: number[] = [];
-  const ni: number[] = [];
-  for (const p of pos) {
-    for (const n of neg) {
-      if (pi.length >= 4096) break;
-      pi.push(p);
-      ni.push(n);
-    }
+  const count = Math.min(total, cap);
+  for (let k = 0; k < count; k++) {
+    const idx = total <= cap ? k : Math.floor((k * total) / cap);
+    pos.push(p[Math.floor(idx / n.length)]!);
+    neg.push(n[idx % n.length]!);
   }
+  return { pos, neg };
+}
+
+/**
+ * Hinge loss on (positive, negative) pairs of the batch (CMML Eq. 4): the mean over pairs of
+ * max(0, 1 − (s_p − s_n)). A batch without both a positive and a negative contributes 0.
+ */
+export function pairHinge(tf: TF, z: Tensor, labels: ArrayLike<number>): Tensor {
+  const { pos, neg } = hingePairs(labels);
   const s = tf.reshape(z, [-1]);
-  if (pi.length === 0) return tf.mul(tf.sum(s), 0);
-  const sp = tf.gather(s, tf.tensor1d(pi, 'int32'));
-  const sn = tf.gather(s, tf.tensor1d(ni, 'int32'));
+  // Zero that still depends on z, so the gradient map keeps every parameter.
+  if (pos.length === 0) return tf.mul(tf.sum(s), 0);
+  const sp = tf.gather(s, tf.tensor1d(pos, 'int32'));
+  const sn = tf.gather(s, tf.tensor1d(neg, 'int32'));
   return tf.mean(tf.relu(tf.sub(1, tf.sub(sp, sn))));
 }
 
-export function taskLoss(tf: TF, kind: LossKind, z: Tensor, y: Tensor, labels: Float32Array): Tensor {
+/** A task's loss; `labels` are the host copy of `y` (the hinge loss pairs rows by them). */
+export function taskLoss(tf: TF, kind: LossKind, z: Tensor, y: Tensor, labels: ArrayLike<number>): Tensor {
   switch (kind) {
     case 'bce':
       return bceWithLogits(tf, z, y);
@@ -56,6 +70,6 @@ export function taskLoss(tf: TF, kind: LossKind, z: Tensor, y: Tensor, labels: F
     case 'softmax_ce':
       return softmaxCrossEntropy(tf, z, y);
     case 'hinge':
-      return pairHinge(tf, z, y, labels);
+      return pairHinge(tf, z, labels);
   }
 }

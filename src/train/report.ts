@@ -37,6 +37,20 @@ export function reportMarkdown(model: string, source: string, e: Evaluation, sta
     for (const [g, r] of Object.entries(groups)) lines.push(`| ${g} | ${cols.map((c) => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : r[c]!.toFixed(4))).join(' | ')} |`);
     lines.push('');
   }
+  if (state.history.length > 1) {
+    // Validation per epoch, overall rows only: how the run got to the final numbers.
+    const cols = [...new Set(state.history.flatMap((h) => Object.entries((h.metrics as Evaluation).tasks).flatMap(([t, g]) => Object.keys(g.all ?? {}).filter((k) => k !== 'n').map((k) => `${t} ${k}`))))];
+    lines.push('## validation per epoch', '', `| epoch | ${cols.join(' | ')} |`, `| ---: | ${cols.map(() => '---:').join(' | ')} |`);
+    for (const h of state.history) {
+      const tasks = (h.metrics as Evaluation).tasks;
+      lines.push(`| ${h.epoch} | ${cols.map((c) => {
+        const [t, k] = [c.slice(0, c.indexOf(' ')), c.slice(c.indexOf(' ') + 1)];
+        const v = tasks[t]?.all?.[k];
+        return v === undefined ? '' : v.toFixed(4);
+      }).join(' | ')} |`);
+    }
+    lines.push('');
+  }
   lines.push('![training loss](loss.svg)', '');
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 // The training loop on the TensorFlow.js lowering: seeded shuffled mini-batches, the tasks'
-// weighted losses, one optimizer per parameter group, warm-up, gradient clipping, evaluation per
-// epoch, early stopping, and atomic checkpoints that `--resume` continues from.
+// weighted losses, one optimizer per parameter group, the learning-rate schedule, gradient
+// clipping, evaluation per epoch (per task and per group), early stopping, and atomic checkpoints
+// that `--resume` continues from.
 import { mkdirSync } from 'node:fs';
 import type * as tfc from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
@@ -8,16 +9,29 @@ import seedrandom from 'seedrandom';
 import { take, type Dataset } from '../data/encode.js';
 import type { IRGraph, ParamGroup } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
-import { buildForward } from '../lower/tfjs/forward.js';
+import { buildForward, type Forward } from '../lower/tfjs/forward.js';
 import { initWeights } from '../lower/tfjs/init.js';
-import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint.js';
-import { batchTensors, evaluate, predict, type Evaluation } from './evaluate.js';
+import { loadCheckpoint, saveCheckpoint, tableSizes, type TrainState } from './checkpoint.js';
+import { batchTensors, evaluate, LOWER_IS_BETTER, metricKey, predict, type Evaluation } from './evaluate.js';
 import { taskLoss } from './losses.js';
-import { clipByGlobalNorm, learningRate, makeOptimizer, setLearningRate } from './optimizers.js';
+import { clipByGlobalNorm, learningRate, makeOptimizer, setLearningRate, type Schedule } from './optimizers.js';
 
 type TF = typeof tfc;
+const GROUPS = ['embedding', 'dense'] as const;
 
+/** A training run that cannot go on (diverged, unusable checkpoint): the CLI prints the message. */
 export class TrainError extends Error {}
+
+/** What the loop hands out after each epoch (and once at the end), to write artefacts. */
+export interface EpochEnd {
+  weights: Record<string, Float32Array>;
+  evaluation: Evaluation;
+  state: TrainState;
+  /** True for the last call of the run. */
+  final: boolean;
+  /** Training speed so far in this process. */
+  samplesPerSecond: number;
+}
 
 export interface TrainOptions {
   outDir: string;
@@ -27,8 +41,10 @@ export interface TrainOptions {
   checkpointEvery: number;
   log: (line: string) => void;
   progress: boolean;
-  /** Stop after this many steps in total (tests of resume). */
+  /** Stop after this many steps in total (checkpointed; continue with `resume`). */
   maxSteps?: number;
+  /** Called after each epoch's checkpoint and at the end, e.g. to write weights and a report. */
+  onEpoch?: (e: EpochEnd) => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -40,9 +56,14 @@ export interface TrainResult {
 
 let runs = 0;
 
-function shuffled(idx: Int32Array, seed: number, epoch: number): Int32Array {
-  const rng = seedrandom(`epoch:${seed}:${epoch}`);
-  const a = Int32Array.from(idx);
+/** The epoch's row order: a Fisher–Yates shuffle driven by seedrandom(`epoch:<seed>:<epoch>`). */
+export function shuffleKey(seed: number, epoch: number): string {
+  return `epoch:${seed}:${epoch}`;
+}
+
+export function shuffled(n: number, seed: number, epoch: number): Int32Array {
+  const rng = seedrandom(shuffleKey(seed, epoch));
+  const a = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     const t = a[i]!;
@@ -52,25 +73,62 @@ function shuffled(idx: Int32Array, seed: number, epoch: number): Int32Array {
   return a;
 }
 
-function firstMetric(e: Evaluation): number | undefined {
-  const first = Object.values(e.tasks)[0]?.all;
-  if (!first) return undefined;
-  return first.gauc ?? first.auc ?? (first.mse === undefined ? undefined : -first.mse);
+/**
+ * The validation score early stopping watches: the spec's first metric that the first task
+ * reports (overall rows), negated when smaller is better; undefined when there is none.
+ */
+export function validationScore(graph: IRGraph, e: Evaluation): { name: string; value: number } | undefined {
+  const first = graph.tasks[0];
+  const row = first ? e.tasks[first.name]?.all : undefined;
+  if (!row) return undefined;
+  const names = [...graph.train.metrics.map(metricKey), 'auc', 'accuracy', 'mse'];
+  const name = names.find((k) => row[k] !== undefined && Number.isFinite(row[k]));
+  if (!name) return undefined;
+  return { name: `${first!.name} ${name}`, value: LOWER_IS_BETTER.has(name) ? -row[name]! : row[name]! };
 }
 
+function epochSummary(e: Evaluation): string {
+  const parts: string[] = [];
+  for (const [task, groups] of Object.entries(e.tasks)) {
+    const cells = Object.entries(groups).map(([g, r]) => {
+      const ms = Object.entries(r).filter(([k, v]) => k !== 'n' && Number.isFinite(v));
+      return `${g === 'all' ? '' : `${g} `}${ms.map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')}`;
+    });
+    parts.push(`${task}: ${cells.join('; ')}`);
+  }
+  return parts.join(' | ');
+}
+
+/** The task whose loss is not finite (the loop then stops and names it). */
+function divergedTask(tf: TF, graph: IRGraph, forward: Forward, vars: Record<string, tfc.Tensor>, batch: Dataset): string {
+  return tf.tidy(() => {
+    const { logits } = forward(vars, batchTensors(tf, batch));
+    for (const t of graph.tasks) {
+      const l = taskLoss(tf, t.loss, logits[t.name]!, tf.tensor1d(batch.labels[t.name]!), batch.labels[t.name]!).dataSync()[0]!;
+      if (!Number.isFinite(l)) return `task \`${t.name}\` (${t.loss} loss ${l})`;
+    }
+    return 'the weighted sum of the task losses';
+  });
+}
+
+/** Train a graph on the train rows of `data`, evaluating on the test rows after each epoch. */
 export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { train: Int32Array; test: Int32Array }, opts: TrainOptions): Promise<TrainResult> {
   mkdirSync(opts.outDir, { recursive: true });
   const spec = graph.train;
   const epochs = opts.epochs ?? spec.epochs;
   const run = runs++;
   const forward = buildForward(tf, graph);
+  const trainSet = take(data, splitIdx.train);
+  const testSet = take(data, splitIdx.test);
+  const batches = Math.ceil(trainSet.n / spec.batch);
+  if (trainSet.n === 0) throw new TrainError('no training rows: the split left every row for testing (use more data or a smaller `test` fraction)');
 
   // Weights: from the checkpoint when resuming, else seeded initialisation.
-  let state: TrainState = { step: 0, epoch: 0, batchInEpoch: 0, seed: spec.seed, model: graph.model, losses: [], history: [] };
+  let state: TrainState = { step: 0, epoch: 0, batchInEpoch: 0, seed: spec.seed, model: graph.model, tables: tableSizes(graph), losses: [], history: [] };
   let initial: Record<string, Float32Array> = initWeights(graph, spec.seed);
   let slots: Record<string, NamedTensor> | undefined;
   if (opts.resume) {
-    const ck = loadCheckpoint(opts.outDir);
+    const ck = loadCheckpoint(opts.outDir, graph);
     if (ck && 'error' in ck) throw new TrainError(ck.error);
     if (ck) {
       state = ck.state;
@@ -85,115 +143,138 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
     vars[p.name] = tf.variable(tf.tensor(initial[p.name]!, p.shape), p.trainable, `run${run}:${p.name}`);
     groupOf.set(vars[p.name]!.name, p.group);
   }
+  // Frozen parameters (trainable: false) are left out of the gradient list: no optimizer sees them.
   const trainable = graph.params.filter((p) => p.trainable).map((p) => vars[p.name]!);
   const optimizers: Record<ParamGroup, tfc.Optimizer> = {
     embedding: makeOptimizer(tf, spec.optimizer.embedding),
     dense: makeOptimizer(tf, spec.optimizer.dense),
   };
   if (slots) {
-    for (const group of ['embedding', 'dense'] as const) {
+    // tfjs optimizers keep slots by position (the order gradients are applied in), saved as
+    // `<group>/<index>` with the iteration counter first.
+    for (const group of GROUPS) {
       const mine = Object.keys(slots).filter((k) => k.startsWith(`${group}/`)).sort();
       if (mine.length > 0) await optimizers[group].setWeights(mine.map((k) => ({ name: k, tensor: tf.tensor(slots![k]!.data, slots![k]!.shape) })));
     }
   }
+  const schedule: Schedule = { warmupSteps: spec.warmupSteps, decay: spec.lrDecay ?? 'constant', totalSteps: epochs * batches };
+  const lrAt = (group: ParamGroup, step: number) => learningRate(spec.optimizer[group].lr, step, schedule);
 
-  const snapshot = async (): Promise<{ weights: Record<string, NamedTensor>; slots: Record<string, NamedTensor> }> => {
+  const currentWeights = () => Object.fromEntries(graph.params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())]));
+  const checkpoint = async () => {
     const weights: Record<string, NamedTensor> = {};
     for (const p of graph.params) weights[p.name] = { shape: p.shape, data: vars[p.name]!.dataSync() as Float32Array };
     const s: Record<string, NamedTensor> = {};
-    for (const group of ['embedding', 'dense'] as const) {
+    state.optimizer = {};
+    for (const group of GROUPS) {
       const ws = await optimizers[group].getWeights();
+      const names: string[] = [];
       ws.forEach((w, i) => {
-        s[`${group}/${String(i).padStart(5, '0')}`] = { shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) };
+        const key = `${group}/${String(i).padStart(6, '0')}`;
+        s[key] = { shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) };
+        names.push(`${key} (${w.name.replace(/^run\d+:/, '')})`);
       });
+      state.optimizer[group] = { kind: spec.optimizer[group].kind, lr: lrAt(group, state.step), slots: names };
     }
-    return { weights, slots: s };
-  };
-  const checkpoint = async () => {
-    const snap = await snapshot();
-    saveCheckpoint(opts.outDir, snap.weights, snap.slots, state);
+    state.rng = { kind: 'seedrandom-fisher-yates', key: shuffleKey(spec.seed, state.epoch), consumedRows: Math.min(trainSet.n, state.batchInEpoch * spec.batch) };
+    saveCheckpoint(opts.outDir, weights, s, state);
   };
 
-  const trainSet = take(data, splitIdx.train);
-  const testSet = take(data, splitIdx.test);
-  const batches = Math.ceil(trainSet.n / spec.batch);
-  const started = Date.now();
   let samples = 0;
+  let trainMs = 0; // time in optimizer steps only, not evaluation or checkpoints
+  const speedNow = () => samples / Math.max(trainMs / 1000, 1e-9);
   let evaluation: Evaluation = { tasks: {} };
   const bar = opts.progress
     ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {percentage}% | loss {loss} | {speed} samples/s | ETA {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
 
-  outer: for (let epoch = state.epoch; epoch < epochs; epoch++) {
-    const order = shuffled(Int32Array.from({ length: trainSet.n }, (_, i) => i), spec.seed, epoch);
-    bar?.start(batches, state.batchInEpoch, { epoch: epoch + 1, loss: '-', speed: '-' });
-    let lastLine = Date.now();
-    for (let b = state.batchInEpoch; b < batches; b++) {
-      const part = take(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
-      for (const g of ['embedding', 'dense'] as const) setLearningRate(optimizers[g], learningRate(spec.optimizer[g].lr, state.step, spec.warmupSteps));
-      const lossValue = tf.tidy(() => {
-        const inputs = batchTensors(tf, part);
-        const labels = Object.fromEntries(graph.tasks.map((t) => [t.name, tf.tensor1d(part.labels[t.name]!)]));
-        const { value, grads } = tf.variableGrads(() => {
-          const { logits } = forward(vars, inputs);
-          let total: tfc.Tensor = tf.scalar(0);
-          for (const t of graph.tasks) total = tf.add(total, tf.mul(taskLoss(tf, t.loss, logits[t.name]!, labels[t.name]!, part.labels[t.name]!), t.weight));
-          return total as tfc.Scalar;
-        }, trainable);
-        const loss = value.dataSync()[0]!;
-        if (!Number.isFinite(loss)) return loss;
-        const clipped = spec.clipNorm ? clipByGlobalNorm(tf, grads, spec.clipNorm).grads : grads;
-        for (const group of ['embedding', 'dense'] as const) {
-          const mine: Record<string, tfc.Tensor> = {};
-          for (const [name, g] of Object.entries(clipped)) if (groupOf.get(name) === group) mine[name] = g;
-          if (Object.keys(mine).length > 0) optimizers[group].applyGradients(mine);
+  try {
+    // A resumed run that early stopping ended stays ended.
+    outer: for (let epoch = state.epoch; epoch < epochs && !state.earlyStopped; epoch++) {
+      const order = shuffled(trainSet.n, spec.seed, epoch);
+      bar?.start(batches, state.batchInEpoch, { epoch: epoch + 1, loss: '-', speed: '-' });
+      let lastLine = Date.now();
+      for (let b = state.batchInEpoch; b < batches; b++) {
+        const t0 = performance.now();
+        const part = take(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
+        for (const g of GROUPS) setLearningRate(optimizers[g], lrAt(g, state.step));
+        // Gradients once per step over every trainable variable; each group's optimizer applies its own.
+        const lossValue = tf.tidy(() => {
+          const inputs = batchTensors(tf, part);
+          const labels = Object.fromEntries(graph.tasks.map((t) => [t.name, tf.tensor1d(part.labels[t.name]!)]));
+          const { value, grads } = tf.variableGrads(() => {
+            const { logits } = forward(vars, inputs);
+            let total: tfc.Tensor = tf.scalar(0);
+            for (const t of graph.tasks) total = tf.add(total, tf.mul(taskLoss(tf, t.loss, logits[t.name]!, labels[t.name]!, part.labels[t.name]!), t.weight));
+            return total as tfc.Scalar;
+          }, trainable);
+          const loss = value.dataSync()[0]!;
+          if (!Number.isFinite(loss)) return loss;
+          const clipped = spec.clipNorm ? clipByGlobalNorm(tf, grads, spec.clipNorm).grads : grads;
+          for (const group of GROUPS) {
+            const mine: Record<string, tfc.Tensor> = {};
+            for (const [name, g] of Object.entries(clipped)) if (groupOf.get(name) === group) mine[name] = g;
+            if (Object.keys(mine).length > 0) optimizers[group].applyGradients(mine);
+          }
+          return loss;
+        });
+        if (!Number.isFinite(lossValue)) {
+          bar?.stop();
+          const culprit = divergedTask(tf, graph, forward, vars, part);
+          throw new TrainError(
+            `the loss became ${lossValue} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${culprit}; ` +
+              'try a smaller learning rate, or `clip_norm` in the train section. The last checkpoint is kept.',
+          );
         }
-        return loss;
-      });
-      if (!Number.isFinite(lossValue)) {
-        bar?.stop();
-        throw new TrainError(`the loss became ${lossValue} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}); try a smaller learning rate or clip_norm in the train section`);
+        state.step++;
+        state.batchInEpoch = b + 1;
+        samples += part.n;
+        trainMs += performance.now() - t0;
+        if (state.step % 10 === 0 || b === batches - 1 || state.step === 1) state.losses.push({ step: state.step, loss: lossValue });
+        const speed = Math.round(speedNow());
+        bar?.update(b + 1, { loss: lossValue.toFixed(4), speed });
+        if (!bar && Date.now() - lastLine > 5000) {
+          opts.log(`epoch ${epoch + 1} batch ${b + 1}/${batches} loss ${lossValue.toFixed(4)} ${speed} samples/s`);
+          lastLine = Date.now();
+        }
+        if (opts.maxSteps !== undefined && state.step >= opts.maxSteps) {
+          bar?.stop();
+          await checkpoint();
+          opts.log(`stopped after step ${state.step} (--max-steps); continue with --resume`);
+          break outer;
+        }
+        if (state.step % opts.checkpointEvery === 0 && b < batches - 1) await checkpoint();
       }
-      state.step++;
-      state.batchInEpoch = b + 1;
-      samples += part.n;
-      if (state.step % 10 === 0 || b === batches - 1) state.losses.push({ step: state.step, loss: lossValue });
-      const speed = Math.round(samples / ((Date.now() - started) / 1000));
-      bar?.update(b + 1, { loss: lossValue.toFixed(4), speed });
-      if (!bar && Date.now() - lastLine > 5000) {
-        opts.log(`epoch ${epoch + 1} batch ${b + 1}/${batches} loss ${lossValue.toFixed(4)} ${speed} samples/s`);
-        lastLine = Date.now();
+      bar?.stop();
+      evaluation = evaluate(graph, predict(tf, forward, vars, testSet), testSet);
+      state.history.push({ epoch: epoch + 1, metrics: evaluation });
+      state.epoch = epoch + 1;
+      state.batchInEpoch = 0;
+      const score = validationScore(graph, evaluation);
+      opts.log(`epoch ${epoch + 1}/${epochs}: loss ${state.losses[state.losses.length - 1]?.loss.toFixed(4) ?? '-'} | ${epochSummary(evaluation)}`);
+      let stop = false;
+      if (spec.earlyStop && score !== undefined) {
+        if (state.bestMetric === undefined || score.value > state.bestMetric) {
+          state.bestMetric = score.value;
+          state.badEpochs = 0;
+        } else state.badEpochs = (state.badEpochs ?? 0) + 1;
+        if (state.badEpochs >= spec.earlyStop.patience) {
+          opts.log(`early stop: ${score.name} did not improve for ${spec.earlyStop.patience} epoch(s)`);
+          stop = true;
+          state.earlyStopped = true;
+        }
       }
-      if (state.step % opts.checkpointEvery === 0) await checkpoint();
-      if (opts.maxSteps !== undefined && state.step >= opts.maxSteps) {
-        bar?.stop();
-        await checkpoint();
-        break outer;
-      }
+      await checkpoint();
+      if (opts.onEpoch && !stop && epoch + 1 < epochs) await opts.onEpoch({ weights: currentWeights(), evaluation, state, final: false, samplesPerSecond: speedNow() });
+      if (stop) break;
     }
+    if (Object.keys(evaluation.tasks).length === 0) evaluation = evaluate(graph, predict(tf, forward, vars, testSet), testSet);
+    const weights = currentWeights();
+    if (opts.onEpoch) await opts.onEpoch({ weights, evaluation, state, final: true, samplesPerSecond: speedNow() });
+    return { weights, evaluation, state, samplesPerSecond: speedNow() };
+  } finally {
     bar?.stop();
-    evaluation = evaluate(graph, predict(tf, forward, vars, testSet), testSet);
-    state.history.push({ epoch: epoch + 1, metrics: evaluation });
-    state.epoch = epoch + 1;
-    state.batchInEpoch = 0;
-    const m = firstMetric(evaluation);
-    opts.log(`epoch ${epoch + 1}: loss ${state.losses[state.losses.length - 1]?.loss.toFixed(4) ?? '-'}${m === undefined ? '' : `, validation ${m.toFixed(4)}`}`);
-    if (spec.earlyStop && m !== undefined) {
-      if (state.bestMetric === undefined || m > state.bestMetric) {
-        state.bestMetric = m;
-        state.badEpochs = 0;
-      } else state.badEpochs = (state.badEpochs ?? 0) + 1;
-    }
-    await checkpoint();
-    if (spec.earlyStop && (state.badEpochs ?? 0) >= spec.earlyStop.patience) {
-      opts.log(`early stop: no improvement for ${spec.earlyStop.patience} epoch(s)`);
-      break;
-    }
+    for (const v of Object.values(vars)) v.dispose();
+    for (const o of Object.values(optimizers)) o.dispose();
   }
-  if (Object.keys(evaluation.tasks).length === 0) evaluation = evaluate(graph, predict(tf, forward, vars, testSet), testSet);
-  const weights = Object.fromEntries(graph.params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())]));
-  const seconds = (Date.now() - started) / 1000;
-  for (const v of Object.values(vars)) v.dispose();
-  for (const o of Object.values(optimizers)) o.dispose();
-  return { weights, evaluation, state, samplesPerSecond: samples / Math.max(seconds, 1e-9) };
 }

@@ -1,35 +1,17 @@
 // The formatter: snapshot fixtures (input → output), idempotence, comments kept, and meaning kept
 // (the AST of the formatted text equals the AST of the original, positions aside).
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatRec } from '../../src/format/format.js';
-import { parse } from '../../src/syntax/parse.js';
-
-const ROOT = join(import.meta.dirname, '../..');
-const CASES = join(ROOT, 'test/fixtures/format');
-
-/** The AST without positions and spellings (`raw`), comments apart. */
-function meaning(text: string): unknown {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'span' && k !== 'raw' && k !== 'comments').map(([k, x]) => [k, strip(x)]));
-    }
-    return v;
-  };
-  return strip(parse(text, 'x.rec').file);
-}
-
-const specFiles = [
-  ...readdirSync(join(ROOT, 'stdlib')).map((f) => join(ROOT, 'stdlib', f)),
-  ...readdirSync(join(ROOT, 'examples')).map((f) => join(ROOT, 'examples', f)),
-  ...readdirSync(join(ROOT, 'test/fixtures/specs')).map((f) => join(ROOT, 'test/fixtures/specs', f)),
-].filter((f) => f.endsWith('.rec'));
+import { CASES, comments, fixtureCases, meaning, specFiles } from './helpers.js';
 
 describe('formatter', () => {
-  for (const c of readdirSync(CASES).sort()) {
+  it('has a fixture for each construct', () => {
+    expect(fixtureCases().length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const c of fixtureCases()) {
     it(`formats ${c} as its snapshot, and its output again to itself`, async () => {
       const input = readFileSync(join(CASES, c, 'input.rec'), 'utf8');
       const expected = readFileSync(join(CASES, c, 'output.rec'), 'utf8');
@@ -37,33 +19,53 @@ describe('formatter', () => {
       expect(out).toBe(expected);
       expect(await formatRec(out)).toBe(out);
       expect(meaning(out)).toEqual(meaning(input));
-      const comments = (t: string) => parse(t, 'x').file.comments.map((k) => k.text);
       expect(comments(out)).toEqual(comments(input));
     });
   }
 
-  it('every stdlib and example file is already formatted, and formatting keeps its meaning', async () => {
-    for (const f of specFiles) {
+  it('every stdlib and example file is already formatted', async () => {
+    for (const f of specFiles()) {
       const text = readFileSync(f, 'utf8');
-      const out = await formatRec(text);
-      expect(out, f).toBe(text);
-      expect(meaning(out)).toEqual(meaning(text));
+      expect(await formatRec(text), f).toBe(text);
     }
   });
 
-  it('refuses to format text with a syntax error, saying where', async () => {
-    await expect(formatRec('model m {\n  let x = relu(\n}\n')).rejects.toThrow(/\(3:1\)|\(2:\d+\)/);
+  // A narrow page forces every group to break, a wide one none: the meaning, the comments and
+  // idempotence must hold at every width, not only at the one the snapshots use.
+  for (const width of [20, 40, 60, 80, 160]) {
+    it(`keeps meaning and comments and is idempotent at printWidth ${width}`, async () => {
+      const texts = [...fixtureCases().map((c) => join(CASES, c, 'input.rec')), ...specFiles()].map((f) => readFileSync(f, 'utf8'));
+      for (const text of texts) {
+        const out = await formatRec(text, { printWidth: width });
+        expect(meaning(out)).toEqual(meaning(text));
+        expect(comments(out)).toEqual(comments(text));
+        expect(await formatRec(out, { printWidth: width })).toBe(out);
+      }
+    });
+  }
+
+  it('breaks a call one argument per line with a trailing comma only past printWidth', async () => {
+    const text = 'block b(x: tensor) {\n  return dense(relu(x), units: 64)\n}\n';
+    expect(await formatRec(text)).toBe(text);
+    expect(await formatRec(text, { printWidth: 30 })).toBe(
+      'block b(x: tensor) {\n  return dense(\n    relu(x),\n    units: 64,\n  )\n}\n',
+    );
   });
 
-  it('works as a Prettier plugin from the command line, and through `recc fmt --check`', () => {
-    const file = join(CASES, 'blocks/output.rec');
-    const p = spawnSync(process.execPath, [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--plugin', join(ROOT, 'dist/format/plugin.js'), file], { encoding: 'utf8' });
-    expect(p.stderr).toBe('');
-    expect(p.stdout).toBe(readFileSync(file, 'utf8'));
-    const ok = spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), 'fmt', '--check', ...specFiles], { encoding: 'utf8' });
-    expect(ok.status).toBe(0);
-    const bad = spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), 'fmt', '--check', join(CASES, 'blocks/input.rec')], { encoding: 'utf8' });
-    expect(bad.status).toBe(1);
-    expect(bad.stdout).toContain('blocks/input.rec');
+  it('formats an empty file and a file of comments only', async () => {
+    expect(await formatRec('')).toBe('');
+    expect(await formatRec('\n\n// just a note\n/* and a block */\n')).toBe('// just a note\n/* and a block */\n');
+  });
+
+  it('refuses text with a syntax error, saying where, as a SyntaxError Prettier can frame', async () => {
+    const err = await formatRec('model m {\n  let x = relu(\n}\n').then(
+      () => undefined,
+      (e: unknown) => e as SyntaxError & { loc?: { start: { line: number; column: number } } },
+    );
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect(err!.message).toMatch(/\((\d+):(\d+)\)/);
+    const [, line, column] = /\((\d+):(\d+)\)/.exec(err!.message)!;
+    expect(err!.loc!.start).toEqual({ line: Number(line), column: Number(column) });
+    expect(err!.loc!.start.line).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { auc, gauc, logloss, mae, mse } from '../../src/train/metrics.js';
+import { auc, gauc, logloss, mae, mse, ndcgAtK, recallAtK } from '../../src/train/metrics.js';
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, ties counting one half. */
 function pairwiseAuc(s: number[], y: number[]): number {
@@ -13,6 +13,27 @@ function pairwiseAuc(s: number[], y: number[]): number {
     }
   }
   return good / pairs;
+}
+
+/** Recall@k and NDCG@k by explicit ranks: rank_i = 1 + #{j beating i} (higher score, or equal and earlier). */
+function bruteRanking(s: number[], y: number[], keys: string[], k: number): { recall: number; ndcg: number; keys: number } {
+  let recall = 0;
+  let ndcg = 0;
+  let used = 0;
+  for (const key of new Set(keys)) {
+    const idx = keys.flatMap((x, i) => (x === key ? [i] : []));
+    const rel = idx.filter((i) => y[i]! > 0);
+    if (rel.length === 0) continue;
+    const rank = (i: number) => 1 + idx.filter((j) => s[j]! > s[i]! || (s[j] === s[i] && j < i)).length;
+    const hits = rel.filter((i) => rank(i) <= k);
+    recall += hits.length / rel.length;
+    const dcg = hits.reduce((a, i) => a + 1 / Math.log2(rank(i) + 1), 0);
+    let idcg = 0;
+    for (let r = 1; r <= Math.min(k, rel.length); r++) idcg += 1 / Math.log2(r + 1);
+    ndcg += dcg / idcg;
+    used++;
+  }
+  return { recall: recall / used, ndcg: ndcg / used, keys: used };
 }
 
 describe('metrics', () => {
@@ -40,5 +61,63 @@ describe('metrics', () => {
     expect(logloss([0.9, 0.2], [1, 0])).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 12);
     expect(mse([1, 2], [0, 4])).toBe(2.5);
     expect(mae([1, 2], [0, 4])).toBe(1.5);
+  });
+
+  it('GAUC matches the per-key pairwise definition on random data', () => {
+    const rng = seedrandom('gauc');
+    const n = 400;
+    const s = Array.from({ length: n }, () => Math.round(rng() * 10) / 10);
+    const y = s.map((x) => (rng() < x ? 1 : 0));
+    const k = s.map(() => `u${Math.floor(rng() * 30)}`);
+    let num = 0;
+    let den = 0;
+    let used = 0;
+    for (const key of new Set(k)) {
+      const idx = k.flatMap((x, i) => (x === key ? [i] : []));
+      const ys = idx.map((i) => y[i]!);
+      if (ys.every((v) => v === ys[0])) continue;
+      num += pairwiseAuc(idx.map((i) => s[i]!), ys) * idx.length;
+      den += idx.length;
+      used++;
+    }
+    const g = gauc(s, y, k);
+    expect(g.keys).toBe(used);
+    expect(g.value).toBeCloseTo(num / den, 12);
+  });
+
+  it('recall@k and NDCG@k by hand', () => {
+    // u1 ranked: 0.9 (no), 0.8 (yes), 0.7 (no), 0.1 (yes): top 2 holds 1 of 2 relevant;
+    //   DCG = 1/log2(3), IDCG = 1 + 1/log2(3)
+    // u2 ranked: 0.5 (no), 0.2 (yes): recall 1; DCG = 1/log2(3), IDCG = 1
+    // u3 has no relevant item: skipped
+    const s = [0.9, 0.8, 0.7, 0.1, 0.2, 0.5, 0.3];
+    const y = [0, 1, 0, 1, 1, 0, 0];
+    const k = ['u1', 'u1', 'u1', 'u1', 'u2', 'u2', 'u3'];
+    const l3 = 1 / Math.log2(3);
+    expect(recallAtK(s, y, k, 2)).toEqual({ value: (0.5 + 1) / 2, keys: 2 });
+    const n = ndcgAtK(s, y, k, 2);
+    expect(n.keys).toBe(2);
+    expect(n.value).toBeCloseTo((l3 / (1 + l3) + l3) / 2, 12);
+    expect(ndcgAtK([0.5, 0.4], [1, 1], ['a', 'a'], 5).value).toBeCloseTo(1, 12);
+    expect(recallAtK([0.1], [0], ['a'], 1).value).toBeNaN();
+  });
+
+  it('recall@k and NDCG@k match explicit ranks on random data, ties included', () => {
+    const rng = seedrandom('rank');
+    const n = 300;
+    const s = Array.from({ length: n }, () => Math.floor(rng() * 8) / 8);
+    const y = s.map(() => (rng() < 0.2 ? 1 : 0));
+    const k = s.map(() => `u${Math.floor(rng() * 25)}`);
+    for (const cut of [1, 3, 10]) {
+      const b = bruteRanking(s, y, k, cut);
+      expect(recallAtK(s, y, k, cut).value).toBeCloseTo(b.recall, 12);
+      expect(ndcgAtK(s, y, k, cut).value).toBeCloseTo(b.ndcg, 12);
+      expect(ndcgAtK(s, y, k, cut).keys).toBe(b.keys);
+    }
+  });
+
+  it('log loss clips predictions at 1e-7', () => {
+    expect(logloss([0, 1], [1, 0])).toBeCloseTo(-Math.log(1e-7), 9);
+    expect(logloss([1, 0], [1, 0])).toBeCloseTo(-Math.log(1 - 1e-7), 12);
   });
 });

@@ -1,18 +1,37 @@
 // Synthetic paper settings: `recc synth SETTING` and `data: synth(SETTING, rows: N)` in a spec.
-import type { Row } from '../encode.js';
-import { POSO_COLUMNS, posoRows } from './poso.js';
+// Each generator is seeded and deterministic: the same options give the same rows, bit for bit.
+import type { Row } from '../row.js';
+import { CMML_COLUMNS, CMML_DOC, cmmlRows } from './cmml.js';
+import type { SynthOptions } from './options.js';
+import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
+import { POSO_COLUMNS, POSO_DOC, posoRows } from './poso.js';
 
-export interface SynthSetting {
+export type { SynthOptions } from './options.js';
+
+export interface Generator {
   columns: string[];
-  /** What the generator models and how to see it in results (the file's header comment, shortened). */
+  /** What the generator models and how to see it in results (its file's header, shortened). */
   doc: string;
-  generate(opts: { seed: number; rows: number }): Row[];
+  generate(opts: SynthOptions): Row[];
+}
+/** The former name of `Generator`. */
+export type SynthSetting = Generator;
+
+export const SYNTH: Record<string, Generator> = {
+  poso: { columns: POSO_COLUMNS, doc: POSO_DOC, generate: posoRows },
+  pepnet: { columns: PEPNET_COLUMNS, doc: PEPNET_DOC, generate: pepnetRows },
+  cmml: { columns: CMML_COLUMNS, doc: CMML_DOC, generate: cmmlRows },
+};
+
+export interface SynthData {
+  columns: string[];
+  rows: Row[];
+  doc: string;
 }
 
-export const SYNTH: Record<string, SynthSetting> = {
-  poso: {
-    columns: POSO_COLUMNS,
-    doc: 'POSO setting: users rate movies over time; new users (low accumulated view count, avc < 10, ~5 % of samples) rate by popularity, experienced users by quality and taste. See src/data/synth/poso.ts.',
-    generate: (o) => posoRows(o),
-  },
-};
+/** Generate a setting's rows; an unknown setting is an error value listing the known ones. */
+export function generate(setting: string, opts: SynthOptions): SynthData | { error: string } {
+  const g = Object.hasOwn(SYNTH, setting) ? SYNTH[setting] : undefined;
+  if (!g) return { error: `unknown synthetic setting \`${setting}\` (known: ${Object.keys(SYNTH).join(', ')})` };
+  return { columns: g.columns, rows: g.generate(opts), doc: g.doc };
+}

@@ -1,61 +1,128 @@
-// The PEPNet setting (PEPNet §3.1, Kuaishou), synthetic: three domains of very different sizes
-// share users, items and authors; six tasks of very different sparsity.
+// The PEPNet setting (PEPNet §4, Kuaishou): one feed shown in three domains of very different
+// sizes (A 70 %, B 25 %, C 5 %), six tasks of very different positive rates.
 //
-// Ground truth. Users, items and authors have 8-d latent vectors (u, v, a). Each domain d has
-// its own view of an item, M_d v (M_A = I; M_B and M_C fixed random rotations mixed with I), so the
-// same pair is liked differently by domain: s_d = u · (M_d v) + 0.5 u · a. Each task t has a base
-// rate and its own mix of the shared score and a task-specific direction w_t:
-//     p_t = σ(b_t + 2.0 · s_d + 1.5 · u · w_t + 0.8 · [domain-specific task offset])
-// Domain sizes are 70 % / 25 % / 5 % (A / B / C); positive rates are about click 30 %, effview
-// 20 %, like 8 %, forward 3 %, follow 2 %, hate 1 %. A model that shares everything across domains
-// fits domain A and loses most on the small domain C and the sparse tasks (PEPNet Table 2's
-// "imperfectly double seesaw"): compare per-domain GAUC of PEPNet and the baselines.
+// Ground truth. Users have a taste vector u (8-d), an age (16–70) and a bias per task; authors a
+// vector a; items belong to an author, with v = 0.6·a + 0.8·noise and a popularity p ~ N(0, 1).
+// Each domain d reweights the user–item interaction: s_d = 4 · Σ_k δ_{d,k} u_k v_k, where δ_A ≈ 1,
+// δ_B = 1 + 0.8·noise, and δ_C flips the sign of the first half of the dimensions: the same
+// user–item pair means different things in C. With f = 4 · u·a (author affinity) and
+// z = (age − 40)/15, each task's logit is
+//   click    c + 1.0 s_d + 0.5 p                + b_u + o_{d,click}      rate ≈ 30 %
+//   effview  c + 1.2 s_d + 0.3 p                + b_u + o_{d,effview}    rate ≈ 12 %
+//   like     c + 1.5 s_d + 0.2 p + 0.3 z        + b_u + o_{d,like}       rate ≈ 5 %
+//   follow   c + 1.5 f   + 0.5 s_d − 0.4 z      + b_u + o_{d,follow}     rate ≈ 2 %
+//   forward  c + 1.0 s_d + 0.8 p − 0.5 z        + b_u + o_{d,forward}    rate ≈ 1.5 %
+//   hate     c − 1.5 s_d − 0.3 p                + b_u + o_{d,hate}       rate ≈ 1 %
+// with per-domain offsets o (DOMAIN_OFFSETS) and each intercept c set so the task's mean
+// probability is its rate; labels are Bernoulli draws. A model without domain-specific
+// personalization (no EPNet/PPNet) fits A and mis-ranks C: compare per-domain AUC with
+// group_by: domain. Users come back with activity ∝ exp(N(0,1)); hist is the user's last 20 items
+// before this row, oldest first, "|"-joined.
 import seedrandom from 'seedrandom';
-import type { Row } from '../encode.js';
+import type { Row } from '../row.js';
+import type { SynthOptions } from './options.js';
+import { dot, gauss, gaussVec, interceptFor, intIn, sigmoid, weightedPicker } from './random.js';
 
-export const PEPNET_TASKS = ['like', 'follow', 'forward', 'hate', 'click', 'effview'];
-export const PEPNET_COLUMNS = ['uid', 'iid', 'aid', 'domain', 'age', 'hist', ...PEPNET_TASKS];
+export const PEPNET_TASKS = ['like', 'follow', 'forward', 'hate', 'click', 'effview'] as const;
+export type PepnetTask = (typeof PEPNET_TASKS)[number];
+export const PEPNET_RATES: Record<PepnetTask, number> = { like: 0.05, follow: 0.02, forward: 0.015, hate: 0.01, click: 0.3, effview: 0.12 };
+export const PEPNET_DOMAINS = ['A', 'B', 'C'] as const;
+export const DOMAIN_SHARES = [0.7, 0.25, 0.05];
+export const DOMAIN_OFFSETS: Record<string, Record<PepnetTask, number>> = {
+  A: { like: 0, follow: 0, forward: 0, hate: 0, click: 0, effview: 0 },
+  B: { like: -0.3, follow: 0, forward: 0.2, hate: 0, click: 0.3, effview: 0.2 },
+  C: { like: 0.5, follow: 0.5, forward: -0.3, hate: 0.3, click: -0.3, effview: -0.2 },
+};
+export const PEPNET_COLUMNS = ['uid', 'iid', 'aid', 'domain', 'age', 'hist', ...PEPNET_TASKS, 'timestamp'];
 
-const BASE: Record<string, number> = { like: -3.4, follow: -5.2, forward: -4.8, hate: -6.0, click: -1.2, effview: -1.9 };
+export const PEPNET_DOC =
+  'PEPNet setting (PEPNet §4): three domains A/B/C (70/25/5 % of rows) in which the same user-item pair is scored ' +
+  'differently (domain C flips half the taste dimensions), six tasks with positive rates like 5 %, follow 2 %, ' +
+  'forward 1.5 %, hate 1 %, click 30 %, effview 12 %, driven by user taste x item, author affinity, age, popularity and per-user ' +
+  'biases. A model without domain personalization loses on domain C (group_by: domain). hist: the user\'s last 20 items. ' +
+  'Options: rows, users (rows/50), items (5000), authors (items/10). See src/data/synth/pepnet.ts.';
 
-function gauss(rng: () => number): number {
-  return Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());
+const D = 8;
+const HIST = 20;
+
+/** Hidden values per row, for tests: the domain's interaction s_d and the domain-free 4·u·v. */
+export interface PepnetTruth {
+  interaction: Float64Array;
+  shared: Float64Array;
+  intercepts: Record<PepnetTask, number>;
 }
-const vec = (rng: () => number, d = 8) => Array.from({ length: d }, () => gauss(rng) / Math.sqrt(d));
-const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i]!, 0);
 
-export function pepnetRows(opts: { seed: number; rows: number; users?: number; items?: number }): Row[] {
+export function pepnetSynth(opts: SynthOptions): { rows: Row[]; truth: PepnetTruth } {
   const rng = seedrandom(`pepnet:${opts.seed}`);
-  const U = opts.users ?? 5000;
-  const I = opts.items ?? 3000;
-  const users = Array.from({ length: U }, () => ({ u: vec(rng), age: 14 + Math.floor(rng() * 50), hist: [] as number[] }));
-  const authors = Array.from({ length: 500 }, () => vec(rng));
-  const items = Array.from({ length: I }, () => ({ v: vec(rng), author: Math.floor(rng() * authors.length) }));
-  // M_d v: a per-domain mix of the item vector with a fixed rotation of it
-  const perm = (k: number) => Array.from({ length: 8 }, (_, i) => (i * k + 3) % 8);
-  const views: Record<string, (v: number[]) => number[]> = {
-    A: (v) => v,
-    B: (v) => v.map((x, i) => 0.5 * x + 0.866 * v[perm(3)[i]!]!),
-    C: (v) => v.map((x, i) => 0.2 * x - 0.98 * v[perm(5)[i]!]!),
-  };
-  const taskDirs = Object.fromEntries(PEPNET_TASKS.map((t) => [t, vec(rng)]));
-  const domainOffset = Object.fromEntries(['A', 'B', 'C'].map((d) => [d, Object.fromEntries(PEPNET_TASKS.map((t) => [t, gauss(rng)]))]));
+  const n = opts.rows ?? 100_000;
+  const nUsers = opts.users ?? Math.max(200, Math.round(n / 50));
+  const nItems = opts.items ?? 5000;
+  const nAuthors = opts.authors ?? Math.max(10, Math.round(nItems / 10));
+  const scale = 1 / Math.sqrt(D);
+  const delta = [
+    Array.from({ length: D }, () => 1 + 0.2 * gauss(rng)),
+    Array.from({ length: D }, () => 1 + 0.8 * gauss(rng)),
+    Array.from({ length: D }, (_, k) => (k < D / 2 ? -1 : 1) * (1 + 0.2 * gauss(rng))),
+  ];
+  const users = Array.from({ length: nUsers }, () => ({
+    u: gaussVec(rng, D, scale),
+    age: intIn(rng, 16, 70),
+    bias: Object.fromEntries(PEPNET_TASKS.map((t) => [t, 0.6 * gauss(rng)])) as Record<PepnetTask, number>,
+    activity: Math.exp(gauss(rng)),
+    hist: [] as number[],
+  }));
+  const authors = Array.from({ length: nAuthors }, () => gaussVec(rng, D, scale));
+  const items = Array.from({ length: nItems }, () => {
+    const author = Math.floor(rng() * nAuthors);
+    const noise = gaussVec(rng, D, scale);
+    return { author, v: authors[author]!.map((x, k) => 0.6 * x + 0.8 * noise[k]!), p: gauss(rng) };
+  });
+  const pickUser = weightedPicker(users.map((x) => x.activity));
+  const pickDomain = weightedPicker(DOMAIN_SHARES);
+  // exposure favours popular items, as a feed does
+  const pickItem = weightedPicker(items.map((it) => Math.exp(0.5 * it.p)));
+
   const rows: Row[] = [];
-  for (let n = 0; n < opts.rows; n++) {
-    const r = rng();
-    const domain = r < 0.7 ? 'A' : r < 0.95 ? 'B' : 'C';
-    const ui = Math.floor(rng() * U);
-    const ii = Math.floor(rng() * I);
+  const interaction = new Float64Array(n);
+  const shared = new Float64Array(n);
+  const logits = Object.fromEntries(PEPNET_TASKS.map((t) => [t, new Float64Array(n)])) as Record<PepnetTask, Float64Array>;
+  for (let i = 0; i < n; i++) {
+    const ui = pickUser(rng);
     const user = users[ui]!;
-    const item = items[ii]!;
-    const s = dot(user.u, views[domain]!(item.v)) + 0.5 * dot(user.u, authors[item.author]!);
-    const row: Row = { uid: `u${ui}`, iid: `i${ii}`, aid: `a${item.author}`, domain, age: user.age, hist: user.hist.slice(-20).map((h) => `i${h}`).join('|') };
-    for (const t of PEPNET_TASKS) {
-      const z = BASE[t]! + 2.0 * s + 1.5 * dot(user.u, taskDirs[t]!) + 0.8 * domainOffset[domain]![t]!;
-      row[t] = rng() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
-    }
-    if (row.click === 1) user.hist.push(ii);
-    rows.push(row);
+    const d = pickDomain(rng);
+    const dom = PEPNET_DOMAINS[d]!;
+    const ii = pickItem(rng);
+    const it = items[ii]!;
+    let s = 0;
+    for (let k = 0; k < D; k++) s += delta[d]![k]! * user.u[k]! * it.v[k]!;
+    s *= 4;
+    const f = 4 * dot(user.u, authors[it.author]!);
+    const z = (user.age - 40) / 15;
+    interaction[i] = s;
+    shared[i] = 4 * dot(user.u, it.v);
+    const o = DOMAIN_OFFSETS[dom]!;
+    const b = user.bias;
+    logits.click[i] = 1.0 * s + 0.5 * it.p + b.click + o.click;
+    logits.effview[i] = 1.2 * s + 0.3 * it.p + b.effview + o.effview;
+    logits.like[i] = 1.5 * s + 0.2 * it.p + 0.3 * z + b.like + o.like;
+    logits.follow[i] = 1.5 * f + 0.5 * s - 0.4 * z + b.follow + o.follow;
+    logits.forward[i] = 1.0 * s + 0.8 * it.p - 0.5 * z + b.forward + o.forward;
+    logits.hate[i] = -1.5 * s - 0.3 * it.p + b.hate + o.hate;
+    // every column set here, in the documented order; the task columns are filled below
+    rows.push({ uid: `u${ui}`, iid: `i${ii}`, aid: `a${it.author}`, domain: dom, age: user.age, hist: user.hist.map((h) => `i${h}`).join('|'), like: 0, follow: 0, forward: 0, hate: 0, click: 0, effview: 0, timestamp: i });
+    user.hist.push(ii);
+    if (user.hist.length > HIST) user.hist.shift();
   }
-  return rows;
+  const intercepts = {} as Record<PepnetTask, number>;
+  for (const t of PEPNET_TASKS) {
+    const c = (intercepts[t] = interceptFor(logits[t], PEPNET_RATES[t]));
+    const l = logits[t];
+    // labels drawn after all rows, task by task, so a task's draws do not shift the others'
+    for (let i = 0; i < n; i++) rows[i]![t] = rng() < sigmoid(l[i]! + c) ? 1 : 0;
+  }
+  return { rows, truth: { interaction, shared, intercepts } };
+}
+
+export function pepnetRows(opts: SynthOptions): Row[] {
+  return pepnetSynth(opts).rows;
 }

@@ -14,14 +14,11 @@
 // A model that cannot condition its whole trunk on avc fits the majority (taste) and loses on
 // new users: compare new-user GAUC of POSO and the shared-bottom baseline (bench/poso-vs-mlp.mjs).
 import seedrandom from 'seedrandom';
-import type { Row } from '../encode.js';
+import type { Row } from '../row.js';
+import type { SynthOptions } from './options.js';
+import { dot, gauss } from './random.js';
 
 export const POSO_COLUMNS = ['user_id', 'movie_id', 'rated_movies', 'rated_tags', 'avc', 'rating', 'is_new', 'timestamp'];
-
-function gauss(rng: () => number): number {
-  const u = Math.max(rng(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
 
 function unit(rng: () => number, d: number): number[] {
   const v = Array.from({ length: d }, () => gauss(rng));
@@ -29,12 +26,28 @@ function unit(rng: () => number, d: number): number[] {
   return v.map((x) => x / n);
 }
 
-const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+export const POSO_DOC =
+  'POSO setting (POSO §5.3, MovieLens-like): users rate movies over time; avc is the number of ratings a user gave before. ' +
+  'New users (avc < 10, ~5 % of samples) rate by movie popularity; experienced users by movie quality and their own taste ' +
+  '(mixing weight min(1, avc/15)). rated_movies/rated_tags: the user\'s last 30 movies and their genres, "|"-joined. ' +
+  'A model that cannot condition its trunk on avc fits the majority and loses on new users: compare GAUC on is_new=new. ' +
+  'Options: rows, items (movies, 2000), newUserThreshold (10). See src/data/synth/poso.ts.';
 
-export function posoRows(opts: { seed: number; rows: number; items?: number }): Row[] {
+/** The hidden values behind the ratings, for tests and benchmarks. */
+export interface PosoTruth {
+  /** Per movie index m (movie_id `m<m>`): popularity z and quality q. */
+  popularity: number[];
+  quality: number[];
+}
+
+/** Rows of the POSO setting and the hidden values that made them. */
+export function posoSynth(opts: SynthOptions): { rows: Row[]; truth: PosoTruth } {
   const rng = seedrandom(`poso:${opts.seed}`);
   const D = 8;
   const M = opts.items ?? 2000;
+  const total = opts.rows ?? 100_000;
+  // 10, not the MovieLens loader's 30: here new users stop behaving differently by avc 15
+  const threshold = opts.newUserThreshold ?? 10;
   const genres = Array.from({ length: 40 }, () => unit(rng, D));
   const items = Array.from({ length: M }, () => {
     const v = unit(rng, D);
@@ -44,12 +57,12 @@ export function posoRows(opts: { seed: number; rows: number; items?: number }): 
   });
   const rows: Row[] = [];
   let clock = 0;
-  for (let user = 1; rows.length < opts.rows; user++) {
+  for (let user = 1; rows.length < total; user++) {
     const isNewUser = rng() < 0.2;
     const n = isNewUser ? 2 + Math.floor(rng() * 11) : 50 + Math.floor(rng() * 301);
     const taste = unit(rng, D);
     const history: number[] = [];
-    for (let avc = 0; avc < n && rows.length < opts.rows; avc++) {
+    for (let avc = 0; avc < n && rows.length < total; avc++) {
       const cands = Array.from({ length: 20 }, () => Math.floor(rng() * M));
       const w = cands.map((m) => Math.exp(2 * dot(taste, items[m]!.v) + 0.5 * items[m]!.z));
       let r = rng() * w.reduce((a, b) => a + b, 0);
@@ -73,11 +86,15 @@ export function posoRows(opts: { seed: number; rows: number; items?: number }): 
         rated_tags: recent.map((h) => items[h]!.genre).join('|'),
         avc,
         rating,
-        is_new: avc < 10 ? 'new' : 'regular',
+        is_new: avc < threshold ? 'new' : 'regular',
         timestamp: clock++,
       });
       history.push(m);
     }
   }
-  return rows;
+  return { rows, truth: { popularity: items.map((it) => it.z), quality: items.map((it) => it.q) } };
+}
+
+export function posoRows(opts: SynthOptions): Row[] {
+  return posoSynth(opts).rows;
 }

@@ -30,20 +30,44 @@ function featureMeta(graph: IRGraph): string {
   );
 }
 
+/**
+ * Names that would appear twice among the graph's inputs (features), outputs (tasks) and
+ * initializers (parameters): ONNX requires every value name to be unique, and these names are the
+ * serving contract, so they are never renamed silently. Empty when the graph can be lowered.
+ */
+export function onnxNameClashes(graph: IRGraph): string[] {
+  const seen = new Map<string, string>();
+  const clashes: string[] = [];
+  const add = (name: string, what: string) => {
+    const before = seen.get(name);
+    if (before) clashes.push(`\`${name}\` is both ${before} and ${what}`);
+    else seen.set(name, what);
+  };
+  for (const f of graph.features) if (f.kind !== 'label') add(f.name, `feature ${f.name}`);
+  for (const t of graph.tasks) add(t.name, `task ${t.name}`);
+  for (const p of graph.params) add(p.name, `parameter ${p.name}`);
+  return clashes;
+}
+
 export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta): Uint8Array {
+  const clashes = onnxNameClashes(graph);
+  if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
   const tape = new Tape();
   const inputs: GraphInput[] = [];
   const featureValues: Record<string, string> = {};
   for (const f of graph.features) if (f.kind !== 'label') featureValues[f.name] = preprocessFeature(tape, f, inputs);
   for (const p of graph.params) {
     const w = weights[p.name];
-    if (!w) throw new Error(`no weights for parameter ${p.name}`);
+    const n = p.shape.reduce((x, y) => x * y, 1);
+    if (!w || w.length !== n) throw new Error(`weights for parameter ${p.name} [${p.shape.join(', ')}]: expected ${n} values, found ${w ? w.length : 'none'}`);
     tape.initializer(p.name, w, p.shape);
   }
   const ctx = { param: (name: string) => name, input: (feature: string) => featureValues[feature]! };
   const values: string[] = [];
   for (const n of graph.nodes) {
-    values[n.id] = getOp(n.op)!.onnx(tape, n.inputs.map((i) => values[i]!), n.attrs, n, ctx);
+    const op = getOp(n.op);
+    if (!op) throw new Error(`internal: no op ${n.op} (node ${n.id})`);
+    values[n.id] = op.onnx(tape, n.inputs.map((i) => values[i]!), n.attrs, n, ctx);
   }
   const outputs: pkg.onnx.IValueInfoProto[] = [];
   for (const t of graph.tasks) {

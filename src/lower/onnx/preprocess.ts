@@ -36,8 +36,12 @@ export function preprocessFeature(tape: Tape, f: Exclude<FeatureSpec, { kind: 'l
         return f.name;
       }
       inputs.push({ name: f.name, elemType: 'string', dims });
-      const keys = [...f.source.values, ''];
-      const values = [...f.source.values.map((_, i) => i + 2), 0];
+      // LabelEncoder rejects duplicate keys: a value listed twice keeps its first index (as in
+      // idOf), and "" is always padding, even if a vocabulary file lists it.
+      const index = new Map<string, number>([['', 0]]);
+      f.source.values.forEach((v, i) => index.has(v) || index.set(v, i + 2));
+      const keys = [...index.keys()];
+      const values = [...index.values()];
       return tape.op('LabelEncoder', [f.name], { keys_strings: keys, values_int64s: { ints: values }, default_int64: { int: 1 } }, { domain: 'ai.onnx.ml' });
     }
   }

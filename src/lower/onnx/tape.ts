@@ -1,5 +1,11 @@
 // A small builder for ONNX graphs (the "tape" of onnxscript): ops append nodes and constants and
-// get value names back; protobuf details stay in this file and model.ts.
+// get value names back; protobuf details stay in this file and lower.ts.
+//
+// Attribute types: ONNX checks INT vs FLOAT strictly (Softmax `axis` must be INT, LayerNormalization
+// `epsilon` FLOAT). A plain number is INT when Number.isInteger, else FLOAT; that is only safe for
+// attributes that are integers by nature (axis, keepdims, to, perm). Float attributes whose value
+// may happen to be whole (epsilon = 1, alpha = 2) must be passed as { float } / { floats }; a
+// plain number[] is INTS.
 import pkg from 'onnx-proto';
 
 const { onnx } = pkg;
@@ -8,7 +14,7 @@ export type OnnxAttr = number | string | number[] | string[] | { floats: number[
 
 export interface OnnxTape {
   /** Append a node; returns the name of its (first) output. */
-  op(type: string, inputs: string[], attrs?: Record<string, OnnxAttr>, opts?: { domain?: string }): string;
+  op(type: string, inputs: string[], attrs?: Record<string, OnnxAttr>, opts?: { domain?: string; outputs?: number; name?: string }): string;
   /** Append a node with several outputs. */
   opMulti(type: string, inputs: string[], outputs: number, attrs?: Record<string, OnnxAttr>, opts?: { domain?: string }): string[];
   constFloat(values: ArrayLike<number>, shape: number[]): string;
@@ -37,20 +43,22 @@ export class Tape implements OnnxTape {
   readonly domains = new Set<string>();
   private counter = 0;
 
+  // '/' cannot appear in a feature, task or parameter name, so generated names never collide with
+  // the graph's inputs, outputs or initializers (PyTorch's exporter names values the same way).
   fresh(prefix: string): string {
-    return `${prefix}_${this.counter++}`;
+    return `/${prefix}_${this.counter++}`;
   }
 
-  op(type: string, inputs: string[], attrs: Record<string, OnnxAttr> = {}, opts: { domain?: string } = {}): string {
-    return this.opMulti(type, inputs, 1, attrs, opts)[0]!;
+  op(type: string, inputs: string[], attrs: Record<string, OnnxAttr> = {}, opts: { domain?: string; outputs?: number; name?: string } = {}): string {
+    return this.opMulti(type, inputs, opts.outputs ?? 1, attrs, opts)[0]!;
   }
 
-  opMulti(type: string, inputs: string[], outputs: number, attrs: Record<string, OnnxAttr> = {}, opts: { domain?: string } = {}): string[] {
+  opMulti(type: string, inputs: string[], outputs: number, attrs: Record<string, OnnxAttr> = {}, opts: { domain?: string; name?: string } = {}): string[] {
     const outs = Array.from({ length: outputs }, () => this.fresh(type.toLowerCase()));
     if (opts.domain) this.domains.add(opts.domain);
     this.nodes.push({
       opType: type,
-      name: this.fresh(`n_${type}`),
+      name: opts.name ?? this.fresh(`n_${type}`),
       input: inputs,
       output: outs,
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),

@@ -16,12 +16,16 @@ const INSTALL: Record<'gpu' | 'node', string> = {
   node: 'npm install @tensorflow/tfjs-node   (needs internet to download libtensorflow)',
 };
 
-async function tryImport(pkg: string): Promise<boolean> {
+/** undefined when the package loaded, else why not (missing, or present but failing to load). */
+async function tryImport(pkg: string): Promise<string | undefined> {
   try {
     await import(pkg);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'is not installed';
+    // Installed but broken, typically libtensorflow (or CUDA) missing or the wrong version.
+    return `is installed but failed to load (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
   }
 }
 
@@ -52,14 +56,16 @@ function registerStockGradients(): void {
 
 /** Select a backend (idempotent) and register the project's kernels on it. */
 export async function initBackend(name: BackendName = 'auto'): Promise<{ tf: TFModule; backend: string }> {
-  const want = name === 'auto' ? (await tryImport('@tensorflow/tfjs-node-gpu')) ? 'gpu' : (await tryImport('@tensorflow/tfjs-node')) ? 'node' : 'wasm' : name;
+  const want =
+    name !== 'auto' ? name : (await tryImport('@tensorflow/tfjs-node-gpu')) === undefined ? 'gpu' : (await tryImport('@tensorflow/tfjs-node')) === undefined ? 'node' : 'wasm';
   if (active === want) return { tf, backend: tf.getBackend() };
   // Production mode: no debug checks, and no advice to install tfjs-node printed by the cpu backend
   // (this command already says how to get the node and gpu backends when they are asked for).
   tf.env().set('PROD', true);
   if (want === 'gpu' || want === 'node') {
     const pkg = want === 'gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-    if (!(await tryImport(pkg))) throw new BackendUnavailableError(`the ${want} backend needs ${pkg}, which is not installed:\n  ${INSTALL[want]}\nor use --backend wasm (the default, always installed)`);
+    const why = await tryImport(pkg);
+    if (why !== undefined) throw new BackendUnavailableError(`the ${want} backend needs ${pkg}, which ${why}; install it with:\n  ${INSTALL[want]}\nor use --backend wasm (the default, always installed)`);
     await tf.setBackend('tensorflow');
   } else if (want === 'wasm') {
     await useWasm();

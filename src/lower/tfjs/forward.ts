@@ -12,6 +12,8 @@ export interface ForwardResult {
   outputs: Record<string, Tensor>;
   /** Task scores before the output activation (what the losses take). */
   logits: Record<string, Tensor>;
+  /** Every node's value by node id (for inspection and tests; inside tf.tidy they are freed). */
+  nodes: Map<number, Tensor>;
 }
 
 export type Forward = (params: Record<string, Tensor>, inputs: Record<string, Tensor>) => ForwardResult;
@@ -23,7 +25,7 @@ export function buildForward(tf: typeof tfc, graph: IRGraph): Forward {
     return op;
   });
   return (params, inputs) => {
-    const values: Tensor[] = new Array(graph.nodes.length);
+    const values = new Map<number, Tensor>();
     const ctx = {
       param: (name: string) => {
         const p = params[name];
@@ -37,14 +39,14 @@ export function buildForward(tf: typeof tfc, graph: IRGraph): Forward {
       },
     };
     graph.nodes.forEach((n, i) => {
-      values[i] = ops[i]!.tfjs(tf, n.inputs.map((j) => values[j]!), n.attrs, n, ctx);
+      values.set(n.id, ops[i]!.tfjs(tf, n.inputs.map((j) => values.get(j)!), n.attrs, n, ctx));
     });
     const outputs: Record<string, Tensor> = {};
     const logits: Record<string, Tensor> = {};
     for (const t of graph.tasks) {
-      outputs[t.name] = values[t.output]!;
-      logits[t.name] = values[t.logit]!;
+      outputs[t.name] = values.get(t.output)!;
+      logits[t.name] = values.get(t.logit)!;
     }
-    return { outputs, logits };
+    return { outputs, logits, nodes: values };
   };
 }

@@ -1,5 +1,6 @@
 // Seeded initial weights, generated in JavaScript so the same seed gives the same weights on
 // every backend (and in the ONNX file written without training).
+import type * as tfc from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import type { IRGraph, Init } from '../../ir/types.js';
 
@@ -43,4 +44,13 @@ export function initWeights(graph: IRGraph, seed: number): Weights {
     w[p.name] = fill(p.init, n, seedrandom(`${seed}:${p.name}`));
   }
   return w;
+}
+
+/**
+ * The same weights as tf.Variables (trainable as declared), for a forward pass under
+ * tf.variableGrads. `prefix` keeps variable names unique when several runs share one process.
+ */
+export function initParams(tf: typeof tfc, graph: IRGraph, seed: number, prefix = ''): Record<string, tfc.Variable> {
+  const w = initWeights(graph, seed);
+  return Object.fromEntries(graph.params.map((p) => [p.name, tf.variable(tf.tensor(w[p.name]!, p.shape, 'float32'), p.trainable, `${prefix}${p.name}`)]));
 }

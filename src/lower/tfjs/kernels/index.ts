@@ -1,34 +1,45 @@
 // The kernels and gradients the project supplies (tested against the cpu backend's values).
 import * as tf from '@tensorflow/tfjs-core';
+import { COMPARISONS, zeroGrad } from './comparison-grads.js';
 import { fastGatherKernel } from './gather.js';
+import { higherOrderGrads } from './higher-order-grads.js';
 import { matMulGrad } from './matmul-grad.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const done = new Set<string>();
+let gradsDone = false;
 
+/** Gradients are global (not per backend): register them once, replacing the stock ones. */
+export function registerProjectGradients(): void {
+  if (gradsDone) return;
+  gradsDone = true;
+  // Replacing a stock gradient is intended here; keep tfjs from warning about it.
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    tf.registerGradient(matMulGrad);
+    for (const g of higherOrderGrads) tf.registerGradient(g);
+    for (const name of COMPARISONS) if (!tf.getGradient(name)) tf.registerGradient(zeroGrad(name));
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** Kernels are per backend: register them once for each backend that is initialised. */
 export function registerProjectKernels(backend: string): void {
-  if (done.has(backend)) return;
-  done.add(backend);
-  if (backend === 'wasm') {
-    const stock = tf.getKernel('GatherV2', 'wasm');
-    if (stock) {
-      tf.unregisterKernel('GatherV2', 'wasm');
-      tf.registerKernel(fastGatherKernel(stock.kernelFunc));
+  if (!done.has(backend)) {
+    done.add(backend);
+    if (backend === 'wasm') {
+      const stock = tf.getKernel('GatherV2', 'wasm');
+      if (stock) {
+        tf.unregisterKernel('GatherV2', 'wasm');
+        tf.registerKernel(fastGatherKernel(stock.kernelFunc));
+      }
+    }
+    if (backend === 'wasm' || backend === 'cpu') {
+      if (tf.getKernel('UnsortedSegmentSum', backend)) tf.unregisterKernel('UnsortedSegmentSum', backend);
+      tf.registerKernel(unsortedSegmentSumKernel(backend));
     }
   }
-  if (backend === 'wasm' || backend === 'cpu') {
-    if (tf.getKernel('UnsortedSegmentSum', backend)) tf.unregisterKernel('UnsortedSegmentSum', backend);
-    tf.registerKernel(unsortedSegmentSumKernel(backend));
-  }
-  if (!done.has('*grad')) {
-    done.add('*grad');
-    // Replacing a stock gradient is intended here; keep tfjs from warning about it.
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
-      tf.registerGradient(matMulGrad);
-    } finally {
-      console.warn = warn;
-    }
-  }
+  registerProjectGradients();
 }

@@ -1,0 +1,135 @@
+// Language server latency, measured as an editor sees it (over stdio, `recc lsp --stdio`):
+// didChange → publishDiagnostics on a generated 2,000-line spec (many blocks and lets), and
+// completion requests on it. Targets: < 50 ms and < 20 ms. Run after `npm run build`:
+//   node bench/lsp.mjs [lines]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+
+const root = join(fileURLToPath(import.meta.url), '../..');
+const targetLines = Number(process.argv[2] ?? 2000);
+
+/** A spec of about `n` lines: blocks of 6 lines, then a model whose lets chain calls to them. */
+function generate(n) {
+  const blocks = Math.round(n * 0.3 / 6);
+  const out = ['use std.poso', ''];
+  for (let b = 0; b < blocks; b++) {
+    out.push(`/// Block ${b}: a gated dense layer.`, `block unit${b}(x: tensor, pc: tensor, width: int = 16) {`, '  let h = relu(dense(x, width))', '  return h * poso.gate(pc, width)', '}', '');
+  }
+  out.push('model big {', '  features {', '    user_id: id(hash: 1000, dim: 16)', '    avc: bucketize(boundaries: [1, 10, 100], dim: 4)', '    clicked: label', '  }', '  pc group = avc');
+  let prev = 'user_id';
+  let i = 0;
+  while (out.length < n - 3) {
+    out.push(`  let v${i} = unit${i % blocks}(${prev}, group, width: 16)`);
+    prev = `v${i++}`;
+  }
+  out.push(`  task click : binary(label: clicked) { from: ${prev} }`, '}', '');
+  return { text: out.join('\n'), lets: i };
+}
+
+const stats = (t) => {
+  const s = [...t].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)], max: s[s.length - 1] };
+};
+const fmt = ({ median, p90, max }) => `median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
+
+const { text, lets } = generate(targetLines);
+const dir = mkdtempSync(join(tmpdir(), 'recc-lsp-bench-'));
+const file = join(dir, 'big.rec');
+writeFileSync(file, text);
+const uri = pathToFileURL(file).href;
+
+const child = spawn(process.execPath, [join(root, 'bin/recc.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+const waiting = new Map();
+conn.onNotification('textDocument/publishDiagnostics', (p) => {
+  const w = waiting.get(p.version);
+  if (w) w(p);
+});
+conn.listen();
+await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+await conn.sendNotification('initialized', {});
+
+let version = 0;
+/** Send a full-text change; resolve with the ms until its diagnostics arrive. */
+async function change(t) {
+  const v = ++version;
+  const got = new Promise((r) => waiting.set(v, r));
+  const start = performance.now();
+  if (v === 1) await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rec', version: v, text: t } });
+  else await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: t }] });
+  const p = await got;
+  waiting.delete(v);
+  return { ms: performance.now() - start, diagnostics: p.diagnostics };
+}
+
+const open = await change(text);
+if (open.diagnostics.length > 0) console.log('note: the generated spec has diagnostics:', open.diagnostics.slice(0, 3).map((d) => `${d.code} ${d.message}`));
+
+// Edits like typing: change one width in the middle of the model (still a valid spec), and
+// break/fix a name (an error, then clean again).
+const lines = text.split('\n');
+const mid = lines.findIndex((l) => l.includes(`let v${Math.floor(lets / 2)} =`));
+const valid = [];
+const broken = [];
+const rounds = Number(process.env.ROUNDS ?? 12);
+for (let k = 0; k < 5; k++) await change(text); // warm up the JIT and the caches
+for (let k = 0; k < rounds; k++) {
+  const edited = [...lines];
+  edited[mid] = edited[mid].replace('width: 16', `width: ${16 + (k % 3)}`);
+  valid.push((await change(edited.join('\n'))).ms);
+  edited[mid] = edited[mid].replace(/unit\d+\(/, 'unitx(');
+  broken.push((await change(edited.join('\n'))).ms);
+}
+await change(text);
+
+// Completion: an expression (names in scope), a call's parameters, a module member.
+const at = (needle, delta = needle.length) => {
+  const off = text.indexOf(needle) + delta;
+  const before = text.slice(0, off).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+};
+const positions = { 'names in scope': at(`let v${lets - 1} = `), 'call parameters': at('(v0, group, '), 'module member': at('poso.', 5) };
+const completion = {};
+for (const [name, position] of Object.entries(positions)) {
+  const t = [];
+  for (let k = 0; k < 40; k++) {
+    const start = performance.now();
+    const items = await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    t.push(performance.now() - start);
+    if (k === 0 && (!Array.isArray(items) || items.length === 0)) throw new Error(`no completion items for ${name}`);
+  }
+  completion[name] = stats(t.slice(10));
+}
+
+console.log(`spec: ${text.split('\n').length} lines, ${Math.round(text.length / 1024)} KiB (${lets} lets calling ${Math.round(targetLines * 0.3 / 6)} blocks)`);
+console.log(`didOpen → publishDiagnostics (cold):          ${open.ms.toFixed(1)} ms`);
+console.log(`didChange → publishDiagnostics, valid edit:   ${fmt(stats(valid))}   (target < 50 ms)`);
+console.log(`didChange → publishDiagnostics, name error:   ${fmt(stats(broken))}   (target < 50 ms)`);
+for (const [name, s] of Object.entries(completion)) console.log(`completion, ${name.padEnd(16)}:            ${fmt(s)}   (target < 20 ms)`);
+
+// Where a change's time goes, in-process (the same front end the server runs).
+const { parse } = await import('../dist/syntax/parse.js');
+const { analyze } = await import('../dist/semantics/analyze.js');
+const inProc = (f) => {
+  f();
+  const t = [];
+  for (let k = 0; k < 5; k++) {
+    const s = performance.now();
+    f();
+    t.push(performance.now() - s);
+  }
+  return stats(t).median;
+};
+const tParse = inProc(() => parse(text, file));
+const tResolve = inProc(() => analyze(text, file, { resolveOnly: true }));
+const tFull = inProc(() => analyze(text, file));
+console.log(`in-process medians: parse ${tParse.toFixed(0)} ms, + resolve ${(tResolve - tParse).toFixed(0)} ms, + elaborate/IR passes ${(tFull - tResolve).toFixed(0)} ms (total ${tFull.toFixed(0)} ms)`);
+
+await conn.sendRequest('shutdown');
+await conn.sendNotification('exit');
+conn.dispose();
+child.kill();

@@ -1,0 +1,19 @@
+// Formatting through the Prettier plugin (formatRec). A spec with a syntax error gets no edits:
+// the diagnostics already say where, and reprinting a recovered tree could drop the user's text.
+import type { TextEdit } from 'vscode-languageserver/node.js';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatRec } from '../format/format.js';
+import type { Analysis } from '../semantics/analyze.js';
+
+export async function formatDocument(doc: TextDocument, a: Analysis | undefined, filepath: string): Promise<TextEdit[]> {
+  if (a?.diagnostics.some((d) => d.code.startsWith('REC1') && d.span.file === a.file)) return [];
+  const text = doc.getText();
+  let out: string;
+  try {
+    out = await formatRec(text, { filepath });
+  } catch {
+    return [];
+  }
+  if (out === text) return [];
+  return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: out }];
+}

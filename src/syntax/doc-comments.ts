@@ -1,0 +1,41 @@
+// Doc comments (`///`) belong to the declaration that follows them: every `///` line before a
+// declaration's first token (with only comments and blank lines in between) becomes its `doc`.
+// The lexer keeps them out of the token stream, so the grammar need not mention them.
+import type { IToken } from 'chevrotain';
+
+export class DocComments {
+  /** Doc lines, grouped by the offset of the first significant token after them. */
+  private readonly byNext = new Map<number, IToken[]>();
+  private readonly used = new Set<IToken>();
+
+  /** `docs` and `tokens` are in text order, as the lexer returns them. */
+  constructor(
+    private readonly docs: IToken[],
+    tokens: IToken[],
+  ) {
+    let t = 0;
+    for (const d of docs) {
+      while (t < tokens.length && tokens[t]!.startOffset < d.startOffset) t++;
+      // a doc after the last token documents nothing; it stays a plain comment
+      if (t === tokens.length) continue;
+      const key = tokens[t]!.startOffset;
+      const group = this.byNext.get(key);
+      if (group) group.push(d);
+      else this.byNext.set(key, [d]);
+    }
+  }
+
+  /** The doc text of the declaration starting at `offset`, with `///` and one space stripped. */
+  take(offset: number): string | undefined {
+    const group = this.byNext.get(offset);
+    if (!group) return undefined;
+    this.byNext.delete(offset);
+    for (const d of group) this.used.add(d);
+    return group.map((d) => d.image.replace(/^\/\/\/ ?/, '').replace(/\r$/, '')).join('\n');
+  }
+
+  /** Doc lines that document nothing (before a field, a `return`, …): kept as plain comments. */
+  unused(): IToken[] {
+    return this.docs.filter((d) => !this.used.has(d));
+  }
+}

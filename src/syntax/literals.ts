@@ -1,0 +1,70 @@
+// The values of number and string literals. The lexer decides where a literal ends; these
+// functions decide what it means, and report the parts of a string that mean nothing.
+
+/** The value of a number as written (`200_000`, `0.05`, `1e-3`); a malformed one reads as far as it can. */
+export function numberValue(raw: string): { value: number; isInt: boolean } {
+  const clean = raw.replace(/_/g, '');
+  const value = Number(clean);
+  // A malformed literal (already reported as REC1005) still gets a finite value, so later
+  // passes never see NaN: `16dim` reads as 16, `1e` as 1.
+  const finite = Number.isFinite(value) ? value : Number.parseFloat(clean);
+  return { value: Number.isFinite(finite) ? finite : 0, isInt: !/[.eE]/.test(clean) };
+}
+
+/** An escape sequence that means nothing, as an offset into the raw literal. */
+export interface BadEscape {
+  offset: number;
+  length: number;
+  text: string;
+}
+
+const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', '0': '\0' };
+
+/**
+ * The value of a string literal (`raw` includes its quotes; an unterminated one lacks the closing
+ * quote). Escapes: \" \\ \n \t \r \0, \u{1F600} (1 to 6 hex digits) and the JSON form \u00e9.
+ * An unknown escape keeps its text in the value and is returned in `bad`.
+ */
+export function decodeString(raw: string): { value: string; bad: BadEscape[] } {
+  const closed = raw.length >= 2 && raw.endsWith('"') && !endsWithEscapedQuote(raw);
+  const body = raw.slice(1, closed ? -1 : undefined);
+  const bad: BadEscape[] = [];
+  let value = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      value += c;
+      continue;
+    }
+    const next = body[i + 1];
+    if (next !== undefined && next in SIMPLE) {
+      value += SIMPLE[next];
+      i++;
+      continue;
+    }
+    if (next === 'u') {
+      const braced = /^u\{([0-9A-Fa-f]{1,6})\}/.exec(body.slice(i + 1));
+      const plain = /^u([0-9A-Fa-f]{4})/.exec(body.slice(i + 1));
+      const m = braced ?? plain;
+      const code = m ? Number.parseInt(m[1]!, 16) : NaN;
+      if (m && code <= 0x10ffff) {
+        value += String.fromCodePoint(code);
+        i += m[0].length;
+        continue;
+      }
+    }
+    // unknown escape: report `\x` (or a lone `\` at the end) and keep it as written
+    const text = body.slice(i, i + 2);
+    bad.push({ offset: i + 1, length: text.length, text });
+    value += text;
+    i += text.length - 1;
+  }
+  return { value, bad };
+}
+
+/** `"abc\"` is an unterminated string whose last character is an escaped quote. */
+function endsWithEscapedQuote(raw: string): boolean {
+  let slashes = 0;
+  for (let i = raw.length - 2; i >= 1 && raw[i] === '\\'; i--) slashes++;
+  return slashes % 2 === 1;
+}

@@ -1,0 +1,88 @@
+// Chevrotain's recognition errors → diagnostics. A token the recovery had to invent is a missing
+// token (REC1003, a zero-width span where it belongs, "add `)`"); anything else is an unexpected
+// token (REC1002, on the token found).
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/span.js';
+import { EOF } from './chevrotain.js';
+import * as T from './tokens.js';
+
+/** What a rule repeats, for an error inside the repetition ("expected a statement or `}`"). */
+const REPEATED: Record<string, string> = {
+  file: '`use`, `block` or `model`',
+  modelDecl: 'a model item',
+  body: 'a statement',
+  metaBlockDecl: 'a statement',
+  fieldBlock: 'a field (`name: value`)',
+  stageDecl: 'a field or a `task`',
+  callSuffix: 'an argument',
+  blockDecl: 'a parameter',
+  primary: 'a list item',
+};
+
+/** Tokens that close a repetition: an error expecting one of them is really about the items. */
+const CLOSERS = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, EOF]);
+
+/** Statements and model items that a user may write at the top level by mistake. */
+const INNER_ONLY = new Set<TokenType>([T.Let, T.For, T.If, T.Return, T.Features, T.Task, T.Train, T.Support, T.MetaBlock, T.Stage]);
+
+export interface ErrorContext {
+  text: string;
+  tokens: IToken[];
+  /** Tokens the recovery inserted, with the token each was put before. */
+  insertions: { type: TokenType; before: IToken }[];
+  at: (start: number, end: number) => Span;
+}
+
+const label = (t: TokenType) => (typeof t.LABEL === 'string' ? t.LABEL : t.name);
+const realOffset = (t: IToken | undefined): t is IToken => !!t && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery;
+
+/** One recognition error as a diagnostic with a readable message and, where obvious, a hint. */
+export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Diagnostic {
+  const tok = e.token;
+  const start = realOffset(tok) ? tok.startOffset : cx.text.length;
+  const end = realOffset(tok) ? tok.startOffset + tok.image.length : cx.text.length;
+  const found = /but found (.*)$/s.exec(e.message)?.[1] ?? 'something else';
+  const rules = e.context?.ruleStack ?? [];
+  const rule = rules[rules.length - 1] ?? 'file';
+
+  if (e.name === 'MismatchedTokenException') {
+    const inserted = cx.insertions.find((i) => i.before === tok);
+    if (inserted) {
+      // Point where the missing token belongs: right after the previous real token.
+      const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+      const pos = realOffset(prev) ? prev.startOffset + prev.image.length : start;
+      const what = label(inserted.type);
+      return diag('REC1003', cx.at(pos, pos), `expected ${what} but found ${found}`, {
+        hint: what.startsWith('`') ? `add ${what}` : `add ${what} here`,
+      });
+    }
+    const expected = /^expected (.*?) but found/s.exec(e.message)?.[1] ?? '';
+    const closer = [...CLOSERS].find((c) => label(c) === expected || (c === EOF && expected === 'EOF'));
+    if (closer && REPEATED[rule]) {
+      const what = rule === 'file' ? REPEATED.file! : `${REPEATED[rule]} or ${expected}`;
+      return diag('REC1002', cx.at(start, end), `expected ${what} but found ${found}`, { hint: hintFor(e, cx, rule, expected) });
+    }
+    return diag('REC1002', cx.at(start, end), e.message, { hint: hintFor(e, cx, rule, expected) });
+  }
+  if (e.name === 'NotAllInputParsedException') {
+    return diag('REC1002', cx.at(start, end), e.message, { hint: hintFor(e, cx, 'file', '') });
+  }
+  return diag('REC1002', cx.at(start, end), e.message, { hint: hintFor(e, cx, rule, '') });
+}
+
+function hintFor(e: IRecognitionException, cx: ErrorContext, rule: string, expected: string): string | undefined {
+  const type = e.token.tokenType;
+  if (rule === 'file') {
+    if (INNER_ONLY.has(type)) return `\`${e.token.image}\` goes inside a \`block\` or a \`model\``;
+    if (type === T.RBrace) return 'this `}` closes nothing: remove it';
+    return 'a file holds `use` lines, `block` and `model` declarations';
+  }
+  if (expected === '`:`' && type === T.Equals) return 'fields and named arguments are written `name: value`';
+  if (expected === '`=`' && type === T.Colon) return 'bind a name with `=`: `let name = value`';
+  // Single-token deletion: the token after the one found is the one expected.
+  const i = cx.tokens.indexOf(e.token);
+  const next = i >= 0 ? cx.tokens[i + 1] : undefined;
+  if (next && expected && label(next.tokenType) === expected) return `remove \`${e.token.image}\``;
+  return undefined;
+}

@@ -1,0 +1,33 @@
+// What a run leaves in its output directory, rewritten after every epoch and at the end, each
+// file atomically: a reader (or a kill) sees the previous version or the new one, never half.
+//   model.safetensors  weights named by IR parameter names     model.onnx   the serving graph
+//   report.md + loss.svg  metrics per task and group, loss curve   metrics.json  the same metrics
+// checkpoint.safetensors and state.json are written by the loop itself (checkpoint.ts).
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import type { IRGraph } from '../ir/types.js';
+import { lowerToOnnx } from '../lower/onnx/lower.js';
+import { saveWeights } from './checkpoint.js';
+import { lossSvg, reportMarkdown } from './report.js';
+import type { EpochEnd } from './train.js';
+
+export const ARTEFACTS = ['model.safetensors', 'model.onnx', 'report.md', 'loss.svg', 'metrics.json'] as const;
+
+export interface RunInfo {
+  version: string;
+  source: string;
+  backend: string;
+  /** Extra report lines (speed, skipped rows). */
+  notes?: string[];
+}
+
+export function writeArtefacts(dir: string, graph: IRGraph, e: EpochEnd, info: RunInfo): void {
+  const step = String(e.state.step);
+  const meta = { 'recc.model': graph.model, 'recc.version': info.version, 'recc.step': step, 'recc.epoch': String(e.state.epoch) };
+  saveWeights(join(dir, 'model.safetensors'), Object.fromEntries(graph.params.map((p) => [p.name, { shape: p.shape, data: e.weights[p.name]! }])), meta);
+  writeFileAtomic(join(dir, 'model.onnx'), lowerToOnnx(graph, e.weights, { reccVersion: info.version, extra: { 'recc.step': step } }));
+  writeFileAtomic(join(dir, 'loss.svg'), lossSvg(e.state.losses));
+  const notes = [`backend: ${info.backend}, ${Math.round(e.samplesPerSecond)} samples/s`, ...(info.notes ?? []), ...(e.final ? [] : ['(run in progress: this report is rewritten after every epoch)'])];
+  writeFileAtomic(join(dir, 'report.md'), reportMarkdown(graph.model, info.source, e.evaluation, e.state, notes));
+  writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify({ step: e.state.step, epoch: e.state.epoch, ...e.evaluation, history: e.state.history }, null, 2)}\n`);
+}

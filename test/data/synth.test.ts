@@ -1,0 +1,143 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRows } from '../../src/data/read.js';
+import type { Row } from '../../src/data/row.js';
+import { cmmlSynth } from '../../src/data/synth/cmml.js';
+import { generate, SYNTH } from '../../src/data/synth/index.js';
+import { DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, pepnetSynth } from '../../src/data/synth/pepnet.js';
+import { posoSynth } from '../../src/data/synth/poso.js';
+import { toCsv, writeCsv } from '../../src/data/write-csv.js';
+import { auc } from '../../src/train/metrics.js';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+function pearson(x: number[], y: number[]): number {
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((_, i) => {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
+const where = <T>(xs: ArrayLike<T>, keep: (i: number) => boolean) => Array.from(xs).filter((_, i) => keep(i));
+
+describe('synthetic settings', () => {
+  it('are deterministic for a seed, sized as asked, with the documented columns', () => {
+    for (const [name, g] of Object.entries(SYNTH)) {
+      const a = generate(name, { seed: 5, rows: 3000 });
+      const b = generate(name, { seed: 5, rows: 3000 });
+      const c = generate(name, { seed: 6, rows: 3000 });
+      if ('error' in a || 'error' in b || 'error' in c) throw new Error(name);
+      expect(a.rows, name).toHaveLength(3000);
+      expect(a.columns).toEqual(g.columns);
+      expect(a.doc.length).toBeGreaterThan(100);
+      for (const r of a.rows.slice(0, 50)) expect(Object.keys(r), name).toEqual(g.columns);
+      expect(toCsv(a)).toBe(toCsv(b));
+      expect(toCsv(a)).not.toBe(toCsv(c));
+    }
+    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml)' });
+  });
+
+  it('write 200 000 rows each in a few seconds', () => {
+    for (const g of Object.values(SYNTH)) {
+      const t = performance.now();
+      expect(g.generate({ seed: 1, rows: 200_000 })).toHaveLength(200_000);
+      expect(performance.now() - t).toBeLessThan(15_000);
+    }
+  }, 60_000);
+
+  it('poso: ~5 % new-user samples; new users rate by popularity, regular users by quality', () => {
+    const { rows, truth } = posoSynth({ seed: 2, rows: 60_000 });
+    const isNew = rows.map((r) => r.is_new === 'new');
+    const frac = isNew.filter(Boolean).length / rows.length;
+    expect(frac).toBeGreaterThan(0.035);
+    expect(frac).toBeLessThan(0.08);
+    expect(rows.every((r) => (r.is_new === 'new') === ((r.avc as number) < 10))).toBe(true);
+    const movie = rows.map((r) => Number(String(r.movie_id).slice(1)));
+    const rating = rows.map((r) => r.rating as number);
+    const avc = rows.map((r) => r.avc as number);
+    const pop = movie.map((m) => truth.popularity[m]!);
+    const qual = movie.map((m) => truth.quality[m]!);
+    const young = (i: number) => avc[i]! < 3;
+    const old = (i: number) => avc[i]! >= 15;
+    // the ground truth: popularity drives the first ratings, quality the later ones
+    expect(pearson(where(pop, young), where(rating, young))).toBeGreaterThan(0.5);
+    expect(Math.abs(pearson(where(qual, young), where(rating, young)))).toBeLessThan(0.2);
+    expect(pearson(where(qual, old), where(rating, old))).toBeGreaterThan(0.5);
+    expect(Math.abs(pearson(where(pop, old), where(rating, old)))).toBeLessThan(0.2);
+    // histories: the user's previous movies, at most 30, oldest first
+    const firstUser = rows.filter((r) => r.user_id === rows[0]!.user_id);
+    firstUser.forEach((r, k) => {
+      expect(r.avc).toBe(k);
+      expect(r.rated_movies).toBe(firstUser.slice(Math.max(0, k - 30), k).map((p) => p.movie_id).join('|'));
+    });
+  });
+
+  it('pepnet: domain sizes, task positive rates, and a domain that scores pairs differently', () => {
+    const { rows, truth } = pepnetSynth({ seed: 3, rows: 60_000 });
+    PEPNET_DOMAINS.forEach((d, k) => {
+      expect(rows.filter((r) => r.domain === d).length / rows.length).toBeCloseTo(DOMAIN_SHARES[k]!, 1);
+    });
+    for (const t of PEPNET_TASKS) {
+      const rate = mean(rows.map((r) => r[t] as number));
+      expect(rate, t).toBeGreaterThan(PEPNET_RATES[t] * 0.8);
+      expect(rate, t).toBeLessThan(PEPNET_RATES[t] * 1.2);
+    }
+    const click = rows.map((r) => r.click as number);
+    const inDomain = (d: string) => (i: number) => rows[i]!.domain === d;
+    const aucIn = (score: Float64Array, d: string) => auc(where(score, inDomain(d)), where(click, inDomain(d)));
+    // in A the domain-free score ranks clicks about as well as the true one; in C it fails
+    expect(aucIn(truth.interaction, 'A') - aucIn(truth.shared, 'A')).toBeLessThan(0.03);
+    expect(aucIn(truth.interaction, 'C')).toBeGreaterThan(0.7);
+    expect(aucIn(truth.shared, 'C')).toBeLessThan(0.6);
+    // histories hold the user's earlier items, at most 20
+    const u = rows[0]!.uid;
+    const mine = rows.filter((r) => r.uid === u);
+    mine.forEach((r, k) => expect(r.hist).toBe(mine.slice(Math.max(0, k - 20), k).map((p) => p.iid).join('|')));
+  });
+
+  it('cmml: many small tasks with their own preferences, dense features as text', () => {
+    const { rows, truth } = cmmlSynth({ seed: 4, rows: 40_000 });
+    const tasks = new Map<string, Row[]>();
+    for (const r of rows) {
+      const k = String(r.scenario);
+      tasks.set(k, [...(tasks.get(k) ?? []), r]);
+    }
+    const sizes = [...tasks.values()].map((t) => t.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(40);
+    expect(mean(sizes)).toBeGreaterThan(18);
+    expect(mean(sizes)).toBeLessThan(26);
+    // task positive rates spread more than sampling noise around one shared rate would make them
+    const big = [...tasks.values()].filter((t) => t.length >= 20);
+    const rates = big.map((t) => mean(t.map((r) => r.clicked as number)));
+    const p = mean(rates);
+    const variance = mean(rates.map((x) => (x - p) ** 2));
+    const binomial = mean(big.map((t) => (p * (1 - p)) / t.length));
+    expect(variance).toBeGreaterThan(2 * binomial);
+    // the task-specific part carries most of the signal
+    const y = rows.map((r) => r.clicked as number);
+    expect(auc(truth.logit, y)).toBeGreaterThan(0.8);
+    expect(auc(truth.shared, y)).toBeLessThan(0.65);
+    expect(String(rows[0]!.user).split(',').map(Number).every(Number.isFinite)).toBe(true);
+    expect(String(rows[0]!.item).split(',')).toHaveLength(8);
+    const times = rows.map((r) => r.timestamp as number);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  });
+
+  it('writeCsv writes atomically and reads back to the same values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-synth-'));
+    const f = join(dir, 'x.csv');
+    const data = { columns: ['a', 'b', 'c'], rows: [{ a: 'x, "y"', b: 1.5, c: ['p', 'q'] }, { a: 'line\nbreak', b: null, c: true }] as Row[] };
+    writeCsv(f, data);
+    expect(readdirSync(dir)).toEqual(['x.csv']);
+    expect(readFileSync(f, 'utf8')).toBe('a,b,c\n"x, ""y""",1.5,p|q\n"line\nbreak",,true\n');
+    const back = await readRows(f, { skipBadRows: false });
+    expect(back.rows.map((r) => r.row)).toEqual([{ a: 'x, "y"', b: '1.5', c: 'p|q' }, { a: 'line\nbreak', b: '', c: 'true' }]);
+  });
+});

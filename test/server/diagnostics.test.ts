@@ -1,0 +1,81 @@
+// Diagnostics and quick fixes over the protocol: codes, ranges, related locations, severities,
+// re-publishing after a change, and specs that `use` an edited (unsaved) buffer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiagnosticSeverity, DiagnosticTag, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LspClient, pos, posOf, SPEC } from './lsp-client.js';
+
+let c: LspClient;
+beforeAll(async () => {
+  c = await LspClient.start();
+});
+afterAll(() => c.stop());
+
+const actions = (uri: string, d: Diagnostic, sent: Diagnostic[] = [d]) =>
+  c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: sent } });
+
+describe('diagnostics', () => {
+  it('publishes nothing for a clean spec, then an unknown name with its code, range and fix', async () => {
+    const uri = c.file('spec.rec', SPEC);
+    expect((await c.open(uri, SPEC)).diagnostics).toEqual([]);
+    const broken = SPEC.replace('from: trunk', 'from: trnk');
+    const { diagnostics } = await c.change(uri, broken);
+    // The typo also leaves `trunk` unused.
+    expect(diagnostics.map((x) => x.code).sort()).toEqual(['REC2001', 'REC2003']);
+    const d = diagnostics.find((x) => x.code === 'REC2001')!;
+    expect(d).toMatchObject({ code: 'REC2001', source: 'recc', severity: DiagnosticSeverity.Error });
+    expect(d.message).toMatch(/^unknown name `trnk`/);
+    expect(d.range).toEqual({ start: pos(broken, 'trnk'), end: pos(broken, 'trnk', 4) });
+    // Quick fix: replace the name with the suggestion, exactly over the name.
+    const [fix] = await actions(uri, d);
+    expect(fix!.title).toBe('replace with `trunk`');
+    expect(fix!.kind).toBe('quickfix');
+    expect(fix!.edit!.changes![uri]).toEqual([{ range: d.range, newText: 'trunk' }]);
+    // A client that drops the diagnostic (or its data) still gets the fix for the range.
+    expect((await actions(uri, d, []))[0]!.edit!.changes![uri]![0]!.newText).toBe('trunk');
+    // Fixing the text clears the diagnostics.
+    expect((await c.change(uri, SPEC)).diagnostics).toEqual([]);
+  });
+
+  it('offers the module member fix and relates a duplicate to its first definition', async () => {
+    const uri = c.file('members.rec', SPEC);
+    const twice = 'block pair(x: tensor) {\n  return x\n}\n';
+    const text = SPEC.replace('poso.mlp', 'poso.mpl').replace('model m', `${twice}${twice}model m`);
+    const { diagnostics } = await c.open(uri, text);
+    const member = diagnostics.find((d) => d.code === 'REC2006')!;
+    expect(member.range.start).toEqual(pos(text, 'mpl'));
+    expect((await actions(uri, member))[0]!.edit!.changes![uri]).toEqual([{ range: member.range, newText: 'mlp' }]);
+    const dup = diagnostics.find((d) => d.code === 'REC2002')!;
+    const second = text.indexOf('pair', text.indexOf('pair') + 1);
+    expect(dup.range).toEqual({ start: posOf(text, second), end: posOf(text, second + 4) });
+    expect(dup.relatedInformation![0]).toEqual({ location: { uri, range: { start: pos(text, 'pair'), end: pos(text, 'pair', 4) } }, message: 'first defined here' });
+  });
+
+  it('marks an unused let as a warning the editor may fade', async () => {
+    const uri = c.file('unused.rec', SPEC);
+    const text = SPEC.replace('  task click', '  let spare = trunk\n  task click');
+    const { diagnostics } = await c.open(uri, text);
+    const d = diagnostics.find((x) => x.code === 'REC2003')!;
+    expect(d.severity).toBe(DiagnosticSeverity.Warning);
+    expect(d.tags).toEqual([DiagnosticTag.Unnecessary]);
+    expect(d.range.start).toEqual(pos(text, 'spare'));
+  });
+
+  it('re-checks an open spec when a file it uses changes in the editor, before it is saved', async () => {
+    const common = `block widen(x: tensor, n: int = 8) {\n  return dense(x, n)\n}\n`;
+    const libUri = c.file('common.rec', common);
+    const spec = SPEC.replace('use std.poso', 'use std.poso\nuse "./common.rec" as common').replace('{ from: trunk }', '{ from: common.widen(trunk) }');
+    const specUri = c.file('user.rec', spec);
+    expect((await c.open(specUri, spec)).diagnostics).toEqual([]);
+    await c.open(libUri, common);
+    const before = c.published.length;
+    await c.change(libUri, common.replace('widen', 'wider'));
+    // The spec is published again (no new version of its own) with the now-missing member.
+    const deadline = Date.now() + 10_000;
+    let again: Diagnostic[] | undefined;
+    while (!again && Date.now() < deadline) {
+      again = c.published.slice(before).find((p) => p.uri === specUri)?.diagnostics;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(again?.map((d) => d.code)).toEqual(['REC2006']);
+  });
+});

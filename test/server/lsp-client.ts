@@ -1,0 +1,137 @@
+// A minimal LSP client for the tests: spawns `recc lsp --stdio` exactly as an editor does and
+// talks JSON-RPC over its stdin/stdout. Needs `npx tsc -p tsconfig.build.json` first (bin/recc.js
+// runs dist/).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CompletionItem,
+  type Position,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const BIN = join(ROOT, 'bin/recc.js');
+
+/** Line/character (0-based) of `needle` in `text`, moved `delta` characters to the right. */
+export function pos(text: string, needle: string, delta = 0): Position {
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`fixture does not contain ${JSON.stringify(needle)}`);
+  const before = text.slice(0, at + delta).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+/** Line/character (0-based) of an offset. */
+export function posOf(text: string, offset: number): Position {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+/** Just after the end of `needle`. */
+export const after = (text: string, needle: string) => pos(text, needle, needle.length);
+
+export class LspClient {
+  readonly dir = mkdtempSync(join(tmpdir(), 'recc-lsp-'));
+  readonly published: PublishDiagnosticsParams[] = [];
+  readonly stderr: string[] = [];
+  /** `window/logMessage` errors: the server logs there when a handler throws (a bug). */
+  readonly logged: string[] = [];
+  private versions = new Map<string, number>();
+  private constructor(
+    readonly child: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {}
+
+  static async start(): Promise<LspClient> {
+    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('build first: npx tsc -p tsconfig.build.json');
+    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const c = new LspClient(child, conn);
+    // Never leave a server behind if the test process ends early (a timeout, a crash).
+    process.once('exit', () => child.kill('SIGKILL'));
+    child.stderr!.on('data', (b: Buffer) => c.stderr.push(b.toString()));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => c.published.push(p));
+    conn.onNotification('window/logMessage', (p: { type: number; message: string }) => p.type === 1 && c.logged.push(p.message));
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(c.dir).href, capabilities: {} });
+    await conn.sendNotification('initialized', {});
+    return c;
+  }
+
+  /** A file in the client's temporary folder (written to disk too, so `use` can find it when closed). */
+  file(name: string, text: string): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, text);
+    return pathToFileURL(path).href;
+  }
+
+  /** Diagnostics published for `uri` at `version` (waits for them). */
+  async diagnostics(uri: string, version: number, timeoutMs = 30_000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = [...this.published].reverse().find((p) => p.uri === uri && p.version === version);
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} v${version}; got ${JSON.stringify(this.published.map((p) => [p.uri, p.version]))}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    this.versions.set(uri, 1);
+    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rec', version: 1, text } });
+    return this.diagnostics(uri, 1);
+  }
+
+  async change(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return this.diagnostics(uri, version);
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  async completion(uri: string, position: Position): Promise<CompletionItem[]> {
+    const r = await this.request<CompletionItem[] | { items: CompletionItem[] } | null>('textDocument/completion', { textDocument: { uri }, position });
+    return Array.isArray(r) ? r : (r?.items ?? []);
+  }
+
+  async labels(uri: string, position: Position): Promise<string[]> {
+    return (await this.completion(uri, position)).map((i) => i.label);
+  }
+
+  async hover(uri: string, position: Position): Promise<string | undefined> {
+    const h = await this.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position });
+    return h?.contents.value;
+  }
+
+  async stop(): Promise<void> {
+    await this.conn.sendRequest('shutdown').catch(() => undefined);
+    await this.conn.sendNotification('exit').catch(() => undefined);
+    this.conn.dispose();
+    this.child.kill('SIGKILL');
+  }
+}
+
+/** A small POSO spec that checks cleanly. */
+export const SPEC = `use std.poso
+
+model m {
+  features {
+    user_id: id(hash: 100, dim: 4)
+    avc: bucketize(boundaries: [1, 10], dim: 2)
+    clicked: label
+  }
+  pc group = avc
+  let trunk = poso.mlp(user_id, pc: group, units: [8])
+  task click : binary(label: clicked) { from: trunk }
+}
+`;

@@ -1,0 +1,146 @@
+// Hover, go to definition, find references, rename (and its refusals) and the outline, over
+// the protocol, checked against values worked out by hand or read from the files directly.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DocumentSymbol, Location, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { BIN, LspClient, pos, ROOT, SPEC } from './lsp-client.js';
+
+// SPEC plus a block of the file's own, called from the model.
+const TEXT = SPEC.replace('model m {', 'block widen(x: tensor, n: int = 8) {\n  let y = dense(x, n)\n  return relu(y)\n}\n\nmodel m {').replace(
+  '{ from: trunk }',
+  '{ from: widen(trunk, n: 8) }',
+);
+
+let c: LspClient;
+let uri: string;
+beforeAll(async () => {
+  c = await LspClient.start();
+  uri = c.file('nav.rec', TEXT);
+  expect((await c.open(uri, TEXT)).diagnostics).toEqual([]);
+});
+afterAll(() => c.stop());
+
+const lineOf = (loc: Location) => readFileSync(new URL(loc.uri), 'utf8').split('\n')[loc.range.start.line]!;
+const text = (loc: Location) => lineOf(loc).slice(loc.range.start.character, loc.range.end.character);
+
+describe('hover', () => {
+  it('shows shapes from the IR for features, pcs and lets', async () => {
+    // user_id: dim 4; avc bucketized, dim 2; trunk: the last of units [8].
+    expect(await c.hover(uri, pos(TEXT, 'user_id:'))).toContain('feature user_id: tensor[batch, 4]');
+    expect(await c.hover(uri, pos(TEXT, 'group ='))).toContain('pc group: tensor[batch, 2]');
+    expect(await c.hover(uri, pos(TEXT, 'trunk ='))).toContain('let trunk: tensor[batch, 8]');
+  });
+
+  it('shows a block’s signature, doc and the cost of the instance at the call', async () => {
+    const h = (await c.hover(uri, pos(TEXT, 'mlp(user_id', 1)))!;
+    expect(h).toContain('block poso.mlp(x: tensor, pc: tensor, units: [int]');
+    expect(h).toContain('POSO (MLP), Eq. 10');
+    // Parameters: gate dense 2→32 (64+32) and 32→8 (256+8), layer dense 4→8 (32+8) = 400.
+    // FLOPs (2·in·out + out per dense, one per element for relu, sigmoid and products):
+    // gate 160 + 32 (relu) + 520 + 8 (sigmoid) + 8 (scale ·) = 728; layer 72 + 8 (relu) + 8 (gate ·) = 88.
+    expect(h).toContain('instance `trunk`: 400 parameters, 816 FLOPs per sample');
+    // The same numbers as `recc stats`.
+    const stats = JSON.parse(spawnSync(process.execPath, [BIN, 'stats', '--json', new URL(uri).pathname], { encoding: 'utf8' }).stdout) as { instances: Array<{ path: string; params: number; flops: number }> };
+    expect(stats.instances.find((i) => i.path === 'trunk')).toMatchObject({ params: 400, flops: 816 });
+    // The file's own block at its call (in a task): dense 8→8 is 72 parameters, 136 + 8 (relu) FLOPs.
+    expect(await c.hover(uri, pos(TEXT, 'widen(trunk', 1))).toContain('instance `click.widen0`: 72 parameters, 144 FLOPs per sample');
+  });
+
+  it('shows a parameter’s type, default and doc at a named argument and at its declaration', async () => {
+    const h = (await c.hover(uri, pos(TEXT, 'units:', 1)))!;
+    expect(h).toContain('units: [int]');
+    expect(h).toContain('parameter of `poso.mlp`');
+    expect(h).toContain('Widths of the layers');
+    expect(await c.hover(uri, pos(TEXT, 'n: int', 0))).toContain('n: int');
+  });
+
+  it('answers null where there is nothing to say', async () => {
+    expect(await c.hover(uri, { line: 0, character: 0 })).toBeUndefined();
+    expect(await c.hover(uri, { line: 500, character: 3 })).toBeUndefined();
+  });
+});
+
+describe('definition and references', () => {
+  const def = (needle: string, delta = 1) => c.request<Location | null>('textDocument/definition', { textDocument: { uri }, position: pos(TEXT, needle, delta) });
+
+  it('goes into the stdlib for its blocks and their parameters, and within the file otherwise', async () => {
+    const mlp = (await def('mlp(user_id'))!;
+    expect(mlp.uri).toBe(`file://${join(ROOT, 'stdlib/poso.rec')}`);
+    expect(lineOf(mlp)).toMatch(/^block mlp\(/);
+    expect(text(mlp)).toBe('mlp');
+    const units = (await def('units:'))!;
+    expect(units.uri).toBe(mlp.uri);
+    expect(text(units)).toBe('units');
+    expect(lineOf(units)).toMatch(/^\s+units: \[int\],/);
+    const dense = (await def('dense(x'))!;
+    expect(dense.uri).toBe(`file://${join(ROOT, 'stdlib/layers.rec')}`);
+    expect(lineOf(dense)).toMatch(/^block dense\(/);
+    const group = (await def('group, units'))!;
+    expect(group).toEqual({ uri, range: { start: pos(TEXT, 'group ='), end: pos(TEXT, 'group =', 5) } });
+    expect(await def('model m', 0)).toBeNull();
+  });
+
+  it('finds every use, with or without the declaration', async () => {
+    const refs = (needle: string, includeDeclaration: boolean) =>
+      c.request<Location[]>('textDocument/references', { textDocument: { uri }, position: pos(TEXT, needle, 1), context: { includeDeclaration } });
+    const all = await refs('user_id:', true);
+    expect(all.map((l) => l.range.start)).toEqual([pos(TEXT, 'user_id:'), pos(TEXT, 'user_id, pc')]);
+    expect((await refs('user_id:', false)).map((l) => l.range.start)).toEqual([pos(TEXT, 'user_id, pc')]);
+    // A parameter: its declaration, its use in the body, and the named argument at the call.
+    const n = [pos(TEXT, 'n: int'), pos(TEXT, 'n)\n'), pos(TEXT, 'n: 8')];
+    expect((await refs('n: int', true)).map((l) => l.range.start)).toEqual(n);
+    expect((await refs('n: 8', true)).map((l) => l.range.start)).toEqual(n);
+  });
+});
+
+describe('rename', () => {
+  const rename = (needle: string, newName: string) => c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: pos(TEXT, needle, 1), newName });
+
+  it('renames a binding and all its uses, giving text that still checks', async () => {
+    const edit = await rename('trunk =', 'body');
+    const edits = edit.changes![uri]!;
+    expect(edits.map((e) => e.range.start)).toEqual([pos(TEXT, 'trunk ='), pos(TEXT, 'trunk, n:')]);
+    // Apply the edits from the end and check the result again through the server.
+    const lines = TEXT.split('\n');
+    for (const e of [...edits].reverse()) {
+      const l = lines[e.range.start.line]!;
+      lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+    }
+    const renamed = lines.join('\n');
+    expect(renamed).toContain('let body = poso.mlp');
+    expect(renamed).toContain('from: widen(body, n: 8)');
+    const other = c.file('renamed.rec', renamed);
+    expect((await c.open(other, renamed)).diagnostics).toEqual([]);
+    // A block of the file, with its call.
+    expect((await rename('widen(x', 'broaden')).changes![uri]).toHaveLength(2);
+    // A parameter, from its call site: the named argument is renamed with it.
+    const param = (await rename('n: 8', 'width')).changes![uri]!;
+    expect(param.map((e) => e.range.start)).toEqual([pos(TEXT, 'n: int'), pos(TEXT, 'n)\n'), pos(TEXT, 'n: 8')]);
+    expect(param.every((e) => e.newText === 'width')).toBe(true);
+  });
+
+  it('refuses stdlib names, builtins, keywords and names that would collide', async () => {
+    await expect(rename('mlp(user_id', 'x')).rejects.toThrow(/defined in the stdlib/);
+    await expect(rename('dense(x', 'x')).rejects.toThrow(/defined in the stdlib/);
+    await expect(rename('units:', 'widths')).rejects.toThrow(/defined in the stdlib/);
+    await expect(rename('relu(y', 'rectify')).rejects.toThrow(/builtin/);
+    await expect(rename('trunk =', 'model')).rejects.toThrow(/not a valid name/);
+    await expect(rename('trunk =', '9lives')).rejects.toThrow(/not a valid name/);
+    await expect(rename('trunk =', 'group')).rejects.toThrow(/already defined/);
+    await expect(rename('trunk =', 'concat')).rejects.toThrow(/already defined/);
+    await expect(rename('model m', '')).rejects.toThrow();
+  });
+});
+
+describe('document symbols', () => {
+  it('outlines uses, blocks with parameters, and the model’s members', async () => {
+    const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    const tree = (s: DocumentSymbol): unknown => (s.children?.length ? { [s.name]: s.children.map(tree) } : s.name);
+    expect(syms.map(tree)).toEqual(['std.poso', { widen: ['x', 'n'] }, { m: ['user_id', 'avc', 'clicked', 'group', 'trunk', 'click'] }]);
+    const widen = syms[1]!;
+    expect(widen.selectionRange.start).toEqual(pos(TEXT, 'widen('));
+    expect(widen.children!.map((p) => p.detail)).toEqual(['tensor', 'int']);
+  });
+});

@@ -1,0 +1,102 @@
+// The server must survive any text: truncated specs, random garbage, splices of real specs,
+// and every request at random positions in them. Each request gets an answer (a result, or for
+// rename a refusal), no handler throws (the server would log it), and the process stays up.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import seedrandom from 'seedrandom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TextEdit } from 'vscode-languageserver-protocol/node';
+import { LspClient, posOf, ROOT, SPEC } from './lsp-client.js';
+
+const rng = seedrandom('recc-lsp-robustness');
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+const PIECES = ['use', 'std.', 'poso', 'block', 'model', 'features', '{', '}', '(', ')', '[', ']', ':', ',', '.', '=', '==', 'let', 'pc', 'task', 'train', 'for', 'in', 'if', 'else', 'return', 'meta_block', 'by', 'stage', '"', '"x"', '///', '//', '/*', '*/', '1', '1e', '0.5', '_', 'x', 'mlp', 'id(', 'dim:', '\n', '  ', '\t', '\u0000', 'é', '😀', '\r\n'];
+const specs = [SPEC, ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => readFileSync(join(ROOT, 'examples', f), 'utf8'))];
+
+function garbage(): string {
+  const kind = rng();
+  const spec = pick(specs);
+  if (kind < 0.35) return spec.slice(0, Math.floor(rng() * spec.length)); // typed up to here
+  if (kind < 0.6) return Array.from({ length: 1 + Math.floor(rng() * 80) }, () => pick(PIECES)).join(rng() < 0.5 ? ' ' : '');
+  if (kind < 0.8) {
+    // A real spec with a random piece cut out and random tokens put in.
+    const a = Math.floor(rng() * spec.length);
+    const b = Math.min(spec.length, a + Math.floor(rng() * 40));
+    return spec.slice(0, a) + Array.from({ length: Math.floor(rng() * 4) }, () => pick(PIECES)).join('') + spec.slice(b);
+  }
+  return Array.from({ length: Math.floor(rng() * 300) }, () => String.fromCharCode(Math.floor(rng() * 0x250))).join('');
+}
+
+let c: LspClient;
+beforeAll(async () => {
+  c = await LspClient.start();
+});
+afterAll(() => c.stop());
+
+describe('robustness', () => {
+  it('answers every request on 150 broken documents and never crashes', async () => {
+    const uri = c.file('junk.rec', '');
+    await c.open(uri, '');
+    for (let round = 0; round < 150; round++) {
+      const text = garbage();
+      const { diagnostics } = await c.change(uri, text);
+      expect(Array.isArray(diagnostics)).toBe(true);
+      for (let k = 0; k < 3; k++) {
+        const position = posOf(text, Math.floor(rng() * (text.length + 1)));
+        const td = { textDocument: { uri }, position };
+        await c.completion(uri, position);
+        await c.request('textDocument/hover', td);
+        await c.request('textDocument/definition', td);
+        await c.request('textDocument/references', { ...td, context: { includeDeclaration: true } });
+        // Rename either edits or refuses with InvalidParams; an internal error would be a bug.
+        await c.request('textDocument/rename', { ...td, newName: 'renamed' }).catch((e: { code?: number }) => expect(e.code).toBe(-32602));
+      }
+      await c.request('textDocument/documentSymbol', { textDocument: { uri } });
+      await c.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: posOf(text, text.length) }, context: { diagnostics } });
+      await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    }
+    expect(c.logged).toEqual([]);
+    expect(c.child.exitCode).toBeNull();
+    // And it still works normally afterwards.
+    expect((await c.change(uri, SPEC)).diagnostics).toEqual([]);
+  });
+
+  it('reads Windows line endings like Unix ones (same lines, same columns)', async () => {
+    const crlf = SPEC.replace(/\n/g, '\r\n');
+    const uri = c.file('crlf.rec', crlf);
+    expect((await c.open(uri, crlf)).diagnostics).toEqual([]);
+    const line = SPEC.split('\n').findIndex((l) => l.includes('let trunk'));
+    expect(await c.hover(uri, { line, character: 7 })).toContain('let trunk: tensor[batch, 8]');
+    const broken = crlf.replace('from: trunk', 'from: trnk');
+    const d = (await c.change(uri, broken)).diagnostics.find((x) => x.code === 'REC2001')!;
+    const at = SPEC.split('\n').findIndex((l) => l.includes('from: trunk'));
+    expect(d.range.start).toEqual({ line: at, character: SPEC.split('\n')[at]!.indexOf('trunk }') });
+    for (const junk of ['\r', '\r\n', '\r\r\n\n', 'model m {\r']) await c.change(uri, junk);
+  });
+
+  it('answers for documents it was never told about, and after they close', async () => {
+    const ghost = c.file('ghost.rec', SPEC);
+    expect(await c.completion(ghost, { line: 0, character: 0 })).toEqual([]);
+    expect(await c.hover(ghost, { line: 0, character: 0 })).toBeUndefined();
+    await c.open(ghost, SPEC);
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: ghost } });
+    expect(await c.request('textDocument/documentSymbol', { textDocument: { uri: ghost } })).toEqual([]);
+  });
+});
+
+describe('formatting', () => {
+  it('formats a messy spec to the canonical text, and leaves formatted or broken text alone', async () => {
+    const uri = c.file('fmt.rec', SPEC);
+    const messy = SPEC.replace('  pc group = avc', 'pc    group=avc').replace('units: [8]', 'units:[ 8 ]');
+    await c.open(uri, messy);
+    const fmt = () => c.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await fmt();
+    expect(edits).toHaveLength(1);
+    expect(edits[0]!.range).toEqual({ start: { line: 0, character: 0 }, end: posOf(messy, messy.length) });
+    expect(edits[0]!.newText).toBe(SPEC);
+    await c.change(uri, SPEC);
+    expect(await fmt()).toEqual([]);
+    await c.change(uri, SPEC.replace('units: [8])', 'units: [8]'));
+    expect(await fmt()).toEqual([]);
+  });
+});
