@@ -219,7 +219,7 @@ export function readTrain(section: TrainSection | undefined, el: Elaborator, f: 
         let d: DataSource | undefined;
         if (e.kind === 'String') d = { kind: 'file', path: e.value };
         else {
-          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items'], 'data source');
+          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items', 'dim'], 'data source');
           const setting = c?.pos[0];
           if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
             const options: Record<string, number> = {};

@@ -32,7 +32,8 @@ export async function loadData(graph: IRGraph, opts: { data?: string; rows?: num
     if (!setting) {
       return { dataset: emptyDataset(), source: `synth(${spec.setting})`, skipped: 0, errors: [{ file: graph.file, row: 0, code: 'REC6004', message: `unknown synthetic setting \`${spec.setting}\` (known: ${Object.keys(SYNTH).join(', ')})` }] };
     }
-    const rows = setting.generate({ seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });
+    // every option of `synth(setting, …)` reaches the generator (users, items, …)
+    const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });
     const r = encodeRows(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: `synth(${spec.setting})`, keyColumns: keys, skipBadRows: opts.skipBadRows });
     return { dataset: r.dataset, source: `synth(${spec.setting}, rows: ${rows.length})`, skipped: r.skipped, errors: r.errors };
   }
