@@ -1,13 +1,13 @@
 // `recc compile SPEC -o OUT.onnx`: the serving artefact, with trained weights from a safetensors
 // checkpoint, or seeded random weights (said plainly) for serving smoke tests.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { checkWeights, decodeSafetensors } from '../io/safetensors.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { initWeights } from '../lower/tfjs/init.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
+import { readWeights } from './weights.js';
 import { VERSION } from './version.js';
 
 export interface CompileOptions {
@@ -27,24 +27,12 @@ export function runCompile(file: string, o: CompileOptions): number {
   let weights: Record<string, Float32Array>;
   let origin: string;
   if (o.weights) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(o.weights);
-    } catch (e) {
-      process.stderr.write(`error[REC6006]: cannot read ${o.weights}: ${(e as Error).message}\n`);
-      return 1;
-    }
-    const r = decodeSafetensors(bytes);
+    const r = readWeights(graph, o.weights);
     if ('error' in r) {
-      process.stderr.write(`error[REC6006]: ${o.weights}: ${r.error}\n`);
+      process.stderr.write(`${r.error}\n`);
       return 1;
     }
-    const problems = checkWeights(graph.params, Object.fromEntries(Object.entries(r.tensors).filter(([k]) => !k.startsWith('optimizer/'))));
-    if (problems.length > 0) {
-      process.stderr.write(`error[REC6005]: ${o.weights} does not match the spec's parameters:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
-      return 1;
-    }
-    weights = Object.fromEntries(graph.params.map((p) => [p.name, r.tensors[p.name]!.data]));
+    weights = r;
     origin = `weights from ${o.weights}`;
   } else {
     weights = initWeights(graph, o.seed);

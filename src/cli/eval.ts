@@ -1,13 +1,12 @@
 // `recc eval SPEC --weights W --data D`: the metrics of trained weights on data, per task and per
 // group (the spec's `group_by`), as a table or JSON.
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { checkWeights, decodeSafetensors } from '../io/safetensors.js';
 import { buildForward } from '../lower/tfjs/forward.js';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { evaluate, formatEvaluation, predict } from '../train/evaluate.js';
 import { loadSpec } from './spec.js';
+import { readWeights } from './weights.js';
 import { BACKENDS, positiveInt } from './train.js';
 
 export interface EvalCliOptions {
@@ -22,23 +21,9 @@ export interface EvalCliOptions {
 export async function runEval(file: string, o: EvalCliOptions): Promise<number> {
   const graph = loadSpec(file);
   if (!graph) return 1;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(o.weights);
-  } catch (e) {
-    process.stderr.write(`error[REC6006]: cannot read ${o.weights}: ${(e as Error).message}\n`);
-    return 1;
-  }
-  const r = decodeSafetensors(bytes);
-  if ('error' in r) {
-    process.stderr.write(`error[REC6006]: ${o.weights}: ${r.error}\n`);
-    return 1;
-  }
-  // A checkpoint also holds optimizer slots: evaluate its weights.
-  const weights = Object.fromEntries(Object.entries(r.tensors).filter(([k]) => !k.startsWith('optimizer/')));
-  const problems = checkWeights(graph.params, weights);
-  if (problems.length > 0) {
-    process.stderr.write(`error[REC6005]: ${o.weights} does not match the spec:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+  const weights = readWeights(graph, o.weights);
+  if ('error' in weights) {
+    process.stderr.write(`${weights.error}\n`);
     return 1;
   }
   let tf;
@@ -54,7 +39,7 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
     for (const e of loaded.errors) process.stderr.write(`${formatDataError(e)}\n`);
     return 1;
   }
-  const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name]!.data, p.shape)]));
+  const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
   const e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);
   for (const t of Object.values(params)) t.dispose();
   if (o.json) process.stdout.write(`${JSON.stringify({ data: loaded.source, rows: loaded.dataset.n, skipped: loaded.skipped, ...e }, null, 2)}\n`);
