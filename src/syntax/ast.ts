@@ -11,7 +11,10 @@ export interface Ident extends NodeBase {
   name: string;
 }
 
-/** A `//` or `/* *\/` comment, kept so the formatter can put it back where it was. */
+/**
+ * A `//` or `/* *\/` comment, kept so the formatter can put it back where it was; also a `///`
+ * line that documents nothing (doc comments that do document something are in `doc` fields).
+ */
 export interface Comment extends NodeBase {
   kind: 'Comment';
   text: string; // the full comment text including its `//` or `/*`

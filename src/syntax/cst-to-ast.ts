@@ -2,17 +2,19 @@
 // missing is dropped (its error is already reported), never half-built.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Span } from '../diagnostics/span.js';
+import type { Pos, Span } from '../diagnostics/span.js';
 import { suggestNames } from '../diagnostics/suggest.js';
 import type * as A from './ast.js';
 import type { DocComments } from './doc-comments.js';
 import { decodeString, numberValue } from './literals.js';
+import { buildExpression, type FlatOperand, type PrecedenceHost } from './precedence.js';
 
 /** The type names a parameter may declare (`[T]` aside). */
 const TYPE_NAMES = ['tensor', 'int', 'float', 'bool', 'string', 'feature', 'block', 'any'] as const;
 
 type Children = Record<string, CstElement[] | undefined>;
 
+const NONE: CstNode[] = [];
 const isToken = (e: CstElement | undefined): e is IToken => !!e && 'image' in e;
 const isNode = (e: CstElement | undefined): e is CstNode => !!e && 'children' in e;
 
@@ -23,32 +25,34 @@ export class CstToAst {
     private readonly docs: DocComments,
     /** Where the problems found while building the tree go (missing commas, unknown types). */
     private readonly diagnostics: Diagnostic[],
-  ) {}
+    /** Offset → line and column (line-index.ts). */
+    private readonly position: (offset: number) => Pos,
+  ) {
+    this.precedenceHost = {
+      file: fileName,
+      tokenSpan: (t) => this.tokenSpan(t),
+      error: (at, message, hint) => this.diagnostics.push(diag('REC1002', this.tokenSpan(at), message, { hint })),
+    };
+  }
+
+  private readonly precedenceHost: PrecedenceHost;
 
   // ── spans ─────────────────────────────────────────────────────────────────
 
   tokenSpan(t: IToken): Span {
-    return {
-      file: this.fileName,
-      start: { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1 },
-      end: { offset: (t.endOffset ?? t.startOffset) + 1, line: t.endLine ?? t.startLine ?? 1, column: (t.endColumn ?? t.startColumn ?? 0) + 1 },
-    };
+    return { file: this.fileName, start: this.position(t.startOffset), end: this.position(t.startOffset + t.image.length) };
   }
 
   /**
-   * The span of a token or of a CST node. Chevrotain tracks each node's location while parsing
-   * (`nodeLocationTracking: 'full'`), over real tokens only: a token that recovery inserted has
+   * The span of a token or of a CST node. Chevrotain tracks each node's offsets while parsing
+   * (`nodeLocationTracking: 'onlyOffset'`), over real tokens only: a token that recovery inserted has
    * NaN offsets and is skipped, and a node made of inserted tokens only has no span.
    */
   span(e: CstElement): Span | undefined {
     if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? this.tokenSpan(e) : undefined;
     const l = e.location;
     if (!l || !Number.isFinite(l.startOffset) || !Number.isFinite(l.endOffset)) return undefined;
-    return {
-      file: this.fileName,
-      start: { offset: l.startOffset, line: l.startLine ?? 1, column: l.startColumn ?? 1 },
-      end: { offset: l.endOffset! + 1, line: l.endLine ?? 1, column: (l.endColumn ?? 0) + 1 },
-    };
+    return { file: this.fileName, start: this.position(l.startOffset), end: this.position(l.endOffset! + 1) };
   }
 
   /** The first real token of a subtree (for messages that quote it). */
@@ -79,7 +83,8 @@ export class CstToAst {
   }
 
   private nodes(c: Children, key: string): CstNode[] {
-    return (c[key] ?? []).filter(isNode);
+    // a label holds the nodes of one SUBRULE, never tokens: no copy needed
+    return (c[key] as CstNode[] | undefined) ?? NONE;
   }
 
   private ident(t: IToken | undefined): A.Ident | undefined {
@@ -95,13 +100,20 @@ export class CstToAst {
    * Commas are required between parameters, arguments and list items, but the parser accepts a
    * missing one so that the rest of the list still parses; report it here (REC1003).
    */
-  private checkCommas(items: CstNode[], commas: CstElement[] | undefined, what: string): void {
-    const offsets = (commas ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset)).map((t) => t.startOffset);
+  private checkCommas(items: CstNode[], commas: CstElement[] | undefined, what: string, one: string): void {
+    const commaTokens = (commas ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery);
+    let j = 0; // commas and items are both in text order: one pass over each
     for (let i = 1; i < items.length; i++) {
       const prev = this.span(items[i - 1]!);
       const nextStart = items[i]!.location?.startOffset;
       if (!prev || nextStart === undefined || !Number.isFinite(nextStart)) continue;
-      if (offsets.some((o) => o >= prev.end.offset && o < nextStart)) continue;
+      while (j < commaTokens.length && commaTokens[j]!.startOffset < prev.end.offset) j++;
+      const between: IToken[] = [];
+      while (j < commaTokens.length && commaTokens[j]!.startOffset < nextStart) between.push(commaTokens[j++]!);
+      for (const extra of between.slice(1)) {
+        this.diagnostics.push(diag('REC1002', this.tokenSpan(extra), `expected ${one} but found \`,\``, { hint: 'remove the extra `,`' }));
+      }
+      if (between.length > 0) continue;
       const next = this.firstToken(items[i]!);
       if (!next) continue;
       this.diagnostics.push(
@@ -146,7 +158,7 @@ export class CstToAst {
     if (!span || !name) return undefined;
     const doc = this.docBefore(span);
     const paramNodes = this.nodes(n.children, 'param');
-    this.checkCommas(paramNodes, n.children.Comma, 'parameters');
+    this.checkCommas(paramNodes, n.children.Comma, 'parameters', 'a parameter');
     const params = paramNodes.map((p) => this.param(p)).filter((p): p is A.Param => !!p);
     return { kind: 'Block', name, params, body: body ? this.body(body) : [], ...(doc ? { doc } : {}), span };
   }
@@ -339,7 +351,7 @@ export class CstToAst {
 
   field(n: CstNode): A.Field | undefined {
     const fnode = this.node(n.children, 'fieldName');
-    const t = fnode ? Object.values(fnode.children).flat().find(isToken) : undefined;
+    const t = fnode ? this.tok(fnode.children, 'AnyName') : undefined;
     const name = t && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery ? this.ident(t) : undefined;
     const v = this.node(n.children, 'value');
     const value = v ? this.expr(v) : undefined;
@@ -349,52 +361,22 @@ export class CstToAst {
 
   // ── expressions ───────────────────────────────────────────────────────────
 
+  /** An `expr` CST node: a flat operand/operator sequence, given its precedence by precedence.ts. */
   expr(n: CstNode): A.Expr | undefined {
-    switch (n.name) {
-      case 'expr':
-      case 'andExpr':
-      case 'cmpExpr':
-      case 'addExpr':
-      case 'mulExpr':
-        return this.binaryChain(n);
-      case 'notExpr':
-      case 'unaryExpr': {
-        const op = this.tok(n.children, 'Not') ?? this.tok(n.children, 'Minus');
-        const operand = this.node(n.children, 'operand');
-        if (op && operand) {
-          const e = this.expr(operand);
-          if (!e) return undefined;
-          return { kind: 'Unary', op: op.image === 'not' ? 'not' : '-', operand: e, span: { file: this.fileName, start: this.tokenSpan(op).start, end: e.span.end } };
-        }
-        const inner = this.node(n.children, 'cmpExpr') ?? this.node(n.children, 'postfixExpr');
-        return inner ? this.expr(inner) : undefined;
-      }
-      case 'postfixExpr':
-        return this.postfix(n);
-      case 'primary':
-        return this.primary(n);
-      default:
-        return undefined;
-    }
-  }
-
-  private binaryChain(n: CstNode): A.Expr | undefined {
-    // After recovery an operand may be missing (`a + `): keep the chain up to it, so that the
-    // binding still exists for the checker and the language server (the error is reported).
-    const operands = this.nodes(n.children, 'operands').map((o) => this.expr(o));
+    const operandNodes = this.nodes(n.children, 'operands');
     const ops = (n.children.ops ?? []).filter(isToken);
-    const first = operands[0];
-    if (!first) return undefined;
-    let left = first;
-    for (let i = 1; i < operands.length; i++) {
-      const right = operands[i];
-      const op = ops[i - 1];
-      if (!right || !op) break;
-      left = { kind: 'Binary', op: op.image as A.BinaryOp, left, right, span: { file: this.fileName, start: left.span.start, end: right.span.end } };
-    }
-    return left;
+    // the common case, one operand without prefixes, needs no precedence
+    if (operandNodes.length === 1 && ops.length === 0 && !operandNodes[0]!.children.prefixes) return this.postfix(operandNodes[0]!);
+    const operands = operandNodes.map((o): FlatOperand | undefined => {
+      const base = this.postfix(o);
+      const prefixes = (o.children.prefixes ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery);
+      return base ? { prefixes: prefixes.sort((a, b) => a.startOffset - b.startOffset), base } : undefined;
+    });
+    return buildExpression(operands, ops, this.precedenceHost);
   }
 
+
+  /** An operand's primary and its suffixes (calls, members, indexes), in order. */
   private postfix(n: CstNode): A.Expr | undefined {
     const p = this.node(n.children, 'primary');
     let e = p ? this.primary(p) : undefined;
@@ -404,7 +386,7 @@ export class CstToAst {
       const span: Span = { file: this.fileName, start: e.span.start, end };
       if (s.name === 'callSuffix') {
         const argNodes = this.nodes(s.children, 'arg');
-        this.checkCommas(argNodes, s.children.Comma, 'arguments');
+        this.checkCommas(argNodes, s.children.Comma, 'arguments', 'an argument');
         const args = argNodes.map((a) => this.arg(a)).filter((a): a is A.Arg => !!a);
         e = { kind: 'Call', callee: e, args, span };
       } else if (s.name === 'memberSuffix') {
@@ -427,7 +409,7 @@ export class CstToAst {
     const value = v ? this.expr(v) : undefined;
     if (!span || !value) return undefined;
     const nameNode = this.node(n.children, 'name');
-    const t = nameNode ? Object.values(nameNode.children).flat().find(isToken) : undefined;
+    const t = nameNode ? this.tok(nameNode.children, 'AnyName') : undefined;
     const name = t && Number.isFinite(t.startOffset) ? this.ident(t) : undefined;
     return { kind: 'Arg', ...(name ? { name } : {}), value, span };
   }
@@ -456,7 +438,7 @@ export class CstToAst {
     }
     if (c.LBracket) {
       const itemNodes = this.nodes(c, 'items');
-      this.checkCommas(itemNodes, c.Comma, 'list items');
+      this.checkCommas(itemNodes, c.Comma, 'list items', 'a list item');
       const items = itemNodes.map((i) => this.expr(i)).filter((i): i is A.Expr => !!i);
       return { kind: 'List', items, span };
     }

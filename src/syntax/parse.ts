@@ -5,6 +5,7 @@ import type { Pos, Span } from '../diagnostics/span.js';
 import type { Comment, SourceFile } from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
 import { DocComments } from './doc-comments.js';
+import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
 import { MAX_NESTING, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
@@ -19,7 +20,7 @@ export interface ParseResult {
 /** Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. */
 export function parse(text: string, fileName: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const position = positions(text);
+  const position = lineIndex(text);
   const at = (start: number, end: number): Span => ({ file: fileName, start: position(start), end: position(end) });
   const lexed = T.RecLexer.tokenize(text);
   let tokens = lexed.tokens;
@@ -28,20 +29,20 @@ export function parse(text: string, fileName: string): ParseResult {
   const lexLines: number[] = [];
   for (const e of lexed.errors) {
     const run = text.slice(e.offset, e.offset + (e.length || 1));
-    lexLines.push(e.line ?? 0);
+    lexLines.push(position(e.offset).line);
     diagnostics.push(diag('REC1001', at(e.offset, e.offset + run.length), unexpectedCharacters(run), { hint: characterHint(run) }));
   }
   for (const t of (lexed.groups.errors ?? []) as IToken[]) {
     // the only token in the `errors` group: a `/*` that is never closed
-    lexLines.push(t.startLine ?? 0);
+    lexLines.push(position(t.startOffset).line);
     diagnostics.push(diag('REC1006', at(t.startOffset, t.startOffset + 2), 'this block comment is not closed', { hint: 'close it with `*/`' }));
   }
   for (const t of tokens) {
     if (t.tokenType === T.UnterminatedString) {
-      lexLines.push(t.startLine ?? 0);
+      lexLines.push(position(t.startOffset).line);
       diagnostics.push(diag('REC1004', at(t.startOffset, t.startOffset + t.image.length), 'this string is not closed', { hint: 'add the closing `"` on the same line' }));
     } else if (t.tokenType === T.BadNumber) {
-      lexLines.push(t.startLine ?? 0);
+      lexLines.push(position(t.startOffset).line);
       diagnostics.push(
         diag('REC1005', at(t.startOffset, t.startOffset + t.image.length), `malformed number \`${t.image}\``, {
           hint: 'write numbers like 16, 200_000, 0.05 or 1e-3 (one `_` between digits)',
@@ -80,6 +81,7 @@ export function parse(text: string, fileName: string): ParseResult {
   while (start <= tokens.length) {
     const rest = start === 0 ? tokens : tokens.slice(start);
     parser.insertions.length = 0;
+    parser.sourceText = text;
     parser.input = rest;
     csts.push(parser.file());
     errors.push(...parser.errors);
@@ -94,9 +96,11 @@ export function parse(text: string, fileName: string): ParseResult {
 
   // One diagnostic per position, and none on a line a lexical error already explains (an
   // unclosed string swallows the rest of its line and confuses the next one).
-  const explained = cascadeLines(lexLines, tokens);
+  const explained = cascadeLines(lexLines, tokens, position);
   const seen = new Set<number>();
-  const cx = { text, tokens, insertions, at };
+  let index: Map<IToken, number> | undefined;
+  const indexOf = (t: IToken) => (index ??= new Map(tokens.map((tok, i) => [tok, i]))).get(t) ?? -1;
+  const cx = { text, tokens, indexOf, insertions, at };
   for (const e of errors) {
     // past a nesting cut, the missing closers are not news
     if (deep >= 0 && !Number.isFinite(e.token.startOffset)) continue;
@@ -109,7 +113,7 @@ export function parse(text: string, fileName: string): ParseResult {
   // ── tree ────────────────────────────────────────────────────────────────────
   const docs = new DocComments((lexed.groups.docs ?? []) as IToken[], tokens);
   const found: Diagnostic[] = [];
-  const toAst = new CstToAst(fileName, docs, found);
+  const toAst = new CstToAst(fileName, docs, found, position);
   const items = csts.flatMap((c) => toAst.items(c));
   for (const d of found) {
     if (d.code.startsWith('REC1') && (seen.has(d.span.start.offset) || explained.has(d.span.start.line))) continue;
@@ -120,26 +124,11 @@ export function parse(text: string, fileName: string): ParseResult {
     .sort((a, b) => a.startOffset - b.startOffset)
     .map((t) => ({ kind: 'Comment', text: t.image, span: at(t.startOffset, t.startOffset + t.image.length) }));
   const file: SourceFile = { kind: 'File', items, comments, span: at(0, text.length) };
-  return { file, diagnostics };
+  // in text order (a stable sort: at one position, lexical errors stay first)
+  return { file, diagnostics: diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset) };
 }
 
 const TOP_LEVEL = new Set([T.Use, T.Block, T.Model]);
-
-/** `positionAt` for many offsets of one text: line starts are found once, then binary search. */
-function positions(text: string): (offset: number) => Pos {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { offset, line: lo + 1, column: offset - starts[lo]! + 1 };
-  };
-}
 
 /** Unprintable characters are named by their code point, the rest shown as written. */
 function unexpectedCharacters(run: string): string {
@@ -163,12 +152,19 @@ function characterHint(run: string): string {
  * Lines whose parse errors a lexical error already explains: its own line and the next line
  * holding a token.
  */
-function cascadeLines(errorLines: number[], tokens: IToken[]): Set<number> {
+function cascadeLines(errorLines: number[], tokens: IToken[], position: (offset: number) => Pos): Set<number> {
   const lines = new Set<number>();
   for (const line of errorLines) {
     lines.add(line);
-    const next = tokens.find((t) => (t.startLine ?? 0) > line);
-    if (next?.startLine) lines.add(next.startLine);
+    // first token on a later line (tokens are in text order): binary search
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (position(tokens[mid]!.startOffset).line > line) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < tokens.length) lines.add(position(tokens[lo]!.startOffset).line);
   }
   return lines;
 }

@@ -1,7 +1,7 @@
 // The `.rec` grammar as a Chevrotain CstParser (grammar/rec.ebnf is its normative description).
 // Error recovery is on, so one run reports every syntax error; cst-to-ast.ts turns the CST,
 // however incomplete, into the AST.
-import type { CstNode, IOrAlt, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import { CstParser, EOF } from './chevrotain.js';
 import * as T from './tokens.js';
 
@@ -17,13 +17,7 @@ export function describeFound(image: string, type: TokenType): string {
 /** What a rule that failed to choose an alternative was looking for, in words a user knows. */
 const EXPECTED_BY_RULE: Record<string, string> = {
   expr: 'an expression',
-  andExpr: 'an expression',
-  notExpr: 'an expression',
-  cmpExpr: 'an expression',
-  addExpr: 'an expression',
-  mulExpr: 'an expression',
-  unaryExpr: 'an expression',
-  postfixExpr: 'an expression',
+  operand: 'an expression',
   primary: 'an expression',
   stmt: 'a statement (`let`, `for`, `if`, `return` or `name = …`)',
   modelItem: 'a model item (`features`, `pc`, `let`, `task`, `train`, `support`, `meta_block` or `stage`)',
@@ -64,7 +58,7 @@ const KEYWORD_SET = new Set<TokenType>(T.KEYWORD_TOKENS);
 export class RecParser extends CstParser {
   constructor() {
     // Grammar validations cost ~100 ms at start-up; the tests run them (RECC_VALIDATE_GRAMMAR=1).
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
     this.performSelfAnalysis();
   }
 
@@ -74,6 +68,16 @@ export class RecParser extends CstParser {
    * clear it before each parse.
    */
   readonly insertions: { type: TokenType; before: IToken }[] = [];
+
+  /** The text being parsed, for the line-break test of comma lists: set it together with `input`. */
+  sourceText = '';
+
+  /** Whether a line ends between two tokens (only the gap between them is scanned). */
+  private lineBreakBetween(a: IToken, b: IToken): boolean {
+    if (!Number.isFinite(a.startOffset) || !Number.isFinite(b.startOffset)) return true;
+    for (let i = a.startOffset + a.image.length; i < b.startOffset; i++) if (this.sourceText.charCodeAt(i) === 10) return true;
+    return false;
+  }
 
   protected override getTokenToInsert(tokType: TokenType): IToken {
     this.insertions.push({ type: tokType, before: this.LA(1) });
@@ -296,91 +300,31 @@ export class RecParser extends CstParser {
 
   /** Field and argument names may be keywords (`gauc(by: user_id)`). */
   fieldName = this.RULE('fieldName', () => {
-    // the alternatives are built once: an OR's array is otherwise rebuilt on every call
-    this.OR((this.fieldNameAlts ??= [{ ALT: () => this.CONSUME(T.Identifier) }, ...T.KEYWORD_TOKENS.map((k) => ({ ALT: () => this.CONSUME(k) }))]));
+    this.CONSUME(T.AnyName);
   });
-  private fieldNameAlts?: IOrAlt<unknown>[];
 
+  /**
+   * An expression as a flat sequence `operand (op operand)*`: one rule instead of one per
+   * precedence level keeps the CST small (parsing a spec is mostly parsing expressions).
+   * cst-to-ast.ts rebuilds the tree with the precedence of grammar/rec.ebnf and reports the
+   * sequences that grammar rejects (`a < b < c`, `a + not b`).
+   */
   expr = this.RULE('expr', () => {
-    this.SUBRULE(this.andExpr, { LABEL: 'operands' });
+    this.SUBRULE(this.operand, { LABEL: 'operands' });
     this.MANY(() => {
-      this.CONSUME(T.Or, { LABEL: 'ops' });
-      this.SUBRULE2(this.andExpr, { LABEL: 'operands' });
+      this.CONSUME(T.BinaryOp, { LABEL: 'ops' });
+      this.SUBRULE2(this.operand, { LABEL: 'operands' });
     });
   });
 
-  andExpr = this.RULE('andExpr', () => {
-    this.SUBRULE(this.notExpr, { LABEL: 'operands' });
+  /** Prefix operators, a primary, then calls `(…)`, members `.name` and indexes `[…]`, in order. */
+  operand = this.RULE('operand', () => {
     this.MANY(() => {
-      this.CONSUME(T.And, { LABEL: 'ops' });
-      this.SUBRULE2(this.notExpr, { LABEL: 'operands' });
+      this.OR([{ ALT: () => this.CONSUME(T.Not, { LABEL: 'prefixes' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefixes' }) }]);
     });
-  });
-
-  notExpr = this.RULE('notExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.cmpExpr) },
-    ]);
-  });
-
-  cmpExpr = this.RULE('cmpExpr', () => {
-    this.SUBRULE(this.addExpr, { LABEL: 'operands' });
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.NotEq, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.LtEq, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.GtEq, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Lt, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Gt, { LABEL: 'ops' }) },
-      ]);
-      this.SUBRULE2(this.addExpr, { LABEL: 'operands' });
-    });
-  });
-
-  addExpr = this.RULE('addExpr', () => {
-    this.SUBRULE(this.mulExpr, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) }]);
-      this.SUBRULE2(this.mulExpr, { LABEL: 'operands' });
-    });
-  });
-
-  mulExpr = this.RULE('mulExpr', () => {
-    this.SUBRULE(this.unaryExpr, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.At, { LABEL: 'ops' }) },
-      ]);
-      this.SUBRULE2(this.unaryExpr, { LABEL: 'operands' });
-    });
-  });
-
-  unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unaryExpr, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfixExpr) },
-    ]);
-  });
-
-  /** `primary` followed by calls `(…)`, members `.name` and indexes `[…]`, in order. */
-  postfixExpr = this.RULE('postfixExpr', () => {
     this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.OR([
+    this.MANY2(() => {
+      this.OR2([
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: 'suffixes' }) },
@@ -433,10 +377,11 @@ export class RecParser extends CstParser {
           // a trailing comma before the closer ends the list
           if (next.tokenType === T.Comma) return this.LA(2).tokenType !== closer;
           const starts = ITEM_START.has(next.tokenType) || (KEYWORD_SET.has(next.tokenType) && this.LA(2).tokenType === T.Colon);
-          return starts && next.startLine === this.LA(0).endLine;
+          return starts && !this.lineBreakBetween(this.LA(0), next);
         },
         DEF: () => {
-          this.OPTION8(() => this.CONSUME7(T.Comma));
+          // `f(a, , b)`: the extra commas are reported by cst-to-ast.ts, the list goes on
+          this.MANY8(() => this.CONSUME7(T.Comma));
           this.SUBRULE8(item, { LABEL: label });
         },
       });

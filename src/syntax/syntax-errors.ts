@@ -29,6 +29,8 @@ const INNER_ONLY = new Set<TokenType>([T.Let, T.For, T.If, T.Return, T.Features,
 export interface ErrorContext {
   text: string;
   tokens: IToken[];
+  /** Position of a token in `tokens`, or -1. */
+  indexOf: (t: IToken) => number;
   /** Tokens the recovery inserted, with the token each was put before. */
   insertions: { type: TokenType; before: IToken }[];
   at: (start: number, end: number) => Span;
@@ -59,6 +61,12 @@ export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Di
     }
     const expected = /^expected (.*?) but found/s.exec(e.message)?.[1] ?? '';
     const closer = [...CLOSERS].find((c) => label(c) === expected || (c === EOF && expected === 'EOF'));
+    if (closer && closer !== EOF && tok.tokenType === EOF) {
+      // the file ends inside a `{ … }`, `( … )` or `[ … ]`: the closer is missing
+      const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+      const pos = realOffset(prev) ? prev.startOffset + prev.image.length : start;
+      return diag('REC1003', cx.at(pos, pos), `expected ${expected} but found the end of the file`, { hint: `add ${expected}` });
+    }
     if (closer && REPEATED[rule]) {
       const what = rule === 'file' ? REPEATED.file! : `${REPEATED[rule]} or ${expected}`;
       return diag('REC1002', cx.at(start, end), `expected ${what} but found ${found}`, { hint: hintFor(e, cx, rule, expected) });
@@ -81,7 +89,7 @@ function hintFor(e: IRecognitionException, cx: ErrorContext, rule: string, expec
   if (expected === '`:`' && type === T.Equals) return 'fields and named arguments are written `name: value`';
   if (expected === '`=`' && type === T.Colon) return 'bind a name with `=`: `let name = value`';
   // Single-token deletion: the token after the one found is the one expected.
-  const i = cx.tokens.indexOf(e.token);
+  const i = cx.indexOf(e.token);
   const next = i >= 0 ? cx.tokens[i + 1] : undefined;
   if (next && expected && label(next.tokenType) === expected) return `remove \`${e.token.image}\``;
   return undefined;

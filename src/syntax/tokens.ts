@@ -13,10 +13,22 @@ export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\
 /** An unterminated block comment runs to the end of the file; the lexer reports it (REC1006). */
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+// Token categories (no pattern of their own): the parser consumes a whole class with one CONSUME.
+/** Any word: field and argument names may be keywords (`gauc(by: user_id)`). */
+export const AnyName = createToken({ name: 'AnyName', pattern: Lexer.NA, label: 'a name' });
+/** Any binary operator; cst-to-ast.ts applies their precedence. */
+export const BinaryOp = createToken({ name: 'BinaryOp', pattern: Lexer.NA, label: 'an operator' });
 
-function keyword(word: string): TokenType {
-  return createToken({ name: word[0]!.toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), pattern: new RegExp(word), longer_alt: Identifier, label: `\`${word}\`` });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [AnyName] });
+
+function keyword(word: string, ...categories: TokenType[]): TokenType {
+  return createToken({
+    name: word[0]!.toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    label: `\`${word}\``,
+    categories: [AnyName, ...categories],
+  });
 }
 
 export const Use = keyword('use');
@@ -39,8 +51,8 @@ export const Inner = keyword('inner');
 export const Stage = keyword('stage');
 export const True = keyword('true');
 export const False = keyword('false');
-export const And = keyword('and');
-export const Or = keyword('or');
+export const And = keyword('and', BinaryOp);
+export const Or = keyword('or', BinaryOp);
 export const Not = keyword('not');
 
 /** Every keyword, longest first: the lexer tries them in order, so `inner` must come before `in`. */
@@ -57,18 +69,18 @@ export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\d_.]*(?:
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLit] });
 
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: '`==`' });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`' });
-export const LtEq = createToken({ name: 'LtEq', pattern: /<=/, label: '`<=`' });
-export const GtEq = createToken({ name: 'GtEq', pattern: />=/, label: '`>=`' });
-export const Lt = createToken({ name: 'Lt', pattern: /</, label: '`<`' });
-export const Gt = createToken({ name: 'Gt', pattern: />/, label: '`>`' });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: '`==`', categories: [BinaryOp] });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`', categories: [BinaryOp] });
+export const LtEq = createToken({ name: 'LtEq', pattern: /<=/, label: '`<=`', categories: [BinaryOp] });
+export const GtEq = createToken({ name: 'GtEq', pattern: />=/, label: '`>=`', categories: [BinaryOp] });
+export const Lt = createToken({ name: 'Lt', pattern: /</, label: '`<`', categories: [BinaryOp] });
+export const Gt = createToken({ name: 'Gt', pattern: />/, label: '`>`', categories: [BinaryOp] });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`' });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`' });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' });
-export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`', categories: [BinaryOp] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`', categories: [BinaryOp] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`', categories: [BinaryOp] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`', categories: [BinaryOp] });
+export const At = createToken({ name: 'At', pattern: /@/, label: '`@`', categories: [BinaryOp] });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`' });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`' });
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`' });
@@ -80,6 +92,8 @@ export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '`.`' });
 
 export const allTokens: TokenType[] = [
+  AnyName,
+  BinaryOp,
   WhiteSpace,
   DocComment,
   LineComment,
@@ -114,8 +128,9 @@ export const allTokens: TokenType[] = [
   Dot,
 ];
 
-// Only `\n` ends a line, as in src/diagnostics/span.ts: token positions and spans computed from
-// offsets must agree, also for a stray `\r`.
+// Only `\n` ends a line, as in src/diagnostics/span.ts. Spans take their lines and columns from
+// line-index.ts, by offset; the parser needs each token's end offset, which only 'full' tracking
+// records.
 export const RecLexer = new Lexer(allTokens, {
   positionTracking: 'full',
   ensureOptimizations: false,
