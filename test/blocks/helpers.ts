@@ -114,9 +114,15 @@ export interface Input {
 
 export type Outputs = Record<string, Vec[]>; // probe name → [batch][width]
 
-/** Gather the probe tasks' predictions into [batch][width] per probed name. */
-function collect(graph: IRGraph, read: (task: string) => number[], widths: Record<string, number>, batch: number): Outputs {
+/** Gather the probe tasks' predictions into [batch][width] per probed name; `heads` are tasks
+ *  read whole (their predictions as the task computes them, e.g. a sigmoid). */
+function collect(graph: IRGraph, read: (task: string) => number[], widths: Record<string, number>, batch: number, heads: string[] = []): Outputs {
   const out: Outputs = {};
+  for (const task of heads) {
+    const v = read(task);
+    const per = v.length / batch;
+    out[task] = Array.from({ length: batch }, (_, b) => v.slice(b * per, (b + 1) * per));
+  }
   for (const [name, width] of Object.entries(widths)) {
     const rows: Vec[] = Array.from({ length: batch }, () => []);
     for (let j = 0; j < width; j++) {
@@ -129,24 +135,24 @@ function collect(graph: IRGraph, read: (task: string) => number[], widths: Recor
   return out;
 }
 
-export async function runTfjs(backend: 'cpu' | 'wasm', graph: IRGraph, weights: Record<string, Float32Array>, inputs: Record<string, Input>, widths: Record<string, number>): Promise<Outputs> {
+export async function runTfjs(backend: 'cpu' | 'wasm', graph: IRGraph, weights: Record<string, Float32Array>, inputs: Record<string, Input>, widths: Record<string, number>, heads: string[] = []): Promise<Outputs> {
   await initBackend(backend);
   const batch = Object.values(inputs)[0]!.shape[0]!;
   return tf.tidy(() => {
     const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
     const feed = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape, v.ids ? 'int32' : 'float32')]));
     const r = buildForward(tf, graph)(params, feed);
-    return collect(graph, (t) => Array.from(r.outputs[t]!.dataSync()), widths, batch);
+    return collect(graph, (t) => Array.from(r.outputs[t]!.dataSync()), widths, batch, heads);
   });
 }
 
-export async function runOrt(graph: IRGraph, weights: Record<string, Float32Array>, inputs: Record<string, Input>, widths: Record<string, number>): Promise<Outputs> {
+export async function runOrt(graph: IRGraph, weights: Record<string, Float32Array>, inputs: Record<string, Input>, widths: Record<string, number>, heads: string[] = []): Promise<Outputs> {
   const batch = Object.values(inputs)[0]!.shape[0]!;
   const feeds = Object.fromEntries(
     Object.entries(inputs).map(([k, v]) => [k, v.ids ? new ort.Tensor('int64', BigInt64Array.from(v.data.map(BigInt)), v.shape) : new ort.Tensor('float32', Float32Array.from(v.data), v.shape)]),
   );
   const out = await runOnnx(lowerToOnnx(graph, weights, { reccVersion: 'test' }), feeds);
-  return collect(graph, (t) => Array.from(out[t]!), widths, batch);
+  return collect(graph, (t) => Array.from(out[t]!), widths, batch, heads);
 }
 
 export function expectClose(actual: Outputs, expected: Outputs, digits = 5): void {
@@ -166,7 +172,7 @@ export function expectClose(actual: Outputs, expected: Outputs, digits = 5): voi
  * The hand-computed check of one block: the spec's parameters are exactly `shapes` (plus the
  * probes' output layers), and TF.js cpu, TF.js wasm and ONNX all give `expected` on `weights`.
  */
-export function handChecks(c: { spec: string; shapes: Record<string, number[]>; weights: Record<string, Vec>; inputs: Record<string, Input>; widths: Record<string, number>; expected: () => Outputs }): void {
+export function handChecks(c: { spec: string; shapes: Record<string, number[]>; weights: Record<string, Vec>; inputs: Record<string, Input>; widths: Record<string, number>; heads?: string[]; expected: () => Outputs }): void {
   const graph = compile(c.spec);
   const all: Record<string, Float32Array> = Object.fromEntries(Object.entries(c.weights).map(([k, v]) => [k, Float32Array.from(v)]));
   const shapes: Record<string, number[]> = { ...c.shapes };
@@ -182,11 +188,11 @@ export function handChecks(c: { spec: string; shapes: Record<string, number[]>; 
   });
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`TensorFlow.js (${backend}) computes the equation`, async () => {
-      expectClose(await runTfjs(backend, graph, all, c.inputs, c.widths), c.expected());
+      expectClose(await runTfjs(backend, graph, all, c.inputs, c.widths, c.heads), c.expected());
     });
   }
   it('ONNX in onnxruntime computes the equation', async () => {
-    expectClose(await runOrt(graph, all, c.inputs, c.widths), c.expected());
+    expectClose(await runOrt(graph, all, c.inputs, c.widths, c.heads), c.expected());
   });
 }
 
@@ -217,13 +223,13 @@ export function randomInputs(shape: number[], seed: number): Input {
  * output from TF.js cpu and from ONNX against `reference/<script>.py` fed the same weights and
  * inputs as JSON ({ block, config, params: {name: {shape, data}}, inputs: {name: {shape, data}} }).
  */
-export function referenceChecks(c: { spec: string; script: string; block: string; config?: Record<string, unknown>; inputs: Record<string, Input>; widths: Record<string, number>; seed?: number; explicit?: Record<string, Vec> }): void {
+export function referenceChecks(c: { spec: string; script: string; block: string; config?: Record<string, unknown>; inputs: Record<string, Input>; widths: Record<string, number>; heads?: string[]; seed?: number; explicit?: Record<string, Vec> }): void {
   const graph = compile(c.spec);
   const weights = initWeights(graph, c.seed ?? 7);
+  // zero biases would hide a missing bias: give every bias a value
+  for (const p of graph.params) if (p.name.endsWith('.bias')) weights[p.name] = weights[p.name]!.map((_, i) => 0.1 * ((i % 5) - 2) + 0.05);
   for (const [name, width] of Object.entries(c.widths)) for (const [k, v] of Object.entries(probeWeights(name, width))) weights[k] = Float32Array.from(v.data);
   for (const [k, v] of Object.entries(c.explicit ?? {})) weights[k] = Float32Array.from(v);
-  // zero biases would hide a missing bias: give every bias a value
-  for (const p of graph.params) if (p.name.endsWith('.bias') && !p.name.includes('.out.')) weights[p.name] = weights[p.name]!.map((_, i) => 0.1 * ((i % 5) - 2) + 0.05);
   const payload = {
     block: c.block,
     config: c.config ?? {},
@@ -235,10 +241,10 @@ export function referenceChecks(c: { spec: string; script: string; block: string
     expected = runReference(c.script, payload);
   });
   it('TensorFlow.js (cpu) agrees with the NumPy reference', async () => {
-    expectClose(await runTfjs('cpu', graph, weights, c.inputs, c.widths), expected, 4);
+    expectClose(await runTfjs('cpu', graph, weights, c.inputs, c.widths, c.heads), expected, 4);
   });
   it('ONNX in onnxruntime agrees with the NumPy reference', async () => {
-    expectClose(await runOrt(graph, weights, c.inputs, c.widths), expected, 4);
+    expectClose(await runOrt(graph, weights, c.inputs, c.widths, c.heads), expected, 4);
   });
 }
 
