@@ -116,7 +116,9 @@ function mhaByHand(w: Record<string, Vec>, name: string, v: Variant, x: Vec, ids
     const val = V[V.length > 1 ? i : 0]!;
     for (let h = 0; h < heads; h++) {
       const cut = (a: Vec) => a.slice(h * headDim, (h + 1) * headDim);
-      const live = ids.map((_, l) => l).filter((l) => valid[l]);
+      // an empty sequence (all padding) attends uniformly to its padding positions
+      const some = ids.map((_, l) => l).filter((l) => valid[l]);
+      const live = some.length > 0 ? some : ids.map((_, l) => l);
       const a = softmax(live.map((l) => dot(cut(q), cut(k[l]!)) / Math.sqrt(headDim)));
       for (let j = 0; j < headDim; j++) {
         let s = 0;
@@ -128,26 +130,29 @@ function mhaByHand(w: Record<string, Vec>, name: string, v: Variant, x: Vec, ids
   return out;
 }
 
-// three samples: full sequence, one padded position, two padded positions
+// four samples: full sequence, one padded position, two padded positions, empty
 const xs = [
   [1.0, -0.5],
   [0.3, 0.8],
   [-1.2, 0.4],
+  [0.6, 0.1],
 ];
 const ids = [
   [1, 2, 3],
   [4, 2, 0],
   [3, 0, 0],
+  [0, 0, 0],
 ];
 const pcs = [
   [0.2, -1.0],
   [1.5, 0.5],
   [-0.7, 0.9],
+  [0.4, 0.3],
 ];
 const inputs: Record<string, Input> = {
-  x: { shape: [3, 2], data: xs.flat() },
-  s: { shape: [3, 3], data: ids.flat(), ids: true },
-  p: { shape: [3, 2], data: pcs.flat() },
+  x: { shape: [4, 2], data: xs.flat() },
+  s: { shape: [4, 3], data: ids.flat(), ids: true },
+  p: { shape: [4, 2], data: pcs.flat() },
 };
 // row 0 (padding) is far from the others, so attending to it would change the output
 const TABLE = [0.9, -0.8, 0.5, -0.3, -0.2, 0.7, 1.0, 0.4, -0.6, -0.9];
@@ -165,6 +170,7 @@ describe('POSO (MHA): Eq. 14 and Table 7 by hand', () => {
     const off = expected(false);
     for (const r of Object.keys(ROWS)) {
       expect(on[r]![0]).toEqual(off[r]![0]); // no padding in sample 0
+      expect(on[r]![3]).toEqual(off[r]![3]); // all padding in sample 3
       for (const b of [1, 2]) expect(Math.max(...on[r]![b]!.map((v, j) => Math.abs(v - off[r]![b]![j]!)))).toBeGreaterThan(1e-2);
     }
   });
@@ -184,13 +190,14 @@ describe('POSO (MHA) against reference/poso.py', () => {
     [6, 1, 0, 0, 0],
     [2, 0, 0, 0, 0],
     [5, 5, 3, 1, 0],
+    [0, 0, 0, 0, 0],
   ];
   referenceChecks({
     spec: spec(rows, o),
     script: 'poso',
     block: 'mha',
     config: { instances: Object.entries(rows).map(([name, v]) => ({ block: 'mha', name, heads: o.heads, head_dim: o.headDim, values: o.values, scale: 2.0, personalize_q: false, gate_k: true, gate_v: false, ...v })), seq: 's', query: 'x', pc: 'p' },
-    inputs: { x: randomInputs([4, 3], 1), s: { shape: [4, 5], data: seq.flat(), ids: true }, p: randomInputs([4, 2], 2) },
+    inputs: { x: randomInputs([5, 3], 1), s: { shape: [5, 5], data: seq.flat(), ids: true }, p: randomInputs([5, 2], 2) },
     widths: Object.fromEntries(Object.keys(rows).map((r) => [r, o.heads * o.headDim])),
   });
 });

@@ -40,7 +40,9 @@ def mha(params, cfg, x, ids, pc, table):
     for i in range(g.shape[1]):
         q, k, v = Q[i % len(Q)], K[i % len(K)], V[i % len(V)]
         scores = np.einsum("bhd,bhld->bhl", q, k) / np.sqrt(dh)
-        scores = np.where(valid[:, None, :], scores, -np.inf)
+        # an empty sequence (all padding) attends uniformly to its padding positions
+        live = valid | ~valid.any(axis=1, keepdims=True)
+        scores = np.where(live[:, None, :], scores, -np.inf)
         out += g[:, i, None, None] * np.einsum("bhl,bhld->bhd", softmax(scores), v)
     return out.reshape(B, H * dh)
 
