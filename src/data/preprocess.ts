@@ -15,10 +15,11 @@
 //   label columns             must be present; label expressions read them (src/data/label-expr.ts)
 //
 // Output is columnar: one Int32Array (ids) or Float32Array (dense) per feature, row-major.
-import type { FeatureSpec, IdSource, TaskSpec } from '../ir/types.js';
+import type { FeatureSpec, IdSource, SupportSpec, TaskSpec } from '../ir/types.js';
 import { hashBucket } from './hash.js';
 import { evalLabel } from './label-expr.js';
 import { cellNumber, MAX_ERRORS, type DataError, type NumberedRow, type RawCell } from './row.js';
+import { sliceSupport, supportIndex, supportInputs, type InputArray, type SupportData } from './support.js';
 
 /** A columnar dataset ready to batch. */
 export interface Batchable {
@@ -31,6 +32,8 @@ export interface Batchable {
   labels: Record<string, Float32Array>;
   /** Raw text of the key columns (splits, GAUC, groups); null and "" are "". */
   keys: Record<string, string[]>;
+  /** Support sets (CMML), as row numbers into the encoded rows; see src/data/support.ts. */
+  supports?: SupportData[];
 }
 export type Dataset = Batchable;
 
@@ -121,6 +124,11 @@ function encodeFeature(f: InputFeature, v: RawCell, out: Int32Array | Float32Arr
   }
 }
 
+/** Raw cell text as the key columns keep it. */
+function keyText(v: RawCell): string {
+  return v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v);
+}
+
 export interface PreprocessOptions {
   /** For error messages. */
   file: string;
@@ -145,6 +153,7 @@ export function preprocess(
   tasks: readonly TaskSpec[],
   rows: readonly NumberedRow[],
   opts: PreprocessOptions,
+  supports: readonly SupportSpec[] = [],
 ): PreprocessResult {
   const inputsF = features.filter((f): f is InputFeature => f.kind !== 'label');
   const labelCols = features.filter((f) => f.kind === 'label').map((f) => f.column);
@@ -154,6 +163,8 @@ export function preprocess(
   for (const f of inputsF) inputs[f.name] = f.kind === 'dense' ? new Float32Array(rows.length * width.get(f.name)!) : new Int32Array(rows.length * width.get(f.name)!);
   const labels: Batchable['labels'] = Object.fromEntries(tasks.map((t) => [t.name, new Float32Array(rows.length)]));
   const keys: Batchable['keys'] = Object.fromEntries(keyCols.map((k) => [k, [] as string[]]));
+  const supportKeys = supports.map(() => [] as string[]);
+  const supportLabels = supports.map(() => new Float32Array(rows.length));
   const errors: DataError[] = [];
   let n = 0;
   let skipped = 0;
@@ -169,10 +180,17 @@ export function preprocess(
         if (typeof y !== 'number') throw new BadValue(y.column ?? t.name, `task \`${t.name}\`: ${y.error}`, y.code);
         labels[t.name]![n] = y;
       }
-      for (const k of keyCols) {
-        const v = row[k];
-        keys[k]!.push(v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v));
-      }
+      const sLabels = supports.map((s) => {
+        if (!(s.key in row)) throw new BadValue(s.key, `missing column \`${s.key}\` (the task key of support set \`${s.name}\`)`, 'REC6001');
+        const y = evalLabel(s.label, (c) => row[c]);
+        if (typeof y !== 'number') throw new BadValue(y.column ?? s.name, `support set \`${s.name}\`: ${y.error}`, y.code);
+        return y;
+      });
+      for (const k of keyCols) keys[k]!.push(keyText(row[k]));
+      supports.forEach((s, i) => {
+        supportKeys[i]!.push(keyText(row[s.key]));
+        supportLabels[i]![n] = sLabels[i]!;
+      });
       n++;
     } catch (e) {
       if (!(e instanceof BadValue)) throw e;
@@ -181,17 +199,35 @@ export function preprocess(
       if (errors.length >= MAX_ERRORS) break;
     }
   }
+  const finalInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.slice(0, n * width.get(k)!)]));
+  const supportData: SupportData[] = supports.map((spec, i) => ({
+    spec,
+    index: supportIndex(supportKeys[i]!, spec.size),
+    pool: {
+      items: Object.fromEntries(spec.items.map((item) => [item, { data: finalInputs[item]!, width: width.get(item)! }])),
+      label: supportLabels[i]!.slice(0, n),
+    },
+  }));
   return {
     dataset: {
       n,
-      inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.slice(0, n * width.get(k)!)])),
+      inputs: finalInputs,
       shapes: Object.fromEntries(inputsF.map((f) => [f.name, featureShape(f)])),
       labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.slice(0, n)])),
       keys,
+      ...(supportData.length > 0 ? { supports: supportData } : {}),
     },
     errors,
     skipped,
   };
+}
+
+/** Every graph input of a dataset: its features, then its support sets' inputs. */
+export function modelInputs(ds: Batchable): Record<string, InputArray> {
+  const out: Record<string, InputArray> = {};
+  for (const [k, data] of Object.entries(ds.inputs)) out[k] = { data, shape: ds.shapes[k]! };
+  for (const s of ds.supports ?? []) Object.assign(out, supportInputs(s, ds.n));
+  return out;
 }
 
 /** The rows at `idx`, in that order, as a new dataset (a batch, or one side of a split). */
@@ -213,5 +249,5 @@ export function slice(ds: Batchable, idx: ArrayLike<number>): Batchable {
   }
   const keys: Batchable['keys'] = {};
   for (const [k, v] of Object.entries(ds.keys)) keys[k] = Array.from({ length: n }, (_, i) => v[idx[i]!]!);
-  return { n, inputs, shapes: ds.shapes, labels, keys };
+  return { n, inputs, shapes: ds.shapes, labels, keys, ...(ds.supports ? { supports: ds.supports.map((s) => sliceSupport(s, idx)) } : {}) };
 }

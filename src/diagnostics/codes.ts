@@ -57,6 +57,7 @@ export const CODES = {
   REC5005: { severity: 'error', title: 'invalid feature declaration' },
   REC5006: { severity: 'error', title: 'invalid train setting' },
   REC5007: { severity: 'warning', title: 'personalization code declared but unused' },
+  REC5008: { severity: 'error', title: 'invalid support set' },
 
   // ── data ──────────────────────────────────────────────────────────────────
   REC6001: { severity: 'error', title: 'missing column' },

@@ -74,6 +74,25 @@ export type FeatureSpec =
   | { kind: 'dense'; name: string; column: string; size: number }
   | { kind: 'label'; name: string; column: string };
 
+/**
+ * A support set (CMML §2, §3.2): for each sample, the earlier samples of the same task (rows with
+ * the same `key` value, in data order), the most recent `size` of them, oldest first, left-aligned
+ * and padded. Each support item is the pair of its `items` features and its label. The graph
+ * reads it from the inputs `<name>.<item>` ([batch, size] ids or [batch, size, n] values, encoded
+ * like the item feature), `<name>.label` ([batch, size]) and `<name>.mask` ([batch, size], 1 for
+ * an item, 0 for padding). See src/data/support.ts.
+ */
+export interface SupportSpec {
+  name: string;
+  /** The column whose value names the task (a scenario, a user). */
+  key: string;
+  size: number;
+  /** Names of the model's features that make up a support item (id, bucketize or dense). */
+  items: string[];
+  /** The label of each support item: a label expression, like a task's. */
+  label: Expr;
+}
+
 export type LossKind = 'bce' | 'mse' | 'hinge' | 'softmax_ce';
 export type TaskKind = 'binary' | 'regression' | 'multiclass';
 
@@ -149,7 +168,9 @@ export interface IRGraph {
   model: string;
   file: string;
   features: FeatureSpec[];
-  /** Node id of the `input` node of each non-label feature. */
+  /** Support sets (CMML); absent when the model has none. */
+  supports?: SupportSpec[];
+  /** Node id of the `input` node of each non-label feature and of each support-set input. */
   inputs: Record<string, number>;
   nodes: IRNode[];
   params: ParamDecl[];

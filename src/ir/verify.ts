@@ -45,5 +45,8 @@ export function verify(g: IRGraph): string[] {
   for (const f of g.features) {
     if (f.kind !== 'label' && g.inputs[f.name] === undefined) problems.push(`feature ${f.name} has no input node`);
   }
+  for (const s of g.supports ?? []) {
+    for (const part of [...s.items, 'label', 'mask']) if (g.inputs[`${s.name}.${part}`] === undefined) problems.push(`support set ${s.name} has no input node for ${part}`);
+  }
   return problems;
 }

@@ -1,12 +1,13 @@
 // Elaborates one `model` declaration into an IR graph: features first, then personalization
 // codes and `let`s in order, then tasks, then the train section.
 import { GraphBuilder } from '../ir/builder.js';
-import type { IRGraph, TaskSpec } from '../ir/types.js';
+import type { IRGraph, SupportSpec, TaskSpec } from '../ir/types.js';
 import type { FeatureDecl, LetStmt, ModelDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
 import type { Module, ModuleLoader, ReadFile } from './modules.js';
 import { Scope } from './scope.js';
+import { declareSupport } from './support.js';
 import { elaborateTask } from './tasks.js';
 import { readTrain } from './train-section.js';
 import { asTensor } from './types.js';
@@ -29,6 +30,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   const features = declareFeatures(featureDecls, el, f, readFile, root.path);
 
   const pcs: IRGraph['pcs'] = [];
+  const supports: SupportSpec[] = [];
   const tasks: TaskDecl[] = [];
   let train: TrainSection | undefined;
   let lastLet: { value: Value; span: LetStmt['span'] } | undefined;
@@ -66,10 +68,15 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         if (train) el.report('REC2002', item.span, 'the model has two `train` sections', f, { hint: 'merge them' });
         train = item;
         break;
-      case 'Support':
+      case 'Support': {
+        const { spec, value } = declareSupport(item, el, f, features);
+        if (spec) supports.push(spec);
+        define(item.name.name, value, item.name.span);
+        break;
+      }
       case 'MetaBlock':
       case 'Stage': {
-        const what = { Support: '`support` sets (CMML)', MetaBlock: '`meta_block` (LiMAML)', Stage: '`stage` (PeterRec)' }[item.kind];
+        const what = { MetaBlock: '`meta_block` (LiMAML)', Stage: '`stage` (PeterRec)' }[item.kind];
         el.report('REC5002', item.span, `${what} are parsed but not compiled yet`, f, { hint: 'remove it to compile the rest of the model' });
         break;
       }
@@ -104,6 +111,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     model: model.name.name,
     file: root.path,
     features,
+    ...(supports.length > 0 ? { supports } : {}),
     inputs,
     nodes: builder.nodes,
     params: builder.params,

@@ -215,6 +215,21 @@ export class Resolver {
           this.unusedCandidates.push({ def: lastLet, env });
           break;
         }
+        case 'Support': {
+          // `pairs(user, item, label: clicked, size: 64)`: items are features, the label reads
+          // label columns, `size` is an expression; the key (`by scenario`) is a raw column.
+          const v = item.value;
+          if (v.kind === 'Call') {
+            for (const a of v.args) {
+              if (!a.name && a.value.kind === 'Name') this.expr(a.value, env);
+              else if (a.name?.name === 'label') this.labelRefs(a.value, env);
+              else if (a.name) this.expr(a.value, env);
+            }
+          }
+          const d = this.def(env, { name: item.name.name, kind: 'let', span: item.name.span, doc: item.doc, detail: `support ${item.name.name} by ${item.key.name}` });
+          this.unusedCandidates.push({ def: d, env });
+          break;
+        }
         case 'Task': {
           // Tasks are not values: their own namespace, so a task may share its label's name.
           this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });

@@ -1,15 +1,16 @@
 // Predictions in batches and the metrics of each task, overall and per group.
 import type * as tfc from '@tensorflow/tfjs-core';
-import { take, type Dataset } from '../data/encode.js';
+import { modelInputs, take, type Dataset } from '../data/encode.js';
 import type { IRGraph, MetricSpec, TaskSpec } from '../ir/types.js';
 import type { Forward } from '../lower/tfjs/forward.js';
 import { auc, gauc, logloss, mae, mse, ndcgAtK, recallAtK } from './metrics.js';
 
 type TF = typeof tfc;
 
+/** The graph inputs of a batch as tensors: features and support sets. */
 export function batchTensors(tf: TF, ds: Dataset): Record<string, tfc.Tensor> {
   return Object.fromEntries(
-    Object.entries(ds.inputs).map(([k, v]) => [k, tf.tensor(v, [ds.n, ...ds.shapes[k]!], v instanceof Int32Array ? 'int32' : 'float32')]),
+    Object.entries(modelInputs(ds)).map(([k, { data, shape }]) => [k, tf.tensor(data, [ds.n, ...shape], data instanceof Int32Array ? 'int32' : 'float32')]),
   );
 }
 

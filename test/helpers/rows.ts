@@ -3,6 +3,8 @@ import seedrandom from 'seedrandom';
 import { hashBucket } from '../../src/data/hash.js';
 import type { Row } from '../../src/data/encode.js';
 import { seqItems } from '../../src/data/encode.js';
+import { evalLabel } from '../../src/data/label-expr.js';
+import { supportIndex } from '../../src/data/support.js';
 import type { FeatureSpec, IRGraph } from '../../src/ir/types.js';
 import { ort } from './onnx.js';
 
@@ -27,6 +29,8 @@ export function randomRows(graph: IRGraph, n: number, seed: string): Row[] {
       else if (f.kind === 'dense') row[f.column] = Array.from({ length: f.size }, () => (rng() * 2 - 1).toFixed(4)).join(',');
       else row[f.column] = Math.floor(rng() * 6);
     }
+    // a handful of tasks, so support sets fill up and some stay short
+    for (const sp of graph.supports ?? []) row[sp.key] = `t${Math.floor(rng() * 4)}`;
     rows.push(row);
   }
   return rows;
@@ -53,5 +57,33 @@ export function onnxFeeds(graph: IRGraph, rows: Row[]): Record<string, ort.Tenso
       }
     }
   }
+  for (const sp of graph.supports ?? []) supportFeeds(graph, sp, rows, feeds);
   return feeds;
+}
+
+/** A support set as a serving system sends it: its items' raw values, evaluated labels, a mask. */
+function supportFeeds(graph: IRGraph, sp: NonNullable<IRGraph['supports']>[number], rows: Row[], feeds: Record<string, ort.Tensor>): void {
+  const n = rows.length;
+  const S = sp.size;
+  const index = supportIndex(rows.map((r) => String(r[sp.key] ?? '')), S);
+  const at = (p: number) => (index[p]! < 0 ? undefined : rows[index[p]!]!);
+  for (const item of sp.items) {
+    const f = graph.features.find((x) => x.name === item)!;
+    const name = `${sp.name}.${item}`;
+    const cells = Array.from({ length: n * S }, (_, p) => at(p)?.[f.column]);
+    if (f.kind === 'dense') feeds[name] = new ort.Tensor('float32', Float32Array.from(cells.flatMap((v) => (v === undefined ? Array(f.size).fill(0) : String(v).split(',').map(Number)))), [n, S, f.size]);
+    else if (f.kind === 'bucketize') feeds[name] = new ort.Tensor('float32', Float32Array.from(cells.map((v) => (v === undefined ? 0 : Number(v)))), [n, S]);
+    else if (f.kind === 'id' && f.source.kind === 'vocab') feeds[name] = new ort.Tensor('string', cells.map((v) => (v === undefined ? '' : String(v))), [n, S]);
+    else if (f.kind === 'id' && f.source.kind === 'hash') {
+      const buckets = f.source.buckets;
+      feeds[name] = new ort.Tensor('int64', BigInt64Array.from(cells.map((v) => BigInt(v === undefined || v === '' ? 0 : hashBucket(String(v), buckets)))), [n, S]);
+    }
+  }
+  const label = Float32Array.from({ length: n * S }, (_, p) => {
+    const r = at(p);
+    const y = r ? evalLabel(sp.label, (c) => r[c]) : 0;
+    return typeof y === 'number' ? y : NaN;
+  });
+  feeds[`${sp.name}.label`] = new ort.Tensor('float32', label, [n, S]);
+  feeds[`${sp.name}.mask`] = new ort.Tensor('float32', Float32Array.from({ length: n * S }, (_, p) => (index[p]! < 0 ? 0 : 1)), [n, S]);
 }

@@ -11,6 +11,7 @@ import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
+import { batchTensors } from '../../src/train/evaluate.js';
 import { checkOnnx, haveOnnxChecker, runOnnx } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
 
@@ -18,6 +19,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const specs = [
   ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
   join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
+  join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
 ];
 const models: Record<string, Uint8Array> = {};
 
@@ -42,8 +44,7 @@ describe('model parity: TensorFlow.js forward vs ONNX in onnxruntime', () => {
           const forward = buildForward(tf, g);
           const got = tf.tidy(() => {
             const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
-            const inputs = Object.fromEntries(Object.entries(dataset.inputs).map(([k, v]) => [k, tf.tensor(v, [dataset.n, ...dataset.shapes[k]!], v instanceof Int32Array ? 'int32' : 'float32')]));
-            const { outputs } = forward(params, inputs);
+            const { outputs } = forward(params, batchTensors(tf, dataset));
             return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.dataSync() as Float32Array]));
           });
           for (const t of g.tasks) {

@@ -5,7 +5,7 @@
 import pkg from 'onnx-proto';
 import type { IRGraph } from '../../ir/types.js';
 import { getOp } from '../../ops/registry.js';
-import { preprocessFeature, type GraphInput } from './preprocess.js';
+import { preprocessFeature, preprocessSupport, type GraphInput } from './preprocess.js';
 import { Tape } from './tape.js';
 
 const { onnx } = pkg;
@@ -44,6 +44,7 @@ export function onnxNameClashes(graph: IRGraph): string[] {
     else seen.set(name, what);
   };
   for (const f of graph.features) if (f.kind !== 'label') add(f.name, `feature ${f.name}`);
+  for (const s of graph.supports ?? []) for (const part of [...s.items, 'label', 'mask']) add(`${s.name}.${part}`, `an input of support set ${s.name}`);
   for (const t of graph.tasks) add(t.name, `task ${t.name}`);
   for (const p of graph.params) add(p.name, `parameter ${p.name}`);
   return clashes;
@@ -56,6 +57,7 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
   const inputs: GraphInput[] = [];
   const featureValues: Record<string, string> = {};
   for (const f of graph.features) if (f.kind !== 'label') featureValues[f.name] = preprocessFeature(tape, f, inputs);
+  for (const s of graph.supports ?? []) Object.assign(featureValues, preprocessSupport(tape, s, graph.features, inputs));
   for (const p of graph.params) {
     const w = weights[p.name];
     const n = p.shape.reduce((x, y) => x * y, 1);
@@ -80,6 +82,7 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
     'recc.model': graph.model,
     'recc.features': featureMeta(graph),
     'recc.tasks': JSON.stringify(graph.tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes }))),
+    ...(graph.supports ? { 'recc.supports': JSON.stringify(graph.supports.map(({ name, key, size, items }) => ({ name, key, size, items, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' }))) } : {}),
     'recc.hash': 'hashed ids: 1 + (FNV-1a-32(UTF-8 bytes) mod buckets); see hashBucket() in the recc package',
     ...(meta.extra ?? {}),
   };

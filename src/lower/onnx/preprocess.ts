@@ -6,7 +6,7 @@
 //     ONNX has no string hash, so this one step stays outside the graph.
 //   bucketize: float32 values; id = 1 + #{i : boundary_i <= x}.
 //   dense: float32 [batch, n], as is.
-import type { FeatureSpec } from '../../ir/types.js';
+import type { FeatureSpec, SupportSpec } from '../../ir/types.js';
 import type { Tape } from './tape.js';
 
 export interface GraphInput {
@@ -15,22 +15,26 @@ export interface GraphInput {
   dims: Array<number | 'batch'>;
 }
 
-/** Declare the feature's graph input and return the name of its model-ready value. */
-export function preprocessFeature(tape: Tape, f: Exclude<FeatureSpec, { kind: 'label' }>, inputs: GraphInput[]): string {
+/**
+ * Declare the feature's graph input and return the name of its model-ready value. `lead` are the
+ * dimensions before the feature's own: [batch] for a feature, [batch, size] for a support item.
+ */
+export function preprocessFeature(tape: Tape, f: Exclude<FeatureSpec, { kind: 'label' }>, inputs: GraphInput[], lead: GraphInput['dims'] = ['batch']): string {
   switch (f.kind) {
     case 'dense':
-      inputs.push({ name: f.name, elemType: 'float32', dims: ['batch', f.size] });
+      inputs.push({ name: f.name, elemType: 'float32', dims: [...lead, f.size] });
       return f.name;
     case 'bucketize': {
-      inputs.push({ name: f.name, elemType: 'float32', dims: ['batch'] });
-      const x = tape.op('Unsqueeze', [f.name, tape.constInt64([1], [1])]);
+      inputs.push({ name: f.name, elemType: 'float32', dims: lead });
+      const last = tape.constInt64([-1], [1]);
+      const x = tape.op('Unsqueeze', [f.name, last]);
       const ge = tape.op('Cast', [tape.op('GreaterOrEqual', [x, tape.constFloat(f.boundaries, [f.boundaries.length])])], { to: 7 });
-      const count = tape.op('ReduceSum', [ge, tape.constInt64([1], [1])], { keepdims: 0 });
+      const count = tape.op('ReduceSum', [ge, last], { keepdims: 0 });
       return tape.op('Add', [count, tape.constInt64([1], [])]);
     }
     case 'id':
     case 'seq': {
-      const dims: GraphInput['dims'] = f.kind === 'seq' ? ['batch', f.maxLen] : ['batch'];
+      const dims: GraphInput['dims'] = f.kind === 'seq' ? [...lead, f.maxLen] : lead;
       if (f.source.kind === 'hash') {
         inputs.push({ name: f.name, elemType: 'int64', dims });
         return f.name;
@@ -45,4 +49,25 @@ export function preprocessFeature(tape: Tape, f: Exclude<FeatureSpec, { kind: 'l
       return tape.op('LabelEncoder', [f.name], { keys_strings: keys, values_int64s: { ints: values }, default_int64: { int: 1 } }, { domain: 'ai.onnx.ml' });
     }
   }
+}
+
+/**
+ * A support set's graph inputs (see SupportSpec): each item as its feature would be sent, with a
+ * [batch, size] lead (padding: "" for vocabularies, id 0 when hashed, any value for others), then
+ * `<name>.label` and `<name>.mask` as float32 [batch, size]. Returns the model-ready value names.
+ */
+export function preprocessSupport(tape: Tape, s: SupportSpec, features: readonly FeatureSpec[], inputs: GraphInput[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of s.items) {
+    const f = features.find((x) => x.name === item);
+    if (!f || f.kind === 'label' || f.kind === 'seq') throw new Error(`internal: support item ${item} is not an id, bucketize or dense feature`);
+    const name = `${s.name}.${item}`;
+    out[name] = preprocessFeature(tape, { ...f, name }, inputs, ['batch', s.size]);
+  }
+  for (const part of ['label', 'mask']) {
+    const name = `${s.name}.${part}`;
+    inputs.push({ name, elemType: 'float32', dims: ['batch', s.size] });
+    out[name] = name;
+  }
+  return out;
 }
