@@ -66,6 +66,7 @@ export function denseBy(w: Record<string, Vec>, prefix: string, x: Vec): Vec {
  */
 export function handWeights(shapes: Record<string, number[]>, explicit: Record<string, Vec> = {}): Record<string, Vec> {
   const out: Record<string, Vec> = {};
+  const seen = new Map<string, string>();
   for (const [name, shape] of Object.entries(shapes)) {
     const n = shape.reduce((a, b) => a * b, 1);
     if (explicit[name]) {
@@ -73,9 +74,18 @@ export function handWeights(shapes: Record<string, number[]>, explicit: Record<s
       out[name] = explicit[name]!;
       continue;
     }
-    let h = 0;
-    for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 9973;
-    out[name] = Array.from({ length: n }, (_, i) => Math.round(((((h + 7 * i) * 37) % 41) - 20) * 5) / 100 || 0.15);
+    let s = 17;
+    for (const c of name) s = (Math.imul(s, 31) + c.charCodeAt(0)) >>> 0;
+    // multiples of 0.05 in [-1, 1], never 0 (a zero would hide a missing term)
+    out[name] = Array.from({ length: n }, () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      const k = (s >>> 8) % 40;
+      return (k < 20 ? k - 20 : k - 19) / 20;
+    });
+    // two parameters with the same values would hide a swap of one for the other
+    const key = JSON.stringify(out[name]);
+    if (n > 1 && seen.has(key)) throw new Error(`handWeights: ${name} and ${seen.get(key)} got the same values`);
+    seen.set(key, name);
   }
   return out;
 }
