@@ -3,7 +3,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { modelInputs, take, type Dataset } from '../data/encode.js';
 import type { IRGraph, MetricSpec, TaskSpec } from '../ir/types.js';
 import type { Forward } from '../lower/tfjs/forward.js';
-import { auc, gauc, logloss, mae, mse, ndcgAtK, recallAtK } from './metrics.js';
+import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from './metrics.js';
 
 type TF = typeof tfc;
 
@@ -69,6 +69,7 @@ function metricsOf(task: TaskSpec, metrics: MetricSpec[], p: Float32Array, y: Fl
     if (task.kind === 'regression') {
       if (m.kind === 'mse') row.mse = mse(p, y);
       if (m.kind === 'mae') row.mae = mae(p, y);
+      if (m.kind === 'ndcg' && keys[m.by]) row[metricKey(m)] = gradedNdcgAtK(p, y, keys[m.by]!, m.k).value;
     }
   }
   if (task.kind === 'regression' && row.mse === undefined) row.mse = mse(p, y);

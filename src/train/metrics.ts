@@ -121,3 +121,23 @@ export function ndcgAtK(scores: ArrayLike<number>, labels: ArrayLike<number>, ke
     return dcg / idcg;
   });
 }
+
+/**
+ * NDCG@K with graded relevance (regression tasks, e.g. ratings; CMML §4.1.2 after MeLU): per key,
+ * DCG = Σ_{i<K} (2^{y_i} − 1) / log2(i + 2) over items ranked by score, divided by the DCG of the
+ * ideal order; keys whose gains are all 0 are skipped; the mean over keys.
+ */
+export function gradedNdcgAtK(scores: ArrayLike<number>, labels: ArrayLike<number>, keys: ArrayLike<string>, k: number): RankingResult {
+  let sum = 0;
+  let used = 0;
+  const gain = (y: number) => 2 ** y - 1;
+  const dcg = (ys: number[]) => ys.slice(0, k).reduce((s, y, i) => s + gain(y) / Math.log2(i + 2), 0);
+  for (const idx of groupBy(keys).values()) {
+    const ideal = dcg(idx.map((i) => labels[i]!).sort((a, b) => b - a));
+    if (!(ideal > 0)) continue;
+    const ranked = idx.slice().sort((a, b) => scores[b]! - scores[a]!);
+    sum += dcg(ranked.map((i) => labels[i]!)) / ideal;
+    used++;
+  }
+  return { value: used === 0 ? NaN : sum / used, keys: used };
+}

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readRows } from '../../src/data/read.js';
 import type { Row } from '../../src/data/row.js';
 import { cmmlSynth } from '../../src/data/synth/cmml.js';
+import { cmmlUserSynth } from '../../src/data/synth/cmml-user.js';
 import { generate, SYNTH } from '../../src/data/synth/index.js';
 import { DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, pepnetSynth } from '../../src/data/synth/pepnet.js';
 import { posoSynth } from '../../src/data/synth/poso.js';
@@ -41,7 +42,7 @@ describe('synthetic settings', () => {
       expect(toCsv(a)).toBe(toCsv(b));
       expect(toCsv(a)).not.toBe(toCsv(c));
     }
-    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml)' });
+    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user)' });
   });
 
   it('write 200 000 rows each in a few seconds', () => {
@@ -126,6 +127,25 @@ describe('synthetic settings', () => {
     expect(auc(truth.shared, y)).toBeLessThan(0.65);
     expect(String(rows[0]!.user).split(',').map(Number).every(Number.isFinite)).toBe(true);
     expect(String(rows[0]!.item).split(',')).toHaveLength(8);
+    const times = rows.map((r) => r.timestamp as number);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  });
+
+  it('cmml_user: users are tasks with 20-50 ratings, most of the signal personal', () => {
+    const { rows, truth } = cmmlUserSynth({ seed: 5, rows: 30_000 });
+    const byUser = new Map<string, Row[]>();
+    for (const r of rows) byUser.set(String(r.user_id), [...(byUser.get(String(r.user_id)) ?? []), r]);
+    const sizes = [...byUser.values()].map((t) => t.length);
+    expect(Math.min(...sizes.slice(0, -1))).toBeGreaterThanOrEqual(20); // the last user may be cut short
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+    const ratings = rows.map((r) => r.rating as number);
+    expect(new Set(ratings)).toEqual(new Set([1, 2, 3, 4, 5]));
+    // a user's feature text is the same on every row: the task is the user
+    for (const t of [...byUser.values()].slice(0, 20)) expect(new Set(t.map((r) => r.user)).size).toBe(1);
+    // error of the best predictions with and without the personal part
+    const mseOf = (p: ArrayLike<number>) => mean(ratings.map((y, i) => (y - p[i]!) ** 2));
+    expect(mseOf(truth.score)).toBeLessThan(0.5);
+    expect(mseOf(truth.shared)).toBeGreaterThan(2 * mseOf(truth.score));
     const times = rows.map((r) => r.timestamp as number);
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { auc, gauc, logloss, mae, mse, ndcgAtK, recallAtK } from '../../src/train/metrics.js';
+import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from '../../src/train/metrics.js';
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, ties counting one half. */
 function pairwiseAuc(s: number[], y: number[]): number {
@@ -114,6 +114,18 @@ describe('metrics', () => {
       expect(ndcgAtK(s, y, k, cut).value).toBeCloseTo(b.ndcg, 12);
       expect(ndcgAtK(s, y, k, cut).keys).toBe(b.keys);
     }
+  });
+
+  it('graded NDCG@k (ratings as relevance) by hand', () => {
+    // user a: ratings 5, 3, 1 scored so the order is 3, 5, 1; user b: all zero gains, skipped
+    const s = [0.2, 0.9, 0.1, 0.5, 0.4];
+    const y = [5, 3, 1, 0, 0];
+    const k = ['a', 'a', 'a', 'b', 'b'];
+    const l3 = Math.log2(3);
+    const dcg = 7 / 1 + 31 / l3; // ranks: 3 (gain 7), 5 (gain 31)
+    const ideal = 31 / 1 + 7 / l3;
+    expect(gradedNdcgAtK(s, y, k, 2)).toEqual({ value: expect.closeTo(dcg / ideal, 12), keys: 1 });
+    expect(gradedNdcgAtK([3, 2, 1], [5, 3, 1], ['a', 'a', 'a'], 3).value).toBeCloseTo(1, 12);
   });
 
   it('log loss clips predictions at 1e-7', () => {

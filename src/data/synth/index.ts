@@ -2,6 +2,7 @@
 // Each generator is seeded and deterministic: the same options give the same rows, bit for bit.
 import type { Row } from '../row.js';
 import { CMML_COLUMNS, CMML_DOC, cmmlRows } from './cmml.js';
+import { CMML_USER_COLUMNS, CMML_USER_DOC, cmmlUserRows } from './cmml-user.js';
 import type { SynthOptions } from './options.js';
 import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
 import { POSO_COLUMNS, POSO_DOC, posoRows } from './poso.js';
@@ -21,6 +22,7 @@ export const SYNTH: Record<string, Generator> = {
   poso: { columns: POSO_COLUMNS, doc: POSO_DOC, generate: posoRows },
   pepnet: { columns: PEPNET_COLUMNS, doc: PEPNET_DOC, generate: pepnetRows },
   cmml: { columns: CMML_COLUMNS, doc: CMML_DOC, generate: cmmlRows },
+  cmml_user: { columns: CMML_USER_COLUMNS, doc: CMML_USER_DOC, generate: cmmlUserRows },
 };
 
 export interface SynthData {
