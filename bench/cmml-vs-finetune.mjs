@@ -1,0 +1,167 @@
+// CMML against a fine-tuned baseline on unseen tasks (CMML §4.2, Table 2's DCN / DCN-F rows), on
+// the CMML synthetic setting (src/data/synth/cmml.ts: every scenario has its own bias and
+// preference; a model blind to the scenario can learn only the shared part).
+//
+// Meta-training: the scenarios of the training split, every sample with its support set (the
+// earlier samples of its scenario). Meta-testing, on the held-out scenarios: each scenario's
+// samples in time order, the first half its support set, the second half its query. Every model
+// is scored on the same query samples:
+//   baseline      the backbone MLP trained on the training scenarios (examples/cmml-baseline.rec)
+//   baseline-F    the same, then fine-tuned per test scenario on its support half (Adam, full
+//                 batch, `--ft-steps` steps of `--ft-lr`): gradient adaptation, as MeLU/DCN-F
+//   cmml          examples/cmml-scenario.rec (SE + dot + FiLM), reading the support half as its
+//                 support set: feed-forward adaptation, no gradient at test time
+// The same for the user-specific setting (src/data/synth/cmml-user.ts; users are tasks, ratings,
+// MSE): examples/cmml-user-baseline.rec, its fine-tuned form, and examples/cmml-user.rec.
+// Reported, not asserted. Run after `npm run build`:
+//   node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both] [--rows N] [--epochs 4]
+//                                   [--ft-steps 10] [--ft-lr 0.005]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { slice } from '../dist/data/preprocess.js';
+import { split } from '../dist/data/split.js';
+import { buildForward } from '../dist/lower/tfjs/forward.js';
+import { loadData } from '../dist/train/data-source.js';
+import { predict, batchTensors } from '../dist/train/evaluate.js';
+import { bceWithLogits, mseLoss } from '../dist/train/losses.js';
+import { auc, gauc, gradedNdcgAtK, logloss, mae, mse } from '../dist/train/metrics.js';
+import { train } from '../dist/train/train.js';
+import { compileExample, fmtMeanSd, paramCounts, parseArgs, startBackend } from './lib/compare.mjs';
+
+const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: 0.005 });
+const { tf, backend } = await startBackend();
+const SETTINGS = {
+  scenario: { baseline: 'examples/cmml-baseline.rec', cmml: 'examples/cmml-scenario.rec', key: 'scenario', task: 'click', rows: 60_000 },
+  user: { baseline: 'examples/cmml-user-baseline.rec', cmml: 'examples/cmml-user.rec', key: 'user_id', task: 'rating', rows: 40_000 },
+};
+
+/** Train a spec on the training scenarios; its weights. */
+async function fit(graph0, seed, rows) {
+  const graph = { ...graph0, train: { ...graph0.train, seed } };
+  const loaded = await loadData(graph, { rows, skipBadRows: false, seed });
+  if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+  const parts = split(loaded.dataset, graph.train.split, seed);
+  const outDir = mkdtempSync(join(tmpdir(), 'recc-cmml-bench-'));
+  const t = performance.now();
+  try {
+    const r = await train(tf, graph, loaded.dataset, parts, { outDir, epochs: opts.epochs, resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
+    return { graph, weights: r.weights, dataset: loaded.dataset, test: parts.test, seconds: (performance.now() - t) / 1000 };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** Meta-test split of the held-out rows: per scenario, in time order, first half support, rest query. */
+function metaTest(ds, test, key) {
+  const byTask = new Map();
+  for (const r of test) {
+    const k = ds.keys[key][r];
+    if (!byTask.has(k)) byTask.set(k, []);
+    byTask.get(k).push(r);
+  }
+  const tasks = [];
+  for (const [key, rows] of byTask) {
+    rows.sort((a, b) => a - b); // dataset order is time order
+    const half = Math.floor(rows.length / 2);
+    if (half < 1 || rows.length - half < 2) continue;
+    tasks.push({ key, support: rows.slice(0, half), query: rows.slice(half) });
+  }
+  return tasks;
+}
+
+/**
+ * The query rows of every task, with each row's support set replaced by its task's support half
+ * (the most recent `size` of it), so CMML reads exactly what the fine-tuned baseline trains on.
+ */
+function queryWithSupportHalf(ds, tasks, key) {
+  const rows = tasks.flatMap((t) => t.query);
+  const q = slice(ds, rows);
+  for (const s of q.supports ?? []) {
+    const size = s.spec.size;
+    s.index.fill(-1);
+    let i = 0;
+    for (const t of tasks) {
+      const recent = t.support.slice(-size);
+      for (const _ of t.query) {
+        recent.forEach((r, j) => (s.index[i * size + j] = r));
+        i++;
+      }
+    }
+  }
+  return { q, keys: rows.map((r) => ds.keys[key][r]) };
+}
+
+const METRICS = {
+  click: { AUC: (p, y) => auc(p, y), 'GAUC (by task)': (p, y, k) => gauc(p, y, k).value, 'log loss': (p, y) => logloss(p, y) },
+  rating: { MSE: (p, y) => mse(p, y), MAE: (p, y) => mae(p, y), 'NDCG@3 (by user)': (p, y, k) => gradedNdcgAtK(p, y, k, 3).value },
+};
+
+function scores(task, pred, labels, keys) {
+  return Object.fromEntries(Object.entries(METRICS[task]).map(([name, f]) => [name, f(pred, labels, keys)]));
+}
+
+/** Predictions of `graph` with `weights` on a dataset. */
+function predictWith(graph, weights, ds, task) {
+  const forward = buildForward(tf, graph);
+  const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name], p.shape)]));
+  const out = predict(tf, forward, params, ds)[task];
+  Object.values(params).forEach((t) => t.dispose());
+  return out;
+}
+
+/** Per task: fine-tune a copy of the weights on the support half, predict the query half. */
+function fineTuned(graph, weights, ds, tasks, task) {
+  const forward = buildForward(tf, graph);
+  const preds = [];
+  for (const t of tasks) {
+    const vars = Object.fromEntries(graph.params.map((p) => [p.name, tf.variable(tf.tensor(weights[p.name], p.shape))]));
+    const opt = tf.train.adam(opts.ftLr);
+    const sup = slice(ds, t.support);
+    const inputs = batchTensors(tf, sup);
+    const y = tf.tensor2d(sup.labels[task], [sup.n, 1]);
+    const loss = task === 'click' ? bceWithLogits : mseLoss;
+    for (let k = 0; k < opts.ftSteps; k++) {
+      opt.minimize(() => loss(tf, forward(vars, inputs).logits[task], y));
+    }
+    preds.push(...predict(tf, forward, vars, slice(ds, t.query))[task]);
+    opt.dispose();
+    Object.values(inputs).forEach((x) => x.dispose());
+    y.dispose();
+    Object.values(vars).forEach((v) => v.dispose());
+  }
+  return Float32Array.from(preds);
+}
+
+console.log(`CMML synthetic settings: ${opts.epochs} epochs, seeds 1..${opts.seeds}, backend ${backend}; fine-tuning ${opts.ftSteps} Adam steps, lr ${opts.ftLr}`);
+for (const [setting, cfg] of Object.entries(SETTINGS)) {
+  if (opts.setting !== 'both' && opts.setting !== setting) continue;
+  const rows = opts.rows || cfg.rows;
+  const specs = { baseline: compileExample(cfg.baseline), cmml: compileExample(cfg.cmml) };
+  console.log(`\n${setting}-specific (${rows} rows): baseline ${paramCounts(specs.baseline).total} parameters, cmml ${paramCounts(specs.cmml).total}`);
+  const results = { baseline: [], 'baseline-F': [], cmml: [] };
+  for (let seed = 1; seed <= opts.seeds; seed++) {
+    const base = await fit(specs.baseline, seed, rows);
+    const cm = await fit(specs.cmml, seed, rows);
+    const tasks = metaTest(cm.dataset, cm.test, cfg.key);
+    const { q, keys } = queryWithSupportHalf(cm.dataset, tasks, cfg.key);
+    const labels = q.labels[cfg.task];
+    const t0 = performance.now();
+    const row = {
+      baseline: scores(cfg.task, predictWith(base.graph, base.weights, slice(base.dataset, tasks.flatMap((t) => t.query)), cfg.task), labels, keys),
+      'baseline-F': scores(cfg.task, fineTuned(base.graph, base.weights, base.dataset, tasks, cfg.task), labels, keys),
+      cmml: scores(cfg.task, predictWith(cm.graph, cm.weights, q, cfg.task), labels, keys),
+    };
+    const adaptSeconds = (performance.now() - t0) / 1000;
+    for (const [k, v] of Object.entries(row)) results[k].push(v);
+    console.log(
+      `  seed ${seed}: ${tasks.length} unseen tasks, ${q.n} query samples; ` +
+        Object.entries(row).map(([k, v]) => `${k} ${Object.entries(v).map(([m, x]) => `${m.split(' ')[0]} ${x.toFixed(4)}`).join(' ')}`).join(' | ') +
+        `  (train: baseline ${base.seconds.toFixed(0)} s, cmml ${cm.seconds.toFixed(0)} s; adaptation + scoring ${adaptSeconds.toFixed(0)} s)`,
+    );
+  }
+  const names = Object.keys(METRICS[cfg.task]);
+  console.log(`\n${setting}-specific, unseen tasks, query half; mean ± sd over ${opts.seeds} seeds`);
+  console.log(`${'model'.padEnd(12)}${names.map((n) => n.padStart(22)).join('')}`);
+  for (const [k, rs] of Object.entries(results)) console.log(`${k.padEnd(12)}${names.map((n) => fmtMeanSd(rs.map((r) => r[n])).padStart(22)).join('')}`);
+}
