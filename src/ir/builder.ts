@@ -11,6 +11,13 @@ export interface Site {
   scope: string;
 }
 
+/** What the builder did, in order, while a journal is open (the elaborator's block memo reads it). */
+export type BuildEvent =
+  | { kind: 'node'; node: IRNode }
+  | { kind: 'param'; decl: ParamDecl; node: IRNode }
+  | { kind: 'begin'; instance: BlockInstance }
+  | { kind: 'end' };
+
 export type AddResult = { node: IRNode } | { error: string; code: 'REC4001' | 'REC4002' | 'REC4003' | 'REC3008' };
 
 export class GraphBuilder {
@@ -20,6 +27,8 @@ export class GraphBuilder {
   private readonly paramNodes = new Map<string, number>();
   /** Instances currently being elaborated, innermost last. */
   private readonly open: BlockInstance[] = [];
+  /** Every event since the journal was opened, or undefined when nobody is listening. */
+  journal: BuildEvent[] | undefined;
 
   add(op: string, inputs: number[], attrs: Attrs, site: Site): AddResult {
     const def = getOp(op);
@@ -30,14 +39,25 @@ export class GraphBuilder {
     return { node: this.push(op, inputs, attrs, r.dtype, r.shape, site) };
   }
 
+  /** Append a node whose shape is already known (replaying a block the elaborator has seen). */
+  addInferred(op: string, inputs: number[], attrs: Attrs, dtype: DType, shape: Shape, site: Site): IRNode {
+    return this.push(op, inputs, attrs, dtype, shape, site);
+  }
+
+  hasParam(name: string): boolean {
+    return this.paramNodes.has(name);
+  }
+
   /** Declare a parameter (once per name) and return its `param` node. */
   param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, site: Site): { node: IRNode } | { duplicate: true } {
     const existing = this.paramNodes.get(name);
     if (existing !== undefined) return { duplicate: true };
-    this.params.push({ name, shape, init, group, trainable, span: site.span });
-    const node = this.push('param', [], { name, shape }, 'float32', shape, site);
+    const decl: ParamDecl = { name, shape, init, group, trainable, span: site.span };
+    this.params.push(decl);
+    const node = this.push('param', [], { name, shape }, 'float32', shape, site, false);
     this.paramNodes.set(name, node.id);
     for (const inst of this.open) inst.params.push(name);
+    this.journal?.push({ kind: 'param', decl, node });
     return { node };
   }
 
@@ -55,17 +75,20 @@ export class GraphBuilder {
     const inst: BlockInstance = { path, block, depth: this.open.length, span, params: [], nodes: [] };
     this.instances.push(inst);
     this.open.push(inst);
+    this.journal?.push({ kind: 'begin', instance: inst });
     return inst;
   }
 
   endInstance(): void {
     this.open.pop();
+    this.journal?.push({ kind: 'end' });
   }
 
-  private push(op: string, inputs: number[], attrs: Attrs, dtype: DType, shape: Shape, site: Site): IRNode {
+  private push(op: string, inputs: number[], attrs: Attrs, dtype: DType, shape: Shape, site: Site, log = true): IRNode {
     const node: IRNode = { id: this.nodes.length, op, inputs, attrs, dtype, shape, span: site.span, trace: site.trace, scope: site.scope };
     this.nodes.push(node);
     for (const inst of this.open) inst.nodes.push(node.id);
+    if (log) this.journal?.push({ kind: 'node', node });
     return node;
   }
 }

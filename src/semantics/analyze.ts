@@ -31,6 +31,12 @@ export interface AnalyzeOptions {
   readFile?: ReadFile;
   /** Stop after name resolution (no IR): fast path for keystroke diagnostics. */
   resolveOnly?: boolean;
+  /**
+   * Run the IR passes when `graph` is first read, not before returning. They report nothing (a
+   * failure is a compiler bug), so the diagnostics are the same; the language server publishes
+   * them without waiting for an IR that only hover may want.
+   */
+  deferPasses?: boolean;
 }
 
 /** Analyse a spec given its text. Never throws on user input. */
@@ -55,7 +61,12 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
     result.model = model;
     result.partialGraph = model.graph;
     diagnostics.push(...model.elaborator.diagnostics);
-    if (!hasErrors(diagnostics)) result.graph = runPasses(model.graph, path);
+    if (!hasErrors(diagnostics)) {
+      if (opts.deferPasses) {
+        let graph: IRGraph | undefined;
+        Object.defineProperty(result, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= runPasses(model.graph, path)) });
+      } else result.graph = runPasses(model.graph, path);
+    }
   }
   result.diagnostics = dedupe(sortDiagnostics(diagnostics));
   return result;

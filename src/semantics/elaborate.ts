@@ -11,6 +11,7 @@ import type { GraphBuilder, Site } from '../ir/builder.js';
 import type { Attrs, Init, ParamGroup } from '../ir/types.js';
 import type { BinaryExpr, BlockDecl, Expr, Stmt } from '../syntax/ast.js';
 import { bindArgs, type ArgValue, type Signature } from './bind.js';
+import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
 import type { BuiltinCtx } from './builtins/builtin.js';
 import { builtins } from './builtins/index.js';
 import { STDLIB_DIR, type Module, type ModuleLoader } from './modules.js';
@@ -39,19 +40,32 @@ export function isStdFile(file: string): boolean {
 }
 
 export class Elaborator {
+  /** Off only in the test that checks memoisation changes no graph and no diagnostic. */
+  static memoiseCalls = true;
   readonly diagnostics: Diagnostic[] = [];
   private readonly reported = new Set<string>();
   private readonly globals = new Map<Module, Scope>();
+  /** Calls to report(), made or deduplicated: a block call that made none can be memoised. */
+  private reports = 0;
+  /** Expansions of block calls already seen with the same arguments (see block-memo.ts). */
+  private readonly templates = new Map<string, Template>();
+  /** How many block calls were replayed (for tests and benchmarks). */
+  replays = 0;
+  /** The block calls being recorded, outermost first. */
+  private readonly recording: Array<{ entered: Set<BlockDecl>; deepest: number }> = [];
 
   constructor(
     readonly builder: GraphBuilder,
     readonly loader: ModuleLoader,
+    /** Replay block calls seen before with the same arguments (see block-memo.ts). */
+    readonly memoise = Elaborator.memoiseCalls,
   ) {}
 
   // ── reporting ─────────────────────────────────────────────────────────────
 
   /** Report at the innermost user-written span; stdlib spans become related notes. */
   report(code: DiagnosticCode, span: Span, message: string, f: Frame | undefined, extra: { hint?: string; related?: Related[]; suggestions?: Diagnostic['suggestions'] } = {}): void {
+    this.reports++;
     const chain = [...(f?.trace ?? []), span];
     let at = chain.length - 1;
     while (at > 0 && isStdFile(chain[at]!.file)) at--;
@@ -370,7 +384,59 @@ export class Elaborator {
       f.counters.set(local, k + 1);
       path = f.path ? `${f.path}.${local}${k}` : `${local}${k}`;
     }
-    this.builder.beginInstance(path, qualified, this.site(span, f).span);
+    const site = this.site(span, f).span;
+    const key = this.memoise ? callKey(decl, qualified, bound.values, counters) : undefined;
+    const seen = key && this.templates.get(key.key);
+    if (seen && this.canReplay(seen, path, f)) {
+      this.noteExpansion(seen.entered, f.stack.length + seen.depth);
+      this.replays++;
+      return replay(seen, this.builder, { path, site, trace: [...f.trace, span], slots: key.slots, counters });
+    }
+    this.noteExpansion([decl], f.stack.length);
+    if (!key) return this.expand(blk, bound.values, span, site, path, f, counters);
+
+    // Record this expansion: the builder's events, the blocks entered and how deep it went.
+    const reports = this.reports;
+    const firstNode = this.builder.nodes.length;
+    const ownJournal = this.builder.journal === undefined;
+    const journal = (this.builder.journal ??= []);
+    const from = journal.length;
+    const rec = { entered: new Set<BlockDecl>([decl]), deepest: f.stack.length };
+    this.recording.push(rec);
+    try {
+      const result = this.expand(blk, bound.values, span, site, path, f, counters);
+      if (this.reports === reports && result.kind !== 'error') {
+        const t = makeTemplate(journal.slice(from), { key, path, site, callSpan: span, trace: f.trace.length, firstNode, result, counters, entered: rec.entered, depth: rec.deepest - f.stack.length });
+        if (t) this.templates.set(key.key, t);
+      }
+      return result;
+    } finally {
+      this.recording.pop();
+      if (ownJournal) this.builder.journal = undefined;
+      this.noteExpansion(rec.entered, rec.deepest);
+    }
+  }
+
+  /** A template fits here when its parameter names are free and its blocks not on the stack. */
+  private canReplay(t: Template, path: string, f: Frame): boolean {
+    if (f.stack.length + t.depth >= MAX_DEPTH) return false;
+    for (const d of f.stack) if (t.entered.has(d)) return false;
+    for (const p of t.params) if (this.builder.hasParam(path + p)) return false;
+    return true;
+  }
+
+  /** Tell the recordings in progress that these blocks were expanded at this stack depth. */
+  private noteExpansion(decls: Iterable<BlockDecl>, depth: number): void {
+    for (const r of this.recording) {
+      for (const d of decls) r.entered.add(d);
+      if (depth > r.deepest) r.deepest = depth;
+    }
+  }
+
+  /** Evaluate a block's body for one call: a new instance, its parameters bound, then the body. */
+  private expand(blk: Extract<Value, { kind: 'block' }>, args: Map<string, Value>, span: Span, site: Span, path: string, f: Frame, counters?: Map<string, number>): Value {
+    const { decl, module, qualified } = blk;
+    this.builder.beginInstance(path, qualified, site);
     try {
       const inner: Frame = {
         module,
@@ -381,7 +447,7 @@ export class Elaborator {
         stack: [...f.stack, decl],
       };
       for (const p of decl.params) {
-        let v = bound.values.get(p.name.name);
+        let v = args.get(p.name.name);
         if (v === undefined && p.default) {
           const dv = this.evalExpr(p.default, { ...inner, scope: this.globalScope(module) });
           const r = coerce(dv, typeFromAst(p.type));

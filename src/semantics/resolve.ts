@@ -61,6 +61,9 @@ export class Resolver {
   private readonly moduleEnvs = new Map<Module, Env>();
   private builtinEnv: Env | undefined;
   private unusedCandidates: Array<{ def: SymbolDef; env: Env }> = [];
+  /** The candidates by definition, indexed up to `indexedCandidates` (a model has thousands of lets). */
+  private readonly candidateEnvs = new Map<SymbolDef, Env[]>();
+  private indexedCandidates = 0;
 
   constructor(private readonly loader: ModuleLoader) {}
 
@@ -95,7 +98,13 @@ export class Resolver {
 
   private markUsed(env: Env | undefined, d: SymbolDef): void {
     for (let e = env; e; e = e.parent) if (e.names.get(d.name) === d) e.used.add(d);
-    for (const c of this.unusedCandidates) if (c.def === d) c.env.used.add(d);
+    for (; this.indexedCandidates < this.unusedCandidates.length; this.indexedCandidates++) {
+      const c = this.unusedCandidates[this.indexedCandidates]!;
+      const envs = this.candidateEnvs.get(c.def);
+      if (envs) envs.push(c.env);
+      else this.candidateEnvs.set(c.def, [c.env]);
+    }
+    for (const env of this.candidateEnvs.get(d) ?? []) env.used.add(d);
   }
 
   private builtins(): Env {
@@ -325,6 +334,8 @@ export class Resolver {
       this.diagnostics.push(diag('REC2003', def.span, `\`${def.name}\` is never used`, { hint: `remove it, or rename it \`_${def.name}\`` }));
     }
     this.unusedCandidates = [];
+    this.candidateEnvs.clear();
+    this.indexedCandidates = 0;
   }
 
   private isStd(file: string): boolean {

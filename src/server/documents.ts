@@ -68,7 +68,7 @@ export class Workspace {
     if (!doc) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile });
+    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, deferPasses: true });
     this.analyses.set(uri, { version: doc.version, analysis });
     this.last.set(uri, analysis);
     return analysis;

@@ -15,9 +15,9 @@ const CLOSE = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
 /** Prefix operators nest like brackets: `- - - x` is three levels, and so is `-(-(x`. */
 const PREFIX = new Set<TokenType>([T.Minus, T.Not]);
 
-/** Index of the first token nested deeper than MAX_NESTING, or -1. */
-export function tooDeepAt(tokens: IToken[]): number {
-  let depth = 0;
+/** Index of the first token nested deeper than MAX_NESTING (from `startDepth` open brackets), or -1. */
+export function tooDeepAt(tokens: IToken[], startDepth = 0): number {
+  let depth = startDepth;
   let prefixRun = 0;
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens[i]!.tokenType;

@@ -9,6 +9,7 @@ import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
 import { MAX_NESTING, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
+import { reparse, type CleanParse } from './reparse.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
 import * as T from './tokens.js';
 
@@ -17,8 +18,29 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. */
+/** The last clean parse of each file name, for reparse() (a few names: the files being edited), oldest first. */
+const lastClean = new Map<string, CleanParse>();
+const REMEMBERED = 8;
+
+/**
+ * Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. An edit
+ * inside one model item of a file that last parsed cleanly parses that item only (reparse.ts).
+ */
 export function parse(text: string, fileName: string): ParseResult {
+  const last = lastClean.get(fileName);
+  const file = last && (last.text === text ? last.file : reparse(last, text, fileName));
+  const result = file ? { file, diagnostics: [] } : parseAll(text, fileName);
+  // A broken parse keeps the clean one before it: fixing the error is an edit of that text.
+  if (result.diagnostics.length === 0) {
+    lastClean.delete(fileName);
+    lastClean.set(fileName, { text, file: result.file });
+    if (lastClean.size > REMEMBERED) lastClean.delete(lastClean.keys().next().value!);
+  }
+  return result;
+}
+
+/** Parse the whole text, ignoring earlier parses (parse() does this unless it can reparse). */
+export function parseAll(text: string, fileName: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const position = lineIndex(text);
   const at = (start: number, end: number): Span => ({ file: fileName, start: position(start), end: position(end) });

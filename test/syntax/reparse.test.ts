@@ -1,0 +1,85 @@
+// Incremental parsing (src/syntax/reparse.ts): after each edit of a series, parse() — which
+// reparses one model item when it can — gives the tree and diagnostics of a parse from scratch.
+import { describe, expect, it } from 'vitest';
+import type { SourceFile } from '../../src/syntax/ast.js';
+import { parse, parseAll } from '../../src/syntax/parse.js';
+import { generateSpec } from '../server/generate-spec.js';
+
+const FILE = '/virtual/reparse.rec';
+const { text: BIG } = generateSpec(200);
+
+/** The line of `let <name>`, edited by `f`. */
+const onLet = (name: string, f: (line: string) => string) => (t: string) => t.replace(new RegExp(`let ${name} = [^\\n]*`), f);
+
+/** Edits as functions of the current text, applied one after another. */
+const EDITS: Array<[string, (t: string) => string]> = [
+  ['a width in the middle', onLet('v10', (l) => l.replace('width: 16', 'width: 17'))],
+  ['a longer callee name', onLet('v12', (l) => l.replace('= unit', '= unitx'))],
+  ['a new line', (t) => t.replace('  let v14 =', '  let w = concat(v13, v13)\n  let v14 =')],
+  ['a line removed', (t) => t.replace(/ {2}let v16 = [^\n]*\n/, '')],
+  ['a comment on a line', onLet('v18', (l) => `${l} // wider later`)],
+  ['the last item', (t) => t.replace('task click : binary(label: clicked)', 'task clicked2 : binary(label: clicked)')],
+  ['an unclosed call', onLet('v20', (l) => l.replace('(v19', '((v19'))],
+  ['the call closed again', onLet('v20', (l) => l.replace('((v19', '(v19'))],
+  ['an operator running into the next line', onLet('v22', (l) => `${l} +`)],
+  ['the operator removed', (t) => t.replace('width: 16) +\n', 'width: 16)\n')],
+  ['a suffix on the next line', onLet('v24', (l) => l.replace('(v23', '\n    (v23'))],
+  ['a doc comment before a let', (t) => t.replace('  let v26 =', '  /// the 26th\n  let v26 =')],
+  ['two lets on one line', (t) => t.replace(/(let v28 = [^\n]*)\n {2}/, '$1 ')],
+  ['a keyword misspelt', (t) => t.replace('let v30 =', 'lett v30 =')],
+  ['the keyword fixed', (t) => t.replace('lett v30 =', 'let v30 =')],
+  ['a block body', (t) => t.replace('block unit3(x: tensor, pc: tensor, width: int = 16) {\n  let h = relu(dense(x, width))', 'block unit3(x: tensor, pc: tensor, width: int = 16) {\n  let h = relu(dense(x, width * 2))')],
+  ['an unclosed string', onLet('v32', (l) => l.replace('width: 16', 'width: "16'))],
+  ['the string removed', (t) => t.replace('width: "16)', 'width: 16)')],
+  ['a block comment across items', (t) => t.replace('let v34 =', '/* gone\n  let v34 =').replace('let v36 =', '*/ let v36 =')],
+  ['a pc item', (t) => t.replace('pc group = avc', 'pc group = user_id')],
+];
+
+const modelItems = (f: SourceFile) => f.items.flatMap((i) => (i.kind === 'Model' ? i.items : []));
+
+describe('incremental parsing', () => {
+  it('gives the tree of a parse from scratch after every edit of a series', () => {
+    let text = BIG;
+    const seen = new Set([modelItems(parse(text, FILE).file)[0]]);
+    const reused: string[] = [];
+    for (const [name, edit] of EDITS) {
+      const next = edit(text);
+      expect(next, name).not.toBe(text);
+      text = next;
+      const got = parse(text, FILE);
+      const want = parseAll(text, FILE);
+      expect(JSON.stringify(got.diagnostics), name).toBe(JSON.stringify(want.diagnostics));
+      expect(got.file, name).toEqual(want.file);
+      // The model's first item is one made before: this edit was not parsed from scratch.
+      if (seen.has(modelItems(got.file)[0])) reused.push(name);
+      seen.add(modelItems(got.file)[0]);
+    }
+    // Edits that span two items, break the syntax or come near a doc comment are parsed whole;
+    // fixing a syntax error is an edit of the last clean text.
+    expect(reused).toEqual([
+      'a width in the middle',
+      'a longer callee name',
+      'a comment on a line',
+      'the last item',
+      'the call closed again',
+      'the operator removed',
+      'a suffix on the next line',
+      'the keyword fixed',
+      'the string removed',
+      'a pc item',
+    ]);
+  });
+
+  it('reuses the items around the edit', () => {
+    const first = parse(BIG, FILE).file;
+    const edited = onLet('v40', (l) => l.replace('= unit', '= unitx'))(BIG);
+    const second = parse(edited, FILE).file;
+    const items = (f: typeof first) => (f.items.find((i) => i.kind === 'Model') as Extract<(typeof first.items)[number], { kind: 'Model' }>).items;
+    const k = items(first).findIndex((i) => i.kind === 'Let' && i.name.name === 'v40');
+    // Before the edit: the same objects; the edited item and those after it: new ones.
+    expect(items(second)[k - 1]).toBe(items(first)[k - 1]);
+    expect(items(second)[k]).not.toBe(items(first)[k]);
+    expect(items(second)[k + 1]!.span.start.offset).toBe(items(first)[k + 1]!.span.start.offset + 1);
+    expect(second.items[0]).toBe(first.items[0]);
+  });
+});
