@@ -7,13 +7,9 @@
 // so a mask that is ignored anywhere shows.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
-import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { buildForward } from '../../src/lower/tfjs/forward.js';
+import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
-import { ort, runOnnx } from '../helpers/onnx.js';
+import { expectClose, runOrt, runTfjs, type Input } from './helpers.js';
 
 const SPEC = `use std.cmml
 model m {
@@ -179,8 +175,8 @@ const byHand: Record<(typeof TASKS)[number], number[]> = {
 };
 
 // ── the graph's inputs ─────────────────────────────────────────────────────────
-const flat = (m: Mat | Mat[]) => Float32Array.from((m as unknown[]).flat(2) as number[]);
-const feeds = {
+const flat = (m: Mat | Mat[]) => (m as unknown[]).flat(2) as number[];
+const inputs: Record<string, Input> = {
   user: { data: flat(user), shape: [B, 2] },
   item: { data: flat(item), shape: [B, 2] },
   'history.user': { data: flat(sUser), shape: [B, S, 2] },
@@ -202,36 +198,23 @@ describe('std.cmml against its equations', () => {
     expect(se(2)).toEqual(relu(V('se.mlp0.dense0.bias'))); // empty set: GRU state stays 0
   });
 
+  // each task's prediction, per row: [batch][1]
+  const expected = () => Object.fromEntries(TASKS.map((t) => [t, byHand[t].map((v) => [v])]));
   for (const backend of ['cpu', 'wasm'] as const) {
-    describe(`TensorFlow.js (${backend})`, () => {
-      beforeAll(async () => {
-        await initBackend(backend);
-      });
-      it('computes the equations', () => {
-        const got = tf.tidy(() => {
-          const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(W[p.name]!, p.shape)]));
-          const inputs = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
-          const r = buildForward(tf, g)(params, inputs);
-          return Object.fromEntries(TASKS.map((t) => [t, Array.from(r.outputs[t]!.dataSync())]));
-        });
-        for (const t of TASKS) got[t]!.forEach((v, i) => expect(v, `${t}[${i}]`).toBeCloseTo(byHand[t][i]!, 5));
-      });
+    it(`TensorFlow.js (${backend}) computes the equations`, async () => {
+      expectClose(await runTfjs(backend, g, W, inputs, {}, [...TASKS]), expected());
     });
   }
 
   it('ONNX in onnxruntime computes the equations', async () => {
-    const res = await runOnnx(
-      lowerToOnnx(g, W, { reccVersion: 'test' }),
-      Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.shape)])),
-    );
-    for (const t of TASKS) Array.from(res[t]!).forEach((v, i) => expect(v, `${t}[${i}]`).toBeCloseTo(byHand[t][i]!, 5));
+    expectClose(await runOrt(g, W, inputs, {}, [...TASKS]), expected());
   });
 
   const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
   it.runIf(torch || process.env.CI)('an independent PyTorch implementation (torch.nn.GRU) agrees', () => {
     const payload = {
       weights: Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: Array.from(W[p.name]!) }])),
-      inputs: Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data) }])),
+      inputs,
     };
     const r = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'reference/cmml.py')], { input: JSON.stringify(payload), encoding: 'utf8' });
     expect(r.stderr).toBe('');
