@@ -24,8 +24,12 @@ export interface TrainState {
   rng?: { kind: 'seedrandom-fisher-yates'; key: string; consumedRows: number };
   /** Rows of every embedding table (vocabulary, hash and bucket sizes): a resume checks them. */
   tables?: Record<string, number>;
-  /** Per parameter group: optimizer kind, the current learning rate and its slot tensors. */
-  optimizer?: Record<string, { kind: string; lr: number; slots: string[] }>;
+  /**
+   * Per parameter group: optimizer kind, the current learning rate, its step count and its slot
+   * tensors (`<parameter>/<slot>`, stored as `optimizer/<parameter>/<slot>`). Checkpoints written
+   * with tfjs's optimizers have no step here and list positional slots, `<group>/<index> (<name>)`.
+   */
+  optimizer?: Record<string, { kind: string; lr: number; step?: number; slots: string[] }>;
   losses: Array<{ step: number; loss: number }>;
   history: Array<{ epoch: number; metrics: unknown }>;
   bestMetric?: number;
@@ -94,4 +98,35 @@ export function loadCheckpoint(dir: string, graph?: IRGraph): Checkpoint | { err
     if (problems.length > 0) return { error: `${path} does not match the spec; start afresh without --resume or use another --out:\n${problems.map((p) => `  ${p}`).join('\n')}` };
   }
   return { weights, slots, state };
+}
+
+/** One group's optimizer state in a checkpoint: its step count and slots by `<parameter>/<slot>`. */
+export interface OptimizerState {
+  step: number;
+  slots: Record<string, NamedTensor>;
+}
+
+/**
+ * The optimizer state of each parameter group. Also reads checkpoints written when training used
+ * tfjs's optimizers: their slots were saved by position (`<group>/<index>`), and the state lists
+ * each as `<group>/<index> (<name>)` with tfjs's names, `iter` for the step count and
+ * `<parameter>/m`, `/v`, `/accumulator` for the slots, which are the names used now.
+ */
+export function optimizerStates(ck: Checkpoint): { groups: Record<string, OptimizerState> } | { error: string } {
+  const out: Record<string, OptimizerState> = {};
+  for (const [group, entry] of Object.entries(ck.state.optimizer ?? {})) {
+    const slots: Record<string, NamedTensor> = {};
+    let step = entry.step;
+    for (const listed of entry.slots) {
+      const legacy = /^(\S+) \((.+)\)$/.exec(listed);
+      const key = legacy ? legacy[1]! : listed;
+      const t = ck.slots[key];
+      if (!t) return { error: `the checkpoint lists optimizer slot ${key} but does not hold it` };
+      if (legacy?.[2] === 'iter') step = t.data[0];
+      else slots[legacy ? legacy[2]! : key] = t;
+    }
+    if (step === undefined || !Number.isInteger(step) || step < 0) return { error: `the checkpoint has no valid step count for the ${group} optimizer` };
+    out[group] = { step, slots };
+  }
+  return { groups: out };
 }

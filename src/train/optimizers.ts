@@ -1,22 +1,9 @@
-// One optimizer per parameter group (PEPNet §2.3: embeddings with AdaGrad, dense with Adam),
-// the learning-rate schedule (linear warm-up, then constant or cosine decay), and global
+// The learning-rate schedule (linear warm-up, then constant or cosine decay), and global
 // gradient-norm clipping.
+// The update rules themselves are in fused-optimizer.ts and update-rules.ts.
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { OptimizerSpec } from '../ir/types.js';
 
 type TF = typeof tfc;
-
-/** Defaults follow each method's paper and PyTorch (Adam ε = 1e-8), not tfjs (1e-7). */
-export function makeOptimizer(tf: TF, spec: OptimizerSpec): tfc.Optimizer {
-  switch (spec.kind) {
-    case 'adam':
-      return tf.train.adam(spec.lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon ?? 1e-8);
-    case 'adagrad':
-      return tf.train.adagrad(spec.lr, spec.initialAccumulator ?? 0.1);
-    case 'sgd':
-      return tf.train.sgd(spec.lr);
-  }
-}
 
 export interface Schedule {
   /** Steps of linear warm-up from lr/warmup to lr. */
@@ -36,17 +23,6 @@ export function learningRate(base: number, step: number, s: Schedule = {}): numb
   if (s.decay !== 'cosine' || s.totalSteps === undefined) return base;
   const t = Math.min(1, Math.max(0, (step - w) / Math.max(1, s.totalSteps - w)));
   return base * 0.5 * (1 + Math.cos(Math.PI * t));
-}
-
-/**
- * Change an optimizer's learning rate between steps. Adam and AdaGrad read the field at each
- * step; SGD caches it in a scalar, which only its own setter replaces.
- */
-export function setLearningRate(opt: tfc.Optimizer, lr: number): void {
-  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (o.learningRate === lr) return;
-  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
-  else o.learningRate = lr;
 }
 
 /**

@@ -3,6 +3,7 @@
 // clipping, evaluation per epoch (per task and per group), early stopping, and atomic checkpoints
 // that `--resume` continues from.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import seedrandom from 'seedrandom';
@@ -11,10 +12,12 @@ import type { IRGraph, ParamGroup } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
 import { buildForward, type Forward } from '../lower/tfjs/forward.js';
 import { initWeights } from '../lower/tfjs/init.js';
-import { loadCheckpoint, saveCheckpoint, tableSizes, type TrainState } from './checkpoint.js';
+import { loadCheckpoint, optimizerStates, saveCheckpoint, tableSizes, type TrainState } from './checkpoint.js';
 import { batchTensors, evaluate, LOWER_IS_BETTER, metricKey, predict, type Evaluation } from './evaluate.js';
 import { taskLoss } from './losses.js';
-import { clipByGlobalNorm, learningRate, makeOptimizer, setLearningRate, type Schedule } from './optimizers.js';
+import { FusedOptimizer, type ParamUpdate } from './fused-optimizer.js';
+import { clipByGlobalNorm, learningRate, type Schedule } from './optimizers.js';
+import { sparseTables, touchedRows } from './sparse-tables.js';
 
 type TF = typeof tfc;
 const GROUPS = ['embedding', 'dense'] as const;
@@ -45,6 +48,8 @@ export interface TrainOptions {
   maxSteps?: number;
   /** Called after each epoch's checkpoint and at the end, e.g. to write weights and a report. */
   onEpoch?: (e: EpochEnd) => void | Promise<void>;
+  /** Called after each optimizer step with its duration (batch assembly, forward, backward, update). */
+  onStep?: (s: { step: number; ms: number; loss: number }) => void;
 }
 
 export interface TrainResult {
@@ -126,14 +131,25 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
   // Weights: from the checkpoint when resuming, else seeded initialisation.
   let state: TrainState = { step: 0, epoch: 0, batchInEpoch: 0, seed: spec.seed, model: graph.model, tables: tableSizes(graph), losses: [], history: [] };
   let initial: Record<string, Float32Array> = initWeights(graph, spec.seed);
-  let slots: Record<string, NamedTensor> | undefined;
+  const optimizers: Record<ParamGroup, FusedOptimizer> = {
+    embedding: new FusedOptimizer(spec.optimizer.embedding),
+    dense: new FusedOptimizer(spec.optimizer.dense),
+  };
   if (opts.resume) {
     const ck = loadCheckpoint(opts.outDir, graph);
     if (ck && 'error' in ck) throw new TrainError(ck.error);
     if (ck) {
       state = ck.state;
       initial = Object.fromEntries(Object.entries(ck.weights).map(([k, v]) => [k, v.data]));
-      slots = ck.slots;
+      const saved = optimizerStates(ck);
+      if ('error' in saved) throw new TrainError(saved.error);
+      const sizes = Object.fromEntries(graph.params.map((p) => [p.name, p.shape.reduce((a, d) => a * d, 1)]));
+      for (const group of GROUPS) {
+        const s = saved.groups[group];
+        if (!s) continue;
+        const problems = optimizers[group].load(s.slots, s.step, sizes);
+        if (problems.length > 0) throw new TrainError(`${join(opts.outDir, 'checkpoint.safetensors')}: the ${group} optimizer's state does not fit the spec:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+      }
       opts.log(`resuming from step ${state.step} (epoch ${state.epoch + 1}, batch ${state.batchInEpoch})`);
     } else opts.log('no checkpoint to resume from: starting afresh');
   }
@@ -145,18 +161,10 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
   }
   // Frozen parameters (trainable: false) are left out of the gradient list: no optimizer sees them.
   const trainable = graph.params.filter((p) => p.trainable).map((p) => vars[p.name]!);
-  const optimizers: Record<ParamGroup, tfc.Optimizer> = {
-    embedding: makeOptimizer(tf, spec.optimizer.embedding),
-    dense: makeOptimizer(tf, spec.optimizer.dense),
-  };
-  if (slots) {
-    // tfjs optimizers keep slots by position (the order gradients are applied in), saved as
-    // `<group>/<index>` with the iteration counter first.
-    for (const group of GROUPS) {
-      const mine = Object.keys(slots).filter((k) => k.startsWith(`${group}/`)).sort();
-      if (mine.length > 0) await optimizers[group].setWeights(mine.map((k) => ({ name: k, tensor: tf.tensor(slots![k]!.data, slots![k]!.shape) })));
-    }
-  }
+  const nameOf = new Map(graph.params.map((p) => [vars[p.name]!.name, p.name]));
+  // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
+  const sparse = sparseTables(graph);
+  const seen = new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows)));
   const schedule: Schedule = { warmupSteps: spec.warmupSteps, decay: spec.lrDecay ?? 'constant', totalSteps: epochs * batches };
   const lrAt = (group: ParamGroup, step: number) => learningRate(spec.optimizer[group].lr, step, schedule);
 
@@ -166,15 +174,11 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
     for (const p of graph.params) weights[p.name] = { shape: p.shape, data: vars[p.name]!.dataSync() as Float32Array };
     const s: Record<string, NamedTensor> = {};
     state.optimizer = {};
+    const shapes = Object.fromEntries(graph.params.map((p) => [p.name, p.shape]));
     for (const group of GROUPS) {
-      const ws = await optimizers[group].getWeights();
-      const names: string[] = [];
-      ws.forEach((w, i) => {
-        const key = `${group}/${String(i).padStart(6, '0')}`;
-        s[key] = { shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) };
-        names.push(`${key} (${w.name.replace(/^run\d+:/, '')})`);
-      });
-      state.optimizer[group] = { kind: spec.optimizer[group].kind, lr: lrAt(group, state.step), slots: names };
+      const mine = optimizers[group].slots(shapes);
+      Object.assign(s, mine);
+      state.optimizer[group] = { kind: spec.optimizer[group].kind, lr: lrAt(group, state.step), step: optimizers[group].step, slots: Object.keys(mine) };
     }
     state.rng = { kind: 'seedrandom-fisher-yates', key: shuffleKey(spec.seed, state.epoch), consumedRows: Math.min(trainSet.n, state.batchInEpoch * spec.batch) };
     saveCheckpoint(opts.outDir, weights, s, state);
@@ -197,7 +201,6 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
       for (let b = state.batchInEpoch; b < batches; b++) {
         const t0 = performance.now();
         const part = take(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
-        for (const g of GROUPS) setLearningRate(optimizers[g], lrAt(g, state.step));
         // Gradients once per step over every trainable variable; each group's optimizer applies its own.
         const lossValue = tf.tidy(() => {
           const inputs = batchTensors(tf, part);
@@ -212,9 +215,14 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
           if (!Number.isFinite(loss)) return loss;
           const clipped = spec.clipNorm ? clipByGlobalNorm(tf, grads, spec.clipNorm).grads : grads;
           for (const group of GROUPS) {
-            const mine: Record<string, tfc.Tensor> = {};
-            for (const [name, g] of Object.entries(clipped)) if (groupOf.get(name) === group) mine[name] = g;
-            if (Object.keys(mine).length > 0) optimizers[group].applyGradients(mine);
+            const mine: ParamUpdate[] = [];
+            for (const [varName, grad] of Object.entries(clipped)) {
+              if (groupOf.get(varName) !== group) continue;
+              const name = nameOf.get(varName)!;
+              const table = sparse.get(name);
+              mine.push({ name, variable: vars[name]!, grad, rows: table ? touchedRows(table, part.inputs, seen) : undefined });
+            }
+            if (mine.length > 0) optimizers[group].apply(tf, mine, lrAt(group, state.step));
           }
           return loss;
         });
@@ -229,7 +237,9 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
         state.step++;
         state.batchInEpoch = b + 1;
         samples += part.n;
-        trainMs += performance.now() - t0;
+        const ms = performance.now() - t0;
+        trainMs += ms;
+        opts.onStep?.({ step: state.step, ms, loss: lossValue });
         if (state.step % 10 === 0 || b === batches - 1 || state.step === 1) state.losses.push({ step: state.step, loss: lossValue });
         const speed = Math.round(speedNow());
         bar?.update(b + 1, { loss: lossValue.toFixed(4), speed });
@@ -275,6 +285,5 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
   } finally {
     bar?.stop();
     for (const v of Object.values(vars)) v.dispose();
-    for (const o of Object.values(optimizers)) o.dispose();
   }
 }

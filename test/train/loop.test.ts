@@ -11,9 +11,10 @@ import type { Dataset } from '../../src/data/encode.js';
 import type { Span } from '../../src/diagnostics/span.js';
 import { GraphBuilder, type AddResult } from '../../src/ir/builder.js';
 import type { IRGraph, IRNode, TaskSpec, TrainSpec } from '../../src/ir/types.js';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { CHECKPOINT, STATE_JSON } from '../../src/train/checkpoint.js';
+import { initWeights } from '../../src/lower/tfjs/init.js';
+import { CHECKPOINT, STATE_JSON, type TrainState } from '../../src/train/checkpoint.js';
 import { auc } from '../../src/train/metrics.js';
 import { train, TrainError, type TrainOptions } from '../../src/train/train.js';
 
@@ -49,6 +50,35 @@ function logistic(train: Partial<TrainSpec>, extraTasks: (z: IRNode) => TaskSpec
     pcs: [],
     instances: [],
   };
+}
+
+/** p = σ(table[id]·w + 0.25): an id feature (ids 1..6 of a table of 8 rows, dim 2), w dense. */
+function embedded(train: Partial<TrainSpec>): IRGraph {
+  const g = logistic(train);
+  const b = new GraphBuilder();
+  const ids = b.input('id', 'int32', ['batch'], site);
+  const table = node(b.param('table', [8, 2], { kind: 'normal', std: 0.1 }, 'embedding', true, site));
+  const w = node(b.param('w', [2, 1], { kind: 'normal', std: 0.1 }, 'dense', true, site));
+  const offset = node(b.param('offset', [1], { kind: 'constant', value: 0.25 }, 'dense', false, site));
+  const e = node(b.add('gather', [table.id, ids.id], {}, site));
+  const z = node(b.add('add', [node(b.add('matmul', [e.id, w.id], {}, site)).id, offset.id], {}, site));
+  const p = node(b.add('sigmoid', [z.id], {}, site));
+  return {
+    ...g,
+    features: [{ kind: 'id', name: 'id', column: 'id', source: { kind: 'hash', buckets: 7 }, dim: 2, table: 'table', rows: 8 }, { kind: 'label', name: 'y', column: 'y' }],
+    inputs: { id: ids.id },
+    nodes: b.nodes,
+    params: b.params,
+    tasks: [{ ...g.tasks[0]!, output: p.id, logit: z.id }],
+  };
+}
+
+/** n rows of an id in 1..6; ids 1–3 are positive, 4–6 negative, with 10 % of labels flipped. */
+function idData(n: number, seed: string): Dataset {
+  const rng = seedrandom(seed);
+  const id = Int32Array.from({ length: n }, () => 1 + Math.floor(rng() * 6));
+  const y = Float32Array.from(id, (v) => ((v <= 3) !== rng() < 0.1 ? 1 : 0));
+  return { n, inputs: { id }, shapes: { id: [] }, labels: { click: y }, keys: {} };
 }
 
 /** n rows of x ~ U(−1, 1)², y = [x1 + 0.5·x2 > 0], a group column splitting rows by sign of x1. */
@@ -122,9 +152,11 @@ describe('training loop on hand-built graphs', () => {
     expect(part.state.step).toBe(7);
     const ck = decodeSafetensors(readFileSync(join(dir, CHECKPOINT)));
     if ('error' in ck) throw new Error(ck.error);
-    expect(Object.keys(ck.tensors).filter((k) => k.startsWith('optimizer/dense/')).length).toBe(1 + 2 * 1); // iterations, m and v of w
-    const state = JSON.parse(readFileSync(join(dir, STATE_JSON), 'utf8')) as { step: number; batchInEpoch: number; rng: { consumedRows: number } };
+    // Adam's m and v of w (dense), AdaGrad's accumulator of b (embedding); step counts in the state
+    expect(Object.keys(ck.tensors).filter((k) => k.startsWith('optimizer/')).sort()).toEqual(['optimizer/b/accumulator', 'optimizer/w/m', 'optimizer/w/v']);
+    const state = JSON.parse(readFileSync(join(dir, STATE_JSON), 'utf8')) as { step: number; batchInEpoch: number; rng: { consumedRows: number }; optimizer: Record<string, { step: number }> };
     expect([state.step, state.batchInEpoch, state.rng.consumedRows]).toEqual([7, 7, 350]);
+    expect([state.optimizer.dense!.step, state.optimizer.embedding!.step]).toEqual([7, 7]);
     const logs: string[] = [];
     const resumed = await train(tf, g, ds, split, opts({ outDir: dir, resume: true, log: (l) => logs.push(l) }));
     expect(logs[0]).toBe('resuming from step 7 (epoch 1, batch 7)');
@@ -165,5 +197,56 @@ describe('training loop on hand-built graphs', () => {
     ds.labels.watch = Float32Array.from({ length: 100 }, () => 1e30); // (z − 1e30)² overflows float32
     const g = logistic({ batch: 10 }, (z) => [{ name: 'watch', kind: 'regression', classes: 1, label: { kind: 'Name', name: 'w', span: SPAN }, loss: 'mse', weight: 1, output: z.id, logit: z.id }]);
     await expect(train(tf, g, ds, { train: range(0, 80), test: range(80, 100) }, opts())).rejects.toThrow(/the loss became Infinity at step 1 \(epoch 1, batch 1\) in task `watch`/);
+  });
+
+  it('an embedding table looked up by ids trains sparsely, and resumes exactly (lazy Adam slots in the checkpoint)', async () => {
+    const ds = idData(600, 'sparse');
+    const g = embedded({ optimizer: { dense: { kind: 'adam', lr: 0.05 }, embedding: { kind: 'adam', lr: 0.1 } }, epochs: 2, batch: 40 });
+    const split = { train: range(0, 480), test: range(480, 600) };
+    const full = await train(tf, g, ds, split, opts());
+    expect(full.evaluation.tasks.click!.all!.auc).toBeGreaterThan(0.9);
+    // rows no training id names (ids are 1..6, row 0 and 7 never appear) keep their initial values
+    const init = initWeights(g, g.train.seed).table!;
+    for (const r of [0, 7]) expect(Array.from(full.weights.table!.subarray(2 * r, 2 * r + 2))).toEqual(Array.from(init.subarray(2 * r, 2 * r + 2)));
+    const dir = out();
+    await train(tf, g, ds, split, opts({ outDir: dir, maxSteps: 7 }));
+    const ck = decodeSafetensors(readFileSync(join(dir, CHECKPOINT)));
+    if ('error' in ck) throw new Error(ck.error);
+    expect(ck.tensors['optimizer/table/m']!.shape).toEqual([8, 2]);
+    const resumed = await train(tf, g, ds, split, opts({ outDir: dir, resume: true }));
+    for (const k of ['table', 'w']) expect(Array.from(resumed.weights[k]!)).toEqual(Array.from(full.weights[k]!));
+  });
+
+  it('resumes from a checkpoint written with tfjs optimizers (positional slots, `iter` step count)', async () => {
+    const ds = separable(600, 'legacy');
+    const g = logistic({ optimizer: { dense: { kind: 'adam', lr: 0.05 }, embedding: { kind: 'adagrad', lr: 0.1 } }, epochs: 2, batch: 50 });
+    const split = { train: range(0, 500), test: range(500, 600) };
+    const full = await train(tf, g, ds, split, opts());
+    const dir = out();
+    await train(tf, g, ds, split, opts({ outDir: dir, maxSteps: 7 }));
+    // Rewrite the checkpoint the way recc wrote it with tfjs's optimizers: getWeights() order
+    // (the iteration count, then each variable's slots) under `<group>/<index>`, and the state
+    // listing `<group>/<index> (<tfjs slot name>)`.
+    const path = join(dir, CHECKPOINT);
+    const ck = decodeSafetensors(readFileSync(path));
+    if ('error' in ck) throw new Error(ck.error);
+    const state = JSON.parse(ck.metadata['recc.state']!) as TrainState;
+    const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const [k, v] of Object.entries(ck.tensors)) if (!k.startsWith('optimizer/')) tensors[k] = v;
+    const legacy = (group: string, names: string[]) => {
+      const listed = [`${group}/000000 (iter)`];
+      tensors[`optimizer/${group}/000000`] = { shape: [], data: Float32Array.of(state.optimizer![group]!.step!) };
+      names.forEach((name, i) => {
+        const key = `${group}/${String(i + 1).padStart(6, '0')}`;
+        tensors[`optimizer/${key}`] = ck.tensors[`optimizer/${name}`]!;
+        listed.push(`${key} (${name})`);
+      });
+      state.optimizer![group] = { kind: state.optimizer![group]!.kind, lr: state.optimizer![group]!.lr, slots: listed };
+    };
+    legacy('dense', ['w/m', 'w/v']);
+    legacy('embedding', ['b/accumulator']);
+    writeFileSync(path, encodeSafetensors(tensors, { 'recc.state': JSON.stringify(state) }));
+    const resumed = await train(tf, g, ds, split, opts({ outDir: dir, resume: true }));
+    for (const k of ['w', 'b']) expect(Array.from(resumed.weights[k]!)).toEqual(Array.from(full.weights[k]!));
   });
 });

@@ -27,10 +27,18 @@ export function fastGatherKernel(stock: KernelFunc): KernelConfig {
       const out = b.makeOutput([...indices.shape, width], 'float32');
       const table = b.typedArrayFromHeap(x) as Float32Array;
       const dst = b.typedArrayFromHeap(out) as Float32Array;
+      // An element loop: for embedding widths (8–64) a subarray per row costs more than the copy.
       for (let i = 0; i < ids.length; i++) {
         const r = ids[i]!;
-        if (r < 0 || r >= rows) continue; // out of range: zeros (TensorFlow's CPU kernel errors; ids here are always in range)
-        dst.set(table.subarray(r * width, r * width + width), i * width);
+        const to = i * width;
+        if (r < 0 || r >= rows) {
+          // out of range: zeros (TensorFlow's CPU kernel errors; ids here are always in range);
+          // written explicitly, the heap is not cleared on allocation
+          dst.fill(0, to, to + width);
+          continue;
+        }
+        const from = r * width;
+        for (let j = 0; j < width; j++) dst[to + j] = table[from + j]!;
       }
       return out;
     },

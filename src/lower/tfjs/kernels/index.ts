@@ -2,8 +2,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { COMPARISONS, zeroGrad } from './comparison-grads.js';
 import { fastGatherKernel } from './gather.js';
+import { gatherGrad } from './gather-grad.js';
 import { higherOrderGrads } from './higher-order-grads.js';
+import { zeroCopyIdentityKernel } from './identity.js';
 import { matMulGrad } from './matmul-grad.js';
+import { viewSliceKernel, viewSplitKernel, viewUnpackKernel } from './slice.js';
+import { sumKernel } from './sum.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const done = new Set<string>();
@@ -18,6 +22,8 @@ export function registerProjectGradients(): void {
   console.warn = () => {};
   try {
     tf.registerGradient(matMulGrad);
+    const stockGather = tf.getGradient('GatherV2');
+    if (stockGather) tf.registerGradient(gatherGrad(stockGather));
     for (const g of higherOrderGrads) tf.registerGradient(g);
     for (const name of COMPARISONS) if (!tf.getGradient(name)) tf.registerGradient(zeroGrad(name));
   } finally {
@@ -30,11 +36,20 @@ export function registerProjectKernels(backend: string): void {
   if (!done.has(backend)) {
     done.add(backend);
     if (backend === 'wasm') {
-      const stock = tf.getKernel('GatherV2', 'wasm');
-      if (stock) {
-        tf.unregisterKernel('GatherV2', 'wasm');
-        tf.registerKernel(fastGatherKernel(stock.kernelFunc));
-      }
+      // Each replaces a stock kernel and falls back to it outside the cases it handles.
+      const replace = (name: string, make: (stock: tf.KernelFunc) => tf.KernelConfig) => {
+        const stock = tf.getKernel(name, 'wasm');
+        if (!stock) return;
+        tf.unregisterKernel(name, 'wasm');
+        tf.registerKernel(make(stock.kernelFunc));
+      };
+      replace('GatherV2', fastGatherKernel);
+      replace('Identity', zeroCopyIdentityKernel);
+      replace('Slice', viewSliceKernel);
+      replace('Unpack', viewUnpackKernel);
+      replace('SplitV', viewSplitKernel);
+      const matMul = tf.getKernel('BatchMatMul', 'wasm');
+      if (matMul) replace('Sum', (stock) => sumKernel(stock, matMul.kernelFunc));
     }
     if (backend === 'wasm' || backend === 'cpu') {
       if (tf.getKernel('UnsortedSegmentSum', backend)) tf.unregisterKernel('UnsortedSegmentSum', backend);
