@@ -41,7 +41,10 @@ export function runCompile(file: string, o: CompileOptions): number {
   const bytes = lowerToOnnx(graph, weights, { reccVersion: VERSION, extra: { 'recc.weights': origin } });
   writeFileAtomic(o.out, bytes);
   const params = graph.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
-  const inputs = graph.features.filter((f) => f.kind !== 'label').map((f) => f.name);
+  const inputs = [
+    ...graph.features.filter((f) => f.kind !== 'label').map((f) => f.name),
+    ...(graph.supports ?? []).flatMap((s) => [...s.items.map((i) => `${s.name}.${i} [batch, ${s.size}, …]`), `${s.name}.label [batch, ${s.size}]`, `${s.name}.mask [batch, ${s.size}]`]),
+  ];
   process.stdout.write(
     [
       `wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)`,
