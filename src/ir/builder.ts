@@ -18,6 +18,13 @@ export type BuildEvent =
   | { kind: 'begin'; instance: BlockInstance }
   | { kind: 'end' };
 
+/** How much a builder holds: a point to copy from (adopt()). */
+export interface BuildMark {
+  nodes: number;
+  params: number;
+  instances: number;
+}
+
 export type AddResult = { node: IRNode } | { error: string; code: 'REC4001' | 'REC4002' | 'REC4003' | 'REC3008' };
 
 export class GraphBuilder {
@@ -25,6 +32,8 @@ export class GraphBuilder {
   readonly params: ParamDecl[] = [];
   readonly instances: BlockInstance[] = [];
   private readonly paramNodes = new Map<string, number>();
+  /** The first segment of every parameter name (`trunk` of `trunk.dense0.kernel`). */
+  private readonly heads = new Set<string>();
   /** Instances currently being elaborated, innermost last. */
   private readonly open: BlockInstance[] = [];
   /** Every event since the journal was opened, or undefined when nobody is listening. */
@@ -48,6 +57,17 @@ export class GraphBuilder {
     return this.paramNodes.has(name);
   }
 
+  /** False when no parameter name starts with `path` (then none of `path.…` needs checking). */
+  mayHaveParamsUnder(path: string): boolean {
+    const dot = path.indexOf('.');
+    return this.heads.has(dot < 0 ? path : path.slice(0, dot));
+  }
+
+  private noteHead(name: string): void {
+    const dot = name.indexOf('.');
+    this.heads.add(dot < 0 ? name : name.slice(0, dot));
+  }
+
   /** Declare a parameter (once per name) and return its `param` node. */
   param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, site: Site): { node: IRNode } | { duplicate: true } {
     const existing = this.paramNodes.get(name);
@@ -56,9 +76,31 @@ export class GraphBuilder {
     this.params.push(decl);
     const node = this.push('param', [], { name, shape }, 'float32', shape, site, false);
     this.paramNodes.set(name, node.id);
+    this.noteHead(name);
     for (const inst of this.open) inst.params.push(name);
     this.journal?.push({ kind: 'param', decl, node });
     return { node };
+  }
+
+  mark(): BuildMark {
+    return { nodes: this.nodes.length, params: this.params.length, instances: this.instances.length };
+  }
+
+  /**
+   * Append what `other` added between two marks, the same objects (they are never changed once
+   * made): a model-level `let` unchanged since the last analysis. Both builders must hold the same
+   * up to `from`, and no instance may be open.
+   */
+  adopt(other: GraphBuilder, from: BuildMark, to: BuildMark): void {
+    if (this.open.length > 0 || this.nodes.length !== from.nodes) throw new Error('internal: adopt() out of step');
+    for (let i = from.nodes; i < to.nodes; i++) this.nodes.push(other.nodes[i]!);
+    for (let i = from.params; i < to.params; i++) {
+      const p = other.params[i]!;
+      this.params.push(p);
+      this.paramNodes.set(p.name, other.paramNodes.get(p.name)!);
+      this.noteHead(p.name);
+    }
+    for (let i = from.instances; i < to.instances; i++) this.instances.push(other.instances[i]!);
   }
 
   /** A node shared by name (a feature's table used by two features). */

@@ -6,7 +6,8 @@ import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostic
 import type { IRGraph } from '../ir/types.js';
 import { PASSES } from '../ir/passes/index.js';
 import { verify } from '../ir/verify.js';
-import type { SourceFile } from '../syntax/ast.js';
+import type { ModelDecl, SourceFile } from '../syntax/ast.js';
+import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult } from './model.js';
 import { ModuleLoader, readFileOrUndefined, type Module, type ReadFile } from './modules.js';
 import { Resolver, type SymbolIndex } from './resolve.js';
@@ -24,6 +25,8 @@ export interface Analysis {
   /** Every module loaded (the root first), for go-to-definition into stdlib. */
   modules: Module[];
   model?: ModelResult;
+  /** The files elaboration read (vocabularies) and what they held: a later analysis may reuse it only if they still do. */
+  reads?: Map<string, string | undefined>;
 }
 
 export interface AnalyzeOptions {
@@ -37,6 +40,11 @@ export interface AnalyzeOptions {
    * them without waiting for an IR that only hover may want.
    */
   deferPasses?: boolean;
+  /**
+   * The analysis of the file's previous text: the model's leading items that did not change are
+   * not elaborated again (see Elaborator.resume). The result is the same as without it.
+   */
+  previous?: Analysis;
 }
 
 /** Analyse a spec given its text. Never throws on user input. */
@@ -57,7 +65,15 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
     for (const m of models.slice(1)) diagnostics.push(diag('REC2002', m.name.span, 'a spec holds one model', { hint: 'put each model in its own file' }));
   }
   if (models[0] && !opts.resolveOnly && !syntaxBroken) {
-    const model = elaborateModel(models[0], root, loader, readFile);
+    const reads = new Map<string, string | undefined>();
+    const tracked: ReadFile = (p) => {
+      const t = readFile(p);
+      reads.set(p, t);
+      return t;
+    };
+    const model = elaborateModel(models[0], root, loader, tracked, resumable(opts.previous, result, readFile));
+    model.elaborator.endResume();
+    result.reads = reads;
     result.model = model;
     result.partialGraph = model.graph;
     diagnostics.push(...model.elaborator.diagnostics);
@@ -70,6 +86,25 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
   }
   result.diagnostics = dedupe(sortDiagnostics(diagnostics));
   return result;
+}
+
+/**
+ * What elaborateModel() may resume from: the previous analysis of the same file when everything
+ * a model sees besides its own items is unchanged: the file's other items (the same nodes, as
+ * incremental parsing keeps them), every module loaded (the same parsed trees) and every file the
+ * elaboration read.
+ */
+function resumable(previous: Analysis | undefined, now: Analysis, readFile: ReadFile): { elaborator: Elaborator; model: ModelDecl } | undefined {
+  if (!previous?.model || !previous.reads || previous.file !== now.file) return undefined;
+  const model = previous.ast.items.find((i) => i.kind === 'Model');
+  const others = (a: Analysis) => a.ast.items.filter((i) => i.kind !== 'Model');
+  const [was, is] = [others(previous), others(now)];
+  if (!model || was.length !== is.length || was.some((item, i) => item !== is[i])) return undefined;
+  if (previous.modules.length !== now.modules.length) return undefined;
+  const before = new Map(previous.modules.map((m) => [m.path, m.ast]));
+  if (now.modules.some((m) => m.path !== now.file && before.get(m.path) !== m.ast)) return undefined;
+  for (const [path, text] of previous.reads) if (readFile(path) !== text) return undefined;
+  return { elaborator: previous.model.elaborator, model };
 }
 
 /** The IR passes in order, each followed by verify(): a failure is a compiler bug. */

@@ -240,11 +240,19 @@ function relocate(v: Value, f: (id: number) => number | undefined): Value | unde
 export function replay(t: Template, b: GraphBuilder, at: { path: string; site: Span; trace: Span[]; slots: number[]; counters?: Map<string, number> }): Value {
   const first = b.nodes.length;
   const id = (r: Ref) => (r >= 0 ? first + r : at.slots[-1 - r]!);
+  // Nodes of one expression share a trace and a scope; so do their replays.
   const traces = new Map<Span[], Span[]>();
+  const scopes = new Map<string, string>();
+  const one = { span: at.site, trace: at.trace, scope: at.path };
   const site = (s: SiteRef) => {
     let trace = traces.get(s.rest);
     if (!trace) traces.set(s.rest, (trace = [...at.trace, ...s.rest]));
-    return { span: s.span ?? at.site, trace, scope: at.path + s.scope };
+    let scope = scopes.get(s.scope);
+    if (scope === undefined) scopes.set(s.scope, (scope = at.path + s.scope));
+    one.span = s.span ?? at.site;
+    one.trace = trace;
+    one.scope = scope;
+    return one; // read at once by the builder
   };
   for (const s of t.steps) {
     switch (s.kind) {

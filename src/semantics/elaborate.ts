@@ -7,9 +7,9 @@ import { diag, type Diagnostic, type Related } from '../diagnostics/diagnostic.j
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Span } from '../diagnostics/span.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
-import type { GraphBuilder, Site } from '../ir/builder.js';
+import type { BuildMark, GraphBuilder, Site } from '../ir/builder.js';
 import type { Attrs, Init, ParamGroup } from '../ir/types.js';
-import type { BinaryExpr, BlockDecl, Expr, Stmt } from '../syntax/ast.js';
+import type { BinaryExpr, BlockDecl, Expr, LetStmt, ModelDecl, ModelItem, Stmt } from '../syntax/ast.js';
 import { bindArgs, type ArgValue, type Signature } from './bind.js';
 import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
 import type { BuiltinCtx } from './builtins/builtin.js';
@@ -35,6 +35,15 @@ export interface Frame {
 
 const MAX_DEPTH = 48;
 
+const sameMark = (a: Mark, b: Mark) => a.nodes === b.nodes && a.params === b.params && a.instances === b.instances && a.diagnostics === b.diagnostics;
+
+/** The builder's lengths and the diagnostics' count: equal marks before a `let` mean equal states. */
+interface Mark extends BuildMark {
+  diagnostics: number;
+}
+
+const reportKey = (code: string, where: Span, message: string) => `${code}:${where.file}:${where.start.offset}:${where.end.offset}:${message}`;
+
 export function isStdFile(file: string): boolean {
   return file.startsWith(STDLIB_DIR);
 }
@@ -48,7 +57,13 @@ export class Elaborator {
   /** Calls to report(), made or deduplicated: a block call that made none can be memoised. */
   private reports = 0;
   /** Expansions of block calls already seen with the same arguments (see block-memo.ts). */
-  private readonly templates = new Map<string, Template>();
+  private templates = new Map<string, Template>();
+  /** What each model-level `let` did, for the next analysis of the same file (resume()). */
+  private readonly lets = new Map<LetStmt, { before: Mark; after: Mark; value: Value }>();
+  /** The previous elaboration of this model and its leading items that are unchanged. */
+  private from: { previous: Elaborator; unchanged: Set<ModelItem> } | undefined;
+  /** Signatures of blocks by how they are called (a block is called thousands of times in a large spec). */
+  private readonly signatures = new Map<BlockDecl, Map<string, Signature>>();
   /** How many block calls were replayed (for tests and benchmarks). */
   replays = 0;
   /** The block calls being recorded, outermost first. */
@@ -60,6 +75,52 @@ export class Elaborator {
     /** Replay block calls seen before with the same arguments (see block-memo.ts). */
     readonly memoise = Elaborator.memoiseCalls,
   ) {}
+
+  // ── resuming ──────────────────────────────────────────────────────────────
+
+  /**
+   * Continue from the elaboration of this model's previous version (the language server, after
+   * an edit): while its leading items are the same nodes, with the same globals and files (the
+   * caller checks those), each `let` adds what it added last time instead of being evaluated.
+   */
+  resume(previous: Elaborator, model: ModelDecl, previousModel: ModelDecl): void {
+    let k = 0;
+    while (k < model.items.length && model.items[k] === previousModel.items[k]) k++;
+    this.from = { previous, unchanged: new Set(model.items.slice(0, k)) };
+    // Templates depend only on the blocks and their arguments, and the globals are the same.
+    this.templates = previous.templates;
+  }
+
+  /** Evaluate a model-level `let` (or take what it did last time, when nothing before it changed). */
+  modelLet(item: LetStmt, evaluate: () => Value): Value {
+    const before = this.mark();
+    const last = this.from?.unchanged.has(item) ? this.from.previous.lets.get(item) : undefined;
+    let value: Value;
+    if (last && sameMark(last.before, before)) {
+      const prev = this.from!.previous;
+      this.builder.adopt(prev.builder, last.before, last.after);
+      for (const d of prev.diagnostics.slice(last.before.diagnostics, last.after.diagnostics)) {
+        this.diagnostics.push(d);
+        this.reported.add(reportKey(d.code, d.span, d.message));
+      }
+      value = last.value;
+    } else {
+      this.from = undefined; // out of step with the previous elaboration from here on
+      value = evaluate();
+    }
+    this.lets.set(item, { before, after: this.mark(), value });
+    return value;
+  }
+
+  /** Drop the previous elaboration once this one is done (each would otherwise keep the one before alive). */
+  endResume(): void {
+    this.from = undefined;
+  }
+
+  private mark(): Mark {
+    const b = this.builder;
+    return { nodes: b.nodes.length, params: b.params.length, instances: b.instances.length, diagnostics: this.diagnostics.length };
+  }
 
   // ── reporting ─────────────────────────────────────────────────────────────
 
@@ -74,7 +135,7 @@ export class Elaborator {
     for (let i = at + 1; i < chain.length; i++) {
       related.push({ span: chain[i]!, message: i === chain.length - 1 ? 'the error is here in the stdlib' : 'called from here' });
     }
-    const key = `${code}:${where.file}:${where.start.offset}:${where.end.offset}:${message}`;
+    const key = reportKey(code, where, message);
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.diagnostics.push(diag(code, where, message, { hint: extra.hint, related, suggestions: where === span ? extra.suggestions : [] }));
@@ -355,7 +416,11 @@ export class Elaborator {
   }
 
   signatureOf(decl: BlockDecl, qualified: string): Signature {
-    return { name: qualified, params: decl.params.map((p) => ({ name: p.name.name, type: typeFromAst(p.type), optional: p.default !== undefined })) };
+    let byName = this.signatures.get(decl);
+    if (!byName) this.signatures.set(decl, (byName = new Map()));
+    let sig = byName.get(qualified);
+    if (!sig) byName.set(qualified, (sig = { name: qualified, params: decl.params.map((p) => ({ name: p.name.name, type: typeFromAst(p.type), optional: p.default !== undefined })) }));
+    return sig;
   }
 
   callBlock(
@@ -421,7 +486,7 @@ export class Elaborator {
   private canReplay(t: Template, path: string, f: Frame): boolean {
     if (f.stack.length + t.depth >= MAX_DEPTH) return false;
     for (const d of f.stack) if (t.entered.has(d)) return false;
-    for (const p of t.params) if (this.builder.hasParam(path + p)) return false;
+    if (this.builder.mayHaveParamsUnder(path)) for (const p of t.params) if (this.builder.hasParam(path + p)) return false;
     return true;
   }
 

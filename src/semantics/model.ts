@@ -20,9 +20,11 @@ export interface ModelResult {
   scope: Scope;
 }
 
-export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadFile): ModelResult {
+/** `resume`: the previous version's elaboration, to reuse for unchanged leading items (the language server). */
+export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadFile, resume?: { elaborator: Elaborator; model: ModelDecl }): ModelResult {
   const builder = new GraphBuilder();
   const el = new Elaborator(builder, loader);
+  if (resume) el.resume(resume.elaborator, model, resume.model);
   const scope = new Scope(el.globalScope(root));
   const f: Frame = { module: root, scope, path: '', counters: new Map(), trace: [], stack: [] };
 
@@ -56,7 +58,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         // the expression are `trunk.<callee><k>`, sharing its counters.
         const counters = new Map<string, number>();
         const lf: Frame = { ...f, path: item.name.name, counters };
-        const v = item.value.kind === 'Call' ? callAsInstance(el, item.value, lf) : el.evalExpr(item.value, lf);
+        const v = el.modelLet(item, () => (item.value.kind === 'Call' ? callAsInstance(el, item.value, lf) : el.evalExpr(item.value, lf)));
         define(item.name.name, v, item.name.span);
         lastLet = { value: v, span: item.value.span };
         break;

@@ -68,7 +68,8 @@ export class Workspace {
     if (!doc) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, deferPasses: true });
+    // The last analysis lets an edit re-elaborate only the model items from the edit on.
+    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, deferPasses: true, previous: this.last.get(uri) });
     this.analyses.set(uri, { version: doc.version, analysis });
     this.last.set(uri, analysis);
     return analysis;

@@ -22,6 +22,11 @@ export interface ParseResult {
 const lastClean = new Map<string, CleanParse>();
 const REMEMBERED = 8;
 
+/** Forget the remembered parses (tests compare with parses from scratch). */
+export function forgetParses(): void {
+  lastClean.clear();
+}
+
 /**
  * Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. An edit
  * inside one model item of a file that last parsed cleanly parses that item only (reparse.ts).
