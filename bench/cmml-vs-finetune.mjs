@@ -9,10 +9,12 @@
 //   baseline      the backbone MLP trained on the training scenarios (examples/cmml-baseline.rec)
 //   baseline-F    the same, then fine-tuned per test scenario on its support half (Adam, full
 //                 batch, `--ft-steps` steps of `--ft-lr`): gradient adaptation, as MeLU/DCN-F
-//   cmml          examples/cmml-scenario.rec (SE + dot + FiLM), reading the support half as its
-//                 support set: feed-forward adaptation, no gradient at test time
+//   cmml          examples/cmml-scenario.rec (SE + MLP hybrid + FiLM), reading the support half as
+//                 its support set: feed-forward adaptation, no gradient at test time
+//   cmml-dot      the same with the paper's default hybrid context, the dot product C ⊙ x
 // The same for the user-specific setting (src/data/synth/cmml-user.ts; users are tasks, ratings,
-// MSE): examples/cmml-user-baseline.rec, its fine-tuned form, and examples/cmml-user.rec.
+// MSE): examples/cmml-user-baseline.rec, its fine-tuned form, examples/cmml-user.rec (PE + MLP
+// hybrid + weight modulation) and its dot-product form.
 // Reported, not asserted. Run after `npm run build`:
 //   node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both] [--rows N] [--epochs 4]
 //                                   [--ft-steps 10] [--ft-lr 0.005]
@@ -27,7 +29,9 @@ import { predict, batchTensors } from '../dist/train/evaluate.js';
 import { bceWithLogits, mseLoss } from '../dist/train/losses.js';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse } from '../dist/train/metrics.js';
 import { train } from '../dist/train/train.js';
-import { compileExample, fmtMeanSd, paramCounts, parseArgs, startBackend } from './lib/compare.mjs';
+import { readFileSync } from 'node:fs';
+import { analyze } from '../dist/semantics/analyze.js';
+import { compileExample, fmtMeanSd, paramCounts, parseArgs, root, startBackend } from './lib/compare.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: 0.005 });
 const { tf, backend } = await startBackend();
@@ -97,6 +101,16 @@ const METRICS = {
   rating: { MSE: (p, y) => mse(p, y), MAE: (p, y) => mae(p, y), 'NDCG@3 (by user)': (p, y, k) => gradedNdcgAtK(p, y, k, 3).value },
 };
 
+/** An example with the paper's default hybrid context: `hybrid(ctx, x, mode: "mlp", …)` → `hybrid(ctx, x)`. */
+function dotVariant(file) {
+  const text = readFileSync(join(root, file), 'utf8');
+  const dot = text.replace(/cmml\.hybrid\(ctx, x, mode: "mlp", units: \[\d+\]\)/, 'cmml.hybrid(ctx, x)');
+  if (dot === text) throw new Error(`${file}: no MLP hybrid context to replace`);
+  const r = analyze(dot, join(root, file));
+  if (!r.graph) throw new Error(`${file} (dot): ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  return r.graph;
+}
+
 function scores(task, pred, labels, keys) {
   return Object.fromEntries(Object.entries(METRICS[task]).map(([name, f]) => [name, f(pred, labels, keys)]));
 }
@@ -137,12 +151,13 @@ console.log(`CMML synthetic settings: ${opts.epochs} epochs, seeds 1..${opts.see
 for (const [setting, cfg] of Object.entries(SETTINGS)) {
   if (opts.setting !== 'both' && opts.setting !== setting) continue;
   const rows = opts.rows || cfg.rows;
-  const specs = { baseline: compileExample(cfg.baseline), cmml: compileExample(cfg.cmml) };
-  console.log(`\n${setting}-specific (${rows} rows): baseline ${paramCounts(specs.baseline).total} parameters, cmml ${paramCounts(specs.cmml).total}`);
-  const results = { baseline: [], 'baseline-F': [], cmml: [] };
+  const specs = { baseline: compileExample(cfg.baseline), cmml: compileExample(cfg.cmml), 'cmml-dot': dotVariant(cfg.cmml) };
+  console.log(`\n${setting}-specific (${rows} rows): parameters ${Object.entries(specs).map(([k, g]) => `${k} ${paramCounts(g).total}`).join(', ')}`);
+  const results = { baseline: [], 'baseline-F': [], cmml: [], 'cmml-dot': [] };
   for (let seed = 1; seed <= opts.seeds; seed++) {
     const base = await fit(specs.baseline, seed, rows);
     const cm = await fit(specs.cmml, seed, rows);
+    const dot = await fit(specs['cmml-dot'], seed, rows);
     const tasks = metaTest(cm.dataset, cm.test, cfg.key);
     const { q, keys } = queryWithSupportHalf(cm.dataset, tasks, cfg.key);
     const labels = q.labels[cfg.task];
@@ -151,13 +166,14 @@ for (const [setting, cfg] of Object.entries(SETTINGS)) {
       baseline: scores(cfg.task, predictWith(base.graph, base.weights, slice(base.dataset, tasks.flatMap((t) => t.query)), cfg.task), labels, keys),
       'baseline-F': scores(cfg.task, fineTuned(base.graph, base.weights, base.dataset, tasks, cfg.task), labels, keys),
       cmml: scores(cfg.task, predictWith(cm.graph, cm.weights, q, cfg.task), labels, keys),
+      'cmml-dot': scores(cfg.task, predictWith(dot.graph, dot.weights, q, cfg.task), labels, keys),
     };
     const adaptSeconds = (performance.now() - t0) / 1000;
     for (const [k, v] of Object.entries(row)) results[k].push(v);
     console.log(
       `  seed ${seed}: ${tasks.length} unseen tasks, ${q.n} query samples; ` +
         Object.entries(row).map(([k, v]) => `${k} ${Object.entries(v).map(([m, x]) => `${m.split(' ')[0]} ${x.toFixed(4)}`).join(' ')}`).join(' | ') +
-        `  (train: baseline ${base.seconds.toFixed(0)} s, cmml ${cm.seconds.toFixed(0)} s; adaptation + scoring ${adaptSeconds.toFixed(0)} s)`,
+        `  (train: baseline ${base.seconds.toFixed(0)} s, cmml ${cm.seconds.toFixed(0)} s, cmml-dot ${dot.seconds.toFixed(0)} s; adaptation + scoring ${adaptSeconds.toFixed(0)} s)`,
     );
   }
   const names = Object.keys(METRICS[cfg.task]);
