@@ -10,12 +10,16 @@ import { initBackend } from '../dist/lower/tfjs/backend.js';
 const runs = Number(process.argv[2] ?? 20);
 const require = createRequire(import.meta.url);
 require('@tensorflow/tfjs'); // the stock gradients
-const stockGrad = Object.fromEntries(['BatchMatMul', 'Sigmoid', 'Softmax'].map((k) => [k, tf.getGradient(k)]));
+const stockGrad = Object.fromEntries(['BatchMatMul', 'Sigmoid', 'Softmax', 'GatherV2'].map((k) => [k, tf.getGradient(k)]));
 const stockGather = tf.getKernel('GatherV2', 'wasm');
+const stockIdentity = tf.getKernel('Identity', 'wasm');
+const stockSum = tf.getKernel('Sum', 'wasm');
 await initBackend('wasm');
 const oursGrad = Object.fromEntries(Object.keys(stockGrad).map((k) => [k, tf.getGradient(k)]));
 const oursGather = tf.getKernel('GatherV2', 'wasm');
 const oursSegSum = tf.getKernel('UnsortedSegmentSum', 'wasm');
+const oursIdentity = tf.getKernel('Identity', 'wasm');
+const oursSum = tf.getKernel('Sum', 'wasm');
 
 const quiet = (f) => {
   const warn = console.warn;
@@ -97,6 +101,19 @@ const both = () => {
   return tf.add(tf.sum(ga), tf.sum(gb));
 };
 compare('MatMul grad [1024,256]×[256,128]', () => useGrad(stockGrad.BatchMatMul), () => useGrad(oursGrad.BatchMatMul), both);
+
+// The embedding gradient without the stock gradient's identity transposes (same kernels otherwise)
+const small = rand([10001, 16]);
+const bagIds = tf.randomUniform([1024, 3], 0, 10001, 'int32', 5);
+const bagW = rand([1024, 3, 16]);
+compare('GatherV2 grad [10001,16] by [1024,3] ids', () => useGrad(stockGrad.GatherV2), () => useGrad(oursGrad.GatherV2), () => tf.grad((t) => tf.sum(tf.mul(tf.gather(t, bagIds), bagW)))(small));
+
+// The clone the engine makes of every tensor it saves for the backward pass
+compare('Identity (clone) [10001,16]', () => useKernel('Identity', stockIdentity), () => useKernel('Identity', oursIdentity), () => tf.clone(small));
+
+// A bias gradient: Σ over the batch of a fresh [1024, 256] tensor (the add is in both columns)
+const act = rand([1024, 256]);
+compare('Sum axis 0 of a fresh [1024,256] (+ the add making it)', () => useKernel('Sum', stockSum), () => useKernel('Sum', oursSum), () => tf.sum(tf.add(act, 1), 0));
 
 // The higher-order fixes recompute the output in the backward pass: their cost
 const s = rand([1024, 256]);

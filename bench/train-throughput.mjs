@@ -1,6 +1,10 @@
 // Training throughput of the POSO-MLP reference model (runtime-notes.md; bench/poso-reference.rec)
 // on recc's default backend (wasm, one thread) next to PyTorch (Debian python3-torch with
 // OpenBLAS, one thread) on the same model, batch, optimizer and loss, in one run. Not a test.
+// recc updates its lookup-only embedding tables sparsely (lazy Adam, src/train/fused-optimizer.ts),
+// so PyTorch runs twice: with its default dense Adam over whole tables, and with sparse
+// gradients and SparseAdam for the tables (the same update as recc's). Both sides print the mean
+// over the measured steps and the median step (steadier when the machine is shared).
 //   npm run build && node bench/train-throughput.mjs [steps]        (RECC_BACKEND=cpu to compare)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -47,24 +51,34 @@ const quiet = { resume: false, checkpointEvery: 1e9, log: () => {}, progress: fa
 // end-of-epoch evaluation and checkpoint.
 await train(tf, graph, data, { train: split.train.subarray(0, batch * 3), test: split.test }, { ...quiet, outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')) });
 const t = performance.now();
-const measured = await train(tf, graph, data, split, { ...quiet, outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')) });
+const stepMs = [];
+const measured = await train(tf, graph, data, split, { ...quiet, outDir: mkdtempSync(join(tmpdir(), 'recc-bench-')), onStep: (s) => stepMs.push(s.ms) });
 const wall = (performance.now() - t) / 1000;
 const recc = measured.samplesPerSecond;
+const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
+const reccMedian = median(stepMs);
 
 console.log(`POSO-MLP reference model, batch ${batch}, Adam + BCE, ${steps} steps, one thread`);
-console.log(`recc (tfjs ${backend}): ${recc.toFixed(0)} samples/s  (${((batch * steps) / wall).toFixed(0)} samples/s counting the end-of-run evaluation and checkpoint)`);
+console.log(
+  `recc (tfjs ${backend}): ${recc.toFixed(0)} samples/s, median step ${reccMedian.toFixed(1)} ms  (${((batch * steps) / wall).toFixed(0)} samples/s counting the end-of-run evaluation and checkpoint)`,
+);
 
 const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
 const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8', env });
 if (probe.status !== 0) {
   console.log('PyTorch: skipped, /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)');
 } else {
-  const py = spawnSync('/usr/bin/python3', [join(root, 'bench/reference/poso_mlp.py'), String(steps)], { encoding: 'utf8', env });
-  if (py.status !== 0) {
-    console.log(`PyTorch: the reference script failed:\n${py.stderr.slice(-800)}`);
-  } else {
+  for (const [flag, what] of [
+    [[], 'dense Adam over whole tables'],
+    [['--sparse'], 'SparseAdam on the tables, as recc'],
+  ]) {
+    const py = spawnSync('/usr/bin/python3', [join(root, 'bench/reference/poso_mlp.py'), String(steps), ...flag], { encoding: 'utf8', env });
+    if (py.status !== 0) {
+      console.log(`PyTorch (${what}): the reference script failed:\n${py.stderr.slice(-800)}`);
+      continue;
+    }
     const ref = JSON.parse(py.stdout.trim().split('\n').pop());
-    console.log(`PyTorch ${ref.torch} (${ref.threads} thread): ${ref.samples_per_s.toFixed(0)} samples/s`);
-    console.log(`ratio recc / PyTorch: ${(recc / ref.samples_per_s).toFixed(2)}`);
+    console.log(`PyTorch ${ref.torch} (${ref.threads} thread, ${what}): ${ref.samples_per_s.toFixed(0)} samples/s, median step ${ref.median_step_ms.toFixed(1)} ms`);
+    console.log(`  ratio recc / PyTorch: ${(recc / ref.samples_per_s).toFixed(2)} (median steps: ${(ref.median_step_ms / reccMedian).toFixed(2)})`);
   }
 }

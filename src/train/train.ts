@@ -156,7 +156,9 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
   const vars: Record<string, tfc.Variable> = {};
   const groupOf = new Map<string, ParamGroup>();
   for (const p of graph.params) {
-    vars[p.name] = tf.variable(tf.tensor(initial[p.name]!, p.shape), p.trainable, `run${run}:${p.name}`);
+    const value = tf.tensor(initial[p.name]!, p.shape);
+    vars[p.name] = tf.variable(value, p.trainable, `run${run}:${p.name}`);
+    value.dispose(); // the variable holds the buffer now
     groupOf.set(vars[p.name]!.name, p.group);
   }
   // Frozen parameters (trainable: false) are left out of the gradient list: no optimizer sees them.

@@ -1,5 +1,6 @@
 // The kernels that speed up a training step on wasm (zero-copy Identity, row sums through the
-// matmul, the embedding gradient without transposes, zeros for out-of-range lookups) give the
+// matmul, the embedding and sum gradients without transposes or ones, zeros for out-of-range
+// lookups) give the
 // stock kernels' values. The reference is computed first on the stock cpu backend with the stock
 // gradients only (this file runs in its own process, so the registry is pristine), then again on
 // wasm with the project's kernels.
@@ -46,6 +47,13 @@ function compute(): Results {
     read('gatherGradNegAxis', tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids, -2), tf.tensor2d(W, [24, 3]))))(table));
     read('gatherGradAxis1', tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(tf.transpose(t), ids, 1), tf.tensor2d(W2.subarray(0, 3 * 24), [3, 24]))))(table));
     read('clone', tf.clone(x));
+    const w3 = tf.tensor3d(X3.map((v) => v * 3), [5, 6, 7]);
+    const sumGrad = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), tf.sin(f(w3)))))(x3);
+    read('sumGradAxis1', sumGrad((t) => tf.sum(t, 1)));
+    read('sumGradKeep', sumGrad((t) => tf.sum(t, [0, 2], true)));
+    read('sumGradAll', tf.grad((t: tf.Tensor) => tf.mul(tf.sum(t), 3))(x3));
+    // second order through the sum's gradient: d/dt Σ (d/dt Σ_axis1(t)²)·w
+    read('sumGrad2nd', tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.sum(u, 1))))(t), w3)))(x3));
   });
   return out;
 }
@@ -62,7 +70,7 @@ beforeAll(async () => {
 });
 
 describe('training-step kernels on wasm against stock cpu', () => {
-  for (const key of ['sum0', 'sumNeg', 'sumKeep', 'sum1', 'sumAll', 'sum3d0', 'sum3d1', 'sum3d01', 'sumThenMatmul', 'gatherGrad1d', 'gatherGrad2d', 'gatherGradNegAxis', 'gatherGradAxis1', 'clone']) {
+  for (const key of ['sum0', 'sumNeg', 'sumKeep', 'sum1', 'sumAll', 'sum3d0', 'sum3d1', 'sum3d01', 'sumThenMatmul', 'gatherGrad1d', 'gatherGrad2d', 'gatherGradNegAxis', 'gatherGradAxis1', 'clone', 'sumGradAxis1', 'sumGradKeep', 'sumGradAll', 'sumGrad2nd']) {
     it(`${key} within 1e-5 (relative to values above 1: sums in another order)`, () => {
       expect(wasm[key]!.length).toBe(stock[key]!.length);
       let m = 0;

@@ -8,6 +8,7 @@ import { zeroCopyIdentityKernel } from './identity.js';
 import { matMulGrad } from './matmul-grad.js';
 import { viewSliceKernel, viewSplitKernel, viewUnpackKernel } from './slice.js';
 import { sumKernel } from './sum.js';
+import { sumGrad } from './sum-grad.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const done = new Set<string>();
@@ -24,6 +25,8 @@ export function registerProjectGradients(): void {
     tf.registerGradient(matMulGrad);
     const stockGather = tf.getGradient('GatherV2');
     if (stockGather) tf.registerGradient(gatherGrad(stockGather));
+    const stockSum = tf.getGradient('Sum');
+    if (stockSum) tf.registerGradient(sumGrad(stockSum));
     for (const g of higherOrderGrads) tf.registerGradient(g);
     for (const name of COMPARISONS) if (!tf.getGradient(name)) tf.registerGradient(zeroGrad(name));
   } finally {
