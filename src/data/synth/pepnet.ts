@@ -14,10 +14,15 @@
 //   forward  c + 1.0 s_d + 0.8 p − 0.5 z        + b_u + o_{d,forward}    rate ≈ 1.5 %
 //   hate     c − 1.5 s_d − 0.3 p                + b_u + o_{d,hate}       rate ≈ 1 %
 // with per-domain offsets o (DOMAIN_OFFSETS) and each intercept c set so the task's mean
-// probability is its rate; labels are Bernoulli draws. A model without domain-specific
-// personalization (no EPNet/PPNet) fits A and mis-ranks C: compare per-domain AUC with
-// group_by: domain. Users come back with activity ∝ exp(N(0,1)); hist is the user's last 20 items
-// before this row, oldest first, "|"-joined.
+// probability is its rate; labels are Bernoulli draws. A score blind to the domain (e.g. the
+// shared 4·u·v) ranks A well and C at chance: compare per-domain AUC with group_by: domain. A model
+// given the domain (as a feature, or through EPNet's gate) must learn C's flipped interaction
+// from C's 5 % of the rows; EPNet's gates are positive, (0, 2), so they rescale dimensions but
+// cannot flip one themselves (bench/pepnet-vs-baselines.mjs prints both oracles). The interaction is
+// learned from id embeddings: with the default ids (rows/50 users, 5000 items) two epochs of
+// 100 000 rows learn almost none of it; examples/pepnet-*.rec use 1 000 users and items.
+// Users come back with activity ∝ exp(N(0,1)); hist is the user's last 20 items before this
+// row, oldest first, "|"-joined.
 import seedrandom from 'seedrandom';
 import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
@@ -39,7 +44,7 @@ export const PEPNET_DOC =
   'PEPNet setting (PEPNet §4): three domains A/B/C (70/25/5 % of rows) in which the same user-item pair is scored ' +
   'differently (domain C flips half the taste dimensions), six tasks with positive rates like 5 %, follow 2 %, ' +
   'forward 1.5 %, hate 1 %, click 30 %, effview 12 %, driven by user taste x item, author affinity, age, popularity and per-user ' +
-  'biases. A model without domain personalization loses on domain C (group_by: domain). hist: the user\'s last 20 items. ' +
+  'biases. A score blind to the domain ranks C at chance (group_by: domain). hist: the user\'s last 20 items. ' +
   'Options: rows, users (rows/50), items (5000), authors (items/10). See src/data/synth/pepnet.ts.';
 
 const D = 8;
