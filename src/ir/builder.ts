@@ -31,9 +31,14 @@ export class GraphBuilder {
   readonly nodes: IRNode[] = [];
   readonly params: ParamDecl[] = [];
   readonly instances: BlockInstance[] = [];
+  /** The node of each parameter, in the order of `params`. */
+  private readonly paramNodeIds: number[] = [];
+  /** Parameter name → node, indexed up to `indexedParams` when a lookup needs it (most never do). */
   private readonly paramNodes = new Map<string, number>();
+  private indexedParams = 0;
   /** The first segment of every parameter name (`trunk` of `trunk.dense0.kernel`). */
   private readonly heads = new Set<string>();
+  private lastHead = '';
   /** Instances currently being elaborated, innermost last. */
   private readonly open: BlockInstance[] = [];
   /** Every event since the journal was opened, or undefined when nobody is listening. */
@@ -54,7 +59,12 @@ export class GraphBuilder {
   }
 
   hasParam(name: string): boolean {
-    return this.paramNodes.has(name);
+    return this.paramIndex().has(name);
+  }
+
+  private paramIndex(): Map<string, number> {
+    for (; this.indexedParams < this.params.length; this.indexedParams++) this.paramNodes.set(this.params[this.indexedParams]!.name, this.paramNodeIds[this.indexedParams]!);
+    return this.paramNodes;
   }
 
   /** False when no parameter name starts with `path` (then none of `path.…` needs checking). */
@@ -64,18 +74,24 @@ export class GraphBuilder {
   }
 
   private noteHead(name: string): void {
+    // the parameters of one instance come together: most share the head noted last
+    const h = this.lastHead;
+    if (h && name.length > h.length && name.charCodeAt(h.length) === 46 && name.startsWith(h)) return;
     const dot = name.indexOf('.');
-    this.heads.add(dot < 0 ? name : name.slice(0, dot));
+    this.lastHead = dot < 0 ? name : name.slice(0, dot);
+    this.heads.add(this.lastHead);
   }
 
-  /** Declare a parameter (once per name) and return its `param` node. */
-  param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, site: Site): { node: IRNode } | { duplicate: true } {
-    const existing = this.paramNodes.get(name);
-    if (existing !== undefined) return { duplicate: true };
+  /**
+   * Declare a parameter (once per name) and return its `param` node. `known`: the caller has
+   * checked that the name is free (a replayed block).
+   */
+  param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, site: Site, known = false): { node: IRNode } | { duplicate: true } {
+    if (!known && this.mayHaveParamsUnder(name) && this.paramIndex().has(name)) return { duplicate: true };
     const decl: ParamDecl = { name, shape, init, group, trainable, span: site.span };
     this.params.push(decl);
     const node = this.push('param', [], { name, shape }, 'float32', shape, site, false);
-    this.paramNodes.set(name, node.id);
+    this.paramNodeIds.push(node.id);
     this.noteHead(name);
     for (const inst of this.open) inst.params.push(name);
     this.journal?.push({ kind: 'param', decl, node });
@@ -97,7 +113,7 @@ export class GraphBuilder {
     for (let i = from.params; i < to.params; i++) {
       const p = other.params[i]!;
       this.params.push(p);
-      this.paramNodes.set(p.name, other.paramNodes.get(p.name)!);
+      this.paramNodeIds.push(other.paramNodeIds[i]!);
       this.noteHead(p.name);
     }
     for (let i = from.instances; i < to.instances; i++) this.instances.push(other.instances[i]!);
@@ -105,7 +121,7 @@ export class GraphBuilder {
 
   /** A node shared by name (a feature's table used by two features). */
   paramNode(name: string): IRNode | undefined {
-    const id = this.paramNodes.get(name);
+    const id = this.paramIndex().get(name);
     return id === undefined ? undefined : this.nodes[id];
   }
 

@@ -260,7 +260,7 @@ export function replay(t: Template, b: GraphBuilder, at: { path: string; site: S
         b.addInferred(s.op, s.inputs.map(id), s.attrs, s.dtype, s.shape, site(s.site));
         break;
       case 'param': {
-        const r = b.param(at.path + s.name, s.shape, s.init, s.group, s.trainable, site(s.site));
+        const r = b.param(at.path + s.name, s.shape, s.init, s.group, s.trainable, site(s.site), true);
         if ('duplicate' in r) throw new Error(`internal: replayed parameter ${at.path + s.name} exists`);
         break;
       }

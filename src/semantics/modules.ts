@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
-import { parse } from '../syntax/parse.js';
+import { parse, parseReusing } from '../syntax/parse.js';
 import type { BlockDecl, SourceFile, UseDecl } from '../syntax/ast.js';
 
 /** The stdlib folder of this package (works from src/ under vitest and from dist/). */
@@ -49,7 +49,8 @@ export function stdModuleNames(): string[] {
 const stdParses = new Map<string, { text: string; result: ReturnType<typeof parse> }>();
 
 function parseCached(path: string, text: string, isStd: boolean): ReturnType<typeof parse> {
-  if (!isStd) return parse(text, path);
+  // The file being edited: an edit inside one model item parses that item only.
+  if (!isStd) return parseReusing(text, path);
   const hit = stdParses.get(path);
   if (hit && hit.text === text) return hit.result;
   const result = parse(text, path);

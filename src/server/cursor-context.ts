@@ -7,26 +7,38 @@ export type Section = 'top' | 'model' | 'block' | 'features' | 'train' | 'inner'
 
 /** The text with comments and string contents replaced by spaces (same length, same newlines). */
 export function mask(text: string): string {
-  const out = text.split('');
+  // Copied in runs (completion masks the whole of a large spec on every request).
+  let out = '';
+  let from = 0; // start of the run not yet copied
   let i = 0;
   while (i < text.length) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') out[i++] = ' ';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      for (; i < stop; i++) if (text[i] !== '\n') out[i] = ' ';
-    } else if (c === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
-        if (text[i] === '\\') out[i++] = ' ';
-        if (i < text.length && text[i] !== '\n') out[i++] = ' ';
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (c === 47 && next === 47) {
+      // `//` to the end of the line
+      let end = text.indexOf('\n', i);
+      if (end < 0) end = text.length;
+      out += text.slice(from, i) + ' '.repeat(end - i);
+      i = from = end;
+    } else if (c === 47 && next === 42) {
+      // `/* … */`, its newlines kept
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? text.length : close + 2;
+      out += text.slice(from, i) + text.slice(i, end).replace(/[^\n]/g, ' ');
+      i = from = end;
+    } else if (c === 34) {
+      // a string's contents up to its closing quote or the end of the line; `\x` is one character
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"' && text[j] !== '\n') {
+        if (text[j] === '\\') j++;
+        if (j < text.length && text[j] !== '\n') j++;
       }
-      i++;
+      out += text.slice(from, i + 1) + ' '.repeat(j - i - 1);
+      from = j;
+      i = j + 1;
     } else i++;
   }
-  return out.join('');
+  return out + text.slice(from);
 }
 
 const OPEN: Record<string, string> = { ')': '(', ']': '[', '}': '{' };

@@ -28,13 +28,14 @@ export function forgetParses(): void {
 }
 
 /**
- * Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. An edit
- * inside one model item of a file that last parsed cleanly parses that item only (reparse.ts).
+ * Parse one `.rec` file like parse(), reusing the tree of its last clean parse: an edit inside one
+ * model item parses that item only (reparse.ts). The tree shares nodes with earlier results, so
+ * whoever mutates a tree (Prettier attaches comments to it) must use parse().
  */
-export function parse(text: string, fileName: string): ParseResult {
+export function parseReusing(text: string, fileName: string): ParseResult {
   const last = lastClean.get(fileName);
   const file = last && (last.text === text ? last.file : reparse(last, text, fileName));
-  const result = file ? { file, diagnostics: [] } : parseAll(text, fileName);
+  const result = file ? { file, diagnostics: [] } : parse(text, fileName);
   // A broken parse keeps the clean one before it: fixing the error is an edit of that text.
   if (result.diagnostics.length === 0) {
     lastClean.delete(fileName);
@@ -44,8 +45,8 @@ export function parse(text: string, fileName: string): ParseResult {
   return result;
 }
 
-/** Parse the whole text, ignoring earlier parses (parse() does this unless it can reparse). */
-export function parseAll(text: string, fileName: string): ParseResult {
+/** Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. */
+export function parse(text: string, fileName: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const position = lineIndex(text);
   const at = (start: number, end: number): Span => ({ file: fileName, start: position(start), end: position(end) });

@@ -1,8 +1,8 @@
-// Incremental parsing (src/syntax/reparse.ts): after each edit of a series, parse() — which
-// reparses one model item when it can — gives the tree and diagnostics of a parse from scratch.
+// Incremental parsing (src/syntax/reparse.ts): after each edit of a series, parseReusing(),
+// which reparses one model item when it can, gives the tree and diagnostics of parse().
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../src/syntax/ast.js';
-import { parse, parseAll } from '../../src/syntax/parse.js';
+import { parse, parseReusing } from '../../src/syntax/parse.js';
 import { generateSpec } from '../server/generate-spec.js';
 
 const FILE = '/virtual/reparse.rec';
@@ -40,14 +40,14 @@ const modelItems = (f: SourceFile) => f.items.flatMap((i) => (i.kind === 'Model'
 describe('incremental parsing', () => {
   it('gives the tree of a parse from scratch after every edit of a series', () => {
     let text = BIG;
-    const seen = new Set([modelItems(parse(text, FILE).file)[0]]);
+    const seen = new Set([modelItems(parseReusing(text, FILE).file)[0]]);
     const reused: string[] = [];
     for (const [name, edit] of EDITS) {
       const next = edit(text);
       expect(next, name).not.toBe(text);
       text = next;
-      const got = parse(text, FILE);
-      const want = parseAll(text, FILE);
+      const got = parseReusing(text, FILE);
+      const want = parse(text, FILE);
       expect(JSON.stringify(got.diagnostics), name).toBe(JSON.stringify(want.diagnostics));
       expect(got.file, name).toEqual(want.file);
       // The model's first item is one made before: this edit was not parsed from scratch.
@@ -71,9 +71,9 @@ describe('incremental parsing', () => {
   });
 
   it('reuses the items around the edit', () => {
-    const first = parse(BIG, FILE).file;
+    const first = parseReusing(BIG, FILE).file;
     const edited = onLet('v40', (l) => l.replace('= unit', '= unitx'))(BIG);
-    const second = parse(edited, FILE).file;
+    const second = parseReusing(edited, FILE).file;
     const items = (f: typeof first) => (f.items.find((i) => i.kind === 'Model') as Extract<(typeof first.items)[number], { kind: 'Model' }>).items;
     const k = items(first).findIndex((i) => i.kind === 'Let' && i.name.name === 'v40');
     // Before the edit: the same objects; the edited item and those after it: new ones.
