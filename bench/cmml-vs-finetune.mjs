@@ -8,7 +8,8 @@
 // is scored on the same query samples:
 //   baseline      the backbone MLP trained on the training scenarios (examples/cmml-baseline.rec)
 //   baseline-F    the same, then fine-tuned per test scenario on its support half (Adam, full
-//                 batch, `--ft-steps` steps of `--ft-lr`): gradient adaptation, as MeLU/DCN-F
+//                 batch, `--ft-steps` steps at each learning rate of `--ft-lr`, a comma-separated
+//                 list; one row per rate): gradient adaptation, as MeLU/DCN-F
 //   cmml          examples/cmml-scenario.rec (SE + MLP hybrid + FiLM), reading the support half as
 //                 its support set: feed-forward adaptation, no gradient at test time
 //   cmml-dot      the same with the paper's default hybrid context, the dot product C ⊙ x
@@ -17,7 +18,7 @@
 // hybrid + weight modulation) and its dot-product form.
 // Reported, not asserted. Run after `npm run build`:
 //   node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both] [--rows N] [--epochs 4]
-//                                   [--ft-steps 10] [--ft-lr 0.005]
+//                                   [--ft-steps 10] [--ft-lr 0.005,0.001,0.0002]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,9 @@ import { readFileSync } from 'node:fs';
 import { analyze } from '../dist/semantics/analyze.js';
 import { compileExample, fmtMeanSd, paramCounts, parseArgs, root, startBackend } from './lib/compare.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: 0.005 });
+const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: '0.005,0.001,0.0002' });
+const ftRates = String(opts.ftLr).split(',').map(Number);
+if (ftRates.some((r) => !(r > 0))) throw new Error(`--ft-lr: positive learning rates, comma-separated: ${opts.ftLr}`);
 const { tf, backend } = await startBackend();
 const SETTINGS = {
   scenario: { baseline: 'examples/cmml-baseline.rec', cmml: 'examples/cmml-scenario.rec', key: 'scenario', task: 'click', rows: 60_000 },
@@ -125,12 +128,12 @@ function predictWith(graph, weights, ds, task) {
 }
 
 /** Per task: fine-tune a copy of the weights on the support half, predict the query half. */
-function fineTuned(graph, weights, ds, tasks, task) {
+function fineTuned(graph, weights, ds, tasks, task, lr) {
   const forward = buildForward(tf, graph);
   const preds = [];
   for (const t of tasks) {
     const vars = Object.fromEntries(graph.params.map((p) => [p.name, tf.variable(tf.tensor(weights[p.name], p.shape))]));
-    const opt = tf.train.adam(opts.ftLr);
+    const opt = tf.train.adam(lr);
     const sup = slice(ds, t.support);
     const inputs = batchTensors(tf, sup);
     const y = tf.tensor2d(sup.labels[task], [sup.n, 1]);
@@ -147,13 +150,14 @@ function fineTuned(graph, weights, ds, tasks, task) {
   return Float32Array.from(preds);
 }
 
-console.log(`CMML synthetic settings: ${opts.epochs} epochs, seeds 1..${opts.seeds}, backend ${backend}; fine-tuning ${opts.ftSteps} Adam steps, lr ${opts.ftLr}`);
+console.log(`CMML synthetic settings: ${opts.epochs} epochs, seeds 1..${opts.seeds}, backend ${backend}; fine-tuning ${opts.ftSteps} Adam steps, lr ${ftRates.join(' / ')}`);
 for (const [setting, cfg] of Object.entries(SETTINGS)) {
   if (opts.setting !== 'both' && opts.setting !== setting) continue;
   const rows = opts.rows || cfg.rows;
   const specs = { baseline: compileExample(cfg.baseline), cmml: compileExample(cfg.cmml), 'cmml-dot': dotVariant(cfg.cmml) };
   console.log(`\n${setting}-specific (${rows} rows): parameters ${Object.entries(specs).map(([k, g]) => `${k} ${paramCounts(g).total}`).join(', ')}`);
-  const results = { baseline: [], 'baseline-F': [], cmml: [], 'cmml-dot': [] };
+  const ftName = (lr) => `baseline-F ${lr}`;
+  const results = { baseline: [], ...Object.fromEntries(ftRates.map((lr) => [ftName(lr), []])), cmml: [], 'cmml-dot': [] };
   for (let seed = 1; seed <= opts.seeds; seed++) {
     const base = await fit(specs.baseline, seed, rows);
     const cm = await fit(specs.cmml, seed, rows);
@@ -164,7 +168,7 @@ for (const [setting, cfg] of Object.entries(SETTINGS)) {
     const t0 = performance.now();
     const row = {
       baseline: scores(cfg.task, predictWith(base.graph, base.weights, slice(base.dataset, tasks.flatMap((t) => t.query)), cfg.task), labels, keys),
-      'baseline-F': scores(cfg.task, fineTuned(base.graph, base.weights, base.dataset, tasks, cfg.task), labels, keys),
+      ...Object.fromEntries(ftRates.map((lr) => [ftName(lr), scores(cfg.task, fineTuned(base.graph, base.weights, base.dataset, tasks, cfg.task, lr), labels, keys)])),
       cmml: scores(cfg.task, predictWith(cm.graph, cm.weights, q, cfg.task), labels, keys),
       'cmml-dot': scores(cfg.task, predictWith(dot.graph, dot.weights, q, cfg.task), labels, keys),
     };
@@ -178,6 +182,6 @@ for (const [setting, cfg] of Object.entries(SETTINGS)) {
   }
   const names = Object.keys(METRICS[cfg.task]);
   console.log(`\n${setting}-specific, unseen tasks, query half; mean ± sd over ${opts.seeds} seeds`);
-  console.log(`${'model'.padEnd(12)}${names.map((n) => n.padStart(22)).join('')}`);
-  for (const [k, rs] of Object.entries(results)) console.log(`${k.padEnd(12)}${names.map((n) => fmtMeanSd(rs.map((r) => r[n])).padStart(22)).join('')}`);
+  console.log(`${'model'.padEnd(20)}${names.map((n) => n.padStart(22)).join('')}`);
+  for (const [k, rs] of Object.entries(results)) console.log(`${k.padEnd(20)}${names.map((n) => fmtMeanSd(rs.map((r) => r[n])).padStart(22)).join('')}`);
 }
