@@ -19,20 +19,15 @@
 // Reported, not asserted. Run after `npm run build`:
 //   node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both] [--rows N] [--epochs 4]
 //                                   [--ft-steps 10] [--ft-lr 0.005,0.001,0.0002]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { slice } from '../dist/data/preprocess.js';
-import { split } from '../dist/data/split.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
-import { loadData } from '../dist/train/data-source.js';
 import { predict, batchTensors } from '../dist/train/evaluate.js';
 import { bceWithLogits, mseLoss } from '../dist/train/losses.js';
-import { auc, gauc, gradedNdcgAtK, logloss, mae, mse } from '../dist/train/metrics.js';
-import { train } from '../dist/train/train.js';
-import { readFileSync } from 'node:fs';
 import { analyze } from '../dist/semantics/analyze.js';
-import { compileExample, fmtMeanSd, paramCounts, parseArgs, root, startBackend } from './lib/compare.mjs';
+import { auc, gauc, gradedNdcgAtK, logloss, mae, mse } from '../dist/train/metrics.js';
+import { compileExample, fmtMeanSd, paramCounts, parseArgs, root, runOnce, startBackend } from './lib/compare.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: '0.005,0.001,0.0002' });
 const ftRates = String(opts.ftLr).split(',').map(Number);
@@ -42,22 +37,6 @@ const SETTINGS = {
   scenario: { baseline: 'examples/cmml-baseline.rec', cmml: 'examples/cmml-scenario.rec', key: 'scenario', task: 'click', rows: 60_000 },
   user: { baseline: 'examples/cmml-user-baseline.rec', cmml: 'examples/cmml-user.rec', key: 'user_id', task: 'rating', rows: 40_000 },
 };
-
-/** Train a spec on the training scenarios; its weights. */
-async function fit(graph0, seed, rows) {
-  const graph = { ...graph0, train: { ...graph0.train, seed } };
-  const loaded = await loadData(graph, { rows, skipBadRows: false, seed });
-  if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
-  const parts = split(loaded.dataset, graph.train.split, seed);
-  const outDir = mkdtempSync(join(tmpdir(), 'recc-cmml-bench-'));
-  const t = performance.now();
-  try {
-    const r = await train(tf, graph, loaded.dataset, parts, { outDir, epochs: opts.epochs, resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
-    return { graph, weights: r.weights, dataset: loaded.dataset, test: parts.test, seconds: (performance.now() - t) / 1000 };
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
-  }
-}
 
 /** Meta-test split of the held-out rows: per scenario, in time order, first half support, rest query. */
 function metaTest(ds, test, key) {
@@ -159,9 +138,10 @@ for (const [setting, cfg] of Object.entries(SETTINGS)) {
   const ftName = (lr) => `baseline-F ${lr}`;
   const results = { baseline: [], ...Object.fromEntries(ftRates.map((lr) => [ftName(lr), []])), cmml: [], 'cmml-dot': [] };
   for (let seed = 1; seed <= opts.seeds; seed++) {
-    const base = await fit(specs.baseline, seed, rows);
-    const cm = await fit(specs.cmml, seed, rows);
-    const dot = await fit(specs['cmml-dot'], seed, rows);
+    const fit = (graph) => runOnce(tf, graph, { seed, rows, epochs: opts.epochs });
+    const base = await fit(specs.baseline);
+    const cm = await fit(specs.cmml);
+    const dot = await fit(specs['cmml-dot']);
     const tasks = metaTest(cm.dataset, cm.test, cfg.key);
     const { q, keys } = queryWithSupportHalf(cm.dataset, tasks, cfg.key);
     const labels = q.labels[cfg.task];
