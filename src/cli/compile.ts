@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { supportInputNames } from '../ir/support-inputs.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { initWeights } from '../lower/tfjs/init.js';
 import { displayPath } from './output.js';
@@ -43,7 +44,7 @@ export function runCompile(file: string, o: CompileOptions): number {
   const params = graph.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
   const inputs = [
     ...graph.features.filter((f) => f.kind !== 'label').map((f) => f.name),
-    ...(graph.supports ?? []).flatMap((s) => [...s.items.map((i) => `${s.name}.${i} [batch, ${s.size}, …]`), `${s.name}.label [batch, ${s.size}]`, `${s.name}.mask [batch, ${s.size}]`]),
+    ...(graph.supports ?? []).flatMap((s) => supportInputNames(s).map((input, k) => `${input} [batch, ${s.size}${k < s.items.length ? ', …' : ''}]`)),
   ];
   process.stdout.write(
     [

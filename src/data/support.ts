@@ -11,6 +11,7 @@
 // Sets are stored as row numbers into a pool (the item features and labels of the whole encoded
 // dataset), so a split or a batch copies `size` ints per row; the values are gathered only when a
 // batch becomes tensors.
+import { SUPPORT_LABEL, SUPPORT_MASK, supportInput } from '../ir/support-inputs.js';
 import type { SupportSpec } from '../ir/types.js';
 
 export interface SupportPool {
@@ -78,7 +79,7 @@ export function supportInputs(s: SupportData, n: number): Record<string, InputAr
       if (width === 1) values[p] = data[r]!;
       else values.set(data.subarray(r * width, r * width + width), p * width);
     }
-    out[`${s.spec.name}.${item}`] = { data: values, shape: width === 1 && data instanceof Int32Array ? [size] : [size, width] };
+    out[supportInput(s.spec.name, item)] = { data: values, shape: width === 1 && data instanceof Int32Array ? [size] : [size, width] };
   }
   const label = new Float32Array(n * size);
   const mask = new Float32Array(n * size);
@@ -88,7 +89,7 @@ export function supportInputs(s: SupportData, n: number): Record<string, InputAr
     label[p] = s.pool.label[r]!;
     mask[p] = 1;
   }
-  out[`${s.spec.name}.label`] = { data: label, shape: [size] };
-  out[`${s.spec.name}.mask`] = { data: mask, shape: [size] };
+  out[supportInput(s.spec.name, SUPPORT_LABEL)] = { data: label, shape: [size] };
+  out[supportInput(s.spec.name, SUPPORT_MASK)] = { data: mask, shape: [size] };
   return out;
 }

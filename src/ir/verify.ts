@@ -1,6 +1,7 @@
 // IR invariants, checked after elaboration and after every pass (tests call it too). A failure
 // is a compiler bug, never a user error: it returns messages for the test to show.
 import { getOp } from '../ops/registry.js';
+import { supportInputNames } from './support-inputs.js';
 import type { IRGraph } from './types.js';
 
 export function verify(g: IRGraph): string[] {
@@ -46,7 +47,7 @@ export function verify(g: IRGraph): string[] {
     if (f.kind !== 'label' && g.inputs[f.name] === undefined) problems.push(`feature ${f.name} has no input node`);
   }
   for (const s of g.supports ?? []) {
-    for (const part of [...s.items, 'label', 'mask']) if (g.inputs[`${s.name}.${part}`] === undefined) problems.push(`support set ${s.name} has no input node for ${part}`);
+    for (const input of supportInputNames(s)) if (g.inputs[input] === undefined) problems.push(`support set ${s.name} has no input node ${input}`);
   }
   return problems;
 }

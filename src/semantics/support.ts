@@ -7,15 +7,12 @@
 // The graph reads the set from the inputs `<name>.<item>`, `<name>.label` and `<name>.mask`.
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
+import { SUPPORT_LABEL, SUPPORT_MASK, supportInput } from '../ir/support-inputs.js';
 import type { FeatureSpec, SupportSpec } from '../ir/types.js';
 import type { Expr, SupportDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import { checkLabelExpr } from './tasks.js';
 import { type TensorValue, type Value } from './values.js';
-
-/** Inputs of a support set besides its items'; an item may not take these names. */
-export const SUPPORT_LABEL = 'label';
-export const SUPPORT_MASK = 'mask';
 
 type Item = Extract<FeatureSpec, { kind: 'id' | 'bucketize' | 'dense' }>;
 
@@ -82,7 +79,7 @@ function pairSequence(name: string, items: Item[], size: number, el: Elaborator,
   const site = el.site(span, f);
   const parts: TensorValue[] = [];
   for (const it of items) {
-    const inputName = `${name}.${it.name}`;
+    const inputName = supportInput(name, it.name);
     if (it.kind === 'dense') {
       parts.push(tensor(b.input(inputName, 'float32', ['batch', size, it.size], site)));
       continue;
@@ -95,8 +92,8 @@ function pairSequence(name: string, items: Item[], size: number, el: Elaborator,
     if ('error' in g) throw new Error(`internal: gather: ${g.error}`);
     parts.push(tensor(g.node));
   }
-  const label = tensor(b.input(`${name}.${SUPPORT_LABEL}`, 'float32', ['batch', size], site));
-  const mask = b.input(`${name}.${SUPPORT_MASK}`, 'float32', ['batch', size], site);
+  const label = tensor(b.input(supportInput(name, SUPPORT_LABEL), 'float32', ['batch', size], site));
+  const mask = b.input(supportInput(name, SUPPORT_MASK), 'float32', ['batch', size], site);
   const label3 = el.op('unsqueeze', [label], { axis: 2 }, span, f, null);
   if (label3.kind !== 'tensor') return label3;
   const seq = el.op('concat', [...parts, label3], { axis: -1 }, span, f, mask.id);

@@ -4,6 +4,7 @@
 // the feature specs in metadata_props. IR version 8, opset 17 (+ ai.onnx.ml 2 for vocabularies).
 import pkg from 'onnx-proto';
 import type { IRGraph } from '../../ir/types.js';
+import { supportInputNames } from '../../ir/support-inputs.js';
 import { getOp } from '../../ops/registry.js';
 import { preprocessFeature, preprocessSupport, type GraphInput } from './preprocess.js';
 import { Tape } from './tape.js';
@@ -44,7 +45,7 @@ export function onnxNameClashes(graph: IRGraph): string[] {
     else seen.set(name, what);
   };
   for (const f of graph.features) if (f.kind !== 'label') add(f.name, `feature ${f.name}`);
-  for (const s of graph.supports ?? []) for (const part of [...s.items, 'label', 'mask']) add(`${s.name}.${part}`, `an input of support set ${s.name}`);
+  for (const s of graph.supports ?? []) for (const input of supportInputNames(s)) add(input, `an input of support set ${s.name}`);
   for (const t of graph.tasks) add(t.name, `task ${t.name}`);
   for (const p of graph.params) add(p.name, `parameter ${p.name}`);
   return clashes;

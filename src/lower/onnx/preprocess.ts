@@ -6,6 +6,7 @@
 //     ONNX has no string hash, so this one step stays outside the graph.
 //   bucketize: float32 values; id = 1 + #{i : boundary_i <= x}.
 //   dense: float32 [batch, n], as is.
+import { SUPPORT_LABEL, SUPPORT_MASK, supportInput } from '../../ir/support-inputs.js';
 import type { FeatureSpec, SupportSpec } from '../../ir/types.js';
 import type { Tape } from './tape.js';
 
@@ -61,11 +62,11 @@ export function preprocessSupport(tape: Tape, s: SupportSpec, features: readonly
   for (const item of s.items) {
     const f = features.find((x) => x.name === item);
     if (!f || f.kind === 'label' || f.kind === 'seq') throw new Error(`internal: support item ${item} is not an id, bucketize or dense feature`);
-    const name = `${s.name}.${item}`;
+    const name = supportInput(s.name, item);
     out[name] = preprocessFeature(tape, { ...f, name }, inputs, ['batch', s.size]);
   }
-  for (const part of ['label', 'mask']) {
-    const name = `${s.name}.${part}`;
+  for (const part of [SUPPORT_LABEL, SUPPORT_MASK]) {
+    const name = supportInput(s.name, part);
     inputs.push({ name, elemType: 'float32', dims: ['batch', s.size] });
     out[name] = name;
   }
