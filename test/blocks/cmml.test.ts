@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
-import { expectClose, runOrt, runTfjs, type Input } from './helpers.js';
+import { add, denseBy, expectClose, lin as linear, mul, relu as reluOf, runOrt, runTfjs, sigmoid, type Input, type Mat, type Vec } from './helpers.js';
 
 const SPEC = `use std.cmml
 model m {
@@ -37,8 +37,6 @@ model m {
 }`;
 const TASKS = ['t_pm', 't_wm', 't_sg', 't_fm', 't_sm'] as const;
 
-type Vec = number[];
-type Mat = number[][]; // [in][out]
 
 // ── inputs: 3 queries; support sets of 3, 2 and 0 valid pairs ─────────────────
 const B = 3;
@@ -67,39 +65,28 @@ g.params.forEach((p, pi) => {
   const n = p.shape.reduce((x, y) => x * y, 1);
   W[p.name] = Float32Array.from({ length: n }, (_, k) => Math.round(Math.sin(0.7 * pi + 1.3 * k + 0.3) * 90) / 100);
 });
-/** A [in, out] kernel as rows. */
-const K = (name: string): Mat => {
-  const p = g.params.find((q) => q.name === name)!;
-  const [rows, cols] = p.shape as [number, number];
-  return Array.from({ length: rows }, (_, r) => Array.from(W[name]!.subarray(r * cols, r * cols + cols)));
-};
-const V = (name: string): Vec => Array.from(W[name]!);
+/** The weights as plain arrays, for the hand computation (kernels row-major, [in, out]). */
+const Wv: Record<string, Vec> = Object.fromEntries(Object.entries(W).map(([k, v]) => [k, Array.from(v)]));
+const V = (name: string): Vec => Wv[name]!;
 
-// ── the equations, with plain loops ────────────────────────────────────────────
-const relu = (v: Vec) => v.map((z) => Math.max(0, z));
-const sig = (z: number) => 1 / (1 + Math.exp(-z));
-const mul = (u: Vec, v: Vec) => u.map((z, i) => z * v[i]!);
-const add = (u: Vec, v: Vec) => u.map((z, i) => z + v[i]!);
+// ── the equations, with plain loops (test/blocks/helpers.ts) ───────────────────
+const relu = (v: Vec) => v.map(reluOf);
 /** x W + b for the layer `prefix` (`prefix.kernel`, `prefix.bias`). */
-function lin(x: Vec, prefix: string): Vec {
-  const k = K(`${prefix}.kernel`);
-  const b = V(`${prefix}.bias`);
-  return b.map((bj, j) => bj + x.reduce((s, xi, i) => s + xi * k[i]![j]!, 0));
-}
+const lin = (x: Vec, prefix: string): Vec => denseBy(Wv, prefix, x);
 const out = (h: Vec, task: string) => lin(h, `${task}.out`)[0]!;
 const pairsOf = (r: number): Vec[] => [0, 1, 2].filter((s) => mask[r]![s] === 1).map((s) => [...sUser[r]![s]!, ...sItem[r]![s]!, sLabel[r]![s]!]);
 const xOf = (r: number): Vec => [...user[r]!, ...item[r]!];
 
 /** SE, Eq. 7: a GRU (r, z, n gates; PyTorch's form) over the valid pairs, then a ReLU layer. */
 function se(r: number): Vec {
-  const [w, u, bw, bu] = [K('se.gru0.w'), K('se.gru0.u'), V('se.gru0.bw'), V('se.gru0.bu')];
+  const [w, u, bw, bu] = [V('se.gru0.w'), V('se.gru0.u'), V('se.gru0.bw'), V('se.gru0.bu')];
   const H = 3;
   let h: Vec = [0, 0, 0];
   for (const x of pairsOf(r)) {
-    const gx = bw.map((b, j) => b + x.reduce((s, xi, i) => s + xi * w[i]![j]!, 0));
-    const gh = bu.map((b, j) => b + h.reduce((s, hi, i) => s + hi * u[i]![j]!, 0));
-    const rg = [0, 1, 2].map((j) => sig(gx[j]! + gh[j]!));
-    const zg = [0, 1, 2].map((j) => sig(gx[H + j]! + gh[H + j]!));
+    const gx = linear(x, w, bw);
+    const gh = linear(h, u, bu);
+    const rg = [0, 1, 2].map((j) => sigmoid(gx[j]! + gh[j]!));
+    const zg = [0, 1, 2].map((j) => sigmoid(gx[H + j]! + gh[H + j]!));
     const ng = [0, 1, 2].map((j) => Math.tanh(gx[2 * H + j]! + rg[j]! * gh[2 * H + j]!));
     h = [0, 1, 2].map((j) => (1 - zg[j]!) * ng[j]! + zg[j]! * h[j]!);
   }
@@ -126,9 +113,9 @@ function wm(r: number): number {
 /** Eq. 10: o_i = σ(f_i(C)) ⊙ (W_i h + b_i), then ReLU; f_i reads the i-th hyper layer. */
 function sg(r: number): Vec {
   let z = relu(lin(hd(r), 'sg.dense0'));
-  let h = relu(mul(lin(z, 'sg.dense1').map(sig), lin(xOf(r), 'sg.dense2')));
+  let h = relu(mul(lin(z, 'sg.dense1').map(sigmoid), lin(xOf(r), 'sg.dense2')));
   z = relu(lin(z, 'sg.dense3'));
-  h = relu(mul(lin(z, 'sg.dense4').map(sig), lin(h, 'sg.dense5')));
+  h = relu(mul(lin(z, 'sg.dense4').map(sigmoid), lin(h, 'sg.dense5')));
   return h;
 }
 /** Eq. 11: o_i = f^w_i(C) ⊙ (W_i h + b_i) + f^b_i(C), then ReLU. */
