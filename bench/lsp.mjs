@@ -8,27 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { generateSpec } from './lib/generate-spec.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 const targetLines = Number(process.argv[2] ?? 2000);
-
-/** A spec of about `n` lines: blocks of 6 lines, then a model whose lets chain calls to them. */
-function generate(n) {
-  const blocks = Math.round(n * 0.3 / 6);
-  const out = ['use std.poso', ''];
-  for (let b = 0; b < blocks; b++) {
-    out.push(`/// Block ${b}: a gated dense layer.`, `block unit${b}(x: tensor, pc: tensor, width: int = 16) {`, '  let h = relu(dense(x, width))', '  return h * poso.gate(pc, width)', '}', '');
-  }
-  out.push('model big {', '  features {', '    user_id: id(hash: 1000, dim: 16)', '    avc: bucketize(boundaries: [1, 10, 100], dim: 4)', '    clicked: label', '  }', '  pc group = avc');
-  let prev = 'user_id';
-  let i = 0;
-  while (out.length < n - 3) {
-    out.push(`  let v${i} = unit${i % blocks}(${prev}, group, width: 16)`);
-    prev = `v${i++}`;
-  }
-  out.push(`  task click : binary(label: clicked) { from: ${prev} }`, '}', '');
-  return { text: out.join('\n'), lets: i };
-}
 
 const stats = (t) => {
   const s = [...t].sort((a, b) => a - b);
@@ -36,7 +19,7 @@ const stats = (t) => {
 };
 const fmt = ({ median, p90, max }) => `median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
 
-const { text, lets } = generate(targetLines);
+const { text, lets } = generateSpec(targetLines);
 const dir = mkdtempSync(join(tmpdir(), 'recc-lsp-bench-'));
 const file = join(dir, 'big.rec');
 writeFileSync(file, text);

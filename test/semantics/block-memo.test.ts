@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
 import { Elaborator } from '../../src/semantics/elaborate.js';
 import { describe as describeValue } from '../../src/semantics/values.js';
-import { generateSpec } from '../server/generate-spec.js';
+import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FILE = '/virtual/memo.rec';

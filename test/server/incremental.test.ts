@@ -11,7 +11,7 @@ import { analyze } from '../../src/semantics/analyze.js';
 import { toLspDiagnostics } from '../../src/server/diagnostics.js';
 import { hover } from '../../src/server/hover.js';
 import { forgetParses } from '../../src/syntax/parse.js';
-import { generateSpec } from './generate-spec.js';
+import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 import { LspClient, pos } from './lsp-client.js';
 
 let c: LspClient;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../src/syntax/ast.js';
 import { parse, parseReusing } from '../../src/syntax/parse.js';
-import { generateSpec } from '../server/generate-spec.js';
+import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
 const FILE = '/virtual/reparse.rec';
 const { text: BIG } = generateSpec(200);

@@ -1,6 +1,9 @@
-// The large spec of bench/lsp.mjs (same text for the same `n`): about `n` lines, blocks of six
-// lines, then a model whose `let`s chain calls to them, each block calling `poso.gate`.
-export function generateSpec(n: number): { text: string; lets: number } {
+// The large spec of bench/lsp.mjs and of the language-server and incremental-analysis tests (the
+// same text for the same `n`): about `n` lines, blocks of six lines, then a model whose `let`s
+// chain calls to them, each block calling `poso.gate`.
+
+/** @param {number} n @returns {{ text: string, lets: number }} */
+export function generateSpec(n) {
   const blocks = Math.round((n * 0.3) / 6);
   const out = ['use std.poso', ''];
   for (let b = 0; b < blocks; b++) {
