@@ -18,11 +18,23 @@ export type BuildEvent =
   | { kind: 'begin'; instance: BlockInstance }
   | { kind: 'end' };
 
-/** How much a builder holds: a point to copy from (adopt()). */
+/** How much a builder holds: where a slice starts (slice(), append()). */
 export interface BuildMark {
   nodes: number;
   params: number;
   instances: number;
+}
+
+/**
+ * What a builder added between a mark and a later point, the same objects (never changed once
+ * made), to append to another builder (a model-level `let` unchanged since the last analysis).
+ */
+export interface BuildSlice {
+  from: BuildMark;
+  nodes: IRNode[];
+  params: ParamDecl[];
+  paramNodeIds: number[];
+  instances: BlockInstance[];
 }
 
 export type AddResult = { node: IRNode } | { error: string; code: 'REC4001' | 'REC4002' | 'REC4003' | 'REC3008' };
@@ -31,6 +43,8 @@ export class GraphBuilder {
   readonly nodes: IRNode[] = [];
   readonly params: ParamDecl[] = [];
   readonly instances: BlockInstance[] = [];
+  /** The `input` nodes, in order. */
+  readonly inputs: IRNode[] = [];
   /** The node of each parameter, in the order of `params`. */
   private readonly paramNodeIds: number[] = [];
   /** Parameter name → node, indexed up to `indexedParams` when a lookup needs it (most never do). */
@@ -102,21 +116,46 @@ export class GraphBuilder {
     return { nodes: this.nodes.length, params: this.params.length, instances: this.instances.length };
   }
 
-  /**
-   * Append what `other` added between two marks, the same objects (they are never changed once
-   * made): a model-level `let` unchanged since the last analysis. Both builders must hold the same
-   * up to `from`, and no instance may be open.
-   */
-  adopt(other: GraphBuilder, from: BuildMark, to: BuildMark): void {
-    if (this.open.length > 0 || this.nodes.length !== from.nodes) throw new Error('internal: adopt() out of step');
-    for (let i = from.nodes; i < to.nodes; i++) this.nodes.push(other.nodes[i]!);
-    for (let i = from.params; i < to.params; i++) {
-      const p = other.params[i]!;
-      this.params.push(p);
-      this.paramNodeIds.push(other.paramNodeIds[i]!);
-      this.noteHead(p.name);
+  /** What was added since `from`. */
+  slice(from: BuildMark): BuildSlice {
+    return {
+      from,
+      nodes: this.nodes.slice(from.nodes),
+      params: this.params.slice(from.params),
+      paramNodeIds: this.paramNodeIds.slice(from.params),
+      instances: this.instances.slice(from.instances),
+    };
+  }
+
+  /** Append a slice made by another builder that held the same up to `s.from`; no instance may be open. */
+  append(s: BuildSlice): void {
+    const at = s.from;
+    if (this.open.length > 0 || this.nodes.length !== at.nodes || this.params.length !== at.params || this.instances.length !== at.instances) {
+      throw new Error('internal: append() out of step');
     }
-    for (let i = from.instances; i < to.instances; i++) this.instances.push(other.instances[i]!);
+    if (s.nodes.length > 0) Array.prototype.push.apply(this.nodes, s.nodes);
+    for (let i = 0; i < s.params.length; i++) {
+      this.params.push(s.params[i]!);
+      this.paramNodeIds.push(s.paramNodeIds[i]!);
+      this.noteHead(s.params[i]!.name);
+    }
+    if (s.instances.length > 0) Array.prototype.push.apply(this.instances, s.instances);
+  }
+
+  /** Whether none of these parameter names is declared yet. */
+  paramsFree(params: ParamDecl[]): boolean {
+    let head = ''; // a head known to be free: the parameters of one `let` mostly share it
+    for (const p of params) {
+      const name = p.name;
+      if (head && name.length > head.length && name.charCodeAt(head.length) === 46 && name.startsWith(head)) continue;
+      if (this.mayHaveParamsUnder(name)) {
+        if (this.paramIndex().has(name)) return false;
+      } else {
+        const dot = name.indexOf('.');
+        head = dot < 0 ? name : name.slice(0, dot);
+      }
+    }
+    return true;
   }
 
   /** A node shared by name (a feature's table used by two features). */
@@ -126,7 +165,9 @@ export class GraphBuilder {
   }
 
   input(feature: string, dtype: DType, shape: Shape, site: Site): IRNode {
-    return this.push('input', [], { feature, dtype, shape: shape.map((d) => (d === 'batch' ? -1 : d)) }, dtype, shape, site);
+    const node = this.push('input', [], { feature, dtype, shape: shape.map((d) => (d === 'batch' ? -1 : d)) }, dtype, shape, site);
+    this.inputs.push(node);
+    return node;
   }
 
   beginInstance(path: string, block: string, span: Span): BlockInstance {

@@ -41,8 +41,9 @@ export interface AnalyzeOptions {
    */
   deferPasses?: boolean;
   /**
-   * The analysis of the file's previous text: the model's leading items that did not change are
-   * not elaborated again (see Elaborator.resume). The result is the same as without it.
+   * An analysis of the file's earlier text that elaborated its model: the model's items that did
+   * not change, or only moved, are not elaborated again when they would build the same (see
+   * Elaborator.resume). The result is the same as without it.
    */
   previous?: Analysis;
 }

@@ -7,11 +7,12 @@ import { diag, type Diagnostic, type Related } from '../diagnostics/diagnostic.j
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Span } from '../diagnostics/span.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
-import type { BuildMark, GraphBuilder, Site } from '../ir/builder.js';
+import type { GraphBuilder, Site } from '../ir/builder.js';
 import type { Attrs, Init, ParamGroup } from '../ir/types.js';
 import type { BinaryExpr, BlockDecl, Expr, LetStmt, ModelDecl, ModelItem, Stmt } from '../syntax/ast.js';
 import { bindArgs, type ArgValue, type Signature } from './bind.js';
 import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
+import { freeNames, keep, sameValue, type LetRecord } from './let-records.js';
 import type { BuiltinCtx } from './builtins/builtin.js';
 import { builtins } from './builtins/index.js';
 import { STDLIB_DIR, type Module, type ModuleLoader } from './modules.js';
@@ -35,13 +36,6 @@ export interface Frame {
 
 const MAX_DEPTH = 48;
 
-const sameMark = (a: Mark, b: Mark) => a.nodes === b.nodes && a.params === b.params && a.instances === b.instances && a.diagnostics === b.diagnostics;
-
-/** The builder's lengths and the diagnostics' count: equal marks before a `let` mean equal states. */
-interface Mark extends BuildMark {
-  diagnostics: number;
-}
-
 const reportKey = (code: string, where: Span, message: string) => `${code}:${where.file}:${where.start.offset}:${where.end.offset}:${message}`;
 
 export function isStdFile(file: string): boolean {
@@ -58,14 +52,20 @@ export class Elaborator {
   private reports = 0;
   /** Expansions of block calls already seen with the same arguments (see block-memo.ts). */
   private templates = new Map<string, Template>();
-  /** What each model-level `let` did, for the next analysis of the same file (resume()). */
-  private readonly lets = new Map<LetStmt, { before: Mark; after: Mark; value: Value }>();
-  /** The previous elaboration of this model and its leading items that are unchanged. */
-  private from: { previous: Elaborator; unchanged: Set<ModelItem> } | undefined;
+  /** What each model-level `let` did, for the next analysis of the same file (resume(), keep()). */
+  private readonly lets = new Map<LetStmt, LetRecord[]>();
+  /**
+   * The previous elaboration of this model: its items (an edit keeps the nodes of those it did not
+   * change, moving them if need be: syntax/reparse.ts), its leading items that are unchanged, and
+   * whether every item so far was taken from it.
+   */
+  private from: { previous: Elaborator; items: Set<ModelItem>; unchanged: Set<ModelItem>; inStep: boolean } | undefined;
   /** Signatures of blocks by how they are called (a block is called thousands of times in a large spec). */
   private readonly signatures = new Map<BlockDecl, Map<string, Signature>>();
   /** How many block calls were replayed (for tests and benchmarks). */
   replays = 0;
+  /** How many model-level `let`s were taken from the previous elaboration (for tests and benchmarks). */
+  taken = 0;
   /** The block calls being recorded, outermost first. */
   private readonly recording: Array<{ entered: Set<BlockDecl>; deepest: number }> = [];
 
@@ -80,46 +80,57 @@ export class Elaborator {
 
   /**
    * Continue from the elaboration of this model's previous version (the language server, after
-   * an edit): while its leading items are the same nodes, with the same globals and files (the
-   * caller checks those), each `let` adds what it added last time instead of being evaluated.
+   * an edit; the caller checks that the globals and the files read are the same). A `let` that
+   * was there before, unchanged or only moved, adds what it added last time when that is what it
+   * would add now (see let-records.ts).
    */
   resume(previous: Elaborator, model: ModelDecl, previousModel: ModelDecl): void {
     let k = 0;
     while (k < model.items.length && model.items[k] === previousModel.items[k]) k++;
-    this.from = { previous, unchanged: new Set(model.items.slice(0, k)) };
+    this.from = { previous, items: new Set(previousModel.items), unchanged: new Set(model.items.slice(0, k)), inStep: true };
     // Templates depend only on the blocks and their arguments, and the globals are the same.
     this.templates = previous.templates;
   }
 
-  /** Evaluate a model-level `let` (or take what it did last time, when nothing before it changed). */
-  modelLet(item: LetStmt, evaluate: () => Value): Value {
-    const before = this.mark();
-    const last = this.from?.unchanged.has(item) ? this.from.previous.lets.get(item) : undefined;
-    let value: Value;
-    if (last && sameMark(last.before, before)) {
-      const prev = this.from!.previous;
-      this.builder.adopt(prev.builder, last.before, last.after);
-      for (const d of prev.diagnostics.slice(last.before.diagnostics, last.after.diagnostics)) {
+  /** Evaluate a model-level `let` in the model's scope, or take what it did last time. */
+  modelLet(item: LetStmt, scope: Scope, evaluate: () => Value): Value {
+    const from = this.from;
+    const earlier = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
+    const inStep = !!from?.inStep && from.unchanged.has(item);
+    let record: LetRecord | undefined;
+    for (let i = 0; !record && earlier && i < earlier.length; i++) if (this.fits(earlier[i]!, scope, inStep)) record = earlier[i];
+    if (record) {
+      this.taken++;
+      this.builder.append(record.built);
+      for (const d of record.diagnostics) {
         this.diagnostics.push(d);
         this.reported.add(reportKey(d.code, d.span, d.message));
       }
-      value = last.value;
     } else {
-      this.from = undefined; // out of step with the previous elaboration from here on
-      value = evaluate();
+      if (from) from.inStep = false; // out of step with the previous elaboration from here on
+      const before = this.builder.mark();
+      const inputs = freeNames(item.value).map((n): [string, Value | undefined] => [n, scope.lookup(n)?.value]);
+      const [reports, diagnostics] = [this.reports, this.diagnostics.length];
+      const value = evaluate();
+      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, inputs, value };
     }
-    this.lets.set(item, { before, after: this.mark(), value });
-    return value;
+    this.lets.set(item, keep(record, earlier));
+    return record.value;
+  }
+
+  /** Whether taking `r` gives what evaluating its `let` would now (see let-records.ts). */
+  private fits(r: LetRecord, scope: Scope, inStep: boolean): boolean {
+    const b = this.builder;
+    const at = r.built.from;
+    if (b.nodes.length !== at.nodes || b.params.length !== at.params || b.instances.length !== at.instances) return false;
+    if (r.reports > 0 && !inStep) return false;
+    for (let i = 0; i < r.inputs.length; i++) if (!sameValue(scope.lookup(r.inputs[i]![0])?.value, r.inputs[i]![1])) return false;
+    return inStep || b.paramsFree(r.built.params);
   }
 
   /** Drop the previous elaboration once this one is done (each would otherwise keep the one before alive). */
   endResume(): void {
     this.from = undefined;
-  }
-
-  private mark(): Mark {
-    const b = this.builder;
-    return { nodes: b.nodes.length, params: b.params.length, instances: b.instances.length, diagnostics: this.diagnostics.length };
   }
 
   // ── reporting ─────────────────────────────────────────────────────────────

@@ -56,9 +56,10 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
       case 'Let': {
         // `let trunk = poso.mlp(…)`: the call's instance is named `trunk`; other calls inside
         // the expression are `trunk.<callee><k>`, sharing its counters.
-        const counters = new Map<string, number>();
-        const lf: Frame = { ...f, path: item.name.name, counters };
-        const v = el.modelLet(item, () => (item.value.kind === 'Call' ? callAsInstance(el, item.value, lf) : el.evalExpr(item.value, lf)));
+        const v = el.modelLet(item, scope, () => {
+          const lf: Frame = { ...f, path: item.name.name, counters: new Map<string, number>() };
+          return item.value.kind === 'Call' ? callAsInstance(el, item.value, lf) : el.evalExpr(item.value, lf);
+        });
         define(item.name.name, v, item.name.span);
         lastLet = { value: v, span: item.value.span };
         break;
@@ -107,7 +108,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   if (tasks.length === 0) el.report('REC5001', model.name.span, `model \`${model.name.name}\` has no task`, f, { hint: 'add e.g. `task click : binary(label: clicked)`' });
 
   const inputs: Record<string, number> = {};
-  for (const n of builder.nodes) if (n.op === 'input') inputs[String(n.attrs.feature)] = n.id;
+  for (const n of builder.inputs) inputs[String(n.attrs.feature)] = n.id;
 
   const graph: IRGraph = {
     model: model.name.name,

@@ -36,7 +36,6 @@ export interface SymbolIndex {
 
 class Env {
   readonly names = new Map<string, SymbolDef>();
-  readonly used = new Set<SymbolDef>();
   constructor(readonly parent?: Env) {}
   lookup(name: string): SymbolDef | undefined {
     return this.names.get(name) ?? this.parent?.lookup(name);
@@ -60,10 +59,12 @@ export class Resolver {
   readonly index: SymbolIndex = { defs: [], refs: [] };
   private readonly moduleEnvs = new Map<Module, Env>();
   private builtinEnv: Env | undefined;
-  private unusedCandidates: Array<{ def: SymbolDef; env: Env }> = [];
-  /** The candidates by definition, indexed up to `indexedCandidates` (a model has thousands of lets). */
-  private readonly candidateEnvs = new Map<SymbolDef, Env[]>();
-  private indexedCandidates = 0;
+  /** Block definitions by the span of their name (`poso.mlp` finds its block's definition). */
+  private readonly blockDefs = new Map<Span, SymbolDef>();
+  /** Definitions read at least once (each definition is its own object, whatever its scope). */
+  private readonly used = new Set<SymbolDef>();
+  /** Definitions to report when never read (`let`s and support sets). */
+  private unusedCandidates: SymbolDef[] = [];
 
   constructor(private readonly loader: ModuleLoader) {}
 
@@ -76,13 +77,14 @@ export class Resolver {
     }
     env.names.set(d.name, d);
     this.index.defs.push(d);
+    if (d.span && d.kind === 'block') this.blockDefs.set(d.span, d);
     return d;
   }
 
   private ref(env: Env, name: string, span: Span, what = 'name'): SymbolDef | undefined {
     const d = env.lookup(name);
     if (d) {
-      this.markUsed(env, d);
+      this.markUsed(d);
       this.index.refs.push({ span, def: d });
       return d;
     }
@@ -96,15 +98,8 @@ export class Resolver {
     return undefined;
   }
 
-  private markUsed(env: Env | undefined, d: SymbolDef): void {
-    for (let e = env; e; e = e.parent) if (e.names.get(d.name) === d) e.used.add(d);
-    for (; this.indexedCandidates < this.unusedCandidates.length; this.indexedCandidates++) {
-      const c = this.unusedCandidates[this.indexedCandidates]!;
-      const envs = this.candidateEnvs.get(c.def);
-      if (envs) envs.push(c.env);
-      else this.candidateEnvs.set(c.def, [c.env]);
-    }
-    for (const env of this.candidateEnvs.get(d) ?? []) env.used.add(d);
+  private markUsed(d: SymbolDef): void {
+    this.used.add(d);
   }
 
   private builtins(): Env {
@@ -162,7 +157,7 @@ export class Resolver {
         case 'Let': {
           this.expr(s.value, env);
           const d = this.def(env, { name: s.name.name, kind: 'let', span: s.name.span, doc: s.doc }, `\`${s.name.name}\` is already defined in this scope`);
-          this.unusedCandidates.push({ def: d, env });
+          this.unusedCandidates.push(d);
           break;
         }
         case 'Assign':
@@ -201,7 +196,7 @@ export class Resolver {
         if (v.kind === 'Call' && v.callee.kind === 'Name' && v.callee.name === 'seq' && v.args[0] && !v.args[0].name && v.args[0].value.kind === 'Name') {
           const target = env.lookup(v.args[0].value.name);
           if (target?.kind === 'feature') {
-            env.used.add(target);
+            this.markUsed(target);
             this.index.refs.push({ span: v.args[0].value.span, def: target });
           }
         }
@@ -221,7 +216,7 @@ export class Resolver {
         case 'Let': {
           this.expr(item.value, env);
           lastLet = this.def(env, { name: item.name.name, kind: 'let', span: item.name.span, doc: item.doc });
-          this.unusedCandidates.push({ def: lastLet, env });
+          this.unusedCandidates.push(lastLet);
           break;
         }
         case 'Support': {
@@ -236,7 +231,7 @@ export class Resolver {
             }
           }
           const d = this.def(env, { name: item.name.name, kind: 'let', span: item.name.span, doc: item.doc, detail: `support ${item.name.name} by ${item.key.name}` });
-          this.unusedCandidates.push({ def: d, env });
+          this.unusedCandidates.push(d);
           break;
         }
         case 'Task': {
@@ -244,7 +239,7 @@ export class Resolver {
           this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });
           const from = item.fields.find((fl) => fl.name.name === 'from');
           if (from) this.expr(from.value, env);
-          else if (lastLet) this.markUsed(env, lastLet);
+          else if (lastLet) this.markUsed(lastLet);
           // Label expressions name label columns; the elaborator checks them (REC2008).
           if (item.head.kind === 'Call') {
             for (const a of item.head.args) if (!a.name || a.name.name === 'label') this.labelRefs(a.value, env);
@@ -256,7 +251,7 @@ export class Resolver {
       }
     }
     for (const pc of pcs) {
-      if (!env.used.has(pc) && pc.span) {
+      if (!this.used.has(pc) && pc.span) {
         this.diagnostics.push(diag('REC5007', pc.span, `personalization code \`${pc.name}\` is never used`, { hint: 'pass it to a gated block, e.g. `poso.mlp(x, pc: ' + pc.name + ', units: [...])`' }));
       }
     }
@@ -285,7 +280,7 @@ export class Resolver {
           const b = obj.module.blocks.get(e.property.name);
           if (b) {
             const qualified = `${obj.name}.${e.property.name}`;
-            const d = this.index.defs.find((x) => x.span === b.name.span) ?? { name: e.property.name, kind: 'block' as const, span: b.name.span, doc: b.doc, detail: blockDetail(b, qualified), owner: obj.module };
+            const d = this.blockDefs.get(b.name.span) ?? { name: e.property.name, kind: 'block' as const, span: b.name.span, doc: b.doc, detail: blockDetail(b, qualified), owner: obj.module };
             this.index.refs.push({ span: e.property.span, def: d });
             return d;
           }
@@ -328,14 +323,12 @@ export class Resolver {
   }
 
   private reportUnused(): void {
-    for (const { def, env } of this.unusedCandidates) {
-      if (env.used.has(def) || !def.span || def.name.startsWith('_')) continue;
+    for (const def of this.unusedCandidates) {
+      if (this.used.has(def) || !def.span || def.name.startsWith('_')) continue;
       if (def.span.file.startsWith('/') && this.isStd(def.span.file)) continue;
       this.diagnostics.push(diag('REC2003', def.span, `\`${def.name}\` is never used`, { hint: `remove it, or rename it \`_${def.name}\`` }));
     }
     this.unusedCandidates = [];
-    this.candidateEnvs.clear();
-    this.indexedCandidates = 0;
   }
 
   private isStd(file: string): boolean {

@@ -22,6 +22,11 @@ export class Workspace {
   private readonly analyses = new Map<string, { version: number; analysis: Analysis }>();
   /** The last analysis of each document, whatever its version (for completion while typing). */
   private readonly last = new Map<string, Analysis>();
+  /**
+   * The last analysis of each document that elaborated its model: the next one resumes from it.
+   * Typing passes through texts that do not parse; the text after them resumes from the one before.
+   */
+  private readonly elaborated = new Map<string, Analysis>();
 
   /** Take a new version of a document; returns the other open documents that `use` it (now stale). */
   update(doc: TextDocument): string[] {
@@ -42,6 +47,7 @@ export class Workspace {
     this.open.delete(uriToPath(uri));
     this.analyses.delete(uri);
     this.last.delete(uri);
+    this.elaborated.delete(uri);
   }
 
   /**
@@ -68,10 +74,11 @@ export class Workspace {
     if (!doc) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    // The last analysis lets an edit re-elaborate only the model items from the edit on.
-    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, deferPasses: true, previous: this.last.get(uri) });
+    // The last elaboration lets an edit elaborate only the model items it changed.
+    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, deferPasses: true, previous: this.elaborated.get(uri) });
     this.analyses.set(uri, { version: doc.version, analysis });
     this.last.set(uri, analysis);
+    if (analysis.model) this.elaborated.set(uri, analysis);
     return analysis;
   }
 }

@@ -29,8 +29,9 @@ export function forgetParses(): void {
 
 /**
  * Parse one `.rec` file like parse(), reusing the tree of its last clean parse: an edit inside one
- * model item parses that item only (reparse.ts). The tree shares nodes with earlier results, so
- * whoever mutates a tree (Prettier attaches comments to it) must use parse().
+ * model item parses that item only (reparse.ts). The tree shares nodes with the last clean parse
+ * of the same file name, whose positions after the edit move to the new text. Whoever keeps the
+ * tree of an older text, or mutates a tree (Prettier attaches comments to it), must use parse().
  */
 export function parseReusing(text: string, fileName: string): ParseResult {
   const last = lastClean.get(fileName);

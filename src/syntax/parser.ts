@@ -212,6 +212,11 @@ export class RecParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
+  /** Model items without the braces: incremental parsing (reparse.ts) parses a run of them again. */
+  modelItems = this.RULE('modelItems', () => {
+    this.MANY(() => this.SUBRULE(this.modelItem));
+  });
+
   modelItem = this.RULE('modelItem', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.featuresSection) },

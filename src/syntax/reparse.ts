@@ -2,14 +2,20 @@
 // file that parsed cleanly, parse that item alone and keep the rest of the old tree, shifting
 // the spans after it. Typing in a 2,000-line spec then parses one line, not 2,000.
 //
+// The nodes after the edit are the old tree's, their positions moved in place: the old tree then
+// describes the new text, and so does everything made from it that holds its spans (the IR of
+// the last analysis, its symbol index), which is how the language server reuses them. Copying
+// them instead cost more than parsing the item, and kept a copy of most of the tree alive for
+// each keystroke. Whoever keeps a tree of an older text must use parse().
+//
 // It gives the tree a full parse gives, or nothing (then the caller parses it all): the old parse
 // must be clean, the new item must parse on its own with no error and end where the next item
 // starts (an item starts with a keyword, which no expression can take), the text around it must
 // lex to the same tokens, and no doc comment may be near it.
-import type { IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Pos, Span } from '../diagnostics/span.js';
-import type { Comment, ModelDecl, SourceFile } from './ast.js';
+import type { Pos } from '../diagnostics/span.js';
+import type { Comment, ModelDecl, ModelItem, SourceFile } from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
@@ -23,7 +29,7 @@ export interface CleanParse {
   file: SourceFile;
 }
 
-/** The tree of `text` from the clean parse of `old` with one model item parsed again, or undefined. */
+/** The tree of `text` from the clean parse of `old` with the model items an edit touched parsed again, or undefined. */
 export function reparse(old: CleanParse, text: string, fileName: string): SourceFile | undefined {
   const before = old.text;
   let p = 0;
@@ -37,21 +43,30 @@ export function reparse(old: CleanParse, text: string, fileName: string): Source
   const top = old.file.items.findIndex((i) => i.span.start.offset < p && oldEnd < i.span.end.offset);
   const model = old.file.items[top];
   if (!model || model.kind !== 'Model') return undefined;
-  const k = model.items.findIndex((i, j) => i.span.start.offset < p && oldEnd <= (model.items[j + 1]?.span.start.offset ?? model.span.end.offset - 1));
+  // The items the edit touches, k to j: from the last one starting before it to the first one
+  // whose text (up to the next item) covers its end.
+  const itemEnd = (j: number) => model.items[j + 1]?.span.start.offset ?? model.span.end.offset - 1;
+  let k = -1;
+  while (k + 1 < model.items.length && model.items[k + 1]!.span.start.offset < p) k++;
+  let j = k;
+  while (j >= 0 && j < model.items.length && itemEnd(j) < oldEnd) j++;
   const item = model.items[k];
-  if (!item) return undefined;
+  if (!item || j >= model.items.length) return undefined;
   const start = item.span.start.offset;
-  const next = model.items[k + 1]?.span.start ?? { ...model.span.end, offset: model.span.end.offset - 1, column: model.span.end.column - 1 };
-  // Positions after the edit move by whole lines only: the next item starts on a later line.
-  const oldPosition = lineIndex(before);
-  if (next.line <= oldPosition(oldEnd).line) return undefined;
-
-  // Lex the item alone: a token boundary at both ends (text before it is unchanged up to its
-  // first character; whitespace ends it), so these are the tokens a full lex finds there.
+  const next = model.items[j + 1]?.span.start ?? { ...model.span.end, offset: model.span.end.offset - 1, column: model.span.end.column - 1 };
+  // Positions after the edit move by whole lines only: the next item keeps its column.
   const newNext = next.offset + delta;
+  const position = lineIndex(text);
+  const nextNow = position(newNext);
+  if (newNext < start || nextNow.column !== next.column) return undefined;
+  const lines = nextNow.line - next.line;
+
+  // Lex the items alone: a token boundary at both ends (text before them is unchanged up to
+  // their first character; whitespace ends them), so these are the tokens a full lex finds there.
   if (!/\s/.test(text[newNext - 1] ?? '')) return undefined;
+  const touched = model.items.slice(k, j + 1);
   const previousEnd = model.items[k - 1]?.span.end.offset ?? model.span.start.offset;
-  if (('doc' in item && item.doc !== undefined) || before.slice(previousEnd, start).includes('///')) return undefined;
+  if (touched.some((i) => 'doc' in i && i.doc !== undefined) || before.slice(previousEnd, start).includes('///')) return undefined;
   const lexed = T.RecLexer.tokenize(text.slice(start, newNext));
   if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0 || (lexed.groups.docs ?? []).length > 0) return undefined;
   const segment = lexed.tokens;
@@ -64,63 +79,67 @@ export function reparse(old: CleanParse, text: string, fileName: string): Source
     if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
   }
   // Model items sit one bracket deep (the model's braces).
-  if (segment.length === 0 || tooDeepAt(segment, 1) >= 0) return undefined;
+  if (tooDeepAt(segment, 1) >= 0) return undefined;
 
   parser.insertions.length = 0;
   parser.sourceText = text;
   parser.input = segment;
-  const cst = parser.modelItem();
+  const cst = parser.modelItems();
   if (parser.errors.length > 0 || parser.insertions.length > 0) return undefined;
   const found: Diagnostic[] = [];
-  const position = lineIndex(text);
-  const replaced = new CstToAst(fileName, new DocComments([], segment), found, position).modelItem(cst);
-  const last = segment[segment.length - 1]!;
-  if (!replaced || found.length > 0 || replaced.kind !== item.kind || replaced.span.end.offset !== last.startOffset + last.image.length) return undefined;
+  const toAst = new CstToAst(fileName, new DocComments([], segment), found, position);
+  const replaced: ModelItem[] = [];
+  for (const n of (cst.children.modelItem ?? []) as CstNode[]) {
+    const m = toAst.modelItem(n);
+    if (!m) return undefined;
+    replaced.push(m);
+  }
+  const last = segment[segment.length - 1];
+  if (found.length > 0 || (last && replaced.at(-1)?.span.end.offset !== last.startOffset + last.image.length)) return undefined;
 
-  const lines = countLines(text, p, text.length - s) - countLines(before, p, oldEnd);
-  const shift = shifter(delta, lines);
-  const after = <N>(n: N): N => (delta === 0 && lines === 0 ? n : shift(n));
-  const newModel: ModelDecl = {
-    ...model,
-    items: [...model.items.slice(0, k), replaced, ...model.items.slice(k + 1).map(after)],
-    span: { ...model.span, end: after(model.span.end) },
-  };
+  // Everything after the edit moves, in place (see the note at the top).
+  const earlier = old.file.comments.filter((c) => c.span.start.offset < start);
+  const later = old.file.comments.filter((c) => c.span.start.offset >= next.offset);
+  const rest = old.file.items.slice(top + 1);
+  shiftInPlace([model.items.slice(j + 1), model.span.end, rest, later], delta, lines);
+  const newModel: ModelDecl = { ...model, items: [...model.items.slice(0, k), ...replaced, ...model.items.slice(j + 1)] };
   const commentsIn = ((lexed.groups.comments ?? []) as IToken[]).map((c): Comment => ({ kind: 'Comment', text: c.image, span: { file: fileName, start: position(c.startOffset), end: position(c.startOffset + c.image.length) } }));
-  const comments = [
-    ...old.file.comments.filter((c) => c.span.start.offset < start),
-    ...commentsIn,
-    ...old.file.comments.filter((c) => c.span.start.offset >= next.offset).map(after),
-  ];
   return {
     ...old.file,
-    items: [...old.file.items.slice(0, top), newModel, ...old.file.items.slice(top + 1).map(after)],
-    comments,
+    items: [...old.file.items.slice(0, top), newModel, ...rest],
+    comments: [...earlier, ...commentsIn, ...later],
     span: { file: fileName, start: old.file.span.start, end: position(text.length) },
   };
 }
 
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** A copy of a tree (or a span, or a position) whose positions are moved by `delta` and `lines`. */
-function shifter(delta: number, lines: number): <N>(n: N) => N {
-  const pos = (x: Pos): Pos => ({ offset: x.offset + delta, line: x.line + lines, column: x.column });
-  const copy = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    if (Array.isArray(v)) return v.map(copy);
-    const o = v as Record<string, unknown>;
-    if (typeof o.offset === 'number') return pos(o as unknown as Pos);
-    // a span: the only object with `file` and no `kind`
-    if (typeof o.file === 'string' && o.kind === undefined) {
-      const sp = o as unknown as Span;
-      return { file: sp.file, start: pos(sp.start), end: pos(sp.end) };
-    }
-    const out: Record<string, unknown> = {};
-    for (const key in o) out[key] = copy(o[key]);
-    return out;
+/**
+ * Move every position in these trees by `delta` characters and `lines` lines, in place, each
+ * position once (spans may share them). Columns stay: the text after an edit moves by whole lines.
+ */
+function shiftInPlace(roots: unknown[], delta: number, lines: number): void {
+  if (delta === 0 && lines === 0) return;
+  // A moved position is marked by a negative offset (~offset) until the walk ends: cheaper than a set.
+  const moved: Pos[] = [];
+  const move = (p: Pos) => {
+    if (p.offset < 0) return;
+    p.offset = ~(p.offset + delta);
+    p.line += lines;
+    moved.push(p);
   };
-  return copy as <N>(n: N) => N;
+  const visit = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    // a span: the only object with `file` and no `kind`
+    if (o.kind === undefined && typeof o.file === 'string') {
+      move(o.start as Pos);
+      move(o.end as Pos);
+    } else if (typeof o.offset === 'number') move(o as unknown as Pos);
+    else for (const key in o) visit(o[key]);
+  };
+  visit(roots);
+  for (const p of moved) p.offset = ~p.offset;
 }

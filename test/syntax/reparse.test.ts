@@ -1,5 +1,6 @@
 // Incremental parsing (src/syntax/reparse.ts): after each edit of a series, parseReusing(),
-// which reparses one model item when it can, gives the tree and diagnostics of parse().
+// which reparses the model items an edit touched when it can, gives the tree and diagnostics of
+// parse().
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../src/syntax/ast.js';
 import { parse, parseReusing } from '../../src/syntax/parse.js';
@@ -33,6 +34,9 @@ const EDITS: Array<[string, (t: string) => string]> = [
   ['the string removed', (t) => t.replace('width: "16)', 'width: 16)')],
   ['a block comment across items', (t) => t.replace('let v34 =', '/* gone\n  let v34 =').replace('let v36 =', '*/ let v36 =')],
   ['a pc item', (t) => t.replace('pc group = avc', 'pc group = user_id')],
+  ['three lines replaced by one', (t) => t.replace(/ {2}let v38 = [^\n]*\n {2}let v39 = [^\n]*\n {2}let v40 = [^\n]*\n/, '  let v40 = concat(v37, v37)\n')],
+  ['two new lines before the task', (t) => t.replace('  task ', '  let tail = v41\n  let tail2 = tail\n  task ')],
+  ['a new line at the top of the model', (t) => t.replace('  features {', '  let early = 1\n  features {')],
 ];
 
 const modelItems = (f: SourceFile) => f.items.flatMap((i) => (i.kind === 'Model' ? i.items : []));
@@ -54,11 +58,13 @@ describe('incremental parsing', () => {
       if (seen.has(modelItems(got.file)[0])) reused.push(name);
       seen.add(modelItems(got.file)[0]);
     }
-    // Edits that span two items, break the syntax or come near a doc comment are parsed whole;
-    // fixing a syntax error is an edit of the last clean text.
+    // Edits that break the syntax, move text after them by less than a line or come near a doc
+    // comment are parsed whole; fixing a syntax error is an edit of the last clean text.
     expect(reused).toEqual([
       'a width in the middle',
       'a longer callee name',
+      'a new line',
+      'a line removed',
       'a comment on a line',
       'the last item',
       'the call closed again',
@@ -67,19 +73,24 @@ describe('incremental parsing', () => {
       'the keyword fixed',
       'the string removed',
       'a pc item',
+      'three lines replaced by one',
+      'two new lines before the task',
     ]);
   });
 
   it('reuses the items around the edit', () => {
     const first = parseReusing(BIG, FILE).file;
     const edited = onLet('v40', (l) => l.replace('= unit', '= unitx'))(BIG);
-    const second = parseReusing(edited, FILE).file;
     const items = (f: typeof first) => (f.items.find((i) => i.kind === 'Model') as Extract<(typeof first.items)[number], { kind: 'Model' }>).items;
     const k = items(first).findIndex((i) => i.kind === 'Let' && i.name.name === 'v40');
-    // Before the edit: the same objects; the edited item and those after it: new ones.
+    const nextAt = items(first)[k + 1]!.span.start.offset;
+    const second = parseReusing(edited, FILE).file;
+    // The edited item is new; the others are the same objects, those after it moved in place.
     expect(items(second)[k - 1]).toBe(items(first)[k - 1]);
     expect(items(second)[k]).not.toBe(items(first)[k]);
-    expect(items(second)[k + 1]!.span.start.offset).toBe(items(first)[k + 1]!.span.start.offset + 1);
+    expect(items(second)[k + 1]).toBe(items(first)[k + 1]);
+    expect(items(second)[k + 1]!.span.start.offset).toBe(nextAt + 1);
+    expect(edited.slice(nextAt + 1).startsWith('let v41')).toBe(true);
     expect(second.items[0]).toBe(first.items[0]);
   });
 });

@@ -1,0 +1,152 @@
+// What a model-level `let` built, kept for the next analysis of the same file: the language server
+// analyses a spec again on every keystroke, and most `let`s of a large model build exactly what
+// they built last time. A record is taken instead of evaluating the `let` when evaluating it would
+// give the same thing:
+//
+// - the builder holds as many nodes, parameters and instances as it did before the `let` then
+//   (so the nodes it would make get the same ids),
+// - every name its expression reads has the same value (a tensor: the same node id, shape, dtype
+//   and mask; evaluation reads nothing else of the nodes it is given),
+// - its parameter names are free,
+// - and it reported nothing. A diagnostic can depend on more than the values read: a "did you mean"
+//   lists every name in scope, and a report already made is not repeated. A record that reported
+//   something is taken only while everything before it is unchanged (the elaborator's prefix).
+//
+// A record's nodes hold the spans of the syntax tree; an edit before the `let` moves them in place
+// (syntax/reparse.ts), so a record taken after an edit has the spans of the current text.
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { BuildSlice } from '../ir/builder.js';
+import type { Expr } from '../syntax/ast.js';
+import type { Value } from './values.js';
+
+export interface LetRecord {
+  /** What the `let` added to the builder. */
+  built: BuildSlice;
+  diagnostics: Diagnostic[];
+  /** Calls to report() while it was evaluated, deduplicated ones included. */
+  reports: number;
+  /** The names the expression reads, with their values then (undefined: not defined). */
+  inputs: Array<[string, Value | undefined]>;
+  value: Value;
+}
+
+const isClean = (r: LetRecord): boolean => r.reports === 0 && r.value.kind !== 'error';
+
+/**
+ * The records of a `let` to keep for the next analysis: the one of this analysis, and of the
+ * earlier ones the last with a value and the last without. Typing goes back and forth between
+ * the two: a name half typed poisons every `let` after it (each gives the error value without
+ * reporting), the name completed brings their values back.
+ */
+export function keep(now: LetRecord, earlier: LetRecord[] | undefined): LetRecord[] {
+  const out = [now];
+  const good = earlier?.find((r) => r !== now && isClean(r));
+  const bad = earlier?.find((r) => r !== now && !isClean(r));
+  if (good && !isClean(now)) out.push(good);
+  if (bad && isClean(now)) out.push(bad);
+  return out;
+}
+
+const namesRead = new WeakMap<Expr, string[]>();
+
+/** The names an expression reads (the root of `poso.gate` is `poso`), each once. */
+export function freeNames(e: Expr): string[] {
+  let names = namesRead.get(e);
+  if (names) return names;
+  const seen = new Set<string>();
+  const walk = (x: Expr): void => {
+    switch (x.kind) {
+      case 'Name':
+        seen.add(x.name);
+        break;
+      case 'Paren':
+        walk(x.expr);
+        break;
+      case 'List':
+        x.items.forEach(walk);
+        break;
+      case 'Record':
+        for (const f of x.fields) walk(f.value);
+        break;
+      case 'Member':
+        walk(x.object);
+        break;
+      case 'Index':
+        walk(x.object);
+        walk(x.index);
+        break;
+      case 'Call':
+        walk(x.callee);
+        for (const a of x.args) walk(a.value);
+        break;
+      case 'Unary':
+        walk(x.operand);
+        break;
+      case 'Binary':
+        walk(x.left);
+        walk(x.right);
+        break;
+      case 'Number':
+      case 'String':
+      case 'Bool':
+        break;
+    }
+  };
+  walk(e);
+  names = [...seen];
+  namesRead.set(e, names);
+  return names;
+}
+
+const featureKeys = new WeakMap<object, string>();
+const featureKey = (spec: object) => {
+  let k = featureKeys.get(spec);
+  if (k === undefined) featureKeys.set(spec, (k = JSON.stringify(spec)));
+  return k;
+};
+
+/**
+ * Whether evaluation could tell the two values apart. Modules and features are made again by
+ * each analysis, so they are compared by what they are, not by identity.
+ */
+export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'tensor': {
+      const t = b as typeof a;
+      return a.node === t.node && a.dtype === t.dtype && a.mask === t.mask && a.shape.length === t.shape.length && a.shape.every((d, i) => d === t.shape[i]);
+    }
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'string':
+      return a.value === (b as typeof a).value;
+    case 'symbol':
+      return a.name === (b as typeof a).name;
+    case 'list': {
+      const l = b as typeof a;
+      return a.items.length === l.items.length && a.items.every((v, i) => sameValue(v, l.items[i]));
+    }
+    case 'record': {
+      const r = b as typeof a;
+      return a.fields.size === r.fields.size && [...a.fields].every(([k, v]) => sameValue(v, r.fields.get(k)));
+    }
+    case 'feature': {
+      const f = b as typeof a;
+      return featureKey(a.spec) === featureKey(f.spec) && sameValue(a.tensor, f.tensor);
+    }
+    case 'block': {
+      const k = b as typeof a;
+      return a.decl === k.decl && a.qualified === k.qualified && a.module.path === k.module.path;
+    }
+    case 'module': {
+      const m = b as typeof a;
+      return a.alias === m.alias && a.module.path === m.module.path && a.module.ast === m.module.ast;
+    }
+    case 'builtin':
+      return a.builtin === (b as typeof a).builtin;
+    case 'error':
+      return true;
+  }
+}

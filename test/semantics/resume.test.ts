@@ -1,0 +1,86 @@
+// Resuming an elaboration (the language server analyses a spec again after every edit): the `let`s
+// an edit did not change, or only moved, are taken from the last analysis that elaborated the
+// model (src/semantics/let-records.ts). Over a series of edits, each analysis must give exactly
+// what one from scratch gives, diagnostics and graph alike, node for node with spans and traces,
+// and it must have taken most `let`s, or the test would prove nothing.
+import { describe, expect, it } from 'vitest';
+import { analyze, type Analysis } from '../../src/semantics/analyze.js';
+import { generateSpec } from '../../bench/lib/generate-spec.mjs';
+
+const FILE = '/virtual/resume.rec';
+// The analysis from scratch reads the same text under a new name each time: the incremental
+// parser keeps one tree per file name, and the one of FILE must stay the tree of the last edit.
+let scratches = 0;
+function fromScratch(text: string): string {
+  const file = `/virtual/scratch-${scratches++}.rec`;
+  return outcome(analyze(text, file), file);
+}
+
+const START = generateSpec(300).text;
+const LETS = (START.match(/ let v\d+ =/g) ?? []).length;
+
+/** The line of `let <name>`, edited by `f`. */
+const onLet = (name: string, f: (line: string) => string) => (t: string) => t.replace(new RegExp(`let ${name} = [^\\n]*`), f);
+
+/** What elaboration decides, as text, with the file named FILE. */
+function outcome(a: Analysis, file: string) {
+  const g = a.partialGraph;
+  const text = JSON.stringify({ diagnostics: a.diagnostics, nodes: g?.nodes, params: g?.params, instances: g?.instances, tasks: g?.tasks });
+  return text.replaceAll(file, FILE);
+}
+
+// [name, edit, how many lets at least must be taken]
+const EDITS: Array<[string, (t: string) => string, number]> = [
+  ['a width, the same length', onLet('v20', (l) => l.replace('width: 16', 'width: 17')), LETS - 3],
+  ['a width, longer (the text after moves)', onLet('v20', (l) => l.replace('width: 17', 'width: 1700')), LETS - 3],
+  ['a line added after a let (everything after moves a line)', onLet('v25', (l) => `${l}\n`), LETS - 3],
+  ['two edits apart, the first still moving the text', onLet('v40', (l) => l.replace('width: 16', 'width: 160')), LETS - 3],
+  ['a syntax error', onLet('v30', (l) => l.replace('(v29', '((v29')), 0],
+  // Resumed from the analysis before the syntax error, two edits back.
+  ['the syntax error fixed, another width', onLet('v30', (l) => l.replace('((v29', '(v29').replace('width: 16', 'width: 15')), LETS - 3],
+  ['an unknown block', onLet('v32', (l) => l.replace(/= unit\d+\(/, '= unitx(')), 30],
+  // The `let`s after it built nothing while it was unknown: taken from the analysis before.
+  ['the block back', onLet('v32', (l) => l.replace('= unitx(', '= unit3(')), LETS - 3],
+  ['a let defined twice', onLet('v34', (l) => l.replace('let v34', 'let v33')), 30],
+  ['the name back', (t) => t.replace('let v33 = unit4(', 'let v34 = unit4('), 0],
+  ['a shape error', onLet('v36', () => 'let v36 = v35 @ v35'), 30],
+  ['the shape error fixed', onLet('v36', () => 'let v36 = unit6(v35, group, width: 16)'), LETS - 3],
+  ['the pc changed (every let reads it)', (t) => t.replace('pc group = avc', 'pc group = user_id'), 0],
+  ['the pc back', (t) => t.replace('pc group = user_id', 'pc group = avc'), 0],
+  // The new let's nodes take the ids of the nodes of the lets after it: those are elaborated again.
+  ['a new let in the middle', (t) => t.replace('  let v50 =', '  let extra = concat(v49, v49)\n  let v50 ='), 50],
+  ['the new let used', (t) => t.replace('let v51 = unit6(v50,', 'let v51 = unit6(extra,'), LETS - 3],
+  ['a let that makes no node', (t) => t.replace('  let v55 =', '  let same = v54\n  let v55 =').replace('let v56 = unit11(v55,', 'let v56 = unit11(same,'), LETS - 3],
+  ['the lets removed', (t) => t.replace('  let extra = concat(v49, v49)\n', '').replace('let v51 = unit6(extra,', 'let v51 = unit6(v50,'), 50],
+  ['an edit near the end', onLet(`v${LETS - 2}`, (l) => l.replace('width: 16', 'width: 8')), LETS - 3],
+];
+
+describe('resuming an elaboration after an edit', () => {
+  it('gives what an analysis from scratch gives, after every edit of a series, and takes most lets', () => {
+    let text = START;
+    let base = analyze(text, FILE, { deferPasses: true });
+    for (const [name, edit, least] of EDITS) {
+      const next = edit(text);
+      expect(next, name).not.toBe(text);
+      text = next;
+      const a = analyze(text, FILE, { deferPasses: true, previous: base });
+      expect(outcome(a, FILE), name).toBe(fromScratch(text));
+      expect(a.model?.elaborator.taken ?? 0, name).toBeGreaterThanOrEqual(least);
+      if (a.model) base = a;
+    }
+  });
+
+  it('keeps the spans right when the same lets move again and again', () => {
+    const longer = (k: number) => onLet(`v${k}`, (l) => l.replace('width: 16', 'width: 1600'));
+    let text = START;
+    let base = analyze(text, FILE, { deferPasses: true });
+    // Edits from the end towards the start: every let after an edit moves again each time.
+    for (const k of [60, 45, 30, 15]) {
+      text = longer(k)(text);
+      const a = analyze(text, FILE, { deferPasses: true, previous: base });
+      expect(outcome(a, FILE)).toBe(fromScratch(text));
+      expect(a.model!.elaborator.taken).toBeGreaterThanOrEqual(LETS - 3);
+      base = a;
+    }
+  });
+});
