@@ -25,7 +25,7 @@ const file = join(dir, 'big.rec');
 writeFileSync(file, text);
 const uri = pathToFileURL(file).href;
 
-const child = spawn(process.execPath, [join(root, 'bin/recc.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'bin/recc.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
 const waiting = new Map();
 conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -52,22 +52,30 @@ async function change(t) {
 const open = await change(text);
 if (open.diagnostics.length > 0) console.log('note: the generated spec has diagnostics:', open.diagnostics.slice(0, 3).map((d) => `${d.code} ${d.message}`));
 
-// Edits like typing: change one width in the middle of the model (still a valid spec), and
-// break/fix a name (an error, then clean again).
+// Edits like typing, each measured in both directions (there and back): change one width in the
+// middle of the model (a valid spec), break a name and fix it, type a digit (the text after the
+// edit moves), break the syntax and fix it, and add a `let` whose nodes come before those of the
+// lets after it.
 const lines = text.split('\n');
 const mid = lines.findIndex((l) => l.includes(`let v${Math.floor(lets / 2)} =`));
-const valid = [];
-const broken = [];
+const prevName = `v${Math.floor(lets / 2) - 1}`;
 const rounds = Number(process.env.ROUNDS ?? 12);
+const onMid = (f) => { const e = [...lines]; e[mid] = f(e[mid]); return e.join('\n'); };
+const EDITS = {
+  'valid edit': (k) => onMid((l) => l.replace('width: 16', `width: ${16 + (k % 3)}`)),
+  'name error': () => onMid((l) => l.replace(/unit\d+\(/, 'unitx(')),
+  'a digit typed': () => onMid((l) => l.replace('width: 16', 'width: 160')),
+  'syntax error': () => onMid((l) => l.replace('(v', '((v')),
+  'a new let': () => onMid((l) => `  let extra = concat(${prevName}, ${prevName})\n${l}`),
+};
+const times = Object.fromEntries(Object.keys(EDITS).map((k) => [k, { there: [], back: [] }]));
 for (let k = 0; k < 5; k++) await change(text); // warm up the JIT and the caches
 for (let k = 0; k < rounds; k++) {
-  const edited = [...lines];
-  edited[mid] = edited[mid].replace('width: 16', `width: ${16 + (k % 3)}`);
-  valid.push((await change(edited.join('\n'))).ms);
-  edited[mid] = edited[mid].replace(/unit\d+\(/, 'unitx(');
-  broken.push((await change(edited.join('\n'))).ms);
+  for (const [name, edit] of Object.entries(EDITS)) {
+    times[name].there.push((await change(edit(k))).ms);
+    times[name].back.push((await change(text)).ms);
+  }
 }
-await change(text);
 
 // Completion: an expression (names in scope), a call's parameters, a module member.
 const at = (needle, delta = needle.length) => {
@@ -90,8 +98,11 @@ for (const [name, position] of Object.entries(positions)) {
 
 console.log(`spec: ${text.split('\n').length} lines, ${Math.round(text.length / 1024)} KiB (${lets} lets calling ${Math.round(targetLines * 0.3 / 6)} blocks)`);
 console.log(`didOpen → publishDiagnostics (cold):          ${open.ms.toFixed(1)} ms`);
-console.log(`didChange → publishDiagnostics, valid edit:   ${fmt(stats(valid))}   (target < 50 ms)`);
-console.log(`didChange → publishDiagnostics, name error:   ${fmt(stats(broken))}   (target < 50 ms)`);
+console.log('didChange → publishDiagnostics (target < 50 ms), each edit and its undo:');
+for (const [name, t] of Object.entries(times)) {
+  console.log(`  ${name.padEnd(14)} ${fmt(stats(t.there))}`);
+  console.log(`  ${'  and back'.padEnd(14)} ${fmt(stats(t.back))}`);
+}
 for (const [name, s] of Object.entries(completion)) console.log(`completion, ${name.padEnd(16)}:            ${fmt(s)}   (target < 20 ms)`);
 
 // Where a change's time goes, in-process (the same front end the server runs): from scratch (as
