@@ -12,7 +12,7 @@ import type { Attrs, Init, ParamGroup } from '../ir/types.js';
 import type { BinaryExpr, BlockDecl, Expr, LetStmt, ModelDecl, ModelItem, Stmt } from '../syntax/ast.js';
 import { bindArgs, type ArgValue, type Signature } from './bind.js';
 import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
-import { freeNames, keep, sameValue, type LetRecord } from './let-records.js';
+import { freeNames, keep, matchInputs, relocate, sameValue, type LetRecord } from './let-records.js';
 import type { BuiltinCtx } from './builtins/builtin.js';
 import { builtins } from './builtins/index.js';
 import { STDLIB_DIR, type Module, type ModuleLoader } from './modules.js';
@@ -98,7 +98,7 @@ export class Elaborator {
     const earlier = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
     const inStep = !!from?.inStep && from.unchanged.has(item);
     let record: LetRecord | undefined;
-    for (let i = 0; !record && earlier && i < earlier.length; i++) if (this.fits(earlier[i]!, scope, inStep)) record = earlier[i];
+    for (let i = 0; !record && earlier && i < earlier.length; i++) record = this.take(earlier[i]!, scope, inStep);
     if (record) {
       this.taken++;
       this.builder.append(record.built);
@@ -118,14 +118,19 @@ export class Elaborator {
     return record.value;
   }
 
-  /** Whether taking `r` gives what evaluating its `let` would now (see let-records.ts). */
-  private fits(r: LetRecord, scope: Scope, inStep: boolean): boolean {
+  /**
+   * `r` when taking it gives what evaluating its `let` would now, or `r` renumbered when only the
+   * node ids differ; else undefined (see let-records.ts).
+   */
+  private take(r: LetRecord, scope: Scope, inStep: boolean): LetRecord | undefined {
     const b = this.builder;
     const at = r.built.from;
-    if (b.nodes.length !== at.nodes || b.params.length !== at.params || b.instances.length !== at.instances) return false;
-    if (r.reports > 0 && !inStep) return false;
-    for (let i = 0; i < r.inputs.length; i++) if (!sameValue(scope.lookup(r.inputs[i]![0])?.value, r.inputs[i]![1])) return false;
-    return inStep || b.paramsFree(r.built.params);
+    const now = r.inputs.map(([name]) => scope.lookup(name)?.value);
+    const same = b.nodes.length === at.nodes && b.params.length === at.params && b.instances.length === at.instances && r.inputs.every(([, v], i) => sameValue(now[i], v));
+    if (same && (inStep || (r.reports === 0 && b.paramsFree(r.built.params)))) return r;
+    if (r.reports > 0 || !b.paramsFree(r.built.params)) return undefined;
+    const ids = matchInputs(r, now);
+    return ids && relocate(r, b.mark(), ids, now);
   }
 
   /** Drop the previous elaboration once this one is done (each would otherwise keep the one before alive). */

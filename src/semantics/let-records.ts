@@ -12,10 +12,15 @@
 //   lists every name in scope, and a report already made is not repeated. A record that reported
 //   something is taken only while everything before it is unchanged (the elaborator's prefix).
 //
+// When only the ids differ (a `let` before it now makes more or fewer nodes), the record is
+// renumbered instead (relocate()): its own nodes take the ids from where the builder is now, and
+// the nodes it reads the ids the names hold now.
+//
 // A record's nodes hold the spans of the syntax tree; an edit before the `let` moves them in place
 // (syntax/reparse.ts), so a record taken after an edit has the spans of the current text.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { BuildSlice } from '../ir/builder.js';
+import type { BuildMark, BuildSlice } from '../ir/builder.js';
+import type { BlockInstance, IRNode } from '../ir/types.js';
 import type { Expr } from '../syntax/ast.js';
 import type { Value } from './values.js';
 
@@ -148,5 +153,93 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
       return a.builtin === (b as typeof a).builtin;
     case 'error':
       return true;
+  }
+}
+
+/**
+ * How the ids of the nodes a record reads map to the nodes the names hold now, when the values
+ * are the same but for their ids (nodes before the `let` were added or removed), or undefined.
+ */
+export function matchInputs(r: LetRecord, now: Array<Value | undefined>): Map<number, number> | undefined {
+  const ids = new Map<number, number>();
+  const bind = (was: number | undefined, is: number | undefined) => {
+    if (was === undefined || is === undefined) return was === is;
+    const had = ids.get(was);
+    if (had === undefined) ids.set(was, is);
+    return (had ?? is) === is;
+  };
+  const match = (a: Value | undefined, b: Value | undefined): boolean => {
+    if (!a || !b || a.kind !== b.kind) return a === b;
+    switch (a.kind) {
+      case 'tensor': {
+        const t = b as typeof a;
+        return a.dtype === t.dtype && a.shape.length === t.shape.length && a.shape.every((d, i) => d === t.shape[i]) && bind(a.node, t.node) && bind(a.mask, t.mask);
+      }
+      case 'list': {
+        const l = b as typeof a;
+        return a.items.length === l.items.length && a.items.every((v, i) => match(v, l.items[i]));
+      }
+      case 'record': {
+        const f = b as typeof a;
+        return a.fields.size === f.fields.size && [...a.fields].every(([k, v]) => match(v, f.fields.get(k)));
+      }
+      case 'feature': {
+        const f = b as typeof a;
+        return featureKey(a.spec) === featureKey(f.spec) && match(a.tensor, f.tensor);
+      }
+      default:
+        return sameValue(a, b);
+    }
+  };
+  return r.inputs.every(([, v], i) => match(v, now[i])) ? ids : undefined;
+}
+
+/**
+ * The record as the same `let` would build it starting at `at`: its own nodes numbered from
+ * there, the nodes it reads renumbered by `ids` (from matchInputs). Undefined when one of its
+ * nodes reads a node that `ids` does not place (then the `let` is evaluated again).
+ */
+export function relocate(r: LetRecord, at: BuildMark, ids: Map<number, number>, now: Array<Value | undefined>): LetRecord | undefined {
+  const start = r.built.from.nodes;
+  const end = start + r.built.nodes.length;
+  const shift = at.nodes - start;
+  let lost = false;
+  const id = (x: number): number => {
+    if (x >= start && x < end) return x + shift;
+    const y = ids.get(x);
+    if (y === undefined) lost = true;
+    return y ?? x;
+  };
+  // Written out, not spread: one shape for every node (as GraphBuilder makes them) is much faster.
+  const nodes = r.built.nodes.map((n): IRNode => ({ id: n.id + shift, op: n.op, inputs: n.inputs.map(id), attrs: n.attrs, dtype: n.dtype, shape: n.shape, span: n.span, trace: n.trace, scope: n.scope }));
+  const value = renumber(r.value, id);
+  if (lost) return undefined;
+  return {
+    built: {
+      from: at,
+      nodes,
+      params: r.built.params,
+      paramNodeIds: r.built.paramNodeIds.map((x) => x + shift),
+      instances: r.built.instances.map((i): BlockInstance => ({ path: i.path, block: i.block, depth: i.depth, span: i.span, params: i.params, nodes: i.nodes.map((x) => x + shift) })),
+    },
+    diagnostics: [],
+    reports: 0,
+    inputs: r.inputs.map(([name], i) => [name, now[i]]),
+    value,
+  };
+}
+
+function renumber(v: Value, id: (x: number) => number): Value {
+  switch (v.kind) {
+    case 'tensor':
+      return { ...v, node: id(v.node), ...(v.mask !== undefined ? { mask: id(v.mask) } : {}) };
+    case 'list':
+      return { kind: 'list', items: v.items.map((x) => renumber(x, id)) };
+    case 'record':
+      return { kind: 'record', fields: new Map([...v.fields].map(([k, x]) => [k, renumber(x, id)])) };
+    case 'feature':
+      return v.tensor ? { ...v, tensor: renumber(v.tensor, id) as typeof v.tensor } : v;
+    default:
+      return v;
   }
 }

@@ -47,11 +47,12 @@ const EDITS: Array<[string, (t: string) => string, number]> = [
   ['the shape error fixed', onLet('v36', () => 'let v36 = unit6(v35, group, width: 16)'), LETS - 3],
   ['the pc changed (every let reads it)', (t) => t.replace('pc group = avc', 'pc group = user_id'), 0],
   ['the pc back', (t) => t.replace('pc group = user_id', 'pc group = avc'), 0],
-  // The new let's nodes take the ids of the nodes of the lets after it: those are elaborated again.
-  ['a new let in the middle', (t) => t.replace('  let v50 =', '  let extra = concat(v49, v49)\n  let v50 ='), 50],
+  // The new let's nodes take the ids of the nodes of the lets after it: those are renumbered.
+  ['a new let in the middle', (t) => t.replace('  let v50 =', '  let extra = concat(v49, v49)\n  let v50 ='), LETS - 3],
   ['the new let used', (t) => t.replace('let v51 = unit6(v50,', 'let v51 = unit6(extra,'), LETS - 3],
   ['a let that makes no node', (t) => t.replace('  let v55 =', '  let same = v54\n  let v55 =').replace('let v56 = unit11(v55,', 'let v56 = unit11(same,'), LETS - 3],
-  ['the lets removed', (t) => t.replace('  let extra = concat(v49, v49)\n', '').replace('let v51 = unit6(extra,', 'let v51 = unit6(v50,'), 50],
+  ['the lets removed', (t) => t.replace('  let extra = concat(v49, v49)\n', '').replace('let v51 = unit6(extra,', 'let v51 = unit6(v50,'), LETS - 5],
+  ['a let that makes one node more', onLet('v60', (l) => l.replace(/= (unit\d+\([^)]*\))/, '= relu($1)')), LETS - 3],
   ['an edit near the end', onLet(`v${LETS - 2}`, (l) => l.replace('width: 16', 'width: 8')), LETS - 3],
 ];
 
