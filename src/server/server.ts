@@ -30,7 +30,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize(() => ({
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Full,
+      // Edits arrive as ranges (TextDocuments applies them); the analysis diffs texts itself.
+      textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '(', ' '] },
       hoverProvider: true,
       definitionProvider: true,

@@ -89,6 +89,30 @@ describe('incremental analysis in the server', () => {
     expect(c.logged).toEqual([]);
   });
 
+  it('takes edits as ranges (incremental sync), typed a character at a time', async () => {
+    expect(c.capabilities.textDocumentSync).toBe(2); // TextDocumentSyncKind.Incremental
+    const uri = c.file('ranged.rec', START);
+    const path = fileURLToPath(uri);
+    await c.open(uri, START);
+    // Type a new line `  let w = v9 @ v9` after `let v10`, then turn it into a shape error's fix.
+    const line = START.split('\n').findIndex((l) => l.startsWith('  let v10 ='));
+    const at = (character: number) => ({ line: line + 1, character });
+    const typed = '  let w = v9 @ v9\n';
+    const keys = [...typed].map((ch, i) => ({ range: { start: at(i), end: at(i) }, text: ch }));
+    const withLine = START.split('\n');
+    withLine.splice(line + 1, 0, typed.slice(0, -1));
+    const text = withLine.join('\n');
+    const got = await c.edit(uri, keys);
+    const want = toLspDiagnostics(fresh(text, path).diagnostics, path);
+    expect(want.map((d) => d.code)).toEqual(expect.arrayContaining(['REC4001', 'REC2003']));
+    expect(got.diagnostics).toEqual(want);
+    // Replace `@ v9` by `* v9` (a range inside the line): the shape error goes.
+    const col = typed.indexOf('@');
+    const fixed = await c.edit(uri, [{ range: { start: at(col), end: at(col + 1) }, text: '*' }]);
+    expect(fixed.diagnostics).toEqual(toLspDiagnostics(fresh(text.replace('v9 @ v9', 'v9 * v9'), path).diagnostics, path));
+    expect(fixed.diagnostics.map((d) => d.code)).not.toContain('REC4001');
+  });
+
   it('analyses a spec again from scratch when a file it uses changes, its own text unchanged', async () => {
     const lib = 'block widen(x: tensor, n: int) {\n  return dense(x, n)\n}\n';
     const libUri = c.file('lib.rec', lib);

@@ -42,6 +42,8 @@ export class LspClient {
   readonly stderr: string[] = [];
   /** `window/logMessage` errors: the server logs there when a handler throws (a bug). */
   readonly logged: string[] = [];
+  /** What the server said it can do (initialize). */
+  capabilities: Record<string, unknown> = {};
   private versions = new Map<string, number>();
   private constructor(
     readonly child: ChildProcess,
@@ -59,7 +61,8 @@ export class LspClient {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => c.published.push(p));
     conn.onNotification('window/logMessage', (p: { type: number; message: string }) => p.type === 1 && c.logged.push(p.message));
     conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(c.dir).href, capabilities: {} });
+    const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: pathToFileURL(c.dir).href, capabilities: {} });
+    c.capabilities = init.capabilities;
     await conn.sendNotification('initialized', {});
     return c;
   }
@@ -86,6 +89,17 @@ export class LspClient {
     this.versions.set(uri, 1);
     await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rec', version: 1, text } });
     return this.diagnostics(uri, 1);
+  }
+
+  /**
+   * Send edits as an editor does under incremental sync: each replaces a range (0-based line and
+   * character) of the text the ones before it left. Returns the diagnostics of the last version.
+   */
+  async edit(uri: string, edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }>): Promise<PublishDiagnosticsParams> {
+    let version = this.versions.get(uri) ?? 0;
+    for (const e of edits) await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [e] });
+    this.versions.set(uri, version);
+    return this.diagnostics(uri, version);
   }
 
   async change(uri: string, text: string): Promise<PublishDiagnosticsParams> {
