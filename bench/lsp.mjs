@@ -54,8 +54,8 @@ if (open.diagnostics.length > 0) console.log('note: the generated spec has diagn
 
 // Edits like typing, each measured in both directions (there and back): change one width in the
 // middle of the model (a valid spec), break a name and fix it, type a digit (the text after the
-// edit moves), break the syntax and fix it, and add a `let` whose nodes come before those of the
-// lets after it.
+// edit moves), break the syntax and fix it, add a `let` whose nodes come before those of the
+// lets after it, and change the body of a block that 1/100 of the lets call.
 const lines = text.split('\n');
 const mid = lines.findIndex((l) => l.includes(`let v${Math.floor(lets / 2)} =`));
 const prevName = `v${Math.floor(lets / 2) - 1}`;
@@ -67,6 +67,7 @@ const EDITS = {
   'a digit typed': () => onMid((l) => l.replace('width: 16', 'width: 160')),
   'syntax error': () => onMid((l) => l.replace('(v', '((v')),
   'a new let': () => onMid((l) => `  let extra = concat(${prevName}, ${prevName})\n${l}`),
+  'a block body': () => text.replace('block unit50(x: tensor, pc: tensor, width: int = 16) {\n  let h = relu(dense(x, width))', 'block unit50(x: tensor, pc: tensor, width: int = 16) {\n  let h = relu(dense(relu(x), width))'),
 };
 const times = Object.fromEntries(Object.keys(EDITS).map((k) => [k, { there: [], back: [] }]));
 for (let k = 0; k < 5; k++) await change(text); // warm up the JIT and the caches

@@ -6,9 +6,9 @@ import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostic
 import type { IRGraph } from '../ir/types.js';
 import { PASSES } from '../ir/passes/index.js';
 import { verify } from '../ir/verify.js';
-import type { ModelDecl, SourceFile } from '../syntax/ast.js';
+import type { BlockDecl, SourceFile } from '../syntax/ast.js';
 import type { Elaborator } from './elaborate.js';
-import { elaborateModel, type ModelResult } from './model.js';
+import { elaborateModel, type ModelResult, type Resume } from './model.js';
 import { ModuleLoader, readFileOrUndefined, type Module, type ReadFile } from './modules.js';
 import { Resolver, type SymbolIndex } from './resolve.js';
 
@@ -91,21 +91,29 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
 
 /**
  * What elaborateModel() may resume from: the previous analysis of the same file when everything
- * a model sees besides its own items is unchanged: the file's other items (the same nodes, as
- * incremental parsing keeps them), every module loaded (the same parsed trees) and every file the
- * elaboration read.
+ * a model sees besides its own items is unchanged, or changed only inside blocks: the file's
+ * other items (the same nodes, as incremental parsing keeps them, or blocks of the same names in
+ * the same order), every module loaded (the same parsed trees) and every file the elaboration
+ * read. `stale`: the blocks edited since, whose expansions must not be reused.
  */
-function resumable(previous: Analysis | undefined, now: Analysis, readFile: ReadFile): { elaborator: Elaborator; model: ModelDecl } | undefined {
+function resumable(previous: Analysis | undefined, now: Analysis, readFile: ReadFile): Resume | undefined {
   if (!previous?.model || !previous.reads || previous.file !== now.file) return undefined;
   const model = previous.ast.items.find((i) => i.kind === 'Model');
   const others = (a: Analysis) => a.ast.items.filter((i) => i.kind !== 'Model');
   const [was, is] = [others(previous), others(now)];
-  if (!model || was.length !== is.length || was.some((item, i) => item !== is[i])) return undefined;
+  if (!model || was.length !== is.length) return undefined;
+  const stale = new Set<BlockDecl>();
+  for (let i = 0; i < was.length; i++) {
+    const [a, b] = [was[i]!, is[i]!];
+    if (a === b) continue;
+    if (a.kind !== 'Block' || b.kind !== 'Block' || a.name.name !== b.name.name) return undefined;
+    stale.add(a);
+  }
   if (previous.modules.length !== now.modules.length) return undefined;
   const before = new Map(previous.modules.map((m) => [m.path, m.ast]));
   if (now.modules.some((m) => m.path !== now.file && before.get(m.path) !== m.ast)) return undefined;
   for (const [path, text] of previous.reads) if (readFile(path) !== text) return undefined;
-  return { elaborator: previous.model.elaborator, model };
+  return { elaborator: previous.model.elaborator, model, stale };
 }
 
 /** The IR passes in order, each followed by verify(): a failure is a compiler bug. */

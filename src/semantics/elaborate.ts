@@ -38,6 +38,12 @@ const MAX_DEPTH = 48;
 
 const reportKey = (code: string, where: Span, message: string) => `${code}:${where.file}:${where.start.offset}:${where.end.offset}:${message}`;
 
+/** Whether any of `entered` is in `stale`. */
+function enteredAny(entered: Set<BlockDecl>, stale: Set<BlockDecl>): boolean {
+  for (const d of entered) if (stale.has(d)) return true;
+  return false;
+}
+
 export function isStdFile(file: string): boolean {
   return file.startsWith(STDLIB_DIR);
 }
@@ -59,7 +65,7 @@ export class Elaborator {
    * change, moving them if need be: syntax/reparse.ts), its leading items that are unchanged, and
    * whether every item so far was taken from it.
    */
-  private from: { previous: Elaborator; items: Set<ModelItem>; unchanged: Set<ModelItem>; inStep: boolean } | undefined;
+  private from: { previous: Elaborator; items: Set<ModelItem>; unchanged: Set<ModelItem>; inStep: boolean; stale: Set<BlockDecl> } | undefined;
   /** Signatures of blocks by how they are called (a block is called thousands of times in a large spec). */
   private readonly signatures = new Map<BlockDecl, Map<string, Signature>>();
   /** How many block calls were replayed (for tests and benchmarks). */
@@ -84,12 +90,13 @@ export class Elaborator {
    * was there before, unchanged or only moved, adds what it added last time when that is what it
    * would add now (see let-records.ts).
    */
-  resume(previous: Elaborator, model: ModelDecl, previousModel: ModelDecl): void {
+  resume(previous: Elaborator, model: ModelDecl, previousModel: ModelDecl, stale = new Set<BlockDecl>()): void {
     let k = 0;
     while (k < model.items.length && model.items[k] === previousModel.items[k]) k++;
-    this.from = { previous, items: new Set(previousModel.items), unchanged: new Set(model.items.slice(0, k)), inStep: true };
-    // Templates depend only on the blocks and their arguments, and the globals are the same.
-    this.templates = previous.templates;
+    // After a block was edited nothing is in step: any `let` may call it, through other blocks.
+    this.from = { previous, items: new Set(previousModel.items), unchanged: new Set(model.items.slice(0, k)), inStep: stale.size === 0, stale };
+    // Templates depend only on the blocks they entered and their arguments.
+    this.templates = stale.size === 0 ? previous.templates : new Map([...previous.templates].filter(([, t]) => !enteredAny(t.entered, stale)));
   }
 
   /** Evaluate a model-level `let` in the model's scope, or take what it did last time. */
@@ -111,8 +118,16 @@ export class Elaborator {
       const before = this.builder.mark();
       const inputs = freeNames(item.value).map((n): [string, Value | undefined] => [n, scope.lookup(n)?.value]);
       const [reports, diagnostics] = [this.reports, this.diagnostics.length];
-      const value = evaluate();
-      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, inputs, value };
+      // Record the blocks it expands: an edit of one of them makes the record stale.
+      const rec = { entered: new Set<BlockDecl>(), deepest: 0 };
+      this.recording.push(rec);
+      let value: Value;
+      try {
+        value = evaluate();
+      } finally {
+        this.recording.pop();
+      }
+      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, inputs, value, entered: rec.entered };
     }
     this.lets.set(item, keep(record, earlier));
     return record.value;
@@ -123,6 +138,7 @@ export class Elaborator {
    * node ids differ; else undefined (see let-records.ts).
    */
   private take(r: LetRecord, scope: Scope, inStep: boolean): LetRecord | undefined {
+    if (this.from!.stale.size > 0 && enteredAny(r.entered, this.from!.stale)) return undefined;
     const b = this.builder;
     const at = r.built.from;
     const now = r.inputs.map(([name]) => scope.lookup(name)?.value);

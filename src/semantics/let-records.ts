@@ -21,7 +21,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuildMark, BuildSlice } from '../ir/builder.js';
 import type { BlockInstance, IRNode } from '../ir/types.js';
-import type { Expr } from '../syntax/ast.js';
+import type { BlockDecl, Expr } from '../syntax/ast.js';
 import type { Value } from './values.js';
 
 export interface LetRecord {
@@ -33,6 +33,8 @@ export interface LetRecord {
   /** The names the expression reads, with their values then (undefined: not defined). */
   inputs: Array<[string, Value | undefined]>;
   value: Value;
+  /** Every block expanded while it was evaluated (replays included): an edit of one makes it stale. */
+  entered: Set<BlockDecl>;
 }
 
 const isClean = (r: LetRecord): boolean => r.reports === 0 && r.value.kind !== 'error';
@@ -226,6 +228,7 @@ export function relocate(r: LetRecord, at: BuildMark, ids: Map<number, number>, 
     reports: 0,
     inputs: r.inputs.map(([name], i) => [name, now[i]]),
     value,
+    entered: r.entered,
   };
 }
 

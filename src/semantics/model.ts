@@ -2,7 +2,7 @@
 // codes and `let`s in order, then tasks, then the train section.
 import { GraphBuilder } from '../ir/builder.js';
 import type { IRGraph, SupportSpec, TaskSpec } from '../ir/types.js';
-import type { FeatureDecl, LetStmt, ModelDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
+import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
 import type { Module, ModuleLoader, ReadFile } from './modules.js';
@@ -20,11 +20,18 @@ export interface ModelResult {
   scope: Scope;
 }
 
-/** `resume`: the previous version's elaboration, to reuse for unchanged leading items (the language server). */
-export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadFile, resume?: { elaborator: Elaborator; model: ModelDecl }): ModelResult {
+/** The elaboration of an earlier version of the model, and the blocks edited since (the language server). */
+export interface Resume {
+  elaborator: Elaborator;
+  model: ModelDecl;
+  stale: Set<BlockDecl>;
+}
+
+/** `resume`: the previous version's elaboration, to reuse what did not change (see Elaborator.resume). */
+export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadFile, resume?: Resume): ModelResult {
   const builder = new GraphBuilder();
   const el = new Elaborator(builder, loader);
-  if (resume) el.resume(resume.elaborator, model, resume.model);
+  if (resume) el.resume(resume.elaborator, model, resume.model, resume.stale);
   const scope = new Scope(el.globalScope(root));
   const f: Frame = { module: root, scope, path: '', counters: new Map(), trace: [], stack: [] };
 

@@ -1,6 +1,7 @@
-// Incremental parsing: when an edit falls inside one item of a model (a `let`, a `task`, …) of a
-// file that parsed cleanly, parse that item alone and keep the rest of the old tree, shifting
-// the spans after it. Typing in a 2,000-line spec then parses one line, not 2,000.
+// Incremental parsing: when an edit falls inside a run of model items (`let`s, `task`s, …) or
+// inside one `block` of a file that parsed cleanly, parse those alone and keep the rest of the
+// old tree, shifting the spans after them. Typing in a 2,000-line spec then parses one line,
+// not 2,000.
 //
 // The nodes after the edit are the old tree's, their positions moved in place: the old tree then
 // describes the new text, and so does everything made from it that holds its spans (the IR of
@@ -9,9 +10,10 @@
 // each keystroke. Whoever keeps a tree of an older text must use parse().
 //
 // It gives the tree a full parse gives, or nothing (then the caller parses it all): the old parse
-// must be clean, the new item must parse on its own with no error and end where the next item
+// must be clean, the new text must parse on its own with no error and end where the next item
 // starts (an item starts with a keyword, which no expression can take), the text around it must
-// lex to the same tokens, and no doc comment may be near it.
+// lex to the same tokens, the text after it must keep its columns, and a doc comment may only be
+// inside a block (one before the items would document them).
 import type { CstNode, IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos } from '../diagnostics/span.js';
@@ -29,7 +31,7 @@ export interface CleanParse {
   file: SourceFile;
 }
 
-/** The tree of `text` from the clean parse of `old` with the model items an edit touched parsed again, or undefined. */
+/** The tree of `text` from the clean parse of `old` with the items an edit touched parsed again, or undefined. */
 export function reparse(old: CleanParse, text: string, fileName: string): SourceFile | undefined {
   const before = old.text;
   let p = 0;
@@ -37,12 +39,76 @@ export function reparse(old: CleanParse, text: string, fileName: string): Source
   while (p < maxCommon && before.charCodeAt(p) === text.charCodeAt(p)) p++;
   let s = 0;
   while (s < maxCommon - p && before.charCodeAt(before.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
-  const oldEnd = before.length - s; // the edit replaced before[p, oldEnd) by text[p, newEnd)
-  const delta = text.length - before.length;
+  const edit: Edit = { old, text, fileName, p, oldEnd: before.length - s, delta: text.length - before.length };
+  const top = old.file.items.findIndex((i) => i.span.start.offset < p && edit.oldEnd < i.span.end.offset);
+  const item = old.file.items[top];
+  if (item?.kind === 'Model') return modelItems(edit, top, item);
+  if (item?.kind === 'Block') return block(edit, top);
+  return undefined;
+}
 
-  const top = old.file.items.findIndex((i) => i.span.start.offset < p && oldEnd < i.span.end.offset);
-  const model = old.file.items[top];
-  if (!model || model.kind !== 'Model') return undefined;
+/** The edit replaced old.text[p, oldEnd) by text[p, p + (oldEnd - p) + delta). */
+interface Edit {
+  old: CleanParse;
+  text: string;
+  fileName: string;
+  p: number;
+  oldEnd: number;
+  delta: number;
+}
+
+/** The new text from `start` to the old position `next` (where the first untouched item starts), lexed. */
+interface Region {
+  tokens: IToken[];
+  comments: IToken[];
+  docs: IToken[];
+  position: (offset: number) => Pos;
+  lines: number;
+}
+
+function region(e: Edit, start: number, next: Pos | undefined, depth: number): Region | undefined {
+  const { text } = e;
+  const newNext = next ? next.offset + e.delta : text.length;
+  const position = lineIndex(text);
+  const nextNow = position(newNext);
+  // Positions after the edit move by whole lines only: the next item keeps its column.
+  if (newNext < start || (next && nextNow.column !== next.column)) return undefined;
+  // A token boundary at both ends (text before is unchanged up to the first character; whitespace
+  // ends it), so these are the tokens a full lex finds there.
+  if (next && !/\s/.test(text[newNext - 1] ?? '')) return undefined;
+  const lexed = T.RecLexer.tokenize(text.slice(start, newNext));
+  if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0) return undefined;
+  const comments = (lexed.groups.comments ?? []) as IToken[];
+  const docs = (lexed.groups.docs ?? []) as IToken[];
+  for (const t of [...lexed.tokens, ...comments, ...docs]) {
+    t.startOffset += start;
+    if (t.endOffset !== undefined) t.endOffset += start;
+  }
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) return undefined;
+    if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
+  }
+  if (tooDeepAt(lexed.tokens, depth) >= 0) return undefined;
+  return { tokens: lexed.tokens, comments, docs, position, lines: next ? nextNow.line - next.line : 0 };
+}
+
+/** Parse `tokens` with one rule of the parser; undefined on any error. */
+function parseWith<R>(rule: () => R, tokens: IToken[], text: string): R | undefined {
+  parser.insertions.length = 0;
+  parser.sourceText = text;
+  parser.input = tokens;
+  const cst = rule();
+  return parser.errors.length > 0 || parser.insertions.length > 0 ? undefined : cst;
+}
+
+const endsAtLastToken = (span: { end: Pos } | undefined, tokens: IToken[]) => {
+  const last = tokens[tokens.length - 1];
+  return !last || span?.end.offset === last.startOffset + last.image.length;
+};
+
+/** An edit inside a model: parse the items it touched again. */
+function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefined {
+  const { p, oldEnd, old } = e;
   // The items the edit touches, k to j: from the last one starting before it to the first one
   // whose text (up to the next item) covers its end.
   const itemEnd = (j: number) => model.items[j + 1]?.span.start.offset ?? model.span.end.offset - 1;
@@ -54,62 +120,90 @@ export function reparse(old: CleanParse, text: string, fileName: string): Source
   if (!item || j >= model.items.length) return undefined;
   const start = item.span.start.offset;
   const next = model.items[j + 1]?.span.start ?? { ...model.span.end, offset: model.span.end.offset - 1, column: model.span.end.column - 1 };
-  // Positions after the edit move by whole lines only: the next item keeps its column.
-  const newNext = next.offset + delta;
-  const position = lineIndex(text);
-  const nextNow = position(newNext);
-  if (newNext < start || nextNow.column !== next.column) return undefined;
-  const lines = nextNow.line - next.line;
-
-  // Lex the items alone: a token boundary at both ends (text before them is unchanged up to
-  // their first character; whitespace ends them), so these are the tokens a full lex finds there.
-  if (!/\s/.test(text[newNext - 1] ?? '')) return undefined;
-  const touched = model.items.slice(k, j + 1);
   const previousEnd = model.items[k - 1]?.span.end.offset ?? model.span.start.offset;
-  if (touched.some((i) => 'doc' in i && i.doc !== undefined) || before.slice(previousEnd, start).includes('///')) return undefined;
-  const lexed = T.RecLexer.tokenize(text.slice(start, newNext));
-  if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0 || (lexed.groups.docs ?? []).length > 0) return undefined;
-  const segment = lexed.tokens;
-  for (const t of [...segment, ...((lexed.groups.comments ?? []) as IToken[])]) {
-    t.startOffset += start;
-    if (t.endOffset !== undefined) t.endOffset += start;
-  }
-  for (const t of segment) {
-    if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) return undefined;
-    if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
-  }
+  if (model.items.slice(k, j + 1).some((i) => 'doc' in i && i.doc !== undefined) || old.text.slice(previousEnd, start).includes('///')) return undefined;
   // Model items sit one bracket deep (the model's braces).
-  if (tooDeepAt(segment, 1) >= 0) return undefined;
-
-  parser.insertions.length = 0;
-  parser.sourceText = text;
-  parser.input = segment;
-  const cst = parser.modelItems();
-  if (parser.errors.length > 0 || parser.insertions.length > 0) return undefined;
+  const r = region(e, start, next, 1);
+  if (!r || r.docs.length > 0) return undefined;
+  const cst = parseWith(() => parser.modelItems(), r.tokens, e.text);
+  if (!cst) return undefined;
   const found: Diagnostic[] = [];
-  const toAst = new CstToAst(fileName, new DocComments([], segment), found, position);
+  const toAst = new CstToAst(e.fileName, new DocComments([], r.tokens), found, r.position);
   const replaced: ModelItem[] = [];
   for (const n of (cst.children.modelItem ?? []) as CstNode[]) {
     const m = toAst.modelItem(n);
     if (!m) return undefined;
     replaced.push(m);
   }
-  const last = segment[segment.length - 1];
-  if (found.length > 0 || (last && replaced.at(-1)?.span.end.offset !== last.startOffset + last.image.length)) return undefined;
+  if (found.length > 0 || !endsAtLastToken(replaced.at(-1)?.span, r.tokens)) return undefined;
 
   // Everything after the edit moves, in place (see the note at the top).
-  const earlier = old.file.comments.filter((c) => c.span.start.offset < start);
-  const later = old.file.comments.filter((c) => c.span.start.offset >= next.offset);
+  const [earlier, later] = splitComments(old, start, next.offset);
   const rest = old.file.items.slice(top + 1);
-  shiftInPlace([model.items.slice(j + 1), model.span.end, rest, later], delta, lines);
+  shiftInPlace([model.items.slice(j + 1), model.span.end, rest, later], e.delta, r.lines);
   const newModel: ModelDecl = { ...model, items: [...model.items.slice(0, k), ...replaced, ...model.items.slice(j + 1)] };
-  const commentsIn = ((lexed.groups.comments ?? []) as IToken[]).map((c): Comment => ({ kind: 'Comment', text: c.image, span: { file: fileName, start: position(c.startOffset), end: position(c.startOffset + c.image.length) } }));
-  return {
-    ...old.file,
-    items: [...old.file.items.slice(0, top), newModel, ...rest],
-    comments: [...earlier, ...commentsIn, ...later],
-    span: { file: fileName, start: old.file.span.start, end: position(text.length) },
-  };
+  return rebuilt(e, r, [...old.file.items.slice(0, top), newModel, ...rest], [...earlier, ...comments(e, r, r.comments), ...later]);
+}
+
+/** An edit inside a `block` (its parameters or its body): parse the block again. */
+function block(e: Edit, top: number): SourceFile | undefined {
+  const { old } = e;
+  const item = old.file.items[top]!;
+  if (item.kind !== 'Block') return undefined;
+  const start = item.span.start.offset; // its `block` keyword: its doc comment is before, unchanged
+  const following = old.file.items[top + 1]?.span.start;
+  const next = following && leadingDocs(old.text, following);
+  if (next && next.offset <= e.oldEnd) return undefined;
+  const r = region(e, start, next, 0);
+  if (!r) return undefined;
+  const cst = parseWith(() => parser.blockDecl(), r.tokens, e.text);
+  if (!cst) return undefined;
+  const found: Diagnostic[] = [];
+  const docs = new DocComments(r.docs, r.tokens);
+  const parsed = new CstToAst(e.fileName, docs, found, r.position).block(cst);
+  // A doc comment after the block documents the next item: that needs the whole file.
+  if (!parsed || found.length > 0 || !endsAtLastToken(parsed.span, r.tokens) || r.docs.some((d) => d.startOffset > parsed.span.end.offset)) return undefined;
+  const { span, ...fields } = parsed;
+  const replaced = { ...fields, ...(item.doc !== undefined ? { doc: item.doc } : {}), span };
+
+  const [earlier, later] = splitComments(old, start, next?.offset ?? old.text.length);
+  const rest = old.file.items.slice(top + 1);
+  shiftInPlace([rest, later], e.delta, r.lines);
+  const own = [...r.comments, ...docs.unused()].sort((a, b) => a.startOffset - b.startOffset);
+  return rebuilt(e, r, [...old.file.items.slice(0, top), replaced, ...rest], [...earlier, ...comments(e, r, own), ...later]);
+}
+
+/**
+ * Where the doc comment of the item at `at` starts (the start of its first `///` line, blank lines
+ * between included), or `at` when it has none: the text up to there belongs to the item before.
+ */
+function leadingDocs(text: string, at: Pos): Pos {
+  let offset = at.offset - (at.column - 1); // the start of the item's line
+  let line = at.line;
+  if (text.slice(offset, at.offset).trim() !== '') return at;
+  let first = { offset, line, column: 1 };
+  while (offset > 0) {
+    const from = text.lastIndexOf('\n', offset - 2) + 1;
+    const content = text.slice(from, offset - 1).trim();
+    if (content !== '' && !content.startsWith('///')) break;
+    offset = from;
+    line--;
+    if (content !== '') first = { offset, line, column: 1 };
+  }
+  return first.offset === at.offset - (at.column - 1) && first.line === at.line ? at : first;
+}
+
+/** The old file's comments before `start` and from `next` on (computed before anything moves). */
+function splitComments(old: CleanParse, start: number, next: number): [Comment[], Comment[]] {
+  return [old.file.comments.filter((c) => c.span.start.offset < start), old.file.comments.filter((c) => c.span.start.offset >= next)];
+}
+
+function comments(e: Edit, r: Region, tokens: IToken[]): Comment[] {
+  return tokens.map((c) => ({ kind: 'Comment', text: c.image, span: { file: e.fileName, start: r.position(c.startOffset), end: r.position(c.startOffset + c.image.length) } }));
+}
+
+function rebuilt(e: Edit, r: Region, items: SourceFile['items'], comments: Comment[]): SourceFile {
+  return { ...e.old.file, items, comments, span: { file: e.fileName, start: e.old.file.span.start, end: r.position(e.text.length) } };
 }
 
 /**

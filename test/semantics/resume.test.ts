@@ -22,6 +22,13 @@ const LETS = (START.match(/ let v\d+ =/g) ?? []).length;
 /** The line of `let <name>`, edited by `f`. */
 const onLet = (name: string, f: (line: string) => string) => (t: string) => t.replace(new RegExp(`let ${name} = [^\\n]*`), f);
 
+/** An edit inside block `unit<k>`: `from` replaced by `to` in its body. */
+const inBlock = (k: number, from: string, to: string) => (t: string) => {
+  const at = t.indexOf(`block unit${k}(`);
+  const end = t.indexOf('\n}', at);
+  return t.slice(0, at) + t.slice(at, end).replace(from, to) + t.slice(end);
+};
+
 /** What elaboration decides, as text, with the file named FILE. */
 function outcome(a: Analysis, file: string) {
   const g = a.partialGraph;
@@ -53,6 +60,11 @@ const EDITS: Array<[string, (t: string) => string, number]> = [
   ['a let that makes no node', (t) => t.replace('  let v55 =', '  let same = v54\n  let v55 =').replace('let v56 = unit11(v55,', 'let v56 = unit11(same,'), LETS - 3],
   ['the lets removed', (t) => t.replace('  let extra = concat(v49, v49)\n', '').replace('let v51 = unit6(extra,', 'let v51 = unit6(v50,'), LETS - 5],
   ['a let that makes one node more', onLet('v60', (l) => l.replace(/= (unit\d+\([^)]*\))/, '= relu($1)')), LETS - 3],
+  // A block's body: the lets that call it are elaborated again, the others renumbered.
+  ['a block body (a node more)', inBlock(3, 'relu(dense(x, width))', 'relu(dense(relu(x), width))'), LETS - 30],
+  ['a block calling another block', inBlock(4, 'h * poso.gate(pc, width)', 'unit5(h, pc, width: width)'), LETS - 30],
+  // unit4 calls unit5: the lets that call unit4 see the edit too.
+  ['the block it calls', inBlock(5, 'relu(dense(x, width))', 'tanh(dense(x, width))'), LETS - 45],
   ['an edit near the end', onLet(`v${LETS - 2}`, (l) => l.replace('width: 16', 'width: 8')), LETS - 3],
 ];
 

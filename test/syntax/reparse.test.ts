@@ -36,6 +36,8 @@ const EDITS: Array<[string, (t: string) => string]> = [
   ['a pc item', (t) => t.replace('pc group = avc', 'pc group = user_id')],
   ['three lines replaced by one', (t) => t.replace(/ {2}let v38 = [^\n]*\n {2}let v39 = [^\n]*\n {2}let v40 = [^\n]*\n/, '  let v40 = concat(v37, v37)\n')],
   ['two new lines before the task', (t) => t.replace('  task ', '  let tail = v41\n  let tail2 = tail\n  task ')],
+  ['a block parameter with a doc comment', (t) => t.replace('block unit5(x: tensor, pc: tensor, width: int = 16) {', 'block unit5(\n  x: tensor,\n  /// how wide\n  pc: tensor,\n  width: int = 16,\n) {')],
+  ['a doc comment in a block body (documents nothing)', (t) => t.replace('block unit6(x: tensor, pc: tensor, width: int = 16) {\n', 'block unit6(x: tensor, pc: tensor, width: int = 16) {\n  /// a note\n')],
   ['a new line at the top of the model', (t) => t.replace('  features {', '  let early = 1\n  features {')],
 ];
 
@@ -71,10 +73,13 @@ describe('incremental parsing', () => {
       'the operator removed',
       'a suffix on the next line',
       'the keyword fixed',
+      'a block body',
       'the string removed',
       'a pc item',
       'three lines replaced by one',
       'two new lines before the task',
+      'a block parameter with a doc comment',
+      'a doc comment in a block body (documents nothing)',
     ]);
   });
 
