@@ -10,6 +10,7 @@ import { decodeString } from './literals.js';
 import { MAX_NESTING, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
 import { reparse, type CleanParse } from './reparse.js';
+import { reparseBroken } from './reparse-broken.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
 import * as T from './tokens.js';
 
@@ -28,15 +29,16 @@ export function forgetParses(): void {
 }
 
 /**
- * Parse one `.rec` file like parse(), reusing the tree of its last clean parse: an edit inside one
- * model item parses that item only (reparse.ts). The tree shares nodes with the last clean parse
+ * Parse one `.rec` file like parse(), reusing the tree of its last clean parse: an edit inside
+ * model items or a block parses those only (reparse.ts, and reparse-broken.ts when the new text
+ * does not parse). The tree shares nodes with the last clean parse
  * of the same file name, whose positions after the edit move to the new text. Whoever keeps the
  * tree of an older text, or mutates a tree (Prettier attaches comments to it), must use parse().
  */
 export function parseReusing(text: string, fileName: string): ParseResult {
   const last = lastClean.get(fileName);
   const file = last && (last.text === text ? last.file : reparse(last, text, fileName));
-  const result = file ? { file, diagnostics: [] } : parse(text, fileName);
+  const result = file ? { file, diagnostics: [] } : ((last && reparseBroken(last, text, fileName)) ?? parse(text, fileName));
   // A broken parse keeps the clean one before it: fixing the error is an edit of that text.
   if (result.diagnostics.length === 0) {
     lastClean.delete(fileName);

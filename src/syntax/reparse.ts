@@ -33,32 +33,39 @@ export interface CleanParse {
 
 /** The tree of `text` from the clean parse of `old` with the items an edit touched parsed again, or undefined. */
 export function reparse(old: CleanParse, text: string, fileName: string): SourceFile | undefined {
+  const edit = diff(old, text, fileName);
+  const item = old.file.items[edit.top];
+  if (item?.kind === 'Model') return modelItems(edit, edit.top, item);
+  if (item?.kind === 'Block') return block(edit, edit.top);
+  return undefined;
+}
+
+/** Where `text` differs from the old text, and the top-level item that holds the change (`top`, or -1). */
+export function diff(old: CleanParse, text: string, fileName: string): Edit {
   const before = old.text;
   let p = 0;
   const maxCommon = Math.min(before.length, text.length);
   while (p < maxCommon && before.charCodeAt(p) === text.charCodeAt(p)) p++;
   let s = 0;
   while (s < maxCommon - p && before.charCodeAt(before.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
-  const edit: Edit = { old, text, fileName, p, oldEnd: before.length - s, delta: text.length - before.length };
-  const top = old.file.items.findIndex((i) => i.span.start.offset < p && edit.oldEnd < i.span.end.offset);
-  const item = old.file.items[top];
-  if (item?.kind === 'Model') return modelItems(edit, top, item);
-  if (item?.kind === 'Block') return block(edit, top);
-  return undefined;
+  const oldEnd = before.length - s;
+  const top = old.file.items.findIndex((i) => i.span.start.offset < p && oldEnd < i.span.end.offset);
+  return { old, text, fileName, p, oldEnd, delta: text.length - before.length, top };
 }
 
 /** The edit replaced old.text[p, oldEnd) by text[p, p + (oldEnd - p) + delta). */
-interface Edit {
+export interface Edit {
   old: CleanParse;
   text: string;
   fileName: string;
   p: number;
   oldEnd: number;
   delta: number;
+  top: number;
 }
 
 /** The new text from `start` to the old position `next` (where the first untouched item starts), lexed. */
-interface Region {
+export interface Region {
   tokens: IToken[];
   comments: IToken[];
   docs: IToken[];
@@ -66,7 +73,7 @@ interface Region {
   lines: number;
 }
 
-function region(e: Edit, start: number, next: Pos | undefined, depth: number): Region | undefined {
+export function region(e: Edit, start: number, next: Pos | undefined, depth: number): Region | undefined {
   const { text } = e;
   const newNext = next ? next.offset + e.delta : text.length;
   const position = lineIndex(text);
@@ -106,11 +113,18 @@ const endsAtLastToken = (span: { end: Pos } | undefined, tokens: IToken[]) => {
   return !last || span?.end.offset === last.startOffset + last.image.length;
 };
 
-/** An edit inside a model: parse the items it touched again. */
-function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefined {
+/** The model items an edit touched, k to j, where their text starts and where the next item starts. */
+export interface Touched {
+  k: number;
+  j: number;
+  start: number;
+  next: Pos;
+}
+
+export function touched(e: Edit, model: ModelDecl): Touched | undefined {
   const { p, oldEnd, old } = e;
-  // The items the edit touches, k to j: from the last one starting before it to the first one
-  // whose text (up to the next item) covers its end.
+  // From the last item starting before the edit to the first one whose text (up to the next
+  // item) covers its end.
   const itemEnd = (j: number) => model.items[j + 1]?.span.start.offset ?? model.span.end.offset - 1;
   let k = -1;
   while (k + 1 < model.items.length && model.items[k + 1]!.span.start.offset < p) k++;
@@ -120,8 +134,19 @@ function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefi
   if (!item || j >= model.items.length) return undefined;
   const start = item.span.start.offset;
   const next = model.items[j + 1]?.span.start ?? { ...model.span.end, offset: model.span.end.offset - 1, column: model.span.end.column - 1 };
+  // A doc comment before the touched items, among them, or before the next one (which would keep
+  // a doc the edit took away) needs the whole file.
   const previousEnd = model.items[k - 1]?.span.end.offset ?? model.span.start.offset;
-  if (model.items.slice(k, j + 1).some((i) => 'doc' in i && i.doc !== undefined) || old.text.slice(previousEnd, start).includes('///')) return undefined;
+  if (model.items.slice(k, j + 1).some((i) => 'doc' in i && i.doc !== undefined) || old.text.slice(previousEnd, next.offset).includes('///')) return undefined;
+  return { k, j, start, next };
+}
+
+/** An edit inside a model: parse the items it touched again. */
+function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefined {
+  const { old } = e;
+  const t = touched(e, model);
+  if (!t) return undefined;
+  const { k, j, start, next } = t;
   // Model items sit one bracket deep (the model's braces).
   const r = region(e, start, next, 1);
   if (!r || r.docs.length > 0) return undefined;
@@ -194,11 +219,11 @@ function leadingDocs(text: string, at: Pos): Pos {
 }
 
 /** The old file's comments before `start` and from `next` on (computed before anything moves). */
-function splitComments(old: CleanParse, start: number, next: number): [Comment[], Comment[]] {
+export function splitComments(old: CleanParse, start: number, next: number): [Comment[], Comment[]] {
   return [old.file.comments.filter((c) => c.span.start.offset < start), old.file.comments.filter((c) => c.span.start.offset >= next)];
 }
 
-function comments(e: Edit, r: Region, tokens: IToken[]): Comment[] {
+export function comments(e: Edit, r: Region, tokens: IToken[]): Comment[] {
   return tokens.map((c) => ({ kind: 'Comment', text: c.image, span: { file: e.fileName, start: r.position(c.startOffset), end: r.position(c.startOffset + c.image.length) } }));
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../src/syntax/ast.js';
 import { parse, parseReusing } from '../../src/syntax/parse.js';
+import seedrandom from 'seedrandom';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
 const FILE = '/virtual/reparse.rec';
@@ -69,7 +70,9 @@ describe('incremental parsing', () => {
       'a line removed',
       'a comment on a line',
       'the last item',
+      'an unclosed call',
       'the call closed again',
+      'an operator running into the next line',
       'the operator removed',
       'a suffix on the next line',
       'the keyword fixed',
@@ -97,5 +100,37 @@ describe('incremental parsing', () => {
     expect(items(second)[k + 1]!.span.start.offset).toBe(nextAt + 1);
     expect(edited.slice(nextAt + 1).startsWith('let v41')).toBe(true);
     expect(second.items[0]).toBe(first.items[0]);
+  });
+
+  it('gives what a parse from scratch gives after 1,000 random edits of a clean spec, broken or not', () => {
+    const rng = seedrandom('reparse');
+    const base = generateSpec(60).text;
+    const file = '/virtual/reparse-random.rec';
+    const from = base.indexOf('/// Block 0'); // blocks and the model
+    const pieces = ['(', ')', '((', '[', ']', '{', '}', ',', '.', ':', '=', '+', '*', '@', ' ', '\n', 'x', '1', '"', 'let ', 'task ', 'model ', ', width: 1', '///', '// c', 'pc g = avc\n'];
+    let reused = 0;
+    let broken = 0;
+    for (let n = 0; n < 1000; n++) {
+      const before = parseReusing(base, file).file; // the clean parse every edit starts from
+      const at = from + Math.floor(rng() * (base.length - from));
+      const op = rng();
+      const piece = pieces[Math.floor(rng() * pieces.length)]!;
+      const text =
+        op < 0.45 ? base.slice(0, at) + piece + base.slice(at)
+        : op < 0.8 ? base.slice(0, at) + base.slice(at + 1 + Math.floor(rng() * 3))
+        : base.slice(0, at) + piece + base.slice(at + 1);
+      const firstItem = modelItems(before)[0];
+      const got = parseReusing(text, file);
+      const want = parse(text, file);
+      expect(JSON.stringify(got.diagnostics), text).toBe(JSON.stringify(want.diagnostics));
+      expect(got.file, text).toEqual(want.file);
+      if (modelItems(got.file)[0] === firstItem) {
+        reused++;
+        if (got.diagnostics.length > 0) broken++;
+      }
+    }
+    // Most edits were parsed again in part, broken texts among them: the comparison tested something.
+    expect(reused).toBeGreaterThan(300);
+    expect(broken).toBeGreaterThan(80);
   });
 });

@@ -1,0 +1,136 @@
+// Incremental parsing of a text that does not parse: typing passes through such texts all the
+// time (`let x = foo(` on the way to `let x = foo(y)`), and parsing a 2,000-line spec whole takes
+// ~100 ms. When the old text parsed cleanly and the edit lies inside a run of model items, the
+// model is parsed again from its header, the touched items and the one item after them (its
+// context), and the rest of the old tree is kept, moved by copies (the old tree stays the tree
+// of the last clean text, which the next edit starts from).
+//
+// It gives the tree and diagnostics a full parse gives, or nothing. Error recovery is what could
+// differ, and these conditions leave it nothing to differ on:
+//
+// - the parser is in the same state where the touched items start (in the model's item loop) and
+//   sees the same tokens up to the item after them;
+// - recovery re-synchronises on tokens that may follow a rule on its stack: the whole-file parse
+//   has the `use`, `block` and `model` keywords there too, so the touched text must not hold them;
+// - every error is on a token of the touched text or on the first token after it, the item after
+//   it parses as before, to the character, and the model ends at its closing brace: recovery did
+//   not reach past the touched text;
+// - no lexical error, no doc comment (those need the whole file's tokens).
+import type { CstNode, IToken } from 'chevrotain';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Pos, Span } from '../diagnostics/span.js';
+import type { ModelDecl, SourceFile } from './ast.js';
+import { CstToAst } from './cst-to-ast.js';
+import { DocComments } from './doc-comments.js';
+import type { ParseResult } from './parse.js';
+import { parser } from './parser.js';
+import { comments, diff, region, splitComments, touched, type CleanParse } from './reparse.js';
+import { syntaxDiagnostic } from './syntax-errors.js';
+import * as T from './tokens.js';
+
+const FILE_LEVEL = new Set([T.Use, T.Block, T.Model]);
+
+/** The parse of `text`, which does not parse, from the clean parse of `old`, or undefined. */
+export function reparseBroken(old: CleanParse, text: string, fileName: string): ParseResult | undefined {
+  const e = diff(old, text, fileName);
+  const model = old.file.items[e.top];
+  if (model?.kind !== 'Model' || model.items.length === 0) return undefined;
+  const t = touched(e, model);
+  if (!t) return undefined;
+  const { k, j, start, next } = t;
+  const r = region(e, start, next, 1);
+  if (!r || r.docs.length > 0 || r.tokens.some((tok) => FILE_LEVEL.has(tok.tokenType))) return undefined;
+
+  // The context: the model's header (before the edit), the item after the touched ones (moved by
+  // the edit) and the model's closing brace.
+  const header = lexAt(text, model.span.start.offset, model.items[0]!.span.start.offset);
+  const after = model.items[j + 1];
+  const contextAt = next.offset + e.delta;
+  const context = after ? lexAt(text, contextAt, after.span.end.offset + e.delta) : [];
+  const closeAt = model.span.end.offset - 1 + e.delta;
+  const close = lexAt(text, closeAt, closeAt + 1);
+  if (!header || header.length !== 3 || !context || !close || close[0]?.tokenType !== T.RBrace) return undefined;
+  const tokens = [...header, ...r.tokens, ...context, ...close];
+
+  parser.insertions.length = 0;
+  parser.sourceText = text;
+  parser.input = tokens;
+  const cst = parser.modelDecl();
+  const errors = [...parser.errors];
+  const insertions = [...parser.insertions];
+  const inside = (tok: IToken) => Number.isFinite(tok.startOffset) && tok.startOffset >= start && tok.startOffset <= contextAt;
+  if (errors.length === 0 || !errors.every((x) => inside(x.token))) return undefined;
+
+  const found: Diagnostic[] = [];
+  const parsed = new CstToAst(fileName, new DocComments([], tokens), found, r.position).model(cst as CstNode);
+  // The model must end at its own closing brace: recovery did not end it early.
+  if (!parsed || parsed.span.end.offset !== closeAt + 1 || !found.every((d) => d.span.start.offset >= start && d.span.start.offset <= contextAt)) return undefined;
+  const items = parsed.items.filter((i) => i.span.start.offset >= start);
+  if (after) {
+    const last = items.pop();
+    if (!last || last.kind !== after.kind || last.span.start.offset !== contextAt || last.span.end.offset !== after.span.end.offset + e.delta) return undefined;
+  }
+
+  // The diagnostics as parse() makes them (no lexical errors here: none explained, none cut).
+  const at = (a: number, b: number): Span => ({ file: fileName, start: r.position(a), end: r.position(b) });
+  let index: Map<IToken, number> | undefined;
+  const indexOf = (tok: IToken) => (index ??= new Map(tokens.map((x, i) => [x, i]))).get(tok) ?? -1;
+  const cx = { text, tokens, indexOf, insertions, at };
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<number>();
+  for (const x of errors) {
+    const d = syntaxDiagnostic(x, cx);
+    if (seen.has(d.span.start.offset)) continue;
+    seen.add(d.span.start.offset);
+    diagnostics.push(d);
+  }
+  for (const d of found) if (!(d.code.startsWith('REC1') && seen.has(d.span.start.offset))) diagnostics.push(d);
+
+  // The rest of the old tree, moved by copies.
+  const move = shifter(e.delta, r.lines);
+  const [earlier, later] = splitComments(old, start, next.offset);
+  const newModel: ModelDecl = {
+    ...model,
+    items: [...model.items.slice(0, k), ...items, ...model.items.slice(j + 1).map(move)],
+    span: { ...model.span, end: move(model.span.end) },
+  };
+  const file: SourceFile = {
+    ...old.file,
+    items: [...old.file.items.slice(0, e.top), newModel, ...old.file.items.slice(e.top + 1).map(move)],
+    comments: [...earlier, ...comments(e, r, r.comments), ...later.map(move)],
+    span: { file: fileName, start: old.file.span.start, end: r.position(text.length) },
+  };
+  return { file, diagnostics: diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset) };
+}
+
+/** The tokens of text[from, to) at their offsets in `text`; undefined on a lexical error. */
+function lexAt(text: string, from: number, to: number): IToken[] | undefined {
+  const lexed = T.RecLexer.tokenize(text.slice(from, to));
+  if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0 || (lexed.groups.docs ?? []).length > 0) return undefined;
+  for (const tok of lexed.tokens) {
+    tok.startOffset += from;
+    if (tok.endOffset !== undefined) tok.endOffset += from;
+  }
+  return lexed.tokens;
+}
+
+/** A copy of a tree (or a span, or a position) whose positions are moved by `delta` and `lines`. */
+function shifter(delta: number, lines: number): <N>(n: N) => N {
+  const pos = (x: Pos): Pos => ({ offset: x.offset + delta, line: x.line + lines, column: x.column });
+  const copy = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) return v.map(copy);
+    const o = v as Record<string, unknown>;
+    // a span: the only object with `file` and no `kind`
+    if (o.kind === undefined && typeof o.file === 'string') {
+      const sp = o as unknown as Span;
+      return { file: sp.file, start: pos(sp.start), end: pos(sp.end) };
+    }
+    if (typeof o.offset === 'number') return pos(o as unknown as Pos);
+    const out: Record<string, unknown> = { ...o };
+    for (const key in out) out[key] = copy(out[key]);
+    return out;
+  };
+  return copy as <N>(n: N) => N;
+}
+
