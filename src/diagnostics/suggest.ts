@@ -22,10 +22,12 @@ export function suggestNames(name: string, candidates: Iterable<string>, max = 4
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   const scored: Array<[string, number]> = [];
   const seen = new Set<string>();
+  const lower = name.toLowerCase();
   for (const c of candidates) {
-    if (c === name || seen.has(c)) continue;
+    // The distance is at least the difference in length: most names in a large scope are skipped here.
+    if (c === name || Math.abs(c.length - name.length) > limit || seen.has(c)) continue;
     seen.add(c);
-    const dist = editDistance(name.toLowerCase(), c.toLowerCase());
+    const dist = editDistance(lower, c.toLowerCase());
     if (dist <= limit) scored.push([c, dist]);
   }
   scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
