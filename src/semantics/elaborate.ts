@@ -86,9 +86,9 @@ export class Elaborator {
 
   /**
    * Continue from the elaboration of this model's previous version (the language server, after
-   * an edit; the caller checks that the globals and the files read are the same). A `let` that
-   * was there before, unchanged or only moved, adds what it added last time when that is what it
-   * would add now (see let-records.ts).
+   * an edit; the caller checks that the files read are the same and that the globals are, but for
+   * the bodies of the `stale` blocks). A `let` that was there before, unchanged or only moved, adds
+   * what it added last time when that is what it would add now (see let-records.ts).
    */
   resume(previous: Elaborator, model: ModelDecl, previousModel: ModelDecl, stale = new Set<BlockDecl>()): void {
     let k = 0;
