@@ -3,6 +3,7 @@
 // model (src/semantics/let-records.ts). Over a series of edits, each analysis must give exactly
 // what one from scratch gives, diagnostics and graph alike, node for node with spans and traces,
 // and it must have taken most `let`s, or the test would prove nothing.
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { analyze, type Analysis } from '../../src/semantics/analyze.js';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
@@ -95,5 +96,40 @@ describe('resuming an elaboration after an edit', () => {
       expect(a.model!.elaborator.taken).toBeGreaterThanOrEqual(LETS - 3);
       base = a;
     }
+  });
+
+  it('gives what an analysis from scratch gives along 200 random edits, each from the text the last left', () => {
+    const rng = seedrandom('resume');
+    const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const base = generateSpec(120).text;
+    const lets = (base.match(/ let v\d+ =/g) ?? []).length;
+    const someLet = () => `v${Math.floor(rng() * lets)}`;
+    const edits: Array<(t: string) => string> = [
+      (t) => onLet(someLet(), (l) => l.replace(/width: \d+/, `width: ${pick([8, 16, 17, 160])}`))(t),
+      (t) => onLet(someLet(), (l) => l.replace(/= unit\d+\(/, `= ${pick(['unit1', 'unit2', 'unitx', 'relu(unit3'])}(`))(t),
+      (t) => onLet(someLet(), (l) => l.replace(/\((v\d+|user_id)/, (_m, a: string) => `(${pick([a, 'group', 'v0', 'extra', `${a} + ${a}`])}`))(t),
+      (t) => t.replace(`  let ${someLet()} =`, (m) => `  let extra = ${pick(['concat(v1, v1)', 'v2', 'dense(v3, 4)', 'unit4(v4, group)'])}\n${m}`),
+      (t) => t.replace(/ {2}let extra = [^\n]*\n/, ''),
+      (t) => inBlock(Math.floor(rng() * 6), pick(['relu(dense(x, width))', 'relu(dense(relu(x), width))']), pick(['relu(dense(relu(x), width))', 'tanh(dense(x, width))', 'relu(dense(x, width))']))(t),
+      (t) => {
+        const at = t.indexOf('model big') + Math.floor(rng() * (t.length - t.indexOf('model big')));
+        return t.slice(0, at) + pick(['(', ')', ' ', '\n', 'x', ',']) + t.slice(at + (rng() < 0.5 ? 1 : 0));
+      },
+      () => base,
+    ];
+    let text = base;
+    let previous = analyze(text, FILE, { deferPasses: true });
+    let taken = 0;
+    for (let n = 0; n < 200; n++) {
+      const next = pick(edits)(text);
+      if (next === text) continue;
+      text = next;
+      const a = analyze(text, FILE, { deferPasses: true, previous });
+      expect(outcome(a, FILE), `edit ${n}:\n${text}`).toBe(fromScratch(text));
+      taken += a.model?.elaborator.taken ?? 0;
+      if (a.model) previous = a;
+    }
+    // Most lets were taken, not evaluated: the comparison tested the reuse.
+    expect(taken).toBeGreaterThan(30 * lets);
   });
 });
