@@ -50,10 +50,12 @@ export const add = (a: Vec, b: Vec): Vec => a.map((v, i) => v + b[i]!);
 export const scale = (c: number, a: Vec): Vec => a.map((v) => c * v);
 
 /** `dense` by hand: the kernel and bias of the parameter path `prefix` (…kernel, …bias). */
-export function denseBy(w: Record<string, Vec>, prefix: string, x: Vec): Vec {
+export function denseBy(w: Record<string, Vec>, prefix: string, x: Vec, opts: { bias?: boolean } = {}): Vec {
   const k = w[`${prefix}.kernel`];
-  const b = w[`${prefix}.bias`];
+  const units = k ? k.length / x.length : 0;
+  const b = opts.bias === false ? new Array<number>(units).fill(0) : w[`${prefix}.bias`];
   if (!k || !b) throw new Error(`no weights for ${prefix}`);
+  if (opts.bias === false && w[`${prefix}.bias`]) throw new Error(`${prefix} has a bias`);
   return lin(x, k, b);
 }
 

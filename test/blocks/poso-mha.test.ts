@@ -48,9 +48,10 @@ function shapesOf(name: string, v: Variant, o: typeof TINY): Record<string, numb
   const out: Record<string, number[]> = {};
   let d = 0;
   let g = 0;
-  const dense = (inp: number, units: number) => {
+  const dense = (inp: number, units: number, bias = true) => {
     out[`${name}.dense${d}.kernel`] = [inp, units];
-    out[`${name}.dense${d++}.bias`] = [units];
+    if (bias) out[`${name}.dense${d}.bias`] = [units];
+    d++;
   };
   const gate = (units: number) => {
     out[`${name}.gate${g}.dense0.kernel`] = [o.p, o.hidden];
@@ -61,9 +62,9 @@ function shapesOf(name: string, v: Variant, o: typeof TINY): Record<string, numb
   const n = o.values;
   for (let i = 0; i < (v.personalize_q ? n : 1); i++) dense(o.q, width); // W_Q or W_Q^(i)
   if (v.gate_k ?? true) {
-    dense(o.dim, width); // W_K
+    dense(o.dim, width, false); // W_K (no bias: it would shift every score of a query alike)
     gate(width); // G^k
-  } else for (let i = 0; i < n; i++) dense(o.dim, width); // W_K^(i)
+  } else for (let i = 0; i < n; i++) dense(o.dim, width, false); // W_K^(i)
   if (v.gate_v) {
     dense(o.dim, width); // W_V
     gate(width); // G^v
@@ -86,9 +87,9 @@ function mhaByHand(w: Record<string, Vec>, name: string, v: Variant, x: Vec, ids
   let gi = 0;
   const dense = (inp: Vec) => denseBy(w, `${name}.dense${d++}`, inp);
   /** One projection (the next dense) applied at every position of the sequence. */
-  const project = () => {
+  const project = (bias = true) => {
     const k = d++;
-    return X.map((xl) => denseBy(w, `${name}.dense${k}`, xl));
+    return X.map((xl) => denseBy(w, `${name}.dense${k}`, xl, { bias }));
   };
   const gate = (c: number) => {
     const p = `${name}.gate${gi++}`;
@@ -97,16 +98,16 @@ function mhaByHand(w: Record<string, Vec>, name: string, v: Variant, x: Vec, ids
   const Q: Vec[] = v.personalize_q ? Array.from({ length: n }, () => dense(x)) : [dense(x)];
   let K: Vec[][]; // [i][l] → width
   if (v.gate_k ?? true) {
-    const k = project();
+    const k = project(false);
     const Gk = gate(C);
     K = [k.map((kl) => mul(Gk, kl))];
-  } else K = Array.from({ length: n }, project);
+  } else K = Array.from({ length: n }, () => project(false));
   let V: Vec[][];
   if (v.gate_v) {
     const val = project();
     const Gv = gate(C);
     V = [val.map((vl) => mul(Gv, vl))];
-  } else V = Array.from({ length: n }, project);
+  } else V = Array.from({ length: n }, () => project());
   const single = Q.length === 1 && K.length === 1 && V.length === 1;
   const g = single ? [1] : gate(C / n);
   const out: Vec = new Array(heads * headDim).fill(0);

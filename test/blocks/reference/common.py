@@ -49,9 +49,10 @@ class Params:
         self.counts[kind] = k + 1
         return f"{self.prefix}.{kind}{k}"
 
-    def dense(self, x):
+    def dense(self, x, bias=True):
         name = self.next("dense")
-        return x @ self.params[name + ".kernel"] + self.params[name + ".bias"]
+        y = x @ self.params[name + ".kernel"]
+        return y + self.params[name + ".bias"] if bias else y
 
     def sub(self, kind):
         return Params(self.params, self.next(kind))

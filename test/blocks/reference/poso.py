@@ -22,11 +22,12 @@ def mha(params, cfg, x, ids, pc, table):
         return t.reshape(B, L, H, dh).transpose(0, 2, 1, 3)
 
     Q = [p.dense(x).reshape(B, H, dh) for _ in range(N if cfg["personalize_q"] else 1)]
+    # the key projections have no bias (it would shift every score of a query alike)
     if cfg["gate_k"]:
-        k = p.dense(X)
+        k = p.dense(X, bias=False)
         K = [split(gate(p.sub("gate"), pc, C)[:, None, :] * k)]
     else:
-        K = [split(p.dense(X)) for _ in range(N)]
+        K = [split(p.dense(X, bias=False)) for _ in range(N)]
     if cfg["gate_v"]:
         v = p.dense(X)
         V = [split(gate(p.sub("gate"), pc, C)[:, None, :] * v)]
