@@ -104,8 +104,11 @@ export class Elaborator {
     const from = this.from;
     const earlier = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
     const inStep = !!from?.inStep && from.unchanged.has(item);
+    // The values of the names it reads: every record of this `let` read the same names.
+    const names = freeNames(item.value);
+    const now = names.map((n) => scope.lookup(n)?.value);
     let record: LetRecord | undefined;
-    for (let i = 0; !record && earlier && i < earlier.length; i++) record = this.take(earlier[i]!, scope, inStep);
+    for (let i = 0; !record && earlier && i < earlier.length; i++) record = this.take(earlier[i]!, now, inStep);
     if (record) {
       this.taken++;
       this.builder.append(record.built);
@@ -116,7 +119,7 @@ export class Elaborator {
     } else {
       if (from) from.inStep = false; // out of step with the previous elaboration from here on
       const before = this.builder.mark();
-      const inputs = freeNames(item.value).map((n): [string, Value | undefined] => [n, scope.lookup(n)?.value]);
+      const inputs = names.map((n, i): [string, Value | undefined] => [n, now[i]]);
       const [reports, diagnostics] = [this.reports, this.diagnostics.length];
       // Record the blocks it expands: an edit of one of them makes the record stale.
       const rec = { entered: new Set<BlockDecl>(), deepest: 0 };
@@ -137,11 +140,10 @@ export class Elaborator {
    * `r` when taking it gives what evaluating its `let` would now, or `r` renumbered when only the
    * node ids differ; else undefined (see let-records.ts).
    */
-  private take(r: LetRecord, scope: Scope, inStep: boolean): LetRecord | undefined {
+  private take(r: LetRecord, now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
     if (this.from!.stale.size > 0 && enteredAny(r.entered, this.from!.stale)) return undefined;
     const b = this.builder;
     const at = r.built.from;
-    const now = r.inputs.map(([name]) => scope.lookup(name)?.value);
     const same = b.nodes.length === at.nodes && b.params.length === at.params && b.instances.length === at.instances && r.inputs.every(([, v], i) => sameValue(now[i], v));
     if (same && (inStep || (r.reports === 0 && b.paramsFree(r.built.params)))) return r;
     if (r.reports > 0 || !b.paramsFree(r.built.params)) return undefined;

@@ -113,16 +113,16 @@ const featureKey = (spec: object) => {
 };
 
 /**
- * Whether evaluation could tell the two values apart. Modules and features are made again by
- * each analysis, so they are compared by what they are, not by identity.
+ * Whether evaluation could tell the two values apart, their node ids compared by `node`. Modules
+ * and features are made again by each analysis, so they are compared by what they are, not by
+ * identity.
  */
-export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.kind !== b.kind) return false;
+function alike(a: Value | undefined, b: Value | undefined, node: (was: number | undefined, is: number | undefined) => boolean): boolean {
+  if (!a || !b || a.kind !== b.kind) return a === b;
   switch (a.kind) {
     case 'tensor': {
       const t = b as typeof a;
-      return a.node === t.node && a.dtype === t.dtype && a.mask === t.mask && a.shape.length === t.shape.length && a.shape.every((d, i) => d === t.shape[i]);
+      return a.dtype === t.dtype && a.shape.length === t.shape.length && a.shape.every((d, i) => d === t.shape[i]) && node(a.node, t.node) && node(a.mask, t.mask);
     }
     case 'int':
     case 'float':
@@ -133,15 +133,15 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
       return a.name === (b as typeof a).name;
     case 'list': {
       const l = b as typeof a;
-      return a.items.length === l.items.length && a.items.every((v, i) => sameValue(v, l.items[i]));
+      return a.items.length === l.items.length && a.items.every((v, i) => alike(v, l.items[i], node));
     }
     case 'record': {
       const r = b as typeof a;
-      return a.fields.size === r.fields.size && [...a.fields].every(([k, v]) => sameValue(v, r.fields.get(k)));
+      return a.fields.size === r.fields.size && [...a.fields].every(([k, v]) => alike(v, r.fields.get(k), node));
     }
     case 'feature': {
       const f = b as typeof a;
-      return featureKey(a.spec) === featureKey(f.spec) && sameValue(a.tensor, f.tensor);
+      return featureKey(a.spec) === featureKey(f.spec) && alike(a.tensor, f.tensor, node);
     }
     case 'block': {
       const k = b as typeof a;
@@ -158,42 +158,25 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   }
 }
 
+/** Whether evaluation could tell the two values apart (the same node ids). */
+export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  return a === b || alike(a, b, (x, y) => x === y);
+}
+
 /**
  * How the ids of the nodes a record reads map to the nodes the names hold now, when the values
  * are the same but for their ids (nodes before the `let` were added or removed), or undefined.
  */
 export function matchInputs(r: LetRecord, now: Array<Value | undefined>): Map<number, number> | undefined {
   const ids = new Map<number, number>();
+  // The same old id must stand for the same new one everywhere.
   const bind = (was: number | undefined, is: number | undefined) => {
     if (was === undefined || is === undefined) return was === is;
     const had = ids.get(was);
     if (had === undefined) ids.set(was, is);
     return (had ?? is) === is;
   };
-  const match = (a: Value | undefined, b: Value | undefined): boolean => {
-    if (!a || !b || a.kind !== b.kind) return a === b;
-    switch (a.kind) {
-      case 'tensor': {
-        const t = b as typeof a;
-        return a.dtype === t.dtype && a.shape.length === t.shape.length && a.shape.every((d, i) => d === t.shape[i]) && bind(a.node, t.node) && bind(a.mask, t.mask);
-      }
-      case 'list': {
-        const l = b as typeof a;
-        return a.items.length === l.items.length && a.items.every((v, i) => match(v, l.items[i]));
-      }
-      case 'record': {
-        const f = b as typeof a;
-        return a.fields.size === f.fields.size && [...a.fields].every(([k, v]) => match(v, f.fields.get(k)));
-      }
-      case 'feature': {
-        const f = b as typeof a;
-        return featureKey(a.spec) === featureKey(f.spec) && match(a.tensor, f.tensor);
-      }
-      default:
-        return sameValue(a, b);
-    }
-  };
-  return r.inputs.every(([, v], i) => match(v, now[i])) ? ids : undefined;
+  return r.inputs.every(([, v], i) => alike(v, now[i], bind)) ? ids : undefined;
 }
 
 /**
