@@ -120,7 +120,7 @@ export function parse(text: string, fileName: string): ParseResult {
     const stuck = parser.errors.find((e) => e.name === 'NotAllInputParsedException');
     if (!stuck) break;
     const from = rest.indexOf(stuck.token);
-    const next = rest.findIndex((t, i) => i > from && TOP_LEVEL.has(t.tokenType));
+    const next = rest.findIndex((t, i) => i > from && T.TOP_LEVEL.has(t.tokenType));
     if (from < 0 || next < 0) break;
     start += next;
   }
@@ -158,8 +158,6 @@ export function parse(text: string, fileName: string): ParseResult {
   // in text order (a stable sort: at one position, lexical errors stay first)
   return { file, diagnostics: diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset) };
 }
-
-const TOP_LEVEL = new Set([T.Use, T.Block, T.Model]);
 
 /** Unprintable characters are named by their code point, the rest shown as written. */
 function unexpectedCharacters(run: string): string {

@@ -24,11 +24,9 @@ import { CstToAst } from './cst-to-ast.js';
 import { DocComments } from './doc-comments.js';
 import type { ParseResult } from './parse.js';
 import { parser } from './parser.js';
-import { comments, diff, region, splitComments, touched, type CleanParse } from './reparse.js';
+import { comments, diff, lexSlice, region, splitComments, touched, type CleanParse } from './reparse.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
 import * as T from './tokens.js';
-
-const FILE_LEVEL = new Set([T.Use, T.Block, T.Model]);
 
 /** The parse of `text`, which does not parse, from the clean parse of `old`, or undefined. */
 export function reparseBroken(old: CleanParse, text: string, fileName: string): ParseResult | undefined {
@@ -39,7 +37,7 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
   if (!t) return undefined;
   const { k, j, start, next } = t;
   const r = region(e, start, next, 1);
-  if (!r || r.docs.length > 0 || r.tokens.some((tok) => FILE_LEVEL.has(tok.tokenType))) return undefined;
+  if (!r || r.docs.length > 0 || r.tokens.some((tok) => T.TOP_LEVEL.has(tok.tokenType))) return undefined;
 
   // The context: the model's header (before the edit), the item after the touched ones (moved by
   // the edit) and the model's closing brace.
@@ -103,15 +101,10 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
   return { file, diagnostics: diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset) };
 }
 
-/** The tokens of text[from, to) at their offsets in `text`; undefined on a lexical error. */
+/** The tokens of text[from, to) at their offsets in `text`; undefined on a lexical error or a doc comment. */
 function lexAt(text: string, from: number, to: number): IToken[] | undefined {
-  const lexed = T.RecLexer.tokenize(text.slice(from, to));
-  if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0 || (lexed.groups.docs ?? []).length > 0) return undefined;
-  for (const tok of lexed.tokens) {
-    tok.startOffset += from;
-    if (tok.endOffset !== undefined) tok.endOffset += from;
-  }
-  return lexed.tokens;
+  const lexed = lexSlice(text, from, to);
+  return lexed && lexed.docs.length === 0 ? lexed.tokens : undefined;
 }
 
 /** A copy of a tree (or a span, or a position) whose positions are moved by `delta` and `lines`. */

@@ -83,20 +83,27 @@ export function region(e: Edit, start: number, next: Pos | undefined, depth: num
   // A token boundary at both ends (text before is unchanged up to the first character; whitespace
   // ends it), so these are the tokens a full lex finds there.
   if (next && !/\s/.test(text[newNext - 1] ?? '')) return undefined;
-  const lexed = T.RecLexer.tokenize(text.slice(start, newNext));
-  if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0) return undefined;
-  const comments = (lexed.groups.comments ?? []) as IToken[];
-  const docs = (lexed.groups.docs ?? []) as IToken[];
-  for (const t of [...lexed.tokens, ...comments, ...docs]) {
-    t.startOffset += start;
-    if (t.endOffset !== undefined) t.endOffset += start;
-  }
+  const lexed = lexSlice(text, start, newNext);
+  if (!lexed) return undefined;
   for (const t of lexed.tokens) {
     if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) return undefined;
     if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
   }
   if (tooDeepAt(lexed.tokens, depth) >= 0) return undefined;
-  return { tokens: lexed.tokens, comments, docs, position, lines: next ? nextNow.line - next.line : 0 };
+  return { ...lexed, position, lines: next ? nextNow.line - next.line : 0 };
+}
+
+/** The tokens, comments and doc comments of text[from, to), at their offsets in `text`; undefined on a lexical error. */
+export function lexSlice(text: string, from: number, to: number): { tokens: IToken[]; comments: IToken[]; docs: IToken[] } | undefined {
+  const lexed = T.RecLexer.tokenize(text.slice(from, to));
+  if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0) return undefined;
+  const comments = (lexed.groups.comments ?? []) as IToken[];
+  const docs = (lexed.groups.docs ?? []) as IToken[];
+  for (const t of [...lexed.tokens, ...comments, ...docs]) {
+    t.startOffset += from;
+    if (t.endOffset !== undefined) t.endOffset += from;
+  }
+  return { tokens: lexed.tokens, comments, docs };
 }
 
 /** Parse `tokens` with one rule of the parser; undefined on any error. */

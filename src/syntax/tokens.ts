@@ -57,6 +57,10 @@ export const Not = keyword('not');
 
 /** Every keyword, longest first: the lexer tries them in order, so `inner` must come before `in`. */
 export const KEYWORD_TOKENS = [MetaBlock, Features, Support, Return, Block, Model, Train, Inner, Stage, False, Else, Task, True, Use, Let, For, And, Not, As, In, If, By, Or];
+
+/** The keywords that start a top-level item: where the parser resumes after a stray token. */
+export const TOP_LEVEL = new Set([Use, Block, Model]);
+
 /** Reserved words. `pc` is contextual (a model item only), so it stays usable as a name. */
 export const KEYWORDS: string[] = ['meta_block', 'use', 'as', 'block', 'model', 'features', 'let', 'for', 'in', 'if', 'else', 'return', 'task', 'train', 'support', 'by', 'inner', 'stage', 'true', 'false', 'and', 'or', 'not'];
 
