@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { analyzeFile } from '../dist/semantics/analyze.js';
-import { encodeRows } from '../dist/data/encode.js';
+import { preprocess } from '../dist/data/preprocess.js';
 import { posoRows } from '../dist/data/synth/poso.js';
 import { lowerToOnnx } from '../dist/lower/onnx/lower.js';
 import { initBackend } from '../dist/lower/tfjs/backend.js';
@@ -52,7 +52,7 @@ console.log('POSO example forward pass (untrained weights), 1 thread');
 console.log('batch   onnxruntime samples/s   tfjs-wasm samples/s   ratio (ort / tfjs)');
 for (const n of [1, 1024]) {
   const f = feeds(n);
-  const ds = encodeRows(g, rows.slice(0, n).map((row, i) => ({ row, line: i + 1 })), { file: 'bench', keyColumns: [], skipBadRows: false }).dataset;
+  const ds = preprocess(g, rows.slice(0, n).map((row, i) => ({ row, line: i + 1 })), { file: 'bench', keyColumns: [], skipBadRows: false }).dataset;
   const inputs = Object.fromEntries(Object.entries(ds.inputs).map(([k, v]) => [k, tf.tensor(v, [n, ...ds.shapes[k]], v instanceof Int32Array ? 'int32' : 'float32')]));
   const ortMs = await time(() => session.run(f));
   const tfMs = await time(() => tf.tidy(() => { forward(params, inputs).outputs.favorite.dataSync(); }));

@@ -149,12 +149,11 @@ export interface PreprocessResult {
  * column (at most MAX_ERRORS are collected); with `skipBadRows` it is skipped and counted.
  */
 export function preprocess(
-  features: readonly FeatureSpec[],
-  tasks: readonly TaskSpec[],
+  model: { features: readonly FeatureSpec[]; tasks: readonly TaskSpec[]; supports?: readonly SupportSpec[] },
   rows: readonly NumberedRow[],
   opts: PreprocessOptions,
-  supports: readonly SupportSpec[] = [],
 ): PreprocessResult {
+  const { features, tasks, supports = [] } = model;
   const inputsF = features.filter((f): f is InputFeature => f.kind !== 'label');
   const labelCols = features.filter((f) => f.kind === 'label').map((f) => f.column);
   const keyCols = [...(opts.keyColumns ?? [])];

@@ -5,8 +5,7 @@
 //   n = tanh(x Wn + bwn + r ⊙ (h Un + bun))   h' = (1 − z) ⊙ n + z ⊙ h
 // A padded step (mask 0) keeps h. Both lowerings unroll the same primitive steps, so they agree
 // exactly; L is small (a support set or a short history).
-import { showShape, type OpDef, type Tensor } from './op.js';
-import type { OnnxTape } from '../lower/onnx/tape.js';
+import { showShape, type OnnxTape, type OpDef, type Tensor } from './op.js';
 
 export const gru: OpDef = {
   name: 'gru',

@@ -2,11 +2,30 @@
 // together in one file per op (src/ops/<name>.ts), registered in src/ops/registry.ts.
 // Only type imports of TensorFlow.js here: the front end loads ops for their shape rules and
 // must not pull TensorFlow.js or onnxruntime in (`recc check` starts fast).
+// The interfaces the backends implement (the ONNX tape, the TF.js context) are declared here, so
+// every import points down the pipeline: lower → ops → ir.
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { Attrs, DType, IRNode, Shape } from '../ir/types.js';
-import type { OnnxTape } from '../lower/onnx/tape.js';
 
 export type TF = typeof tfc;
+
+/**
+ * The ONNX graph builder an op lowers onto (src/lower/onnx/tape.ts implements it). Attribute
+ * types: ONNX checks INT vs FLOAT strictly; a plain number is INT when Number.isInteger, else
+ * FLOAT, so float attributes that may be whole must be passed as { float } / { floats }.
+ */
+export type OnnxAttr = number | string | number[] | string[] | { floats: number[] } | { ints: number[] } | { float: number } | { int: number };
+
+export interface OnnxTape {
+  /** Append a node; returns the name of its (first) output. */
+  op(type: string, inputs: string[], attrs?: Record<string, OnnxAttr>, opts?: { domain?: string; outputs?: number; name?: string }): string;
+  /** Append a node with several outputs. */
+  opMulti(type: string, inputs: string[], outputs: number, attrs?: Record<string, OnnxAttr>, opts?: { domain?: string }): string[];
+  constFloat(values: ArrayLike<number>, shape: number[]): string;
+  constInt64(values: ArrayLike<number>, shape: number[]): string;
+  fresh(prefix: string): string;
+}
+
 export type Tensor = tfc.Tensor;
 
 export interface ShapeIn {

@@ -1,7 +1,13 @@
 // Identity forward, zero gradient (PEPNet's ∅ on the EPNet output). TensorFlow.js has no
-// stopGradient: the shared helper is a customGrad whose gradient is zeros (runtime-notes.md).
-import { stopGradient as stopGradientTf } from '../lower/tfjs/stop-gradient.js';
-import type { OpDef } from './op.js';
+// stopGradient: a customGrad whose gradient is zeros, which stays zero under nested
+// (higher-order) tf.grad (runtime-notes.md).
+import type { OpDef, Tensor, TF } from './op.js';
+
+/** Identity forward, zero gradient, on TensorFlow.js. */
+export function stopGradientTf<T extends Tensor>(tf: TF, x: T): T {
+  const f = tf.customGrad((v) => ({ value: (v as Tensor).clone(), gradFunc: (dy) => tf.zerosLike(dy as Tensor) }));
+  return f(x) as T;
+}
 
 export const stopGradient: OpDef = {
   name: 'stop_gradient',

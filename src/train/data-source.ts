@@ -1,7 +1,8 @@
 // Where a run's data comes from: `--data FILE`, or the spec's `train { data: … }` (a file relative
 // to the spec, or a synthetic setting generated in memory with the spec's seed).
 import { dirname, resolve } from 'node:path';
-import { encodeRows, type DataError, type Dataset } from '../data/encode.js';
+import { preprocess, type Dataset } from '../data/preprocess.js';
+import type { DataError } from '../data/row.js';
 import { readRows } from '../data/read.js';
 import { SYNTH } from '../data/synth/index.js';
 import type { IRGraph } from '../ir/types.js';
@@ -34,7 +35,7 @@ export async function loadData(graph: IRGraph, opts: { data?: string; rows?: num
     }
     // every option of `synth(setting, …)` reaches the generator (users, items, …)
     const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });
-    const r = encodeRows(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: `synth(${spec.setting})`, keyColumns: keys, skipBadRows: opts.skipBadRows });
+    const r = preprocess(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: `synth(${spec.setting})`, keyColumns: keys, skipBadRows: opts.skipBadRows });
     return { dataset: r.dataset, source: `synth(${spec.setting}, rows: ${rows.length})`, skipped: r.skipped, errors: r.errors };
   }
   const file = opts.data ? resolve(opts.data) : spec?.kind === 'file' ? resolve(dirname(graph.file), spec.path) : undefined;
@@ -43,7 +44,7 @@ export async function loadData(graph: IRGraph, opts: { data?: string; rows?: num
   }
   const read = await readRows(file, { skipBadRows: opts.skipBadRows, limit: opts.rows });
   if (read.errors.length > 0) return { dataset: emptyDataset(), source: file, skipped: read.skipped, errors: read.errors };
-  const r = encodeRows(graph, read.rows, { file, keyColumns: keys, skipBadRows: opts.skipBadRows });
+  const r = preprocess(graph, read.rows, { file, keyColumns: keys, skipBadRows: opts.skipBadRows });
   const errors = r.errors;
   if (errors.length === 0 && r.dataset.n === 0) errors.push({ file, row: 0, code: 'REC6004', message: 'no usable rows' });
   return { dataset: r.dataset, source: file, skipped: read.skipped + r.skipped, errors };

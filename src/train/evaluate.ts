@@ -1,6 +1,6 @@
 // Predictions in batches and the metrics of each task, overall and per group.
 import type * as tfc from '@tensorflow/tfjs-core';
-import { modelInputs, take, type Dataset } from '../data/encode.js';
+import { modelInputs, slice, type Dataset } from '../data/preprocess.js';
 import type { IRGraph, MetricSpec, TaskSpec } from '../ir/types.js';
 import type { Forward } from '../lower/tfjs/forward.js';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from './metrics.js';
@@ -19,7 +19,7 @@ export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Ten
   const out: Record<string, Float32Array> = {};
   for (let start = 0; start < ds.n; start += batch) {
     const idx = Array.from({ length: Math.min(batch, ds.n - start) }, (_, i) => start + i);
-    const part = take(ds, idx);
+    const part = slice(ds, idx);
     const res = tf.tidy(() => {
       const { outputs } = forward(params, batchTensors(tf, part));
       return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.dataSync() as Float32Array]));

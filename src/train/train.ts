@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import seedrandom from 'seedrandom';
-import { take, type Dataset } from '../data/encode.js';
+import { slice, type Dataset } from '../data/preprocess.js';
 import type { IRGraph, ParamGroup } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
 import { buildForward, type Forward } from '../lower/tfjs/forward.js';
@@ -16,7 +16,8 @@ import { loadCheckpoint, optimizerStates, saveCheckpoint, tableSizes, type Train
 import { batchTensors, evaluate, LOWER_IS_BETTER, metricKey, predict, type Evaluation } from './evaluate.js';
 import { taskLoss } from './losses.js';
 import { FusedOptimizer, type ParamUpdate } from './fused-optimizer.js';
-import { clipByGlobalNorm, learningRate, type Schedule } from './optimizers.js';
+import { clipByGlobalNorm } from './clip-norm.js';
+import { learningRate, type Schedule } from './schedule.js';
 import { sparseTables, touchedRows } from './sparse-tables.js';
 
 type TF = typeof tfc;
@@ -123,8 +124,8 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
   const epochs = opts.epochs ?? spec.epochs;
   const run = runs++;
   const forward = buildForward(tf, graph);
-  const trainSet = take(data, splitIdx.train);
-  const testSet = take(data, splitIdx.test);
+  const trainSet = slice(data, splitIdx.train);
+  const testSet = slice(data, splitIdx.test);
   const batches = Math.ceil(trainSet.n / spec.batch);
   if (trainSet.n === 0) throw new TrainError('no training rows: the split left every row for testing (use more data or a smaller `test` fraction)');
 
@@ -202,7 +203,7 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
       let lastLine = Date.now();
       for (let b = state.batchInEpoch; b < batches; b++) {
         const t0 = performance.now();
-        const part = take(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
+        const part = slice(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
         // Gradients once per step over every trainable variable; each group's optimizer applies its own.
         const lossValue = tf.tidy(() => {
           const inputs = batchTensors(tf, part);

@@ -44,7 +44,7 @@ describe('encoding rules', () => {
   });
 
   it('encode a row as documented', () => {
-    const { dataset, errors } = preprocess(FEATURES, TASKS, [{ row: good, line: 1 }], { file: 'f', keyColumns: ['user'] });
+    const { dataset, errors } = preprocess({ features: FEATURES, tasks: TASKS }, [{ row: good, line: 1 }], { file: 'f', keyColumns: ['user'] });
     expect(errors).toEqual([]);
     expect(dataset.n).toBe(1);
     expect(Array.from(dataset.inputs.u!)).toEqual([hashBucket('a', 100)]);
@@ -68,7 +68,7 @@ describe('encoding rules', () => {
       { row: { ...good, h: 'x', hh: '' }, line: 1 },
       { row: { ...good, h: ['y', 'x', 'x', 'zz'], hh: null, n: 10, v: [3, 4], rating: true }, line: 2 },
     ];
-    const { dataset, errors } = preprocess(FEATURES, TASKS, rows, { file: 'f' });
+    const { dataset, errors } = preprocess({ features: FEATURES, tasks: TASKS }, rows, { file: 'f' });
     expect(errors).toEqual([]);
     expect(Array.from(dataset.inputs.h!)).toEqual([2, 0, 0, 2, 2, 1]);
     expect(Array.from(dataset.inputs.hh!)).toEqual([0, 0, 0, 0]);
@@ -88,7 +88,7 @@ describe('encoding rules', () => {
       { row: { ...good, rating: 'great' }, line: 13 },
       { row: (({ user: _u, ...rest }) => rest)(good), line: 14 },
     ];
-    const r = preprocess(FEATURES, TASKS, rows, { file: 'data.csv', keyColumns: ['user'] });
+    const r = preprocess({ features: FEATURES, tasks: TASKS }, rows, { file: 'data.csv', keyColumns: ['user'] });
     expect(r.errors.map((e) => [e.row, e.code, e.column])).toEqual([
       [7, 'REC6002', 'n'],
       [8, 'REC6001', 'rating'],
@@ -100,7 +100,7 @@ describe('encoding rules', () => {
     ]);
     expect(r.errors[0]).toEqual({ file: 'data.csv', row: 7, column: 'n', code: 'REC6002', message: '`n` must be a number, found `abc`' });
     expect(r.errors[2]!.message).toBe('`v` must hold 2 numbers, found 1');
-    const s = preprocess(FEATURES, TASKS, rows, { file: 'data.csv', keyColumns: ['user'], skipBadRows: true });
+    const s = preprocess({ features: FEATURES, tasks: TASKS }, rows, { file: 'data.csv', keyColumns: ['user'], skipBadRows: true });
     expect(s.errors).toEqual([]);
     expect(s.skipped).toBe(7);
     expect(s.dataset.n).toBe(1);
@@ -112,7 +112,7 @@ describe('encoding rules', () => {
 
   it('slice rows into a batch, in the order asked', () => {
     const rows = ['1', '2', '3'].map((n, i) => ({ row: { ...good, user: `u${n}`, n, v: `${n},${n}`, h: ['x', 'y', 'x'].slice(0, i + 1).join('|'), rating: n }, line: i + 1 }));
-    const { dataset } = preprocess(FEATURES, TASKS, rows, { file: 'f', keyColumns: ['user'] });
+    const { dataset } = preprocess({ features: FEATURES, tasks: TASKS }, rows, { file: 'f', keyColumns: ['user'] });
     const b = slice(dataset, [2, 0]);
     expect(b.n).toBe(2);
     expect(Array.from(b.inputs.v!)).toEqual([3, 3, 1, 1]);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelInputs, slice } from '../../src/data/preprocess.js';
 import { supportIndex } from '../../src/data/support.js';
-import { encodeRows } from '../../src/data/encode.js';
+import { preprocess } from '../../src/data/preprocess.js';
 import { analyze } from '../../src/semantics/analyze.js';
 
 describe('supportIndex', () => {
@@ -57,7 +57,7 @@ describe('a dataset with a support set', () => {
     { scenario: 't1', u: 'bad', item: 'x', clicked: 1 }, // malformed: skipped, so in no support set
     { scenario: 't1', u: '7,8', item: 'y', clicked: 2 },
   ];
-  const { dataset, skipped, errors } = encodeRows(g, raw.map((row, i) => ({ row, line: i + 2 })), { file: 'd.csv', keyColumns: [], skipBadRows: true });
+  const { dataset, skipped, errors } = preprocess(g, raw.map((row, i) => ({ row, line: i + 2 })), { file: 'd.csv', keyColumns: [], skipBadRows: true });
 
   it('encodes items like their features and labels by the support label expression', () => {
     expect(errors).toEqual([]);
@@ -83,7 +83,7 @@ describe('a dataset with a support set', () => {
   });
 
   it('reports a missing task key column (the scenario) with its row', () => {
-    const r = encodeRows(g, [{ row: { u: '1,2', item: 'x', clicked: 1 }, line: 7 }], { file: 'd.csv', keyColumns: [], skipBadRows: false });
+    const r = preprocess(g, [{ row: { u: '1,2', item: 'x', clicked: 1 }, line: 7 }], { file: 'd.csv', keyColumns: [], skipBadRows: false });
     expect(r.errors).toEqual([expect.objectContaining({ file: 'd.csv', row: 7, column: 'scenario', code: 'REC6001' })]);
   });
 });

@@ -1,8 +1,8 @@
 // Random raw rows for a spec's features, and the ONNX feeds a serving system would send for them.
 import seedrandom from 'seedrandom';
 import { hashBucket } from '../../src/data/hash.js';
-import type { Row } from '../../src/data/encode.js';
-import { seqItems } from '../../src/data/encode.js';
+import type { Row } from '../../src/data/row.js';
+import { seqItems } from '../../src/data/preprocess.js';
 import { evalLabel } from '../../src/data/label-expr.js';
 import { supportIndex } from '../../src/data/support.js';
 import type { FeatureSpec, IRGraph } from '../../src/ir/types.js';

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRows } from '../../src/data/encode.js';
+import { preprocess } from '../../src/data/preprocess.js';
 import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { buildForward } from '../../src/lower/tfjs/forward.js';
@@ -38,7 +38,7 @@ describe('model parity: TensorFlow.js forward vs ONNX in onnxruntime', () => {
           const bytes = lowerToOnnx(g, weights, { reccVersion: 'test' });
           models[spec.split('/').pop()!] = bytes;
           const rows = randomRows(g, 16, spec);
-          const { dataset, errors } = encodeRows(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
+          const { dataset, errors } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
           expect(errors).toEqual([]);
           const onnxOut = await runOnnx(bytes, onnxFeeds(g, rows));
           const forward = buildForward(tf, g);

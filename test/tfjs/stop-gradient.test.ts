@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { stopGradient } from '../../src/lower/tfjs/stop-gradient.js';
+import { stopGradientTf as stopGradient } from '../../src/ops/stop-gradient.js';
 
 const XS = [-1.5, 0.25, 2];
 

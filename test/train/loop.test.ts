@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../src/data/encode.js';
+import type { Dataset } from '../../src/data/preprocess.js';
 import type { Span } from '../../src/diagnostics/span.js';
 import { GraphBuilder, type AddResult } from '../../src/ir/builder.js';
 import type { IRGraph, IRNode, TaskSpec, TrainSpec } from '../../src/ir/types.js';

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../src/ir/types.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { FusedOptimizer } from '../../src/train/fused-optimizer.js';
-import { clipByGlobalNorm, learningRate } from '../../src/train/optimizers.js';
+import { clipByGlobalNorm } from '../../src/train/clip-norm.js';
+import { learningRate } from '../../src/train/schedule.js';
 
 const f = (w: tf.Variable) => tf.add(tf.square(tf.sub(w.slice(0, 1), 3)), tf.mul(2, tf.square(w.slice(1, 1)))).sum() as tf.Scalar;
 const grad = ([w1, w2]: number[]) => [2 * (w1! - 3), 4 * w2!];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { take } from '../../src/data/encode.js';
+import { slice } from '../../src/data/preprocess.js';
 import { split } from '../../src/data/split.js';
 import { SYNTH } from '../../src/data/synth/index.js';
 import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
@@ -59,11 +59,11 @@ describe('training with a support set', () => {
     expect(tfAuc).toBeGreaterThan(0.55);
 
     // the model reads its support sets: without them its held-out predictions change
-    const test = take(loaded.dataset, parts.test);
+    const test = slice(loaded.dataset, parts.test);
     const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(r.weights[p.name]!, p.shape)]));
     const forward = buildForward(tf, g);
     const withSets = predict(tf, forward, params, test).click!;
-    const blind = take(test, Array.from({ length: test.n }, (_, i) => i));
+    const blind = slice(test, Array.from({ length: test.n }, (_, i) => i));
     for (const s of blind.supports!) s.index.fill(-1);
     const without = predict(tf, forward, params, blind).click!;
     expect(withSets.reduce((s, p, i) => s + Math.abs(p - without[i]!), 0) / test.n).toBeGreaterThan(1e-3);

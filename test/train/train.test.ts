@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { take } from '../../src/data/encode.js';
+import { slice } from '../../src/data/preprocess.js';
 import { split } from '../../src/data/split.js';
 import onnxProto from 'onnx-proto';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
@@ -36,7 +36,7 @@ describe('training', () => {
     const tfAuc = r.evaluation.tasks.click!.all!.auc!;
     expect(tfAuc).toBeGreaterThan(0.95);
     // the held-out rows through the serving graph, from their raw values
-    const test = take(loaded.dataset, parts.test);
+    const test = slice(loaded.dataset, parts.test);
     const rows = readFileSync(join(ROOT, 'test/fixtures/train/clicks.csv'), 'utf8').trim().split('\n').slice(1);
     const raw = Array.from(parts.test, (i) => rows[i]!.match(/^([^,]*),"([^"]*)",([^,]*),/)!);
     const out = await runOnnx(lowerToOnnx(g, r.weights, { reccVersion: 'test' }), {

@@ -7,20 +7,11 @@
 // may happen to be whole (epsilon = 1, alpha = 2) must be passed as { float } / { floats }; a
 // plain number[] is INTS.
 import pkg from 'onnx-proto';
+import type { OnnxAttr, OnnxTape } from '../../ops/op.js';
+
+export type { OnnxAttr, OnnxTape };
 
 const { onnx } = pkg;
-
-export type OnnxAttr = number | string | number[] | string[] | { floats: number[] } | { ints: number[] } | { float: number } | { int: number };
-
-export interface OnnxTape {
-  /** Append a node; returns the name of its (first) output. */
-  op(type: string, inputs: string[], attrs?: Record<string, OnnxAttr>, opts?: { domain?: string; outputs?: number; name?: string }): string;
-  /** Append a node with several outputs. */
-  opMulti(type: string, inputs: string[], outputs: number, attrs?: Record<string, OnnxAttr>, opts?: { domain?: string }): string[];
-  constFloat(values: ArrayLike<number>, shape: number[]): string;
-  constInt64(values: ArrayLike<number>, shape: number[]): string;
-  fresh(prefix: string): string;
-}
 
 function attribute(name: string, v: OnnxAttr): pkg.onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;

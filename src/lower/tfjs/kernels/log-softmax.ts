@@ -3,9 +3,9 @@
 // whose gradients nest: x − m − log Σ exp(x − m), with the shift m = max(x) held constant (the
 // result does not depend on m; the shift only keeps exp from overflowing).
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { stopGradient } from '../stop-gradient.js';
+import { stopGradientTf as stopGradient } from '../../../ops/stop-gradient.js';
 
-type TF = typeof import('@tensorflow/tfjs-core');
+import type { TF } from '../../../ops/op.js';
 
 export function logSoftmax(tf: TF, x: Tensor, axis = -1): Tensor {
   const shifted = tf.sub(x, stopGradient(tf, tf.max(x, axis, true)));
