@@ -3,6 +3,8 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { entryNodes, getEntry, SERVE } from '../ir/entry.js';
+import { showShape } from '../ops/op.js';
 import { supportInputNames } from '../ir/support-inputs.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { initWeights } from '../lower/tfjs/init.js';
@@ -16,6 +18,7 @@ export interface CompileOptions {
   weights?: string;
   target: string;
   seed: number;
+  entry: string;
 }
 
 export function runCompile(file: string, o: CompileOptions): number {
@@ -23,6 +26,11 @@ export function runCompile(file: string, o: CompileOptions): number {
   if (!graph) return 1;
   if (o.target !== 'onnx') {
     process.stderr.write(`error: unknown target \`${o.target}\` (supported: onnx)\n`);
+    return 1;
+  }
+  const entry = getEntry(graph, o.entry);
+  if (!entry) {
+    process.stderr.write(`error: ${graph.model} has no entry \`${o.entry}\` (its entries: ${Object.keys(graph.entries).join(', ')})\n`);
     return 1;
   }
   let weights: Record<string, Float32Array>;
@@ -39,19 +47,22 @@ export function runCompile(file: string, o: CompileOptions): number {
     weights = initWeights(graph, o.seed);
     origin = `RANDOM weights (seed ${o.seed}; no --weights given): for serving smoke tests only`;
   }
-  const bytes = lowerToOnnx(graph, weights, { reccVersion: VERSION, extra: { 'recc.weights': origin } });
+  const bytes = lowerToOnnx(graph, weights, { reccVersion: VERSION, extra: { 'recc.weights': origin } }, o.entry);
   writeFileAtomic(o.out, bytes);
-  const params = graph.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+  const used = new Set(entryNodes(graph, entry).flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
+  const params = graph.params.filter((p) => used.has(p.name));
+  const count = params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+  const support = new Map((graph.supports ?? []).flatMap((s) => supportInputNames(s).map((input, k) => [input, `${input} [batch, ${s.size}${k < s.items.length ? ', …' : ''}]`] as const)));
   const inputs = [
-    ...graph.features.filter((f) => f.kind !== 'label').map((f) => f.name),
-    ...(graph.supports ?? []).flatMap((s) => supportInputNames(s).map((input, k) => `${input} [batch, ${s.size}${k < s.items.length ? ', …' : ''}]`)),
+    ...graph.features.filter((f) => f.kind !== 'label' && Object.hasOwn(entry.inputs, f.name)).map((f) => f.name),
+    ...Object.keys(entry.inputs).filter((k) => !graph.features.some((f) => f.name === k)).map((k) => support.get(k) ?? `${k} ${showShape(graph.nodes[entry.inputs[k]!]!.shape)}`),
   ];
   process.stdout.write(
     [
-      `wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)`,
+      `wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)${o.entry === SERVE ? '' : `, entry ${o.entry}`}`,
       `  inputs:  ${inputs.join(', ')}`,
-      `  outputs: ${graph.tasks.map((t) => `${t.name} [batch, ${t.classes}]`).join(', ')}`,
-      `  parameters: ${params.toLocaleString('en-US')} in ${graph.params.length} tensors, ${origin}`,
+      `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`,
+      `  parameters: ${count.toLocaleString('en-US')} in ${params.length} tensors, ${origin}`,
       '',
     ].join('\n'),
   );
@@ -67,5 +78,6 @@ export function register(program: Command, setCode: (c: number) => void): void {
     .option('--weights <file>', 'trained weights (safetensors); without it, seeded random weights')
     .option('--target <target>', 'onnx', 'onnx')
     .option('--seed <n>', 'seed of the random weights', (v) => Number.parseInt(v, 10), 1)
+    .option('--entry <name>', 'the entry to compile: `serve`, or a stage (the training entry of its tasks)', SERVE)
     .action((spec: string, o: CompileOptions) => setCode(runCompile(spec, o)));
 }

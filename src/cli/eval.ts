@@ -1,6 +1,7 @@
 // `recc eval SPEC --weights W --data D`: the metrics of trained weights on data, per task and per
 // group (the spec's `group_by`), as a table or JSON.
 import { Option, type Command } from 'commander';
+import { servingGraph } from '../ir/plan.js';
 import { buildForward } from '../lower/tfjs/forward.js';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { formatDataError, loadData } from '../train/data-source.js';
@@ -19,8 +20,10 @@ export interface EvalCliOptions {
 }
 
 export async function runEval(file: string, o: EvalCliOptions): Promise<number> {
-  const graph = loadSpec(file);
-  if (!graph) return 1;
+  const spec = loadSpec(file);
+  if (!spec) return 1;
+  // the serving entry's tasks, with the last stage's settings (data, metrics)
+  const graph = servingGraph(spec);
   const weights = readWeights(graph, o.weights);
   if ('error' in weights) {
     process.stderr.write(`${weights.error}\n`);

@@ -33,6 +33,10 @@ export function runStats(file: string, opts: { json: boolean; depth: number }): 
   out.push(line('dense (non-embedding)', '', (s.totalParams - s.embeddingParams).toLocaleString('en-US'), ''));
   out.push(line('total', '', s.totalParams.toLocaleString('en-US'), s.totalFlops.toLocaleString('en-US')));
   out.push(`(${human(s.totalParams)} parameters, ${human(s.trainableParams)} trainable; ${human(s.totalFlops)} FLOPs per sample, embedding lookups not counted)`);
+  if (s.stages.length > 1) {
+    out.push('', line('stage', '', 'trained', 'of'));
+    for (const st of s.stages) out.push(`${line(st.stage, '', st.trainable.toLocaleString('en-US'), st.total.toLocaleString('en-US'))}  ${(100 * st.fraction).toFixed(2)} %`);
+  }
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

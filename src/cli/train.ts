@@ -6,9 +6,10 @@ import { BackendUnavailableError, initBackend, type BackendName } from '../lower
 import { split } from '../data/split.js';
 import { ARTEFACTS, writeArtefacts } from '../train/artefacts.js';
 import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
+import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
-import { train, TrainError } from '../train/train.js';
+import { train, TrainError, type StageData } from '../train/train.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
 import { VERSION } from './version.js';
@@ -34,6 +35,13 @@ export interface TrainCliOptions {
   maxSteps?: number;
 }
 
+/** A stage's data could not be loaded: the lines say why (file, line, column). */
+class DataLoadError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
 export async function runTrain(file: string, o: TrainCliOptions): Promise<number> {
   const graph = loadSpec(file);
   if (!graph) return 1;
@@ -49,24 +57,51 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     }
     throw e;
   }
-  const loaded = await loadData(graph, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: graph.train.seed });
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) log(formatDataError(e));
+  // Each stage's rows: stages that read the same data, split and labels share one load.
+  const plan = planOf(graph);
+  const cache = new Map<string, Promise<StageData>>();
+  const dataFor = (stage: StagePlan): Promise<StageData> => {
+    const s = stage.settings;
+    const key = JSON.stringify([s.data, s.split, s.seed, stage.tasks]);
+    let p = cache.get(key);
+    if (!p) {
+      p = (async () => {
+        const view = stageGraph(graph, stage);
+        const loaded = await loadData(view, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: s.seed });
+        if (loaded.errors.length > 0) throw new DataLoadError(loaded.errors.map(formatDataError));
+        const parts = split(loaded.dataset, s.split, s.seed);
+        const where = plan.stages.length > 1 ? ` (stage ${stage.name})` : '';
+        log(`recc ${VERSION}: training ${graph.model}${where} on ${loaded.source}: ${parts.train.length} train / ${parts.test.length} test rows${loaded.skipped ? `, ${loaded.skipped} bad rows skipped` : ''}; backend ${backend}`);
+        sources.push(loaded.source);
+        if (loaded.skipped) notes.push(`${loaded.skipped} bad rows skipped${where}`);
+        return { dataset: loaded.dataset, split: parts };
+      })();
+      cache.set(key, p);
+    }
+    return p;
+  };
+  const sources: string[] = [];
+  const notes: string[] = [];
+  let first: StageData;
+  try {
+    first = await dataFor(plan.stages[0]!);
+  } catch (e) {
+    if (!(e instanceof DataLoadError)) throw e;
+    for (const line of e.lines) log(line);
     return 1;
   }
-  const ds = loaded.dataset;
-  const parts = split(ds, graph.train.split, graph.train.seed);
   const out = resolve(o.out ?? join('runs', graph.model));
-  log(`recc ${VERSION}: training ${graph.model} on ${loaded.source}: ${parts.train.length} train / ${parts.test.length} test rows${loaded.skipped ? `, ${loaded.skipped} bad rows skipped` : ''}; backend ${backend}`);
   const info = {
     version: VERSION,
-    source: loaded.source,
+    get source() {
+      return [...new Set(sources)].join(', ');
+    },
     backend,
-    notes: loaded.skipped ? [`${loaded.skipped} bad rows skipped`] : [],
+    notes,
   };
   let result;
   try {
-    result = await train(tf, graph, ds, parts, {
+    result = await train(tf, graph, first.dataset, first.split, {
       outDir: out,
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       resume: o.resume,
@@ -75,10 +110,15 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       progress: process.stderr.isTTY === true,
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       onEpoch: (e) => writeArtefacts(out, graph, e, info),
+      dataFor,
     });
   } catch (e) {
     if (e instanceof TrainError) {
       log(`error: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof DataLoadError) {
+      for (const line of e.lines) log(line);
       return 1;
     }
     throw e;

@@ -58,6 +58,10 @@ export const CODES = {
   REC5006: { severity: 'error', title: 'invalid train setting' },
   REC5007: { severity: 'warning', title: 'personalization code declared but unused' },
   REC5008: { severity: 'error', title: 'invalid support set' },
+  REC5009: { severity: 'error', title: 'invalid stage' },
+  REC5010: { severity: 'error', title: 'selector matches no parameter' },
+  REC5011: { severity: 'error', title: 'unknown parameter group' },
+  REC5012: { severity: 'warning', title: 'frozen parameters that nothing trains' },
 
   // ── data ──────────────────────────────────────────────────────────────────
   REC6001: { severity: 'error', title: 'missing column' },

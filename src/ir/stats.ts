@@ -1,5 +1,6 @@
 // Parameters and FLOPs per block instance and in total, like POSO's Table 1.
 import { getOp } from '../ops/registry.js';
+import { planOf } from './plan.js';
 import type { IRGraph, IRNode } from './types.js';
 
 export interface InstanceStats {
@@ -10,12 +11,24 @@ export interface InstanceStats {
   flops: number;
 }
 
+/** What one stage of the plan trains (PeterRec's Table 3 reports the fraction). */
+export interface StageStats {
+  stage: string;
+  /** Values of the parameters the stage trains, and of all its entry reads. */
+  trainable: number;
+  total: number;
+  /** trainable / total. */
+  fraction: number;
+}
+
 export interface GraphStats {
   instances: InstanceStats[];
   /** Embedding tables (features) in total. */
   embeddingParams: number;
   totalParams: number;
+  /** Trained by the plan's last stage. */
   trainableParams: number;
+  stages: StageStats[];
   /** FLOPs of one sample's forward pass, embedding lookups excluded (they are memory reads). */
   totalFlops: number;
 }
@@ -38,6 +51,12 @@ export function graphStats(g: IRGraph): GraphStats {
   }));
   const embeddingParams = g.params.filter((p) => p.group === 'embedding').reduce((s, p) => s + size.get(p.name)!, 0);
   const totalParams = g.params.reduce((s, p) => s + size.get(p.name)!, 0);
-  const trainableParams = g.params.filter((p) => p.trainable).reduce((s, p) => s + size.get(p.name)!, 0);
-  return { instances, embeddingParams, totalParams, trainableParams, totalFlops: flops.reduce((a, b) => a + b, 0) };
+  const sum = (names: readonly string[]) => names.reduce((s, p) => s + size.get(p)!, 0);
+  const stages = planOf(g).stages.map((st) => {
+    const trainable = sum(st.trainable);
+    const total = trainable + sum(st.frozen);
+    return { stage: st.name, trainable, total, fraction: total === 0 ? 0 : trainable / total };
+  });
+  const trainableParams = stages[stages.length - 1]?.trainable ?? 0;
+  return { instances, embeddingParams, totalParams, trainableParams, stages, totalFlops: flops.reduce((a, b) => a + b, 0) };
 }

@@ -3,6 +3,8 @@
 // that feed it, and the tasks it predicts. Plain data: it serialises to JSON for snapshots.
 import type { Span } from '../diagnostics/span.js';
 import type { Expr } from '../syntax/ast.js';
+import type { Entry } from './entry.js';
+import type { TrainPlan } from './plan.js';
 
 export type DType = 'float32' | 'int32';
 /** A dimension: a number, or the batch dimension (always axis 0 when present). */
@@ -34,8 +36,16 @@ export type Init =
   | { kind: 'ones' }
   | { kind: 'constant'; value: number };
 
-/** Embedding tables and dense weights can be trained by different optimizers (PEPNet §2.3). */
-export type ParamGroup = 'embedding' | 'dense';
+/**
+ * A parameter group's name. Every parameter is declared in one group: `embedding` (feature
+ * tables), `dense` (the default) or any name a block gives (`param(…, group: "patch")`); a spec
+ * adds groups of its own by path patterns (`groups: { net: net.* }`), and each group may have its
+ * own optimizer (PEPNet §2.3) or be frozen in a stage.
+ */
+export type ParamGroup = string;
+
+/** The groups every model has: feature tables, and everything else. */
+export const BUILTIN_GROUPS = ['embedding', 'dense'] as const;
 
 export interface ParamDecl {
   /** Stable path name, e.g. `trunk.gate0.dense1.kernel`; checkpoints are keyed by it. */
@@ -43,6 +53,10 @@ export interface ParamDecl {
   shape: number[];
   init: Init;
   group: ParamGroup;
+  /**
+   * As declared: false for `param(…, trainable: false)`. Whether a parameter trains is decided
+   * per stage by the training plan (plan.ts), which starts from this.
+   */
   trainable: boolean;
   span: Span;
 }
@@ -138,6 +152,7 @@ export type DataSource =
   | { kind: 'synth'; setting: string; options: Record<string, number> };
 
 export interface TrainSpec {
+  /** The optimizer of each group that has one; `embedding` and `dense` always do. */
   optimizer: Record<ParamGroup, OptimizerSpec>;
   batch: number;
   epochs: number;
@@ -174,8 +189,19 @@ export interface IRGraph {
   inputs: Record<string, number>;
   nodes: IRNode[];
   params: ParamDecl[];
+  /** Every task of every stage. */
   tasks: TaskSpec[];
+  /** The model's `train` section: the settings every stage starts from. */
   train: TrainSpec;
   pcs: Array<{ name: string; node: number }>;
   instances: BlockInstance[];
+  /**
+   * Named ways into the graph (entry.ts): `serve` (features in, the final stage's task predictions
+   * out) and one per stage of the plan, named after it, whose objective is that stage's loss.
+   */
+  entries: Record<string, Entry>;
+  /** Parameter groups: name → parameter names, in declaration order (builtin, declared and spec-defined). */
+  groups: Record<ParamGroup, string[]>;
+  /** How the model trains: its stages in order (plan.ts). */
+  plan: TrainPlan;
 }

@@ -1,6 +1,7 @@
 // IR invariants, checked after elaboration and after every pass (tests call it too). A failure
 // is a compiler bug, never a user error: it returns messages for the test to show.
 import { getOp } from '../ops/registry.js';
+import { entryProblems } from './entry.js';
 import { supportInputNames } from './support-inputs.js';
 import type { IRGraph } from './types.js';
 
@@ -48,6 +49,13 @@ export function verify(g: IRGraph): string[] {
   }
   for (const s of g.supports ?? []) {
     for (const input of supportInputNames(s)) if (g.inputs[input] === undefined) problems.push(`support set ${s.name} has no input node ${input}`);
+  }
+  for (const [name, e] of Object.entries(g.entries ?? {})) problems.push(...entryProblems(g, name, e));
+  for (const [group, members] of Object.entries(g.groups ?? {})) for (const p of members) if (!paramNames.has(p)) problems.push(`group ${group}: parameter ${p} is not declared`);
+  for (const s of g.plan?.stages ?? []) {
+    if (!g.entries?.[s.entry]) problems.push(`stage ${s.name}: entry ${s.entry} does not exist`);
+    const assigned = s.optimizers.flatMap((o) => o.params);
+    if (assigned.length !== s.trainable.length || new Set(assigned).size !== assigned.length || assigned.some((p) => !s.trainable.includes(p))) problems.push(`stage ${s.name}: the optimizers do not cover its trainable parameters once each`);
   }
   return problems;
 }

@@ -4,8 +4,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IRGraph } from '../ir/types.js';
-import { PASSES } from '../ir/passes/index.js';
-import { verify } from '../ir/verify.js';
+import { runPasses } from '../ir/passes/index.js';
 import type { BlockDecl, SourceFile } from '../syntax/ast.js';
 import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult, type Resume } from './model.js';
@@ -81,8 +80,8 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
     if (!hasErrors(diagnostics)) {
       if (opts.deferPasses) {
         let graph: IRGraph | undefined;
-        Object.defineProperty(result, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= runPasses(model.graph, path)) });
-      } else result.graph = runPasses(model.graph, path);
+        Object.defineProperty(result, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= runPasses(model.graph)) });
+      } else result.graph = runPasses(model.graph);
     }
   }
   result.diagnostics = dedupe(sortDiagnostics(diagnostics));
@@ -114,21 +113,6 @@ function resumable(previous: Analysis | undefined, now: Analysis, readFile: Read
   if (now.modules.some((m) => m.path !== now.file && before.get(m.path) !== m.ast)) return undefined;
   for (const [path, text] of previous.reads) if (readFile(path) !== text) return undefined;
   return { elaborator: previous.model.elaborator, model, stale };
-}
-
-/** The IR passes in order, each followed by verify(): a failure is a compiler bug. */
-function runPasses(graph: IRGraph, path: string): IRGraph {
-  const check = (g: IRGraph, after: string) => {
-    const problems = verify(g);
-    if (problems.length > 0) throw new Error(`internal: the IR of ${path} fails verification after ${after}:\n${problems.join('\n')}`);
-  };
-  check(graph, 'elaboration');
-  let g = graph;
-  for (const pass of PASSES) {
-    g = pass.run(g);
-    check(g, pass.name);
-  }
-  return g;
 }
 
 /** The resolver and the elaborator may both see one unknown name: report it once. */

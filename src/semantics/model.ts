@@ -1,15 +1,18 @@
 // Elaborates one `model` declaration into an IR graph: features first, then personalization
 // codes and `let`s in order, then tasks, then the train section.
 import { GraphBuilder } from '../ir/builder.js';
-import type { IRGraph, SupportSpec, TaskSpec } from '../ir/types.js';
-import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
+import { entryNodes, SERVE, type Entry } from '../ir/entry.js';
+import { DEFAULT_STAGE } from '../ir/plan.js';
+import type { IRGraph, IRNode, SupportSpec, TaskSpec } from '../ir/types.js';
+import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, StageDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
 import type { Module, ModuleLoader, ReadFile } from './modules.js';
 import { Scope } from './scope.js';
 import { declareSupport } from './support.js';
+import { PlanBuilder, type StageDraft } from './plan.js';
 import { elaborateTask } from './tasks.js';
-import { readTrain } from './train-section.js';
+import { readSettings, readTrain } from './train-section.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
 
@@ -41,6 +44,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   const pcs: IRGraph['pcs'] = [];
   const supports: SupportSpec[] = [];
   const tasks: TaskDecl[] = [];
+  const stages: StageDecl[] = [];
   let train: TrainSection | undefined;
   let lastLet: { value: Value; span: LetStmt['span'] } | undefined;
   const define = (name: string, value: Value, span: LetStmt['span']) => {
@@ -84,38 +88,81 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         define(item.name.name, value, item.name.span);
         break;
       }
-      case 'MetaBlock':
-      case 'Stage': {
-        const what = { MetaBlock: '`meta_block` (LiMAML)', Stage: '`stage` (PeterRec)' }[item.kind];
-        el.report('REC5002', item.span, `${what} are parsed but not compiled yet`, f, { hint: 'remove it to compile the rest of the model' });
+      case 'Stage':
+        stages.push(item);
         break;
-      }
+      case 'MetaBlock':
+        el.report('REC5002', item.span, '`meta_block` (LiMAML) is parsed but not compiled yet', f, { hint: 'remove it to compile the rest of the model' });
+        break;
       case 'Features':
         break;
     }
   }
 
+  // Tasks have their own namespace, one for the whole model: a stage's tasks are named like any.
   const taskSpecs: TaskSpec[] = [];
   const taskNames = new Set<string>();
-  for (const t of tasks) {
-    // Tasks have their own namespace: `task like : binary(label: like)` is the usual way.
-    if (taskNames.has(t.name.name)) {
-      el.report('REC2002', t.name.span, `task \`${t.name.name}\` is defined twice`, f);
-      continue;
+  const elaborateTasks = (decls: readonly TaskDecl[]): string[] => {
+    const names: string[] = [];
+    for (const t of decls) {
+      if (taskNames.has(t.name.name)) {
+        el.report('REC2002', t.name.span, `task \`${t.name.name}\` is defined twice`, f);
+        continue;
+      }
+      taskNames.add(t.name.name);
+      // The serving graph names its inputs after features and its outputs after tasks.
+      if (features.some((f) => f.name === t.name.name && f.kind !== 'label')) {
+        el.report('REC5004', t.name.span, `task \`${t.name.name}\` has the name of an input feature`, f, { hint: 'the ONNX graph names inputs after features and outputs after tasks: rename the task' });
+        continue;
+      }
+      const spec = elaborateTask(t, el, f, features, lastLet);
+      if (spec) {
+        taskSpecs.push(spec);
+        names.push(spec.name);
+      }
     }
-    taskNames.add(t.name.name);
-    // The serving graph names its inputs after features and its outputs after tasks.
-    if (features.some((f) => f.name === t.name.name && f.kind !== 'label')) {
-      el.report('REC5004', t.name.span, `task \`${t.name.name}\` has the name of an input feature`, f, { hint: 'the ONNX graph names inputs after features and outputs after tasks: rename the task' });
-      continue;
-    }
-    const spec = elaborateTask(t, el, f, features, lastLet);
-    if (spec) taskSpecs.push(spec);
-  }
-  if (tasks.length === 0) el.report('REC5001', model.name.span, `model \`${model.name.name}\` has no task`, f, { hint: 'add e.g. `task click : binary(label: clicked)`' });
+    return names;
+  };
+  const modelTasks = elaborateTasks(tasks);
+  const stageTasks = stages.map((s) => elaborateTasks(s.tasks));
+  if (tasks.length === 0 && stages.every((s) => s.tasks.length === 0)) el.report('REC5001', model.name.span, `model \`${model.name.name}\` has no task`, f, { hint: 'add e.g. `task click : binary(label: clicked)`' });
 
   const inputs: Record<string, number> = {};
   for (const n of builder.inputs) inputs[String(n.attrs.feature)] = n.id;
+
+  // Entries: one per stage (the model's tasks and its own), and `serve`, the final stage's.
+  const byName = new Map(taskSpecs.map((t) => [t.name, t]));
+  const entryOf = (names: readonly string[]): Entry => ({ inputs: { ...inputs }, outputs: Object.fromEntries(names.map((n) => [n, byName.get(n)!.output])) });
+  const paramsOf = (e: Entry) => paramsRead(builder.nodes, e);
+  const modelSettings = readTrain(train, el, f);
+  const planner = new PlanBuilder(el, f, builder.params);
+  planner.defineGroups(modelSettings.rest.get('groups')?.value);
+  const entries: Record<string, Entry> = {};
+  let planned;
+  if (stages.length === 0) {
+    entries[DEFAULT_STAGE] = entryOf(modelTasks);
+    planned = planner.single(modelSettings, modelTasks, paramsOf(entries[DEFAULT_STAGE]), model.name.span);
+  } else {
+    const drafts: StageDraft[] = [];
+    stages.forEach((s, i) => {
+      const name = s.name.name;
+      if (name === SERVE || Object.hasOwn(entries, name)) {
+        el.report('REC5009', s.name.span, name === SERVE ? 'a stage cannot be named `serve`: that is the serving entry' : `stage \`${name}\` is defined twice`, f, { hint: 'rename the stage' });
+        return;
+      }
+      const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, ['freeze', 'train']);
+      const own = [...modelTasks, ...stageTasks[i]!];
+      if (own.length === 0) {
+        el.report('REC5009', s.name.span, `stage \`${name}\` trains nothing: it has no task`, f, { hint: 'add a task inside the stage, e.g. `task click : binary(label: clicked)`, or one in the model' });
+        return;
+      }
+      entries[name] = entryOf(own);
+      drafts.push({ name, span: s.name.span, settings, tasks: own, entryParams: paramsOf(entries[name]) });
+    });
+    planned = planner.staged(drafts);
+  }
+  const last = planned.plan.stages[planned.plan.stages.length - 1];
+  entries[SERVE] = entryOf(last ? last.tasks : modelTasks);
 
   const graph: IRGraph = {
     model: model.name.name,
@@ -126,9 +173,12 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     nodes: builder.nodes,
     params: builder.params,
     tasks: taskSpecs,
-    train: readTrain(train, el, f),
+    train: modelSettings.spec,
     pcs,
     instances: builder.instances,
+    entries,
+    groups: planned.groups,
+    plan: planned.plan,
   };
   return { graph, elaborator: el, scope };
 }
@@ -142,4 +192,9 @@ function callAsInstance(el: Elaborator, call: Extract<LetStmt['value'], { kind: 
     span: a.value.span,
   }));
   return el.call(callee, args, call.span, call.callee.span, f, callee.kind === 'block' ? f.path : undefined, f.counters);
+}
+
+/** The parameters an entry reads, in node order (the order they were declared). */
+function paramsRead(nodes: readonly IRNode[], e: Entry): string[] {
+  return entryNodes({ nodes: nodes as IRNode[] }, e).flatMap((id) => (nodes[id]!.op === 'param' ? [String(nodes[id]!.attrs.name)] : []));
 }

@@ -4,7 +4,7 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
-import type { BlockDecl, Expr, ModelDecl, Stmt } from '../syntax/ast.js';
+import type { BlockDecl, Expr, ModelDecl, Stmt, TaskDecl } from '../syntax/ast.js';
 import { builtins } from './builtins/index.js';
 import type { Module, ModuleLoader } from './modules.js';
 
@@ -205,6 +205,17 @@ export class Resolver {
     }
     let lastLet: SymbolDef | undefined;
     const pcs: SymbolDef[] = [];
+    const task = (item: TaskDecl) => {
+      // Tasks are not values: their own namespace, so a task may share its label's name.
+      this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });
+      const from = item.fields.find((fl) => fl.name.name === 'from');
+      if (from) this.expr(from.value, env);
+      else if (lastLet) this.markUsed(lastLet);
+      // Label expressions name label columns; the elaborator checks them (REC2008).
+      if (item.head.kind === 'Call') {
+        for (const a of item.head.args) if (!a.name || a.name.name === 'label') this.labelRefs(a.value, env);
+      }
+    };
     for (const item of model.items) {
       switch (item.kind) {
         case 'Pc': {
@@ -234,18 +245,12 @@ export class Resolver {
           this.unusedCandidates.push(d);
           break;
         }
-        case 'Task': {
-          // Tasks are not values: their own namespace, so a task may share its label's name.
-          this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });
-          const from = item.fields.find((fl) => fl.name.name === 'from');
-          if (from) this.expr(from.value, env);
-          else if (lastLet) this.markUsed(lastLet);
-          // Label expressions name label columns; the elaborator checks them (REC2008).
-          if (item.head.kind === 'Call') {
-            for (const a of item.head.args) if (!a.name || a.name.name === 'label') this.labelRefs(a.value, env);
-          }
+        case 'Task':
+          task(item);
           break;
-        }
+        case 'Stage':
+          for (const t of item.tasks) task(t);
+          break;
         default:
           break;
       }

@@ -1,15 +1,16 @@
 // `train { … }`: how the model is trained. Settings are data (option names, numbers, lists),
 // read straight from the syntax; each unknown name gets a "did you mean".
 //
-//   optimizer: adam(lr: 1e-3)  |  { embedding: adagrad(lr: 0.05), dense: adam(lr: 1e-3) }
+//   optimizer: adam(lr: 1e-3)  |  { embedding: adagrad(lr: 0.05), dense: adam(lr: 1e-3), <group>: … }
+//   groups: { tables: features.*, net: [net.*.conv1, net.*.conv2] }   (selectors.ts; plan.ts reads it)
 //   batch: 1024   epochs: 2   seed: 7   clip_norm: 1.0   warmup: 100   lr_decay: cosine   early_stop: 2
 //   split: random(test: 0.2) | by_key(user_id, test: 0.25) | chronological(timestamp, test: 0.2)
 //   metrics: [auc, gauc(by: user_id), logloss]
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
-import type { DataSource, MetricSpec, OptimizerSpec, ParamGroup, SplitSpec, TrainSpec } from '../ir/types.js';
-import type { Expr, TrainSection } from '../syntax/ast.js';
+import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
+import type { Expr, Field, TrainSection } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 
 export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'lr_decay', 'early_stop', 'group_by', 'data'];
@@ -113,31 +114,54 @@ class Reader {
   }
 }
 
-/** Read the train section into a TrainSpec (defaults for what it does not say). */
-export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame): TrainSpec {
-  const spec = defaultTrain();
-  if (!section) return spec;
+/** A key of `optimizer: { … }`: a group name the plan checks (plan.ts). */
+export interface OptimizerKey {
+  group: string;
+  span: Span;
+}
+
+export interface Settings {
+  spec: TrainSpec;
+  /** The groups `optimizer: { … }` named, with their spans; empty for `optimizer: adam(…)`. */
+  optimizerKeys: OptimizerKey[];
+  /** The fields of `others` found, for the caller to read (`groups`, a stage's `freeze`, …). */
+  rest: Map<string, Field>;
+}
+
+/**
+ * Read training settings onto a copy of `base` (the model's `train` section for a stage; the
+ * defaults for the section itself). `where` names the section in messages; fields named in
+ * `others` are not settings but the caller's, and are handed back in `rest`.
+ */
+export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame, base: TrainSpec, where: string, others: readonly string[]): Settings {
+  const spec: TrainSpec = { ...base, optimizer: { ...base.optimizer } };
+  const optimizerKeys: OptimizerKey[] = [];
+  const rest = new Map<string, Field>();
   const r = new Reader(el, f);
   const seen = new Set<string>();
-  for (const fl of section.fields) {
+  const known = [...TRAIN_FIELDS, ...others];
+  for (const fl of fields) {
     const key = fl.name.name;
     const e = fl.value;
     if (seen.has(key)) {
-      el.report('REC2002', fl.name.span, `\`${key}\` is set twice in \`train\``, f);
+      el.report('REC2002', fl.name.span, `\`${key}\` is set twice in \`${where}\``, f);
       continue;
     }
     seen.add(key);
+    if (others.includes(key)) {
+      rest.set(key, fl);
+      continue;
+    }
     switch (key) {
       case 'optimizer': {
         if (e.kind === 'Record') {
+          // Group names are checked once the model's groups are known (plan.ts).
           for (const g of e.fields) {
             const group = g.name.name === 'embeddings' ? 'embedding' : g.name.name;
-            if (group !== 'embedding' && group !== 'dense') {
-              r.fail(g.name.span, `unknown parameter group \`${g.name.name}\``, 'the groups are `embedding` (tables) and `dense` (everything else)');
-              continue;
-            }
             const o = r.optimizer(g.value);
-            if (o) spec.optimizer[group as ParamGroup] = o;
+            if (!o) continue;
+            spec.optimizer[group] = o;
+            optimizerKeys.push({ group, span: g.name.span });
           }
         } else {
           const o = r.optimizer(e);
@@ -234,13 +258,18 @@ export function readTrain(section: TrainSection | undefined, el: Elaborator, f: 
         break;
       }
       default: {
-        const alts = suggestNames(key, TRAIN_FIELDS);
-        el.report('REC3011', fl.name.span, `\`train\` has no setting \`${key}\``, f, {
-          hint: didYouMean(alts) ?? `its settings are ${TRAIN_FIELDS.join(', ')}`,
+        const alts = suggestNames(key, known);
+        el.report('REC3011', fl.name.span, `\`${where}\` has no setting \`${key}\``, f, {
+          hint: didYouMean(alts) ?? `its settings are ${known.join(', ')}`,
           suggestions: alts.slice(0, 1).map((n) => ({ message: `rename to \`${n}\``, span: fl.name.span, text: n })),
         });
       }
     }
   }
-  return spec;
+  return { spec, optimizerKeys, rest };
+}
+
+/** The model's `train { … }` section (defaults where it says nothing); `groups` is the plan's. */
+export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame): Settings {
+  return readSettings(section?.fields ?? [], el, f, defaultTrain(), 'train', ['groups']);
 }

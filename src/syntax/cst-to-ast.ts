@@ -390,7 +390,7 @@ export class CstToAst {
         const args = argNodes.map((a) => this.arg(a)).filter((a): a is A.Arg => !!a);
         e = { kind: 'Call', callee: e, args, span };
       } else if (s.name === 'memberSuffix') {
-        const property = this.ident(this.tok(s.children, 'Identifier'));
+        const property = this.ident(this.tok(s.children, 'Identifier') ?? this.tok(s.children, 'Star'));
         if (!property) break; // `x.` with no name: keep `x`
         e = { kind: 'Member', object: e, property, span };
       } else {

@@ -343,9 +343,11 @@ export class RecParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
+  // `.*` is a wildcard segment of a parameter selector (`freeze: net.*.ln2`); the elaborator
+  // accepts it only where a selector is expected.
   memberSuffix = this.RULE('memberSuffix', () => {
     this.CONSUME(T.Dot);
-    this.CONSUME(T.Identifier);
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Star) }]);
   });
 
   indexSuffix = this.RULE('indexSuffix', () => {

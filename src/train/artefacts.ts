@@ -1,10 +1,12 @@
 // What a run leaves in its output directory, rewritten after every epoch and at the end, each
 // file atomically: a reader (or a kill) sees the previous version or the new one, never half.
 //   model.safetensors  weights named by IR parameter names     model.onnx   the serving graph
+//   (during a stage before the plan's last: <stage>.onnx, that stage's entry)
 //   report.md + loss.svg  metrics per task and group, loss curve   metrics.json  the same metrics
 // checkpoint.safetensors and state.json are written by the loop itself (checkpoint.ts).
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { SERVE } from '../ir/entry.js';
 import type { IRGraph } from '../ir/types.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { saveWeights } from './checkpoint.js';
@@ -25,7 +27,8 @@ export function writeArtefacts(dir: string, graph: IRGraph, e: EpochEnd, info: R
   const step = String(e.state.step);
   const meta = { 'recc.model': graph.model, 'recc.version': info.version, 'recc.step': step, 'recc.epoch': String(e.state.epoch) };
   saveWeights(join(dir, 'model.safetensors'), Object.fromEntries(graph.params.map((p) => [p.name, { shape: p.shape, data: e.weights[p.name]! }])), meta);
-  writeFileAtomic(join(dir, 'model.onnx'), lowerToOnnx(graph, e.weights, { reccVersion: info.version, extra: { 'recc.step': step } }));
+  const onnxFile = e.lastStage ? 'model.onnx' : `${e.stage.name}.onnx`;
+  writeFileAtomic(join(dir, onnxFile), lowerToOnnx(graph, e.weights, { reccVersion: info.version, extra: { 'recc.step': step } }, e.lastStage ? SERVE : e.stage.entry));
   writeFileAtomic(join(dir, 'loss.svg'), lossSvg(e.state.losses));
   const notes = [`backend: ${info.backend}, ${Math.round(e.samplesPerSecond)} samples/s`, ...(info.notes ?? []), ...(e.final ? [] : ['(run in progress: this report is rewritten after every epoch)'])];
   writeFileAtomic(join(dir, 'report.md'), reportMarkdown(graph.model, info.source, e.evaluation, e.state, notes));

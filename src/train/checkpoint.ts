@@ -10,8 +10,15 @@ import { checkWeights, decodeSafetensors, encodeSafetensors, type NamedTensor } 
 import type { IRGraph } from '../ir/types.js';
 
 export interface TrainState {
-  /** Optimizer steps taken. */
+  /**
+   * The stage in progress (absent in checkpoints of plans with one stage, and written before
+   * stages existed: the first stage). Step, epoch and batch count within it.
+   */
+  stage?: string;
+  /** Optimizer steps taken in the stage. */
   step: number;
+  /** Optimizer steps of the stages finished before it (absent: none). */
+  doneSteps?: number;
   /** The epoch in progress, and how many of its batches are done. */
   epoch: number;
   batchInEpoch: number;
@@ -30,8 +37,9 @@ export interface TrainState {
    * with tfjs's optimizers have no step here and list positional slots, `<group>/<index> (<name>)`.
    */
   optimizer?: Record<string, { kind: string; lr: number; step?: number; slots: string[] }>;
-  losses: Array<{ step: number; loss: number }>;
-  history: Array<{ epoch: number; metrics: unknown }>;
+  /** The loss every 10 steps; `step` counts every stage's steps, `stage` is set when there are several. */
+  losses: Array<{ step: number; loss: number; stage?: string }>;
+  history: Array<{ epoch: number; metrics: unknown; stage?: string }>;
   bestMetric?: number;
   badEpochs?: number;
   /** Early stopping ended the run: a resume trains no further. */

@@ -15,19 +15,24 @@ export interface SparseTable {
 }
 
 /**
- * The trainable rank-2 parameters used only as the table of `gather` nodes whose ids are a
- * feature input. Anything else (a table also multiplied, ids computed by the graph) is not listed
- * and is updated densely.
+ * The trained rank-2 parameters used only as the table of `gather` nodes whose ids are a feature
+ * input, among the given nodes (an entry's; by default all). Anything else (a table also multiplied, ids computed
+ * by the graph) is not listed and is updated densely.
  */
-export function sparseTables(graph: IRGraph): Map<string, SparseTable> {
+export function sparseTables(
+  graph: IRGraph,
+  among: readonly number[] = graph.nodes.map((n) => n.id),
+  trained: ReadonlySet<string> = new Set(graph.params.filter((p) => p.trainable).map((p) => p.name)),
+): Map<string, SparseTable> {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodes = among.map((id) => graph.nodes[id]!);
   // ids must come from a declared feature: its ids are in the batch's `inputs` by that name
   const declared = new Set(graph.features.filter((f) => f.kind === 'id' || f.kind === 'seq' || f.kind === 'bucketize').map((f) => f.name));
   const paramOf = new Map<number, string>();
-  for (const n of graph.nodes) if (n.op === 'param' && typeof n.attrs.name === 'string') paramOf.set(n.id, n.attrs.name);
+  for (const n of nodes) if (n.op === 'param' && typeof n.attrs.name === 'string') paramOf.set(n.id, n.attrs.name);
   const features = new Map<string, Set<string>>();
   const excluded = new Set<string>();
-  for (const n of graph.nodes) {
+  for (const n of nodes) {
     n.inputs.forEach((input, slot) => {
       const name = paramOf.get(input);
       if (name === undefined) return;
@@ -44,7 +49,7 @@ export function sparseTables(graph: IRGraph): Map<string, SparseTable> {
   const out = new Map<string, SparseTable>();
   for (const p of graph.params) {
     const used = features.get(p.name);
-    if (!p.trainable || p.shape.length !== 2 || !used || excluded.has(p.name)) continue;
+    if (!trained.has(p.name) || p.shape.length !== 2 || !used || excluded.has(p.name)) continue;
     out.set(p.name, { param: p.name, rows: p.shape[0]!, width: p.shape[1]!, features: [...used].sort() });
   }
   return out;

@@ -1,8 +1,12 @@
-// The ONNX lowering: a self-contained serving graph. One input per feature with the dtype and
-// shape a serving system sends (raw values; preprocessing inside, see preprocess.ts), one output
-// per task named after it, trained weights as initializers named after the IR parameters, and
-// the feature specs in metadata_props. IR version 8, opset 17 (+ ai.onnx.ml 2 for vocabularies).
+// The ONNX lowering of one entry of a program (by default `serve`): a self-contained graph. One
+// input per feature the entry reads, with the dtype and shape a serving system sends (raw values;
+// preprocessing inside, see preprocess.ts), and one per other entry input (an inner node after a
+// cut) as the IR computes it; one output per entry output, named after it (a task's prediction
+// for `serve`); trained weights as initializers named after the IR parameters; the feature specs
+// in metadata_props. Only the nodes the entry's outputs reach are emitted. IR version 8, opset 17
+// (+ ai.onnx.ml 2 for vocabularies).
 import pkg from 'onnx-proto';
+import { entryNodes, getEntry, SERVE, type Entry } from '../../ir/entry.js';
 import type { IRGraph } from '../../ir/types.js';
 import { supportInputNames } from '../../ir/support-inputs.js';
 import { getOp } from '../../ops/registry.js';
@@ -10,9 +14,9 @@ import { preprocessFeature, preprocessSupport, type GraphInput } from './preproc
 import { Tape } from './tape.js';
 
 const { onnx } = pkg;
-const ELEM = { float32: 1, int64: 7, string: 8 } as const;
+const ELEM = { float32: 1, int32: 6, int64: 7, string: 8 } as const;
 
-function valueInfo(name: string, elemType: keyof typeof ELEM, dims: Array<number | 'batch'>): pkg.onnx.IValueInfoProto {
+function valueInfo(name: string, elemType: keyof typeof ELEM, dims: ReadonlyArray<number | 'batch'>): pkg.onnx.IValueInfoProto {
   return {
     name,
     type: { tensorType: { elemType: ELEM[elemType], shape: { dim: dims.map((d) => (d === 'batch' ? { dimParam: 'batch' } : { dimValue: d })) } } },
@@ -31,12 +35,37 @@ function featureMeta(graph: IRGraph): string {
   );
 }
 
+/** What an entry reads and writes: its features, support sets, other inputs, parameters and nodes. */
+interface EntryParts {
+  entry: Entry;
+  nodes: number[];
+  features: Array<Exclude<IRGraph['features'][number], { kind: 'label' }>>;
+  supports: NonNullable<IRGraph['supports']>;
+  /** Entry inputs that are not feature or support inputs (inner nodes after a cut), by name. */
+  others: Array<[string, number]>;
+  params: IRGraph['params'];
+}
+
+function entryParts(graph: IRGraph, name: string): EntryParts {
+  const entry = getEntry(graph, name);
+  if (!entry) throw new Error(`${graph.model} has no entry \`${name}\` (it has ${Object.keys(graph.entries ?? { [SERVE]: 0 }).join(', ')})`);
+  const nodes = entryNodes(graph, entry);
+  const given = (input: string) => Object.hasOwn(entry.inputs, input) && entry.inputs[input] === graph.inputs[input];
+  const features = graph.features.flatMap((f) => (f.kind !== 'label' && given(f.name) ? [f] : []));
+  const supports = (graph.supports ?? []).filter((s) => supportInputNames(s).every(given));
+  const covered = new Set([...features.map((f) => f.name), ...supports.flatMap(supportInputNames)]);
+  const others = Object.entries(entry.inputs).filter(([k]) => !covered.has(k));
+  const used = new Set(nodes.flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
+  return { entry, nodes, features, supports, others, params: graph.params.filter((p) => used.has(p.name)) };
+}
+
 /**
- * Names that would appear twice among the graph's inputs (features), outputs (tasks) and
+ * Names that would appear twice among the entry's inputs (features), outputs (tasks) and
  * initializers (parameters): ONNX requires every value name to be unique, and these names are the
- * serving contract, so they are never renamed silently. Empty when the graph can be lowered.
+ * serving contract, so they are never renamed silently. Empty when the entry can be lowered.
  */
-export function onnxNameClashes(graph: IRGraph): string[] {
+export function onnxNameClashes(graph: IRGraph, entryName = SERVE): string[] {
+  const parts = entryParts(graph, entryName);
   const seen = new Map<string, string>();
   const clashes: string[] = [];
   const add = (name: string, what: string) => {
@@ -44,46 +73,58 @@ export function onnxNameClashes(graph: IRGraph): string[] {
     if (before) clashes.push(`\`${name}\` is both ${before} and ${what}`);
     else seen.set(name, what);
   };
-  for (const f of graph.features) if (f.kind !== 'label') add(f.name, `feature ${f.name}`);
-  for (const s of graph.supports ?? []) for (const input of supportInputNames(s)) add(input, `an input of support set ${s.name}`);
-  for (const t of graph.tasks) add(t.name, `task ${t.name}`);
-  for (const p of graph.params) add(p.name, `parameter ${p.name}`);
+  for (const f of parts.features) add(f.name, `feature ${f.name}`);
+  for (const s of parts.supports) for (const input of supportInputNames(s)) add(input, `an input of support set ${s.name}`);
+  for (const [k] of parts.others) add(k, `input ${k}`);
+  for (const k of Object.keys(parts.entry.outputs)) add(k, graph.tasks.some((t) => t.name === k) ? `task ${k}` : `output ${k}`);
+  for (const p of parts.params) add(p.name, `parameter ${p.name}`);
   return clashes;
 }
 
-export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta): Uint8Array {
-  const clashes = onnxNameClashes(graph);
+/** Lower the entry `entryName` (default `serve`) of a graph with the given weights. */
+export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta, entryName = SERVE): Uint8Array {
+  const clashes = onnxNameClashes(graph, entryName);
   if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
+  const parts = entryParts(graph, entryName);
   const tape = new Tape();
   const inputs: GraphInput[] = [];
   const featureValues: Record<string, string> = {};
-  for (const f of graph.features) if (f.kind !== 'label') featureValues[f.name] = preprocessFeature(tape, f, inputs);
-  for (const s of graph.supports ?? []) Object.assign(featureValues, preprocessSupport(tape, s, graph.features, inputs));
-  for (const p of graph.params) {
+  for (const f of parts.features) featureValues[f.name] = preprocessFeature(tape, f, inputs);
+  for (const s of parts.supports) Object.assign(featureValues, preprocessSupport(tape, s, graph.features, inputs));
+  const values: string[] = [];
+  for (const [k, id] of parts.others) {
+    const n = graph.nodes[id]!;
+    inputs.push({ name: k, elemType: n.dtype, dims: n.shape });
+    values[id] = k;
+  }
+  for (const p of parts.params) {
     const w = weights[p.name];
     const n = p.shape.reduce((x, y) => x * y, 1);
     if (!w || w.length !== n) throw new Error(`weights for parameter ${p.name} [${p.shape.join(', ')}]: expected ${n} values, found ${w ? w.length : 'none'}`);
     tape.initializer(p.name, w, p.shape);
   }
   const ctx = { param: (name: string) => name, input: (feature: string) => featureValues[feature]! };
-  const values: string[] = [];
-  for (const n of graph.nodes) {
+  for (const id of parts.nodes) {
+    if (values[id] !== undefined) continue; // an entry input
+    const n = graph.nodes[id]!;
     const op = getOp(n.op);
     if (!op) throw new Error(`internal: no op ${n.op} (node ${n.id})`);
     values[n.id] = op.onnx(tape, n.inputs.map((i) => values[i]!), n.attrs, n, ctx);
   }
   const outputs: pkg.onnx.IValueInfoProto[] = [];
-  for (const t of graph.tasks) {
-    tape.nodes.push({ opType: 'Identity', name: `output_${t.name}`, input: [values[t.output]!], output: [t.name] });
-    outputs.push(valueInfo(t.name, 'float32', ['batch', t.classes]));
+  for (const [k, id] of Object.entries(parts.entry.outputs)) {
+    tape.nodes.push({ opType: 'Identity', name: `output_${k}`, input: [values[id]!], output: [k] });
+    outputs.push(valueInfo(k, graph.nodes[id]!.dtype, graph.nodes[id]!.shape));
   }
+  const tasks = graph.tasks.filter((t) => parts.entry.outputs[t.name] === t.output);
   const opsets = [{ domain: '', version: 17 }, ...(tape.domains.has('ai.onnx.ml') ? [{ domain: 'ai.onnx.ml', version: 2 }] : [])];
   const metadata: Record<string, string> = {
     'recc.version': meta.reccVersion,
     'recc.model': graph.model,
     'recc.features': featureMeta(graph),
-    'recc.tasks': JSON.stringify(graph.tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes }))),
-    ...(graph.supports ? { 'recc.supports': JSON.stringify(graph.supports.map(({ name, key, size, items }) => ({ name, key, size, items, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' }))) } : {}),
+    'recc.tasks': JSON.stringify(tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes }))),
+    ...(entryName !== SERVE ? { 'recc.entry': entryName } : {}),
+    ...(parts.supports.length > 0 ? { 'recc.supports': JSON.stringify(parts.supports.map(({ name, key, size, items }) => ({ name, key, size, items, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' }))) } : {}),
     'recc.hash': 'hashed ids: 1 + (FNV-1a-32(UTF-8 bytes) mod buckets); see hashBucket() in the recc package',
     ...(meta.extra ?? {}),
   };

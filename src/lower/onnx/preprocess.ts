@@ -12,7 +12,7 @@ import type { Tape } from './tape.js';
 
 export interface GraphInput {
   name: string;
-  elemType: 'float32' | 'int64' | 'string';
+  elemType: 'float32' | 'int32' | 'int64' | 'string';
   dims: Array<number | 'batch'>;
 }
 

@@ -1,29 +1,39 @@
-// The TensorFlow.js lowering: the IR as a pure function of (params, inputs), each node through
-// its op's `tfjs` form. No tfjs-layers: training needs per-group optimizers and stop-gradient,
-// and both are plain functions of this.
+// The TensorFlow.js lowering: one entry of the IR (by default `serve`) as a pure function of
+// (params, inputs), each node its entry computes through its op's `tfjs` form. No tfjs-layers:
+// training needs per-group optimizers and stop-gradient, and both are plain functions of this.
 import type * as tfc from '@tensorflow/tfjs-core';
+import { entryNodes, getEntry, SERVE } from '../../ir/entry.js';
 import type { IRGraph } from '../../ir/types.js';
 import { getOp } from '../../ops/registry.js';
 
 export type Tensor = tfc.Tensor;
 
 export interface ForwardResult {
-  /** Task predictions: probabilities (binary), values, class probabilities. */
+  /** The entry's outputs by name: task predictions (probabilities, values, class probabilities). */
   outputs: Record<string, Tensor>;
-  /** Task scores before the output activation (what the losses take). */
+  /** Scores before the output activation (what the losses take) of the tasks the entry computes. */
   logits: Record<string, Tensor>;
-  /** Every node's value by node id (for inspection and tests; inside tf.tidy they are freed). */
+  /** The entry's objective, when it has one. */
+  objective?: Tensor;
+  /** Every computed node's value by node id (for inspection and tests; inside tf.tidy they are freed). */
   nodes: Map<number, Tensor>;
 }
 
+/** `inputs`: features by name, and any other input of the entry (an inner node after a cut) by its name. */
 export type Forward = (params: Record<string, Tensor>, inputs: Record<string, Tensor>) => ForwardResult;
 
-export function buildForward(tf: typeof tfc, graph: IRGraph): Forward {
-  const ops = graph.nodes.map((n) => {
-    const op = getOp(n.op);
-    if (!op) throw new Error(`internal: no op ${n.op}`);
+export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE): Forward {
+  const entry = getEntry(graph, entryName);
+  if (!entry) throw new Error(`internal: ${graph.model} has no entry ${entryName}`);
+  const order = entryNodes(graph, entry, { objective: true });
+  // entry inputs that are inner nodes (a cut) take their value by name, not through their op
+  const given = new Map(Object.entries(entry.inputs).filter(([, id]) => graph.nodes[id]!.op !== 'input').map(([k, id]) => [id, k]));
+  const ops = order.map((id) => {
+    const op = getOp(graph.nodes[id]!.op);
+    if (!op) throw new Error(`internal: no op ${graph.nodes[id]!.op}`);
     return op;
   });
+  const tasks = graph.tasks.filter((t) => entry.outputs[t.name] === t.output);
   return (params, inputs) => {
     const values = new Map<number, Tensor>();
     const ctx = {
@@ -38,15 +48,15 @@ export function buildForward(tf: typeof tfc, graph: IRGraph): Forward {
         return x;
       },
     };
-    graph.nodes.forEach((n, i) => {
-      values.set(n.id, ops[i]!.tfjs(tf, n.inputs.map((j) => values.get(j)!), n.attrs, n, ctx));
+    order.forEach((id, i) => {
+      const n = graph.nodes[id]!;
+      const name = given.get(id);
+      values.set(id, name !== undefined ? ctx.input(name) : ops[i]!.tfjs(tf, n.inputs.map((j) => values.get(j)!), n.attrs, n, ctx));
     });
     const outputs: Record<string, Tensor> = {};
+    for (const [k, id] of Object.entries(entry.outputs)) outputs[k] = values.get(id)!;
     const logits: Record<string, Tensor> = {};
-    for (const t of graph.tasks) {
-      outputs[t.name] = values.get(t.output)!;
-      logits[t.name] = values.get(t.logit)!;
-    }
-    return { outputs, logits, nodes: values };
+    for (const t of tasks) logits[t.name] = values.get(t.logit)!;
+    return { outputs, logits, ...(entry.objective !== undefined ? { objective: values.get(entry.objective)! } : {}), nodes: values };
   };
 }

@@ -1,0 +1,77 @@
+// Parameter selectors: path patterns over the stable parameter names, for groups (`groups: { net:
+// net.* }`) and stages (`freeze: net`, `train: [net.*.ln2]`). Written as a name or a dotted path
+// whose segments may be `*` (`net.*.ln2`), or as a string when a segment needs a glob inside it
+// (`"net.block*.ln2"`). A selector matches a parameter when its segments match the first segments
+// of the parameter's name, each by glob (`*` is any run of characters within one segment): `net`
+// selects everything under `net`, `features.items.table` one table. Selectors are read from the
+// syntax, never evaluated: `features` in `features.items.table` is not a name in scope.
+import type { Span } from '../diagnostics/span.js';
+import type { Expr } from '../syntax/ast.js';
+
+export interface Selector {
+  /** As written, e.g. `net.*.ln2`. */
+  text: string;
+  segments: string[];
+  span: Span;
+}
+
+const SEGMENT = /^[A-Za-z0-9_*]+$/;
+
+/** The selector an expression spells, or what is wrong with it. */
+export function readSelector(e: Expr): Selector | { error: string } {
+  if (e.kind === 'String') {
+    const segments = e.value.split('.');
+    if (segments.some((s) => !SEGMENT.test(s))) return { error: `\`"${e.value}"\` is not a parameter path: use names, digits, \`_\` and \`*\` between dots` };
+    return { text: e.value, segments, span: e.span };
+  }
+  const parts: string[] = [];
+  let at: Expr = e;
+  while (at.kind === 'Member') {
+    parts.unshift(at.property.name);
+    at = at.object;
+  }
+  if (at.kind !== 'Name') return { error: 'expected a parameter path like `net`, `net.*.ln2` or `"net.block*.ln2"`' };
+  parts.unshift(at.name);
+  return { text: parts.join('.'), segments: parts, span: e.span };
+}
+
+/** The selectors of a field's value: one selector or a list of them. */
+export function readSelectors(e: Expr): Array<Selector | { error: string; span: Span }> {
+  const items = e.kind === 'List' ? e.items : [e];
+  return items.map((i) => {
+    const s = readSelector(i);
+    return 'error' in s ? { ...s, span: i.span } : s;
+  });
+}
+
+function globToRegExp(segment: string): RegExp {
+  return new RegExp(`^${segment.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[A-Za-z0-9_]*')}$`);
+}
+
+/** A predicate over parameter names for one selector. */
+export function selectorMatcher(s: Selector): (param: string) => boolean {
+  const res = s.segments.map(globToRegExp);
+  return (param) => {
+    const parts = param.split('.');
+    return parts.length >= res.length && res.every((re, i) => re.test(parts[i]!));
+  };
+}
+
+/** The parameters a selector matches, in the order given. */
+export function selectParams(s: Selector, params: readonly string[]): string[] {
+  const match = selectorMatcher(s);
+  return params.filter(match);
+}
+
+/**
+ * Paths a selector that matched nothing may have meant: the prefixes of the parameter names with
+ * as many segments as the selector (`net.block0.ln2` for `net.block0.ln3`).
+ */
+export function selectorCandidates(s: Selector, params: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of params) {
+    const parts = p.split('.');
+    if (parts.length >= s.segments.length) out.add(parts.slice(0, s.segments.length).join('.'));
+  }
+  return [...out];
+}

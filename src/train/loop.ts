@@ -1,0 +1,127 @@
+// The loop of one stage: epochs of shuffled batches, a step per batch (whatever the stage's step
+// kind and the backend), checkpoints every N steps and at every epoch's end, evaluation after each
+// epoch, early stopping, and --max-steps. It reads and advances the run's TrainState, so a killed
+// run resumes inside the very batch order it was in.
+import { slice, type Dataset } from '../data/preprocess.js';
+import type { StagePlan } from '../ir/plan.js';
+import type { IRGraph } from '../ir/types.js';
+import type { TrainState } from './checkpoint.js';
+import { evaluate, LOWER_IS_BETTER, metricKey, type Evaluation } from './evaluate.js';
+import { epochSummary, Progress } from './progress.js';
+import type { StageRunner } from './runner.js';
+import { shuffled } from './shuffle.js';
+import { TrainError } from './train-error.js';
+
+/**
+ * The validation score early stopping watches: the spec's first metric that the first task
+ * reports (overall rows), negated when smaller is better; undefined when there is none.
+ */
+export function validationScore(graph: IRGraph, e: Evaluation): { name: string; value: number } | undefined {
+  const first = graph.tasks[0];
+  const row = first ? e.tasks[first.name]?.all : undefined;
+  if (!row) return undefined;
+  const names = [...graph.train.metrics.map(metricKey), 'auc', 'accuracy', 'mse'];
+  const name = names.find((k) => row[k] !== undefined && Number.isFinite(row[k]));
+  if (!name) return undefined;
+  return { name: `${first!.name} ${name}`, value: LOWER_IS_BETTER.has(name) ? -row[name]! : row[name]! };
+}
+
+export interface StageLoop {
+  runner: StageRunner;
+  /** The stage's view of the graph (its tasks and settings). */
+  graph: IRGraph;
+  stage: StagePlan;
+  /** Name the stage in log lines (the plan has several). */
+  named: boolean;
+  trainSet: Dataset;
+  testSet: Dataset;
+  epochs: number;
+  /** The run's state, advanced in place. */
+  state: TrainState;
+  log: (line: string) => void;
+  progress: boolean;
+  checkpointEvery: number;
+  /** Stop once the run has taken this many steps in all (checkpointed; continue with `resume`). */
+  maxSteps?: number;
+  /** Save a resumable checkpoint of the current weights and `state`. */
+  checkpoint: () => Promise<void>;
+  /** After each epoch's checkpoint but the stage's last, e.g. to write artefacts. */
+  onEpoch?: (evaluation: Evaluation) => Promise<void>;
+  onStep?: (s: { step: number; ms: number; loss: number }) => void;
+  /** Samples and milliseconds spent in steps, across stages (for samples/s). */
+  speed: { samples: number; ms: number };
+}
+
+/** Train one stage from where `state` is; returns its last evaluation and whether --max-steps stopped the run. */
+export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; stopped: boolean }> {
+  const { state, stage, trainSet } = l;
+  const spec = stage.settings;
+  const batches = Math.ceil(trainSet.n / spec.batch);
+  const prefix = l.named ? `${stage.name}: ` : '';
+  const progress = new Progress(l.progress, l.log, prefix);
+  const speedNow = () => l.speed.samples / Math.max(l.speed.ms / 1000, 1e-9);
+  const doneSteps = state.doneSteps ?? 0;
+  let evaluation: Evaluation = { tasks: {} };
+  let stopped = false;
+  try {
+    // A resumed run that early stopping ended stays ended.
+    outer: for (let epoch = state.epoch; epoch < l.epochs && !state.earlyStopped; epoch++) {
+      const order = shuffled(trainSet.n, spec.seed, epoch);
+      progress.startEpoch(epoch, batches, state.batchInEpoch);
+      for (let b = state.batchInEpoch; b < batches; b++) {
+        const t0 = performance.now();
+        const part = slice(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
+        const loss = l.runner.step(part, state.step);
+        if (!Number.isFinite(loss)) {
+          progress.stop();
+          throw new TrainError(
+            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${l.runner.diverged(part)}; ` +
+              'try a smaller learning rate, or `clip_norm` in the train section. The last checkpoint is kept.',
+          );
+        }
+        state.step++;
+        state.batchInEpoch = b + 1;
+        l.speed.samples += part.n;
+        const ms = performance.now() - t0;
+        l.speed.ms += ms;
+        l.onStep?.({ step: state.step, ms, loss });
+        if (state.step % 10 === 0 || b === batches - 1 || state.step === 1) state.losses.push({ step: doneSteps + state.step, loss, ...(l.named ? { stage: stage.name } : {}) });
+        progress.step(epoch, b + 1, batches, loss, Math.round(speedNow()));
+        if (l.maxSteps !== undefined && doneSteps + state.step >= l.maxSteps) {
+          progress.stop();
+          await l.checkpoint();
+          l.log(`stopped after step ${doneSteps + state.step} (--max-steps); continue with --resume`);
+          stopped = true;
+          break outer;
+        }
+        if (state.step % l.checkpointEvery === 0 && b < batches - 1) await l.checkpoint();
+      }
+      progress.stop();
+      evaluation = evaluate(l.graph, l.runner.predict(l.testSet), l.testSet);
+      state.history.push({ epoch: epoch + 1, metrics: evaluation, ...(l.named ? { stage: stage.name } : {}) });
+      state.epoch = epoch + 1;
+      state.batchInEpoch = 0;
+      const score = validationScore(l.graph, evaluation);
+      l.log(`${prefix}epoch ${epoch + 1}/${l.epochs}: loss ${state.losses[state.losses.length - 1]?.loss.toFixed(4) ?? '-'} | ${epochSummary(evaluation)}`);
+      let stop = false;
+      if (spec.earlyStop && score !== undefined) {
+        if (state.bestMetric === undefined || score.value > state.bestMetric) {
+          state.bestMetric = score.value;
+          state.badEpochs = 0;
+        } else state.badEpochs = (state.badEpochs ?? 0) + 1;
+        if (state.badEpochs >= spec.earlyStop.patience) {
+          l.log(`${prefix}early stop: ${score.name} did not improve for ${spec.earlyStop.patience} epoch(s)`);
+          stop = true;
+          state.earlyStopped = true;
+        }
+      }
+      await l.checkpoint();
+      if (l.onEpoch && !stop && epoch + 1 < l.epochs) await l.onEpoch(evaluation);
+      if (stop) break;
+    }
+  } finally {
+    progress.stop();
+  }
+  if (Object.keys(evaluation.tasks).length === 0) evaluation = evaluate(l.graph, l.runner.predict(l.testSet), l.testSet);
+  return { evaluation, stopped };
+}

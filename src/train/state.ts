@@ -1,0 +1,55 @@
+// Where a run starts: afresh (seeded weights for every parameter, the first stage, step 0), or
+// from the checkpoint in its output directory (its weights, the stage it was in, its step, epoch
+// and batch, and that stage's optimizer state).
+import { join } from 'node:path';
+import type { TrainPlan } from '../ir/plan.js';
+import type { IRGraph } from '../ir/types.js';
+import { initWeights } from '../lower/tfjs/init.js';
+import { CHECKPOINT, loadCheckpoint, optimizerStates, tableSizes, type OptimizerState, type TrainState } from './checkpoint.js';
+import { TrainError } from './train-error.js';
+
+export interface RunStart {
+  state: TrainState;
+  /** Every parameter's weights. */
+  weights: Record<string, Float32Array>;
+  /** The index in the plan of the stage to run first. */
+  stage: number;
+  /** That stage's optimizer state, when resuming inside it. */
+  optimizers?: Record<string, OptimizerState>;
+}
+
+/** A fresh state at the start of a stage (step 0 of its first epoch), after `before` if any. */
+export function stageState(graph: IRGraph, plan: TrainPlan, index: number, before?: TrainState): TrainState {
+  const named = plan.stages.length > 1;
+  return {
+    ...(named ? { stage: plan.stages[index]!.name } : {}),
+    step: 0,
+    ...(before ? { doneSteps: (before.doneSteps ?? 0) + before.step } : {}),
+    epoch: 0,
+    batchInEpoch: 0,
+    seed: graph.train.seed,
+    model: graph.model,
+    tables: tableSizes(graph),
+    losses: before?.losses ?? [],
+    history: before?.history ?? [],
+  };
+}
+
+export function startRun(graph: IRGraph, plan: TrainPlan, o: { outDir: string; resume: boolean; log: (line: string) => void }): RunStart {
+  const fresh: RunStart = { state: stageState(graph, plan, 0), weights: initWeights(graph, graph.train.seed), stage: 0 };
+  if (!o.resume) return fresh;
+  const ck = loadCheckpoint(o.outDir, graph);
+  if (ck && 'error' in ck) throw new TrainError(ck.error);
+  if (!ck) {
+    o.log('no checkpoint to resume from: starting afresh');
+    return fresh;
+  }
+  const stage = ck.state.stage === undefined ? 0 : plan.stages.findIndex((s) => s.name === ck.state.stage);
+  if (stage < 0) throw new TrainError(`${join(o.outDir, CHECKPOINT)} was written in stage \`${ck.state.stage}\`, which the spec does not have (its stages: ${plan.stages.map((s) => s.name).join(', ')})`);
+  const saved = optimizerStates(ck);
+  if ('error' in saved) throw new TrainError(saved.error);
+  const weights = { ...fresh.weights, ...Object.fromEntries(Object.entries(ck.weights).map(([k, v]) => [k, v.data])) };
+  const s = ck.state;
+  o.log(`resuming from step ${s.step}${s.stage !== undefined ? ` of stage ${s.stage}` : ''} (epoch ${s.epoch + 1}, batch ${s.batchInEpoch})`);
+  return { state: s, weights, stage, optimizers: saved.groups };
+}

@@ -1,0 +1,73 @@
+// One supervised optimizer step on TensorFlow.js: the weighted sum of the stage's task losses on a
+// batch, its gradients once over every trained parameter, global-norm clipping, then each group's
+// optimizer applies its own learning rate to its own parameters (embedding tables sparsely, to the
+// rows the batch touched). The unit a MAML step (LiMAML) replaces.
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { Dataset } from '../data/preprocess.js';
+import type { TaskSpec } from '../ir/types.js';
+import type { Forward } from '../lower/tfjs/forward.js';
+import { clipByGlobalNorm } from './clip-norm.js';
+import { batchTensors } from './evaluate.js';
+import type { FusedOptimizer, ParamUpdate } from './fused-optimizer.js';
+import { taskLoss } from './losses.js';
+import { touchedRows, type SparseTable } from './sparse-tables.js';
+
+type TF = typeof tfc;
+
+export interface SupervisedStep {
+  forward: Forward;
+  tasks: readonly TaskSpec[];
+  vars: Record<string, tfc.Variable>;
+  /** The variables trained, in parameter declaration order (the gradient and clipping order). */
+  trained: tfc.Variable[];
+  /** Variable name → parameter name. */
+  nameOf: Map<string, string>;
+  /** One optimizer per group, with the parameters it updates and its learning rate at a step. */
+  optimizers: Array<{ optimizer: FusedOptimizer; params: Set<string>; lr: (step: number) => number }>;
+  sparse: Map<string, SparseTable>;
+  /** Scratch for touchedRows: at least as long as the largest sparse table. */
+  seen: Uint8Array;
+  clipNorm?: number;
+}
+
+/** The weighted sum of the task losses (a scalar tensor). */
+export function objective(tf: TF, s: Pick<SupervisedStep, 'forward' | 'tasks'>, vars: Record<string, tfc.Tensor>, batch: Dataset, inputs: Record<string, tfc.Tensor>): tfc.Scalar {
+  const { logits } = s.forward(vars, inputs);
+  let total: tfc.Tensor = tf.scalar(0);
+  for (const t of s.tasks) total = tf.add(total, tf.mul(taskLoss(tf, t.loss, logits[t.name]!, tf.tensor1d(batch.labels[t.name]!), batch.labels[t.name]!), t.weight));
+  return total as tfc.Scalar;
+}
+
+/** One step; returns the loss before it (nothing is updated when it is not finite). */
+export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: number): number {
+  return tf.tidy(() => {
+    const inputs = batchTensors(tf, batch);
+    const { value, grads } = tf.variableGrads(() => objective(tf, s, s.vars, batch, inputs), s.trained);
+    const loss = value.dataSync()[0]!;
+    if (!Number.isFinite(loss)) return loss;
+    const clipped = s.clipNorm ? clipByGlobalNorm(tf, grads, s.clipNorm).grads : grads;
+    for (const o of s.optimizers) {
+      const mine: ParamUpdate[] = [];
+      for (const [varName, grad] of Object.entries(clipped)) {
+        const name = s.nameOf.get(varName)!;
+        if (!o.params.has(name)) continue;
+        const table = s.sparse.get(name);
+        mine.push({ name, variable: s.vars[name]!, grad, rows: table ? touchedRows(table, batch.inputs, s.seen) : undefined });
+      }
+      if (mine.length > 0) o.optimizer.apply(tf, mine, o.lr(step));
+    }
+    return loss;
+  });
+}
+
+/** The task whose loss is not finite on this batch. */
+export function divergedTask(tf: TF, s: Pick<SupervisedStep, 'forward' | 'tasks' | 'vars'>, batch: Dataset): string {
+  return tf.tidy(() => {
+    const { logits } = s.forward(s.vars, batchTensors(tf, batch));
+    for (const t of s.tasks) {
+      const l = taskLoss(tf, t.loss, logits[t.name]!, tf.tensor1d(batch.labels[t.name]!), batch.labels[t.name]!).dataSync()[0]!;
+      if (!Number.isFinite(l)) return `task \`${t.name}\` (${t.loss} loss ${l})`;
+    }
+    return 'the weighted sum of the task losses';
+  });
+}

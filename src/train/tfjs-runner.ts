@@ -1,0 +1,82 @@
+// The TensorFlow.js training backend for one stage: the stage's entry as a forward function over
+// tf.Variables (trainable only where the stage trains them), one fused optimizer per group, and
+// the supervised step.
+import { randomUUID } from 'node:crypto';
+import type * as tfc from '@tensorflow/tfjs-core';
+import { entryNodes, getEntry } from '../ir/entry.js';
+import { buildForward } from '../lower/tfjs/forward.js';
+import { predict } from './evaluate.js';
+import { FusedOptimizer } from './fused-optimizer.js';
+import { unknownSavedGroups, type RunnerInit, type StageRunner } from './runner.js';
+import { learningRate } from './schedule.js';
+import { sparseTables } from './sparse-tables.js';
+import { divergedTask, supervisedStep, type SupervisedStep } from './supervised-step.js';
+import { TrainError } from './train-error.js';
+
+type TF = typeof tfc;
+
+export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
+  const { graph, stage } = init;
+  const entry = getEntry(graph, stage.entry);
+  if (!entry) throw new Error(`internal: stage ${stage.name} has no entry ${stage.entry}`);
+  const nodes = entryNodes(graph, entry);
+  const reads = new Set(nodes.flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
+  const params = graph.params.filter((p) => reads.has(p.name));
+  const trains = new Set(stage.trainable);
+  // Unique per runner: tfjs registers variables by name, and runs may share a process.
+  const prefix = `${randomUUID()}:`;
+  const vars: Record<string, tfc.Variable> = {};
+  for (const p of params) {
+    const w = init.weights[p.name];
+    if (!w) throw new Error(`internal: no weights for ${p.name}`);
+    const value = tf.tensor(w, p.shape);
+    vars[p.name] = tf.variable(value, trains.has(p.name), `${prefix}${p.name}`);
+    value.dispose(); // the variable holds the buffer now
+  }
+  const optimizers = stage.optimizers.map((o) => ({ group: o.group, optimizer: new FusedOptimizer(o.spec), params: new Set(o.params), lr: (step: number) => learningRate(o.spec.lr, step, init.schedule) }));
+  if (init.optimizers) {
+    const problems = unknownSavedGroups(init.optimizers, stage);
+    const sizes = Object.fromEntries(params.map((p) => [p.name, p.shape.reduce((a, d) => a * d, 1)]));
+    for (const o of optimizers) {
+      const s = init.optimizers[o.group];
+      if (!s) continue;
+      problems.push(...o.optimizer.load(s.slots, s.step, sizes).map((p) => `the ${o.group} optimizer: ${p}`));
+    }
+    if (problems.length > 0) {
+      for (const v of Object.values(vars)) v.dispose();
+      throw new TrainError(`the checkpoint's optimizer state does not fit the spec:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    }
+  }
+  // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
+  const sparse = sparseTables(graph, nodes, trains);
+  const s: SupervisedStep = {
+    forward: buildForward(tf, graph, stage.entry),
+    tasks: graph.tasks,
+    vars,
+    trained: stage.trainable.map((n) => vars[n]!),
+    nameOf: new Map(params.map((p) => [vars[p.name]!.name, p.name])),
+    optimizers,
+    sparse,
+    seen: new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows))),
+    ...(stage.settings.clipNorm ? { clipNorm: stage.settings.clipNorm } : {}),
+  };
+  return {
+    step: (batch, step) => supervisedStep(tf, s, batch, step),
+    diverged: (batch) => divergedTask(tf, s, batch),
+    predict: (ds) => predict(tf, s.forward, vars, ds),
+    weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
+    optimizerState(step) {
+      const shapes = Object.fromEntries(params.map((p) => [p.name, p.shape]));
+      const out: ReturnType<StageRunner['optimizerState']> = { groups: {}, slots: {} };
+      for (const o of optimizers) {
+        const mine = o.optimizer.slots(shapes);
+        Object.assign(out.slots, mine);
+        out.groups[o.group] = { kind: o.optimizer.spec.kind, lr: o.lr(step), step: o.optimizer.step, slots: Object.keys(mine) };
+      }
+      return out;
+    },
+    dispose() {
+      for (const v of Object.values(vars)) v.dispose();
+    },
+  };
+}
