@@ -7,7 +7,7 @@ const INITS = ['glorot_uniform', 'normal', 'uniform', 'zeros', 'ones', 'constant
 
 export const paramBuiltin: Builtin = {
   name: 'param',
-  doc: 'A trainable weight of the enclosing block, named `<block path>.<name>`. init: glorot_uniform (default), normal (std), uniform (limit), zeros, ones, constant (value).',
+  doc: 'A weight of the enclosing block, named `<block path>.<name>`. init: glorot_uniform (default), normal (std), uniform (limit), zeros, ones, constant (value). group: the parameter group it is declared in (default "dense"; feature tables are "embedding"). trainable: false keeps it frozen unless a stage\'s `train:` selects it.',
   sig: {
     name: 'param',
     params: [
@@ -59,8 +59,9 @@ export const paramBuiltin: Builtin = {
       default:
         return ctx.error('REC3008', `unknown initializer \`${initName}\``, `use one of ${INITS.join(', ')}`);
     }
+    // Any group name: a spec may give that group its own optimizer, or freeze it in a stage.
     const group = arg(args, 'group', 'string')?.value ?? 'dense';
-    if (group !== 'dense' && group !== 'embedding') return ctx.error('REC3008', `unknown parameter group \`${group}\``, 'use "dense" or "embedding"');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(group)) return ctx.error('REC3008', `parameter group \`${group}\` must be an identifier`);
     return ctx.param(name, shape, init, group, arg(args, 'trainable', 'bool')?.value ?? true);
   },
 };
