@@ -82,6 +82,7 @@ const LNX = [
   [1, 2, 3, 4],
   [0.5, 0.5, 0.5, 0.5], // constant: x − μ = 0, ε keeps it finite
   [-3, 1e-3, 2, 7],
+  [0, 1e-4, 0, -1e-4], // σ² = 5e-9, of ε's size: ε = 1e-5 would give values 30 times smaller
 ];
 const G = [1, 2, 0.5, 1];
 const B = [0, 1, 0, -1];
@@ -106,7 +107,7 @@ const cases: HandCase[] = [
   {
     name: "layer_norm with NextItNet's ε = 1e-8 over the channels of a sequence (population variance)",
     op: 'layer_norm',
-    ins: [batched(LNX.flat(), [1, 3, 4]), weight(G, [4]), weight(B, [4])],
+    ins: [batched(LNX.flat(), [1, LNX.length, 4]), weight(G, [4]), weight(B, [4])],
     attrs: { epsilon: 1e-8 },
     expected: layerNormByLoop(LNX, G, B, 1e-8).flat(),
   },
