@@ -1,8 +1,13 @@
 // The loss and objective ops against plain loops straight from their equations (float64), in
 // TensorFlow.js on both backends and in onnxruntime; and the gradients the trainer relies on.
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeFlops } from '../../src/ir/stats.js';
+import { verify } from '../../src/ir/verify.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
+import { OPS } from '../../src/ops/registry.js';
+import { analyzeFile } from '../../src/semantics/analyze.js';
 import { hingePairs } from '../../src/train/losses.js';
 import { checkHandCases, type HandCase } from './hand-cases.js';
 import { batched, opTfjs, weight, type Value } from './run-op.js';
@@ -235,4 +240,32 @@ describe('loss gradients on TensorFlow.js', () => {
       });
     });
   }
+});
+
+describe('objectives in a model graph', () => {
+  // The lead wires these into entries; here: a graph holding scalar nodes and a dynamic-length
+  // pair input passes verify() as it is, and the FLOP count takes them.
+  it('an example model plus bce_logits → batch_mean and hinge_pairs verifies', () => {
+    const g = analyzeFile(join(import.meta.dirname, '../../examples/shared-bottom.rec')).graph!;
+    const span = g.nodes[0]!.span;
+    const add = (op: string, inputs: number[], attrs: Record<string, string | number[]> = {}) => {
+      const r = OPS[op]!.infer(inputs.map((i) => ({ shape: g.nodes[i]!.shape, dtype: g.nodes[i]!.dtype })), attrs);
+      if ('error' in r) throw new Error(r.error);
+      g.nodes.push({ id: g.nodes.length, op, inputs, attrs, dtype: r.dtype, shape: r.shape, span, trace: [], scope: '' });
+      return g.nodes.length - 1;
+    };
+    const input = (feature: string, dtype: string, shape: number[]) => {
+      const id = add('input', [], { feature, dtype, shape });
+      g.inputs[feature] = id;
+      return id;
+    };
+    const logit = g.tasks[0]!.logit;
+    const label = input('favorite.label', 'float32', [-1]);
+    const loss = add('batch_mean', [add('bce_logits', [logit, label])]);
+    const hinge = add('hinge_pairs', [logit, input('favorite.pos', 'int32', [-1]), input('favorite.neg', 'int32', [-1])]);
+    expect(g.nodes[loss]!.shape).toEqual([]);
+    expect(g.nodes[hinge]!.shape).toEqual([]);
+    expect(verify(g)).toEqual([]);
+    expect(nodeFlops(g, g.nodes[loss]!)).toBe(1);
+  });
 });
