@@ -11,9 +11,9 @@ import { showShape, type OpDef, type ShapeIn } from './op.js';
 import { intAttr, perSample } from './shapes.js';
 
 /** The inputs of an example: x [batch, L, c_in], w [k, c_in, c_out], b [c_out]. */
-function conv(batch: 'batch', len: number, k: number, cin: number, cout: number): ShapeIn[] {
+function conv(len: number, k: number, cin: number, cout: number): ShapeIn[] {
   return [
-    { shape: [batch, len, cin], dtype: 'float32' },
+    { shape: ['batch', len, cin], dtype: 'float32' },
     { shape: [k, cin, cout], dtype: 'float32' },
     { shape: [cout], dtype: 'float32' },
   ];
@@ -71,10 +71,10 @@ export const conv1dCausal: OpDef = {
     return tape.op('Transpose', [y], { perm: [0, 2, 1] });
   },
   examples: [
-    { inputs: conv('batch', 6, 3, 3, 2), attrs: { dilation: 1 } },
-    { inputs: conv('batch', 7, 3, 2, 4), attrs: { dilation: 2 } },
-    { inputs: conv('batch', 5, 3, 3, 2), attrs: { dilation: 4 }, note: 'L = 5 < (k−1)·d = 8: most taps read padding' },
-    { inputs: conv('batch', 4, 1, 3, 2), attrs: { dilation: 1 }, note: 'k = 1, a dense layer per position' },
-    { inputs: conv('batch', 6, 2, 2, 2), attrs: { dilation: 3 } },
+    { inputs: conv(6, 3, 3, 2), attrs: { dilation: 1 } },
+    { inputs: conv(7, 3, 2, 4), attrs: { dilation: 2 } },
+    { inputs: conv(5, 3, 3, 2), attrs: { dilation: 4 }, note: 'L = 5 < (k−1)·d = 8: most taps read padding' },
+    { inputs: conv(4, 1, 3, 2), attrs: { dilation: 1 }, note: 'k = 1, a dense layer per position' },
+    { inputs: conv(6, 2, 2, 2), attrs: { dilation: 3 } },
   ],
 };
