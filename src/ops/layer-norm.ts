@@ -25,5 +25,6 @@ export const layerNorm: OpDef = {
   examples: [
     { inputs: [{ shape: ['batch', 6], dtype: 'float32' }, { shape: [6], dtype: 'float32' }, { shape: [6], dtype: 'float32' }], attrs: { epsilon: 1e-5 } },
     { inputs: [{ shape: ['batch', 3, 4], dtype: 'float32' }, { shape: [4], dtype: 'float32' }, { shape: [4], dtype: 'float32' }], attrs: { epsilon: 1e-3 } },
+    { inputs: [{ shape: ['batch', 5, 8], dtype: 'float32' }, { shape: [8], dtype: 'float32' }, { shape: [8], dtype: 'float32' }], attrs: { epsilon: 1e-8 }, note: "NextItNet's: over the channels of a sequence, ε = 1e-8" },
   ],
 };

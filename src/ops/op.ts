@@ -69,7 +69,21 @@ export interface OpDef {
   onnx(tape: OnnxTape, inputs: string[], attrs: Attrs, node: IRNode, ctx: OnnxCtx): string;
   surface?: Surface;
   /** Cases for the op-level parity test (TensorFlow.js vs onnxruntime on random inputs). */
-  examples: Array<{ inputs: ShapeIn[]; attrs: Attrs; note?: string }>;
+  examples: OpExample[];
+}
+
+/** One case of the op-level parity test. */
+export interface OpExample {
+  inputs: ShapeIn[];
+  attrs: Attrs;
+  note?: string;
+  /**
+   * Set values for some inputs (by position), used instead of random ones where random values
+   * would be invalid (indices into a batch-sized axis, class labels) or an edge case needs exact
+   * values (an empty pair list, an accidental hit). The shape is concrete: the parity test's batch
+   * is 3, and a dynamic axis may take any length, 0 included.
+   */
+  values?: Record<number, { data: number[]; shape: number[] }>;
 }
 
 /** Number of elements of a shape with the batch dimension taken as 1. */

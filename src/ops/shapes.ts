@@ -67,3 +67,16 @@ export function numbersAttr(attrs: Attrs, name: string): number[] | undefined {
 export function showShapes(ins: ShapeIn[]): string {
   return ins.map((i) => showShape(i.shape)).join(', ');
 }
+
+/**
+ * The shape rule of an element-wise loss on a prediction and its label (bce_logits, mse_loss):
+ * float p and y of one shape S, or p = [...S, 1] (a task's [batch, 1] output) and y = S. → S.
+ */
+export function labelledShape(name: string, p: ShapeIn | undefined, y: ShapeIn | undefined): InferResult {
+  if (!p || !y) return { error: `${name} takes a prediction and a label`, code: 'REC4002' };
+  if (p.dtype !== 'float32' || y.dtype !== 'float32') return { error: `${name} needs float tensors, found ${p.dtype} ${showShape(p.shape)} and ${y.dtype} ${showShape(y.shape)}`, code: 'REC4002' };
+  const same = p.shape.join() === y.shape.join();
+  const squeezed = p.shape.length === y.shape.length + 1 && p.shape[p.shape.length - 1] === 1 && p.shape.slice(0, -1).join() === y.shape.join();
+  if (!same && !squeezed) return { error: `${name}: the prediction ${showShape(p.shape)} must have the label's shape ${showShape(y.shape)}, or that shape and a last axis of 1`, code: 'REC4001' };
+  return { shape: y.shape, dtype: 'float32' };
+}

@@ -1,10 +1,10 @@
 // Ops against values computed by hand (or by a plain loop straight from the equation), in
 // TensorFlow.js on both backends and in onnxruntime.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/lower/tfjs/backend.js';
+import { describe, expect, it } from 'vitest';
 import type { Attrs } from '../../src/ir/types.js';
 import { OPS } from '../../src/ops/registry.js';
-import { batched, runOpOnnx, runOpTfjs, weight, type Value } from './run-op.js';
+import { checkHandCases, type HandCase } from './hand-cases.js';
+import { batched, weight } from './run-op.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -26,14 +26,6 @@ function gruByLoop(x: number[][][], mask: number[][], W: number[], U: number[], 
     void d;
     return state;
   });
-}
-
-interface HandCase {
-  name: string;
-  op: string;
-  ins: Value[];
-  attrs: Attrs;
-  expected: number[];
 }
 
 // GRU weights: D = 2, H = 1, so each gate is one column: W [2, 3] = [[r, z, n], [r, z, n]].
@@ -154,30 +146,7 @@ describe('ops against hand-computed values', () => {
     expect(gruByLoop(gruX, gruM, W, U, BW, BU, 2, 1)[1]![0]).toBeCloseTo(h1, 12);
   });
 
-  for (const backend of ['cpu', 'wasm'] as const) {
-    describe(`TensorFlow.js (${backend})`, () => {
-      beforeAll(async () => {
-        await initBackend(backend);
-      });
-      for (const c of cases) {
-        it(c.name, () => {
-          const got = runOpTfjs(c.op, c.ins, c.attrs).data;
-          expect(got.length).toBe(c.expected.length);
-          c.expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
-        });
-      }
-    });
-  }
-
-  describe('ONNX in onnxruntime', () => {
-    for (const c of cases) {
-      it(c.name, async () => {
-        const got = await runOpOnnx(c.op, c.ins, c.attrs);
-        expect(got.length).toBe(c.expected.length);
-        c.expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
-      });
-    }
-  });
+  checkHandCases(cases);
 });
 
 describe('shape rules never throw and explain misuse with shapes', () => {

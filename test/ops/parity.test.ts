@@ -6,7 +6,7 @@ import seedrandom from 'seedrandom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import type { Attrs } from '../../src/ir/types.js';
-import type { ShapeIn } from '../../src/ops/op.js';
+import type { OpExample, ShapeIn } from '../../src/ops/op.js';
 import { OPS } from '../../src/ops/registry.js';
 import { checkOnnx, haveOnnxChecker } from '../helpers/onnx.js';
 import { opModel, runOpOnnx, runOpTfjs, type Value } from './run-op.js';
@@ -21,11 +21,14 @@ interface Case {
   inputs: ShapeIn[];
   attrs: Attrs;
   note?: string;
+  values?: OpExample['values'];
 }
 
 const cases: Case[] = Object.values(OPS).flatMap((op) => op.examples.map((e, index) => ({ op: op.name, index, ...e })));
 
 function randomValue(c: Case, i: number, s: ShapeIn, rng: () => number): Value {
+  const set = c.values?.[i];
+  if (set) return { data: set.data, shape: set.shape, sym: s.shape, dtype: s.dtype };
   const shape = s.shape.map((d) => (d === 'batch' ? BATCH : d));
   const n = shape.reduce((a, b) => a * b, 1);
   let data: number[];

@@ -69,14 +69,19 @@ export async function runOpOnnx(opName: string, ins: Value[], attrs: Attrs, byte
   return (await runOnnx(bytes, feeds)).y!;
 }
 
-export function runOpTfjs(opName: string, ins: Value[], attrs: Attrs): { data: Float32Array; shape: number[] } {
+/** The op's TensorFlow.js form as a function of tensors shaped like `ins` (for gradients). */
+export function opTfjs(opName: string, ins: Value[], attrs: Attrs): (xs: tf.Tensor[]) => tf.Tensor {
   const node = inferNode(opName, ins, attrs);
+  const none = () => {
+    throw new Error('a single op has no params or inputs');
+  };
+  return (xs) => OPS[opName]!.tfjs(tf, xs, attrs, node, { param: none, input: none });
+}
+
+export function runOpTfjs(opName: string, ins: Value[], attrs: Attrs): { data: Float32Array; shape: number[] } {
+  const f = opTfjs(opName, ins, attrs);
   return tf.tidy(() => {
-    const xs = ins.map((v) => tf.tensor(v.data, v.shape, v.dtype));
-    const none = () => {
-      throw new Error('a single op has no params or inputs');
-    };
-    const y = OPS[opName]!.tfjs(tf, xs, attrs, node, { param: none, input: none });
+    const y = f(ins.map((v) => tf.tensor(v.data, v.shape, v.dtype)));
     return { data: Float32Array.from(y.dataSync()), shape: y.shape };
   });
 }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { logSoftmax } from '../../src/lower/tfjs/kernels/log-softmax.js';
+import { logSoftmax } from '../../src/ops/log-softmax.js';
 
 type Fn = (x: tf.Tensor) => tf.Tensor;
 const POINTS = [-2.5, -0.7, 0, 0.4, 1.9];

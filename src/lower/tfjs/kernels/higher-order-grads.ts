@@ -56,7 +56,7 @@ export const softmaxGrad: GradConfig = {
   },
 };
 
-/** The LogSoftmax kernel (run by tfjs-converter graphs; tf.logSoftmax itself is a customGrad: see log-softmax.ts). */
+/** The LogSoftmax kernel (run by tfjs-converter graphs; tf.logSoftmax itself is a customGrad: see src/ops/log-softmax.ts). */
 export const logSoftmaxGrad: GradConfig = {
   kernelName: 'LogSoftmax',
   inputsToSave: ['logits'],
