@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { slice } from '../dist/data/preprocess.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
 import { predict, batchTensors } from '../dist/train/evaluate.js';
-import { bceWithLogits, mseLoss } from '../dist/train/losses.js';
+import { taskTensors } from '../dist/train/task-tensors.js';
 import { analyze } from '../dist/semantics/analyze.js';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse } from '../dist/train/metrics.js';
 import { compileExample, fmtMeanSd, paramCounts, parseArgs, root, runOnce, startBackend } from './lib/compare.mjs';
@@ -106,24 +106,23 @@ function predictWith(graph, weights, ds, task) {
   return out;
 }
 
-/** Per task: fine-tune a copy of the weights on the support half, predict the query half. */
+/** Per task: fine-tune a copy of the weights on the support half (the graph's objective), predict the query half. */
 function fineTuned(graph, weights, ds, tasks, task, lr) {
+  const train = buildForward(tf, graph, 'train', { objective: true });
   const forward = buildForward(tf, graph);
+  const trained = graph.tasks.filter((t) => t.name === task);
   const preds = [];
   for (const t of tasks) {
     const vars = Object.fromEntries(graph.params.map((p) => [p.name, tf.variable(tf.tensor(weights[p.name], p.shape))]));
     const opt = tf.train.adam(lr);
     const sup = slice(ds, t.support);
-    const inputs = batchTensors(tf, sup);
-    const y = tf.tensor2d(sup.labels[task], [sup.n, 1]);
-    const loss = task === 'click' ? bceWithLogits : mseLoss;
+    const inputs = { ...batchTensors(tf, sup), ...taskTensors(tf, trained, sup) };
     for (let k = 0; k < opts.ftSteps; k++) {
-      opt.minimize(() => loss(tf, forward(vars, inputs).logits[task], y));
+      opt.minimize(() => train(vars, inputs).objective);
     }
     preds.push(...predict(tf, forward, vars, slice(ds, t.query))[task]);
     opt.dispose();
     Object.values(inputs).forEach((x) => x.dispose());
-    y.dispose();
     Object.values(vars).forEach((v) => v.dispose());
   }
   return Float32Array.from(preds);

@@ -1,5 +1,6 @@
 // Parameters and FLOPs per block instance and in total, like POSO's Table 1.
 import { getOp } from '../ops/registry.js';
+import { entryNodes, getEntry, SERVE } from './entry.js';
 import { planOf } from './plan.js';
 import type { IRGraph, IRNode } from './types.js';
 
@@ -29,7 +30,7 @@ export interface GraphStats {
   /** Trained by the plan's last stage. */
   trainableParams: number;
   stages: StageStats[];
-  /** FLOPs of one sample's forward pass, embedding lookups excluded (they are memory reads). */
+  /** FLOPs of one sample's serving forward pass, embedding lookups excluded (they are memory reads). */
   totalFlops: number;
 }
 
@@ -58,5 +59,7 @@ export function graphStats(g: IRGraph): GraphStats {
     return { stage: st.name, trainable, total, fraction: total === 0 ? 0 : trainable / total };
   });
   const trainableParams = stages[stages.length - 1]?.trainable ?? 0;
-  return { instances, embeddingParams, totalParams, trainableParams, stages, totalFlops: flops.reduce((a, b) => a + b, 0) };
+  const serve = getEntry(g, SERVE);
+  const totalFlops = (serve ? entryNodes(g, serve) : g.nodes.map((n) => n.id)).reduce((a, id) => a + flops[id]!, 0);
+  return { instances, embeddingParams, totalParams, trainableParams, stages, totalFlops };
 }

@@ -122,6 +122,8 @@ export interface TaskSpec {
   output: number;
   /** The node holding the pre-activation score (logit); equals output for regression. */
   logit: number;
+  /** The task's loss on a batch, a scalar node (the objectives pass adds it). */
+  objective?: number;
 }
 
 export interface OptimizerSpec {

@@ -1,7 +1,8 @@
-// One supervised optimizer step on TensorFlow.js: the weighted sum of the stage's task losses on a
-// batch, its gradients once over every trained parameter, global-norm clipping, then each group's
-// optimizer applies its own learning rate to its own parameters (embedding tables sparsely, to the
-// rows the batch touched). The unit a MAML step (LiMAML) replaces.
+// One supervised optimizer step on TensorFlow.js: the stage's objective (the weighted sum of its
+// tasks' losses, a node of the graph: ir/passes/objectives.ts) on a batch, its gradients once over
+// every trained parameter, global-norm clipping, then each group's optimizer applies its own
+// learning rate to its own parameters (embedding tables sparsely, to the rows the batch touched).
+// The unit a MAML step (LiMAML) replaces.
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/preprocess.js';
 import type { TaskSpec } from '../ir/types.js';
@@ -9,12 +10,13 @@ import type { Forward } from '../lower/tfjs/forward.js';
 import { clipByGlobalNorm } from './clip-norm.js';
 import { batchTensors } from './evaluate.js';
 import type { FusedOptimizer, ParamUpdate } from './fused-optimizer.js';
-import { taskLoss } from './losses.js';
 import { touchedRows, type SparseTable } from './sparse-tables.js';
+import { taskTensors } from './task-tensors.js';
 
 type TF = typeof tfc;
 
 export interface SupervisedStep {
+  /** The stage entry's forward pass; its objective is the loss. */
   forward: Forward;
   tasks: readonly TaskSpec[];
   vars: Record<string, tfc.Variable>;
@@ -30,19 +32,16 @@ export interface SupervisedStep {
   clipNorm?: number;
 }
 
-/** The weighted sum of the task losses (a scalar tensor). */
-export function objective(tf: TF, s: Pick<SupervisedStep, 'forward' | 'tasks'>, vars: Record<string, tfc.Tensor>, batch: Dataset, inputs: Record<string, tfc.Tensor>): tfc.Scalar {
-  const { logits } = s.forward(vars, inputs);
-  let total: tfc.Tensor = tf.scalar(0);
-  for (const t of s.tasks) total = tf.add(total, tf.mul(taskLoss(tf, t.loss, logits[t.name]!, tf.tensor1d(batch.labels[t.name]!), batch.labels[t.name]!), t.weight));
-  return total as tfc.Scalar;
+/** Features, labels and pairs of a batch, as the entry's inputs. */
+function stepInputs(tf: TF, s: Pick<SupervisedStep, 'tasks'>, batch: Dataset): Record<string, tfc.Tensor> {
+  return { ...batchTensors(tf, batch), ...taskTensors(tf, s.tasks, batch) };
 }
 
 /** One step; returns the loss before it (nothing is updated when it is not finite). */
 export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: number): number {
   return tf.tidy(() => {
-    const inputs = batchTensors(tf, batch);
-    const { value, grads } = tf.variableGrads(() => objective(tf, s, s.vars, batch, inputs), s.trained);
+    const inputs = stepInputs(tf, s, batch);
+    const { value, grads } = tf.variableGrads(() => s.forward(s.vars, inputs).objective as tfc.Scalar, s.trained);
     const loss = value.dataSync()[0]!;
     if (!Number.isFinite(loss)) return loss;
     const clipped = s.clipNorm ? clipByGlobalNorm(tf, grads, s.clipNorm).grads : grads;
@@ -63,9 +62,9 @@ export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: 
 /** The task whose loss is not finite on this batch. */
 export function divergedTask(tf: TF, s: Pick<SupervisedStep, 'forward' | 'tasks' | 'vars'>, batch: Dataset): string {
   return tf.tidy(() => {
-    const { logits } = s.forward(s.vars, batchTensors(tf, batch));
+    const { nodes } = s.forward(s.vars, stepInputs(tf, s, batch));
     for (const t of s.tasks) {
-      const l = taskLoss(tf, t.loss, logits[t.name]!, tf.tensor1d(batch.labels[t.name]!), batch.labels[t.name]!).dataSync()[0]!;
+      const l = nodes.get(t.objective!)!.dataSync()[0]!;
       if (!Number.isFinite(l)) return `task \`${t.name}\` (${t.loss} loss ${l})`;
     }
     return 'the weighted sum of the task losses';

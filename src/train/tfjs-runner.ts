@@ -49,8 +49,9 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   }
   // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
   const sparse = sparseTables(graph, nodes, trains);
+  const outputs = buildForward(tf, graph, stage.entry);
   const s: SupervisedStep = {
-    forward: buildForward(tf, graph, stage.entry),
+    forward: buildForward(tf, graph, stage.entry, { objective: true }),
     tasks: graph.tasks,
     vars,
     trained: stage.trainable.map((n) => vars[n]!),
@@ -63,7 +64,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   return {
     step: (batch, step) => supervisedStep(tf, s, batch, step),
     diverged: (batch) => divergedTask(tf, s, batch),
-    predict: (ds) => predict(tf, s.forward, vars, ds),
+    predict: (ds) => predict(tf, outputs, vars, ds),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
     optimizerState(step) {
       const shapes = Object.fromEntries(params.map((p) => [p.name, p.shape]));

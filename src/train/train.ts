@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { slice, type Dataset } from '../data/preprocess.js';
+import { objectives } from '../ir/passes/objectives.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
@@ -69,8 +70,10 @@ export interface TrainResult {
 }
 
 /** Train a program's plan on the train rows of `data`, evaluating each stage on the test rows. */
-export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { train: Int32Array; test: Int32Array }, opts: TrainOptions): Promise<TrainResult> {
+export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: { train: Int32Array; test: Int32Array }, opts: TrainOptions): Promise<TrainResult> {
   mkdirSync(opts.outDir, { recursive: true });
+  // The front end's graphs have their objectives; one built by hand gets them here.
+  const graph = objectives(program);
   const plan = planOf(graph);
   const named = plan.stages.length > 1;
   const start = startRun(graph, plan, opts);

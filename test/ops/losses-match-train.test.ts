@@ -1,5 +1,5 @@
-// The loss ops as objectives give the same floats as the trainer's losses today (train/losses.ts's
-// taskLoss), bit for bit, on random inputs in both TensorFlow.js backends: batch_mean of
+// The loss ops as objectives give the same floats as the trainer's losses before they became ops
+// (reference-losses.ts, formerly train/losses.ts), bit for bit, on random inputs in both TensorFlow.js backends: batch_mean of
 // bce_logits, mse_loss and softmax_ce, and hinge_pairs fed with hingePairs's pairs. So moving the
 // loss into the graph changes no trained weight. The gradients are compared too: bit for bit
 // where the ops are the same, and within float rounding for softmax_ce, whose log-softmax is the
@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LossKind } from '../../src/ir/types.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { OPS } from '../../src/ops/registry.js';
-import { hingePairs, MAX_PAIRS, taskLoss } from '../../src/train/losses.js';
+import { hingePairs, MAX_PAIRS } from '../../src/train/hinge-pairs.js';
+import { taskLoss } from './reference-losses.js';
 import { opTfjs, type Value } from './run-op.js';
 
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));

@@ -8,7 +8,7 @@ import { verify } from '../../src/ir/verify.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { OPS } from '../../src/ops/registry.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
-import { hingePairs } from '../../src/train/losses.js';
+import { hingePairs } from '../../src/train/hinge-pairs.js';
 import { checkHandCases, type HandCase } from './hand-cases.js';
 import { batched, opTfjs, weight, type Value } from './run-op.js';
 

@@ -1,11 +1,37 @@
-// Losses against values computed by hand (the expected numbers are written out, from the
-// formulas in the comments), including the pair hinge of CMML Eq. 4 and its gradient.
+// The trainer's losses against values computed by hand (the expected numbers are written out,
+// from the formulas in the comments), including the pair hinge of CMML Eq. 4 and its gradient.
+// The trainer takes them from the graph (ir/passes/objectives.ts): a task's loss op, then
+// batch_mean; the hinge's pairs come from hingePairs. Here those ops run on their own.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { LossKind } from '../../src/ir/types.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { bceWithLogits, hingePairs, mseLoss, pairHinge, softmaxCrossEntropy, taskLoss } from '../../src/train/losses.js';
+import { hingePairs } from '../../src/train/hinge-pairs.js';
+import { opTfjs, type Value } from '../ops/run-op.js';
 
 const val = (t: tf.Tensor) => t.dataSync()[0]!;
+const sym = (t: tf.Tensor): Value => ({ data: [], shape: t.shape, sym: ['batch', ...t.shape.slice(1)], dtype: t.dtype as Value['dtype'] });
+/** `batch_mean(<op>(z, y))`, the objective node of one task. */
+const mean = (op: string) => (_: typeof tf, z: tf.Tensor, y: tf.Tensor) => {
+  const loss = opTfjs(op, [sym(z), sym(y)], {})([z, y]);
+  return opTfjs('batch_mean', [sym(loss)], {})([loss]);
+};
+const bceWithLogits = mean('bce_logits');
+const mseLoss = mean('mse_loss');
+const softmaxCrossEntropy = mean('softmax_ce');
+/** `hinge_pairs(s, pos, neg)` with the pairs the trainer picks from the labels. */
+function pairHinge(_: typeof tf, s: tf.Tensor, labels: number[]): tf.Tensor {
+  const { pos, neg } = hingePairs(labels);
+  const [p, n] = [tf.tensor1d(pos, 'int32'), tf.tensor1d(neg, 'int32')];
+  return opTfjs('hinge_pairs', [sym(s), sym(p), sym(n)], {})([s, p, n]);
+}
+const LOSSES: Record<LossKind, (t: typeof tf, z: tf.Tensor, y: tf.Tensor, labels: ArrayLike<number>) => tf.Tensor> = {
+  bce: bceWithLogits,
+  mse: mseLoss,
+  softmax_ce: softmaxCrossEntropy,
+  hinge: (t, z, _y, labels) => pairHinge(t, z, Array.from(labels)),
+};
+const taskLoss = (t: typeof tf, kind: LossKind, z: tf.Tensor, y: tf.Tensor, labels: ArrayLike<number>) => LOSSES[kind](t, z, y, labels);
 
 describe('losses', () => {
   beforeAll(async () => {

@@ -3,6 +3,7 @@
 // applyPass too.
 import type { IRGraph } from '../types.js';
 import { verify } from '../verify.js';
+import { objectives } from './objectives.js';
 import { prune } from './prune.js';
 
 export interface Pass {
@@ -10,7 +11,10 @@ export interface Pass {
   run: (g: IRGraph) => IRGraph;
 }
 
-export const PASSES: Pass[] = [{ name: 'prune', run: prune }];
+export const PASSES: Pass[] = [
+  { name: 'prune', run: prune },
+  { name: 'objectives', run: objectives },
+];
 
 /** Throw (a compiler bug) when `g` fails verification; `after` and `where` say what made it. */
 export function checkVerified(g: IRGraph, after: string, where: string): IRGraph {

@@ -9,7 +9,7 @@ export function prune(g: IRGraph): IRGraph {
   const live = new Set<number>();
   const entries = Object.values(g.entries ?? {});
   const stack = [
-    ...g.tasks.flatMap((t) => [t.output, t.logit]),
+    ...g.tasks.flatMap((t) => [t.output, t.logit, ...(t.objective !== undefined ? [t.objective] : [])]),
     ...Object.values(g.inputs),
     ...entries.flatMap((e) => [...Object.values(e.inputs), ...Object.values(e.outputs), ...(e.objective !== undefined ? [e.objective] : [])]),
   ];
@@ -52,7 +52,7 @@ export function prune(g: IRGraph): IRGraph {
     nodes: renumbered,
     params: g.params.filter((p) => liveParams.has(p.name)),
     inputs: Object.fromEntries(Object.entries(g.inputs).map(([k, v]) => [k, at(v)])),
-    tasks: g.tasks.map((t) => ({ ...t, output: at(t.output), logit: at(t.logit) })),
+    tasks: g.tasks.map((t) => ({ ...t, output: at(t.output), logit: at(t.logit), ...(t.objective !== undefined ? { objective: at(t.objective) } : {}) })),
     pcs: g.pcs.filter((p) => remap.has(p.node)).map((p) => ({ ...p, node: at(p.node) })),
     instances: g.instances
       .map((inst) => ({ ...inst, params: inst.params.filter((p) => liveParams.has(p)), nodes: inst.nodes.filter((n) => remap.has(n)).map(at) }))

@@ -54,7 +54,9 @@ function entryParts(graph: IRGraph, name: string): EntryParts {
   const features = graph.features.flatMap((f) => (f.kind !== 'label' && given(f.name) ? [f] : []));
   const supports = (graph.supports ?? []).filter((s) => supportInputNames(s).every(given));
   const covered = new Set([...features.map((f) => f.name), ...supports.flatMap(supportInputNames)]);
-  const others = Object.entries(entry.inputs).filter(([k]) => !covered.has(k));
+  // Feature inputs are the serving contract, read or not; other inputs (labels, a cut) only when read.
+  const reached = new Set(nodes);
+  const others = Object.entries(entry.inputs).filter(([k, id]) => !covered.has(k) && reached.has(id));
   const used = new Set(nodes.flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
   return { entry, nodes, features, supports, others, params: graph.params.filter((p) => used.has(p.name)) };
 }

@@ -22,10 +22,12 @@ export interface ForwardResult {
 /** `inputs`: features by name, and any other input of the entry (an inner node after a cut) by its name. */
 export type Forward = (params: Record<string, Tensor>, inputs: Record<string, Tensor>) => ForwardResult;
 
-export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE): Forward {
+/** `objective`: compute the entry's objective too (it reads labels: pass them as inputs). */
+export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE, opts: { objective?: boolean } = {}): Forward {
   const entry = getEntry(graph, entryName);
   if (!entry) throw new Error(`internal: ${graph.model} has no entry ${entryName}`);
-  const order = entryNodes(graph, entry, { objective: true });
+  const withObjective = !!opts.objective && entry.objective !== undefined;
+  const order = entryNodes(graph, entry, { objective: withObjective });
   // entry inputs that are inner nodes (a cut) take their value by name, not through their op
   const given = new Map(Object.entries(entry.inputs).filter(([, id]) => graph.nodes[id]!.op !== 'input').map(([k, id]) => [id, k]));
   const ops = order.map((id) => {
@@ -57,6 +59,6 @@ export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE):
     for (const [k, id] of Object.entries(entry.outputs)) outputs[k] = values.get(id)!;
     const logits: Record<string, Tensor> = {};
     for (const t of tasks) logits[t.name] = values.get(t.logit)!;
-    return { outputs, logits, ...(entry.objective !== undefined ? { objective: values.get(entry.objective)! } : {}), nodes: values };
+    return { outputs, logits, ...(withObjective ? { objective: values.get(entry.objective!)! } : {}), nodes: values };
   };
 }

@@ -1,6 +1,9 @@
-// Losses on the TensorFlow.js side. Each takes a task's logits [batch, classes] and labels [batch].
+// The losses as the trainer computed them in TensorFlow.js before they became IR ops (src/ops:
+// bce_logits, mse_loss, softmax_ce, hinge_pairs, batch_mean). Kept here as the second
+// implementation the ops are checked against, bit for bit (losses-match-train.test.ts).
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { LossKind } from '../ir/types.js';
+import type { LossKind } from '../../src/ir/types.js';
+import { hingePairs } from '../../src/train/hinge-pairs.js';
 
 type TF = typeof tfc;
 type Tensor = tfc.Tensor;
@@ -20,30 +23,6 @@ export function softmaxCrossEntropy(tf: TF, z: Tensor, y: Tensor): Tensor {
   const classes = z.shape[1]!;
   const onehot = tf.oneHot(tf.cast(y, 'int32'), classes);
   return tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(z)), 1)));
-}
-
-/** At most this many (positive, negative) pairs per batch: P·N grows quadratically. */
-export const MAX_PAIRS = 4096;
-
-/**
- * The (positive, negative) pairs of a batch: all P·N of them when there are at most `cap`, else
- * `cap` pairs spread evenly over the P·N grid (pair k = ⌊k·P·N/cap⌋), so every positive takes
- * part and the choice is the same on every run.
- */
-export function hingePairs(labels: ArrayLike<number>, cap = MAX_PAIRS): { pos: number[]; neg: number[] } {
-  const p: number[] = [];
-  const n: number[] = [];
-  for (let i = 0; i < labels.length; i++) (labels[i]! > 0.5 ? p : n).push(i);
-  const total = p.length * n.length;
-  const pos: number[] = [];
-  const neg: number[] = [];
-  const count = Math.min(total, cap);
-  for (let k = 0; k < count; k++) {
-    const idx = total <= cap ? k : Math.floor((k * total) / cap);
-    pos.push(p[Math.floor(idx / n.length)]!);
-    neg.push(n[idx % n.length]!);
-  }
-  return { pos, neg };
 }
 
 /**
