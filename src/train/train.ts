@@ -8,6 +8,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import seedrandom from 'seedrandom';
 import { slice, type Dataset } from '../data/preprocess.js';
+import { paddedTables } from '../ir/padding-rows.js';
 import type { IRGraph, ParamGroup } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
 import { buildForward, type Forward } from '../lower/tfjs/forward.js';
@@ -132,9 +133,10 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
   // Weights: from the checkpoint when resuming, else seeded initialisation.
   let state: TrainState = { step: 0, epoch: 0, batchInEpoch: 0, seed: spec.seed, model: graph.model, tables: tableSizes(graph), losses: [], history: [] };
   let initial: Record<string, Float32Array> = initWeights(graph, spec.seed);
+  const padded = paddedTables(graph);
   const optimizers: Record<ParamGroup, FusedOptimizer> = {
-    embedding: new FusedOptimizer(spec.optimizer.embedding),
-    dense: new FusedOptimizer(spec.optimizer.dense),
+    embedding: new FusedOptimizer(spec.optimizer.embedding, padded),
+    dense: new FusedOptimizer(spec.optimizer.dense, padded),
   };
   if (opts.resume) {
     const ck = loadCheckpoint(opts.outDir, graph);
@@ -216,7 +218,7 @@ export async function train(tf: TF, graph: IRGraph, data: Dataset, splitIdx: { t
           }, trainable);
           const loss = value.dataSync()[0]!;
           if (!Number.isFinite(loss)) return loss;
-          const clipped = spec.clipNorm ? clipByGlobalNorm(tf, grads, spec.clipNorm).grads : grads;
+          const clipped = spec.clipNorm ? clipByGlobalNorm(tf, grads, spec.clipNorm, (k) => padded.has(nameOf.get(k)!)).grads : grads;
           for (const group of GROUPS) {
             const mine: ParamUpdate[] = [];
             for (const [varName, grad] of Object.entries(clipped)) {

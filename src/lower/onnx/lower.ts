@@ -3,6 +3,8 @@
 // per task named after it, trained weights as initializers named after the IR parameters, and
 // the feature specs in metadata_props. IR version 8, opset 17 (+ ai.onnx.ml 2 for vocabularies).
 import pkg from 'onnx-proto';
+import { zeroPaddedTables } from '../../ir/padding-rows.js';
+import { leanPooling } from '../../ir/passes/lean-pooling.js';
 import type { IRGraph } from '../../ir/types.js';
 import { supportInputNames } from '../../ir/support-inputs.js';
 import { getOp } from '../../ops/registry.js';
@@ -51,9 +53,11 @@ export function onnxNameClashes(graph: IRGraph): string[] {
   return clashes;
 }
 
-export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta): Uint8Array {
-  const clashes = onnxNameClashes(graph);
-  if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
+export function lowerToOnnx(spec: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta): Uint8Array {
+  const clashes = onnxNameClashes(spec);
+  if (clashes.length > 0) throw new Error(`cannot lower ${spec.model} to ONNX: ${clashes.join('; ')}`);
+  // sum and mean pooling without masks over tables whose padding row is zero (the same outputs)
+  const graph = leanPooling(spec, zeroPaddedTables(spec, weights));
   const tape = new Tape();
   const inputs: GraphInput[] = [];
   const featureValues: Record<string, string> = {};
