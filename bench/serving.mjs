@@ -1,6 +1,14 @@
-// Serving throughput of the POSO example: onnxruntime-node (1 thread) vs the TensorFlow.js
-// forward on wasm, batch 1 and 1024, side by side in one run. Run after `npm run build`:
+// Serving throughput, one thread, batch 1 and 1024, side by side in one run:
+// 1. the POSO example: onnxruntime-node vs the TensorFlow.js forward on wasm;
+// 2. the POSO-MLP reference model (bench/poso-reference.rec): recc's ONNX graph vs PyTorch's
+//    torch.onnx.export of the same model with the same weights (bench/reference/
+//    poso_mlp_export.py, Debian's /usr/bin/python3 with torch), both in onnxruntime-node, with
+//    their node counts as written and after onnxruntime's optimisations.
+// Run after `npm run build`:
 //   node bench/serving.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -12,6 +20,8 @@ import { initBackend } from '../dist/lower/tfjs/backend.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
 import { initWeights } from '../dist/lower/tfjs/init.js';
 import { hashBucket } from '../dist/data/hash.js';
+import { encodeSafetensors } from '../dist/io/safetensors.js';
+import onnxProto from 'onnx-proto';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 const g = analyzeFile(join(root, 'examples/poso-movielens.rec')).graph;
@@ -48,6 +58,8 @@ async function time(fn, minMs = 1500) {
   return (performance.now() - t) / n;
 }
 
+const ORT_OPTIONS = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', extra: { session: { 'intra_op.allow_spinning': '0' } } };
+
 console.log('POSO example forward pass (untrained weights), 1 thread');
 console.log('batch   onnxruntime samples/s   tfjs-wasm samples/s   ratio (ort / tfjs)');
 for (const n of [1, 1024]) {
@@ -57,4 +69,79 @@ for (const n of [1, 1024]) {
   const ortMs = await time(() => session.run(f));
   const tfMs = await time(() => tf.tidy(() => { forward(params, inputs).outputs.favorite.dataSync(); }));
   console.log(`${String(n).padStart(5)}   ${(n / (ortMs / 1000)).toFixed(0).padStart(22)}   ${(n / (tfMs / 1000)).toFixed(0).padStart(19)}   ${(tfMs / ortMs).toFixed(1).padStart(8)}x   (${ortMs.toFixed(3)} ms vs ${tfMs.toFixed(3)} ms per batch)`);
+}
+
+// 2. recc vs torch.onnx.export on the POSO-MLP reference model.
+const { onnx } = onnxProto;
+const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8', env });
+console.log('\nPOSO-MLP reference model (bench/poso-reference.rec), same weights, onnxruntime-node 1 thread');
+if (probe.status !== 0) {
+  console.log('torch.onnx export: skipped, /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)');
+} else {
+  const ref = analyzeFile(join(root, 'bench/poso-reference.rec')).graph;
+  const w = initWeights(ref, 1);
+  // non-zero biases, as after training: onnxruntime drops an Add of zeros, and the MatMul left
+  // behind can no longer fuse into a Gemm with its activation (torch's Gemm keeps its bias)
+  let bseed = 3;
+  for (const p of ref.params) if (p.name.endsWith('.bias')) w[p.name] = w[p.name].map(() => ((bseed = (bseed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.1);
+  const dir = mkdtempSync(join(tmpdir(), 'recc-serving-'));
+  try {
+    const weightsFile = join(dir, 'weights.safetensors');
+    writeFileSync(weightsFile, encodeSafetensors(Object.fromEntries(ref.params.map((p) => [p.name, { shape: p.shape, data: w[p.name] }]))));
+    const reccFile = join(dir, 'recc.onnx');
+    const torchFile = join(dir, 'torch.onnx');
+    writeFileSync(reccFile, lowerToOnnx(ref, w, { reccVersion: 'bench' }));
+    const py = spawnSync('/usr/bin/python3', [join(root, 'bench/reference/poso_mlp_export.py'), weightsFile, torchFile], { encoding: 'utf8', env, cwd: join(root, 'bench/reference') });
+    if (py.status !== 0) throw new Error(`the export script failed:\n${py.stderr.slice(-1500)}`);
+    const torchVersion = JSON.parse(py.stdout.trim().split('\n').pop()).torch;
+    const nodes = (file) => onnx.ModelProto.decode(readFileSync(file)).graph.node.length;
+    const sessions = {};
+    const optimised = {};
+    for (const [name, file] of [['recc', reccFile], ['torch', torchFile]]) {
+      const opt = join(dir, `${name}.optimised.onnx`);
+      sessions[name] = await ort.InferenceSession.create(file, { ...ORT_OPTIONS, optimizedModelFilePath: opt, logSeverityLevel: 3 });
+      optimised[name] = nodes(opt);
+    }
+    console.log(`nodes as written: recc ${nodes(reccFile)}, torch.onnx (torch ${torchVersion}) ${nodes(torchFile)}; after onnxruntime's optimisations: recc ${optimised.recc}, torch ${optimised.torch}`);
+    // bags of 3 hashed ids with some padding (id 0), a PC id
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const feedsOf = (n) => {
+      const f = {};
+      for (const spec of ref.features) {
+        if (spec.kind === 'seq') f[spec.name] = new ort.Tensor('int64', BigInt64Array.from({ length: n * spec.maxLen }, () => (rand() < 0.15 ? 0n : BigInt(1 + Math.floor(rand() * 10_000)))), [n, spec.maxLen]);
+        else if (spec.kind === 'id') f[spec.name] = new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(1 + Math.floor(rand() * 100))), [n]);
+      }
+      return f;
+    };
+    console.log('batch   recc samples/s   torch.onnx samples/s   recc / torch   max |Δ output|   (recc / torch: speed ratio, > 1 when recc is faster)');
+    for (const n of [1, 1024]) {
+      const f = feedsOf(n);
+      const a = (await sessions.recc.run(f)).click.data;
+      const b = (await sessions.torch.run(f)).click.data;
+      let diff = 0;
+      for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      // Calls alternate between the two sessions (ABBA…), so both see the same machine load;
+      // per side, the median call and the 10th percentile (the least disturbed calls).
+      const ms = { recc: [], torch: [] };
+      const budget = performance.now() + (n === 1 ? 6000 : 15000);
+      for (let k = 0; performance.now() < budget; k++) {
+        for (const side of k % 2 ? ['torch', 'recc'] : ['recc', 'torch']) {
+          const t0 = performance.now();
+          await sessions[side].run(f);
+          ms[side].push(performance.now() - t0);
+        }
+      }
+      const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];
+      const [r, t] = [q(ms.recc, 0.5), q(ms.torch, 0.5)];
+      const [r10, t10] = [q(ms.recc, 0.1), q(ms.torch, 0.1)];
+      console.log(
+        `${String(n).padStart(5)}   ${(n / (r / 1000)).toFixed(0).padStart(14)}   ${(n / (t / 1000)).toFixed(0).padStart(20)}   ${(t / r).toFixed(2).padStart(11)}x   ${diff.toExponential(1).padStart(14)}` +
+          `   (median call ${r.toFixed(4)} vs ${t.toFixed(4)} ms; 10th percentile ${r10.toFixed(4)} vs ${t10.toFixed(4)} ms: ${(t10 / r10).toFixed(2)}x; ${ms.recc.length} calls each)`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
