@@ -87,7 +87,8 @@ export function lowerToOnnx(spec: IRGraph, weights: Record<string, Float32Array>
     'recc.model': graph.model,
     'recc.features': featureMeta(graph),
     'recc.tasks': JSON.stringify(graph.tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes }))),
-    ...(graph.supports ? { 'recc.supports': JSON.stringify(graph.supports.map(({ name, key, size, items }) => ({ name, key, size, items, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' }))) } : {}),
+    // a support label is its expression's syntax tree without source positions (clients evaluate it)
+    ...(graph.supports ? { 'recc.supports': JSON.stringify(graph.supports.map(({ name, key, size, items, label }) => ({ name, key, size, items, label, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' })), (k, v: unknown) => (k === 'span' || k === 'raw' ? undefined : v)) } : {}),
     'recc.hash': 'hashed ids: 1 + (FNV-1a-32(UTF-8 bytes) mod buckets); see hashBucket() in the recc package',
     ...(meta.extra ?? {}),
   };
