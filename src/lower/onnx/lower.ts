@@ -53,11 +53,11 @@ export function onnxNameClashes(graph: IRGraph): string[] {
   return clashes;
 }
 
-export function lowerToOnnx(spec: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta): Uint8Array {
-  const clashes = onnxNameClashes(spec);
-  if (clashes.length > 0) throw new Error(`cannot lower ${spec.model} to ONNX: ${clashes.join('; ')}`);
+export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta): Uint8Array {
+  const clashes = onnxNameClashes(graph);
+  if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
   // sum and mean pooling without masks over tables whose padding row is zero (the same outputs)
-  const graph = leanPooling(spec, zeroPaddedTables(spec, weights));
+  graph = leanPooling(graph, zeroPaddedTables(graph, weights));
   const tape = new Tape();
   const inputs: GraphInput[] = [];
   const featureValues: Record<string, string> = {};
