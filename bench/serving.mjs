@@ -103,6 +103,9 @@ if (probe.status !== 0) {
       sessions[name] = await ort.InferenceSession.create(file, { ...ORT_OPTIONS, optimizedModelFilePath: opt, logSeverityLevel: 3 });
       optimised[name] = nodes(opt);
     }
+    // a second session of recc's graph: recc against itself shows how far the machine's noise
+    // alone moves a ratio
+    sessions.again = await ort.InferenceSession.create(reccFile, ORT_OPTIONS);
     console.log(`nodes as written: recc ${nodes(reccFile)}, torch.onnx (torch ${torchVersion}) ${nodes(torchFile)}; after onnxruntime's optimisations: recc ${optimised.recc}, torch ${optimised.torch}`);
     // bags of 3 hashed ids with some padding (id 0), a PC id
     let seed = 7;
@@ -115,30 +118,39 @@ if (probe.status !== 0) {
       }
       return f;
     };
-    console.log('batch   recc samples/s   torch.onnx samples/s   recc / torch   max |Δ output|   (recc / torch: speed ratio, > 1 when recc is faster)');
+    // Calls alternate between two sessions (ABBA…), so both see the same machine load. Per side:
+    // the median wall time of a call, and the process's CPU time over all its calls (what other
+    // jobs on the machine disturb least). Ratios are b's time over a's: > 1 when a is faster.
+    const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];
+    const sum = (xs) => xs.reduce((x, y) => x + y, 0);
+    const duel = async (a, b, f, ms) => {
+      const wall = { [a]: [], [b]: [] };
+      const cpu = { [a]: [], [b]: [] };
+      const budget = performance.now() + ms;
+      for (let k = 0; performance.now() < budget; k++) {
+        for (const side of k % 2 ? [b, a] : [a, b]) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          await sessions[side].run(f);
+          wall[side].push(performance.now() - t0);
+          const c = process.cpuUsage(c0);
+          cpu[side].push(c.user + c.system);
+        }
+      }
+      return { wall: q(wall[b], 0.5) / q(wall[a], 0.5), cpu: sum(cpu[b]) / sum(cpu[a]), msA: q(wall[a], 0.5), msB: q(wall[b], 0.5), calls: wall[a].length };
+    };
+    console.log('batch   recc samples/s   torch.onnx samples/s   recc / torch (wall, CPU)   recc / recc (noise)   max |Δ output|');
     for (const n of [1, 1024]) {
       const f = feedsOf(n);
       const a = (await sessions.recc.run(f)).click.data;
       const b = (await sessions.torch.run(f)).click.data;
       let diff = 0;
       for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
-      // Calls alternate between the two sessions (ABBA…), so both see the same machine load;
-      // per side, the median call and the 10th percentile (the least disturbed calls).
-      const ms = { recc: [], torch: [] };
-      const budget = performance.now() + (n === 1 ? 6000 : 15000);
-      for (let k = 0; performance.now() < budget; k++) {
-        for (const side of k % 2 ? ['torch', 'recc'] : ['recc', 'torch']) {
-          const t0 = performance.now();
-          await sessions[side].run(f);
-          ms[side].push(performance.now() - t0);
-        }
-      }
-      const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];
-      const [r, t] = [q(ms.recc, 0.5), q(ms.torch, 0.5)];
-      const [r10, t10] = [q(ms.recc, 0.1), q(ms.torch, 0.1)];
+      const vs = await duel('recc', 'torch', f, n === 1 ? 8000 : 20000);
+      const noise = await duel('recc', 'again', f, n === 1 ? 4000 : 10000);
       console.log(
-        `${String(n).padStart(5)}   ${(n / (r / 1000)).toFixed(0).padStart(14)}   ${(n / (t / 1000)).toFixed(0).padStart(20)}   ${(t / r).toFixed(2).padStart(11)}x   ${diff.toExponential(1).padStart(14)}` +
-          `   (median call ${r.toFixed(4)} vs ${t.toFixed(4)} ms; 10th percentile ${r10.toFixed(4)} vs ${t10.toFixed(4)} ms: ${(t10 / r10).toFixed(2)}x; ${ms.recc.length} calls each)`,
+        `${String(n).padStart(5)}   ${(n / (vs.msA / 1000)).toFixed(0).padStart(14)}   ${(n / (vs.msB / 1000)).toFixed(0).padStart(20)}   ${`${vs.wall.toFixed(3)}x, ${vs.cpu.toFixed(3)}x`.padStart(24)}   ${`${noise.wall.toFixed(3)}x, ${noise.cpu.toFixed(3)}x`.padStart(19)}   ${diff.toExponential(1).padStart(14)}` +
+          `   (median call ${vs.msA.toFixed(4)} vs ${vs.msB.toFixed(4)} ms, ${vs.calls} calls each)`,
       );
     }
   } finally {
