@@ -1,36 +1,63 @@
-// `recc compile SPEC -o OUT.onnx`: the serving artefact, with trained weights from a safetensors
-// checkpoint, or seeded random weights (said plainly) for serving smoke tests.
+// `recc compile SPEC -o OUT.onnx` / `--triton DIR`: the serving artefact (an ONNX file, or a
+// Triton model repository), with trained weights from a safetensors checkpoint, or seeded random
+// weights (said plainly) for serving smoke tests.
 import { statSync } from 'node:fs';
-import type { Command } from 'commander';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
+import { paddedTables, zeroPaddedTables } from '../ir/padding-rows.js';
 import { entryNodes, getEntry, SERVE } from '../ir/entry.js';
-import { showShape } from '../ops/op.js';
 import { supportInputNames } from '../ir/support-inputs.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
+import { showShape } from '../ops/op.js';
+import type { IRGraph } from '../ir/types.js';
+import { servingModels } from '../lower/serving-models.js';
 import { initWeights } from '../lower/tfjs/init.js';
+import { tritonRepository, TRITON_VERSION } from '../lower/triton/repository.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
 import { readWeights } from './weights.js';
 import { VERSION } from './version.js';
 
 export interface CompileOptions {
-  out: string;
+  out?: string;
+  triton?: string;
+  maxBatchSize: number;
+  maxQueueDelay: number;
   weights?: string;
   target: string;
   seed: number;
-  entry: string;
+  /** Default `serve`. */
+  entry?: string;
+}
+
+/** Tables whose padding row is not zero keep their pooling masks: say so (old weights). */
+function paddingNote(graph: IRGraph, weights: Record<string, Float32Array>): string[] {
+  const zero = zeroPaddedTables(graph, weights);
+  const masked = [...paddedTables(graph)].filter((t) => !zero.has(t));
+  if (masked.length === 0) return [];
+  return [`  note: row 0 (padding) of ${masked.join(', ')} is not zero (weights trained before padding rows were kept at zero): their sum and mean pooling keep masks`];
 }
 
 export function runCompile(file: string, o: CompileOptions): number {
+  if (!o.out && !o.triton) {
+    process.stderr.write('error: say where to write: `-o model.onnx` (an ONNX file) and/or `--triton DIR` (a Triton model repository)\n');
+    return 1;
+  }
   const graph = loadSpec(file);
   if (!graph) return 1;
   if (o.target !== 'onnx') {
     process.stderr.write(`error: unknown target \`${o.target}\` (supported: onnx)\n`);
     return 1;
   }
-  const entry = getEntry(graph, o.entry);
+  const entryName = o.entry ?? SERVE;
+  const entry = getEntry(graph, entryName);
   if (!entry) {
-    process.stderr.write(`error: ${graph.model} has no entry \`${o.entry}\` (its entries: ${Object.keys(graph.entries).join(', ')})\n`);
+    process.stderr.write(`error: ${graph.model} has no entry \`${entryName}\` (its entries: ${Object.keys(graph.entries).join(', ')})\n`);
+    return 1;
+  }
+  if (o.triton && entryName !== SERVE) {
+    process.stderr.write('error: a Triton repository holds the serving models (`--entry serve`); write another entry with `-o FILE`\n');
     return 1;
   }
   let weights: Record<string, Float32Array>;
@@ -47,37 +74,76 @@ export function runCompile(file: string, o: CompileOptions): number {
     weights = initWeights(graph, o.seed);
     origin = `RANDOM weights (seed ${o.seed}; no --weights given): for serving smoke tests only`;
   }
-  const bytes = lowerToOnnx(graph, weights, { reccVersion: VERSION, extra: { 'recc.weights': origin } }, o.entry);
-  writeFileAtomic(o.out, bytes);
+  const meta = { reccVersion: VERSION, extra: { 'recc.weights': origin } };
+  const models = servingModels(graph, weights, meta);
+  const lines: string[] = [];
+  if (o.out) {
+    if (entryName === SERVE && models.length !== 1) {
+      process.stderr.write(`error: ${graph.model} serves as ${models.length} models (${models.map((m) => m.name).join(', ')}): write them with --triton DIR\n`);
+      return 1;
+    }
+    writeFileAtomic(o.out, entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName));
+    lines.push(`wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
+  }
+  if (o.triton) {
+    const repo = tritonRepository(models, { maxBatchSize: o.maxBatchSize, maxQueueDelayMicroseconds: o.maxQueueDelay }, [
+      `Written by recc ${VERSION} from ${displayPath(file)} (model ${graph.model}); ${origin}.`,
+      'Inputs take raw values (see the recc README, "Data, preprocessing and serving").',
+    ]);
+    for (const [name, files] of repo) {
+      writeDirectoryAtomic(join(o.triton, name), files);
+      lines.push(`wrote ${displayPath(join(o.triton, name))}/ (Triton: config.pbtxt, ${TRITON_VERSION}/model.onnx; max_batch_size ${o.maxBatchSize}, dynamic batching)`);
+    }
+  }
   const used = new Set(entryNodes(graph, entry).flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
   const params = graph.params.filter((p) => used.has(p.name));
   const count = params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
   const support = new Map((graph.supports ?? []).flatMap((s) => supportInputNames(s).map((input, k) => [input, `${input} [batch, ${s.size}${k < s.items.length ? ', …' : ''}]`] as const)));
+  const reached = new Set(entryNodes(graph, entry));
   const inputs = [
     ...graph.features.filter((f) => f.kind !== 'label' && Object.hasOwn(entry.inputs, f.name)).map((f) => f.name),
-    ...Object.keys(entry.inputs).filter((k) => !graph.features.some((f) => f.name === k)).map((k) => support.get(k) ?? `${k} ${showShape(graph.nodes[entry.inputs[k]!]!.shape)}`),
+    ...Object.entries(entry.inputs)
+      .filter(([k, id]) => !graph.features.some((f) => f.name === k) && (support.has(k) || reached.has(id)))
+      .map(([k, id]) => support.get(k) ?? `${k} ${showShape(graph.nodes[id]!.shape)}`),
   ];
   process.stdout.write(
     [
-      `wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)${o.entry === SERVE ? '' : `, entry ${o.entry}`}`,
+      ...lines,
       `  inputs:  ${inputs.join(', ')}`,
       `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`,
       `  parameters: ${count.toLocaleString('en-US')} in ${params.length} tensors, ${origin}`,
+      ...paddingNote(graph, weights),
+      ...(o.triton ? [`  serve: tritonserver --model-repository=${displayPath(o.triton)}`] : []),
       '',
     ].join('\n'),
   );
   return 0;
 }
 
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function nonNegative(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
 export function register(program: Command, setCode: (c: number) => void): void {
   program
     .command('compile')
-    .description('compile a spec to a serving artefact (ONNX)')
+    .description('compile a spec to a serving artefact: an ONNX file (-o) and/or a Triton model repository (--triton)')
     .argument('<spec>', '.rec file')
-    .requiredOption('-o, --out <file>', 'output file, e.g. model.onnx')
+    .option('-o, --out <file>', 'ONNX file to write, e.g. model.onnx')
+    .option('--triton <dir>', 'Triton model repository to write into: <dir>/<model>/config.pbtxt and <dir>/<model>/1/model.onnx (the model directory is replaced whole)')
+    .option('--max-batch-size <n>', 'Triton: largest batch the server forms', positive, 1024)
+    .option('--max-queue-delay <µs>', 'Triton: how long the dynamic batcher may wait to fill a batch, in microseconds', nonNegative, 100)
     .option('--weights <file>', 'trained weights (safetensors); without it, seeded random weights')
     .option('--target <target>', 'onnx', 'onnx')
     .option('--seed <n>', 'seed of the random weights', (v) => Number.parseInt(v, 10), 1)
-    .option('--entry <name>', 'the entry to compile: `serve`, or a stage (the training entry of its tasks)', SERVE)
+    .option('--entry <name>', 'the entry to write with -o: `serve`, or a stage (the training entry of its tasks)', SERVE)
     .action((spec: string, o: CompileOptions) => setCode(runCompile(spec, o)));
 }

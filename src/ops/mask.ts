@@ -7,9 +7,8 @@ export const mask: OpDef = {
   infer: ([ids]) => (ids && ids.dtype === 'int32' ? { shape: ids.shape, dtype: 'float32' } : { error: `mask takes int ids${ids ? `, found ${ids.dtype} ${showShape(ids.shape)}` : ''}`, code: 'REC4002' }),
   flops: () => 0,
   tfjs: (tf, [ids]) => tf.cast(tf.notEqual(ids!, 0), 'float32'),
-  onnx(tape, [ids]) {
-    const zero = tape.constInt64([0], []);
-    return tape.op('Cast', [tape.op('Not', [tape.op('Equal', [ids!, zero])])], { to: 1 });
-  },
+  // ids → bool is `id != 0` (ONNX Cast: zero is false, anything else true), then → float: two
+  // nodes where Equal → Not → Cast took three
+  onnx: (tape, [ids]) => tape.op('Cast', [tape.op('Cast', [ids!], { to: 9 })], { to: 1 }),
   examples: [{ inputs: [{ shape: ['batch', 6], dtype: 'int32' }], attrs: {} }],
 };

@@ -1,9 +1,16 @@
 // Masked pooling of a sequence [batch, L, D] with its mask [batch, L] → [batch, D].
 // mean divides by max(Σ mask, 1); max takes valid positions only and gives 0 when there is none.
-import { showShape, type OpDef } from './op.js';
+// `zero_padded` (set by the serving pass src/ir/passes/lean-pooling.ts on a mean): the sequence
+// is already zero at its padding positions, so the sum skips the product with the mask, which
+// only counts the items.
+import { showShape, type OpDef, type ShapeIn } from './op.js';
 import { elements } from './shapes.js';
 
 const NEG = -3.0e38;
+const SEQ: ShapeIn[] = [
+  { shape: ['batch', 5, 3], dtype: 'float32' },
+  { shape: ['batch', 5], dtype: 'float32' },
+];
 
 export const pool: OpDef = {
   name: 'pool',
@@ -27,31 +34,26 @@ export const pool: OpDef = {
       const any = tf.tile(tf.greater(tf.sum(m!, 1, true), 0), [1, d]);
       return tf.where(any, best, tf.zerosLike(best));
     }
-    const s = tf.sum(tf.mul(x!, m3), 1);
+    const s = tf.sum(attrs.zero_padded ? x! : tf.mul(x!, m3), 1);
     return attrs.mode === 'sum' ? s : tf.div(s, tf.maximum(tf.sum(m!, 1, true), 1));
   },
   onnx(tape, [x, m], attrs) {
-    const ax2 = tape.constInt64([2], [1]);
     const ax1 = tape.constInt64([1], [1]);
-    const m3 = tape.op('Unsqueeze', [m!, ax2]);
+    const m3 = () => tape.op('Unsqueeze', [m!, tape.constInt64([2], [1])]);
     if (attrs.mode === 'max') {
-      const valid = tape.op('Greater', [m3, tape.constFloat([0], [])]);
+      const valid = tape.op('Greater', [m3(), tape.constFloat([0], [])]);
       const masked = tape.op('Where', [valid, x!, tape.constFloat([NEG], [])]);
       const mx = tape.op('ReduceMax', [masked], { axes: [1], keepdims: 0 });
       const any = tape.op('Greater', [tape.op('ReduceSum', [m!, ax1], { keepdims: 1 }), tape.constFloat([0], [])]);
       return tape.op('Where', [any, mx, tape.constFloat([0], [])]);
     }
-    const s = tape.op('ReduceSum', [tape.op('Mul', [x!, m3]), ax1], { keepdims: 0 });
+    const s = tape.op('ReduceSum', [attrs.zero_padded ? x! : tape.op('Mul', [x!, m3()]), ax1], { keepdims: 0 });
     if (attrs.mode === 'sum') return s;
     const count = tape.op('Max', [tape.op('ReduceSum', [m!, ax1], { keepdims: 1 }), tape.constFloat([1], [])]);
     return tape.op('Div', [s, count]);
   },
-  examples: ['sum', 'mean', 'max'].map((mode) => ({
-    inputs: [
-      { shape: ['batch', 5, 3], dtype: 'float32' as const },
-      { shape: ['batch', 5], dtype: 'float32' as const },
-    ],
-    attrs: { mode },
-    note: 'the mask input is drawn from {0, 1}, with some rows all zero',
-  })),
+  examples: [
+    ...['sum', 'mean', 'max'].map((mode) => ({ inputs: SEQ, attrs: { mode }, note: 'the mask input is drawn from {0, 1}, with some rows all zero' })),
+    { inputs: SEQ, attrs: { mode: 'mean', zero_padded: true }, note: 'the sequence is not multiplied by the mask: both forms sum every position' },
+  ],
 };

@@ -13,6 +13,10 @@
 //
 // State: per parameter `m` and `v` (Adam) or `accumulator` (AdaGrad), float32 like the
 // parameter, and the step count t. `slots()` / `load()` are what checkpoints save and restore.
+//
+// The padding row (row 0) of a feature table is a constant (src/ir/padding-rows.ts): every rule
+// skips it, densely or sparsely, so it keeps its initial zero and its slots their initial values,
+// whatever gradient the lookups of id 0 gave it (a missing single id reads it unmasked).
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '../io/safetensors.js';
 import type { OptimizerSpec } from '../ir/types.js';
@@ -41,9 +45,14 @@ export class FusedOptimizer {
   private readonly state = new Map<string, Float32Array[]>();
   /** The buffer each in-place-updated variable got from `own`, to notice when it changes. */
   private readonly owned = new WeakMap<tfc.Variable, object>();
+  /** Tables whose row 0 is padding, never updated. */
+  private readonly padded: ReadonlySet<string>;
+  /** Per padded table updated densely: its rows but the padding row, 1..rows−1. */
+  private readonly allButPadding = new Map<string, Int32Array>();
 
-  constructor(spec: OptimizerSpec) {
+  constructor(spec: OptimizerSpec, paddedTables: ReadonlySet<string> = new Set()) {
     this.spec = spec;
+    this.padded = paddedTables;
     // Defaults follow each method's paper and PyTorch (Adam ε = 1e-8), not tfjs (1e-7).
     this.hyper = { beta1: spec.beta1 ?? 0.9, beta2: spec.beta2 ?? 0.999, epsilon: spec.epsilon ?? 1e-8 };
   }
@@ -79,15 +88,16 @@ export class FusedOptimizer {
     // Taken after every allocation above: on wasm a later allocation could detach the views.
     const g = valuesOf(tf, grad);
     const width = p.shape[1] ?? 1;
+    const rows = this.padded.has(u.name) ? this.withoutPaddingRow(u.name, p.shape[0]!, u.rows) : u.rows;
     switch (this.spec.kind) {
       case 'adam':
-        adamUpdate(w, g, slots[0]!, slots[1]!, lr, this.powers!, this.hyper, u.rows, width);
+        adamUpdate(w, g, slots[0]!, slots[1]!, lr, this.powers!, this.hyper, rows, width);
         break;
       case 'adagrad':
-        adagradUpdate(w, g, slots[0]!, lr, u.rows, width);
+        adagradUpdate(w, g, slots[0]!, lr, rows, width);
         break;
       case 'sgd':
-        sgdUpdate(w, g, lr, u.rows, width);
+        sgdUpdate(w, g, lr, rows, width);
         break;
     }
     if (!inPlace) {
@@ -95,6 +105,17 @@ export class FusedOptimizer {
       p.assign(next);
       next.dispose();
     }
+  }
+
+  /** The rows to update in a padded table: the touched rows but 0, or every row but 0. */
+  private withoutPaddingRow(name: string, count: number, touched: Int32Array | undefined): Int32Array {
+    if (touched) return touched.includes(0) ? touched.filter((r) => r !== 0) : touched;
+    let all = this.allButPadding.get(name);
+    if (!all) {
+      all = Int32Array.from({ length: Math.max(0, count - 1) }, (_, i) => i + 1);
+      this.allButPadding.set(name, all);
+    }
+    return all;
   }
 
   /**

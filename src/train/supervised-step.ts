@@ -29,6 +29,8 @@ export interface SupervisedStep {
   sparse: Map<string, SparseTable>;
   /** Scratch for touchedRows: at least as long as the largest sparse table. */
   seen: Uint8Array;
+  /** Tables whose row 0 is padding: its gradient does not count towards clipping. */
+  padded: ReadonlySet<string>;
   clipNorm?: number;
 }
 
@@ -44,7 +46,7 @@ export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: 
     const { value, grads } = tf.variableGrads(() => s.forward(s.vars, inputs).objective as tfc.Scalar, s.trained);
     const loss = value.dataSync()[0]!;
     if (!Number.isFinite(loss)) return loss;
-    const clipped = s.clipNorm ? clipByGlobalNorm(tf, grads, s.clipNorm).grads : grads;
+    const clipped = s.clipNorm ? clipByGlobalNorm(tf, grads, s.clipNorm, (k) => s.padded.has(s.nameOf.get(k)!)).grads : grads;
     for (const o of s.optimizers) {
       const mine: ParamUpdate[] = [];
       for (const [varName, grad] of Object.entries(clipped)) {

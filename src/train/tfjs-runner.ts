@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { entryNodes, getEntry } from '../ir/entry.js';
+import { paddedTables } from '../ir/padding-rows.js';
 import { buildForward } from '../lower/tfjs/forward.js';
 import { predict } from './evaluate.js';
 import { FusedOptimizer } from './fused-optimizer.js';
@@ -33,7 +34,9 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     vars[p.name] = tf.variable(value, trains.has(p.name), `${prefix}${p.name}`);
     value.dispose(); // the variable holds the buffer now
   }
-  const optimizers = stage.optimizers.map((o) => ({ group: o.group, optimizer: new FusedOptimizer(o.spec), params: new Set(o.params), lr: (step: number) => learningRate(o.spec.lr, step, init.schedule) }));
+  // Row 0 of feature tables is padding: a constant zero no optimizer moves (ir/padding-rows.ts).
+  const padded = paddedTables(graph);
+  const optimizers = stage.optimizers.map((o) => ({ group: o.group, optimizer: new FusedOptimizer(o.spec, padded), params: new Set(o.params), lr: (step: number) => learningRate(o.spec.lr, step, init.schedule) }));
   if (init.optimizers) {
     const problems = unknownSavedGroups(init.optimizers, stage);
     const sizes = Object.fromEntries(params.map((p) => [p.name, p.shape.reduce((a, d) => a * d, 1)]));
@@ -59,6 +62,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     optimizers,
     sparse,
     seen: new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows))),
+    padded,
     ...(stage.settings.clipNorm ? { clipNorm: stage.settings.clipNorm } : {}),
   };
   return {

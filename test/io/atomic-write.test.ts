@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/io/atomic-write.js';
+import { writeDirectoryAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
 
 /** Bytes whose length cannot be read: the write fails after the temporary file was created. */
 class FailingBytes extends Uint8Array {
@@ -45,6 +45,46 @@ describe('writeFileAtomic', () => {
   it('a missing directory is an error, not a crash elsewhere', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
     expect(() => writeFileAtomic(join(dir, 'no', 'such', 'file'), 'x')).toThrow(/ENOENT/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeDirectoryAtomic', () => {
+  const tree = (d: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (rel: string) => {
+      for (const e of readdirSync(join(d, rel), { withFileTypes: true })) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(r);
+        else out[r] = readFileSync(join(d, r), 'utf8');
+      }
+    };
+    walk('');
+    return out;
+  };
+
+  it('creates a directory with nested files, and replaces an existing one whole (old files gone)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-ad-'));
+    const model = join(dir, 'repo', 'm');
+    writeDirectoryAtomic(model, { 'config.pbtxt': 'one', '1/model.onnx': 'bytes', '2/stale': 'x' });
+    expect(tree(model)).toEqual({ 'config.pbtxt': 'one', '1/model.onnx': 'bytes', '2/stale': 'x' });
+    writeDirectoryAtomic(model, { 'config.pbtxt': 'two', '1/model.onnx': Uint8Array.from([104, 105]) });
+    expect(tree(model)).toEqual({ 'config.pbtxt': 'two', '1/model.onnx': 'hi' });
+    expect(readdirSync(join(dir, 'repo'))).toEqual(['m']);
+  });
+
+  it('a write that fails midway leaves the previous directory as it was and no temporary directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-ad-'));
+    const model = join(dir, 'm');
+    writeDirectoryAtomic(model, { 'config.pbtxt': 'previous', '1/model.onnx': 'old' });
+    expect(() => writeDirectoryAtomic(model, { 'config.pbtxt': 'new', '1/model.onnx': new FailingBytes(16) })).toThrow('disk full');
+    expect(tree(model)).toEqual({ 'config.pbtxt': 'previous', '1/model.onnx': 'old' });
+    expect(readdirSync(dir)).toEqual(['m']);
+  });
+
+  it('refuses paths that leave the directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-ad-'));
+    expect(() => writeDirectoryAtomic(join(dir, 'm'), { '../escape': 'x' })).toThrow(/outside/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ const SPAN = { file: 'x.rec', start: { offset: 0, line: 1, column: 1 }, end: { o
 const p = (name: string, shape: number[], init: Init, trainable = true): ParamDecl => ({ name, shape, init, group: 'dense', trainable, span: SPAN });
 
 const graph = {
+  features: [],
   params: [
     p('a.kernel', [64, 32], { kind: 'glorot_uniform', fanIn: 64, fanOut: 32 }),
     p('b.kernel', [64, 32], { kind: 'glorot_uniform', fanIn: 64, fanOut: 32 }),

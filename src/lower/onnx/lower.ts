@@ -7,6 +7,8 @@
 // (+ ai.onnx.ml 2 for vocabularies).
 import pkg from 'onnx-proto';
 import { entryNodes, getEntry, SERVE, type Entry } from '../../ir/entry.js';
+import { zeroPaddedTables } from '../../ir/padding-rows.js';
+import { leanPooling } from '../../ir/passes/lean-pooling.js';
 import type { IRGraph } from '../../ir/types.js';
 import { supportInputNames } from '../../ir/support-inputs.js';
 import { getOp } from '../../ops/registry.js';
@@ -87,6 +89,8 @@ export function onnxNameClashes(graph: IRGraph, entryName = SERVE): string[] {
 export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta, entryName = SERVE): Uint8Array {
   const clashes = onnxNameClashes(graph, entryName);
   if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
+  // sum and mean pooling without masks over tables whose padding row is zero (the same outputs)
+  graph = leanPooling(graph, zeroPaddedTables(graph, weights));
   const parts = entryParts(graph, entryName);
   const tape = new Tape();
   const inputs: GraphInput[] = [];
@@ -126,7 +130,8 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
     'recc.features': featureMeta(graph),
     'recc.tasks': JSON.stringify(tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes }))),
     ...(entryName !== SERVE ? { 'recc.entry': entryName } : {}),
-    ...(parts.supports.length > 0 ? { 'recc.supports': JSON.stringify(parts.supports.map(({ name, key, size, items }) => ({ name, key, size, items, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' }))) } : {}),
+    // a support label is its expression's syntax tree without source positions (clients evaluate it)
+    ...(parts.supports.length > 0 ? { 'recc.supports': JSON.stringify(parts.supports.map(({ name, key, size, items, label }) => ({ name, key, size, items, label, rule: 'the most recent `size` earlier rows with the same key, oldest first; label and mask float32' })), (k, v: unknown) => (k === 'span' || k === 'raw' ? undefined : v)) } : {}),
     'recc.hash': 'hashed ids: 1 + (FNV-1a-32(UTF-8 bytes) mod buckets); see hashBucket() in the recc package',
     ...(meta.extra ?? {}),
   };

@@ -2,6 +2,7 @@
 // every backend (and in the ONNX file written without training).
 import type * as tfc from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
+import { clearPaddingRow, paddedTables } from '../../ir/padding-rows.js';
 import type { IRGraph, Init } from '../../ir/types.js';
 
 export type Weights = Record<string, Float32Array>;
@@ -36,12 +37,18 @@ function fill(init: Init, n: number, rng: () => number): Float32Array {
   }
 }
 
-/** Initial weights for every parameter; each parameter has its own stream (seed + name). */
+/**
+ * Initial weights for every parameter; each parameter has its own stream (seed + name). The
+ * padding row of a feature table (padding-rows.ts) is zeroed after its stream filled the whole
+ * table, so the other rows keep the values they had before that rule.
+ */
 export function initWeights(graph: IRGraph, seed: number): Weights {
   const w: Weights = {};
+  const padded = paddedTables(graph);
   for (const p of graph.params) {
     const n = p.shape.reduce((a, b) => a * b, 1);
     w[p.name] = fill(p.init, n, seedrandom(`${seed}:${p.name}`));
+    if (padded.has(p.name)) clearPaddingRow(w[p.name]!, p.shape[1] ?? 1);
   }
   return w;
 }

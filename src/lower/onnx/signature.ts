@@ -1,0 +1,40 @@
+// The serving signature of an ONNX model: its graph inputs and outputs with their element types
+// and shapes, read back from the model itself (so it is what the file says, whatever wrote it).
+import pkg from 'onnx-proto';
+
+const { onnx } = pkg;
+
+export type ElemType = 'float32' | 'int64' | 'string';
+
+export interface TensorSignature {
+  name: string;
+  elemType: ElemType;
+  /** 'batch' for the symbolic batch dimension. */
+  dims: Array<number | 'batch'>;
+}
+
+export interface OnnxSignature {
+  inputs: TensorSignature[];
+  outputs: TensorSignature[];
+}
+
+const ELEM: Record<number, ElemType> = { 1: 'float32', 7: 'int64', 8: 'string' };
+
+function tensor(v: pkg.onnx.IValueInfoProto): TensorSignature {
+  const t = v.type?.tensorType;
+  const elemType = ELEM[t?.elemType ?? 0];
+  if (!v.name || !elemType) throw new Error(`internal: ONNX value ${v.name ?? '?'} has element type ${t?.elemType ?? 'none'}, not float32, int64 or string`);
+  const dims = (t?.shape?.dim ?? []).map((d) => {
+    if (d.dimParam === 'batch') return 'batch' as const;
+    const n = Number(d.dimValue ?? NaN);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`internal: ONNX value ${v.name} has a dimension ${d.dimParam ?? String(d.dimValue)}`);
+    return n;
+  });
+  return { name: v.name, elemType, dims };
+}
+
+export function onnxSignature(bytes: Uint8Array): OnnxSignature {
+  const g = onnx.ModelProto.decode(bytes).graph;
+  if (!g) throw new Error('internal: an ONNX model without a graph');
+  return { inputs: (g.input ?? []).map(tensor), outputs: (g.output ?? []).map(tensor) };
+}

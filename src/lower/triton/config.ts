@@ -1,0 +1,61 @@
+// A Triton model configuration (config.pbtxt, protobuf text format of Triton's ModelConfig,
+// triton-inference-server/common protobuf/model_config.proto) for an ONNX serving model.
+//
+// Triton's conventions, as its docs (user_guide/model_configuration.md) and core
+// (ValidateIOShape in src/model_config_utils.cc) state them:
+// - with max_batch_size > 0 the batch dimension is implicit: `dims` lists the others only;
+// - `dims` must not be empty: an input whose only dimension is the batch ([batch], one id or one
+//   number per sample) is `dims: [ 1 ]` with `reshape: { shape: [ ] }`;
+// - ONNX float → TYPE_FP32, int64 → TYPE_INT64, string → TYPE_STRING (BYTES on the wire);
+// - platform "onnxruntime_onnx" is served by backend "onnxruntime" (both written: they agree).
+import type { ElemType, OnnxSignature, TensorSignature } from '../onnx/signature.js';
+
+export interface TritonOptions {
+  /** Largest batch Triton forms (≥ 1: every recc graph has a batch dimension). */
+  maxBatchSize: number;
+  /** How long the dynamic batcher may hold a request to form a larger batch. */
+  maxQueueDelayMicroseconds: number;
+}
+
+const DATA_TYPE: Record<ElemType, string> = { float32: 'TYPE_FP32', int64: 'TYPE_INT64', string: 'TYPE_STRING' };
+
+/** A string literal of the text format (C-style escapes). */
+function quote(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/[\u0000-\u001f]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)}"`;
+}
+
+function io(t: TensorSignature): string {
+  if (t.dims[0] !== 'batch' || t.dims.slice(1).includes('batch')) throw new Error(`internal: ${t.name} [${t.dims.join(', ')}] has no leading batch dimension`);
+  const rest = t.dims.slice(1) as number[];
+  return [
+    '  {',
+    `    name: ${quote(t.name)}`,
+    `    data_type: ${DATA_TYPE[t.elemType]}`,
+    `    dims: [ ${rest.length > 0 ? rest.join(', ') : '1'} ]`,
+    ...(rest.length === 0 ? ['    reshape: { shape: [ ] }'] : []),
+    '  }',
+  ].join('\n');
+}
+
+/** config.pbtxt for the model `name` with this signature; `comment` lines go on top (`# …`). */
+export function tritonConfig(name: string, sig: OnnxSignature, o: TritonOptions, comment: string[] = []): string {
+  if (!Number.isInteger(o.maxBatchSize) || o.maxBatchSize < 1) throw new Error(`internal: max_batch_size ${o.maxBatchSize}`);
+  const list = (ts: TensorSignature[]) => ts.map(io).join(',\n');
+  return [
+    ...comment.map((c) => `# ${c}`),
+    `name: ${quote(name)}`,
+    'platform: "onnxruntime_onnx"',
+    'backend: "onnxruntime"',
+    `max_batch_size: ${o.maxBatchSize}`,
+    'input [',
+    list(sig.inputs),
+    ']',
+    'output [',
+    list(sig.outputs),
+    ']',
+    'dynamic_batching {',
+    `  max_queue_delay_microseconds: ${o.maxQueueDelayMicroseconds}`,
+    '}',
+    '',
+  ].join('\n');
+}

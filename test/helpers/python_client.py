@@ -1,0 +1,53 @@
+# Driver for test/clients/python-client.test.ts: encodes data files with the Python client
+# (clients/python/recc_client) and prints the arrays as JSON.
+#   python_client.py CASES.json   (a list of {"model": ONNX path, "data": CSV or JSONL path})
+# Prints a list of {"feeds": {...}, "ids": {...}, "predict": {...} or null, "error": str or null},
+# each array as {"dtype", "shape", "data" (flat)}. CSV is read with csv.DictReader (cells stay
+# text), JSON Lines with json (numbers, booleans and lists as JSON gives them). `predict` runs
+# only where onnxruntime imports.
+import csv, json, os, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'clients', 'python'))
+from recc_client import EncodeError, Model  # noqa: E402
+
+try:
+    import onnxruntime  # noqa: F401
+    HAVE_ORT = True
+except ImportError:
+    HAVE_ORT = False
+
+
+def rows_of(path):
+    with open(path, encoding='utf-8', newline='') as f:
+        if path.endswith('.jsonl'):
+            return [json.loads(line) for line in f if line.strip()]
+        return list(csv.DictReader(f))
+
+
+def arrays(d):
+    out = {}
+    for k, v in d.items():
+        flat = v.reshape(-1)
+        data = [str(x) for x in flat] if v.dtype == object else flat.tolist()
+        out[k] = {'dtype': str(v.dtype), 'shape': list(v.shape), 'data': data}
+    return out
+
+
+def main(cases_file):
+    with open(cases_file) as f:
+        cases = json.load(f)
+    results = []
+    for case in cases:
+        model = Model(case['model'])
+        rows = rows_of(case['data'])
+        try:
+            r = {'feeds': arrays(model.encode(rows)), 'ids': arrays(model.encoder.ids(rows)), 'error': None}
+        except EncodeError as e:
+            r = {'feeds': None, 'ids': None, 'error': str(e)}
+        r['predict'] = arrays(model.predict(rows, batch_size=97)) if HAVE_ORT and r['error'] is None else None
+        results.append(r)
+    print(json.dumps({'onnxruntime': HAVE_ORT, 'results': results}))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1])
