@@ -11,5 +11,7 @@ export const mask: OpDef = {
     const zero = tape.constInt64([0], []);
     return tape.op('Cast', [tape.op('Not', [tape.op('Equal', [ids!, zero])])], { to: 1 });
   },
+  // ids in, an indicator out: nothing to pass back
+  vjp: () => [undefined],
   examples: [{ inputs: [{ shape: ['batch', 6], dtype: 'int32' }], attrs: {} }],
 };

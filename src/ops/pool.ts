@@ -1,6 +1,7 @@
 // Masked pooling of a sequence [batch, L, D] with its mask [batch, L] → [batch, D].
 // mean divides by max(Σ mask, 1); max takes valid positions only and gives 0 when there is none.
 import { showShape, type OpDef } from './op.js';
+import { scalar, sumTo } from './grad-helpers.js';
 import { elements } from './shapes.js';
 
 const NEG = -3.0e38;
@@ -46,6 +47,22 @@ export const pool: OpDef = {
     const count = tape.op('Max', [tape.op('ReduceSum', [m!, ax1], { keepdims: 1 }), tape.constFloat([1], [])]);
     return tape.op('Div', [s, count]);
   },
+  vjp(g, [x, m], y, dy, attrs) {
+    const dy3 = g.add('unsqueeze', [dy], { axis: 1 });
+    const m3 = g.add('unsqueeze', [m!], { axis: 2 });
+    if (attrs.mode === 'max') {
+      // dy to the valid positions that hold the maximum (ties share it, as in TensorFlow.js)
+      const hit = g.add('compare', [x!, g.add('unsqueeze', [y], { axis: 1 })], { mode: 'eq' });
+      const valid = g.add('compare', [m3, scalar(g, 0)], { mode: 'gt' });
+      return [g.add('mul', [g.add('mul', [dy3, hit]), valid]), undefined];
+    }
+    if (attrs.mode === 'sum') return [g.add('mul', [dy3, m3]), undefined];
+    // mean: dy / max(Σ m, 1) to each valid position; max(s, 1) = 1 + relu(s − 1)
+    const one = scalar(g, 1);
+    const count = g.add('add', [one, g.add('relu', [g.add('sub', [sumTo(g, m!, [g.shape(m!)[0]!, 1]), one])])]);
+    return [g.add('mul', [g.add('unsqueeze', [g.add('div', [dy, count])], { axis: 1 }), m3]), undefined];
+  },
+  constantInputs: { 1: 'the mask is 0/1 validity data, not a learned value' },
   examples: ['sum', 'mean', 'max'].map((mode) => ({
     inputs: [
       { shape: ['batch', 5, 3], dtype: 'float32' as const },

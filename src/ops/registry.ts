@@ -1,8 +1,11 @@
 // The op registry: every primitive op of the IR, by name. The parity test walks this table, so
 // an op cannot exist in one lowering only.
 import { add } from './add.js';
+import { broadcastLike } from './broadcast-like.js';
+import { compare } from './compare.js';
 import { concat } from './concat.js';
 import { constant } from './const.js';
+import { contract } from './contract.js';
 import { div } from './div.js';
 import { exp } from './exp.js';
 import { flatten } from './flatten.js';
@@ -14,17 +17,22 @@ import { mask } from './mask.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
 import type { OpDef } from './op.js';
+import { pad } from './pad.js';
 import { param } from './param.js';
 import { pool } from './pool.js';
 import { reduce } from './reduce.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
+import { scatterAdd } from './scatter-add.js';
 import { sigmoid } from './sigmoid.js';
 import { slice } from './slice.js';
 import { softmax } from './softmax.js';
+import { sqrt } from './sqrt.js';
+import { squeeze } from './squeeze.js';
 import { stack } from './stack.js';
 import { stopGradient } from './stop-gradient.js';
 import { sub } from './sub.js';
+import { sumTo } from './sum-to.js';
 import { tanh } from './tanh.js';
 import { transpose } from './transpose.js';
 import { unsqueeze } from './unsqueeze.js';
@@ -36,6 +44,8 @@ const ALL: OpDef[] = [
   concat, stack, reshape, transpose, slice, unsqueeze, flatten,
   gather, mask, pool, reduce,
   stopGradient, layerNorm, gru,
+  // what gradients are made of (each with a gradient of its own, for second order)
+  sumTo, broadcastLike, contract, scatterAdd, pad, squeeze, compare, sqrt,
 ];
 
 export const OPS: Record<string, OpDef> = Object.fromEntries(ALL.map((op) => [op.name, op]));
