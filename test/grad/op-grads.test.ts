@@ -23,7 +23,7 @@ import { ort, runOnnx } from '../helpers/onnx.js';
 import { haveTorch, runTorch, type TorchJob, type TorchValue } from '../helpers/torch.js';
 import type { Value } from '../ops/run-op.js';
 import { exampleValues } from '../ops/values.js';
-import { SmallGraph } from './small-graph.js';
+import { exampleInputName, isGraphInput, opGraph } from './small-graph.js';
 import { expectRelClose } from './close.js';
 
 const BATCH = 3;
@@ -59,15 +59,11 @@ interface Built {
   r: Value;
 }
 
-const isGraphInput = (s: { shape: unknown[]; dtype: string }) => s.shape[0] === 'batch' || s.dtype === 'int32';
-
 function build(c: Case): Built {
   const values = exampleValues(c, `${c.op}:${c.index}`, BATCH);
-  const s = new SmallGraph();
-  const ids = c.inputs.map((inp, i) => (isGraphInput(inp) ? s.input(`in${i}`, inp.dtype, inp.shape) : s.param(`p${i}`, inp.shape as number[])));
-  const y = s.add(c.op, ids, c.attrs);
-  const opGraph = s.graph();
-  const yShape = opGraph.nodes[y]!.shape;
+  const { s, y } = opGraph(c.op, c);
+  const single = s.graph();
+  const yShape = single.nodes[y]!.shape;
   const rng = exampleValues({ inputs: [{ shape: yShape, dtype: 'float32' }], attrs: {} }, `${c.op}:${c.index}:r`, BATCH)[0]!;
   s.add('mul', [y, s.input('r', 'float32', yShape)]);
   s.sum(s.graph().nodes.length - 1);
@@ -79,13 +75,13 @@ function build(c: Case): Built {
   c.inputs.forEach((inp, i) => {
     if (inp.dtype !== 'float32') return;
     const kind = isGraphInput(inp) ? 'input' : 'param';
-    const name = kind === 'input' ? `in${i}` : `p${i}`;
+    const name = exampleInputName(c, i);
     const node = kind === 'input' ? g.inputs[name]! : g.nodes.find((n) => n.op === 'param' && n.attrs.name === name)!.id;
     leaves.push({ index: i, kind, name, node, constant: OPS[c.op]!.constantInputs?.[i] });
   });
   const { graph, grads } = grad(g, objective, leaves.map((l) => l.node));
   leaves.forEach((l, k) => (l.grad = grads[k]));
-  return { c, opGraph, opNode: y, graph, objective, leaves, values, r: rng };
+  return { c, opGraph: single, opNode: y, graph, objective, leaves, values, r: rng };
 }
 
 const built = cases.map(build);
@@ -93,8 +89,8 @@ const built = cases.map(build);
 function feeds(b: Built): Record<string, ort.Tensor> {
   const f: Record<string, ort.Tensor> = {};
   b.values.forEach((v, i) => {
-    if (!isGraphInput({ shape: v.sym, dtype: v.dtype })) return;
-    f[`in${i}`] = v.dtype === 'int32' ? new ort.Tensor('int64', BigInt64Array.from(v.data.map(BigInt)), v.shape) : new ort.Tensor('float32', Float32Array.from(v.data), v.shape);
+    if (!isGraphInput(b.c.inputs[i]!)) return;
+    f[exampleInputName(b.c, i)] = v.dtype === 'int32' ? new ort.Tensor('int64', BigInt64Array.from(v.data.map(BigInt)), v.shape) : new ort.Tensor('float32', Float32Array.from(v.data), v.shape);
   });
   f.r = new ort.Tensor('float32', Float32Array.from(b.r.data), b.r.shape);
   return f;
@@ -138,7 +134,7 @@ function tfjsGrads(b: Built): Float32Array[] {
     const params = Object.fromEntries(b.leaves.filter((l) => l.kind === 'param').map((l) => [l.name, tf.tensor(b.values[l.index]!.data, b.values[l.index]!.shape)]));
     const inputs: Record<string, tf.Tensor> = { r: tf.tensor(b.r.data, b.r.shape) };
     b.values.forEach((v, i) => {
-      if (isGraphInput({ shape: v.sym, dtype: v.dtype })) inputs[`in${i}`] = tf.tensor(v.data, v.shape, v.dtype);
+      if (isGraphInput(b.c.inputs[i]!)) inputs[exampleInputName(b.c, i)] = tf.tensor(v.data, v.shape, v.dtype);
     });
     const { nodes } = forward(params, inputs);
     return b.leaves.map((l) => (l.grad === undefined ? new Float32Array(b.values[l.index]!.data.length) : Float32Array.from(nodes.get(l.grad)!.dataSync())));
@@ -189,8 +185,8 @@ describe('op gradients', () => {
       const params: Record<string, TorchValue> = {};
       const inputs: Record<string, TorchValue> = { r: torchValue(b.r) };
       b.values.forEach((v, i) => {
-        if (isGraphInput({ shape: v.sym, dtype: v.dtype })) inputs[`in${i}`] = torchValue(v);
-        else params[`p${i}`] = torchValue(v);
+        if (isGraphInput(b.c.inputs[i]!)) inputs[exampleInputName(b.c, i)] = torchValue(v);
+        else params[exampleInputName(b.c, i)] = torchValue(v);
       });
       return { params, inputs };
     };

@@ -2,6 +2,7 @@
 // nodes through the elaborator's GraphBuilder, so each node's shape comes from its op's rule.
 import { GraphBuilder, type Site } from '../../src/ir/builder.js';
 import type { Attrs, DType, IRGraph, Shape } from '../../src/ir/types.js';
+import type { OpExample, ShapeIn } from '../../src/ops/op.js';
 
 const SPAN = { file: 'test.rec', start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
 const SITE: Site = { span: SPAN, trace: [], scope: '' };
@@ -45,4 +46,17 @@ export class SmallGraph {
       instances: [],
     };
   }
+}
+
+/** Batched and int inputs of an op example are feature inputs; unbatched floats (weights) are parameters. */
+export const isGraphInput = (s: ShapeIn) => s.shape[0] === 'batch' || s.dtype === 'int32';
+
+/** The name of an example's input i in an op graph: `in<i>` (a feature input) or `p<i>` (a parameter). */
+export const exampleInputName = (e: OpExample, i: number) => (isGraphInput(e.inputs[i]!) ? `in${i}` : `p${i}`);
+
+/** One node of `op` on an example's inputs. */
+export function opGraph(op: string, e: OpExample): { s: SmallGraph; y: number } {
+  const s = new SmallGraph();
+  const ids = e.inputs.map((inp, i) => (isGraphInput(inp) ? s.input(exampleInputName(e, i), inp.dtype, inp.shape) : s.param(exampleInputName(e, i), inp.shape as number[])));
+  return { s, y: s.add(op, ids, e.attrs) };
 }

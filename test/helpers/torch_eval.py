@@ -1,24 +1,29 @@
 """Evaluate generated PyTorch functions of IR graphs (src/lower/torch/) in float64, and central
 finite differences of their first output. Payload on stdin:
-  {prelude, jobs: [{code, params: {name: {data, shape}}, inputs: {name: {data, shape, ids}},
-                    fd?: {wrt: [[kind, name]], h}}]}
-Writes [{outputs: [[...]], fd?: [[...]]}] on stdout."""
+  {prelude, blob, jobs: [{code, params: {name: value}, inputs: {name: value},
+                          fd?: {wrt: [[kind, name]], h}}]}
+where a value is {dtype: f32 | f64 | i64, offset, shape} into the binary file `blob` (floats are
+evaluated as float64, i64 are ids). Writes [{outputs: [[...]], fd?: [[...]]}] on stdout."""
 import json
 import sys
 
+import numpy as np
 import torch
 
 torch.set_default_dtype(torch.float64)
 payload = json.load(sys.stdin)
+blob = np.fromfile(payload["blob"], dtype=np.uint8)
 base = {}
 exec(payload["prelude"], base)
+NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64}
 
 
-def tensors(values):
-    return {
-        k: torch.tensor(v["data"], dtype=torch.int64 if v.get("ids") else torch.float64).reshape(v["shape"])
-        for k, v in values.items()
-    }
+def tensor(v):
+    dt = NP[v["dtype"]]
+    n = int(np.prod(v["shape"], dtype=np.int64))
+    a = np.frombuffer(blob, dtype=dt, count=n, offset=v["offset"]).reshape(v["shape"])
+    t = torch.from_numpy(a.copy())
+    return t if v["dtype"] == "i64" else t.to(torch.float64)
 
 
 def flat(t):
@@ -30,7 +35,8 @@ for job in payload["jobs"]:
     ns = dict(base)
     exec(job["code"], ns)
     forward = ns["forward"]
-    P, X = tensors(job["params"]), tensors(job["inputs"])
+    P = {k: tensor(v) for k, v in job["params"].items()}
+    X = {k: tensor(v) for k, v in job["inputs"].items()}
     with torch.no_grad():
         out = {"outputs": [flat(v) for v in forward(P, X)]}
         fd = job.get("fd")
@@ -38,8 +44,7 @@ for job in payload["jobs"]:
             h = fd["h"]
             grads = []
             for kind, name in fd["wrt"]:
-                t = (P if kind == "param" else X)[name]
-                flat_t = t.view(-1)
+                flat_t = (P if kind == "param" else X)[name].view(-1)
                 g = []
                 for i in range(flat_t.numel()):
                     keep = flat_t[i].item()
