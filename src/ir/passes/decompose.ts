@@ -8,11 +8,16 @@ import { withNodes } from '../renumber.js';
 import type { IRGraph } from '../types.js';
 
 export function decompose(g: IRGraph): IRGraph {
+  return decomposeWithIds(g).graph;
+}
+
+/** The pass, and where each node of `g` went (a node expanded: the node holding its value). */
+export function decomposeWithIds(g: IRGraph): { graph: IRGraph; at: (id: number) => number } {
   const expands = (op: string) => {
     const def = getOp(op);
     return def?.decompose !== undefined && def.vjp === undefined;
   };
-  if (!g.nodes.some((n) => expands(n.op))) return g;
+  if (!g.nodes.some((n) => expands(n.op))) return { graph: g, at: (id) => id };
   const b = new GraphAppender(g, []);
   const at = new Map<number, number>();
   for (const n of g.nodes) {
@@ -22,5 +27,5 @@ export function decompose(g: IRGraph): IRGraph {
       at.set(n.id, getOp(n.op)!.decompose!(b, inputs, n.attrs));
     } else at.set(n.id, b.copy(n, inputs));
   }
-  return withNodes(g, b.nodes, at);
+  return { graph: withNodes(g, b.nodes, at), at: (id) => at.get(id)! };
 }
