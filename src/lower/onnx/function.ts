@@ -33,6 +33,9 @@ export function lowerFunction(graph: IRGraph, f: OnnxFunction): Uint8Array {
     if (w) tape.initializer(name, w, n.shape as number[]);
     else inputs.push(valueInfo(name, 'float32', n.shape));
   }
+  const taken = new Set([...inputs.map((i) => i.name!), ...tape.initializers.map((i) => i.name!)]);
+  const clash = Object.keys(f.outputs).filter((o) => taken.has(o));
+  if (clash.length > 0) throw new Error(`lowerFunction: output names ${clash.join(', ')} are also inputs or parameters`);
   const ctx = { param: (name: string) => name, input: (feature: string) => feature };
   const values = new Map<number, string>();
   for (const n of nodes) values.set(n.id, getOp(n.op)!.onnx(tape, n.inputs.map((i) => values.get(i)!), n.attrs, n, ctx));
