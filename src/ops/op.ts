@@ -120,6 +120,11 @@ export interface OpExample {
   note?: string;
   /** What random values are drawn from, per input (default: uniform in [-2, 2)); sqrt wants positive ones. */
   values?: Array<ValueRange | undefined>;
+  /**
+   * The values sit where the op is not differentiable (ties of a max): its gradient there is the
+   * one TensorFlow.js takes, checked against the tape but not against finite differences.
+   */
+  kinks?: true;
 }
 
 /** Number of elements of a shape with the batch dimension taken as 1. */

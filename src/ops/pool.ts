@@ -1,6 +1,6 @@
 // Masked pooling of a sequence [batch, L, D] with its mask [batch, L] → [batch, D].
 // mean divides by max(Σ mask, 1); max takes valid positions only and gives 0 when there is none.
-import { showShape, type OpDef } from './op.js';
+import { showShape, type OpDef, type OpExample } from './op.js';
 import { scalar, sumTo } from './grad-helpers.js';
 import { elements } from './shapes.js';
 
@@ -63,12 +63,24 @@ export const pool: OpDef = {
     return [g.add('mul', [g.add('unsqueeze', [g.add('div', [dy, count])], { axis: 1 }), m3]), undefined];
   },
   constantInputs: { 1: 'the mask is 0/1 validity data, not a learned value' },
-  examples: ['sum', 'mean', 'max'].map((mode) => ({
-    inputs: [
-      { shape: ['batch', 5, 3], dtype: 'float32' as const },
-      { shape: ['batch', 5], dtype: 'float32' as const },
-    ],
-    attrs: { mode },
-    note: 'the mask input is drawn from {0, 1}, with some rows all zero',
-  })),
+  examples: [
+    ...['sum', 'mean', 'max'].map((mode): OpExample => ({
+      inputs: [
+        { shape: ['batch', 5, 3], dtype: 'float32' },
+        { shape: ['batch', 5], dtype: 'float32' },
+      ],
+      attrs: { mode },
+      note: 'the mask input is drawn from {0, 1}, with some rows all zero',
+    })),
+    {
+      inputs: [
+        { shape: ['batch', 5, 3], dtype: 'float32' },
+        { shape: ['batch', 5], dtype: 'float32' },
+      ],
+      attrs: { mode: 'max' },
+      values: [{ min: 0, max: 3, integers: true }],
+      kinks: true,
+      note: 'ties: whole numbers 0–2, so padded positions equal the maximum (0 in an empty row); the mask input as above',
+    },
+  ],
 };

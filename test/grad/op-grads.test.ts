@@ -51,6 +51,9 @@ interface Built {
   /** The op's graph (before decomposition) and its node, for the TF.js tape. */
   opGraph: IRGraph;
   opNode: number;
+  /** Σ op(x) ⊙ r as built (the op itself, not a decomposition), and its objective node. */
+  objectiveGraph: IRGraph;
+  opObjective: number;
   /** The objective's graph with the gradient nodes appended. */
   graph: IRGraph;
   objective: number;
@@ -65,11 +68,11 @@ function build(c: Case): Built {
   const single = s.graph();
   const yShape = single.nodes[y]!.shape;
   const rng = exampleValues({ inputs: [{ shape: yShape, dtype: 'float32' }], attrs: {} }, `${c.op}:${c.index}:r`, BATCH)[0]!;
-  s.add('mul', [y, s.input('r', 'float32', yShape)]);
-  s.sum(s.graph().nodes.length - 1);
+  const opObjective = s.sum(s.add('mul', [y, s.input('r', 'float32', yShape)]));
+  const objectiveGraph = s.graph();
   // the GRU is differentiated through its decomposition; nodes keep their order, so the
   // objective stays last, and inputs and parameters are found by name
-  const g = decompose(s.graph());
+  const g = decompose(objectiveGraph);
   const objective = g.nodes.length - 1;
   const leaves: Leaf[] = [];
   c.inputs.forEach((inp, i) => {
@@ -81,7 +84,7 @@ function build(c: Case): Built {
   });
   const { graph, grads } = grad(g, objective, leaves.map((l) => l.node));
   leaves.forEach((l, k) => (l.grad = grads[k]));
-  return { c, opGraph: single, opNode: y, graph, objective, leaves, values, r: rng };
+  return { c, opGraph: single, opNode: y, objectiveGraph, opObjective, graph, objective, leaves, values, r: rng };
 }
 
 const built = cases.map(build);
@@ -191,21 +194,25 @@ describe('op gradients', () => {
       return { params, inputs };
     };
 
-    /** ∂objective/∂leaves from the gradient graph, and by finite differences, for the leaves that are not constant. */
-    function job(b: Built, graph: IRGraph, objective: number, grads: Array<number | undefined>, extra: Record<string, TorchValue> = {}): TorchJob {
-      const { params, inputs } = ioOf(b);
-      const differentiated = b.leaves.filter((l) => !l.constant);
-      const outputs = [objective, ...differentiated.map((l) => grads[b.leaves.indexOf(l)]).filter((g): g is number => g !== undefined)];
-      return { graph, outputs, params, inputs: { ...inputs, ...extra }, fd: { wrt: differentiated.map((l) => [l.kind, l.name]), h: H } };
-    }
+    const differentiated = (b: Built) => b.leaves.filter((l) => !l.constant);
 
-    function compare(b: Built, grads: Array<number | undefined>, result: { outputs: number[][]; fd?: number[][] }, what: string): void {
-      const differentiated = b.leaves.filter((l) => !l.constant);
-      let k = 1;
-      differentiated.forEach((l, j) => {
-        const g = grads[b.leaves.indexOf(l)];
-        const ir = g === undefined ? new Array<number>(result.fd![j]!.length).fill(0) : result.outputs[k++]!;
-        expectRelClose(ir, result.fd![j]!, 1e-6, `${label(b.c)}, ${what}: input ${l.index}`);
+    /** Finite differences of a scalar node with respect to the leaves the op does not declare constant. */
+    const fdJob = (b: Built, graph: IRGraph, objective: number, extra: Record<string, TorchValue> = {}): TorchJob => {
+      const { params, inputs } = ioOf(b);
+      return { graph, outputs: [objective], params, inputs: { ...inputs, ...extra }, fd: { wrt: differentiated(b).map((l) => [l.kind, l.name]), h: H } };
+    };
+    /** The values of gradient nodes (one per leaf the op does not declare constant; none where no gradient flows). */
+    const valueJob = (b: Built, graph: IRGraph, grads: Array<number | undefined>, extra: Record<string, TorchValue> = {}): TorchJob => {
+      const { params, inputs } = ioOf(b);
+      const outputs = differentiated(b).map((l) => grads[b.leaves.indexOf(l)]).filter((g): g is number => g !== undefined);
+      return { graph, outputs, params, inputs: { ...inputs, ...extra } };
+    };
+
+    function compare(b: Built, grads: Array<number | undefined>, values: number[][], fd: number[][], what: string): void {
+      let k = 0;
+      differentiated(b).forEach((l, j) => {
+        const ir = grads[b.leaves.indexOf(l)] === undefined ? new Array<number>(fd[j]!.length).fill(0) : values[k++]!;
+        expectRelClose(ir, fd[j]!, 1e-6, `${label(b.c)}, ${what}: input ${l.index}`);
       });
     }
 
@@ -230,23 +237,28 @@ describe('op gradients', () => {
       return { graph: r.graph, objective: at(s), grads: r.grads, extra };
     });
 
+    // Per example, four jobs: finite differences of the objective as the op computes it (the
+    // GRU's own form, not its decomposition), the gradient graph's values, and the same two for s.
+    const smooth = built.filter((b) => !b.c.kinks);
     let results: Array<{ outputs: number[][]; fd?: number[][] }> = [];
     beforeAll(() => {
-      const jobs = built.map((b) => job(b, b.graph, b.objective, b.leaves.map((l) => l.grad)));
-      built.forEach((b, i) => {
-        const s = second[i];
-        if (s) jobs.push(job(b, s.graph, s.objective, s.grads, s.extra));
+      const jobs = smooth.flatMap((b) => {
+        const s = second[built.indexOf(b)];
+        return [
+          fdJob(b, b.objectiveGraph, b.opObjective),
+          valueJob(b, b.graph, b.leaves.map((l) => l.grad)),
+          ...(s ? [fdJob(b, s.graph, s.objective, s.extra), valueJob(b, s.graph, s.grads, s.extra)] : []),
+        ];
       });
       results = runTorch(jobs);
     });
 
-    for (const [i, b] of built.entries()) {
+    for (const b of smooth) {
       it(label(b.c), () => {
-        compare(b, b.leaves.map((l) => l.grad), results[i]!, 'first order');
-        const s = second[i];
-        if (!s) return;
-        const at = built.length + second.slice(0, i).filter(Boolean).length;
-        compare(b, s.grads, results[at]!, 'second order');
+        const s = second[built.indexOf(b)];
+        const at = smooth.slice(0, smooth.indexOf(b)).reduce((n, x) => n + (second[built.indexOf(x)] ? 4 : 2), 0);
+        compare(b, b.leaves.map((l) => l.grad), results[at + 1]!.outputs, results[at]!.fd!, 'first order');
+        if (s) compare(b, s.grads, results[at + 3]!.outputs, results[at + 2]!.fd!, 'second order');
       });
     }
   });
