@@ -18,7 +18,7 @@ import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
-import { ort, runOnnx } from '../helpers/onnx.js';
+import { ort, ortTensor, runOnnx } from '../helpers/onnx.js';
 import { randomRows } from '../helpers/rows.js';
 import { expectRelClose } from './close.js';
 
@@ -80,7 +80,7 @@ describe('gradients of every example: IR in onnxruntime vs the TensorFlow.js tap
       const outputs: Record<string, number> = {};
       paramNodes.forEach((n, k) => grads[k] !== undefined && (outputs[`grad:${String(n.attrs.name)}`] = grads[k]!));
       const feeds: Record<string, ort.Tensor> = {};
-      for (const [k, v] of Object.entries(values)) feeds[k] = v.data instanceof Int32Array ? new ort.Tensor('int64', BigInt64Array.from(Array.from(v.data, BigInt)), v.shape) : new ort.Tensor('float32', v.data, v.shape);
+      for (const [k, v] of Object.entries(values)) feeds[k] = ortTensor(v.data, v.shape);
       const got = await runOnnx(lowerFunction(graph, { outputs, weights }), feeds);
 
       // TF.js: the tape through the forward of the model (not expanded)

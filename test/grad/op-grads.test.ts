@@ -19,7 +19,7 @@ import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { buildForward } from '../../src/lower/tfjs/forward.js';
 import type { OpExample } from '../../src/ops/op.js';
 import { OPS } from '../../src/ops/registry.js';
-import { ort, runOnnx } from '../helpers/onnx.js';
+import { ort, ortTensor, runOnnx } from '../helpers/onnx.js';
 import { haveTorch, runTorch, type TorchJob, type TorchValue } from '../helpers/torch.js';
 import type { Value } from '../ops/run-op.js';
 import { exampleValues } from '../ops/values.js';
@@ -93,7 +93,7 @@ function feeds(b: Built): Record<string, ort.Tensor> {
   const f: Record<string, ort.Tensor> = {};
   b.values.forEach((v, i) => {
     if (!isGraphInput(b.c.inputs[i]!)) return;
-    f[exampleInputName(b.c, i)] = v.dtype === 'int32' ? new ort.Tensor('int64', BigInt64Array.from(v.data.map(BigInt)), v.shape) : new ort.Tensor('float32', Float32Array.from(v.data), v.shape);
+    f[exampleInputName(b.c, i)] = ortTensor(v.data, v.shape, v.dtype === 'int32');
   });
   f.r = new ort.Tensor('float32', Float32Array.from(b.r.data), b.r.shape);
   return f;

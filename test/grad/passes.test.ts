@@ -7,12 +7,12 @@ import { decompose } from '../../src/ir/passes/decompose.js';
 import { grad } from '../../src/ir/passes/grad.js';
 import { substitute } from '../../src/ir/passes/substitute.js';
 import { verify } from '../../src/ir/verify.js';
-import { modelInputs, preprocess } from '../../src/data/preprocess.js';
+import { preprocess } from '../../src/data/preprocess.js';
 import { lowerFunction } from '../../src/lower/onnx/function.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
 import { ort, runOnnx } from '../helpers/onnx.js';
-import { randomRows } from '../helpers/rows.js';
+import { inputFeeds, randomRows } from '../helpers/rows.js';
 import { expectRelClose } from './close.js';
 import { SmallGraph } from './small-graph.js';
 
@@ -31,10 +31,7 @@ describe('decompose', () => {
       const weights = initWeights(g, 3);
       const rows = randomRows(g, 12, spec);
       const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const [k, v] of Object.entries(modelInputs(dataset))) {
-        feeds[k] = v.data instanceof Int32Array ? new ort.Tensor('int64', BigInt64Array.from(Array.from(v.data, BigInt)), [dataset.n, ...v.shape]) : new ort.Tensor('float32', v.data, [dataset.n, ...v.shape]);
-      }
+      const feeds = inputFeeds(dataset);
       const run = async (graph: typeof g) => runOnnx(lowerFunction(graph, { outputs: Object.fromEntries(graph.tasks.map((t) => [t.name, t.output])), weights }), feeds);
       const [before, after] = [await run(g), await run(d)];
       for (const t of g.tasks) expectRelClose(after[t.name]!, before[t.name]!, 1e-6, t.name);

@@ -13,8 +13,8 @@ import { OPS } from '../../src/ops/registry.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
 import { expectRelClose } from '../grad/close.js';
 import { exampleInputName, isGraphInput, opGraph } from '../grad/small-graph.js';
-import { ort, runOnnx } from '../helpers/onnx.js';
-import { randomRows } from '../helpers/rows.js';
+import { runOnnx } from '../helpers/onnx.js';
+import { inputFeeds, randomRows } from '../helpers/rows.js';
 import { haveTorch, runTorch, type TorchJob, type TorchValue } from '../helpers/torch.js';
 import { runOpOnnx } from '../ops/run-op.js';
 import { exampleValues } from '../ops/values.js';
@@ -55,16 +55,10 @@ describe('PyTorch lowering', () => {
         const weights = initWeights(g, 7);
         const rows = randomRows(g, 8, spec);
         const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
-        const inputs = modelInputs(dataset);
-        const feeds: Record<string, ort.Tensor> = {};
         const torchInputs: Record<string, TorchValue> = {};
-        for (const [name, { data, shape }] of Object.entries(inputs)) {
-          const ids = data instanceof Int32Array;
-          feeds[name] = ids ? new ort.Tensor('int64', BigInt64Array.from(Array.from(data, BigInt)), [dataset.n, ...shape]) : new ort.Tensor('float32', data as Float32Array, [dataset.n, ...shape]);
-          torchInputs[name] = { data, shape: [dataset.n, ...shape], ids };
-        }
+        for (const [name, { data, shape }] of Object.entries(modelInputs(dataset))) torchInputs[name] = { data, shape: [dataset.n, ...shape], ids: data instanceof Int32Array };
         const outputs = Object.fromEntries(g.tasks.map((t) => [t.name, t.output]));
-        expected.push(await runOnnx(lowerFunction(g, { outputs, weights }), feeds));
+        expected.push(await runOnnx(lowerFunction(g, { outputs, weights }), inputFeeds(dataset)));
         tasks.push(g.tasks.map((t) => t.name));
         const params = Object.fromEntries(g.params.map((p) => [p.name, { data: weights[p.name]!, shape: p.shape }]));
         jobs.push({ graph: g, outputs: g.tasks.map((t) => t.output), params, inputs: torchInputs });
