@@ -18,7 +18,7 @@ import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
-import { ort, ortTensor, runOnnx } from '../helpers/onnx.js';
+import { checkOnnx, haveOnnxChecker, ort, ortTensor, runOnnx } from '../helpers/onnx.js';
 import { randomRows } from '../helpers/rows.js';
 import { expectRelClose } from './close.js';
 
@@ -29,6 +29,7 @@ const specs = [
   join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
 ];
 const ROWS = 16;
+const models: Record<string, Uint8Array> = {};
 
 type Values = Record<string, { data: Float32Array | Int32Array; shape: number[] }>;
 /** An objective node appended to a model graph, and the values of the inputs it adds. */
@@ -81,7 +82,9 @@ describe('gradients of every example: IR in onnxruntime vs the TensorFlow.js tap
       paramNodes.forEach((n, k) => grads[k] !== undefined && (outputs[`grad:${String(n.attrs.name)}`] = grads[k]!));
       const feeds: Record<string, ort.Tensor> = {};
       for (const [k, v] of Object.entries(values)) feeds[k] = ortTensor(v.data, v.shape);
-      const got = await runOnnx(lowerFunction(graph, { outputs, weights }), feeds);
+      const bytes = lowerFunction(graph, { outputs, weights });
+      models[spec.split('/').pop()!] = bytes;
+      const got = await runOnnx(bytes, feeds);
 
       // TF.js: the tape through the forward of the model (not expanded)
       const forward = buildForward(tf, model);
@@ -104,4 +107,9 @@ describe('gradients of every example: IR in onnxruntime vs the TensorFlow.js tap
       }
     });
   }
+
+  it.runIf(haveOnnxChecker())('every gradient graph passes the ONNX checker (full_check)', () => {
+    expect(Object.keys(models).length).toBe(specs.length);
+    expect(checkOnnx(models)).toEqual({});
+  });
 });
