@@ -1,11 +1,11 @@
 // Factories for element-wise ops: one shape rule and FLOP rule for all of them; each op still
-// has its own file that names its TensorFlow.js and ONNX forms.
+// has its own file that names its TensorFlow.js and ONNX forms, and its vjp.
 import type { Attrs } from '../ir/types.js';
 import type { OpDef, Surface, Tensor, TF, Vjp } from './op.js';
 import { showShape } from './op.js';
 import { broadcast, elements } from './shapes.js';
 
-export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => Tensor, onnxType: string, vjp: Vjp): OpDef {
+export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => Tensor, onnxType: string, vjp?: Vjp): OpDef {
   const surface: Surface = { name, inputs: ['x'], doc };
   return {
     name,
@@ -23,7 +23,7 @@ export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => 
   };
 }
 
-export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: TF, a: Tensor, b: Tensor) => Tensor, onnxType: string, vjp: Vjp): OpDef {
+export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: TF, a: Tensor, b: Tensor) => Tensor, onnxType: string, vjp?: Vjp): OpDef {
   return {
     name,
     doc,
