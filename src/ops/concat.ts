@@ -31,6 +31,17 @@ export const concat: OpDef = {
   flops: () => 0,
   tfjs: (tf, ins, attrs) => (ins.length === 1 ? ins[0]! : tf.concat(ins, Number(attrs.axis ?? -1))),
   onnx: (tape, ins, attrs) => tape.op('Concat', ins, { axis: Number(attrs.axis ?? -1) }),
+  // each input's items of dy along the axis
+  vjp(g, ins, _y, dy, attrs) {
+    const axis = normAxis(Number(attrs.axis ?? -1), g.shape(dy).length)!;
+    let start = 0;
+    return ins.map((i) => {
+      const end = start + (g.shape(i)[axis] as number);
+      const part = ins.length === 1 ? dy : g.add('slice', [dy], { axis, start, end });
+      start = end;
+      return part;
+    });
+  },
   examples: [
     { inputs: [{ shape: ['batch', 3], dtype: 'float32' }, { shape: ['batch', 5], dtype: 'float32' }], attrs: { axis: -1 } },
     { inputs: [{ shape: ['batch', 2, 3], dtype: 'float32' }, { shape: ['batch', 4, 3], dtype: 'float32' }], attrs: { axis: 1 } },

@@ -16,6 +16,8 @@ export const constant: OpDef = {
   flops: () => 0,
   tfjs: (tf, _ins, attrs) => tf.tensor(attrs.value as number[], attrs.shape as number[], 'float32'),
   onnx: (tape, _ins, attrs) => tape.constFloat(attrs.value as number[], attrs.shape as number[]),
+  // a leaf: nothing to pass back to
+  vjp: () => [],
   examples: [
     { inputs: [], attrs: { value: [0.5, -2, 3], shape: [3] } },
     { inputs: [], attrs: { value: [2], shape: [] }, note: 'a scalar' },

@@ -1,11 +1,11 @@
 // Factories for element-wise ops: one shape rule and FLOP rule for all of them; each op still
-// has its own file that names its TensorFlow.js and ONNX forms.
+// has its own file that names its TensorFlow.js and ONNX forms, and its vjp.
 import type { Attrs } from '../ir/types.js';
-import type { OpDef, Surface, Tensor, TF } from './op.js';
+import type { OpDef, Surface, Tensor, TF, Vjp } from './op.js';
 import { showShape } from './op.js';
 import { broadcast, elements } from './shapes.js';
 
-export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => Tensor, onnxType: string): OpDef {
+export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => Tensor, onnxType: string, vjp?: Vjp): OpDef {
   const surface: Surface = { name, inputs: ['x'], doc };
   return {
     name,
@@ -15,6 +15,7 @@ export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => 
     flops: (_ins, out) => elements(out),
     tfjs: (tf, [x]) => tfjs(tf, x!),
     onnx: (tape, [x]) => tape.op(onnxType, [x!]),
+    vjp,
     examples: [
       { inputs: [{ shape: ['batch', 7], dtype: 'float32' }], attrs: {} },
       { inputs: [{ shape: ['batch', 3, 5], dtype: 'float32' }], attrs: {} },
@@ -22,7 +23,7 @@ export function unaryOp(name: string, doc: string, tfjs: (tf: TF, x: Tensor) => 
   };
 }
 
-export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: TF, a: Tensor, b: Tensor) => Tensor, onnxType: string): OpDef {
+export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: TF, a: Tensor, b: Tensor) => Tensor, onnxType: string, vjp?: Vjp): OpDef {
   return {
     name,
     doc,
@@ -37,6 +38,7 @@ export function binaryOp(name: string, symbol: string, doc: string, tfjs: (tf: T
     flops: (_ins, out) => elements(out),
     tfjs: (tf, [a, b]) => tfjs(tf, a!, b!),
     onnx: (tape, [a, b]) => tape.op(onnxType, [a!, b!]),
+    vjp,
     examples: [
       { inputs: [{ shape: ['batch', 6], dtype: 'float32' }, { shape: ['batch', 6], dtype: 'float32' }], attrs: {} },
       { inputs: [{ shape: ['batch', 4, 6], dtype: 'float32' }, { shape: ['batch', 1, 6], dtype: 'float32' }], attrs: {}, note: 'broadcast over the sequence axis' },

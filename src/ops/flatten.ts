@@ -9,5 +9,6 @@ export const flatten: OpDef = {
   flops: () => 0,
   tfjs: (tf, [x]) => tf.reshape(x!, [x!.shape[0]!, -1]),
   onnx: (tape, [x]) => tape.op('Flatten', [x!], { axis: 1 }),
+  vjp: (g, [x], _y, dy) => [g.add('reshape', [dy], { shape: [-1, ...g.shape(x!).slice(1)] as number[] })],
   examples: [{ inputs: [{ shape: ['batch', 2, 3, 4], dtype: 'float32' }], attrs: {} }],
 };

@@ -14,6 +14,8 @@ export const gather: OpDef = {
   flops: () => 0,
   tfjs: (tf, [table, ids]) => tf.gather(table!, ids!),
   onnx: (tape, [table, ids]) => tape.op('Gather', [table!, ids!], { axis: 0 }),
+  // dy's rows added into the table's shape at their ids; the ids are ints
+  vjp: (g, [table, ids], _y, dy) => [g.add('scatter_add', [dy, ids!], { rows: g.shape(table!)[0] as number }), undefined],
   examples: [
     { inputs: [{ shape: [11, 4], dtype: 'float32' }, { shape: ['batch'], dtype: 'int32' }], attrs: {} },
     { inputs: [{ shape: [11, 4], dtype: 'float32' }, { shape: ['batch', 5], dtype: 'int32' }], attrs: {} },

@@ -5,7 +5,35 @@
 //   n = tanh(x Wn + bwn + r ⊙ (h Un + bun))   h' = (1 − z) ⊙ n + z ⊙ h
 // A padded step (mask 0) keeps h. Both lowerings unroll the same primitive steps, so they agree
 // exactly; L is small (a support set or a short history).
-import { showShape, type OnnxTape, type OpDef, type Tensor } from './op.js';
+// Its gradient is taken through `decompose`, the same steps as IR ops (src/ir/passes/decompose.ts
+// expands it before differentiation): onnxruntime's inference build has no GRU gradient, and the
+// unrolled form is differentiable again for free.
+import { showShape, type GradBuilder, type OnnxTape, type OpDef, type Tensor } from './op.js';
+
+/** The GRU as IR ops, step by step as the TF.js form computes it (h starts at 0). */
+function unrolled(b: GradBuilder, [x, m, w, u, bw, bu]: number[], attrs: Record<string, unknown>): number {
+  const h = b.shape(u!)[0] as number;
+  const gate = (v: number, k: number) => b.add('slice', [v], { axis: -1, start: k * h, end: (k + 1) * h });
+  const gx = b.add('add', [b.add('matmul', [x!, w!]), bw!]);
+  let state: number | undefined;
+  for (let t = 0; t < Number(attrs.length); t++) {
+    const xt = b.add('squeeze', [b.add('slice', [gx], { axis: 1, start: t, end: t + 1 })], { axis: 1 });
+    const mt = b.add('slice', [m!], { axis: 1, start: t, end: t + 1 });
+    // h = 0 before the first step: h U + bu is bu on every row
+    const gh = state === undefined ? b.add('broadcast_like', [bu!, xt]) : b.add('add', [b.add('matmul', [state, u!]), bu!]);
+    const r = b.add('sigmoid', [b.add('add', [gate(xt, 0), gate(gh, 0)])]);
+    const z = b.add('sigmoid', [b.add('add', [gate(xt, 1), gate(gh, 1)])]);
+    const n = b.add('tanh', [b.add('add', [gate(xt, 2), b.add('mul', [r, gate(gh, 2)])])]);
+    if (state === undefined) {
+      // n + z (0 − n), then 0 + m (next − 0)
+      state = b.add('mul', [mt, b.add('sub', [n, b.add('mul', [z, n])])]);
+    } else {
+      const next = b.add('add', [n, b.add('mul', [z, b.add('sub', [state, n])])]);
+      state = b.add('add', [state, b.add('mul', [mt, b.add('sub', [next, state])])]);
+    }
+  }
+  return state!;
+}
 
 export const gru: OpDef = {
   name: 'gru',
@@ -73,6 +101,7 @@ export const gru: OpDef = {
     }
     return state;
   },
+  decompose: unrolled,
   examples: [
     {
       inputs: [

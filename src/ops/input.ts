@@ -17,6 +17,8 @@ export const input: OpDef = {
   flops: () => 0,
   tfjs: (_tf, _ins, attrs, _node, ctx) => ctx.input(String(attrs.feature)),
   onnx: (_tape, _ins, attrs, _node, ctx) => ctx.input(String(attrs.feature)),
+  // a leaf: nothing to pass back to
+  vjp: () => [],
   // A graph leaf: exercised by every model-level parity test (test/lower/model-parity.test.ts).
   examples: [],
 };

@@ -1,5 +1,6 @@
 // Layer normalisation over the last axis with given scale and shift.
 import { showShape, type OpDef } from './op.js';
+import { keepAxis, scalar, scale, sumTo } from './grad-helpers.js';
 import { elements } from './shapes.js';
 
 export const layerNorm: OpDef = {
@@ -22,6 +23,23 @@ export const layerNorm: OpDef = {
     return tf.add(tf.mul(tf.div(tf.sub(x!, mean), tf.sqrt(tf.add(variance, Number(attrs.epsilon ?? 1e-5)))), g!), b!);
   },
   onnx: (tape, [x, g, b], attrs) => tape.op('LayerNormalization', [x!, g!, b!], { axis: -1, epsilon: { float: Number(attrs.epsilon ?? 1e-5) } }),
+  // x̂ = (x − μ) r with r = 1/√(σ² + ε), recomputed in IR ops (so a second derivative sees how it
+  // depends on x); then ∂γ = Σ dy x̂, ∂β = Σ dy, and with d = dy γ:
+  // ∂x = r (d − mean(d) − x̂ mean(d x̂)), means over the last axis.
+  vjp(b, [x, gamma], _y, dy, attrs) {
+    const shape = b.shape(x!);
+    const n = shape[shape.length - 1] as number;
+    const row = keepAxis(shape, shape.length - 1);
+    const mean = (v: number) => scale(b, sumTo(b, v, row), 1 / n);
+    const xc = b.add('sub', [x!, mean(x!)]);
+    const variance = mean(b.add('mul', [xc, xc]));
+    const r = b.add('div', [scalar(b, 1), b.add('sqrt', [b.add('add', [variance, scalar(b, Number(attrs.epsilon ?? 1e-5))])])]);
+    const xhat = b.add('mul', [xc, r]);
+    const d = b.add('mul', [dy, gamma!]);
+    const dx = b.add('mul', [r, b.add('sub', [b.add('sub', [d, mean(d)]), b.add('mul', [xhat, mean(b.add('mul', [d, xhat]))])])]);
+    const param = b.shape(gamma!);
+    return [dx, sumTo(b, b.add('mul', [dy, xhat]), param), sumTo(b, dy, param)];
+  },
   examples: [
     { inputs: [{ shape: ['batch', 6], dtype: 'float32' }, { shape: [6], dtype: 'float32' }, { shape: [6], dtype: 'float32' }], attrs: { epsilon: 1e-5 } },
     { inputs: [{ shape: ['batch', 3, 4], dtype: 'float32' }, { shape: [4], dtype: 'float32' }, { shape: [4], dtype: 'float32' }], attrs: { epsilon: 1e-3 } },

@@ -10,5 +10,7 @@ export const mask: OpDef = {
   // ids → bool is `id != 0` (ONNX Cast: zero is false, anything else true), then → float: two
   // nodes where Equal → Not → Cast took three
   onnx: (tape, [ids]) => tape.op('Cast', [tape.op('Cast', [ids!], { to: 9 })], { to: 1 }),
+  // ids in, an indicator out: nothing to pass back
+  vjp: () => [undefined],
   examples: [{ inputs: [{ shape: ['batch', 6], dtype: 'int32' }], attrs: {} }],
 };

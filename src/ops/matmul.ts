@@ -44,6 +44,16 @@ export const matmul: OpDef = {
   },
   tfjs: (tf, [a, b]) => tfMatmul(tf, a!, b!),
   onnx: (tape, [a, b]) => tape.op('MatMul', [a!, b!]),
+  vjp(g, [a, b], _y, dy) {
+    const rank = g.shape(b!).length;
+    if (rank === 2) {
+      // a [..., K] @ W [K, N]: W's gradient sums over every row, the batch included (contract)
+      return [g.add('matmul', [dy, g.add('transpose', [b!], { perm: [1, 0] })]), g.add('contract', [a!, dy])];
+    }
+    // batched: [..., M, K] @ [..., K, N], the same leading axes on both sides
+    const swap = Array.from({ length: rank }, (_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
+    return [g.add('matmul', [dy, g.add('transpose', [b!], { perm: swap })]), g.add('matmul', [g.add('transpose', [a!], { perm: swap }), dy])];
+  },
   examples: [
     { inputs: [{ shape: ['batch', 5], dtype: 'float32' }, { shape: [5, 3], dtype: 'float32' }], attrs: {} },
     { inputs: [{ shape: ['batch', 4, 5], dtype: 'float32' }, { shape: [5, 3], dtype: 'float32' }], attrs: {} },

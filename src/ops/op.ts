@@ -59,6 +59,29 @@ export interface OnnxCtx {
   input(feature: string): string;
 }
 
+/**
+ * What an op's vector-Jacobian product (and its decomposition) writes with: it appends IR nodes to
+ * the graph being differentiated (src/ir/append.ts implements it). Each node's shape and dtype
+ * come from its op's own rule, so a vjp states only ops, inputs and attributes; a rule that
+ * fails there is a compiler bug and throws.
+ */
+export interface GradBuilder {
+  /** Append a node; returns its id. */
+  add(op: string, inputs: number[], attrs?: Attrs): number;
+  shape(id: number): Shape;
+  dtype(id: number): DType;
+}
+
+/**
+ * The vector-Jacobian product of an op as IR nodes: given the ids of the node's inputs, of the
+ * node itself (its output, which a vjp may reuse: it stays differentiable, being a node) and of
+ * dy (the gradient of the objective w.r.t. the output, of the output's shape), the gradient w.r.t.
+ * each input, of that input's shape; undefined where none flows (int ids, a mask declared in
+ * `constantInputs`, a piecewise-constant op, stop_gradient). The nodes it adds have vjps of their
+ * own, so a gradient can be differentiated again.
+ */
+export type Vjp = (b: GradBuilder, inputs: number[], output: number, dy: number, attrs: Attrs) => Array<number | undefined>;
+
 export interface OpDef {
   name: string;
   doc: string;
@@ -68,11 +91,30 @@ export interface OpDef {
   tfjs(tf: TF, inputs: Tensor[], attrs: Attrs, node: IRNode, ctx: TfjsCtx): Tensor;
   onnx(tape: OnnxTape, inputs: string[], attrs: Attrs, node: IRNode, ctx: OnnxCtx): string;
   surface?: Surface;
-  /** Cases for the op-level parity test (TensorFlow.js vs onnxruntime on random inputs). */
+  /** Cases for the op-level parity tests (TensorFlow.js vs onnxruntime vs PyTorch, and gradients) on random inputs. */
   examples: OpExample[];
+  /** Its gradient (src/ir/passes/grad.ts calls it). An op has a vjp, or a `decompose`, or says why it has neither. */
+  vjp?: Vjp;
+  /**
+   * The op as other IR ops, equal to its forward, for ops whose gradient is taken through that
+   * form (the GRU: src/ir/passes/decompose.ts expands it before differentiation). Returns the id
+   * of the node that holds the op's value.
+   */
+  decompose?: (b: GradBuilder, inputs: number[], attrs: Attrs) => number;
+  /** Float inputs the vjp treats as constants although the op's value depends on them, each with why. */
+  constantInputs?: Record<number, string>;
+  /** Why the op has no gradient at all (differentiating through it is an error that says so). */
+  nonDifferentiable?: string;
 }
 
-/** One case of the op-level parity test. */
+/** Uniform in [min, max), or whole numbers in min..max−1 (ties for an equality test). */
+export interface ValueRange {
+  min: number;
+  max: number;
+  integers?: boolean;
+}
+
+/** One case of the op-level tests (parity, gradients, PyTorch). */
 export interface OpExample {
   inputs: ShapeIn[];
   attrs: Attrs;
@@ -84,6 +126,13 @@ export interface OpExample {
    * is 3, and a dynamic axis may take any length, 0 included.
    */
   values?: Record<number, { data: number[]; shape: number[] }>;
+  /** What random values are drawn from, per input (default: uniform in [-2, 2)); sqrt wants positive ones. */
+  ranges?: Array<ValueRange | undefined>;
+  /**
+   * The values sit where the op is not differentiable (ties of a max): its gradient there is the
+   * one TensorFlow.js takes, checked against the tape but not against finite differences.
+   */
+  kinks?: true;
 }
 
 /** Number of elements of a shape with the batch dimension taken as 1. */

@@ -13,6 +13,8 @@ export const param: OpDef = {
   flops: () => 0,
   tfjs: (_tf, _ins, attrs, _node, ctx) => ctx.param(String(attrs.name)),
   onnx: (_tape, _ins, attrs, _node, ctx) => ctx.param(String(attrs.name)),
+  // a leaf: nothing to pass back to
+  vjp: () => [],
   // A graph leaf: exercised by every model-level parity test (test/lower/model-parity.test.ts).
   examples: [],
 };

@@ -3,6 +3,7 @@
 // `zero_padded` (set by the serving pass src/ir/passes/lean-pooling.ts on a mean): the sequence
 // is already zero at its padding positions, so the sum skips the product with the mask, which
 // only counts the items.
+import { scalar, sumTo } from './grad-helpers.js';
 import { showShape, type OpDef, type ShapeIn } from './op.js';
 import { elements } from './shapes.js';
 
@@ -52,8 +53,33 @@ export const pool: OpDef = {
     const count = tape.op('Max', [tape.op('ReduceSum', [m!, ax1], { keepdims: 1 }), tape.constFloat([1], [])]);
     return tape.op('Div', [s, count]);
   },
+  vjp(g, [x, m], y, dy, attrs) {
+    const dy3 = g.add('unsqueeze', [dy], { axis: 1 });
+    const m3 = g.add('unsqueeze', [m!], { axis: 2 });
+    if (attrs.mode === 'max') {
+      // dy to the valid positions that hold the maximum (ties share it, as in TensorFlow.js)
+      const hit = g.add('compare', [x!, g.add('unsqueeze', [y], { axis: 1 })], { mode: 'eq' });
+      const valid = g.add('compare', [m3, scalar(g, 0)], { mode: 'gt' });
+      return [g.add('mul', [g.add('mul', [dy3, hit]), valid]), undefined];
+    }
+    // every position the sum read: the valid ones, or all of them for a zero-padded mean
+    const spread = (d: number) => (attrs.zero_padded ? g.add('broadcast_like', [d, x!]) : g.add('mul', [d, m3]));
+    if (attrs.mode === 'sum') return [spread(dy3), undefined];
+    // mean: dy / max(Σ m, 1); max(s, 1) = 1 + relu(s − 1)
+    const one = scalar(g, 1);
+    const count = g.add('add', [one, g.add('relu', [g.add('sub', [sumTo(g, m!, [g.shape(m!)[0]!, 1]), one])])]);
+    return [spread(g.add('unsqueeze', [g.add('div', [dy, count])], { axis: 1 })), undefined];
+  },
+  constantInputs: { 1: 'the mask is 0/1 validity data, not a learned value' },
   examples: [
     ...['sum', 'mean', 'max'].map((mode) => ({ inputs: SEQ, attrs: { mode }, note: 'the mask input is drawn from {0, 1}, with some rows all zero' })),
     { inputs: SEQ, attrs: { mode: 'mean', zero_padded: true }, note: 'the sequence is not multiplied by the mask: both forms sum every position' },
+    {
+      inputs: SEQ,
+      attrs: { mode: 'max' },
+      ranges: [{ min: 0, max: 3, integers: true }],
+      kinks: true,
+      note: 'ties: whole numbers 0–2, so padded positions equal the maximum (0 in an empty row); the mask input as above',
+    },
   ],
 };

@@ -1,5 +1,6 @@
 // Plain reduction along one non-batch axis.
 import { showShape, type OpDef } from './op.js';
+import { scale } from './grad-helpers.js';
 import { elements, intAttr, normAxis } from './shapes.js';
 
 export const reduce: OpDef = {
@@ -26,6 +27,14 @@ export const reduce: OpDef = {
     // opset 17: ReduceSum takes axes as an input, ReduceMean/ReduceMax as an attribute.
     if (attrs.mode === 'sum') return tape.op('ReduceSum', [x!, tape.constInt64([axis], [1])], { keepdims });
     return tape.op(attrs.mode === 'mean' ? 'ReduceMean' : 'ReduceMax', [x!], { axes: [axis], keepdims });
+  },
+  vjp(g, [x], y, dy, attrs) {
+    const shape = g.shape(x!);
+    const axis = normAxis(Number(attrs.axis), shape.length)!;
+    const kept = (v: number) => (attrs.keepdims ? v : g.add('unsqueeze', [v], { axis }));
+    if (attrs.mode === 'max') return [g.add('mul', [kept(dy), g.add('compare', [x!, kept(y)], { mode: 'eq' })])];
+    const d = attrs.mode === 'mean' ? scale(g, kept(dy), 1 / (shape[axis] as number)) : kept(dy);
+    return [g.add('broadcast_like', [d, x!])];
   },
   examples: ['sum', 'mean', 'max'].flatMap((mode) => [
     { inputs: [{ shape: ['batch', 4, 3], dtype: 'float32' as const }], attrs: { mode, axis: 1, keepdims: false } },

@@ -19,6 +19,7 @@ export const reshape: OpDef = {
   tfjs: (tf, [x], attrs) => tf.reshape(x!, [x!.shape[0]!, ...(attrs.shape as number[]).slice(1)]),
   // 0 copies the batch size from the input.
   onnx: (tape, [x], attrs) => tape.op('Reshape', [x!, tape.constInt64([0, ...(attrs.shape as number[]).slice(1)], [(attrs.shape as number[]).length])]),
+  vjp: (g, [x], _y, dy) => [g.add('reshape', [dy], { shape: [-1, ...g.shape(x!).slice(1)] as number[] })],
   examples: [
     { inputs: [{ shape: ['batch', 12], dtype: 'float32' }], attrs: { shape: [-1, 3, 4] } },
     { inputs: [{ shape: ['batch', 2, 6], dtype: 'float32' }], attrs: { shape: [-1, 2, 3, 2] } },

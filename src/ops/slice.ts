@@ -27,6 +27,12 @@ export const slice: OpDef = {
   },
   onnx: (tape, [x], attrs) =>
     tape.op('Slice', [x!, tape.constInt64([Number(attrs.start)], [1]), tape.constInt64([Number(attrs.end)], [1]), tape.constInt64([Number(attrs.axis)], [1])]),
+  // dy in its place, zeros around it
+  vjp(g, [x], _y, dy, attrs) {
+    const axis = normAxis(Number(attrs.axis), g.shape(x!).length)!;
+    const d = g.shape(x!)[axis] as number;
+    return [g.add('pad', [dy], { axis, before: Number(attrs.start), after: d - Number(attrs.end) })];
+  },
   examples: [
     { inputs: [{ shape: ['batch', 10], dtype: 'float32' }], attrs: { axis: -1, start: 3, end: 7 } },
     { inputs: [{ shape: ['batch', 4, 6], dtype: 'float32' }], attrs: { axis: 1, start: 0, end: 2 } },

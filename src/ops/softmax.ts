@@ -1,5 +1,6 @@
 // Softmax along one non-batch axis (the last by default).
 import { showShape, type OpDef } from './op.js';
+import { keepAxis, sumTo } from './grad-helpers.js';
 import { elements, intAttr, normAxis } from './shapes.js';
 
 export const softmax: OpDef = {
@@ -24,6 +25,12 @@ export const softmax: OpDef = {
   },
   // From opset 13 ONNX Softmax normalises exactly the given axis (not the flattened tail).
   onnx: (tape, [x], attrs) => tape.op('Softmax', [x!], { axis: Number(attrs.axis ?? -1) }),
+  // y ⊙ (dy − Σ dy ⊙ y) along the axis
+  vjp(g, _x, y, dy, attrs) {
+    const axis = normAxis(Number(attrs.axis ?? -1), g.shape(y).length)!;
+    const s = sumTo(g, g.add('mul', [dy, y]), keepAxis(g.shape(y), axis));
+    return [g.add('mul', [y, g.add('sub', [dy, s])])];
+  },
   examples: [
     { inputs: [{ shape: ['batch', 5], dtype: 'float32' }], attrs: { axis: -1 } },
     { inputs: [{ shape: ['batch', 2, 1, 6], dtype: 'float32' }], attrs: { axis: -1 } },

@@ -1,6 +1,6 @@
 // Stack equal-shaped tensors along a new axis (MMoE's experts: [batch, E, d]).
 import { showShape, type OpDef } from './op.js';
-import { intAttr } from './shapes.js';
+import { intAttr, normAxis } from './shapes.js';
 
 export const stack: OpDef = {
   name: 'stack',
@@ -23,6 +23,11 @@ export const stack: OpDef = {
     const a = axis < 0 ? node.shape.length + axis : axis;
     const ax = tape.constInt64([a], [1]);
     return tape.op('Concat', ins.map((i) => tape.op('Unsqueeze', [i, ax])), { axis: a });
+  },
+  // item i of dy along the new axis, without that axis
+  vjp(g, ins, _y, dy, attrs) {
+    const axis = normAxis(Number(attrs.axis ?? 1), g.shape(dy).length)!;
+    return ins.map((_, i) => g.add('squeeze', [g.add('slice', [dy], { axis, start: i, end: i + 1 })], { axis }));
   },
   examples: [
     { inputs: [{ shape: ['batch', 4], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }, { shape: ['batch', 4], dtype: 'float32' }], attrs: { axis: 1 } },

@@ -16,5 +16,7 @@ export const stopGradient: OpDef = {
   flops: () => 0,
   tfjs: (tf, [x]) => stopGradientTf(tf, x!),
   onnx: (tape, [x]) => tape.op('Identity', [x!]),
+  vjp: () => [undefined],
+  constantInputs: { 0: 'stop_gradient passes no gradient back: that is what it is for' },
   examples: [{ inputs: [{ shape: ['batch', 5], dtype: 'float32' }], attrs: {} }],
 };

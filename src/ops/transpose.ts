@@ -16,6 +16,11 @@ export const transpose: OpDef = {
   flops: () => 0,
   tfjs: (tf, [x], attrs) => tf.transpose(x!, attrs.perm as number[]),
   onnx: (tape, [x], attrs) => tape.op('Transpose', [x!], { perm: attrs.perm as number[] }),
+  vjp(g, _x, _y, dy, attrs) {
+    const perm = attrs.perm as number[];
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return [g.add('transpose', [dy], { perm: inverse })];
+  },
   examples: [
     { inputs: [{ shape: ['batch', 3, 4], dtype: 'float32' }], attrs: { perm: [0, 2, 1] } },
     { inputs: [{ shape: ['batch', 2, 3, 4], dtype: 'float32' }], attrs: { perm: [0, 2, 3, 1] } },

@@ -15,6 +15,10 @@ export const unsqueeze: OpDef = {
   flops: () => 0,
   tfjs: (tf, [x], attrs) => tf.expandDims(x!, Number(attrs.axis)),
   onnx: (tape, [x], attrs) => tape.op('Unsqueeze', [x!, tape.constInt64([Number(attrs.axis)], [1])]),
+  vjp: (g, [x], _y, dy, attrs) => {
+    const axis = Number(attrs.axis);
+    return [g.add('squeeze', [dy], { axis: axis < 0 ? g.shape(x!).length + 1 + axis : axis })];
+  },
   examples: [
     { inputs: [{ shape: ['batch', 4], dtype: 'float32' }], attrs: { axis: 1 } },
     { inputs: [{ shape: ['batch', 4], dtype: 'float32' }], attrs: { axis: -1 } },

@@ -42,3 +42,8 @@ print(json.dumps(errors))
   if (r.status !== 0) throw new Error(`onnx checker failed to run: ${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, string>;
 }
+
+/** An onnxruntime tensor of IR values: int32 ids become int64, floats stay float32. */
+export function ortTensor(data: ArrayLike<number>, shape: number[], ids = data instanceof Int32Array): ort.Tensor {
+  return ids ? new ort.Tensor('int64', BigInt64Array.from(Array.from(data, (x) => BigInt(x))), shape) : new ort.Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), shape);
+}

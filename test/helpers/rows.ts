@@ -2,11 +2,11 @@
 import seedrandom from 'seedrandom';
 import { hashBucket } from '../../src/data/hash.js';
 import type { Row } from '../../src/data/row.js';
-import { seqItems } from '../../src/data/preprocess.js';
+import { modelInputs, seqItems, type Batchable } from '../../src/data/preprocess.js';
 import { evalLabel } from '../../src/data/label-expr.js';
 import { supportIndex } from '../../src/data/support.js';
 import type { FeatureSpec, IRGraph } from '../../src/ir/types.js';
-import { ort } from './onnx.js';
+import { ort, ortTensor } from './onnx.js';
 
 function rawId(f: Extract<FeatureSpec, { kind: 'id' | 'seq' }>, rng: () => number): string {
   if (f.source.kind === 'vocab') {
@@ -86,4 +86,9 @@ function supportFeeds(graph: IRGraph, sp: NonNullable<IRGraph['supports']>[numbe
   });
   feeds[`${sp.name}.label`] = new ort.Tensor('float32', label, [n, S]);
   feeds[`${sp.name}.mask`] = new ort.Tensor('float32', Float32Array.from({ length: n * S }, (_, p) => (index[p]! < 0 ? 0 : 1)), [n, S]);
+}
+
+/** What a training graph takes (lowerFunction): the model's inputs as the data loader encodes them, ids as int64. */
+export function inputFeeds(ds: Batchable): Record<string, ort.Tensor> {
+  return Object.fromEntries(Object.entries(modelInputs(ds)).map(([k, v]) => [k, ortTensor(v.data, [ds.n, ...v.shape])]));
 }

@@ -18,7 +18,7 @@ import { Tape } from './tape.js';
 const { onnx } = pkg;
 const ELEM = { float32: 1, int32: 6, int64: 7, string: 8 } as const;
 
-function valueInfo(name: string, elemType: keyof typeof ELEM, dims: ReadonlyArray<number | 'batch'>): pkg.onnx.IValueInfoProto {
+export function valueInfo(name: string, elemType: keyof typeof ELEM, dims: ReadonlyArray<number | 'batch'>): pkg.onnx.IValueInfoProto {
   return {
     name,
     type: { tensorType: { elemType: ELEM[elemType], shape: { dim: dims.map((d) => (d === 'batch' ? { dimParam: 'batch' } : { dimValue: d })) } } },

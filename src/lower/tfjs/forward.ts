@@ -22,10 +22,14 @@ export interface ForwardResult {
 /** `inputs`: features by name, and any other input of the entry (an inner node after a cut) by its name. */
 export type Forward = (params: Record<string, Tensor>, inputs: Record<string, Tensor>) => ForwardResult;
 
-/** `objective`: compute the entry's objective too (it reads labels: pass them as inputs). */
-export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE, opts: { objective?: boolean } = {}): Forward {
-  const entry = getEntry(graph, entryName);
-  if (!entry) throw new Error(`internal: ${graph.model} has no entry ${entryName}`);
+/**
+ * `objective`: compute the entry's objective too (it reads labels: pass them as inputs). `also`:
+ * nodes to compute besides the entry's outputs (a gradient graph's nodes), read from `nodes`.
+ */
+export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE, opts: { objective?: boolean; also?: readonly number[] } = {}): Forward {
+  const found = getEntry(graph, entryName);
+  if (!found) throw new Error(`internal: ${graph.model} has no entry ${entryName}`);
+  const entry = opts.also ? { ...found, outputs: { ...found.outputs, ...Object.fromEntries(opts.also.map((id) => [`%${id}`, id])) } } : found;
   const withObjective = !!opts.objective && entry.objective !== undefined;
   const order = entryNodes(graph, entry, { objective: withObjective });
   // entry inputs that are inner nodes (a cut) take their value by name, not through their op
@@ -56,7 +60,7 @@ export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE, 
       values.set(id, name !== undefined ? ctx.input(name) : ops[i]!.tfjs(tf, n.inputs.map((j) => values.get(j)!), n.attrs, n, ctx));
     });
     const outputs: Record<string, Tensor> = {};
-    for (const [k, id] of Object.entries(entry.outputs)) outputs[k] = values.get(id)!;
+    for (const [k, id] of Object.entries(found.outputs)) outputs[k] = values.get(id)!;
     const logits: Record<string, Tensor> = {};
     for (const t of tasks) logits[t.name] = values.get(t.logit)!;
     return { outputs, logits, ...(withObjective ? { objective: values.get(entry.objective!)! } : {}), nodes: values };

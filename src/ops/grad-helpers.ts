@@ -1,0 +1,42 @@
+// Small pieces the ops' vector-Jacobian products share: shapes as attributes, constants, and the
+// sum that undoes broadcasting.
+import type { Shape } from '../ir/types.js';
+import type { GradBuilder } from './op.js';
+import { sumAxes } from './sum-to.js';
+
+/** A shape as an attribute: the batch axis as -1 (the convention of `input` and `reshape`). */
+export function shapeAttr(shape: Shape): number[] {
+  return shape.map((d) => (d === 'batch' ? -1 : d));
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** A float scalar constant. */
+export function scalar(b: GradBuilder, value: number): number {
+  return b.add('const', [], { value: [value], shape: [] });
+}
+
+/** x · c for a number c. */
+export function scale(b: GradBuilder, x: number, c: number): number {
+  return b.add('mul', [x, scalar(b, c)]);
+}
+
+/**
+ * dy summed down to `shape`, the shape of an input that was broadcast to dy's (the batch axis
+ * too, for a parameter): nothing when the shapes already agree.
+ */
+export function sumTo(b: GradBuilder, dy: number, shape: Shape): number {
+  return sameShape(b.shape(dy), shape) ? dy : b.add('sum_to', [dy], { shape: shapeAttr(shape), axes: sumAxes(b.shape(dy), shape) });
+}
+
+/** The shape with `axis` kept at size 1 (what a reduction with keepdims gives). */
+export function keepAxis(shape: Shape, axis: number): Shape {
+  return shape.map((d, i) => (i === axis ? 1 : d));
+}
+
+/** x expanded (broadcast) to the shape of `like`, which may hold the batch axis. */
+export function expandLike(b: GradBuilder, x: number, like: number): number {
+  return sameShape(b.shape(x), b.shape(like)) ? x : b.add('broadcast_like', [x, like]);
+}

@@ -1,0 +1,60 @@
+"""Evaluate generated PyTorch functions of IR graphs (src/lower/torch/) in float64, and central
+finite differences of their first output. Payload on stdin:
+  {prelude, blob, jobs: [{code, params: {name: value}, inputs: {name: value},
+                          fd?: {wrt: [[kind, name]], h}}]}
+where a value is {dtype: f32 | f64 | i64, offset, shape} into the binary file `blob` (floats are
+evaluated as float64, i64 are ids). Writes [{outputs: [[...]], fd?: [[...]]}] on stdout."""
+import json
+import sys
+
+import numpy as np
+import torch
+
+torch.set_default_dtype(torch.float64)
+payload = json.load(sys.stdin)
+blob = np.fromfile(payload["blob"], dtype=np.uint8)
+base = {}
+exec(payload["prelude"], base)
+NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64}
+
+
+def tensor(v):
+    dt = NP[v["dtype"]]
+    n = int(np.prod(v["shape"], dtype=np.int64))
+    a = np.frombuffer(blob, dtype=dt, count=n, offset=v["offset"]).reshape(v["shape"])
+    t = torch.from_numpy(a.copy())
+    return t if v["dtype"] == "i64" else t.to(torch.float64)
+
+
+def flat(t):
+    return t.detach().reshape(-1).tolist() if isinstance(t, torch.Tensor) else [float(t)]
+
+
+results = []
+for job in payload["jobs"]:
+    ns = dict(base)
+    exec(job["code"], ns)
+    forward = ns["forward"]
+    P = {k: tensor(v) for k, v in job["params"].items()}
+    X = {k: tensor(v) for k, v in job["inputs"].items()}
+    with torch.no_grad():
+        out = {"outputs": [flat(v) for v in forward(P, X)]}
+        fd = job.get("fd")
+        if fd:
+            h = fd["h"]
+            grads = []
+            for kind, name in fd["wrt"]:
+                flat_t = (P if kind == "param" else X)[name].view(-1)
+                g = []
+                for i in range(flat_t.numel()):
+                    keep = flat_t[i].item()
+                    flat_t[i] = keep + h
+                    up = forward(P, X)[0].item()
+                    flat_t[i] = keep - h
+                    down = forward(P, X)[0].item()
+                    flat_t[i] = keep
+                    g.append((up - down) / (2 * h))
+                grads.append(g)
+            out["fd"] = grads
+    results.append(out)
+json.dump(results, sys.stdout)
