@@ -1,20 +1,22 @@
 // `recc check FILE…`: diagnostics for each spec; `ok` and a summary line when clean.
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { summarize } from '../diagnostics/render.js';
+import type { FilePolicy } from '../io/file-policy.js';
 import { analyzeFile } from '../semantics/analyze.js';
 import { displayPath, jsonDiagnostics, printDiagnostics, type Format } from './output.js';
+import { moduleTexts } from './spec.js';
 
-export function runCheck(files: string[], opts: { format: Format }): number {
+export function runCheck(files: string[], opts: { format: Format; files?: FilePolicy }): number {
   let failed = false;
   const json: Array<{ file: string; diagnostics: unknown[] }> = [];
   for (const file of files) {
-    const a = analyzeFile(file);
+    const a = analyzeFile(file, opts.files ? { files: opts.files } : {});
     failed ||= hasErrors(a.diagnostics);
     if (opts.format === 'json') {
       json.push({ file: displayPath(a.file), diagnostics: jsonDiagnostics(a.diagnostics) });
       continue;
     }
-    printDiagnostics(a.diagnostics, new Map([[a.file, a.modules[0]?.text ?? '']]));
+    printDiagnostics(a.diagnostics, moduleTexts(a));
     const g = a.graph;
     const detail = g ? `: model ${g.model}, ${g.features.length} features, ${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}, ${g.params.length} parameter tensors` : '';
     const status = hasErrors(a.diagnostics) ? 'failed' : 'ok';

@@ -2,9 +2,9 @@
 // Triton model repository), with trained weights from a safetensors checkpoint, or seeded random
 // weights (said plainly) for serving smoke tests.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
+import { removeStaleTemps, writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
 import { paddedTables, zeroPaddedTables } from '../ir/padding-rows.js';
 import { entryNodes, getEntry, SERVE } from '../ir/entry.js';
 import { supportInputNames } from '../ir/support-inputs.js';
@@ -15,11 +15,14 @@ import { servingModels } from '../lower/serving-models.js';
 import { initWeights } from '../lower/tfjs/init.js';
 import { tritonRepository, TRITON_VERSION } from '../lower/triton/repository.js';
 import { displayPath } from './output.js';
+import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
 import { readWeights } from './weights.js';
 import { VERSION } from './version.js';
 
 export interface CompileOptions {
+  /** `--allow-path`: trees the spec may read besides its own. */
+  allowPath?: string[];
   out?: string;
   triton?: string;
   maxBatchSize: number;
@@ -44,7 +47,7 @@ export function runCompile(file: string, o: CompileOptions): number {
     process.stderr.write('error: say where to write: `-o model.onnx` (an ONNX file) and/or `--triton DIR` (a Triton model repository)\n');
     return 1;
   }
-  const graph = loadSpec(file);
+  const graph = loadSpec(file, policyOf(o));
   if (!graph) return 1;
   if (o.target !== 'onnx') {
     process.stderr.write(`error: unknown target \`${o.target}\` (supported: onnx)\n`);
@@ -82,6 +85,7 @@ export function runCompile(file: string, o: CompileOptions): number {
       process.stderr.write(`error: ${graph.model} serves as ${models.length} models (${models.map((m) => m.name).join(', ')}): write them with --triton DIR\n`);
       return 1;
     }
+    removeStaleTemps(dirname(resolve(o.out)));
     writeFileAtomic(o.out, entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName));
     lines.push(`wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
   }
@@ -133,17 +137,18 @@ function nonNegative(v: string): number {
 }
 
 export function register(program: Command, setCode: (c: number) => void): void {
-  program
-    .command('compile')
-    .description('compile a spec to a serving artefact: an ONNX file (-o) and/or a Triton model repository (--triton)')
-    .argument('<spec>', '.rec file')
-    .option('-o, --out <file>', 'ONNX file to write, e.g. model.onnx')
-    .option('--triton <dir>', 'Triton model repository to write into: <dir>/<model>/config.pbtxt and <dir>/<model>/1/model.onnx (the model directory is replaced whole)')
-    .option('--max-batch-size <n>', 'Triton: largest batch the server forms', positive, 1024)
-    .option('--max-queue-delay <µs>', 'Triton: how long the dynamic batcher may wait to fill a batch, in microseconds', nonNegative, 100)
-    .option('--weights <file>', 'trained weights (safetensors); without it, seeded random weights')
-    .option('--target <target>', 'onnx', 'onnx')
-    .option('--seed <n>', 'seed of the random weights', (v) => Number.parseInt(v, 10), 1)
-    .option('--entry <name>', 'the entry to write with -o: `serve`, or a stage (the training entry of its tasks)', SERVE)
-    .action((spec: string, o: CompileOptions) => setCode(runCompile(spec, o)));
+  allowPathOption(
+    program
+      .command('compile')
+      .description('compile a spec to a serving artefact: an ONNX file (-o) and/or a Triton model repository (--triton)')
+      .argument('<spec>', '.rec file')
+      .option('-o, --out <file>', 'ONNX file to write, e.g. model.onnx')
+      .option('--triton <dir>', 'Triton model repository to write into: <dir>/<model>/config.pbtxt and <dir>/<model>/1/model.onnx (the model directory is replaced whole)')
+      .option('--max-batch-size <n>', 'Triton: largest batch the server forms', positive, 1024)
+      .option('--max-queue-delay <µs>', 'Triton: how long the dynamic batcher may wait to fill a batch, in microseconds', nonNegative, 100)
+      .option('--weights <file>', 'trained weights (safetensors); without it, seeded random weights')
+      .option('--target <target>', 'onnx', 'onnx')
+      .option('--seed <n>', 'seed of the random weights', (v) => Number.parseInt(v, 10), 1)
+      .option('--entry <name>', 'the entry to write with -o: `serve`, or a stage (the training entry of its tasks)', SERVE),
+  ).action((spec: string, o: CompileOptions) => setCode(runCompile(spec, o)));
 }

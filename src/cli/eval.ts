@@ -6,11 +6,14 @@ import { buildForward } from '../lower/tfjs/forward.js';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { evaluate, formatEvaluation, predict } from '../train/evaluate.js';
+import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
 import { readWeights } from './weights.js';
 import { BACKENDS, positiveInt } from './train.js';
 
 export interface EvalCliOptions {
+  /** `--allow-path`: trees the spec may read besides its own. */
+  allowPath?: string[];
   weights: string;
   data?: string;
   json: boolean;
@@ -20,7 +23,7 @@ export interface EvalCliOptions {
 }
 
 export async function runEval(file: string, o: EvalCliOptions): Promise<number> {
-  const spec = loadSpec(file);
+  const spec = loadSpec(file, policyOf(o));
   if (!spec) return 1;
   // the serving entry's tasks, with the last stage's settings (data, metrics)
   const graph = servingGraph(spec);
@@ -37,7 +40,7 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
     process.stderr.write(`error: ${e.message}\n`);
     return 1;
   }
-  const loaded = await loadData(graph, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: graph.train.seed });
+  const loaded = await loadData(graph, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: graph.train.seed, files: policyOf(o) });
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) process.stderr.write(`${formatDataError(e)}\n`);
     return 1;
@@ -51,15 +54,16 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
 }
 
 export function register(program: Command, setCode: (c: number) => void): void {
-  program
-    .command('eval')
-    .description('evaluate trained weights on data: metrics per task and per group')
-    .argument('<spec>', '.rec file')
-    .requiredOption('--weights <file>', 'weights (model.safetensors or checkpoint.safetensors)')
-    .option('--data <file>', 'CSV, TSV or JSON Lines (default: the spec\'s data)')
-    .option('--rows <n>', 'at most this many rows', positiveInt)
-    .option('--json', 'print JSON', false)
-    .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
-    .action(async (spec: string, o: EvalCliOptions) => setCode(await runEval(spec, o)));
+  allowPathOption(
+    program
+      .command('eval')
+      .description('evaluate trained weights on data: metrics per task and per group')
+      .argument('<spec>', '.rec file')
+      .requiredOption('--weights <file>', 'weights (model.safetensors or checkpoint.safetensors)')
+      .option('--data <file>', 'CSV, TSV or JSON Lines (default: the spec\'s data)')
+      .option('--rows <n>', 'at most this many rows', positiveInt)
+      .option('--json', 'print JSON', false)
+      .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)
+      .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto')),
+  ).action(async (spec: string, o: EvalCliOptions) => setCode(await runEval(spec, o)));
 }

@@ -1,6 +1,8 @@
 // The `recc` command line. Each command lives in its own file and is imported only when it
 // runs, so `recc check` never loads TensorFlow.js or onnxruntime.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { allowPathOption, policyOf } from './allow-path.js';
+import { ioFaultLine } from './io-fault.js';
 import { VERSION } from './version.js';
 
 function positiveInt(v: string): number {
@@ -17,26 +19,28 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
 
-  program
-    .command('check')
-    .description('check specs and report diagnostics (exit 1 on errors)')
-    .argument('<files...>', '.rec files')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (files: string[], opts: { format: 'text' | 'json' }) => {
-      const { runCheck } = await import('./check.js');
-      code = runCheck(files, opts);
-    });
+  allowPathOption(
+    program
+      .command('check')
+      .description('check specs and report diagnostics (exit 1 on errors)')
+      .argument('<files...>', '.rec files')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+  ).action(async (files: string[], opts: { format: 'text' | 'json'; allowPath: string[] }) => {
+    const { runCheck } = await import('./check.js');
+    code = runCheck(files, { format: opts.format, files: policyOf(opts) });
+  });
 
-  program
-    .command('stats')
-    .description('parameters and FLOPs per block instance and in total')
-    .argument('<file>', '.rec file')
-    .option('--json', 'print JSON', false)
-    .option('--depth <n>', 'deepest block instances to list', positiveInt, 1)
-    .action(async (file: string, opts: { json: boolean; depth: number }) => {
-      const { runStats } = await import('./stats.js');
-      code = runStats(file, opts);
-    });
+  allowPathOption(
+    program
+      .command('stats')
+      .description('parameters and FLOPs per block instance and in total')
+      .argument('<file>', '.rec file')
+      .option('--json', 'print JSON', false)
+      .option('--depth <n>', 'deepest block instances to list', positiveInt, 1),
+  ).action(async (file: string, opts: { json: boolean; depth: number; allowPath: string[] }) => {
+    const { runStats } = await import('./stats.js');
+    code = runStats(file, { ...opts, files: policyOf(opts) });
+  });
 
   // Commands that load TensorFlow.js or onnx-proto register lazily: only their module is loaded.
   const lazy: Array<[string, string, string]> = [
@@ -61,6 +65,11 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as { code?: string; exitCode?: number };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     if (typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+    const fault = ioFaultLine(err);
+    if (fault) {
+      process.stderr.write(`${fault}\n`);
+      return 1;
+    }
     throw err;
   }
   return code;

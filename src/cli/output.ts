@@ -1,5 +1,4 @@
 // How the CLI prints diagnostics: rendered for people, JSON for machines.
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
@@ -13,16 +12,8 @@ export function displayPath(file: string): string {
 
 export function printDiagnostics(diags: Diagnostic[], texts: Map<string, string>): void {
   const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
-  const sources = (file: string) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, readFileSync(file, 'utf8'));
-      } catch {
-        return undefined;
-      }
-    }
-    return texts.get(file);
-  };
+  // Only texts the analysis read (under the file policy) are shown; nothing is read again here.
+  const sources = (file: string) => texts.get(file);
   for (const d of diags) process.stderr.write(`${renderDiagnostic(d, { color, sources, displayPath })}\n\n`);
 }
 

@@ -1,8 +1,10 @@
 // `recc stats FILE`: parameters and FLOPs per block instance and in total (POSO Table 1 style).
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { graphStats } from '../ir/stats.js';
+import type { FilePolicy } from '../io/file-policy.js';
 import { analyzeFile } from '../semantics/analyze.js';
 import { printDiagnostics } from './output.js';
+import { moduleTexts } from './spec.js';
 
 function human(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
@@ -11,10 +13,10 @@ function human(n: number): string {
   return String(n);
 }
 
-export function runStats(file: string, opts: { json: boolean; depth: number }): number {
-  const a = analyzeFile(file);
+export function runStats(file: string, opts: { json: boolean; depth: number; files?: FilePolicy }): number {
+  const a = analyzeFile(file, opts.files ? { files: opts.files } : {});
   if (hasErrors(a.diagnostics) || !a.graph) {
-    printDiagnostics(a.diagnostics, new Map([[a.file, a.modules[0]?.text ?? '']]));
+    printDiagnostics(a.diagnostics, moduleTexts(a));
     return 1;
   }
   const s = graphStats(a.graph);

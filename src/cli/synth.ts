@@ -1,10 +1,9 @@
 // `recc synth SETTING -o DIR`: a paper setting's synthetic data as CSV, with its ground truth.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { SYNTH } from '../data/synth/index.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { ensureWritableDir, writeFileAtomic } from '../io/atomic-write.js';
 import { displayPath } from './output.js';
 import { positiveInt } from './train.js';
 
@@ -20,7 +19,7 @@ export function runSynth(setting: string, o: { out: string; rows: number; seed: 
     process.stderr.write(`error: unknown setting \`${setting}\` (known: ${Object.keys(SYNTH).join(', ')})\n`);
     return 1;
   }
-  mkdirSync(o.out, { recursive: true });
+  ensureWritableDir(o.out);
   const rows = s.generate({ seed: o.seed, rows: o.rows });
   const file = join(o.out, `${setting}.csv`);
   writeFileAtomic(file, stringify(rows, { header: true, columns: s.columns }));

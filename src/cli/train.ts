@@ -4,13 +4,17 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { split } from '../data/split.js';
+import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
 import { ARTEFACTS, writeArtefacts } from '../train/artefacts.js';
 import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
-import { train, TrainError, type StageData } from '../train/train.js';
+import { oneClassWarnings } from '../train/label-balance.js';
+import { DEFAULT_SHUFFLE_BUFFER, streamData } from '../train/stream-data.js';
+import { train, TrainError, type BatchStream, type StageData } from '../train/train.js';
 import { displayPath } from './output.js';
+import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +28,8 @@ export function positiveInt(v: string): number {
 }
 
 export interface TrainCliOptions {
+  /** `--allow-path`: trees the spec may read besides its own. */
+  allowPath?: string[];
   data?: string;
   out?: string;
   epochs?: number;
@@ -33,6 +39,8 @@ export interface TrainCliOptions {
   resume: boolean;
   checkpointEvery: number;
   maxSteps?: number;
+  stream: boolean;
+  shuffleBuffer?: number;
 }
 
 /** A stage's data could not be loaded: the lines say why (file, line, column). */
@@ -43,7 +51,7 @@ class DataLoadError extends Error {
 }
 
 export async function runTrain(file: string, o: TrainCliOptions): Promise<number> {
-  const graph = loadSpec(file);
+  const graph = loadSpec(file, policyOf(o));
   if (!graph) return 1;
   const log = (s: string) => process.stderr.write(`${s}\n`);
   let tf;
@@ -57,8 +65,22 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     }
     throw e;
   }
-  // Each stage's rows: stages that read the same data, split and labels share one load.
+  // The output directory first: a read-only or full disk is found before minutes of loading.
+  const out = resolve(o.out ?? join('runs', graph.model));
+  ensureWritableDir(out);
+  const stale = removeStaleTemps(out);
+  if (stale.length > 0) log(`removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} that a killed run left in ${displayPath(out)}`);
   const plan = planOf(graph);
+  const sources: string[] = [];
+  const notes: string[] = [];
+  const where = (stage: StagePlan) => (plan.stages.length > 1 ? ` (stage ${stage.name})` : '');
+  const started = (stage: StagePlan, source: string, skipped: number, trainRows: number, testRows: number, streamed: boolean) => {
+    log(`recc ${VERSION}: training ${graph.model}${where(stage)} on ${source}${streamed ? ' (streamed)' : ''}: ${trainRows} train / ${testRows} test rows${skipped ? `, ${skipped} bad rows skipped` : ''}; backend ${backend}`);
+    sources.push(source);
+    if (skipped) notes.push(`${skipped} bad rows skipped${where(stage)}`);
+  };
+  const loadOpts = (seed: number) => ({ data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed, files: policyOf(o) });
+  // Each stage's rows: stages that read the same data, split and labels share one load.
   const cache = new Map<string, Promise<StageData>>();
   const dataFor = (stage: StagePlan): Promise<StageData> => {
     const s = stage.settings;
@@ -67,30 +89,40 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     if (!p) {
       p = (async () => {
         const view = stageGraph(graph, stage);
-        const loaded = await loadData(view, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: s.seed });
+        const loaded = await loadData(view, loadOpts(s.seed));
         if (loaded.errors.length > 0) throw new DataLoadError(loaded.errors.map(formatDataError));
         const parts = split(loaded.dataset, s.split, s.seed);
-        const where = plan.stages.length > 1 ? ` (stage ${stage.name})` : '';
-        log(`recc ${VERSION}: training ${graph.model}${where} on ${loaded.source}: ${parts.train.length} train / ${parts.test.length} test rows${loaded.skipped ? `, ${loaded.skipped} bad rows skipped` : ''}; backend ${backend}`);
-        sources.push(loaded.source);
-        if (loaded.skipped) notes.push(`${loaded.skipped} bad rows skipped${where}`);
+        for (const w of oneClassWarnings(view.tasks, loaded.dataset.labels, parts.train, loaded.source)) log(formatDataError(w));
+        started(stage, loaded.source, loaded.skipped, parts.train.length, parts.test.length, false);
         return { dataset: loaded.dataset, split: parts };
       })();
       cache.set(key, p);
     }
     return p;
   };
-  const sources: string[] = [];
-  const notes: string[] = [];
   let first: StageData;
+  let stream: BatchStream | undefined;
   try {
-    first = await dataFor(plan.stages[0]!);
+    if (o.stream) {
+      if (o.rows !== undefined) {
+        log('error: --rows and --stream do not go together (a stream reads the whole file each epoch)');
+        return 1;
+      }
+      if (plan.stages.length > 1) {
+        log('error: --stream trains a plan of one stage; this spec has stages');
+        return 1;
+      }
+      const s = await streamData(graph, { ...loadOpts(graph.train.seed), batch: graph.train.batch, ...(o.shuffleBuffer ? { shuffleBuffer: o.shuffleBuffer } : {}) });
+      if (s.errors.length > 0) throw new DataLoadError(s.errors.map(formatDataError));
+      first = { dataset: s.test, split: { train: new Int32Array(0), test: Int32Array.from({ length: s.test.n }, (_, i) => i) } };
+      stream = s.batches;
+      started(plan.stages[0]!, s.source, s.skipped, stream.rows, s.test.n, true);
+    } else first = await dataFor(plan.stages[0]!);
   } catch (e) {
     if (!(e instanceof DataLoadError)) throw e;
     for (const line of e.lines) log(line);
     return 1;
   }
-  const out = resolve(o.out ?? join('runs', graph.model));
   const info = {
     version: VERSION,
     get source() {
@@ -110,7 +142,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       progress: process.stderr.isTTY === true,
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       onEpoch: (e) => writeArtefacts(out, graph, e, info),
-      dataFor,
+      ...(stream ? { stream } : { dataFor }),
     });
   } catch (e) {
     if (e instanceof TrainError) {
@@ -130,18 +162,21 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
 }
 
 export function register(program: Command, setCode: (c: number) => void): void {
-  program
-    .command('train')
-    .description('train a spec on its data and write checkpoint, report and a serving ONNX file')
-    .argument('<spec>', '.rec file')
-    .option('--data <file>', 'CSV, TSV or JSON Lines file (default: the spec\'s `train { data: … }`)')
-    .option('-o, --out <dir>', 'output directory (default: runs/<model>)')
-    .option('--epochs <n>', 'override the spec\'s epochs', positiveInt)
-    .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', positiveInt)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
-    .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)
-    .option('--resume', 'continue from the checkpoint in the output directory', false)
-    .option('--checkpoint-every <steps>', 'save a resumable checkpoint every N steps', positiveInt, 50)
-    .option('--max-steps <n>', 'stop after N optimizer steps (checkpointed; continue with --resume)', positiveInt)
-    .action(async (spec: string, o: TrainCliOptions) => setCode(await runTrain(spec, o)));
+  allowPathOption(
+    program
+      .command('train')
+      .description('train a spec on its data and write checkpoint, report and a serving ONNX file')
+      .argument('<spec>', '.rec file')
+      .option('--data <file>', 'CSV, TSV or JSON Lines file (default: the spec\'s `train { data: … }`)')
+      .option('-o, --out <dir>', 'output directory (default: runs/<model>)')
+      .option('--epochs <n>', 'override the spec\'s epochs', positiveInt)
+      .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', positiveInt)
+      .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+      .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)
+      .option('--resume', 'continue from the checkpoint in the output directory', false)
+      .option('--checkpoint-every <steps>', 'save a resumable checkpoint every N steps', positiveInt, 50)
+      .option('--max-steps <n>', 'stop after N optimizer steps (checkpointed; continue with --resume)', positiveInt)
+    .option('--stream', 'read the data file in chunks each epoch instead of holding it in memory (see the README: the split and the shuffle differ)', false)
+    .option('--shuffle-buffer <rows>', `rows shuffled together with --stream (default ${DEFAULT_SHUFFLE_BUFFER})`, positiveInt),
+  ).action(async (spec: string, o: TrainCliOptions) => setCode(await runTrain(spec, o)));
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { IRGraph } from '../ir/types.js';
 import { checkWeights, decodeSafetensors } from '../io/safetensors.js';
+import { nonFiniteTensors } from '../train/checkpoint-check.js';
 
 /** The weights by parameter name, or the error to print (with its code). */
 export function readWeights(graph: IRGraph, path: string): Record<string, Float32Array> | { error: string } {
@@ -18,5 +19,7 @@ export function readWeights(graph: IRGraph, path: string): Record<string, Float3
   const tensors = Object.fromEntries(Object.entries(r.tensors).filter(([k]) => !k.startsWith('optimizer/')));
   const problems = checkWeights(graph.params, tensors);
   if (problems.length > 0) return { error: `error[REC6005]: ${path} does not match the spec's parameters:\n${problems.map((p) => `  ${p}`).join('\n')}` };
+  const infinite = nonFiniteTensors(tensors);
+  if (infinite.length > 0) return { error: `error[REC6006]: ${path} holds weights that are not finite (a diverged run?):\n${infinite.map((p) => `  ${p}`).join('\n')}` };
   return Object.fromEntries(graph.params.map((p) => [p.name, tensors[p.name]!.data]));
 }

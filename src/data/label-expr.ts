@@ -1,13 +1,15 @@
 // Label expressions (`rating >= 4`, `clicked and not hate`, `genre == "drama"`) evaluated on one
 // data row: a small interpreter over the AST, never eval or Function.
 //
-// Values: a column gives its cell; a cell that reads as a number (numbers, numeric text,
-// true/false, "true"/"false") is that number, anything else is text. `==` and `!=` compare text
-// when either side is a string (literal or a non-numeric cell), numbers otherwise. Arithmetic,
-// ordering, `and`, `or` and `not` need numbers; comparisons and logic give 1 or 0. The result
-// must be a finite number: NaN or ±∞ (e.g. a division by zero) is REC6002.
+// Values: a column gives its cell; a cell that reads as a number (numbers, decimal text,
+// true/false, "true"/"false") is that number, anything else is text (`0x1E` and `Infinity` are
+// text). `==` and `!=` compare text when either side is a string literal or both are text, numbers
+// when both are numbers; a text cell compared with a number (`click == 1` over `yes`) is REC6002,
+// since it would silently be unequal on every row. Arithmetic, ordering, `and`, `or` and `not`
+// need numbers; comparisons and logic give 1 or 0. The result must be a finite number: NaN or ±∞
+// (e.g. a division by zero) is REC6002.
 import type { Expr } from '../syntax/ast.js';
-import type { RawCell } from './row.js';
+import { decimal, type RawCell } from './row.js';
 
 export type { Cell } from './row.js';
 
@@ -34,7 +36,7 @@ function cellVal(c: RawCell, name: string): Val | LabelError {
   if (Array.isArray(c)) return { num: NaN, str: c.join('|'), text: true, column: name };
   const t = c.trim();
   const low = t.toLowerCase();
-  const num = low === 'true' ? 1 : low === 'false' ? 0 : t === '' ? NaN : Number(t);
+  const num = low === 'true' ? 1 : low === 'false' ? 0 : decimal(t);
   return { num, str: t, text: !Number.isFinite(num), column: name };
 }
 
@@ -74,6 +76,11 @@ export function evalLabel(e: Expr, column: (name: string) => RawCell): number | 
         const r = go(x.right);
         if (isErr(r)) return r;
         if (x.op === '==' || x.op === '!=') {
+          const mixed = l.text && l.column && !r.text ? [l, r] : r.text && r.column && !l.text ? [r, l] : undefined;
+          if (mixed) {
+            const [cell, other] = mixed as [Val, Val];
+            return { error: `label column \`${cell.column}\` holds \`${cell.str}\`, compared with the number ${other.str} (\`${x.op}\` would never match it)`, code: 'REC6002', column: cell.column! };
+          }
           const same = l.text || r.text ? l.str === r.str : l.num === r.num;
           return num(same === (x.op === '==') ? 1 : 0);
         }

@@ -14,7 +14,7 @@
 // The synthetic `poso` setting (src/data/synth/poso.ts) has the same columns.
 // Everything is held in memory: fine for ml-latest-small and ml-1m-sized files, heavy for ml-25m.
 import { streamRows } from './read.js';
-import { newReport } from './read-csv.js';
+import { newReport } from './record.js';
 import type { DataError, Row } from './row.js';
 
 export interface MovieLensFiles {

@@ -17,8 +17,8 @@
 // Output is columnar: one Int32Array (ids) or Float32Array (dense) per feature, row-major.
 import type { FeatureSpec, IdSource, SupportSpec, TaskSpec } from '../ir/types.js';
 import { hashBucket } from './hash.js';
-import { evalLabel } from './label-expr.js';
-import { cellNumber, MAX_ERRORS, type DataError, type NumberedRow, type RawCell } from './row.js';
+import { evalLabel, labelColumns } from './label-expr.js';
+import { cellNumber, decimal, MAX_ERRORS, type DataError, type NumberedRow, type RawCell } from './row.js';
 import { sliceSupport, supportIndex, supportInputs, type InputArray, type SupportData } from './support.js';
 
 /** A columnar dataset ready to batch. */
@@ -87,7 +87,7 @@ export function denseValues(v: RawCell): number[] {
   return String(v ?? '')
     .split(/[\s,|]+/)
     .filter((s) => s !== '')
-    .map(Number);
+    .map(decimal);
 }
 
 function numberOf(v: RawCell, column: string): number {
@@ -144,86 +144,209 @@ export interface PreprocessResult {
   skipped: number;
 }
 
+// Rows are encoded into chunks of this many rows, one chunk list per column, joined once at the
+// end: growing one array by doubling would copy it and hold two copies at once.
+const CHUNK_ROWS = 1 << 16;
+
+/** A typed column of `width` values per row, grown in chunks. */
+class ChunkedColumn<T extends Int32Array | Float32Array> {
+  private chunks: T[] = [];
+  constructor(
+    private readonly make: (n: number) => T,
+    readonly width: number,
+  ) {}
+
+  /** The chunk holding row `r`, and the row's offset in it. */
+  slot(r: number): [T, number] {
+    const c = Math.floor(r / CHUNK_ROWS);
+    while (this.chunks.length <= c) this.chunks.push(this.make(CHUNK_ROWS * this.width));
+    return [this.chunks[c]!, (r % CHUNK_ROWS) * this.width];
+  }
+
+  /** Rows 0 … n−1 as one array; the chunks are let go. */
+  take(n: number): T {
+    const out = this.make(n * this.width);
+    for (let c = 0; c * CHUNK_ROWS < n; c++) out.set(this.chunks[c]!.subarray(0, Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS) * this.width), c * CHUNK_ROWS * this.width);
+    this.chunks = [];
+    return out;
+  }
+}
+
+/** Key texts, each distinct text kept once (a key column repeats a few values over many rows). */
+class KeyColumn {
+  readonly values: string[] = [];
+  private readonly interned = new Map<string, string>();
+  push(v: RawCell): void {
+    const t = keyText(v);
+    let s = this.interned.get(t);
+    if (s === undefined) {
+      s = t;
+      // past a million distinct values (ids, timestamps) sharing stops paying for its map
+      if (this.interned.size < 1 << 20) this.interned.set(t, t);
+    }
+    this.values.push(s);
+  }
+}
+
+export type EncoderModel = { features: readonly FeatureSpec[]; tasks: readonly TaskSpec[]; supports?: readonly SupportSpec[] };
+
+/** A row's first problem, for the caller to report with the row's file and line (or to skip). */
+export interface BadRow {
+  column: string;
+  code: 'REC6001' | 'REC6002';
+  message: string;
+}
+
+/**
+ * Encodes records one at a time straight into columnar arrays (no row is kept): `columns` are
+ * the columns it reads, and `push` takes one record's cells in that order. A record with a
+ * problem is not kept; the next one takes its place.
+ */
+export class RowEncoder {
+  /** The columns read, in the order `push` takes their cells. */
+  readonly columns: string[];
+  /** Rows kept so far. */
+  n = 0;
+  private readonly at = new Map<string, number>();
+  private readonly inputsF: InputFeature[];
+  private readonly inputs: Map<string, ChunkedColumn<Int32Array | Float32Array>>;
+  private readonly labels: Map<string, ChunkedColumn<Float32Array>>;
+  private readonly keys: Map<string, KeyColumn>;
+  private readonly supportKeys: KeyColumn[];
+  private readonly supportLabels: ChunkedColumn<Float32Array>[];
+  private readonly sLabels: number[];
+
+  constructor(
+    private readonly model: EncoderModel,
+    private readonly keyColumns: readonly string[] = [],
+  ) {
+    const { features, tasks, supports = [] } = model;
+    this.inputsF = features.filter((f): f is InputFeature => f.kind !== 'label');
+    const cols = new Set<string>([...features.filter((f) => f.kind === 'label').map((f) => f.column), ...keyColumns]);
+    for (const f of this.inputsF) cols.add(f.column);
+    for (const t of tasks) for (const c of labelColumns(t.label)) cols.add(c);
+    for (const s of supports) [s.key, ...labelColumns(s.label)].forEach((c) => cols.add(c));
+    this.columns = [...cols];
+    this.columns.forEach((c, i) => this.at.set(c, i));
+    const width = (f: InputFeature) => featureShape(f).reduce((a, b) => a * b, 1);
+    this.inputs = new Map(this.inputsF.map((f) => [f.name, f.kind === 'dense' ? new ChunkedColumn((k) => new Float32Array(k), width(f)) : new ChunkedColumn((k) => new Int32Array(k), width(f))]));
+    this.labels = new Map(tasks.map((t) => [t.name, new ChunkedColumn((k) => new Float32Array(k), 1)]));
+    this.keys = new Map(keyColumns.map((k) => [k, new KeyColumn()]));
+    this.supportKeys = supports.map(() => new KeyColumn());
+    this.supportLabels = supports.map(() => new ChunkedColumn((k) => new Float32Array(k), 1));
+    this.sLabels = supports.map(() => 0);
+  }
+
+  /** Encode one record (`cells[i]` is column `columns[i]`; undefined: the record lacks it). */
+  push(cells: ArrayLike<RawCell>): BadRow | undefined {
+    const { tasks, supports = [] } = this.model;
+    const cell = (c: string): RawCell => cells[this.at.get(c)!];
+    const n = this.n;
+    try {
+      for (const c of this.model.features) if (c.kind === 'label' && cell(c.column) === undefined) throw new BadValue(c.column, `missing column \`${c.column}\``, 'REC6001');
+      for (const c of this.keyColumns) if (cell(c) === undefined) throw new BadValue(c, `missing column \`${c}\``, 'REC6001');
+      for (const f of this.inputsF) {
+        const v = cell(f.column);
+        if (v === undefined) throw new BadValue(f.column, `missing column \`${f.column}\` (feature \`${f.name}\`)`, 'REC6001');
+        const [out, at] = this.inputs.get(f.name)!.slot(n);
+        encodeFeature(f, v, out, at);
+      }
+      for (const t of tasks) {
+        const y = evalLabel(t.label, cell);
+        if (typeof y !== 'number') throw new BadValue(y.column ?? t.name, `task \`${t.name}\`: ${y.error}`, y.code);
+        const bad = labelProblem(t, y);
+        if (bad) throw new BadValue(labelColumnOf(t) ?? t.name, `task \`${t.name}\`: ${bad}`);
+        const [out, at] = this.labels.get(t.name)!.slot(n);
+        out[at] = y;
+      }
+      supports.forEach((s, i) => {
+        if (cell(s.key) === undefined) throw new BadValue(s.key, `missing column \`${s.key}\` (the task key of support set \`${s.name}\`)`, 'REC6001');
+        const y = evalLabel(s.label, cell);
+        if (typeof y !== 'number') throw new BadValue(y.column ?? s.name, `support set \`${s.name}\`: ${y.error}`, y.code);
+        this.sLabels[i] = y;
+      });
+    } catch (e) {
+      if (!(e instanceof BadValue)) throw e;
+      return { column: e.column, code: e.code, message: e.message };
+    }
+    for (const [k, col] of this.keys) col.push(cell(k));
+    supports.forEach((s, i) => {
+      this.supportKeys[i]!.push(cell(s.key));
+      const [out, at] = this.supportLabels[i]!.slot(n);
+      out[at] = this.sLabels[i]!;
+    });
+    this.n++;
+    return undefined;
+  }
+
+  /** Take back the last row kept (it was checked; the caller does not keep it). */
+  pop(): void {
+    if (this.n === 0) return;
+    this.n--;
+    for (const col of this.keys.values()) col.values.pop();
+    for (const col of this.supportKeys) col.values.pop();
+  }
+
+  /** The dataset of the rows kept; the encoder is spent. */
+  finish(): Batchable {
+    const n = this.n;
+    const inputs: Batchable['inputs'] = Object.create(null);
+    for (const [name, col] of this.inputs) inputs[name] = col.take(n);
+    const labels: Batchable['labels'] = Object.create(null);
+    for (const [name, col] of this.labels) labels[name] = col.take(n);
+    const keys: Batchable['keys'] = Object.create(null);
+    for (const [k, col] of this.keys) keys[k] = col.values;
+    const shapes: Batchable['shapes'] = Object.create(null);
+    for (const f of this.inputsF) shapes[f.name] = featureShape(f);
+    const supportData: SupportData[] = (this.model.supports ?? []).map((spec, i) => ({
+      spec,
+      index: supportIndex(this.supportKeys[i]!.values, spec.size),
+      pool: {
+        items: Object.fromEntries(spec.items.map((item) => [item, { data: inputs[item]!, width: this.inputs.get(item)!.width }])),
+        label: this.supportLabels[i]!.take(n),
+      },
+    }));
+    return { n, inputs, shapes, labels, keys, ...(supportData.length > 0 ? { supports: supportData } : {}) };
+  }
+}
+
+/** The column a task's label reads when it is a bare column (`label: clicked`). */
+function labelColumnOf(t: TaskSpec): string | undefined {
+  let e = t.label;
+  while (e.kind === 'Paren') e = e.expr;
+  return e.kind === 'Name' ? e.name : undefined;
+}
+
+/** Why a task's label value is not one its kind can learn from (binary: 0 or 1; multiclass: a class index). */
+export function labelProblem(t: TaskSpec, y: number): string | undefined {
+  if (t.kind === 'binary' && y !== 0 && y !== 1) return `a binary label must be 0 or 1 (or true/false), found ${y}`;
+  if (t.kind === 'multiclass' && !(Number.isInteger(y) && y >= 0 && y < t.classes)) return `a multiclass label must be a class index 0 … ${t.classes - 1}, found ${y}`;
+  return undefined;
+}
+
 /**
  * Encode rows for the given features and tasks. A bad row is an error with its file, row and
  * column (at most MAX_ERRORS are collected); with `skipBadRows` it is skipped and counted.
  */
-export function preprocess(
-  model: { features: readonly FeatureSpec[]; tasks: readonly TaskSpec[]; supports?: readonly SupportSpec[] },
-  rows: readonly NumberedRow[],
-  opts: PreprocessOptions,
-): PreprocessResult {
-  const { features, tasks, supports = [] } = model;
-  const inputsF = features.filter((f): f is InputFeature => f.kind !== 'label');
-  const labelCols = features.filter((f) => f.kind === 'label').map((f) => f.column);
-  const keyCols = [...(opts.keyColumns ?? [])];
-  const width = new Map(inputsF.map((f) => [f.name, featureShape(f).reduce((a, b) => a * b, 1)]));
-  const inputs: Batchable['inputs'] = {};
-  for (const f of inputsF) inputs[f.name] = f.kind === 'dense' ? new Float32Array(rows.length * width.get(f.name)!) : new Int32Array(rows.length * width.get(f.name)!);
-  const labels: Batchable['labels'] = Object.fromEntries(tasks.map((t) => [t.name, new Float32Array(rows.length)]));
-  const keys: Batchable['keys'] = Object.fromEntries(keyCols.map((k) => [k, [] as string[]]));
-  const supportKeys = supports.map(() => [] as string[]);
-  const supportLabels = supports.map(() => new Float32Array(rows.length));
+export function preprocess(model: EncoderModel, rows: readonly NumberedRow[], opts: PreprocessOptions): PreprocessResult {
+  const enc = new RowEncoder(model, opts.keyColumns ?? []);
   const errors: DataError[] = [];
-  let n = 0;
   let skipped = 0;
+  const cells: RawCell[] = [];
   for (const { row, line } of rows) {
-    try {
-      for (const c of [...labelCols, ...keyCols]) if (!(c in row)) throw new BadValue(c, `missing column \`${c}\``, 'REC6001');
-      for (const f of inputsF) {
-        if (!(f.column in row)) throw new BadValue(f.column, `missing column \`${f.column}\` (feature \`${f.name}\`)`, 'REC6001');
-        encodeFeature(f, row[f.column], inputs[f.name]!, n * width.get(f.name)!);
-      }
-      for (const t of tasks) {
-        const y = evalLabel(t.label, (c) => row[c]);
-        if (typeof y !== 'number') throw new BadValue(y.column ?? t.name, `task \`${t.name}\`: ${y.error}`, y.code);
-        labels[t.name]![n] = y;
-      }
-      const sLabels = supports.map((s) => {
-        if (!(s.key in row)) throw new BadValue(s.key, `missing column \`${s.key}\` (the task key of support set \`${s.name}\`)`, 'REC6001');
-        const y = evalLabel(s.label, (c) => row[c]);
-        if (typeof y !== 'number') throw new BadValue(y.column ?? s.name, `support set \`${s.name}\`: ${y.error}`, y.code);
-        return y;
-      });
-      for (const k of keyCols) keys[k]!.push(keyText(row[k]));
-      supports.forEach((s, i) => {
-        supportKeys[i]!.push(keyText(row[s.key]));
-        supportLabels[i]![n] = sLabels[i]!;
-      });
-      n++;
-    } catch (e) {
-      if (!(e instanceof BadValue)) throw e;
-      if (opts.skipBadRows) skipped++;
-      else errors.push({ file: opts.file, row: line, column: e.column, code: e.code, message: e.message });
-      if (errors.length >= MAX_ERRORS) break;
-    }
+    for (let i = 0; i < enc.columns.length; i++) cells[i] = Object.hasOwn(row, enc.columns[i]!) ? row[enc.columns[i]!] : undefined;
+    const bad = enc.push(cells);
+    if (!bad) continue;
+    if (opts.skipBadRows) skipped++;
+    else errors.push({ file: opts.file, row: line, ...bad });
+    if (errors.length >= MAX_ERRORS) break;
   }
-  const finalInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.slice(0, n * width.get(k)!)]));
-  const supportData: SupportData[] = supports.map((spec, i) => ({
-    spec,
-    index: supportIndex(supportKeys[i]!, spec.size),
-    pool: {
-      items: Object.fromEntries(spec.items.map((item) => [item, { data: finalInputs[item]!, width: width.get(item)! }])),
-      label: supportLabels[i]!.slice(0, n),
-    },
-  }));
-  return {
-    dataset: {
-      n,
-      inputs: finalInputs,
-      shapes: Object.fromEntries(inputsF.map((f) => [f.name, featureShape(f)])),
-      labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.slice(0, n)])),
-      keys,
-      ...(supportData.length > 0 ? { supports: supportData } : {}),
-    },
-    errors,
-    skipped,
-  };
+  return { dataset: enc.finish(), errors, skipped };
 }
 
 /** Every graph input of a dataset: its features, then its support sets' inputs. */
 export function modelInputs(ds: Batchable): Record<string, InputArray> {
-  const out: Record<string, InputArray> = {};
+  const out: Record<string, InputArray> = Object.create(null);
   for (const [k, data] of Object.entries(ds.inputs)) out[k] = { data, shape: ds.shapes[k]! };
   for (const s of ds.supports ?? []) Object.assign(out, supportInputs(s, ds.n));
   return out;
@@ -232,7 +355,8 @@ export function modelInputs(ds: Batchable): Record<string, InputArray> {
 /** The rows at `idx`, in that order, as a new dataset (a batch, or one side of a split). */
 export function slice(ds: Batchable, idx: ArrayLike<number>): Batchable {
   const n = idx.length;
-  const inputs: Batchable['inputs'] = {};
+  // feature, task and column names are the user's: no prototype for `__proto__` to reach
+  const inputs: Batchable['inputs'] = Object.create(null);
   for (const [name, data] of Object.entries(ds.inputs)) {
     const w = ds.shapes[name]!.reduce((a, b) => a * b, 1);
     const out = data instanceof Int32Array ? new Int32Array(n * w) : new Float32Array(n * w);
@@ -240,13 +364,13 @@ export function slice(ds: Batchable, idx: ArrayLike<number>): Batchable {
     else for (let i = 0; i < n; i++) out.set(data.subarray(idx[i]! * w, idx[i]! * w + w), i * w);
     inputs[name] = out;
   }
-  const labels: Batchable['labels'] = {};
+  const labels: Batchable['labels'] = Object.create(null);
   for (const [name, y] of Object.entries(ds.labels)) {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = y[idx[i]!]!;
     labels[name] = out;
   }
-  const keys: Batchable['keys'] = {};
+  const keys: Batchable['keys'] = Object.create(null);
   for (const [k, v] of Object.entries(ds.keys)) keys[k] = Array.from({ length: n }, (_, i) => v[idx[i]!]!);
   return { n, inputs, shapes: ds.shapes, labels, keys, ...(ds.supports ? { supports: ds.supports.map((s) => sliceSupport(s, idx)) } : {}) };
 }

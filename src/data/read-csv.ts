@@ -1,101 +1,125 @@
-// CSV and TSV, streamed with csv-parse. The header row names the columns; a record with another
+// CSV and TSV, streamed through csv-parse. The header row names the columns; a record with another
 // number of fields is REC6003, a file without a header is REC6004. Cells stay strings: the
 // preprocessing decides what a number is, by the spec. TSV is read without quoting rules (a
 // quote is an ordinary character there, as in IANA's text/tab-separated-values).
-import { createReadStream } from 'node:fs';
+//
+// Lines: a record starts on the line after the previous one ended, and spans one line more for
+// each line break inside its quoted fields (counted here: csv-parse's own count drifts on CRLF
+// files). Blank lines are skipped but counted. csv-parse stops at a malformed record (a stray or
+// unclosed quote); the records before it, even in the same chunk, are still delivered (they are
+// taken in `on_record`, not from the stream, which an error empties), and the error names the
+// line csv-parse found it on.
 import { parse, type Options } from 'csv-parse';
-import { checkRow, MAX_ERRORS, type DataError, type NumberedRow, type Row, type RowChecks } from './row.js';
+import { badRow, type DataRecord, type ReaderInput } from './record.js';
+import type { RawCell } from './row.js';
 
-export interface ReadOptions extends RowChecks {
-  /** Count and skip bad rows instead of reporting them. */
-  skipBadRows: boolean;
-  /** Stop after this many good rows. */
-  limit?: number;
+function lineBreaks(record: string[]): number {
+  let n = 0;
+  for (const f of record) {
+    for (let at = f.indexOf('\n'); at >= 0; at = f.indexOf('\n', at + 1)) n++;
+  }
+  return n;
 }
 
-/** Filled while a stream is read: the header, the errors so far, the skipped-row count. */
-export interface ReadReport {
-  columns: string[];
-  errors: DataError[];
-  skipped: number;
-}
-
-export function newReport(): ReadReport {
-  return { columns: [], errors: [], skipped: 0 };
-}
-
-/** Record a bad row: skipped and counted, or an error. False once there are too many errors. */
-export function badRow(report: ReadReport, opts: ReadOptions, e: DataError): boolean {
-  if (opts.skipBadRows) report.skipped++;
-  else report.errors.push(e);
-  return report.errors.length < MAX_ERRORS;
-}
-
-/** Stream the rows of a CSV (delimiter ",") or TSV ("\t") file; problems go to `report`. */
-export async function* streamCsv(file: string, delimiter: string, opts: ReadOptions, report: ReadReport): AsyncGenerator<NumberedRow> {
-  const csvOpts: Options = { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true };
+async function* delimited(input: ReaderInput, delimiter: string): AsyncGenerator<DataRecord> {
+  const { file, report, skipBadRows } = input;
+  const pending: string[][] = [];
+  const csvOpts: Options = {
+    delimiter,
+    relax_column_count: true,
+    bom: true,
+    // every record is taken here and none is pushed to the stream (see the header comment)
+    on_record: (record: string[]) => {
+      pending.push(record);
+      return undefined;
+    },
+  };
   if (delimiter === '\t') csvOpts.quote = false;
   const parser = parse(csvOpts);
-  let unreadable: Error | undefined;
-  // pipe() does not forward the source's errors: a missing file would leave the parser waiting.
-  const source = createReadStream(file)
-    .on('error', (e) => {
-      unreadable = e;
-      parser.destroy(e);
-    });
-  source.pipe(parser);
+  let failure: Error | undefined;
+  parser.on('error', (e) => (failure ??= e));
+  const source = input.stream();
   let header: string[] | undefined;
-  let line = 0;
-  let good = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  let picks: number[] = [];
+  const cells: RawCell[] = [];
+  let next = 1; // the line the next record starts on
+  let records = 0;
+  const write = (chunk: Buffer | undefined) =>
+    new Promise<void>((done) => {
+      const cb = (e?: Error | null) => {
+        if (e) failure ??= e;
+        done();
+      };
+      if (chunk) parser.write(chunk, cb);
+      else parser.end(cb);
+    });
+
+  // The records csv-parse has delivered so far; false once the consumer's header said stop.
+  function* drain(): Generator<DataRecord, boolean> {
+    for (let i = 0; i < pending.length; i++) {
+      const record = pending[i]!;
+      const line = next;
+      next += 1 + lineBreaks(record);
+      if (record.length === 1 && record[0]!.trim() === '') continue; // a blank line
       if (!header) {
         header = record.map((h) => h.trim());
         const seen = new Set<string>();
         for (const h of header) {
           if (seen.has(h)) {
-            report.errors.push({ file, row: 0, column: h, code: 'REC6003', message: `the header names column \`${h}\` twice` });
-            return;
+            report.errors.push({ file, row: line, column: h, code: 'REC6003', message: `the header names column \`${h}\` twice` });
+            return false;
           }
           seen.add(h);
         }
         report.columns = header;
-        const absent = [...(opts.required ?? []), ...(opts.numeric ?? [])].filter((c) => !seen.has(c));
-        if (absent.length > 0) {
-          const list = [...new Set(absent)];
-          report.errors.push({ file, row: 0, column: list[0], code: 'REC6001', message: `missing column${list.length > 1 ? 's' : ''} ${list.map((c) => `\`${c}\``).join(', ')} (the header has ${header.join(', ')})` });
-          return;
-        }
+        const wanted = input.header({ columns: header, line, fixed: true });
+        if (!wanted) return false;
+        const index = new Map(header.map((h, k) => [h, k]));
+        picks = wanted.map((c) => index.get(c) ?? -1);
         continue;
       }
-      line++;
+      records++;
       if (record.length !== header.length) {
-        if (!badRow(report, opts, { file, row: line, code: 'REC6003', message: `row has ${record.length} columns, the header has ${header.length}` })) return;
+        if (!badRow(report, skipBadRows, { file, row: line, code: 'REC6003', message: `row has ${record.length} columns, the header has ${header.length}` })) return false;
         continue;
       }
-      const row: Row = {};
-      for (let i = 0; i < header.length; i++) row[header[i]!] = record[i]!;
-      const bad = checkRow(row, opts);
-      if (bad) {
-        if (!badRow(report, opts, { file, row: line, ...bad })) return;
-        continue;
-      }
-      yield { row, line };
-      if (opts.limit !== undefined && ++good >= opts.limit) return;
+      for (let k = 0; k < picks.length; k++) cells[k] = picks[k]! < 0 ? undefined : record[picks[k]!];
+      yield { line, cells };
+    }
+    pending.length = 0;
+    return true;
+  }
+
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      await write(chunk);
+      if (!(yield* drain())) return;
+      if (failure) break;
+    }
+    if (!failure) {
+      await write(undefined);
+      if (!(yield* drain())) return;
     }
   } catch (e) {
-    if (unreadable) {
-      report.errors.push({ file, row: 0, code: 'REC2009', message: `cannot read the file: ${unreadable.message}` });
-      return;
-    }
-    // csv-parse stops at a malformed record (an unclosed quote, a stray quote): nothing after
-    // it can be trusted, so this ends the file even with skipBadRows.
-    report.errors.push({ file, row: line + 1, code: 'REC6002', message: `cannot parse the file here: ${(e as Error).message}` });
+    report.errors.push({ file, row: 0, code: 'REC2009', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     return;
   } finally {
     // a consumer that stops early (a limit, too many errors) must not leave the file open
     source.destroy();
+    parser.destroy();
+  }
+  if (failure) {
+    // nothing after a malformed record can be trusted, so this ends the file even with skipBadRows
+    const at = (failure as { lines?: number }).lines;
+    report.errors.push({ file, row: typeof at === 'number' && at > 0 ? at : next, code: 'REC6002', message: `cannot parse the file here: ${failure.message}` });
+    return;
   }
   if (!header) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file is empty (no header row)' });
-  else if (line === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file has a header but no data rows' });
+  else if (records === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file has a header but no data rows' });
 }
+
+/** The records of a CSV file (RFC 4180, "," between fields). */
+export const csvRecords = (input: ReaderInput) => delimited(input, ',');
+
+/** The records of a TSV file (tabs between fields, no quoting). */
+export const tsvRecords = (input: ReaderInput) => delimited(input, '\t');

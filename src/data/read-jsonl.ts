@@ -1,10 +1,14 @@
-// JSON Lines, streamed with node:readline: one JSON object per line, blank lines ignored. Cells
-// keep their JSON types (numbers, booleans, null, arrays of items for sequences). A line that is
-// not a JSON object is REC6002. A `.json` file holding one array of objects is read whole.
-import { open, readFile } from 'node:fs/promises';
+// JSON Lines, streamed with node:readline: one JSON object per line, blank lines ignored but
+// counted (a record's line is the file's). Cells keep their JSON types (numbers, booleans, null,
+// arrays of items for sequences). A line that is not a JSON object is REC6002. A `.json` file
+// holding one array of objects is read whole; its records are numbered by position.
+//
+// Objects name their own columns, so there is no header: the consumer sees the first object's
+// keys, and a later object may lack a column (its cell is undefined). Keys are read as own
+// properties only: `__proto__`, `constructor` and the like are columns like any other.
 import { createInterface } from 'node:readline';
-import { badRow, type ReadOptions, type ReadReport } from './read-csv.js';
-import { checkRow, type NumberedRow, type RawCell, type Row } from './row.js';
+import { badRow, type DataRecord, type ReaderInput } from './record.js';
+import type { RawCell, Row } from './row.js';
 
 /** A JSON value as a cell: nested objects (and arrays of them) become their JSON text. */
 function toCell(v: unknown): RawCell {
@@ -13,42 +17,49 @@ function toCell(v: unknown): RawCell {
   return JSON.stringify(v);
 }
 
-function toRow(v: unknown): Row | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const row: Row = {};
-  for (const [k, x] of Object.entries(v)) row[k] = toCell(x);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A whole object as a row without a prototype (a key `__proto__` is a column, not a prototype). */
+function toRow(v: Record<string, unknown>): Row {
+  const row: Row = Object.create(null);
+  for (const k of Object.keys(v)) row[k] = toCell(v[k]);
   return row;
 }
 
-/** One parsed value as a row; 'bad' when reported or skipped, 'stop' after too many errors. */
-function accept(v: unknown, file: string, line: number, opts: ReadOptions, report: ReadReport, cols: Set<string>): Row | 'bad' | 'stop' {
-  const row = toRow(v);
-  const bad: { code: 'REC6001' | 'REC6002'; column?: string; message: string } | undefined = row
-    ? checkRow(row, opts)
-    : { code: 'REC6002', message: 'the line is not a JSON object' };
-  if (bad) return badRow(report, opts, { file, row: line, ...bad }) ? 'bad' : 'stop';
-  for (const k of Object.keys(row!)) if (!cols.has(k)) {
-    cols.add(k);
-    report.columns.push(k);
-  }
-  return row!;
+async function readAll(input: ReaderInput): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of input.stream() as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Stream the rows of a JSON Lines file (or a `.json` array); problems go to `report`. */
-export async function* streamJsonl(file: string, opts: ReadOptions, report: ReadReport): AsyncGenerator<NumberedRow> {
-  let handle;
-  try {
-    handle = await open(file);
-  } catch (e) {
-    report.errors.push({ file, row: 0, code: 'REC2009', message: `cannot read the file: ${(e as Error).message}` });
-    return;
-  }
-  const cols = new Set<string>();
-  let line = 0;
-  let good = 0;
+/** The records of a JSON Lines file (or a `.json` array); problems go to `input.report`. */
+export async function* jsonlRecords(input: ReaderInput): AsyncGenerator<DataRecord> {
+  const { file, report, skipBadRows } = input;
+  let wanted: readonly string[] | undefined;
+  const cells: RawCell[] = [];
+  const seen = new Set<string>();
+  let objects = 0;
+  // One parsed value at `line`: a record, or 'bad' (reported or skipped), or 'stop'.
+  const take = (v: unknown, line: number): DataRecord | 'bad' | 'stop' => {
+    if (!isObject(v)) return badRow(report, skipBadRows, { file, row: line, code: 'REC6002', message: 'the line is not a JSON object' }) ? 'bad' : 'stop';
+    objects++;
+    if (!wanted) {
+      wanted = input.header({ columns: Object.keys(v), line, fixed: false });
+      if (!wanted) return 'stop';
+      if (!input.wholeRows) report.columns = Object.keys(v);
+    }
+    for (let k = 0; k < wanted.length; k++) cells[k] = Object.hasOwn(v, wanted[k]!) ? toCell(v[wanted[k]!]) : undefined;
+    if (!input.wholeRows) return { line, cells };
+    for (const k of Object.keys(v)) if (!seen.has(k)) {
+      seen.add(k);
+      report.columns.push(k);
+    }
+    return { line, cells, row: toRow(v) };
+  };
+
   try {
     if (file.toLowerCase().endsWith('.json')) {
-      const text = await readFile(handle, 'utf8');
+      const text = await readAll(input);
       if (text.trimStart().startsWith('[')) {
         let all: unknown;
         try {
@@ -57,42 +68,46 @@ export async function* streamJsonl(file: string, opts: ReadOptions, report: Read
           report.errors.push({ file, row: 0, code: 'REC6002', message: `the file is not valid JSON: ${(e as Error).message}` });
           return;
         }
-        const items = all as unknown[];
+        const items = Array.isArray(all) ? all : [];
         if (items.length === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file holds an empty array' });
-        for (const v of items) {
-          line++;
-          const r = accept(v, file, line, opts, report, cols);
+        for (let i = 0; i < items.length; i++) {
+          const r = take(items[i], i + 1);
           if (r === 'stop') return;
-          if (r === 'bad') continue;
-          yield { row: r, line };
-          if (opts.limit !== undefined && ++good >= opts.limit) return;
+          if (r !== 'bad') yield r;
         }
         return;
       }
-      // not an array: JSON Lines in a .json file, read again line by line below
-      await handle.close();
-      handle = await open(file);
+      // not an array: JSON Lines in a .json file
+      yield* linesOf(text.split('\n'));
+    } else {
+      const stream = input.stream();
+      try {
+        yield* linesOf(createInterface({ input: stream, crlfDelay: Infinity }));
+      } finally {
+        stream.destroy();
+      }
     }
-    const lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity });
+  } catch (e) {
+    report.errors.push({ file, row: 0, code: 'REC2009', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return;
+  }
+  if (objects === 0 && report.errors.length === 0 && report.skipped === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file is empty' });
+
+  async function* linesOf(lines: Iterable<string> | AsyncIterable<string>): AsyncGenerator<DataRecord> {
+    let line = 0;
     for await (const raw of lines) {
-      const text = line === 0 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (text.trim() === '') continue;
       line++;
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (text.trim() === '') continue;
       let v: unknown;
       try {
         v = JSON.parse(text);
       } catch {
         v = undefined;
       }
-      const r = accept(v, file, line, opts, report, cols);
-      if (r === 'stop') break;
-      if (r === 'bad') continue;
-      yield { row: r, line };
-      if (opts.limit !== undefined && ++good >= opts.limit) break;
+      const r = take(v, line);
+      if (r === 'stop') return;
+      if (r !== 'bad') yield r;
     }
-    lines.close();
-    if (line === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file is empty' });
-  } finally {
-    await handle.close().catch(() => undefined);
   }
 }

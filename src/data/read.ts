@@ -1,10 +1,20 @@
-// Reading a data file, by its extension: .csv, .tsv (csv-parse), .jsonl/.ndjson/.json
-// (node:readline). Streams row by row; `readRows` collects them for the in-memory dataset.
-import { newReport, streamCsv, type ReadOptions, type ReadReport } from './read-csv.js';
-import { streamJsonl } from './read-jsonl.js';
-import type { DataError, NumberedRow } from './row.js';
+// Whole rows of a data file, for callers that want every column by name (the MovieLens loader,
+// tests): records from source.ts made into rows without a prototype. Training does not come
+// here; it encodes records as they are read (src/data/encoder.ts).
+import { filePolicy, isRefusal, openChecked } from '../io/file-policy.js';
+import { badRow, newReport, type ReadReport } from './record.js';
+import { checkRow, type DataError, type NumberedRow, type Row, type RowChecks } from './row.js';
+import { readRecords } from './source.js';
 
-export type { ReadOptions, ReadReport } from './read-csv.js';
+export type { ReadReport } from './record.js';
+export { formatOf, type Format } from './source.js';
+
+export interface ReadOptions extends RowChecks {
+  /** Count and skip bad rows instead of reporting them. */
+  skipBadRows: boolean;
+  /** Stop after this many good rows. */
+  limit?: number;
+}
 
 export interface ReadResult {
   rows: NumberedRow[];
@@ -13,23 +23,40 @@ export interface ReadResult {
   skipped: number;
 }
 
-export type Format = 'csv' | 'tsv' | 'jsonl';
-
-/** The format a file's extension names; CSV when it names none we know. */
-export function formatOf(file: string): Format {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson') || lower.endsWith('.json')) return 'jsonl';
-  if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return 'tsv';
-  return 'csv';
+/** Stream a data file's rows (a regular file, src/io/file-policy.ts); errors and the skipped count accumulate in `report`. */
+export async function* streamRows(file: string, opts: ReadOptions, report: ReadReport): AsyncGenerator<NumberedRow> {
+  const opened = openChecked(filePolicy(), file, 'data');
+  if (isRefusal(opened)) {
+    report.errors.push({ file, row: 0, code: opened.code, message: opened.error });
+    return;
+  }
+  let columns: string[] = [];
+  const header = (h: { columns: string[]; line: number; fixed: boolean }) => {
+    columns = h.columns;
+    const absent = h.fixed ? [...new Set([...(opts.required ?? []), ...(opts.numeric ?? [])])].filter((c) => !h.columns.includes(c)) : [];
+    if (absent.length === 0) return h.columns;
+    report.errors.push({ file, row: h.line, column: absent[0], code: 'REC6001', message: `missing column${absent.length > 1 ? 's' : ''} ${absent.map((c) => `\`${c}\``).join(', ')} (the header has ${h.columns.join(', ')})` });
+    return undefined;
+  };
+  let good = 0;
+  // the stream closes the descriptor when it ends or the loop stops
+  for await (const rec of readRecords(file, opened.fd, { skipBadRows: opts.skipBadRows, report, header, wholeRows: true })) {
+    let row = rec.row;
+    if (!row) {
+      row = Object.create(null) as Row;
+      for (let i = 0; i < columns.length; i++) row[columns[i]!] = rec.cells[i];
+    }
+    const bad = checkRow(row, opts);
+    if (bad) {
+      if (!badRow(report, opts.skipBadRows, { file, row: rec.line, ...bad })) return;
+      continue;
+    }
+    yield { row, line: rec.line };
+    if (opts.limit !== undefined && ++good >= opts.limit) return;
+  }
 }
 
-/** Stream a data file's rows; errors and the skipped count accumulate in `report`. */
-export function streamRows(file: string, opts: ReadOptions, report: ReadReport): AsyncGenerator<NumberedRow> {
-  const format = formatOf(file);
-  return format === 'jsonl' ? streamJsonl(file, opts, report) : streamCsv(file, format === 'tsv' ? '\t' : ',', opts, report);
-}
-
-/** Read a whole data file into memory (rows with their row numbers). */
+/** Read a whole data file into memory (rows with their line numbers). */
 export async function readRows(file: string, opts: ReadOptions): Promise<ReadResult> {
   const report = newReport();
   const rows: NumberedRow[] = [];

@@ -1,23 +1,26 @@
 // The shapes data takes between the readers, the preprocessing and the generators, and the error
 // value every data step returns instead of throwing.
-import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { CODES, type DiagnosticCode } from '../diagnostics/codes.js';
 
 /** One cell: CSV gives strings; JSON Lines also gives numbers, booleans, null and arrays. */
 export type Cell = string | number | boolean | null | undefined;
 export type RawCell = Cell | Array<string | number>;
 export type Row = Record<string, RawCell>;
 
-/** A row with its 1-based data row number (the CSV header is row 0), for error messages. */
+/** A row with the line of the file it starts on (the CSV header is line 1), for error messages. */
 export interface NumberedRow {
   row: Row;
   line: number;
 }
 
-/** A data error, with the file and row it was found at (row 0: the file as a whole). */
+/** A data error, with the file and the line it was found at (0: the file as a whole). */
 export interface DataError {
   file: string;
+  /** The file's line (the header is line 1; JSON Lines: the object's line); 0 for the whole file. */
   row: number;
   column?: string;
+  /** The column's 1-based position in the file, when the format has positions (CSV, TSV). */
+  field?: number;
   code: DiagnosticCode;
   message: string;
 }
@@ -25,9 +28,11 @@ export interface DataError {
 /** Stop collecting errors after this many: the first ones are what a user fixes first. */
 export const MAX_ERRORS = 20;
 
-/** `file:row (column c): error[REC6xxx]: message`, the CLI's one-line form. */
+/** `file:line:field (column c): error[REC6xxx]: message`, the CLI's one-line form. */
 export function formatDataError(e: DataError): string {
-  return `${e.file}:${e.row}${e.column ? ` (column ${e.column})` : ''}: error[${e.code}]: ${e.message}`;
+  const at = e.row > 0 ? `:${e.row}${e.field ? `:${e.field}` : ''}` : '';
+  const severity = CODES[e.code].severity;
+  return `${e.file}${at}${e.column ? ` (column ${e.column})` : ''}: ${severity}[${e.code}]: ${e.message}`;
 }
 
 /** What a reader checks on every row, besides its shape. */
@@ -38,22 +43,31 @@ export interface RowChecks {
   numeric?: readonly string[];
 }
 
-/** A number read from a cell: numbers as they are, booleans 1/0, numeric text parsed; else NaN. */
+// Decimal numbers only: `Number()` would also read `0x1E` (30), `0b11`, `0o7`, `Infinity` and
+// `1_000`-free but odd forms; none of them is a number a data file means.
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The number of a decimal text (`12`, `-0.5`, `1e-3`, surrounding blanks ignored), else NaN. */
+export function decimal(text: string): number {
+  const s = text.trim();
+  return DECIMAL.test(s) ? Number(s) : NaN;
+}
+
+/** A number read from a cell: numbers as they are, booleans 1/0, decimal text parsed; else NaN. */
 export function cellNumber(v: RawCell): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v !== 'string') return NaN;
-  const s = v.trim();
-  return s === '' ? NaN : Number(s);
+  return decimal(v);
 }
 
 /** The first problem of a row under `checks`, or undefined when it passes. */
 export function checkRow(row: Row, checks: RowChecks): { column: string; code: 'REC6001' | 'REC6002'; message: string } | undefined {
   for (const c of checks.required ?? []) {
-    if (!(c in row)) return { column: c, code: 'REC6001', message: `missing column \`${c}\`` };
+    if (!Object.hasOwn(row, c)) return { column: c, code: 'REC6001', message: `missing column \`${c}\`` };
   }
   for (const c of checks.numeric ?? []) {
-    if (!(c in row)) return { column: c, code: 'REC6001', message: `missing column \`${c}\`` };
+    if (!Object.hasOwn(row, c)) return { column: c, code: 'REC6001', message: `missing column \`${c}\`` };
     if (!Number.isFinite(cellNumber(row[c]))) return { column: c, code: 'REC6002', message: `\`${c}\` must be a number, found \`${String(row[c] ?? '')}\`` };
   }
   return undefined;

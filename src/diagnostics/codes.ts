@@ -30,6 +30,8 @@ export const CODES = {
   REC2007: { severity: 'error', title: 'assignment to an undeclared name' },
   REC2008: { severity: 'error', title: 'unknown column in a label expression' },
   REC2009: { severity: 'error', title: 'file cannot be read' },
+  REC2010: { severity: 'error', title: 'file outside the spec\'s directory' },
+  REC2011: { severity: 'error', title: 'not a usable file (not a regular file, too large, not a spec, not text)' },
 
   // ── types and arguments ───────────────────────────────────────────────────
   REC3001: { severity: 'error', title: 'wrong type' },
@@ -70,6 +72,8 @@ export const CODES = {
   REC6004: { severity: 'error', title: 'empty data' },
   REC6005: { severity: 'error', title: 'weights do not match the spec' },
   REC6006: { severity: 'error', title: 'malformed weights file' },
+  REC6008: { severity: 'warning', title: 'training labels of one class' },
+  REC6009: { severity: 'error', title: 'file cannot be written' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -1,15 +1,17 @@
 // Write a file so that a crash or a failed write never leaves it half-written: write a temporary
 // file beside it (same directory, so the same file system), flush it to disk, then rename over the
 // target (atomic on POSIX file systems), then flush the directory so the rename itself survives a
-// power cut. On any failure the temporary file is removed and the old file is left as it was.
+// power cut. On any failure the temporary file is removed and the old file is left as it was, and
+// the error is a WriteError naming the file and the cause (a full disk, a read-only directory).
+// A process killed mid-write leaves its temporary file: the next run removes it (removeStaleTemps).
 // A directory (a Triton model) is written the same way: whole into a temporary directory beside
 // it, then renamed into place.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 
-let counter = 0;
-
-const tmpName = (path: string, kind: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${counter++}.${kind}`);
+/** `.<name>.<pid>.<time>.<random>.<kind>` beside the target (removeStaleTemps reads the pid). */
+const tmpName = (path: string, kind: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${randomInt(2 ** 31)}.${kind}`);
 
 function writeSynced(path: string, data: Uint8Array | string): void {
   const fd = openSync(path, 'wx');
@@ -23,6 +25,36 @@ function writeSynced(path: string, data: Uint8Array | string): void {
   }
 }
 
+/** A write that failed, with the file it was for and why, in one line. */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly code: string | undefined,
+    what = 'write',
+  ) {
+    super(`cannot ${what} ${path}: ${ioCause(code)}`);
+  }
+}
+
+const CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'the directory does not exist',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EIO: 'an input/output error',
+  EFBIG: 'the file is too large for the file system',
+  EMFILE: 'too many open files',
+};
+
+/** The cause of an I/O error code in words, with the code. */
+export function ioCause(code: string | undefined): string {
+  return code && Object.hasOwn(CAUSES, code) ? `${CAUSES[code]} (${code})` : (code ?? 'unknown error');
+}
+
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const dir = dirname(path);
   const tmp = tmpName(path, 'tmp');
@@ -31,7 +63,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw typeof code === 'string' ? new WriteError(path, code) : e;
   }
   syncDirectory(dir);
 }
@@ -72,7 +105,8 @@ export function writeDirectoryAtomic(path: string, files: Record<string, Uint8Ar
     rmSync(old, { recursive: true, force: true });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw typeof code === 'string' ? new WriteError(path, code) : e;
   }
   syncDirectory(parent);
 }
@@ -87,4 +121,60 @@ function syncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Create `dir` (and its parents) and check that it can be written, or throw a WriteError with the
+ * real cause: a recursive mkdir under a read-only directory reports ENOENT, so the nearest
+ * existing ancestor is asked instead.
+ */
+export function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    let above = dirname(dir);
+    while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
+    let code = (e as NodeJS.ErrnoException).code;
+    try {
+      accessSync(above, constants.W_OK);
+    } catch (a) {
+      code = (a as NodeJS.ErrnoException).code ?? code;
+    }
+    throw new WriteError(dir, code, 'create the directory');
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new WriteError(dir, (e as NodeJS.ErrnoException).code, 'write in');
+  }
+}
+
+const TEMP = /^\..+\.(\d+)\.\d+\.\d+\.tmp$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the temporary files in `dir` that killed writers left (their process is gone); returns them. */
+export function removeStaleTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

@@ -79,7 +79,8 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return { error: 'the header is not a JSON object' };
   const base = 8 + len;
   const size = bytes.length - base;
-  const tensors: Record<string, NamedTensor & { dtype: string }> = {};
+  // tensor names come from the file: a `__proto__` tensor must be a key, not a prototype
+  const tensors: Record<string, NamedTensor & { dtype: string }> = Object.create(null);
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
     if (typeof info !== 'object' || info === null) return { error: `tensor ${name}: the entry is not an object with dtype, shape and data_offsets` };
@@ -111,7 +112,7 @@ export function checkWeights(expected: Array<{ name: string; shape: number[] }>,
   const out: string[] = [];
   const want = new Map(expected.map((p) => [p.name, p.shape]));
   for (const [name, shape] of want) {
-    const g = got[name];
+    const g = Object.hasOwn(got, name) ? got[name] : undefined;
     if (!g) out.push(`missing: ${name} [${shape.join(', ')}]`);
     else if (g.shape.join() !== shape.join()) out.push(`wrong shape: ${name} is [${g.shape.join(', ')}] in the file, the spec wants [${shape.join(', ')}]`);
   }

@@ -5,6 +5,9 @@ import { entryProblems } from './entry.js';
 import { supportInputNames } from './support-inputs.js';
 import type { IRGraph } from './types.js';
 
+/** The input node of a feature; names are the user's, so an inherited `toString` is no input. */
+const inputOf = (g: IRGraph, name: string): number | undefined => (Object.hasOwn(g.inputs, name) ? g.inputs[name] : undefined);
+
 export function verify(g: IRGraph): string[] {
   const problems: string[] = [];
   const paramNames = new Set<string>();
@@ -33,7 +36,7 @@ export function verify(g: IRGraph): string[] {
       if (declaredParamNodes.has(name)) problems.push(`${where}: param ${name} has two nodes`);
       declaredParamNodes.add(name);
     }
-    if (n.op === 'input' && g.inputs[String(n.attrs.feature)] !== i) problems.push(`${where}: input ${n.attrs.feature} is not registered`);
+    if (n.op === 'input' && inputOf(g, String(n.attrs.feature)) !== i) problems.push(`${where}: input ${n.attrs.feature} is not registered`);
     const r = op.infer(n.inputs.map((j) => ({ shape: g.nodes[j]!.shape, dtype: g.nodes[j]!.dtype })), n.attrs);
     if ('error' in r) problems.push(`${where}: shape rule fails: ${r.error}`);
     else if (r.dtype !== n.dtype || r.shape.join() !== n.shape.join()) problems.push(`${where}: stored [${n.shape}] ${n.dtype} but the rule gives [${r.shape}] ${r.dtype}`);
@@ -45,10 +48,10 @@ export function verify(g: IRGraph): string[] {
     if (out && (out.shape.length !== 2 || out.shape[0] !== 'batch' || out.shape[1] !== t.classes)) problems.push(`task ${t.name}: output shape [${out.shape}] is not [batch, ${t.classes}]`);
   }
   for (const f of g.features) {
-    if (f.kind !== 'label' && g.inputs[f.name] === undefined) problems.push(`feature ${f.name} has no input node`);
+    if (f.kind !== 'label' && inputOf(g, f.name) === undefined) problems.push(`feature ${f.name} has no input node`);
   }
   for (const s of g.supports ?? []) {
-    for (const input of supportInputNames(s)) if (g.inputs[input] === undefined) problems.push(`support set ${s.name} has no input node ${input}`);
+    for (const input of supportInputNames(s)) if (inputOf(g, input) === undefined) problems.push(`support set ${s.name} has no input node ${input}`);
   }
   for (const [name, e] of Object.entries(g.entries ?? {})) problems.push(...entryProblems(g, name, e));
   for (const [group, members] of Object.entries(g.groups ?? {})) for (const p of members) if (!paramNames.has(p)) problems.push(`group ${group}: parameter ${p} is not declared`);

@@ -8,7 +8,8 @@ import { runPasses } from '../ir/passes/index.js';
 import type { BlockDecl, SourceFile } from '../syntax/ast.js';
 import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult, type Resume } from './model.js';
-import { ModuleLoader, readFileOrUndefined, type Module, type ReadFile } from './modules.js';
+import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
+import { checkedReader, ModuleLoader, type Module, type ReadChecked, type ReadFile } from './modules.js';
 import { Resolver, type SymbolIndex } from './resolve.js';
 
 export interface Analysis {
@@ -29,8 +30,13 @@ export interface Analysis {
 }
 
 export interface AnalyzeOptions {
-  /** Read other files (used modules, vocabularies); the language server overlays open buffers. */
+  /**
+   * Texts to read before the disk (the language server's open buffers). Every file a spec names
+   * is read under `files` either way.
+   */
   readFile?: ReadFile;
+  /** Which files a spec may read besides its own tree (src/io/file-policy.ts); by default none. */
+  files?: FilePolicy;
   /** Stop after name resolution (no IR): fast path for keystroke diagnostics. */
   resolveOnly?: boolean;
   /**
@@ -50,7 +56,7 @@ export interface AnalyzeOptions {
 /** Analyse a spec given its text. Never throws on user input. */
 export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): Analysis {
   const path = resolvePath(file);
-  const readFile = opts.readFile ?? readFileOrUndefined;
+  const readFile = checkedReader(opts.files ?? filePolicy(), path, opts.readFile);
   const loader = new ModuleLoader(readFile);
   const root = loader.loadRoot(path, text);
   const resolver = new Resolver(loader);
@@ -66,9 +72,9 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
   }
   if (models[0] && !opts.resolveOnly && !syntaxBroken) {
     const reads = new Map<string, string | undefined>();
-    const tracked: ReadFile = (p) => {
-      const t = readFile(p);
-      reads.set(p, t);
+    const tracked: ReadChecked = (p, kind) => {
+      const t = readFile(p, kind);
+      reads.set(p, isRefusal(t) ? undefined : t.text);
       return t;
     };
     const model = elaborateModel(models[0], root, loader, tracked, resumable(opts.previous, result, readFile));
@@ -95,7 +101,7 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
  * the same order), every module loaded (the same parsed trees) and every file the elaboration
  * read. `stale`: the blocks edited since, whose expansions must not be reused.
  */
-function resumable(previous: Analysis | undefined, now: Analysis, readFile: ReadFile): Resume | undefined {
+function resumable(previous: Analysis | undefined, now: Analysis, readFile: ReadChecked): Resume | undefined {
   if (!previous?.model || !previous.reads || previous.file !== now.file) return undefined;
   const model = previous.ast.items.find((i) => i.kind === 'Model');
   const others = (a: Analysis) => a.ast.items.filter((i) => i.kind !== 'Model');
@@ -111,7 +117,10 @@ function resumable(previous: Analysis | undefined, now: Analysis, readFile: Read
   if (previous.modules.length !== now.modules.length) return undefined;
   const before = new Map(previous.modules.map((m) => [m.path, m.ast]));
   if (now.modules.some((m) => m.path !== now.file && before.get(m.path) !== m.ast)) return undefined;
-  for (const [path, text] of previous.reads) if (readFile(path) !== text) return undefined;
+  for (const [path, text] of previous.reads) {
+    const r = readFile(path, 'vocabulary');
+    if ((isRefusal(r) ? undefined : r.text) !== text) return undefined;
+  }
   return { elaborator: previous.model.elaborator, model, stale };
 }
 
@@ -126,16 +135,20 @@ function dedupe(diags: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Analyse a file on disk; a missing file is a diagnostic. */
+/**
+ * Analyse a file on disk; a file that cannot be read is a diagnostic. The user named it, so it
+ * may be anywhere, but it must be a regular file within the size limit of a spec.
+ */
 export function analyzeFile(file: string, opts: AnalyzeOptions = {}): Analysis {
-  const readFile = opts.readFile ?? readFileOrUndefined;
-  const text = readFile(resolvePath(file));
-  if (text === undefined) {
+  const path = resolvePath(file);
+  const overlay = opts.readFile?.(path);
+  const r = overlay !== undefined ? { text: overlay } : readChecked(opts.files ?? filePolicy(), path, 'spec');
+  if (isRefusal(r)) {
     const pos = { offset: 0, line: 1, column: 1 };
-    const span = { file: resolvePath(file), start: pos, end: pos };
+    const span = { file: path, start: pos, end: pos };
     const a = analyze('', file, { ...opts, resolveOnly: true });
-    a.diagnostics = [diag('REC2009', span, `cannot read \`${file}\``, { hint: 'check the path' })];
+    a.diagnostics = [diag(r.code, span, r.error, r.code === 'REC2009' ? { hint: 'check the path' } : {})];
     return a;
   }
-  return analyze(text, file, opts);
+  return analyze(r.text, file, opts);
 }

@@ -14,7 +14,7 @@ import type { Span } from '../diagnostics/span.js';
 import type { FeatureSpec, IdSource } from '../ir/types.js';
 import type { CallExpr, Expr, FeatureDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
-import type { ReadFile } from './modules.js';
+import type { ReadChecked } from './modules.js';
 import { describe, type TensorValue, type Value } from './values.js';
 
 export const FEATURE_KINDS = ['id', 'seq', 'bucketize', 'dense', 'label'] as const;
@@ -25,7 +25,7 @@ const EMBEDDING_INIT = { kind: 'uniform', limit: 0.05 } as const;
 interface Ctx {
   el: Elaborator;
   f: Frame;
-  readFile: ReadFile;
+  readFile: ReadChecked;
   specFile: string;
 }
 
@@ -97,12 +97,12 @@ function idSource(args: Args, ctx: Ctx, at: Span): IdSource | undefined {
   }
   if (v.kind === 'string') {
     const path = resolve(dirname(ctx.specFile), v.value);
-    const text = ctx.readFile(path);
-    if (text === undefined) {
-      ctx.el.report('REC2009', vocab.span, `cannot read the vocabulary file \`${v.value}\``, ctx.f, { hint: 'the path is relative to the spec; one value per line' });
+    const r = ctx.readFile(path, 'vocabulary');
+    if ('error' in r) {
+      ctx.el.report(r.code, vocab.span, `vocabulary: ${r.error}`, ctx.f, { hint: 'the path is relative to the spec; one value per line' });
       return undefined;
     }
-    const values = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    const values = r.text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
     return { kind: 'vocab', values: [...new Set(values)], file: v.value };
   }
   ctx.el.report('REC3001', vocab.span, `\`vocab\` must be a list or a file name, found ${describe(v)}`, ctx.f);
@@ -251,7 +251,7 @@ function embed(spec: FeatureSpec, ctx: Ctx, span: Span): TensorValue | undefined
 }
 
 /** Declare every feature of the model in the model scope; returns the specs in order. */
-export function declareFeatures(decls: FeatureDecl[], el: Elaborator, f: Frame, readFile: ReadFile, specFile: string): FeatureSpec[] {
+export function declareFeatures(decls: FeatureDecl[], el: Elaborator, f: Frame, readFile: ReadChecked, specFile: string): FeatureSpec[] {
   const ctx: Ctx = { el, f, readFile, specFile };
   const declared = new Map<string, FeatureSpec>();
   for (const d of decls) {

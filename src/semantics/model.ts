@@ -7,7 +7,7 @@ import type { IRGraph, IRNode, SupportSpec, TaskSpec } from '../ir/types.js';
 import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, StageDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
-import type { Module, ModuleLoader, ReadFile } from './modules.js';
+import type { Module, ModuleLoader, ReadChecked } from './modules.js';
 import { Scope } from './scope.js';
 import { declareSupport } from './support.js';
 import { PlanBuilder, type StageDraft } from './plan.js';
@@ -31,7 +31,7 @@ export interface Resume {
 }
 
 /** `resume`: the previous version's elaboration, to reuse what did not change (see Elaborator.resume). */
-export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadFile, resume?: Resume): ModelResult {
+export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadChecked, resume?: Resume): ModelResult {
   const builder = new GraphBuilder();
   const el = new Elaborator(builder, loader);
   if (resume) el.resume(resume.elaborator, model, resume.model, resume.stale);
@@ -127,8 +127,8 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   const stageTasks = stages.map((s) => elaborateTasks(s.tasks));
   if (tasks.length === 0 && stages.every((s) => s.tasks.length === 0)) el.report('REC5001', model.name.span, `model \`${model.name.name}\` has no task`, f, { hint: 'add e.g. `task click : binary(label: clicked)`' });
 
-  const inputs: Record<string, number> = {};
-  for (const n of builder.inputs) inputs[String(n.attrs.feature)] = n.id;
+  // feature names are the user's: `inputs.__proto__ = id` would set a prototype, not a key
+  const inputs: Record<string, number> = Object.fromEntries(builder.inputs.map((n) => [String(n.attrs.feature), n.id]));
 
   // Entries: one per stage (the model's tasks and its own), and `serve`, the final stage's.
   const byName = new Map(taskSpecs.map((t) => [t.name, t]));

@@ -1,10 +1,11 @@
 // Loads a spec and everything it `use`s: stdlib modules by dotted name, other `.rec` files by
 // relative path. Each file is parsed once; a cycle of `use`s is a diagnostic, not a hang.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
 import { parse, parseReusing } from '../syntax/parse.js';
 import type { BlockDecl, SourceFile, UseDecl } from '../syntax/ast.js';
 
@@ -27,15 +28,31 @@ export interface Module {
   imports: Map<string, { module: Module; use: UseDecl }>;
 }
 
+/** A file's text by absolute path, or undefined (the language server's open buffers). */
 export type ReadFile = (path: string) => string | undefined;
 
+/** A spec file on disk, regular and within the size limit (src/io/file-policy.ts), or undefined. */
 export const readFileOrUndefined: ReadFile = (path) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readChecked(filePolicy(), path, 'spec');
+  return isRefusal(r) ? undefined : r.text;
 };
+
+/** What the front end reads through: a file's text, or why it is not read. */
+export type ReadChecked = (path: string, kind: 'spec' | 'vocabulary') => { text: string } | Refusal;
+
+/**
+ * Reads for the analysis of `specFile` under `policy`: files in its directory tree, the allowed
+ * trees and the stdlib. `overlay` (the editor's unsaved buffers) is read before the disk, under
+ * the same rule of place.
+ */
+export function checkedReader(policy: FilePolicy, specFile: string, overlay?: ReadFile): ReadChecked {
+  const reach = reachOf(policy, specFile, [STDLIB_DIR]);
+  return (path, kind) => {
+    const text = overlay?.(path);
+    if (text === undefined) return readChecked(policy, path, kind, reach);
+    return outside(path, reach) ?? { text };
+  };
+}
 
 export function stdModuleNames(): string[] {
   try {
@@ -63,7 +80,7 @@ export class ModuleLoader {
   private readonly loading: string[] = [];
   readonly diagnostics: Diagnostic[] = [];
 
-  constructor(private readonly readFile: ReadFile = readFileOrUndefined) {}
+  constructor(private readonly read: ReadChecked) {}
 
   /** All modules loaded so far (for the language server: go to definition into stdlib). */
   modules(): Module[] {
@@ -85,8 +102,8 @@ export class ModuleLoader {
         mods.push(cached);
         continue;
       }
-      const text = this.readFile(path);
-      if (text !== undefined) mods.push(this.loadText(path, text, true));
+      const r = this.read(path, 'spec');
+      if (!isRefusal(r)) mods.push(this.loadText(path, r.text, true));
     }
     return mods;
   }
@@ -149,12 +166,19 @@ export class ModuleLoader {
       );
       return;
     }
-    const text = this.cache.get(path)?.text ?? this.readFile(path);
-    if (text === undefined) {
-      this.diagnostics.push(diag('REC2009', spanOfPath, `cannot read \`${use.path.kind === 'file' ? use.path.value : path}\``, { hint: 'paths in `use` are relative to the file that uses them' }));
+    // Anything but a spec would be parsed line by line into errors that quote it: refused unread.
+    if (!isStd && !path.endsWith('.rec')) {
+      this.diagnostics.push(diag('REC2011', spanOfPath, `\`${use.path.kind === 'file' ? use.path.value : path}\` is not a spec: \`use\` reads \`.rec\` files only`, { hint: 'vocabularies are read by `id(vocab: "file.txt", …)`, data by `data:` in the train section' }));
       return;
     }
-    const mod = this.loadText(path, text, isStd);
+    const cached = this.cache.get(path)?.text;
+    const r = cached !== undefined ? { text: cached } : this.read(path, 'spec');
+    if (isRefusal(r)) {
+      const hint = r.code === 'REC2010' ? 'or copy the file into the spec\'s directory' : r.code === 'REC2009' ? 'paths in `use` are relative to the file that uses them' : undefined;
+      this.diagnostics.push(diag(r.code, spanOfPath, r.error, hint ? { hint } : {}));
+      return;
+    }
+    const mod = this.loadText(path, r.text, isStd);
     if (from.imports.has(alias)) {
       this.diagnostics.push(diag('REC2002', use.alias?.span ?? use.span, `\`${alias}\` is already imported`, { hint: 'give one of them another name with `as`' }));
       return;

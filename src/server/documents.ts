@@ -3,8 +3,8 @@
 // file sees the editor's text.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { analyze, type Analysis } from '../semantics/analyze.js';
-import { readFileOrUndefined } from '../semantics/modules.js';
 import type { Span } from '../diagnostics/span.js';
 
 /** A file URI's path; other URIs (`untitled:`, a file URL with a host) are used as they are. */
@@ -66,7 +66,19 @@ export class Workspace {
     return this.open.get(uriToPath(uri));
   }
 
-  readFile = (path: string): string | undefined => this.open.get(path)?.getText() ?? readFileOrUndefined(path);
+  /** What specs may read besides their own trees: the client's `allowPaths` setting. */
+  files: FilePolicy = filePolicy();
+
+  /** Open buffers are read before the disk; the disk is read under `files` (src/io/file-policy.ts). */
+  readFile = (path: string): string | undefined => this.open.get(path)?.getText();
+
+  /** New `allowPaths`: every analysis is made again, since a file may now be read or refused. */
+  setFilePolicy(files: FilePolicy): string[] {
+    this.files = files;
+    this.analyses.clear();
+    this.elaborated.clear();
+    return [...this.open.values()].map((d) => d.uri);
+  }
 
   /** The analysis of an open document, recomputed only when its version changed. */
   analysis(uri: string): Analysis | undefined {
@@ -75,12 +87,19 @@ export class Workspace {
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
     // The last elaboration lets an edit elaborate only the model items it changed.
-    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, deferPasses: true, previous: this.elaborated.get(uri) });
+    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri) });
     this.analyses.set(uri, { version: doc.version, analysis });
     this.last.set(uri, analysis);
     if (analysis.model) this.elaborated.set(uri, analysis);
     return analysis;
   }
+}
+
+/** The `allowPaths` list of a settings object (`{ allowPaths: ["/data", …] }`), if it has a valid one. */
+export function allowPathsSetting(settings: unknown): string[] | undefined {
+  if (typeof settings !== 'object' || settings === null) return undefined;
+  const allow = (settings as { allowPaths?: unknown }).allowPaths;
+  return Array.isArray(allow) && allow.every((a) => typeof a === 'string') ? allow : undefined;
 }
 
 export function toRange(span: Span) {

@@ -2,11 +2,12 @@
 // Every handler is wrapped so that any text, however broken, gets an answer and never a crash.
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { quickFixes } from './code-actions.js';
 import { complete } from './completion.js';
 import { definition } from './definition.js';
 import { toLspDiagnostics } from './diagnostics.js';
-import { uriToPath, Workspace } from './documents.js';
+import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
 import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
 import { references } from './references.js';
@@ -24,25 +25,37 @@ function safe<A extends unknown[], R>(conn: Connection, fallback: R, f: (...a: A
   };
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all), files: FilePolicy = filePolicy()): Connection {
   const documents = new TextDocuments(TextDocument);
   const ws = new Workspace();
+  ws.setFilePolicy(files);
 
-  connection.onInitialize(() => ({
-    capabilities: {
-      // Edits arrive as ranges (TextDocuments applies them); the analysis diffs texts itself.
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: ['.', '(', ' '] },
-      hoverProvider: true,
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: true,
-      documentSymbolProvider: true,
-      documentFormattingProvider: true,
-      codeActionProvider: true,
-    },
-    serverInfo: { name: 'recc' },
-  }));
+  // `allowPaths`: directories specs may read besides their own (`--allow-path` of the CLI), from
+  // the initialization options or the `recc.allowPaths` workspace setting.
+  connection.onInitialize((p) => {
+    const allow = allowPathsSetting(p.initializationOptions);
+    if (allow) ws.setFilePolicy(filePolicy(allow));
+    return {
+      capabilities: {
+        // Edits arrive as ranges (TextDocuments applies them); the analysis diffs texts itself.
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['.', '(', ' '] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: true,
+        documentSymbolProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: true,
+      },
+      serverInfo: { name: 'recc' },
+    };
+  });
+  connection.onDidChangeConfiguration((p) => {
+    const settings = p.settings as { recc?: unknown } | undefined;
+    const allow = allowPathsSetting(settings?.recc);
+    if (allow) for (const uri of ws.setFilePolicy(filePolicy(allow))) schedule(uri);
+  });
 
   const publish = safe(connection, undefined, (uri: string) => {
     const a = ws.analysis(uri);

@@ -3,11 +3,12 @@
 // disagree, and each write is atomic, so a killed run never leaves a half-written file.
 // `state.json` repeats the state for people and tools (step, epoch, shuffle position, table sizes,
 // optimizer slots, metrics history); it is written after the checkpoint and never read back.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkWeights, decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import type { IRGraph } from '../ir/types.js';
+import { nonFiniteTensors, stateProblems } from './checkpoint-check.js';
 
 export interface TrainState {
   /**
@@ -79,23 +80,37 @@ export interface Checkpoint {
  */
 export function loadCheckpoint(dir: string, graph?: IRGraph): Checkpoint | { error: string } | undefined {
   const path = join(dir, CHECKPOINT);
-  if (!existsSync(path)) return undefined;
-  const r = decodeSafetensors(readFileSync(path));
-  if ('error' in r) return { error: `${path}: ${r.error}` };
-  const raw = r.metadata['recc.state'];
-  if (!raw) return { error: `${path}: no training state in the metadata (is it a checkpoint written by recc train?)` };
-  let state: TrainState;
+  let bytes: Uint8Array;
   try {
-    state = JSON.parse(raw) as TrainState;
+    if (!statSync(path).isFile()) return { error: `${path} is not a file (a checkpoint is one safetensors file); move it away or use another --out` };
+    bytes = readFileSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { error: `${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  const r = decodeSafetensors(bytes);
+  if ('error' in r) return { error: `${path}: ${r.error}` };
+  const raw = Object.hasOwn(r.metadata, 'recc.state') ? r.metadata['recc.state'] : undefined;
+  if (!raw) return { error: `${path}: no training state in the metadata (is it a checkpoint written by recc train?)` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
   } catch {
     return { error: `${path}: the training state in the metadata is not valid JSON` };
   }
-  const weights: Record<string, NamedTensor> = {};
-  const slots: Record<string, NamedTensor> = {};
+  const malformed = stateProblems(parsed);
+  if (malformed.length > 0) return { error: `${path}: the training state is malformed; start afresh without --resume or use another --out:\n${malformed.map((p) => `  ${p}`).join('\n')}` };
+  const state = parsed as TrainState;
+  const infinite = nonFiniteTensors(r.tensors);
+  if (infinite.length > 0) return { error: `${path}: the checkpoint holds values that are not finite, so training cannot continue from it:\n${infinite.map((p) => `  ${p}`).join('\n')}` };
+  const weights: Record<string, NamedTensor> = Object.create(null);
+  const slots: Record<string, NamedTensor> = Object.create(null);
   for (const [k, v] of Object.entries(r.tensors)) {
     if (k.startsWith('optimizer/')) slots[k.slice('optimizer/'.length)] = v;
     else weights[k] = v;
   }
+  const saved = optimizerStates({ weights, slots, state });
+  if ('error' in saved) return { error: `${path}: ${saved.error}` };
   if (graph) {
     const problems = checkWeights(graph.params, weights);
     const want = tableSizes(graph);
@@ -128,7 +143,7 @@ export function optimizerStates(ck: Checkpoint): { groups: Record<string, Optimi
     for (const listed of entry.slots) {
       const legacy = /^(\S+) \((.+)\)$/.exec(listed);
       const key = legacy ? legacy[1]! : listed;
-      const t = ck.slots[key];
+      const t = Object.hasOwn(ck.slots, key) ? ck.slots[key] : undefined;
       if (!t) return { error: `the checkpoint lists optimizer slot ${key} but does not hold it` };
       if (legacy?.[2] === 'iter') step = t.data[0];
       else slots[legacy ? legacy[2]! : key] = t;

@@ -1,17 +1,32 @@
 // Where a run's data comes from: `--data FILE`, or the spec's `train { data: … }` (a file relative
-// to the spec, or a synthetic setting generated in memory with the spec's seed).
+// to the spec, read under the file policy like every file a spec names, or a synthetic setting
+// generated in memory with the spec's seed). Files are encoded as they are read: no row is kept.
 import { dirname, resolve } from 'node:path';
-import { preprocess, type Dataset } from '../data/preprocess.js';
-import type { DataError } from '../data/row.js';
-import { readRows } from '../data/read.js';
+import { encodeFile } from '../data/encode-file.js';
+import { neededColumns } from '../data/needed-columns.js';
+import { preprocess, RowEncoder, type Dataset } from '../data/preprocess.js';
+import { newReport } from '../data/record.js';
+import { formatDataError, type DataError } from '../data/row.js';
 import { SYNTH } from '../data/synth/index.js';
+import { filePolicy, isRefusal, openChecked, reachOf, type FilePolicy } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
+
+export { formatDataError };
 
 export interface Loaded {
   dataset: Dataset;
   source: string;
   skipped: number;
   errors: DataError[];
+}
+
+export interface LoadOptions {
+  data?: string;
+  rows?: number;
+  skipBadRows: boolean;
+  seed: number;
+  /** What the spec's `data:` may name (src/io/file-policy.ts); `--data` is the user's own choice. */
+  files?: FilePolicy;
 }
 
 /** Columns the run needs besides features and labels: split keys, GAUC keys, the group column. */
@@ -25,35 +40,46 @@ export function keyColumns(graph: IRGraph): string[] {
   return [...cols];
 }
 
-export async function loadData(graph: IRGraph, opts: { data?: string; rows?: number; skipBadRows: boolean; seed: number }): Promise<Loaded> {
+/** The data file of a run and the trees it may be in (undefined: anywhere, the user named it). */
+export function dataFile(graph: IRGraph, opts: Pick<LoadOptions, 'data' | 'files'>): { file: string; reach?: string[] } | undefined {
+  if (opts.data) return { file: resolve(opts.data) };
+  const spec = graph.train.data;
+  if (spec?.kind !== 'file') return undefined;
+  return { file: resolve(dirname(graph.file), spec.path), reach: reachOf(opts.files ?? filePolicy(), graph.file) };
+}
+
+const fileError = (file: string, code: DataError['code'], message: string): DataError => ({ file, row: 0, code, message });
+
+export async function loadData(graph: IRGraph, opts: LoadOptions): Promise<Loaded> {
   const keys = keyColumns(graph);
   const spec = graph.train.data;
   if (!opts.data && spec?.kind === 'synth') {
-    const setting = SYNTH[spec.setting];
+    const setting = Object.hasOwn(SYNTH, spec.setting) ? SYNTH[spec.setting] : undefined;
     if (!setting) {
-      return { dataset: emptyDataset(), source: `synth(${spec.setting})`, skipped: 0, errors: [{ file: graph.file, row: 0, code: 'REC6004', message: `unknown synthetic setting \`${spec.setting}\` (known: ${Object.keys(SYNTH).join(', ')})` }] };
+      return { dataset: emptyDataset(), source: `synth(${spec.setting})`, skipped: 0, errors: [fileError(graph.file, 'REC6004', `unknown synthetic setting \`${spec.setting}\` (known: ${Object.keys(SYNTH).join(', ')})`)] };
     }
     // every option of `synth(setting, …)` reaches the generator (users, items, …)
     const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });
     const r = preprocess(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: `synth(${spec.setting})`, keyColumns: keys, skipBadRows: opts.skipBadRows });
     return { dataset: r.dataset, source: `synth(${spec.setting}, rows: ${rows.length})`, skipped: r.skipped, errors: r.errors };
   }
-  const file = opts.data ? resolve(opts.data) : spec?.kind === 'file' ? resolve(dirname(graph.file), spec.path) : undefined;
-  if (!file) {
-    return { dataset: emptyDataset(), source: '', skipped: 0, errors: [{ file: graph.file, row: 0, code: 'REC6004', message: 'no data: pass --data FILE or set `data:` in the spec\'s train section' }] };
+  const where = dataFile(graph, opts);
+  if (!where) {
+    return { dataset: emptyDataset(), source: '', skipped: 0, errors: [fileError(graph.file, 'REC6004', 'no data: pass --data FILE or set `data:` in the spec\'s train section')] };
   }
-  const read = await readRows(file, { skipBadRows: opts.skipBadRows, limit: opts.rows });
-  if (read.errors.length > 0) return { dataset: emptyDataset(), source: file, skipped: read.skipped, errors: read.errors };
-  const r = preprocess(graph, read.rows, { file, keyColumns: keys, skipBadRows: opts.skipBadRows });
-  const errors = r.errors;
-  if (errors.length === 0 && r.dataset.n === 0) errors.push({ file, row: 0, code: 'REC6004', message: 'no usable rows' });
-  return { dataset: r.dataset, source: file, skipped: read.skipped + r.skipped, errors };
+  const { file } = where;
+  const opened = openChecked(opts.files ?? filePolicy(), file, 'data', where.reach);
+  if (isRefusal(opened)) return { dataset: emptyDataset(), source: file, skipped: 0, errors: [fileError(file, opened.code, opened.error)] };
+  const enc = new RowEncoder(graph, keys);
+  const report = newReport();
+  await encodeFile(file, opened.fd, enc, neededColumns(graph, keys), { skipBadRows: opts.skipBadRows, ...(opts.rows !== undefined ? { limit: opts.rows } : {}) }, report);
+  if (report.errors.length > 0) return { dataset: emptyDataset(), source: file, skipped: report.skipped, errors: report.errors };
+  const dataset = enc.finish();
+  const errors: DataError[] = [];
+  if (dataset.n === 0) errors.push(fileError(file, 'REC6004', 'no usable rows'));
+  return { dataset, source: file, skipped: report.skipped, errors };
 }
 
 function emptyDataset(): Dataset {
   return { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} };
-}
-
-export function formatDataError(e: DataError): string {
-  return `${e.file}:${e.row}${e.column ? ` (column ${e.column})` : ''}: error[${e.code}]: ${e.message}`;
 }

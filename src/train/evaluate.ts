@@ -16,7 +16,7 @@ export function batchTensors(tf: TF, ds: Dataset): Record<string, tfc.Tensor> {
 
 /** Task outputs for every row (binary: probability; regression: value; multiclass: n × C class probabilities). */
 export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Tensor>, ds: Dataset, batch = 4096): Record<string, Float32Array> {
-  const out: Record<string, Float32Array> = {};
+  const out: Record<string, Float32Array> = Object.create(null); // task names are the user's
   for (let start = 0; start < ds.n; start += batch) {
     const idx = Array.from({ length: Math.min(batch, ds.n - start) }, (_, i) => start + i);
     const part = slice(ds, idx);
@@ -83,7 +83,7 @@ export interface Evaluation {
 }
 
 export function evaluate(graph: IRGraph, preds: Record<string, Float32Array>, ds: Dataset): Evaluation {
-  const out: Evaluation = { tasks: {} };
+  const out: Evaluation = { tasks: Object.create(null) };
   const groupCol = graph.train.groupBy;
   const groups = groupCol && ds.keys[groupCol] ? [...new Set(ds.keys[groupCol])].sort() : [];
   for (const t of graph.tasks) {

@@ -26,6 +26,12 @@ export function validationScore(graph: IRGraph, e: Evaluation): { name: string; 
   return { name: `${first!.name} ${name}`, value: LOWER_IS_BETTER.has(name) ? -row[name]! : row[name]! };
 }
 
+/** The training rows of a streamed run: how many, and each epoch's batches from batch `from` on. */
+export interface BatchStream {
+  rows: number;
+  epoch(epoch: number, from: number): AsyncIterable<Dataset>;
+}
+
 export interface StageLoop {
   runner: StageRunner;
   /** The stage's view of the graph (its tasks and settings). */
@@ -33,8 +39,11 @@ export interface StageLoop {
   stage: StagePlan;
   /** Name the stage in log lines (the plan has several). */
   named: boolean;
-  trainSet: Dataset;
+  /** The training rows: indices into a dataset (not copied out of it). */
+  trainSet: { data: Dataset; rows: Int32Array; n: number };
   testSet: Dataset;
+  /** Training batches read from a file each epoch instead (`--stream`). */
+  stream?: BatchStream;
   epochs: number;
   /** The run's state, advanced in place. */
   state: TrainState;
@@ -66,11 +75,15 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
   try {
     // A resumed run that early stopping ended stays ended.
     outer: for (let epoch = state.epoch; epoch < l.epochs && !state.earlyStopped; epoch++) {
-      const order = shuffled(trainSet.n, spec.seed, epoch);
+      const order = l.stream ? undefined : shuffled(trainSet.n, spec.seed, epoch);
+      const streamed = l.stream?.epoch(epoch, state.batchInEpoch)[Symbol.asyncIterator]();
       progress.startEpoch(epoch, batches, state.batchInEpoch);
       for (let b = state.batchInEpoch; b < batches; b++) {
         const t0 = performance.now();
-        const part = slice(trainSet, order.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)));
+        const part = streamed
+          ? ((await streamed.next()).value as Dataset | undefined)
+          : slice(trainSet.data, order!.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)).map((i) => trainSet.rows[i]!));
+        if (!part) break;
         const loss = l.runner.step(part, state.step);
         if (!Number.isFinite(loss)) {
           progress.stop();

@@ -26,7 +26,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   const trains = new Set(stage.trainable);
   // Unique per runner: tfjs registers variables by name, and runs may share a process.
   const prefix = `${randomUUID()}:`;
-  const vars: Record<string, tfc.Variable> = {};
+  const vars: Record<string, tfc.Variable> = Object.create(null); // parameter names are the user's
   for (const p of params) {
     const w = init.weights[p.name];
     if (!w) throw new Error(`internal: no weights for ${p.name}`);

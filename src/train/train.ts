@@ -3,15 +3,16 @@
 // (loop.ts); checkpoints record the stage, so `--resume` continues inside it. A spec without
 // stages is a plan of one stage, trained exactly as before stages existed.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { slice, type Dataset } from '../data/preprocess.js';
 import { objectives } from '../ir/passes/objectives.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
-import { saveCheckpoint, type TrainState } from './checkpoint.js';
+import { CHECKPOINT, saveCheckpoint, type TrainState } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
-import { runStage } from './loop.js';
+import { runStage, type BatchStream } from './loop.js';
 import { shuffleKey } from './shuffle.js';
 import { stageState, startRun } from './state.js';
 import { tfjsRunner } from './tfjs-runner.js';
@@ -21,7 +22,7 @@ type TF = typeof tfc;
 
 export { TrainError };
 export { shuffled, shuffleKey } from './shuffle.js';
-export { validationScore } from './loop.js';
+export { validationScore, type BatchStream } from './loop.js';
 
 /** What the run hands out after each epoch (and once at the end), to write artefacts. */
 export interface EpochEnd {
@@ -60,7 +61,10 @@ export interface TrainOptions {
   onStep?: (s: { step: number; ms: number; loss: number }) => void;
   /** The data of a stage whose settings name other data than the run's (default: the run's). */
   dataFor?: (stage: StagePlan) => Promise<StageData>;
+  /** Training batches read from a file each epoch (`--stream`, stream-data.ts); `data` then holds the test rows. One stage only. */
+  stream?: BatchStream;
 }
+
 
 export interface TrainResult {
   weights: Record<string, Float32Array>;
@@ -76,6 +80,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
   const graph = objectives(program);
   const plan = planOf(graph);
   const named = plan.stages.length > 1;
+  if (opts.stream && named) throw new TrainError('--stream trains a plan of one stage; this spec has stages');
   const start = startRun(graph, plan, opts);
   let { state, weights } = start;
   const speed = { samples: 0, ms: 0 };
@@ -86,11 +91,15 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     if (k > start.stage) state = stageState(graph, plan, k, state);
     const view = stageGraph(graph, stage);
     const { dataset, split } = opts.dataFor ? await opts.dataFor(stage) : { dataset: data, split: splitIdx };
-    const trainSet = slice(dataset, split.train);
+    // The training rows are not copied out of the dataset: each batch is sliced from it through this index.
+    const trainSet = { data: dataset, rows: split.train, n: opts.stream?.rows ?? split.train.length };
     const testSet = slice(dataset, split.test);
     if (trainSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no training rows: the split left every row for testing (use more data or a smaller \`test\` fraction)`);
     const epochs = opts.epochs ?? stage.settings.epochs;
     const batches = Math.ceil(trainSet.n / stage.settings.batch);
+    if (k === start.stage && state.batchInEpoch > batches) {
+      throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
+    }
     const schedule = { warmupSteps: stage.settings.warmupSteps, decay: stage.settings.lrDecay ?? 'constant', totalSteps: epochs * batches };
     const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule });
     const current = () => ({ ...weights, ...runner.weights() });
@@ -98,7 +107,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     try {
       const checkpoint = async () => {
         const all = current();
-        const tensors: Record<string, NamedTensor> = {};
+        const tensors: Record<string, NamedTensor> = Object.create(null); // parameter names are the user's
         for (const p of graph.params) tensors[p.name] = { shape: p.shape, data: all[p.name]! };
         const o = runner.optimizerState(state.step);
         state.optimizer = o.groups;
@@ -110,6 +119,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
         log: opts.log, progress: opts.progress, checkpointEvery: opts.checkpointEvery, checkpoint,
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
         ...(opts.onStep ? { onStep: opts.onStep } : {}),
+        ...(opts.stream ? { stream: opts.stream } : {}),
         ...(opts.onEpoch ? { onEpoch: async (e: Evaluation) => opts.onEpoch!({ weights: current(), evaluation: e, state, stage, lastStage, final: false, samplesPerSecond: speedNow() }) } : {}),
       });
       evaluation = r.evaluation;

@@ -42,12 +42,12 @@ describe('MovieLens loader', () => {
     const r = await loadMovieLens({ ratings: bad });
     expect(r.rows).toEqual([]);
     expect(r.errors.map((e) => [e.file, e.row, e.code, e.column])).toEqual([
-      [bad, 2, 'REC6002', 'rating'],
-      [bad, 3, 'REC6003', undefined],
+      [bad, 3, 'REC6002', 'rating'],
+      [bad, 4, 'REC6003', undefined],
     ]);
     const s = await loadMovieLens({ ratings: bad }, { skipBadRows: true });
     expect(s.skipped).toBe(2);
     expect(s.rows).toHaveLength(1);
-    expect((await loadMovieLens({ ratings: files.movies })).errors).toMatchObject([{ row: 0, code: 'REC6001' }]);
+    expect((await loadMovieLens({ ratings: files.movies })).errors).toMatchObject([{ row: 1, code: 'REC6001' }]);
   });
 });

@@ -13,24 +13,24 @@ function file(name: string, text: string): string {
 const strict = { skipBadRows: false };
 
 describe('CSV and TSV', () => {
-  it('read quoted fields and number rows from 1 after the header', async () => {
+  it('read quoted fields and number rows by the file\'s lines (the header is line 1)', async () => {
     const f = file('a.csv', 'u,title,rating\n1,"Heat, The (1995)",4\n2,"say ""hi""\nthere",3\n');
     const r = await readRows(f, strict);
     expect(r.errors).toEqual([]);
     expect(r.columns).toEqual(['u', 'title', 'rating']);
     expect(r.rows).toEqual([
-      { row: { u: '1', title: 'Heat, The (1995)', rating: '4' }, line: 1 },
-      { row: { u: '2', title: 'say "hi"\nthere', rating: '3' }, line: 2 },
+      { row: { u: '1', title: 'Heat, The (1995)', rating: '4' }, line: 2 },
+      { row: { u: '2', title: 'say "hi"\nthere', rating: '3' }, line: 3 },
     ]);
   });
 
   it('report a wrong column count by row, or skip and count it', async () => {
     const f = file('b.csv', 'u,title,rating\n1,Heat,4\n2,Up\n3,Alien,5,extra\n4,Jaws,2\n');
     const r = await readRows(f, strict);
-    expect(r.rows.map((x) => x.line)).toEqual([1, 4]);
+    expect(r.rows.map((x) => x.line)).toEqual([2, 5]);
     expect(r.errors).toEqual([
-      { file: f, row: 2, code: 'REC6003', message: 'row has 2 columns, the header has 3' },
-      { file: f, row: 3, code: 'REC6003', message: 'row has 4 columns, the header has 3' },
+      { file: f, row: 3, code: 'REC6003', message: 'row has 2 columns, the header has 3' },
+      { file: f, row: 4, code: 'REC6003', message: 'row has 4 columns, the header has 3' },
     ]);
     const s = await readRows(f, { skipBadRows: true });
     expect(s.errors).toEqual([]);
@@ -41,12 +41,12 @@ describe('CSV and TSV', () => {
   it('check required and numeric columns', async () => {
     const f = file('c.csv', 'u,rating\n1,4\n2,four\n3,\n');
     expect((await readRows(f, { ...strict, required: ['u', 'ts', 'label'] })).errors).toEqual([
-      { file: f, row: 0, column: 'ts', code: 'REC6001', message: 'missing columns `ts`, `label` (the header has u, rating)' },
+      { file: f, row: 1, column: 'ts', code: 'REC6001', message: 'missing columns `ts`, `label` (the header has u, rating)' },
     ]);
     const r = await readRows(f, { ...strict, numeric: ['rating'] });
     expect(r.errors.map((e) => [e.row, e.code, e.column])).toEqual([
-      [2, 'REC6002', 'rating'],
       [3, 'REC6002', 'rating'],
+      [4, 'REC6002', 'rating'],
     ]);
     expect(r.errors[0]!.message).toBe('`rating` must be a number, found `four`');
     expect((await readRows(f, { skipBadRows: true, numeric: ['rating'] })).skipped).toBe(2);
@@ -64,13 +64,13 @@ describe('CSV and TSV', () => {
     expect((await readRows(file('h.csv', 'a,b\n'), strict)).errors).toMatchObject([{ row: 0, code: 'REC6004' }]);
     expect((await readRows(join(dir, 'nope.csv'), strict)).errors).toMatchObject([{ row: 0, code: 'REC2009' }]);
     expect((await readRows(join(dir, 'nope.jsonl'), strict)).errors).toMatchObject([{ row: 0, code: 'REC2009' }]);
-    expect((await readRows(file('dup.csv', 'a,a\n1,2\n'), strict)).errors).toMatchObject([{ row: 0, code: 'REC6003', column: 'a' }]);
+    expect((await readRows(file('dup.csv', 'a,a\n1,2\n'), strict)).errors).toMatchObject([{ row: 1, code: 'REC6003', column: 'a' }]);
   });
 
   it('report an unclosed quote with its row', async () => {
     const r = await readRows(file('q.csv', 'a,b\n1,2\n3,"oops\n'), strict);
     expect(r.rows).toHaveLength(1);
-    expect(r.errors).toMatchObject([{ row: 2, code: 'REC6002' }]);
+    expect(r.errors).toMatchObject([{ row: 3, code: 'REC6002' }]);
   });
 
   it('stop after `limit` rows', async () => {
@@ -80,17 +80,17 @@ describe('CSV and TSV', () => {
 });
 
 describe('JSON Lines and JSON', () => {
-  it('keep JSON types, skip blank lines, report lines that are not objects', async () => {
+  it('keep JSON types, skip blank lines (counting them), report lines that are not objects', async () => {
     const f = file('a.jsonl', '{"a": 1, "h": ["x", 2], "b": true, "n": null}\n\nnot json\n[1]\n{"a": 2, "o": {"k": 1}}\n');
     const r = await readRows(f, strict);
     expect(r.rows).toEqual([
       { row: { a: 1, h: ['x', 2], b: true, n: null }, line: 1 },
-      { row: { a: 2, o: '{"k":1}' }, line: 4 },
+      { row: { a: 2, o: '{"k":1}' }, line: 5 },
     ]);
     expect(r.columns).toEqual(['a', 'h', 'b', 'n', 'o']);
     expect(r.errors).toEqual([
-      { file: f, row: 2, code: 'REC6002', message: 'the line is not a JSON object' },
       { file: f, row: 3, code: 'REC6002', message: 'the line is not a JSON object' },
+      { file: f, row: 4, code: 'REC6002', message: 'the line is not a JSON object' },
     ]);
     expect((await readRows(f, { skipBadRows: true })).skipped).toBe(2);
   });

@@ -45,7 +45,7 @@ const SPEC = `model m {
     clicked: label
   }
   support hist by scenario: pairs(u, item, label: clicked > 0, size: 2)
-  task click : binary(label: clicked) { from: concat(mean(hist), u) }
+  task click : binary(label: clicked > 0) { from: concat(mean(hist), u) }
 }`;
 
 describe('a dataset with a support set', () => {

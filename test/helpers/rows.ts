@@ -27,7 +27,8 @@ export function randomRows(graph: IRGraph, n: number, seed: string): Row[] {
       else if (f.kind === 'seq') row[f.column] = Array.from({ length: Math.floor(rng() * (f.maxLen + 3)) }, () => rawId(f, rng)).join(f.sep);
       else if (f.kind === 'bucketize') row[f.column] = Math.round(rng() * 1.2 * f.boundaries[f.boundaries.length - 1]! * 100) / 100;
       else if (f.kind === 'dense') row[f.column] = Array.from({ length: f.size }, () => (rng() * 2 - 1).toFixed(4)).join(',');
-      else row[f.column] = Math.floor(rng() * 6);
+      // labels: 0 or 1, which every task kind accepts (a binary task refuses other values); one draw, as before
+      else row[f.column] = Math.floor(rng() * 2);
     }
     // a handful of tasks, so support sets fill up and some stay short
     for (const sp of graph.supports ?? []) row[sp.key] = `t${Math.floor(rng() * 4)}`;

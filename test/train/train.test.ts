@@ -144,11 +144,11 @@ describe('recc train as a process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-bad-'));
     const f = join(dir, 'bad.csv');
     const good = Array.from({ length: 40 }, (_, i) => `u${i},"1,2,3",${i % 2 ? 'a' : 'b'},${i % 2}`).join('\n');
-    // row 2: a dense value of two numbers; row 3: three cells; row 4: no label; row 5: not a number
+    // line 3: a dense value of two numbers; line 4: three cells; line 5: no label; line 6: not a number (the header is line 1)
     writeFileSync(f, `user,x,c,clicked\nu1,"1,2,3",a,1\nu2,"1,2",b,0\nu3,"1,2,3",a\nu4,"1,2,3",b,\nu5,"1,x,3",a,1\n${good}\n`);
     const r = recc(['train', SPEC, '--data', f, '-o', join(dir, 'out'), '--epochs', '1']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${f}:3: error[REC6003]: row has 3 columns, the header has 4`);
+    expect(r.stderr).toContain(`${f}:4: error[REC6003]: row has 3 columns, the header has 4`);
     const s = recc(['train', SPEC, '--data', f, '-o', join(dir, 'out'), '--epochs', '1', '--skip-bad-rows']);
     expect(s.status).toBe(0);
     expect(s.stderr).toContain('4 bad rows skipped');
@@ -157,9 +157,9 @@ describe('recc train as a process', () => {
     writeFileSync(f, `user,x,c,clicked\nu1,"1,2,3",a,1\nu2,"1,2",b,0\nu5,"1,x,3",a,1\nu6,"1,2,3",a,yes\n${good}\n`);
     const v = recc(['train', SPEC, '--data', f, '-o', join(dir, 'out2'), '--epochs', '1']);
     expect(v.status).toBe(1);
-    expect(v.stderr).toMatch(new RegExp(`${f}:2 \\(column x\\): error\\[REC6002\\]`));
-    expect(v.stderr).toMatch(new RegExp(`${f}:3 \\(column x\\): error\\[REC6002\\]`));
-    expect(v.stderr).toMatch(new RegExp(`${f}:4 \\(column clicked\\): error\\[REC6002\\]`));
+    expect(v.stderr).toMatch(new RegExp(`${f}:3:2 \\(column x\\): error\\[REC6002\\]`));
+    expect(v.stderr).toMatch(new RegExp(`${f}:4:2 \\(column x\\): error\\[REC6002\\]`));
+    expect(v.stderr).toMatch(new RegExp(`${f}:5:4 \\(column clicked\\): error\\[REC6002\\]`));
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, '');
     const e = recc(['train', SPEC, '--data', empty, '-o', join(dir, 'out')]);

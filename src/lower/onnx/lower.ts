@@ -94,7 +94,7 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
   const parts = entryParts(graph, entryName);
   const tape = new Tape();
   const inputs: GraphInput[] = [];
-  const featureValues: Record<string, string> = {};
+  const featureValues: Record<string, string> = Object.create(null); // feature names are the user's
   for (const f of parts.features) featureValues[f.name] = preprocessFeature(tape, f, inputs);
   for (const s of parts.supports) Object.assign(featureValues, preprocessSupport(tape, s, graph.features, inputs));
   const values: string[] = [];

@@ -49,7 +49,7 @@ export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE, 
         return p;
       },
       input: (feature: string) => {
-        const x = inputs[feature];
+        const x = Object.hasOwn(inputs, feature) ? inputs[feature] : undefined;
         if (!x) throw new Error(`missing input for feature ${feature}`);
         return x;
       },
@@ -59,9 +59,10 @@ export function buildForward(tf: typeof tfc, graph: IRGraph, entryName = SERVE, 
       const name = given.get(id);
       values.set(id, name !== undefined ? ctx.input(name) : ops[i]!.tfjs(tf, n.inputs.map((j) => values.get(j)!), n.attrs, n, ctx));
     });
-    const outputs: Record<string, Tensor> = {};
+    // output and task names are the user's: records without a prototype
+    const outputs: Record<string, Tensor> = Object.create(null);
     for (const [k, id] of Object.entries(found.outputs)) outputs[k] = values.get(id)!;
-    const logits: Record<string, Tensor> = {};
+    const logits: Record<string, Tensor> = Object.create(null);
     for (const t of tasks) logits[t.name] = values.get(t.logit)!;
     return { outputs, logits, ...(withObjective ? { objective: values.get(entry.objective!)! } : {}), nodes: values };
   };

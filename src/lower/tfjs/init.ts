@@ -43,7 +43,7 @@ function fill(init: Init, n: number, rng: () => number): Float32Array {
  * table, so the other rows keep the values they had before that rule.
  */
 export function initWeights(graph: IRGraph, seed: number): Weights {
-  const w: Weights = {};
+  const w: Weights = Object.create(null); // parameter names come from the user's names
   const padded = paddedTables(graph);
   for (const p of graph.params) {
     const n = p.shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,58 @@
+// What a format reader gives (one record at a time) and takes (a file, what to do with bad rows,
+// and the consumer's choice of columns); see source.ts.
+import type { ReadStream } from 'node:fs';
+import { MAX_ERRORS, type DataError, type RawCell, type Row } from './row.js';
+
+/** One record: the cells of the columns asked for. */
+export interface DataRecord {
+  /** The file line the record starts on (the header is line 1); a `.json` array: the object's position. */
+  line: number;
+  /** Cells of the wanted columns, in the order asked; undefined where the record lacks a column. */
+  cells: RawCell[];
+  /** Formats whose records name their own columns (JSON Lines) also give the whole record. */
+  row?: Row;
+}
+
+/** The columns a file has, before its first record. */
+export interface SourceHeader {
+  columns: string[];
+  /** CSV, TSV: the header's line (1). JSON Lines: the first object's line. */
+  line: number;
+  /** True when every record has exactly these columns (CSV, TSV); JSON Lines objects differ. */
+  fixed: boolean;
+}
+
+/** Filled while a file is read: its columns, the errors so far, the rows skipped. */
+export interface ReadReport {
+  columns: string[];
+  errors: DataError[];
+  skipped: number;
+}
+
+export function newReport(): ReadReport {
+  return { columns: [], errors: [], skipped: 0 };
+}
+
+/** Record a bad row: skipped and counted, or an error. False once there are too many errors. */
+export function badRow(report: ReadReport, skipBadRows: boolean, e: DataError): boolean {
+  if (skipBadRows) report.skipped++;
+  else report.errors.push(e);
+  return report.errors.length < MAX_ERRORS;
+}
+
+export interface ReaderInput {
+  /** For messages, and for formats read whole (a `.json` array). */
+  file: string;
+  /** The file's bytes (an opened, checked descriptor: src/io/file-policy.ts). */
+  stream: () => ReadStream;
+  skipBadRows: boolean;
+  report: ReadReport;
+  /** Called once with the file's columns; returns the columns to read, or undefined to stop. */
+  header: (h: SourceHeader) => readonly string[] | undefined;
+  /** Formats whose records name their own columns give each whole record too (`DataRecord.row`). */
+  wholeRows?: boolean;
+}
+
+/** A format: the records of a file, as described above. Problems of the file go to `report`. */
+export type RecordReader = (input: ReaderInput) => AsyncGenerator<DataRecord>;
+

@@ -1,0 +1,84 @@
+// I/O faults end in one line naming the path and the cause, exit 1, no stack trace and no partial
+// file (issue 17, item 6); a task whose training labels are one class is a warning (item 3).
+// The read-only and full file systems are tmpfs mounts, so these need root (CI and the dev
+// machines run as root); elsewhere they are skipped, saying why.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLICKS = join(ROOT, 'test/fixtures/train/clicks.rec');
+const recc = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+const mounted: string[] = [];
+function tmpfs(options: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'recc-fs-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+  if (r.status !== 0) return undefined;
+  mounted.push(dir);
+  return dir;
+}
+const canMount = (() => {
+  const d = tmpfs('size=4k');
+  return d !== undefined;
+})();
+afterAll(() => {
+  for (const d of mounted) spawnSync('umount', [d]);
+});
+
+/** One line of stderr, no stack frames. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('recc ') && !l.startsWith('removed '));
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
+
+describe.skipIf(!canMount)('I/O faults (tmpfs mounts; needs root)', () => {
+  it('a read-only output directory: one line naming it and the cause, exit 1', () => {
+    const ro = tmpfs('size=64k,ro')!;
+    const t = recc('train', CLICKS, '-o', join(ro, 'out'), '--epochs', '1');
+    expect(t.status).toBe(1);
+    expect(oneLine(t.stderr)).toBe(`error[REC6009]: cannot create the directory ${join(ro, 'out')}: the file system is read-only (EROFS)`);
+    const t2 = recc('train', CLICKS, '-o', ro, '--epochs', '1');
+    expect(oneLine(t2.stderr)).toBe(`error[REC6009]: cannot write in ${ro}: the file system is read-only (EROFS)`);
+    const c = recc('compile', CLICKS, '-o', join(ro, 'm.onnx'));
+    expect(c.status).toBe(1);
+    expect(oneLine(c.stderr)).toBe(`error[REC6009]: cannot write ${join(ro, 'm.onnx')}: the file system is read-only (EROFS)`);
+    const s = recc('synth', 'poso', '-o', join(ro, 'x'), '--rows', '100');
+    expect(s.status).toBe(1);
+    expect(oneLine(s.stderr)).toContain('the file system is read-only');
+    expect(readdirSync(ro)).toEqual([]);
+  });
+
+  it('a full disk: one line, exit 1, and no partial or temporary file', () => {
+    const full = tmpfs('size=64k')!;
+    const c = recc('compile', join(ROOT, 'examples/poso-movielens.rec'), '-o', join(full, 'model.onnx'));
+    expect(c.status).toBe(1);
+    expect(oneLine(c.stderr)).toBe(`error[REC6009]: cannot write ${join(full, 'model.onnx')}: no space left on the device (ENOSPC)`);
+    expect(readdirSync(full)).toEqual([]);
+    // training into a disk with room for a few kilobytes: a checkpoint or artefact write fails mid-run
+    const tight = tmpfs('size=16k')!;
+    writeFileSync(join(tight, 'filler'), Buffer.alloc(12 * 1024 - 64, 1));
+    const t = recc('train', CLICKS, '-o', tight, '--epochs', '1');
+    expect(t.status).toBe(1);
+    expect(oneLine(t.stderr.replace(/^epoch .*\n/gm, ''))).toMatch(new RegExp(`^error\\[REC6009\\]: cannot write ${tight}/[a-z.]+: no space left on the device \\(ENOSPC\\)$`));
+    for (const f of readdirSync(tight)) {
+      expect(f).not.toMatch(/\.tmp$/);
+      if (f === 'state.json' || f === 'metrics.json') expect(() => JSON.parse(readFileSync(join(tight, f), 'utf8'))).not.toThrow();
+    }
+  });
+});
+
+describe('labels of one class', () => {
+  it('warns, naming the task, before training', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-one-'));
+    mkdirSync(join(dir, 'out'));
+    const rows = Array.from({ length: 80 }, (_, i) => `u${i % 20},"1,2,3",a,0`).join('\n');
+    writeFileSync(join(dir, 'zeros.csv'), `user,x,c,clicked\n${rows}\n`);
+    const r = recc('train', CLICKS, '--data', join(dir, 'zeros.csv'), '-o', join(dir, 'out'), '--epochs', '1');
+    expect(r.stderr).toMatch(/zeros\.csv: warning\[REC6008\]: task `click`: all \d+ training labels are 0/);
+  });
+});

@@ -1,0 +1,147 @@
+// Bad data never trains silently (issue 17, items 3 and 4): labels a task cannot learn from,
+// numbers that are not decimal, a label comparing text with a number, a missing column (one
+// error at the header), and row numbers that are the file's lines.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDataError } from '../../src/data/row.js';
+import { analyze } from '../../src/semantics/analyze.js';
+import { loadData } from '../../src/train/data-source.js';
+
+const SPEC = `model m {
+  features {
+    user: id(hash: 100, dim: 2)
+    x: dense(2)
+    n: bucketize(boundaries: [10, 20], dim: 2)
+    click: label
+  }
+  task t : binary(label: click) { from: concat(user, x, n) }
+  train { split: random(test: 0.25) }
+}
+`;
+
+function setup(spec = SPEC) {
+  const dir = mkdtempSync(join(tmpdir(), 'recc-bad-'));
+  const specFile = join(dir, 'm.rec');
+  writeFileSync(specFile, spec);
+  const a = analyze(spec, specFile);
+  if (!a.graph) throw new Error(JSON.stringify(a.diagnostics.map((d) => d.message)));
+  const load = async (name: string, text: string, skipBadRows = false) => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return { file: f, ...(await loadData(a.graph!, { data: f, skipBadRows, seed: 1 })) };
+  };
+  return { load, dir };
+}
+
+const rows = (n: number, row = (i: number) => `u${i},"1,2",${i},${i % 2}`) => Array.from({ length: n }, (_, i) => row(i)).join('\n');
+
+describe('labels', () => {
+  it('a binary label must be 0 or 1 (or true/false): anything else is an error at its line and column, or a counted skip', async () => {
+    const { load } = setup();
+    for (const bad of ['2', '-1', '0.5', '5', 'yes']) {
+      const text = `user,x,n,click\n${rows(30)}\nu99,"1,2",3,${bad}\n${rows(10)}\n`;
+      const r = await load('l.csv', text);
+      expect(r.errors, bad).toHaveLength(1);
+      expect(r.errors[0]).toMatchObject({ row: 32, column: 'click', field: 4, code: 'REC6002' });
+      expect(formatDataError(r.errors[0]!)).toMatch(new RegExp(`l\\.csv:32:4 \\(column click\\): error\\[REC6002\\]`));
+      const s = await load('l.csv', text, true);
+      expect(s.errors).toEqual([]);
+      expect(s.skipped).toBe(1);
+      expect(s.dataset.n).toBe(40);
+    }
+    const ok = await load('ok.csv', `user,x,n,click\nu1,"1,2",3,true\nu2,"1,2",3,false\nu3,"1,2",3,1\n`);
+    expect(ok.errors).toEqual([]);
+    expect(Array.from(ok.dataset.labels.t!)).toEqual([1, 0, 1]);
+  });
+
+  it('a label comparing a text cell with a number is an error at the first such row', async () => {
+    const { load } = setup(SPEC.replace('binary(label: click)', 'binary(label: click == 1)'));
+    const r = await load('yes.csv', `user,x,n,click\nu1,"1,2",3,0\nu2,"1,2",3,yes\nu3,"1,2",3,yes\n`);
+    expect(r.errors[0]).toMatchObject({ row: 3, column: 'click', code: 'REC6002' });
+    expect(r.errors[0]!.message).toContain('holds `yes`, compared with the number 1');
+    // text compared with text stays a comparison
+    const { load: load2 } = setup(SPEC.replace('binary(label: click)', 'binary(label: click == "yes")'));
+    const t = await load2('yes.csv', `user,x,n,click\nu1,"1,2",3,no\nu2,"1,2",3,yes\n`);
+    expect(t.errors).toEqual([]);
+    expect(Array.from(t.dataset.labels.t!)).toEqual([0, 1]);
+  });
+
+  it('a multiclass label must be a class index', async () => {
+    const { load } = setup(SPEC.replace('task t : binary(label: click)', 'task t : multiclass(label: click, classes: 3)'));
+    const r = await load('m.csv', `user,x,n,click\nu1,"1,2",3,0\nu2,"1,2",3,2\nu3,"1,2",3,3\nu4,"1,2",3,1.5\n`);
+    expect(r.errors.map((e) => e.row)).toEqual([4, 5]);
+  });
+});
+
+describe('numbers are decimal', () => {
+  it('refuses hex, binary, octal and Infinity in numeric cells and labels', async () => {
+    const { load } = setup();
+    for (const [col, text] of [
+      ['n', `u1,"1,2",0x1E,0`],
+      ['n', `u1,"1,2",Infinity,0`],
+      ['x', `u1,"0b11,2",3,0`],
+      ['x', `u1,"1,0o7",3,0`],
+      ['click', `u1,"1,2",3,0x1`],
+    ] as const) {
+      const r = await load('h.csv', `user,x,n,click\nu0,"1,2",3,1\n${text}\n`);
+      expect(r.errors, text).toMatchObject([{ row: 3, column: col, code: 'REC6002' }]);
+    }
+    const ok = await load('d.csv', `user,x,n,click\nu1," 1e1, -.5",+15.,1\n`);
+    expect(ok.errors).toEqual([]);
+    expect(Array.from(ok.dataset.inputs.x!)).toEqual([10, -0.5]);
+    expect(Array.from(ok.dataset.inputs.n!)).toEqual([2]);
+  });
+});
+
+describe('missing columns and line numbers', () => {
+  it('a missing column is one error at the header: the spec line, the file\'s columns, a did-you-mean', async () => {
+    const { load } = setup();
+    const r = await load('c.csv', `user,x,n,clicks\n${rows(200)}\n`);
+    expect(r.errors).toHaveLength(1);
+    const e = r.errors[0]!;
+    expect(e).toMatchObject({ row: 1, column: 'click', code: 'REC6001' });
+    expect(e.message).toContain('m.rec:8:26)'); // the task whose label reads it
+    expect(e.message).toContain('the header has user, x, n, clicks');
+    expect(e.message).toContain('did you mean `clicks`?');
+    // a feature's column: its declaration's line
+    const f = await load('f.csv', `usr,x,n,click\n${rows(200)}\n`);
+    expect(f.errors).toHaveLength(1);
+    expect(f.errors[0]!.message).toMatch(/no column `user` for feature `user` \(.*m\.rec:3:\d+\)/);
+    expect(f.errors[0]!.message).toContain('did you mean `usr`?');
+  });
+
+  it('reports a bad row at its line in the file (the header is line 1), quoted line breaks and blank lines counted', async () => {
+    const { load } = setup();
+    const r = await load('r.csv', `user,x,n,click\n${rows(200)}\nu200,"1,2",3,1,extra\n${rows(5)}\n`);
+    expect(r.errors).toMatchObject([{ row: 202, code: 'REC6003' }]);
+    const q = await load('q.csv', `user,x,n,click\nu0,"1,\n2",3,1\n\n${rows(3)}\nu9,"1,2",zz,1\n`);
+    // u0 spans lines 2-3, line 4 is blank, rows on 5-7, the bad one on 8
+    expect(q.errors).toMatchObject([{ row: 8, column: 'n', field: 3 }]);
+  });
+
+  it('reports a stray quote at its line, even past the first chunk of the file', async () => {
+    const { load } = setup();
+    const text = `user,x,n,click\n${rows(49)}\nu50,"1,2"x,3,1\n${rows(5)}\n`;
+    const r = await load('s.csv', text);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ row: 51, code: 'REC6002' });
+    const big = `user,x,n,click\n${rows(30_000)}\nu50,"1,2"x,3,1\n`;
+    const b = await load('big.csv', big);
+    expect(b.errors).toMatchObject([{ row: 30_002, code: 'REC6002' }]);
+  });
+
+  it('JSON Lines: the line of the object, and a column the objects lack once, then counted', async () => {
+    const { load } = setup();
+    const obj = (i: number) => JSON.stringify({ user: `u${i}`, x: [1, 2], n: i, clicks: i % 2 });
+    const r = await load('j.jsonl', `${obj(0)}\n\n${obj(1)}\n${obj(2)}\n`);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ row: 1, column: 'click', code: 'REC6001' });
+    expect(r.errors[0]!.message).toContain('did you mean `clicks`?');
+    expect(r.errors[0]!.message).toContain('(and 2 more rows lack it)');
+    const ok = (i: number) => JSON.stringify({ user: `u${i}`, x: [1, 2], n: i, click: i % 2 });
+    const l = await load('k.jsonl', `${ok(0)}\n\n${ok(1)}\n{"user": "u", "x": [1], "n": 1, "click": 0}\n`);
+    expect(l.errors).toMatchObject([{ row: 4, column: 'x', code: 'REC6002' }]);
+  });
+});
