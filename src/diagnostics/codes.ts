@@ -19,6 +19,7 @@ export const CODES = {
   REC1006: { severity: 'error', title: 'unterminated block comment' },
   REC1007: { severity: 'error', title: 'invalid escape in a string' },
   REC1008: { severity: 'error', title: 'nesting too deep' },
+  REC1009: { severity: 'error', title: 'expression chain too long' },
 
   // ── names and modules ─────────────────────────────────────────────────────
   REC2001: { severity: 'error', title: 'unknown name' },

@@ -27,8 +27,17 @@ export interface Frame {
   stack: BlockDecl[];
 }
 
+/**
+ * Deepest evaluation: expressions inside expressions, through block calls. The parser bounds
+ * one expression's depth (syntax/nesting.ts) and calls.ts the depth of block calls, but their
+ * product would still overflow the stack (about 1,500 levels do).
+ */
+export const MAX_EVAL_DEPTH = 600;
+
 export abstract class Evaluator extends Reporting {
   private readonly globals = new Map<Module, Scope>();
+  /** evalExpr() calls in progress. */
+  private depth = 0;
 
   constructor(
     readonly builder: GraphBuilder,
@@ -65,6 +74,19 @@ export abstract class Evaluator extends Reporting {
   // ── expressions ───────────────────────────────────────────────────────────
 
   evalExpr(e: Expr, f: Frame, pathOverride?: string): Value {
+    if (this.depth >= MAX_EVAL_DEPTH) {
+      this.report('REC3010', e.span, `expressions and block calls are nested more than ${MAX_EVAL_DEPTH} deep here`, f, { hint: 'name inner parts with `let`, or call fewer blocks inside one another' });
+      return ERROR;
+    }
+    this.depth++;
+    try {
+      return this.evaluate(e, f, pathOverride);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evaluate(e: Expr, f: Frame, pathOverride?: string): Value {
     switch (e.kind) {
       case 'Number':
         return e.isInt ? { kind: 'int', value: e.value } : { kind: 'float', value: e.value };
