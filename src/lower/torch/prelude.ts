@@ -1,10 +1,10 @@
 // The Python helpers the PyTorch forms call, for ops that are more than one torch expression.
 // Emitted once at the top of a generated module (emit.ts). DTYPE is the float type of every
 // constant and zero tensor: float64 for the gradient checks, float32 for an exported model.
-export const TORCH_PRELUDE = `import torch
+export const torchPrelude = (dtype: 'float32' | 'float64'): string => `import torch
 import torch.nn.functional as F
 
-DTYPE = torch.float64
+DTYPE = torch.${dtype}
 
 
 def sum_to(x, axes, shape):
@@ -88,3 +88,6 @@ def hinge_pairs(s, pos, neg):
     flat = s.reshape(-1)
     return torch.relu(1 - (flat[pos] - flat[neg])).sum() / max(pos.numel(), 1)
 `;
+
+/** The float64 prelude of the gradient checks' evaluator. */
+export const TORCH_PRELUDE = torchPrelude('float64');
