@@ -47,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     ['train', './train.js', 'train a spec on its data and write checkpoint, report and a serving ONNX file'],
     ['compile', './compile.js', 'compile a spec to a serving artefact (ONNX)'],
     ['eval', './eval.js', 'evaluate trained weights on data'],
+    ['predict', './predict.js', 'score a data file with trained weights (ONNX in onnxruntime), streamed'],
     ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
     ['fmt', './fmt.js', 'format .rec files'],
     ['lsp', './lsp.js', 'run the language server (editors start it with --stdio)'],

@@ -104,7 +104,11 @@ export class FeedEncoder {
   private readonly feeds: Map<string, FeedColumn>;
   private readonly supports: SupportState[];
 
-  constructor(private readonly model: FeedModel) {
+  /** `also`: columns read besides the model's (kept by the caller, e.g. the keys of scored rows). */
+  constructor(
+    private readonly model: FeedModel,
+    also: readonly string[] = [],
+  ) {
     const cols = new Set<string>(model.features.map((f) => f.column));
     this.supports = (model.supports ?? []).map((spec) => {
       const items = spec.items.map((name) => {
@@ -123,6 +127,7 @@ export class FeedEncoder {
         mask: new FeedColumn('float32', lead),
       };
     });
+    for (const c of also) cols.add(c);
     this.columns = [...cols];
     this.columns.forEach((c, i) => this.at.set(c, i));
     this.feeds = new Map(model.features.map((f) => [f.name, new FeedColumn(feedType(f), featureShape(f))]));

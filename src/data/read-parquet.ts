@@ -108,6 +108,7 @@ export async function* parquetRecords(input: ReaderInput): AsyncGenerator<DataRe
     const present = wanted.filter((c) => columns.includes(c));
     const cells: RawCell[] = [];
     let start = 0;
+    report.progress = () => start / total;
     for (let g = 0; g < meta.row_groups.length; g++) {
       const end = start + Number(meta.row_groups[g]!.num_rows);
       if (end === start) continue;

@@ -27,6 +27,8 @@ export interface ReadReport {
   columns: string[];
   errors: DataError[];
   skipped: number;
+  /** How much of the file has been read, 0 … 1 (set by the reader once it starts). */
+  progress?: () => number;
 }
 
 export function newReport(): ReadReport {

@@ -6,7 +6,7 @@
 // each record then gives the cells of those columns in that order: nothing is kept per record,
 // so a reader streams a file of any size. Lines are the file's (the header is line 1); Parquet
 // has no lines: a record's line is its row number.
-import { closeSync, createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, type ReadStream } from 'node:fs';
 import { detectFormat, type Format } from './file-format.js';
 import { csvRecords, tsvRecords } from './read-csv.js';
 import { jsonlRecords } from './read-jsonl.js';
@@ -25,6 +25,9 @@ export async function* readRecords(file: string, fd: number, opts: Omit<ReaderIn
     opts.report.errors.push({ file, row: 0, code: 'REC6010', message: format.error });
     return;
   }
+  const size = fstatSync(fd).size;
+  let stream: ReadStream | undefined;
+  opts.report.progress = () => (stream && size > 0 ? Math.min(1, stream.bytesRead / size) : 0);
   // `start: 0`: a descriptor is read from its beginning; `autoClose` closes it at the end or on destroy.
-  yield* READERS[format.format]({ file, fd, stream: () => createReadStream('', { fd, start: 0, autoClose: true, highWaterMark: 1 << 20 }), ...opts });
+  yield* READERS[format.format]({ file, fd, stream: () => (stream = createReadStream('', { fd, start: 0, autoClose: true, highWaterMark: 1 << 20 })), ...opts });
 }
