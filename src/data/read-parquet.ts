@@ -1,9 +1,8 @@
 // Parquet, read with hyparquet (pure JavaScript, no dependencies, no install scripts) and
 // hyparquet-compressors (gzip, zstd, brotli, lz4 besides hyparquet's own snappy: polars and DuckDB
-// write zstd by default). Chosen over parquet-wasm (a 5 MB WebAssembly module that reads whole
-// files into Arrow tables, plus apache-arrow to use them), @dsnp/parquetjs (its dependency tree
-// brings native and deprecated packages, and npm prints their warnings) and DuckDB's node API (a
-// native binary of ~60 MB per platform): README, *Data*.
+// write zstd by default). Chosen over parquet-wasm (a 6.6 MB WebAssembly module, plus
+// apache-arrow to use the Arrow tables it gives), @dsnp/parquetjs (13 dependencies, among them the
+// AWS S3 client) and DuckDB's node API (a native binary per platform): README, *Data*.
 //
 // The file is read one row group at a time through positional reads of its descriptor, so memory
 // is one row group (the writer's choice: 100 000 rows by default in hyparquet-writer, 1 Mi rows in

@@ -2,8 +2,8 @@
 // the output's extension (file-format.ts), atomically: the chunks go to a temporary file that is
 // renamed into place once the last one is written (src/io/atomic-write.ts), so an interrupted run
 // leaves no partial output. Text columns are strings; number columns are float32 values, written
-// in CSV, TSV and JSON as the shortest decimal that reads back as the same float32 (at most 9
-// significant digits), and in Parquet as FLOAT. Parquet goes through hyparquet-writer (the writer
+// in CSV, TSV and JSON as a decimal of at most 9 significant digits (fewer when they suffice)
+// that reads back as the same float32, and in Parquet as FLOAT. Parquet goes through hyparquet-writer (the writer
 // of the hyparquet family that reads it, see read-parquet.ts), one row group per 65 536 rows.
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
@@ -25,10 +25,10 @@ export interface ColumnDecl {
   kind: 'text' | 'float';
 }
 
-/** The shortest decimal text of a float32 value that reads back as it. */
+/** A decimal text of a float32 value that reads back as it: 7 significant digits when they do, else 8, else 9 (always enough). */
 export function float32Text(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  for (let p = 6; p < 9; p++) {
+  for (let p = 7; p < 9; p++) {
     const s = Number(x.toPrecision(p));
     if (Math.fround(s) === x) return String(s);
   }

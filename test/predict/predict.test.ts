@@ -164,7 +164,7 @@ describe('recc predict', () => {
     }, 120_000);
   }
 
-  it('float32 scores are written as the shortest text that reads back as the same float32', () => {
+  it('float32 scores are written as a text of at most 9 digits that reads back as the same float32', () => {
     for (const x of [0.1, 1 / 3, 0.05187446, 1e-8, 123456.789, -2.5, 0]) {
       const f = Math.fround(x);
       const t = float32Text(f);
