@@ -25,11 +25,14 @@ export interface TorchJob {
   params: Record<string, TorchValue>;
   inputs: Record<string, TorchValue>;
   fd?: { wrt: Array<['param' | 'input', string]>; h: number };
+  /** Also PyTorch autograd's gradient of the first output with respect to every parameter, in the order of `params`. */
+  autograd?: boolean;
 }
 
 export interface TorchResult {
   outputs: number[][];
   fd?: number[][];
+  autograd?: number[][];
 }
 
 export function haveTorch(): boolean {
@@ -51,7 +54,7 @@ export function runTorch(jobs: TorchJob[]): TorchResult[] {
   const placeAll = (vs: Record<string, TorchValue>) => Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, place(v)]));
   const dir = mkdtempSync(join(tmpdir(), 'recc-torch-'));
   try {
-    const described = jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: placeAll(j.params), inputs: placeAll(j.inputs), fd: j.fd }));
+    const described = jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: placeAll(j.params), inputs: placeAll(j.inputs), fd: j.fd, autograd: j.autograd }));
     const blob = join(dir, 'tensors.bin');
     writeFileSync(blob, Buffer.concat(parts));
     const r = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'torch_eval.py')], { input: JSON.stringify({ prelude: TORCH_PRELUDE, blob, jobs: described }), encoding: 'utf8', maxBuffer: 1 << 28 });
