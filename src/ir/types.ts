@@ -108,7 +108,7 @@ export interface SupportSpec {
 }
 
 export type LossKind = 'bce' | 'mse' | 'hinge' | 'softmax_ce';
-export type TaskKind = 'binary' | 'regression' | 'multiclass';
+export type TaskKind = 'binary' | 'regression' | 'multiclass' | 'next_item';
 
 export interface TaskSpec {
   name: string;
@@ -124,6 +124,11 @@ export interface TaskSpec {
   logit: number;
   /** The task's loss on a batch, a scalar node (the objectives pass adds it). */
   objective?: number;
+  /**
+   * next_item: a [batch, 2] node, each row's summed loss and its number of predicted positions
+   * (evaluation's held-out loss; semantics/next-item.ts).
+   */
+  evaluation?: number;
 }
 
 export interface OptimizerSpec {

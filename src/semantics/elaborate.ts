@@ -14,6 +14,7 @@ import { bindArgs, type ArgValue, type Signature } from './bind.js';
 import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
 import { freeNames, keep, matchInputs, relocate, sameValue, type LetRecord } from './let-records.js';
 import type { BuiltinCtx } from './builtins/builtin.js';
+import type { GraftHook } from './graft.js';
 import { builtins } from './builtins/index.js';
 import { STDLIB_DIR, type Module, type ModuleLoader } from './modules.js';
 import { Scope } from './scope.js';
@@ -74,6 +75,11 @@ export class Elaborator {
   taken = 0;
   /** The block calls being recorded, outermost first. */
   private readonly recording: Array<{ entered: Set<BlockDecl>; deepest: number }> = [];
+  /**
+   * Set while a stage's grafts elaborate the model again (graft.ts): every block call's result
+   * passes through it, calls are expanded (not replayed), and parameters are shared by name.
+   */
+  graft: GraftHook | undefined;
 
   constructor(
     readonly builder: GraphBuilder,
@@ -441,6 +447,8 @@ export class Elaborator {
 
   param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, span: Span, f: Frame): Value {
     const full = f.path ? `${f.path}.${name}` : name;
+    const shared = this.graft?.shared(full, shape);
+    if (shared) return shared;
     const r = this.builder.param(full, shape, init, group, trainable, this.site(span, f));
     if ('duplicate' in r) {
       this.report('REC2002', span, `parameter \`${full}\` is declared twice`, f, { hint: 'give each `param` of a block its own name' });
@@ -484,6 +492,7 @@ export class Elaborator {
       path = f.path ? `${f.path}.${local}${k}` : `${local}${k}`;
     }
     const site = this.site(span, f).span;
+    if (this.graft) return this.graft.after(path, bound.values, this.expand(blk, bound.values, span, site, path, f, counters), f);
     const key = this.memoise ? callKey(decl, qualified, bound.values, counters) : undefined;
     const seen = key && this.templates.get(key.key);
     if (seen && this.canReplay(seen, path, f)) {

@@ -9,6 +9,7 @@ import { hingePairs } from './hinge-pairs.js';
 export function taskTensors(tf: typeof tfc, tasks: readonly TaskSpec[], batch: Dataset): Record<string, tfc.Tensor> {
   const out: Record<string, tfc.Tensor> = {};
   for (const t of tasks) {
+    if (t.kind === 'next_item') continue; // its targets are its input sequence (semantics/next-item.ts)
     const labels = batch.labels[t.name]!;
     if (t.loss === 'hinge') {
       const { pos, neg } = hingePairs(labels);

@@ -52,7 +52,9 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   }
   // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
   const sparse = sparseTables(graph, nodes, trains);
-  const outputs = buildForward(tf, graph, stage.entry);
+  // next_item tasks are evaluated from their per-row loss (semantics/next-item.ts)
+  const instead = Object.fromEntries(graph.tasks.flatMap((t) => (t.evaluation !== undefined && Object.hasOwn(entry.outputs, t.name) ? [[t.name, t.evaluation]] : [])));
+  const outputs = buildForward(tf, graph, stage.entry, { also: Object.values(instead) });
   const s: SupervisedStep = {
     forward: buildForward(tf, graph, stage.entry, { objective: true }),
     tasks: graph.tasks,
@@ -68,7 +70,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   return {
     step: (batch, step) => supervisedStep(tf, s, batch, step),
     diverged: (batch) => divergedTask(tf, s, batch),
-    predict: (ds) => predict(tf, outputs, vars, ds),
+    predict: (ds) => predict(tf, outputs, vars, ds, 4096, instead),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
     optimizerState(step) {
       const shapes = Object.fromEntries(params.map((p) => [p.name, p.shape]));
