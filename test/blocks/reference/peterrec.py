@@ -62,6 +62,16 @@ def main():
     last = (ids != 0).sum(1) - 1  # sequences are left-aligned
     user = x[np.arange(B), last]
     out = {"flat": x.reshape(B, -1), "user": user}
+    if cfg.get("objective"):
+        # next-item prediction at every position: position t predicts ids[t + 1]; padding targets
+        # do not count; the mean over the predicted positions of the batch
+        z = relu(x[:, :-1]) @ P["next.out.kernel"] + P["next.out.bias"]
+        z = z - z.max(-1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+        target = ids[:, 1:]
+        ce = -np.take_along_axis(logp, target[..., None], -1)[..., 0]
+        valid = target != 0
+        out["objective"] = [[ce[valid].mean()]]
     if cfg.get("next"):
         out["next"] = softmax(relu(user) @ P["next.out.kernel"] + P["next.out.bias"])
     write_outputs(out)
