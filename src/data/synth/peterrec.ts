@@ -14,6 +14,10 @@
 // next-item pretraining on every user teaches the network; the labelled users are the first
 // rows (the same world and users for any `rows`: row u depends only on the seed and u), so a
 // fine-tuning stage with fewer rows sees a subset of the pretraining users.
+// The cold-start setting (`peterrec_cold`, ColdRec) has the same users, and items of a target
+// domain absent from the sequences, in the same clusters: a user likes one target item from a
+// cluster of the type's preferences and is shown uniform negatives, so ranking target items needs
+// the type read from the sequence, and the new items' embeddings are learned from few users.
 // Item names are chosen so that `id(hash: buckets)` maps them to distinct ids (no collisions):
 // the spec's items feature must be `seq(id(hash: <buckets>, …))` with the same number.
 import seedrandom from 'seedrandom';
@@ -31,13 +35,13 @@ export const PETERREC_DOC =
   '(next item), fine-tune on the first rows (profile). `type` is the hidden truth (do not use it as a feature). Options: rows (users), ' +
   'items (160), clusters (16), types (4), buckets (256). See src/data/synth/peterrec.ts.';
 
-/** Item names i<k>… whose hash buckets are distinct (the k-th name is the first free one from `i<k>`). */
-export function itemNames(count: number, buckets: number): string[] {
+/** Item names <prefix><k>… whose hash buckets are distinct (the k-th name is the first free one from `<prefix><k>`). */
+export function itemNames(count: number, buckets: number, prefix = 'i'): string[] {
   if (count > buckets) throw new Error(`peterrec synth: ${count} items cannot have distinct ids among ${buckets} hash buckets`);
   const used = new Set<number>();
   const out: string[] = [];
   for (let k = 0, tries = 0; out.length < count; tries++) {
-    const name = tries === 0 ? `i${k}` : `i${k}_${tries}`;
+    const name = tries === 0 ? `${prefix}${k}` : `${prefix}${k}_${tries}`;
     const b = hashBucket(name, buckets);
     if (used.has(b)) continue;
     used.add(b);
@@ -48,29 +52,79 @@ export function itemNames(count: number, buckets: number): string[] {
   return out;
 }
 
-export function peterrecRows(opts: SynthOptions): Row[] {
-  const world = seedrandom(`peterrec:${opts.seed}:world`);
-  const nUsers = opts.rows ?? 20_000;
+interface World {
+  names: string[];
+  byCluster: string[][];
+  prefs: Array<(rng: Rng) => number>;
+  types: number;
+  clusters: number;
+}
+
+function world(opts: SynthOptions): World {
+  const rng = seedrandom(`peterrec:${opts.seed}:world`);
   const nItems = opts.items ?? 160;
-  const g = opts.clusters ?? 16;
+  const clusters = opts.clusters ?? 16;
   const types = opts.types ?? 4;
   const names = itemNames(nItems, opts.buckets ?? 256);
-  const byCluster = Array.from({ length: g }, (_, c) => names.filter((_n, k) => k % g === c));
-  const prefs = Array.from({ length: types }, () => weightedPicker(Array.from({ length: g }, () => Math.exp(2 * gauss(world)))));
+  const byCluster = Array.from({ length: clusters }, (_, c) => names.filter((_n, k) => k % clusters === c));
+  const prefs = Array.from({ length: types }, () => weightedPicker(Array.from({ length: clusters }, () => Math.exp(2 * gauss(rng)))));
+  return { names, byCluster, prefs, types, clusters };
+}
+
+/** User u: its type, its sequence, and its generator (for what a setting draws next). */
+function user(w: World, seed: number, u: number): { z: number; seq: string[]; rng: Rng } {
+  const rng: Rng = seedrandom(`peterrec:${seed}:user:${u}`);
+  const z = Math.floor(rng() * w.types);
+  const len = intIn(rng, 8, 20);
+  const seq: string[] = [];
+  let cluster = w.prefs[z]!(rng);
+  for (let t = 0; t < len; t++) {
+    if (t > 0 && rng() >= 0.5) cluster = w.prefs[z]!(rng);
+    const pool = w.byCluster[cluster]!;
+    seq.push(pool[Math.floor(rng() * pool.length)]!);
+  }
+  return { z, seq, rng };
+}
+
+export function peterrecRows(opts: SynthOptions): Row[] {
+  const w = world(opts);
   const rows: Row[] = [];
-  for (let u = 0; u < nUsers; u++) {
-    const rng: Rng = seedrandom(`peterrec:${opts.seed}:user:${u}`);
-    const z = Math.floor(rng() * types);
-    const len = intIn(rng, 8, 20);
-    const seq: string[] = [];
-    let cluster = prefs[z]!(rng);
-    for (let t = 0; t < len; t++) {
-      if (t > 0 && rng() >= 0.5) cluster = prefs[z]!(rng);
-      const pool = byCluster[cluster]!;
-      seq.push(pool[Math.floor(rng() * pool.length)]!);
-    }
-    const age = rng() < 0.9 ? z : Math.floor(rng() * types);
+  for (let u = 0; u < (opts.rows ?? 20_000); u++) {
+    const { z, seq, rng } = user(w, opts.seed, u);
+    const age = rng() < 0.9 ? z : Math.floor(rng() * w.types);
     rows.push({ user_id: `u${u}`, items: seq.join('|'), age, type: z });
   }
   return rows;
+}
+
+export const PETERREC_COLD_COLUMNS = ['user_id', 'items', 'target', 'liked', 'type'];
+
+export const PETERREC_COLD_DOC =
+  'PeterRec cold-start setting (seeds/004, ColdRec): the users of `peterrec` (same seed, same sequences), and items of a ' +
+  'target domain that never appear in the sequences (t<k>, distinct ids under id(hash: target_buckets)), in the same clusters. ' +
+  'Each user likes one target item, from a cluster drawn from the type\'s preferences (liked 1), and is shown `negatives` ' +
+  'uniform target items (liked 0), one row each. Options: rows, first (the first user, for held-out users), negatives (1), ' +
+  'targets (200), target_buckets (512), and peterrec\'s. See src/data/synth/peterrec.ts.';
+
+/**
+ * Cold-start rows: for users first, first + 1, …, one liked target-domain item and `negatives`
+ * random ones (one row each, the liked one first), `rows` rows in all. A target item's cluster is k mod G;
+ * its name `t<k>…`, distinct under id(hash: target_buckets).
+ */
+export function peterrecColdRows(opts: SynthOptions): Row[] {
+  const w = world(opts);
+  const first = opts.first ?? 0;
+  const negatives = opts.negatives ?? 1;
+  const targets = itemNames(opts.targets ?? 200, opts.target_buckets ?? 512, 't');
+  const byCluster = Array.from({ length: w.clusters }, (_, c) => targets.filter((_n, k) => k % w.clusters === c));
+  const n = opts.rows ?? 10_000;
+  const rows: Row[] = [];
+  for (let u = first; rows.length < n; u++) {
+    const { z, seq, rng } = user(w, opts.seed, u);
+    const pool = byCluster[w.prefs[z]!(rng)]!;
+    const base = { user_id: `u${u}`, items: seq.join('|') };
+    rows.push({ ...base, target: pool[Math.floor(rng() * pool.length)]!, liked: 1, type: z });
+    for (let k = 0; k < negatives; k++) rows.push({ ...base, target: targets[Math.floor(rng() * targets.length)]!, liked: 0, type: z });
+  }
+  return rows.slice(0, n);
 }
