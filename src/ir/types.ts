@@ -183,6 +183,8 @@ export interface BlockInstance {
   depth: number;
   span: Span; // call site
   params: string[]; // names of params declared inside (nested included)
+  /** Set when a stage's graft elaborated the call again (semantics/graft.ts): that stage's name. */
+  stage?: string;
   nodes: number[]; // ids of nodes created inside (nested included)
 }
 

@@ -104,7 +104,7 @@ function readGrafts(value: Expr, el: Elaborator, f: Frame): Graft[] | undefined 
  * Elaborate the model's `let`s again with the stage's grafts. `evalLet` evaluates one `let` in a
  * scope (as the model does). Undefined when the graft is malformed (reported).
  */
-export function graftStage(el: Elaborator, value: Expr, lets: readonly LetStmt[], modelScope: Scope, f: Frame, evalLet: (item: LetStmt, f: Frame) => Value): Grafted | undefined {
+export function graftStage(el: Elaborator, stage: string, value: Expr, lets: readonly LetStmt[], modelScope: Scope, f: Frame, evalLet: (item: LetStmt, f: Frame) => Value): Grafted | undefined {
   const grafts = readGrafts(value, el, f);
   if (!grafts) return undefined;
   const matchers = grafts.map((g) => g.into.map((s) => ({ s, match: selectorMatcher(s), depth: s.segments.length })));
@@ -147,6 +147,7 @@ export function graftStage(el: Elaborator, value: Expr, lets: readonly LetStmt[]
   };
   const scope = new Scope(modelScope);
   let lastLet: Grafted['lastLet'];
+  const firstInstance = el.builder.instances.length;
   el.graft = hook;
   try {
     for (const item of lets) {
@@ -157,6 +158,8 @@ export function graftStage(el: Elaborator, value: Expr, lets: readonly LetStmt[]
   } finally {
     el.graft = undefined;
   }
+  // the calls elaborated again are this stage's (stats and hover tell them from the first ones)
+  for (const inst of el.builder.instances.slice(firstInstance)) inst.stage = stage;
   const paths = [...new Set(el.builder.instances.map((i) => i.path))];
   for (const g of grafts) {
     for (const s of g.into) {

@@ -137,7 +137,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     const graft = s.fields.find((x) => x.name.name === 'graft');
     if (!graft) return elaborateTasks(s.tasks);
     if (tasks.length > 0) el.report('REC5022', graft.name.span, `stage \`${s.name.name}\` grafts, so it cannot also train the model's tasks, which read the network without its patches`, f, { hint: 'declare the tasks inside the stages' });
-    const g = graftStage(el, graft.value, lets, scope, f, evalLet);
+    const g = graftStage(el, s.name.name, graft.value, lets, scope, f, evalLet);
     if (!g) return elaborateTasks(s.tasks); // reported; the tasks still elaborate (no follow-on errors)
     grafted.set(s, g.params);
     return elaborateTasks(s.tasks, { ...f, scope: g.scope }, g.lastLet);

@@ -104,10 +104,10 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
     }
     const schedule = { warmupSteps: stage.settings.warmupSteps, decay: stage.settings.lrDecay ?? 'constant', totalSteps: epochs * batches };
-    // What the stage trains, of what its entry reads (PeterRec's Table 3 reports the fraction)
+    // What each stage of a plan trains, of what its entry reads (PeterRec's Table 3 reports the fraction)
     const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);
     const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];
-    opts.log(`${named ? `${stage.name}: ` : ''}training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
+    if (named) opts.log(`${stage.name}: training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
     const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule });
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
