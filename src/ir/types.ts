@@ -129,6 +129,10 @@ export interface TaskSpec {
    * (evaluation's held-out loss; semantics/next-item.ts).
    */
   evaluation?: number;
+  /** next_item with a sampled softmax: how many negatives the trainer draws per batch. */
+  negatives?: number;
+  /** Graph inputs the task's objective reads besides features and labels, by name (its negatives). */
+  inputs?: Record<string, number>;
 }
 
 export interface OptimizerSpec {

@@ -181,12 +181,15 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   const last = planned.plan.stages[planned.plan.stages.length - 1];
   entries[SERVE] = entryOf(last ? last.tasks : modelTasks);
 
+  // inputs a task's objective reads (a sampled softmax's negatives): registered, but in no entry
+  // until the objectives pass adds them to their stages'
+  const objectiveInputs: Record<string, number> = Object.assign(Object.create(null), ...taskSpecs.map((t) => t.inputs ?? {}));
   const graph: IRGraph = {
     model: model.name.name,
     file: root.path,
     features,
     ...(supports.length > 0 ? { supports } : {}),
-    inputs,
+    inputs: { ...inputs, ...objectiveInputs },
     nodes: builder.nodes,
     params: builder.params,
     tasks: taskSpecs,

@@ -4,7 +4,10 @@
 // over the V rows of the items' table (the official code: ReLU on the hidden state, then an
 // untied 1×1 convolution with a bias):
 //   logits[t] = ReLU(h[t]) W + b,  loss = mean over positions t < L−1 whose next item exists of
-//   softmax_ce(logits[t], items[t+1])   (full softmax; padding targets masked out).
+//   softmax_ce(logits[t], items[t+1])   (full softmax; padding targets masked out),
+// or with `next_item(items, negatives: N)` a sampled softmax: the target's logit against those of
+// N items the trainer draws uniformly per batch (the input `<task>/negatives`; the paper samples
+// 20 % of the items), accidental hits masked (ops/sampled-softmax-ce.ts).
 // The task's output, what the pretrained entry serves, is the softmax of the logits at each
 // sequence's last item: the scores of the item that comes next. Its objective is built here
 // (the objectives pass keeps it); for evaluation it also gives, per row, the summed loss and the
@@ -14,6 +17,7 @@ import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
 import type { FeatureSpec, TaskSpec } from '../ir/types.js';
 import type { NumberLit, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
+import { negativesInput } from '../ir/task-inputs.js';
 import { asTensor } from './types.js';
 import { describe, type TensorValue, type Value } from './values.js';
 
@@ -43,8 +47,20 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   const seqs = features.filter((s) => s.kind === 'seq');
   let seq: FeatureSpec | undefined;
   let seqSpan = head.span;
+  let negatives: number | undefined;
+  let negativesSpan = head.span;
   for (const a of head.kind === 'Call' ? head.args : []) {
     const key = a.name?.name ?? 'label';
+    if (key === 'negatives') {
+      const nv = el.evalExpr(a.value, f);
+      if (nv.kind !== 'int' || nv.value < 1) {
+        el.report('REC5020', a.value.span, '`negatives` is the number of items sampled per batch for the sampled softmax, an int ≥ 1', f);
+        return undefined;
+      }
+      negatives = nv.value;
+      negativesSpan = a.value.span;
+      continue;
+    }
     if (key === 'loss') {
       if (a.value.kind !== 'Name' || a.value.name !== 'softmax_ce') {
         el.report('REC3008', a.value.span, '`next_item` takes the loss `softmax_ce` (a full softmax over the items)', f, { hint: 'remove `loss:`; sampled softmax is not supported yet' });
@@ -53,7 +69,7 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
       continue;
     }
     if (key !== 'label') {
-      el.report('REC3003', a.name?.span ?? a.span, `\`next_item\` has no option \`${key}\``, f, { hint: 'write `next_item(items)` with a `seq(…)` feature' });
+      el.report('REC3003', a.name?.span ?? a.span, `\`next_item\` has no option \`${key}\``, f, { hint: 'write `next_item(items)` with a `seq(…)` feature, or `next_item(items, negatives: N)` for a sampled softmax' });
       continue;
     }
     seqSpan = a.value.span;
@@ -117,7 +133,23 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   const y = op('slice', [idv], { start: 1, end: len, axis: 1 });
   const valid = op('slice', [m], { start: 1, end: len, axis: 1 });
   const per = op('softmax_ce', [z!, y!]);
-  const objective = op('masked_mean', [per!, valid!]);
+  let objective: TensorValue | undefined;
+  let extra: Record<string, number> = {};
+  if (negatives === undefined) objective = op('masked_mean', [per!, valid!]);
+  else {
+    // sampled softmax: the target against N items the trainer draws per batch (src/train/task-tensors.ts)
+    if (negatives >= v - 1) {
+      el.report('REC5020', negativesSpan, `${negatives} negatives of the ${v - 1} items of \`${seq.name}\`: a sampled softmax draws fewer than all`, f, { hint: 'leave `negatives` out for the full softmax' });
+      return undefined;
+    }
+    const neg = el.builder.add('input', [], { feature: negativesInput(name), dtype: 'int32', shape: [negatives] }, el.site(span, tf));
+    if ('error' in neg) throw new Error(`internal: ${neg.error}`);
+    const hidden = op('relu', [op('slice', [h], { start: 0, end: len - 1, axis: 1 })!]);
+    const table = op('transpose', [w], { perm: [1, 0] });
+    const negv: TensorValue = { kind: 'tensor', node: neg.node.id, shape: [negatives], dtype: 'int32' };
+    objective = op('masked_mean', [op('sampled_softmax_ce', [hidden!, table!, y!, negv, b])!, valid!]);
+    extra = { [negativesInput(name)]: neg.node.id };
+  }
   const perRow = op('stack', [op('reduce', [op('mul', [per!, valid!])!], { mode: 'sum', axis: 1, keepdims: false })!, op('reduce', [valid!], { mode: 'sum', axis: 1, keepdims: false })!], { axis: 1 });
   const last = lastPosition(el, m, span, tf);
   const user = last && op('reduce', [op('mul', [h, op('unsqueeze', [last], { axis: 2 })!])!], { mode: 'sum', axis: 1, keepdims: false });
@@ -125,5 +157,8 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   const out = logit && op('softmax', [logit], { axis: -1 });
   if (!objective || !perRow || !logit || !out) return undefined;
   const zero: NumberLit = { kind: 'Number', value: 0, raw: '0', isInt: true, span };
-  return { name, kind: 'next_item', classes: v, label: zero, loss: 'softmax_ce', weight, output: out.node, logit: logit.node, objective: objective.node, evaluation: perRow.node };
+  return {
+    name, kind: 'next_item', classes: v, label: zero, loss: 'softmax_ce', weight, output: out.node, logit: logit.node, objective: objective.node, evaluation: perRow.node,
+    ...(negatives !== undefined ? { negatives, inputs: extra } : {}),
+  };
 }

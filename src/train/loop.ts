@@ -88,7 +88,7 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
         if (!Number.isFinite(loss)) {
           progress.stop();
           throw new TrainError(
-            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${l.runner.diverged(part)}; ` +
+            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${l.runner.diverged(part, state.step)}; ` +
               'try a smaller learning rate, or `clip_norm` in the train section. The last checkpoint is kept.',
           );
         }

@@ -65,11 +65,12 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     sparse,
     seen: new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows))),
     padded,
+    seed: stage.settings.seed,
     ...(stage.settings.clipNorm ? { clipNorm: stage.settings.clipNorm } : {}),
   };
   return {
     step: (batch, step) => supervisedStep(tf, s, batch, step),
-    diverged: (batch) => divergedTask(tf, s, batch),
+    diverged: (batch, step) => divergedTask(tf, s, batch, step),
     predict: (ds) => predict(tf, outputs, vars, ds, 4096, instead),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
     optimizerState(step) {

@@ -19,6 +19,7 @@ import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyze } from '../../src/semantics/analyze.js';
 import { startFromPretrained } from '../../src/train/pretrained.js';
+import { drawNegatives } from '../../src/train/task-tensors.js';
 import { train, type EpochEnd, type TrainOptions } from '../../src/train/train.js';
 import { runReference } from '../blocks/helpers.js';
 
@@ -86,6 +87,26 @@ describe('PeterRec: pretrain, graft, fine-tune', () => {
     const params = Object.fromEntries(g.params.filter((p) => p.name.startsWith('net.') || p.name.startsWith('next.') || p.name.startsWith('features.')).map((p) => [p.name, { shape: p.shape, data: Array.from(w[p.name]!) }]));
     const ref = runReference('peterrec', { block: 'nextitnet', config: { dilations: [1, 2], mode: 'plain', objective: true }, params, inputs: { items: { shape: [3, 12], data: ids, ids: true } } });
     expect(got).toBeCloseTo(ref.objective![0]![0]!, 5);
+  });
+
+  it('the sampled-softmax objective equals NumPy\'s on given negatives; the trainer draws distinct ids per step', async () => {
+    const gs = compile(spec().replace('next_item(items)', 'next_item(items, negatives: 6)'));
+    const w = initWeights(gs, 12);
+    w['next.out.bias'] = w['next.out.bias']!.map((_, i) => 0.01 * (i % 7) - 0.03);
+    const ids = [3, 7, 1, 12, 5, 0, 0, 0, 0, 0, 0, 0, 2, 9, 40, 200, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const negatives = [7, 100, 40, 3, 250, 18]; // 7, 40 and 3 are targets somewhere: accidental hits
+    const f = buildForward(tf, gs, 'pretrain', { objective: true });
+    const got = tf.tidy(() => f(Object.fromEntries(gs.params.map((p) => [p.name, tf.tensor(w[p.name]!, p.shape)])), { items: tf.tensor(ids, [3, 12], 'int32'), 'next/negatives': tf.tensor(negatives, [6], 'int32') }).objective!.dataSync()[0]!);
+    const params = Object.fromEntries(gs.params.filter((p) => !p.name.startsWith('age.') && !p.name.includes('.serial.')).map((p) => [p.name, { shape: p.shape, data: Array.from(w[p.name]!) }]));
+    const ref = runReference('peterrec', { block: 'nextitnet', config: { dilations: [1, 2], mode: 'plain', negatives }, params, inputs: { items: { shape: [3, 12], data: ids, ids: true } } });
+    expect(got).toBeCloseTo(ref.sampled![0]![0]!, 5);
+    const a = drawNegatives(257, 6, '3:next:10');
+    expect(Array.from(a)).toEqual(Array.from(drawNegatives(257, 6, '3:next:10')));
+    expect(new Set(a).size).toBe(6);
+    expect(Array.from(a).every((i) => i >= 1 && i <= 256)).toBe(true);
+    expect(Array.from(drawNegatives(257, 6, '3:next:11'))).not.toEqual(Array.from(a));
+    const r = await train(tf, gs, dataset, parts, opts({ maxSteps: 4 }));
+    expect(Number.isFinite(r.state.losses[r.state.losses.length - 1]!.loss)).toBe(true);
   });
 
   it('fine-tuning leaves every frozen parameter bit-identical and moves the patches, LN2 and the head', async () => {

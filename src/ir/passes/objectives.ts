@@ -52,6 +52,7 @@ export function objectives(g: IRGraph): IRGraph {
       total = total === undefined ? term : add('add', [total, term], {}, like);
       // a task that brings its own objective (next_item) reads no label input
       for (const n of t.loss === 'hinge' ? pairInputs(name) : [labelInput(name)]) if (inputs[n] !== undefined) read[n] = inputs[n];
+      Object.assign(read, t.inputs ?? {});
     }
     if (total === undefined) continue;
     entries[stage.entry] = { ...e, inputs: { ...e.inputs, ...read }, objective: total };

@@ -72,6 +72,23 @@ def main():
         ce = -np.take_along_axis(logp, target[..., None], -1)[..., 0]
         valid = target != 0
         out["objective"] = [[ce[valid].mean()]]
+    if cfg.get("negatives") is not None:
+        # sampled softmax: each position's target against the shared negatives (a negative equal
+        # to the target left out), the output layer's columns as the item vectors
+        neg = np.asarray(cfg["negatives"])
+        W, b = P["next.out.kernel"], P["next.out.bias"]
+        h = relu(x[:, :-1])
+        target = ids[:, 1:]
+        losses = []
+        for i in range(h.shape[0]):
+            for t in range(h.shape[1]):
+                if target[i, t] == 0:
+                    continue
+                cand = [target[i, t]] + [n for n in neg if n != target[i, t]]
+                z = np.array([h[i, t] @ W[:, c] + b[c] for c in cand])
+                z = z - z.max()
+                losses.append(-(z[0] - np.log(np.exp(z).sum())))
+        out["sampled"] = [[float(np.mean(losses))]]
     if cfg.get("next"):
         out["next"] = softmax(relu(user) @ P["next.out.kernel"] + P["next.out.bias"])
     write_outputs(out)
