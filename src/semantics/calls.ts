@@ -8,6 +8,7 @@ import type { BlockDecl } from '../syntax/ast.js';
 import { bindArgs } from './bind.js';
 import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
 import { Evaluator, type Frame } from './evaluate.js';
+import type { GraftHook } from './graft.js';
 import type { ModuleLoader } from './modules.js';
 import { Scope } from './scope.js';
 import { coerce, showType, typeFromAst } from './types.js';
@@ -24,6 +25,11 @@ export abstract class Caller extends Evaluator {
   replays = 0;
   /** The block calls being recorded, outermost first. */
   protected readonly recording: Array<{ entered: Set<BlockDecl>; deepest: number }> = [];
+  /**
+   * Set while a stage's grafts elaborate the model again (graft.ts): every block call's result
+   * passes through it, calls are expanded (not replayed), and parameters are shared by name.
+   */
+  graft: GraftHook | undefined;
 
   constructor(
     builder: GraphBuilder,
@@ -68,6 +74,8 @@ export abstract class Caller extends Evaluator {
 
   param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, span: Span, f: Frame): Value {
     const full = f.path ? `${f.path}.${name}` : name;
+    const shared = this.graft?.shared(full, shape);
+    if (shared) return shared;
     const r = this.builder.param(full, shape, init, group, trainable, this.site(span, f));
     if ('duplicate' in r) {
       this.report('REC2002', span, `parameter \`${full}\` is declared twice`, f, { hint: 'give each `param` of a block its own name' });
@@ -111,6 +119,7 @@ export abstract class Caller extends Evaluator {
       path = f.path ? `${f.path}.${local}${k}` : `${local}${k}`;
     }
     const site = this.site(span, f).span;
+    if (this.graft) return this.graft.after(path, bound.values, this.expand(blk, bound.values, span, site, path, f, counters), f);
     const key = this.memoise ? callKey(decl, qualified, bound.values, counters) : undefined;
     const seen = key && this.templates.get(key.key);
     if (seen && this.canReplay(seen, path, f)) {
