@@ -1,6 +1,7 @@
 // The objective of a per-sample loss: the mean of all its elements, the batch axis included → a
 // scalar []. The TensorFlow.js form is tf.mean, as train/losses.ts takes it, so that
 // batch_mean(bce_logits(z, y)) is the same float as today's loss.
+import { scalar, sumAll } from './grad-helpers.js';
 import { showShape, type OpDef } from './op.js';
 import { elements } from './shapes.js';
 
@@ -12,6 +13,8 @@ export const batchMean: OpDef = {
   tfjs: (tf, [x]) => tf.mean(x!),
   // ReduceMean without axes reduces every axis.
   onnx: (tape, [x]) => tape.op('ReduceMean', [x!], { keepdims: 0 }),
+  // dy / N on every element, N (the element count) known when the graph runs: Σ of ones like x
+  vjp: (g, [x], _y, dy) => [g.add('div', [g.add('broadcast_like', [dy, x!]), sumAll(g, g.add('broadcast_like', [scalar(g, 1), x!]))])],
   examples: [
     { inputs: [{ shape: ['batch'], dtype: 'float32' }], attrs: {} },
     { inputs: [{ shape: ['batch', 4, 2], dtype: 'float32' }], attrs: {} },

@@ -2,6 +2,7 @@
 // of −y·log σ(z) − (1 − y)·log(1 − σ(z)) (no exp of a large positive number, no log of 0).
 // A task's logit z [batch, 1] against its label y [batch], or z and y of one shape S → S.
 // The objective is its mean: batch_mean(bce_logits(z, y)) is train/losses.ts's bceWithLogits.
+import { reshapeLike, scale } from './grad-helpers.js';
 import type { OpDef } from './op.js';
 import { elements, labelledShape } from './shapes.js';
 
@@ -21,6 +22,12 @@ export const bceLogits: OpDef = {
     // Softplus(−|z|) = log(1 + e^−|z|): ONNX has no Log1p, and Softplus keeps the small values.
     const soft = tape.op('Softplus', [tape.op('Neg', [tape.op('Abs', [zz])])]);
     return tape.op('Add', [tape.op('Sub', [tape.op('Relu', [zz]), tape.op('Mul', [zz, y!])]), soft]);
+  },
+  // ∂/∂z = σ(z) − y, ∂/∂y = −z (a soft label's gradient; a 0/1 label is an input, not asked for)
+  vjp(g, [z, y], _out, dy) {
+    const zz = reshapeLike(g, z!, y!);
+    const dz = g.add('mul', [dy, g.add('sub', [g.add('sigmoid', [zz]), y!])]);
+    return [reshapeLike(g, dz, z!), g.add('mul', [dy, scale(g, zz, -1)])];
   },
   examples: [
     {

@@ -1,5 +1,6 @@
 // Squared error per sample: (p − y)². A task's output p [batch, 1] against its label y [batch], or
 // p and y of one shape S → S. batch_mean(mse_loss(p, y)) is train/losses.ts's mseLoss.
+import { reshapeLike, scale } from './grad-helpers.js';
 import type { OpDef } from './op.js';
 import { elements, labelledShape } from './shapes.js';
 
@@ -13,6 +14,11 @@ export const mseLoss: OpDef = {
   onnx(tape, [p, y]) {
     const d = tape.op('Sub', [tape.op('Reshape', [p!, tape.op('Shape', [y!])]), y!]);
     return tape.op('Mul', [d, d]);
+  },
+  // ∂/∂p = 2(p − y), ∂/∂y = −2(p − y)
+  vjp(g, [p, y], _out, dy) {
+    const d2 = g.add('mul', [dy, scale(g, g.add('sub', [reshapeLike(g, p!, y!), y!]), 2)]);
+    return [reshapeLike(g, d2, p!), scale(g, d2, -1)];
   },
   examples: [
     { inputs: [{ shape: ['batch', 1], dtype: 'float32' }, { shape: ['batch'], dtype: 'float32' }], attrs: {}, note: "a task's output and its labels" },

@@ -270,6 +270,6 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
 }
 
 /** The model's `train { … }` section (defaults where it says nothing); `groups` is the plan's. */
-export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame): Settings {
-  return readSettings(section?.fields ?? [], el, f, defaultTrain(), 'train', ['groups']);
+export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame, others: readonly string[] = []): Settings {
+  return readSettings(section?.fields ?? [], el, f, defaultTrain(), 'train', ['groups', ...others]);
 }
