@@ -36,7 +36,7 @@ export const TORCH: Record<string, TorchForm> = {
   squeeze: ([x], a) => `${x}.squeeze(${py(a.axis)})`,
   gather: ([table, ids]) => `${table}[${ids}]`,
   mask: ([ids]) => `(${ids} != 0).to(DTYPE)`,
-  pool: ([x, m], a) => `pool(${x}, ${m}, ${py(a.mode)})`,
+  pool: ([x, m], a) => `pool(${x}, ${m}, ${py(a.mode)}${a.zero_padded ? ', zero_padded=True' : ''})`,
   reduce: ([x], a) => `${x}.${REDUCE[a.mode as keyof typeof REDUCE]}(${py(a.axis)}, keepdim=${py(Boolean(a.keepdims))})`,
   stop_gradient: ([x]) => `${x}.detach()`,
   layer_norm: ([x, g, b], a) => `torch.nn.functional.layer_norm(${x}, (${x}.shape[-1],), ${g}, ${b}, ${py(a.epsilon ?? 1e-5)})`,
@@ -47,4 +47,14 @@ export const TORCH: Record<string, TorchForm> = {
   scatter_add: ([x, ids], a) => `scatter_add(${x}, ${ids}, ${py(a.rows)})`,
   pad: ([x], a) => `pad(${x}, ${py(a.axis)}, ${py(a.before)}, ${py(a.after)})`,
   compare: ([a, b], at) => `(${a} ${COMPARE[at.mode as keyof typeof COMPARE]} ${b}).to(DTYPE)`,
+  gelu: ([x]) => `F.gelu(${x}, approximate="tanh")`,
+  conv1d_causal: ([x, w, b], a) => `conv1d_causal(${x}, ${w}, ${b}, ${py(a.dilation ?? 1)})`,
+  // losses per sample, and the reductions that make them objectives
+  bce_logits: ([z, y]) => `F.binary_cross_entropy_with_logits(${z}.reshape(${y}.shape), ${y}, reduction="none")`,
+  mse_loss: ([p, y]) => `F.mse_loss(${p}.reshape(${y}.shape), ${y}, reduction="none")`,
+  softmax_ce: ([z, y]) => `softmax_ce(${z}, ${y})`,
+  sampled_softmax_ce: ([h, table, targets, negatives, bias]) => `sampled_softmax_ce(${[h, table, targets, negatives, bias ?? 'None'].join(', ')})`,
+  hinge_pairs: ([s, pos, neg]) => `hinge_pairs(${s}, ${pos}, ${neg})`,
+  batch_mean: ([x]) => `${x}.mean()`,
+  masked_mean: ([x, m]) => `(${x} * ${m}).sum() / ${m}.sum().clamp(min=1)`,
 };
