@@ -149,5 +149,7 @@ export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborato
 /** The single stage of a model with a meta block, made a MAML stage over task batches. */
 export function mamlStage(stage: StagePlan, meta: MetaSpec, batching: { perBatch: number; support: number }): StagePlan {
   const tasks: Batching = { kind: 'tasks', key: meta.key, perBatch: batching.perBatch, support: batching.support };
-  return { ...stage, step: { kind: 'maml', group: meta.name, steps: meta.steps, lr: meta.lr, order: meta.order }, batching: tasks };
+  // clip norm 1.0 on the outer step unless the spec says otherwise (§6.4)
+  const settings = { ...stage.settings, clipNorm: stage.settings.clipNorm ?? 1.0 };
+  return { ...stage, step: { kind: 'maml', group: meta.name, steps: meta.steps, lr: meta.lr, order: meta.order }, batching: tasks, settings };
 }

@@ -3,6 +3,7 @@
 import type { Row } from '../row.js';
 import { CMML_COLUMNS, CMML_DOC, cmmlRows } from './cmml.js';
 import { CMML_USER_COLUMNS, CMML_USER_DOC, cmmlUserRows } from './cmml-user.js';
+import { LIMAML_COLUMNS, LIMAML_DOC, limamlRows } from './limaml.js';
 import type { SynthOptions } from './options.js';
 import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
 import { POSO_COLUMNS, POSO_DOC, posoRows } from './poso.js';
@@ -23,6 +24,7 @@ export const SYNTH: Record<string, Generator> = {
   pepnet: { columns: PEPNET_COLUMNS, doc: PEPNET_DOC, generate: pepnetRows },
   cmml: { columns: CMML_COLUMNS, doc: CMML_DOC, generate: cmmlRows },
   cmml_user: { columns: CMML_USER_COLUMNS, doc: CMML_USER_DOC, generate: cmmlUserRows },
+  limaml: { columns: LIMAML_COLUMNS, doc: LIMAML_DOC, generate: limamlRows },
 };
 
 export interface SynthData {
