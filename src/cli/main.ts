@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     ['compile', './compile.js', 'compile a spec to a serving artefact (ONNX)'],
     ['eval', './eval.js', 'evaluate trained weights on data'],
     ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
+    ['meta-embed', './meta-embed.js', "LiMAML's daily job: one meta embedding per key, as CSV"],
     ['fmt', './fmt.js', 'format .rec files'],
     ['lsp', './lsp.js', 'run the language server (editors start it with --stdio)'],
   ];
