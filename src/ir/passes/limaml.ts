@@ -10,7 +10,7 @@ import { planOf } from '../plan.js';
 import { reached } from '../reach.js';
 import type { FeatureSpec, IRGraph } from '../types.js';
 import { cut } from './cut.js';
-import { adaptAndEmbed, SUPPORT_PREFIX } from './maml.js';
+import { adaptedNodes, SUPPORT_PREFIX } from './maml.js';
 
 /** The entry that computes the embedding with the meta block's own weights (no adaptation). */
 export const UNADAPTED_ENTRY = 'meta_unadapted';
@@ -31,8 +31,9 @@ export function trainingObjective(g: IRGraph): number {
 export function limamlProgram(g: IRGraph, steps: number): IRGraph {
   const meta = g.meta;
   if (!meta) throw new Error('internal: limamlProgram: the model has no meta block');
-  const ae = adaptAndEmbed(g, trainingObjective(g), meta.embedding, meta.params, { steps, lr: meta.lr, order: 'second' });
-  const graph = ae.graph;
+  const adapted = adaptedNodes(g, trainingObjective(g), [meta.embedding], meta.params, { steps, lr: meta.lr, order: 'second' });
+  const graph = adapted.graph;
+  const ae = { embedding: adapted.nodes[0]! };
   const inputs: Record<string, number> = {};
   for (const id of reached(graph, [ae.embedding])) {
     const n = graph.nodes[id]!;

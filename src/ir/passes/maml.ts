@@ -118,15 +118,16 @@ export function mamlGraph(g: IRGraph, objective: number, adapt: readonly string[
 }
 
 /**
- * Adapt and embed (Alg. 2b): the inner steps on a task's support rows, then `embedding` (on the
- * model's own inputs: the task's latest row) with the adapted parameters. Zero steps give the
- * embedding unadapted.
+ * Nodes computed after adaptation: the inner steps on a task's support rows, then `nodes` (on the
+ * model's own inputs) with the adapted parameters. Adapt and embed (Alg. 2b) is the meta
+ * embedding on the task's latest row; per-task fine-tuning is the task outputs on its query rows.
+ * Zero steps give the nodes unadapted.
  */
-export function adaptAndEmbed(g: IRGraph, objective: number, embedding: number, adapt: readonly string[], o: InnerLoop): { graph: IRGraph; embedding: number } {
-  if (o.steps === 0) return { graph: g, embedding };
+export function adaptedNodes(g: IRGraph, objective: number, nodes: readonly number[], adapt: readonly string[], o: InnerLoop): { graph: IRGraph; nodes: number[] } {
+  if (o.steps === 0) return { graph: g, nodes: [...nodes] };
   const s = supportLoss(g, objective);
   const theta = paramNodes(s.graph, adapt);
   const inner = innerSteps(s.graph, s.loss, theta, o);
-  const e = substitute(inner.graph, [embedding], new Map(theta.map((t, k) => [t, inner.adapted[k]!])));
-  return { graph: e.graph, embedding: e.outputs[0]! };
+  const e = substitute(inner.graph, [...nodes], new Map(theta.map((t, k) => [t, inner.adapted[k]!])));
+  return { graph: e.graph, nodes: e.outputs };
 }
