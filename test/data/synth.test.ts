@@ -42,7 +42,7 @@ describe('synthetic settings', () => {
       expect(toCsv(a)).toBe(toCsv(b));
       expect(toCsv(a)).not.toBe(toCsv(c));
     }
-    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user)' });
+    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user, limaml)' });
   });
 
   it('poso: ~5 % new-user samples; new users rate by popularity, regular users by quality', () => {
