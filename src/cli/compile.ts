@@ -121,11 +121,11 @@ export function runCompile(file: string, o: CompileOptions): number {
       .filter(([k, id]) => !graph.features.some((f) => f.name === k) && (support.has(k) || reached.has(id)))
       .map(([k, id]) => support.get(k) ?? `${k} ${showShape(graph.nodes[id]!.shape)}`),
   ];
+  const several = entryName === SERVE && models.length > 1; // LiMAML: each file's part is said above
   process.stdout.write(
     [
       ...lines,
-      `  inputs:  ${inputs.join(', ')}`,
-      `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`,
+      ...(several ? [] : [`  inputs:  ${inputs.join(', ')}`, `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`]),
       `  parameters: ${count.toLocaleString('en-US')} in ${params.length} tensors, ${origin}`,
       ...paddingNote(graph, weights),
       ...(o.triton ? [`  serve: tritonserver --model-repository=${displayPath(o.triton)}`] : []),
