@@ -5,14 +5,13 @@
 import { Option, type Command } from 'commander';
 import { servingGraph } from '../ir/plan.js';
 import { buildForward } from '../lower/tfjs/forward.js';
-import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
-import { formatDataError, loadData } from '../train/data-source.js';
+import type { BackendName } from '../lower/tfjs/backend.js';
 import { evaluate, formatEvaluation, predict } from '../train/evaluate.js';
 import { metaPredict, metaRunner } from '../train/meta-embed.js';
 import { splitTestTasks, TASK_SLICE } from '../train/task-split.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
-import { readWeights } from './weights.js';
+import { startInference } from './inference.js';
 import { BACKENDS, positiveInt } from './train.js';
 
 export interface EvalCliOptions {
@@ -31,24 +30,9 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
   if (!spec) return 1;
   // the serving entry's tasks, with the last stage's settings (data, metrics)
   const graph = servingGraph(spec);
-  const weights = readWeights(graph, o.weights);
-  if ('error' in weights) {
-    process.stderr.write(`${weights.error}\n`);
-    return 1;
-  }
-  let tf;
-  try {
-    ({ tf } = await initBackend(o.backend));
-  } catch (e) {
-    if (!(e instanceof BackendUnavailableError)) throw e;
-    process.stderr.write(`error: ${e.message}\n`);
-    return 1;
-  }
-  const loaded = await loadData(graph, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: graph.train.seed, files: policyOf(o) });
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) process.stderr.write(`${formatDataError(e)}\n`);
-    return 1;
-  }
+  const run = await startInference(graph, { ...o, files: policyOf(o) });
+  if (!run) return 1;
+  const { tf, weights, data: loaded } = run;
   const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
   const stage = graph.plan.stages[graph.plan.stages.length - 1]!;
   let e;

@@ -20,14 +20,13 @@ import { dirname, resolve } from 'node:path';
 import { slice } from '../data/preprocess.js';
 import { hashBucket } from '../data/hash.js';
 import { removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
-import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
-import { formatDataError, loadData } from '../train/data-source.js';
+import type { BackendName } from '../lower/tfjs/backend.js';
 import { embedTask, groupByKey, metaRunner } from '../train/meta-embed.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
 import { BACKENDS, positiveInt } from './train.js';
-import { readWeights } from './weights.js';
+import { startInference } from './inference.js';
 
 export interface MetaEmbedOptions {
   allowPath?: string[];
@@ -73,25 +72,10 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
     process.stderr.write(`error: model ${graph.model} has no \`meta_block\`: nothing to embed\n`);
     return 1;
   }
-  const weights = readWeights(graph, o.weights);
-  if ('error' in weights) {
-    process.stderr.write(`${weights.error}\n`);
-    return 1;
-  }
-  let tf;
-  try {
-    ({ tf } = await initBackend(o.backend));
-  } catch (e) {
-    if (!(e instanceof BackendUnavailableError)) throw e;
-    process.stderr.write(`error: ${e.message}\n`);
-    return 1;
-  }
-  const loaded = await loadData(graph, { data: o.data, skipBadRows: false, seed: graph.train.seed, files: policyOf(o) });
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) process.stderr.write(`${formatDataError(e)}\n`);
-    return 1;
-  }
-  const ds = loaded.dataset;
+  const run = await startInference(graph, { ...o, skipBadRows: false, files: policyOf(o) });
+  if (!run) return 1;
+  const { tf, weights } = run;
+  const ds = run.data.dataset;
   const keys = ds.keys[meta.key]!;
   const groups = groupByKey(keys);
   const unkeyed = groups.get('')?.length ?? 0;

@@ -16,11 +16,9 @@ import { mamlGraph } from '../ir/passes/maml.js';
 import type { StagePlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
 import { buildForward, type Forward } from '../lower/tfjs/forward.js';
-import { clipByGlobalNorm } from './clip-norm.js';
 import { batchTensors } from './evaluate.js';
-import type { ParamUpdate } from './fused-optimizer.js';
 import { groupByKey, metaPredict, metaRunner, supportTensors, type MetaRunner } from './meta-embed.js';
-import type { SupervisedStep } from './supervised-step.js';
+import { applyGradients, type SupervisedStep } from './supervised-step.js';
 import { taskTensors } from './task-tensors.js';
 
 type TF = typeof tfc;
@@ -83,16 +81,7 @@ export function mamlTraining(tf: TF, graph: IRGraph, stage: StagePlan, adaptOn?:
         const mean: Record<string, tfc.Tensor> = {};
         withGrad.forEach((w, k) => (mean[s.vars[w.name]!.name] = tf.div(sums[k]!, tasks.length)));
         for (const t of sums) t.dispose();
-        if (!Number.isFinite(loss)) return loss;
-        const clipped = s.clipNorm ? clipByGlobalNorm(tf, mean, s.clipNorm, (k) => s.padded.has(s.nameOf.get(k)!)).grads : mean;
-        for (const o of s.optimizers) {
-          const mine: ParamUpdate[] = [];
-          for (const [varName, grad] of Object.entries(clipped)) {
-            const name = s.nameOf.get(varName)!;
-            if (o.params.has(name)) mine.push({ name, variable: s.vars[name]!, grad });
-          }
-          if (mine.length > 0) o.optimizer.apply(tf, mine, o.lr(step));
-        }
+        if (Number.isFinite(loss)) applyGradients(tf, s, mean, step);
         return loss;
       });
     },
