@@ -12,7 +12,8 @@
 // AUC over all query rows and sliced by users with fewer than 25 / 25 or more test samples, mean ±
 // sd over seeds; then LiMAML (MLP) training time per epoch with n = 1, 2, 3 inner steps (Table 6).
 // Reported, not asserted. Run after `npm run build`, under the shared lock:
-//   flock /work/team/bench.lock node bench/limaml.mjs [--seeds 3] [--rows 20000] [--epochs 4] [--ft-steps 3] [--ft-lr 0.05]
+//   flock /work/team/bench.lock node bench/limaml.mjs [--seeds 3] [--rows 20000] [--epochs 4] [--meta-epochs E]
+//                                   [--tasks-per-batch N] [--ft-steps 3] [--ft-lr 0.05] [--skip-timing 1]
 import { slice } from '../dist/data/preprocess.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
 import { predict } from '../dist/train/evaluate.js';
@@ -22,7 +23,7 @@ import { auc } from '../dist/train/metrics.js';
 import { splitTestTasks, TASK_SLICE } from '../dist/train/task-split.js';
 import { compileExample, fmtMeanSd, parseArgs, runOnce, startBackend } from './lib/compare.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { seeds: 3, rows: 20_000, epochs: 4, ftSteps: 3, ftLr: 0.05, timeEpochRows: 0 });
+const opts = parseArgs(process.argv.slice(2), { seeds: 3, rows: 20_000, epochs: 4, metaEpochs: 0, tasksPerBatch: 0, ftSteps: 3, ftLr: 0.05, timeEpochRows: 0, skipTiming: 0 });
 const { tf, backend } = await startBackend();
 const SLICES = ['all', 'fewer than 25', '25 or more'];
 
@@ -35,6 +36,13 @@ function scores(p, query) {
     out[s] = auc(idx.map((i) => p[i]), idx.map((i) => y[i]));
   }
   return out;
+}
+
+/** `--tasks-per-batch N` for the models trained by MAML (default: each spec's). */
+function withTasksPerBatch(g) {
+  const stage = g.plan.stages[0];
+  if (!opts.tasksPerBatch || stage.batching.kind !== 'tasks') return g;
+  return { ...g, plan: { stages: [{ ...stage, batching: { ...stage.batching, perBatch: opts.tasksPerBatch } }] } };
 }
 
 const MODELS = [
@@ -53,8 +61,8 @@ const speeds = new Map();
 
 for (let seed = 1; seed <= opts.seeds; seed++) {
   for (const m of MODELS) {
-    const g0 = compileExample(m.file);
-    const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs: opts.epochs });
+    const g0 = withTasksPerBatch(compileExample(m.file));
+    const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs: m.kind === 'vanilla' ? opts.epochs : opts.metaEpochs || opts.epochs });
     const g = r.graph;
     const { support, query } = splitTestTasks(r.dataset, 'user_id', r.test, 0.75);
     const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(r.weights[p.name], p.shape)]));
@@ -77,7 +85,7 @@ for (let seed = 1; seed <= opts.seeds; seed++) {
   }
 }
 
-console.log(`\nLiMAML Table 3 on synth(limaml, rows: ${opts.rows}), ${opts.seeds} seeds, ${opts.epochs} epochs, backend ${backend}; held-out users (by_key 0.3), query AUC (mean ± sd)`);
+console.log(`\nLiMAML Table 3 on synth(limaml, rows: ${opts.rows}), ${opts.seeds} seeds, ${opts.epochs} epochs (MAML models: ${opts.metaEpochs || opts.epochs}, tasks per batch ${opts.tasksPerBatch || 'as the specs'}), backend ${backend}; held-out users (by_key 0.3), query AUC (mean ± sd)`);
 console.log(`vanilla fine-tuning: ${opts.ftSteps} SGD steps of lr ${opts.ftLr} on every parameter; MAML/LiMAML: their inner steps (1 step, lr 0.5)\n`);
 console.log(['model'.padEnd(34), ...SLICES.map((s) => s.padStart(18))].join(' '));
 for (const [row, r] of results) console.log([row.padEnd(34), ...SLICES.map((s) => fmtMeanSd(r[s]).padStart(18))].join(' '));
@@ -85,6 +93,7 @@ console.log('\ntraining speed (samples/s, mean over seeds):');
 for (const [name, v] of speeds) console.log(`  ${name.padEnd(20)} ${Math.round(v.reduce((a, x) => a + x.sps, 0) / v.length)}`);
 
 // Table 6: time per epoch of LiMAML (MLP) with n inner steps (1 epoch each, seed 1)
+if (opts.skipTiming) process.exit(0);
 console.log('\nLiMAML (MLP) time per epoch by inner steps n (1 epoch, seed 1):');
 const base = compileExample('examples/limaml-mlp.rec');
 let first;
