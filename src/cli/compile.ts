@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { removeStaleTemps, writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
+import { ensureWritableDir, removeStaleTemps, writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
 import { paddedTables, zeroPaddedTables } from '../ir/padding-rows.js';
 import { entryNodes, getEntry, SERVE } from '../ir/entry.js';
 import { supportInputNames } from '../ir/support-inputs.js';
@@ -80,11 +80,22 @@ export function runCompile(file: string, o: CompileOptions): number {
   const meta = { reccVersion: VERSION, extra: { 'recc.weights': origin } };
   const models = servingModels(graph, weights, meta);
   const lines: string[] = [];
-  if (o.out) {
-    if (entryName === SERVE && models.length !== 1) {
-      process.stderr.write(`error: ${graph.model} serves as ${models.length} models (${models.map((m) => m.name).join(', ')}): write them with --triton DIR\n`);
+  if (o.out && entryName === SERVE && models.length > 1) {
+    // a LiMAML model: -o names a directory for global.onnx and meta.onnx
+    if (o.out.endsWith('.onnx')) {
+      process.stderr.write(`error: ${graph.model} serves as ${models.length} models (${models.map((m) => m.file).join(', ')}): -o names a directory to write them into, e.g. -o ${o.out.slice(0, -5)}\n`);
       return 1;
     }
+    ensureWritableDir(o.out);
+    removeStaleTemps(resolve(o.out));
+    for (const m of models) {
+      writeFileAtomic(join(o.out, m.file), m.onnx);
+      lines.push(`wrote ${displayPath(join(o.out, m.file))} (ONNX IR 8, opset 17, ${(statSync(join(o.out, m.file)).size / 1e6).toFixed(2)} MB)`);
+    }
+    const m = graph.meta!;
+    lines.push(`  global.onnx: the online model; it reads the meta embedding as input \`${m.name}\` ${showShape(graph.nodes[m.embedding]!.shape)}`);
+    lines.push(`  meta.onnx: adapt-and-embed (${m.steps} inner step${m.steps === 1 ? '' : 's'}), run per \`${m.key}\` by the daily job (\`recc meta-embed\`, or any onnxruntime host)`);
+  } else if (o.out) {
     removeStaleTemps(dirname(resolve(o.out)));
     writeFileAtomic(o.out, entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName));
     lines.push(`wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
@@ -110,11 +121,11 @@ export function runCompile(file: string, o: CompileOptions): number {
       .filter(([k, id]) => !graph.features.some((f) => f.name === k) && (support.has(k) || reached.has(id)))
       .map(([k, id]) => support.get(k) ?? `${k} ${showShape(graph.nodes[id]!.shape)}`),
   ];
+  const several = entryName === SERVE && models.length > 1; // LiMAML: each file's part is said above
   process.stdout.write(
     [
       ...lines,
-      `  inputs:  ${inputs.join(', ')}`,
-      `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`,
+      ...(several ? [] : [`  inputs:  ${inputs.join(', ')}`, `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`]),
       `  parameters: ${count.toLocaleString('en-US')} in ${params.length} tensors, ${origin}`,
       ...paddingNote(graph, weights),
       ...(o.triton ? [`  serve: tritonserver --model-repository=${displayPath(o.triton)}`] : []),
@@ -142,7 +153,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .command('compile')
       .description('compile a spec to a serving artefact: an ONNX file (-o) and/or a Triton model repository (--triton)')
       .argument('<spec>', '.rec file')
-      .option('-o, --out <file>', 'ONNX file to write, e.g. model.onnx')
+      .option('-o, --out <file>', 'ONNX file to write, e.g. model.onnx (a model with a meta_block: a directory for global.onnx and meta.onnx)')
       .option('--triton <dir>', 'Triton model repository to write into: <dir>/<model>/config.pbtxt and <dir>/<model>/1/model.onnx (the model directory is replaced whole)')
       .option('--max-batch-size <n>', 'Triton: largest batch the server forms', positive, 1024)
       .option('--max-queue-delay <µs>', 'Triton: how long the dynamic batcher may wait to fill a batch, in microseconds', nonNegative, 100)

@@ -1,14 +1,17 @@
 // `recc eval SPEC --weights W --data D`: the metrics of trained weights on data, per task and per
-// group (the spec's `group_by`), as a table or JSON.
+// group (the spec's `group_by`), as a table or JSON. A model with a meta block is evaluated as it
+// trains (LiMAML §6.1): each task's rows in data order, the first `support_fraction` adapting its
+// meta embedding, the rest scored, sliced by tasks with fewer / 25 or more samples.
 import { Option, type Command } from 'commander';
 import { servingGraph } from '../ir/plan.js';
 import { buildForward } from '../lower/tfjs/forward.js';
-import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
-import { formatDataError, loadData } from '../train/data-source.js';
+import type { BackendName } from '../lower/tfjs/backend.js';
 import { evaluate, formatEvaluation, predict } from '../train/evaluate.js';
+import { metaPredict, metaRunner } from '../train/meta-embed.js';
+import { splitTestTasks, TASK_SLICE } from '../train/task-split.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
-import { readWeights } from './weights.js';
+import { startInference } from './inference.js';
 import { BACKENDS, positiveInt } from './train.js';
 
 export interface EvalCliOptions {
@@ -27,26 +30,18 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
   if (!spec) return 1;
   // the serving entry's tasks, with the last stage's settings (data, metrics)
   const graph = servingGraph(spec);
-  const weights = readWeights(graph, o.weights);
-  if ('error' in weights) {
-    process.stderr.write(`${weights.error}\n`);
-    return 1;
-  }
-  let tf;
-  try {
-    ({ tf } = await initBackend(o.backend));
-  } catch (e) {
-    if (!(e instanceof BackendUnavailableError)) throw e;
-    process.stderr.write(`error: ${e.message}\n`);
-    return 1;
-  }
-  const loaded = await loadData(graph, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: graph.train.seed, files: policyOf(o) });
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) process.stderr.write(`${formatDataError(e)}\n`);
-    return 1;
-  }
+  const run = await startInference(graph, { ...o, files: policyOf(o) });
+  if (!run) return 1;
+  const { tf, weights, data: loaded } = run;
   const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
-  const e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);
+  const stage = graph.plan.stages[graph.plan.stages.length - 1]!;
+  let e;
+  if (graph.meta && stage.batching.kind === 'tasks') {
+    const all = Int32Array.from({ length: loaded.dataset.n }, (_, i) => i);
+    const { support, query } = splitTestTasks(loaded.dataset, graph.meta.key, all, stage.batching.support);
+    const p = metaPredict(tf, metaRunner(tf, graph, graph.meta.steps), metaRunner(tf, graph, 0), params, support, query);
+    e = evaluate({ ...graph, train: { ...graph.train, groupBy: graph.train.groupBy ?? TASK_SLICE } }, p, query);
+  } else e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);
   for (const t of Object.values(params)) t.dispose();
   if (o.json) process.stdout.write(`${JSON.stringify({ data: loaded.source, rows: loaded.dataset.n, skipped: loaded.skipped, ...e }, null, 2)}\n`);
   else process.stdout.write(`${loaded.source}: ${loaded.dataset.n} rows${loaded.skipped ? ` (${loaded.skipped} bad rows skipped)` : ''}\n${formatEvaluation(e)}\n`);

@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     ['eval', './eval.js', 'evaluate trained weights on data'],
     ['predict', './predict.js', 'score a data file with trained weights (ONNX in onnxruntime), streamed'],
     ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
+    ['meta-embed', './meta-embed.js', "LiMAML's daily job: one meta embedding per key, as CSV"],
     ['fmt', './fmt.js', 'format .rec files'],
     ['lsp', './lsp.js', 'run the language server (editors start it with --stdio)'],
   ];

@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { split } from '../data/split.js';
 import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
-import { ARTEFACTS, writeArtefacts } from '../train/artefacts.js';
+import { artefactFiles, writeArtefacts } from '../train/artefacts.js';
 import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import { formatDataError, loadData } from '../train/data-source.js';
@@ -197,7 +197,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   }
   log(`${Math.round(result.samplesPerSecond)} samples/s on ${backend}`);
   process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
-  process.stdout.write(`wrote ${displayPath(out)}/{${[CHECKPOINT, STATE_JSON, ...ARTEFACTS].join(', ')}}\n`);
+  process.stdout.write(`wrote ${displayPath(out)}/{${[CHECKPOINT, STATE_JSON, ...artefactFiles(graph)].join(', ')}}\n`);
   return 0;
 }
 

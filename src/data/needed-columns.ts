@@ -27,7 +27,7 @@ function nameSpan(e: Expr, name: string): Span | undefined {
 }
 
 /** Every column the model reads (first need of each), with `keyColumns` (split, metrics, groups). */
-export function neededColumns(graph: Pick<IRGraph, 'features' | 'tasks' | 'supports' | 'inputs' | 'nodes'>, keyColumns: readonly string[]): NeededColumn[] {
+export function neededColumns(graph: Pick<IRGraph, 'features' | 'tasks' | 'supports' | 'inputs' | 'nodes' | 'meta'>, keyColumns: readonly string[]): NeededColumn[] {
   const out = new Map<string, NeededColumn>();
   const need = (n: NeededColumn) => out.has(n.column) || out.set(n.column, n);
   for (const f of graph.features) {
@@ -40,6 +40,7 @@ export function neededColumns(graph: Pick<IRGraph, 'features' | 'tasks' | 'suppo
     need({ column: s.key, by: `support set \`${s.name}\` (its key)` });
     for (const c of labelColumns(s.label)) need({ column: c, by: `the label of support set \`${s.name}\``, ...siteOf(nameSpan(s.label, c)) });
   }
+  if (graph.meta) need({ column: graph.meta.key, by: `meta block \`${graph.meta.name}\` (its key: rows with the same value are one task)`, site: graph.meta.span });
   for (const f of graph.features) if (f.kind === 'label') need({ column: f.column, by: `label \`${f.name}\`` });
   for (const k of keyColumns) need({ column: k, by: 'the train section (a split, metric or group key)' });
   return [...out.values()];

@@ -68,6 +68,13 @@ export const CODES = {
   REC5020: { severity: 'error', title: 'invalid next_item task' },
   REC5021: { severity: 'error', title: 'graft target matches no block' },
   REC5022: { severity: 'error', title: 'invalid graft' },
+  REC5030: { severity: 'error', title: 'invalid meta block inner setting' },
+  REC5031: { severity: 'error', title: 'invalid meta embedding' },
+  REC5032: { severity: 'error', title: 'parameter shared by the meta and global blocks' },
+  REC5033: { severity: 'error', title: 'meta embedding unused' },
+  REC5034: { severity: 'error', title: 'task loss not supported with a meta block' },
+  REC5035: { severity: 'error', title: 'second meta block' },
+  REC5036: { severity: 'error', title: 'invalid task batching setting' },
 
   // ── data ──────────────────────────────────────────────────────────────────
   REC6001: { severity: 'error', title: 'missing column' },

@@ -98,6 +98,11 @@ function regions(n: Node, text: string): Region[] {
   }
 }
 
+/** The dangling marker of comments on the line of a meta block's `inner { … }`, after it. */
+export const AFTER_INNER = 'after-inner';
+/** …and of comments between the meta block's `{` and its `inner`. */
+export const BEFORE_INNER = 'before-inner';
+
 /** Keep a comment inside the brackets it was written in; false leaves it to Prettier. */
 function keepInside(comment: Attaching, text: string, file: Node): boolean {
   // Prettier leaves `enclosingNode` unset for a comment directly in the file.
@@ -105,6 +110,12 @@ function keepInside(comment: Attaching, text: string, file: Node): boolean {
   if (!owner) return false;
   const start = startOf(comment);
   const end = endOf(comment);
+  // After a meta block's `inner { … }` on its line: printed after it (print-items.ts), not before the body.
+  const inner = owner.kind === 'MetaBlock' ? regions(owner, text).find((r) => r.key === 'inner') : undefined;
+  if (inner && start > inner.close && !text.slice(inner.close + 1, start).includes('\n')) return util.addDanglingComment(owner, comment, AFTER_INNER);
+  // Before `inner`: printed before it, in the order written.
+  const outer = inner && regions(owner, text).find((r) => r.key === 'body');
+  if (inner && outer && outer.open < start && end <= inner.open) return util.addDanglingComment(owner, comment, BEFORE_INNER);
   for (const r of regions(owner, text)) {
     if (!(r.open < start && end <= r.close)) continue;
     if (r.items.length === 0) return util.addDanglingComment(owner, comment, r.key);

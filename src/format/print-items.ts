@@ -1,9 +1,10 @@
 // Printers of declarations and statements: top-level items, block bodies and model sections.
 import { doc, util, type AstPath, type Doc } from 'prettier';
 import type * as A from '../syntax/ast.js';
+import { AFTER_INNER, BEFORE_INNER } from './comments.js';
 import { body, dangling, delimited, docLines, endOf, lines, startOf, type Node, type Options, type Print } from './print-util.js';
 
-const { indent, join, hardline } = doc.builders;
+const { indent, join, hardline, lineSuffix, breakParent } = doc.builders;
 
 type ItemNode = A.SourceFile | A.TopItem | A.ModelItem | A.Stmt | A.Param | A.FeatureDecl | A.TypeExpr | A.Ident;
 
@@ -87,13 +88,18 @@ export function printItem(path: AstPath<Node>, options: Options, print: Print, n
     case 'MetaBlock': {
       const innerFields = all('inner');
       const innerComments = innerFields.length ? [] : dangling(path, 'inner');
+      const beforeInner = dangling(path, BEFORE_INNER).map((c) => c.text);
+      const afterInner = dangling(path, AFTER_INNER);
+      const after = afterInner.map((c) => (c.text.startsWith('/*') ? ` ${c.text}` : [lineSuffix(` ${c.text}`), breakParent]));
       const inner: Doc[] = innerFields.length
-        ? ['inner ', delimited(path, '{', '}', innerFields, 'inner', true)]
+        ? ['inner ', delimited(path, '{', '}', innerFields, 'inner', true), ...after]
         : innerComments.length
-          ? ['inner {', indent([hardline, join(hardline, innerComments.map((c) => c.text))]), hardline, '}']
-          : [];
+          ? ['inner {', indent([hardline, join(hardline, innerComments.map((c) => c.text))]), hardline, '}', ...after]
+          : afterInner.length
+            ? [join(hardline, afterInner.map((c) => c.text))]
+            : [];
       const stmts = n.body.length ? lines(path, print, 'body', options) : dangling(path, 'body').map((c) => c.text);
-      const parts = [...(inner.length ? [inner] : []), ...(stmts.length ? [n.body.length ? stmts : join(hardline, stmts)] : [])];
+      const parts = [...beforeInner, ...(inner.length ? [inner] : []), ...(stmts.length ? [n.body.length ? stmts : join(hardline, stmts)] : [])];
       const head = [...docLines(n.doc), 'meta_block ', n.name.name, ' by ', n.key.name, ' '];
       return parts.length ? [head, '{', indent([hardline, join(hardline, parts)]), hardline, '}'] : [head, '{}'];
     }

@@ -17,11 +17,19 @@ export interface OptimizerAssignment {
   params: string[];
 }
 
-/** What one optimizer step does. MAML's step (LiMAML) is another kind of the same unit. */
-export type StepKind = { kind: 'supervised' };
+/**
+ * What one optimizer step does: a supervised step on a batch of rows, or MAML's (LiMAML, Alg. 2a):
+ * per task, `steps` SGD steps of `lr` on the parameters of group `group` over the task's support
+ * rows, then the outer step on the query rows (train/maml-step.ts).
+ */
+export type StepKind = { kind: 'supervised' } | { kind: 'maml'; group: ParamGroup; steps: number; lr: number; order: 'first' | 'second' };
 
-/** How a stage forms batches: shuffled rows (tasks grouped by a key come with LiMAML). */
-export type Batching = { kind: 'rows' };
+/**
+ * How a stage forms batches: shuffled rows, or shuffled tasks (the rows sharing a value of `key`,
+ * in data order), `perBatch` tasks a batch, each split into its first `support` fraction of rows
+ * (the support set) and the rest (the query set).
+ */
+export type Batching = { kind: 'rows' } | { kind: 'tasks'; key: string; perBatch: number; support: number };
 
 export interface StagePlan {
   name: string;

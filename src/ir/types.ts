@@ -4,6 +4,7 @@
 import type { Span } from '../diagnostics/span.js';
 import type { Expr } from '../syntax/ast.js';
 import type { Entry } from './entry.js';
+import type { MetaSpec } from './meta.js';
 import type { TrainPlan } from './plan.js';
 
 export type DType = 'float32' | 'int32';
@@ -217,4 +218,6 @@ export interface IRGraph {
   groups: Record<ParamGroup, string[]>;
   /** How the model trains: its stages in order (plan.ts). */
   plan: TrainPlan;
+  /** LiMAML's meta block (meta.ts); absent when the model has none. */
+  meta?: MetaSpec;
 }

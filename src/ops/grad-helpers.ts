@@ -36,6 +36,16 @@ export function keepAxis(shape: Shape, axis: number): Shape {
   return shape.map((d, i) => (i === axis ? 1 : d));
 }
 
+/** Σ of every element of x, a scalar (the batch axis too). */
+export function sumAll(b: GradBuilder, x: number): number {
+  return b.add('sum_to', [x], { shape: [], axes: b.shape(x).map((_, i) => i) });
+}
+
+/** x reshaped to the shape of node `like` (both batched, or x already of that shape). */
+export function reshapeLike(b: GradBuilder, x: number, like: number): number {
+  return sameShape(b.shape(x), b.shape(like)) ? x : b.add('reshape', [x], { shape: shapeAttr(b.shape(like)) });
+}
+
 /** x expanded (broadcast) to the shape of `like`, which may hold the batch axis. */
 export function expandLike(b: GradBuilder, x: number, like: number): number {
   return sameShape(b.shape(x), b.shape(like)) ? x : b.add('broadcast_like', [x, like]);

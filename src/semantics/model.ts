@@ -7,6 +7,7 @@ import type { IRGraph, IRNode, SupportSpec, TaskSpec } from '../ir/types.js';
 import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, StageDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
+import { declareMetaBlock, finishMetaBlock, mamlStage, readTaskBatching, TASK_FIELDS } from './meta-block.js';
 import type { Module, ModuleLoader, ReadChecked } from './modules.js';
 import { Scope } from './scope.js';
 import { declareSupport } from './support.js';
@@ -48,6 +49,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   const stages: StageDecl[] = [];
   let train: TrainSection | undefined;
   let lastLet: { value: Value; span: LetStmt['span'] } | undefined;
+  let metaDraft: ReturnType<typeof declareMetaBlock>['draft'];
   const define = (name: string, value: Value, span: LetStmt['span']) => {
     if (scope.hasOwn(name)) el.report('REC2002', span, `\`${name}\` is already defined in this model`, f, { hint: 'choose another name' });
     scope.define(name, { value, span });
@@ -92,9 +94,12 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
       case 'Stage':
         stages.push(item);
         break;
-      case 'MetaBlock':
-        el.report('REC5002', item.span, '`meta_block` (LiMAML) is parsed but not compiled yet', f, { hint: 'remove it to compile the rest of the model' });
+      case 'MetaBlock': {
+        const { draft, value } = declareMetaBlock(item, el, f, features, metaDraft);
+        metaDraft ??= draft;
+        define(item.name.name, value, item.name.span);
         break;
+      }
       case 'Features':
         break;
     }
@@ -151,7 +156,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   const byName = new Map(taskSpecs.map((t) => [t.name, t]));
   const entryOf = (names: readonly string[]): Entry => ({ inputs: { ...inputs }, outputs: Object.fromEntries(names.map((n) => [n, byName.get(n)!.output])) });
   const paramsOf = (e: Entry) => paramsRead(builder.nodes, e);
-  const modelSettings = readTrain(train, el, f);
+  const modelSettings = readTrain(train, el, f, TASK_FIELDS);
   const planner = new PlanBuilder(el, f, builder.params);
   planner.defineGroups(modelSettings.rest.get('groups')?.value);
   const entries: Record<string, Entry> = {};
@@ -178,6 +183,12 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     });
     planned = planner.staged(drafts);
   }
+  const meta = metaDraft && finishMetaBlock(metaDraft, el, f, { nodes: builder.nodes, tasks: taskSpecs, groups: planned.groups, stages: stages.map((s) => ({ span: s.name.span })) });
+  const batching = readTaskBatching(modelSettings.rest, el, f, metaDraft !== undefined);
+  if (meta) {
+    planned.groups[meta.name] = meta.params;
+    planned.plan.stages = planned.plan.stages.map((s) => mamlStage(s, meta, batching));
+  }
   const last = planned.plan.stages[planned.plan.stages.length - 1];
   entries[SERVE] = entryOf(last ? last.tasks : modelTasks);
 
@@ -199,6 +210,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     entries,
     groups: planned.groups,
     plan: planned.plan,
+    ...(meta ? { meta } : {}),
   };
   return { graph, elaborator: el, scope };
 }

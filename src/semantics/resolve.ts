@@ -245,6 +245,14 @@ export class Resolver {
           this.unusedCandidates.push(d);
           break;
         }
+        case 'MetaBlock': {
+          // Its body is a block's; the key (`by user_id`) is a column. Its name is a value.
+          for (const fl of item.inner) if (fl.name.name !== 'order') this.expr(fl.value, env);
+          this.stmts(item.body, new Env(env));
+          const d = this.def(env, { name: item.name.name, kind: 'let', span: item.name.span, doc: item.doc, detail: `meta_block ${item.name.name} by ${item.key.name}` });
+          this.unusedCandidates.push(d);
+          break;
+        }
         case 'Task':
           task(item);
           break;

@@ -243,7 +243,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         let d: DataSource | undefined;
         if (e.kind === 'String') d = { kind: 'file', path: e.value };
         else {
-          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets'], 'data source');
+          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise'], 'data source');
           const setting = c?.pos[0];
           if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
             const options: Record<string, number> = {};
@@ -270,6 +270,6 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
 }
 
 /** The model's `train { … }` section (defaults where it says nothing); `groups` is the plan's. */
-export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame): Settings {
-  return readSettings(section?.fields ?? [], el, f, defaultTrain(), 'train', ['groups']);
+export function readTrain(section: TrainSection | undefined, el: Elaborator, f: Frame, others: readonly string[] = []): Settings {
+  return readSettings(section?.fields ?? [], el, f, defaultTrain(), 'train', ['groups', ...others]);
 }

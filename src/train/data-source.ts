@@ -37,6 +37,7 @@ export function keyColumns(graph: IRGraph): string[] {
   if (t.split.kind === 'chronological') cols.add(t.split.by);
   for (const m of t.metrics) if ('by' in m) cols.add(m.by);
   if (t.groupBy) cols.add(t.groupBy);
+  if (graph.meta) cols.add(graph.meta.key);
   return [...cols];
 }
 

@@ -32,6 +32,28 @@ export interface BatchStream {
   epoch(epoch: number, from: number): AsyncIterable<Dataset>;
 }
 
+/** Tasks as contiguous ranges of a row list (`starts` has one more entry than there are tasks). */
+export interface TaskRanges {
+  starts: Int32Array;
+  perBatch: number;
+}
+
+/** How many shuffled units (rows, or tasks) an epoch has, and how many go in a batch. */
+export function batchUnits(trainSet: StageLoop['trainSet'], batch: number): { units: number; per: number; batches: number } {
+  const units = trainSet.tasks ? trainSet.tasks.starts.length - 1 : trainSet.n;
+  const per = trainSet.tasks ? trainSet.tasks.perBatch : batch;
+  return { units, per, batches: Math.ceil(units / per) };
+}
+
+/** The row indices of some units (rows, or whole tasks in the given order). */
+function rowsOf(trainSet: StageLoop['trainSet'], units: Int32Array | number[]): number[] {
+  const t = trainSet.tasks;
+  if (!t) return Array.from(units, (i) => trainSet.rows[i]!);
+  const out: number[] = [];
+  for (const u of units) for (let i = t.starts[u]!; i < t.starts[u + 1]!; i++) out.push(trainSet.rows[i]!);
+  return out;
+}
+
 export interface StageLoop {
   runner: StageRunner;
   /** The stage's view of the graph (its tasks and settings). */
@@ -39,8 +61,12 @@ export interface StageLoop {
   stage: StagePlan;
   /** Name the stage in log lines (the plan has several). */
   named: boolean;
-  /** The training rows: indices into a dataset (not copied out of it). */
-  trainSet: { data: Dataset; rows: Int32Array; n: number };
+  /**
+   * The training rows: indices into a dataset (not copied out of it). With `tasks` (a MAML stage)
+   * the rows are grouped by task, task t being rows[starts[t] … starts[t + 1]), and a batch is
+   * `perBatch` shuffled tasks instead of `batch` shuffled rows.
+   */
+  trainSet: { data: Dataset; rows: Int32Array; n: number; tasks?: TaskRanges };
   testSet: Dataset;
   /** Training batches read from a file each epoch instead (`--stream`). */
   stream?: BatchStream;
@@ -65,7 +91,7 @@ export interface StageLoop {
 export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; stopped: boolean }> {
   const { state, stage, trainSet } = l;
   const spec = stage.settings;
-  const batches = Math.ceil(trainSet.n / spec.batch);
+  const { units, per, batches } = batchUnits(trainSet, spec.batch);
   const prefix = l.named ? `${stage.name}: ` : '';
   const progress = new Progress(l.progress, l.log, prefix);
   const speedNow = () => l.speed.samples / Math.max(l.speed.ms / 1000, 1e-9);
@@ -75,14 +101,14 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
   try {
     // A resumed run that early stopping ended stays ended.
     outer: for (let epoch = state.epoch; epoch < l.epochs && !state.earlyStopped; epoch++) {
-      const order = l.stream ? undefined : shuffled(trainSet.n, spec.seed, epoch);
+      const order = l.stream ? undefined : shuffled(units, spec.seed, epoch);
       const streamed = l.stream?.epoch(epoch, state.batchInEpoch)[Symbol.asyncIterator]();
       progress.startEpoch(epoch, batches, state.batchInEpoch);
       for (let b = state.batchInEpoch; b < batches; b++) {
         const t0 = performance.now();
         const part = streamed
           ? ((await streamed.next()).value as Dataset | undefined)
-          : slice(trainSet.data, order!.subarray(b * spec.batch, Math.min(trainSet.n, (b + 1) * spec.batch)).map((i) => trainSet.rows[i]!));
+          : slice(trainSet.data, rowsOf(trainSet, order!.subarray(b * per, Math.min(units, (b + 1) * per))));
         if (!part) break;
         const loss = l.runner.step(part, state.step);
         if (!Number.isFinite(loss)) {

@@ -24,6 +24,8 @@ export interface RunnerInit {
   /** Optimizer state by group, when resuming inside the stage. */
   optimizers?: Record<string, OptimizerState>;
   schedule: Schedule;
+  /** A MAML stage's evaluation: the support rows its test tasks adapt on before their query rows are scored. */
+  adaptOn?: Dataset;
 }
 
 export interface StageRunner {

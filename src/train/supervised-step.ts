@@ -48,19 +48,28 @@ export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: 
     const { value, grads } = tf.variableGrads(() => s.forward(s.vars, inputs).objective as tfc.Scalar, s.trained);
     const loss = value.dataSync()[0]!;
     if (!Number.isFinite(loss)) return loss;
-    const clipped = s.clipNorm ? clipByGlobalNorm(tf, grads, s.clipNorm, (k) => s.padded.has(s.nameOf.get(k)!)).grads : grads;
-    for (const o of s.optimizers) {
-      const mine: ParamUpdate[] = [];
-      for (const [varName, grad] of Object.entries(clipped)) {
-        const name = s.nameOf.get(varName)!;
-        if (!o.params.has(name)) continue;
-        const table = s.sparse.get(name);
-        mine.push({ name, variable: s.vars[name]!, grad, rows: table ? touchedRows(table, batch.inputs, s.seen) : undefined });
-      }
-      if (mine.length > 0) o.optimizer.apply(tf, mine, o.lr(step));
-    }
+    applyGradients(tf, s, grads, step, (name) => {
+      const table = s.sparse.get(name);
+      return table ? touchedRows(table, batch.inputs, s.seen) : undefined;
+    });
     return loss;
   });
+}
+
+/**
+ * Clip gradients (by variable name) to the step's global norm, then let each group's optimizer
+ * apply its own (`rows`: the rows a sparse table's update visits, undefined for a dense update).
+ */
+export function applyGradients(tf: TF, s: SupervisedStep, grads: Record<string, tfc.Tensor>, step: number, rows: (name: string) => Int32Array | undefined = () => undefined): void {
+  const clipped = s.clipNorm ? clipByGlobalNorm(tf, grads, s.clipNorm, (k) => s.padded.has(s.nameOf.get(k)!)).grads : grads;
+  for (const o of s.optimizers) {
+    const mine: ParamUpdate[] = [];
+    for (const [varName, grad] of Object.entries(clipped)) {
+      const name = s.nameOf.get(varName)!;
+      if (o.params.has(name)) mine.push({ name, variable: s.vars[name]!, grad, rows: rows(name) });
+    }
+    if (mine.length > 0) o.optimizer.apply(tf, mine, o.lr(step));
+  }
 }
 
 /** The task whose loss is not finite on this batch. */

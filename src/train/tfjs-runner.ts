@@ -1,6 +1,6 @@
 // The TensorFlow.js training backend for one stage: the stage's entry as a forward function over
 // tf.Variables (trainable only where the stage trains them), one fused optimizer per group, and
-// the supervised step.
+// the supervised step (or MAML's, maml-step.ts).
 import { randomUUID } from 'node:crypto';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { entryNodes, getEntry } from '../ir/entry.js';
@@ -9,6 +9,7 @@ import { buildForward } from '../lower/tfjs/forward.js';
 import { predict } from './evaluate.js';
 import { FusedOptimizer } from './fused-optimizer.js';
 import { unknownSavedGroups, type RunnerInit, type StageRunner } from './runner.js';
+import { mamlTraining } from './maml-step.js';
 import { learningRate } from './schedule.js';
 import { sparseTables } from './sparse-tables.js';
 import { divergedTask, supervisedStep, type SupervisedStep } from './supervised-step.js';
@@ -55,6 +56,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   // next_item tasks are evaluated from their per-row loss (semantics/next-item.ts)
   const instead = Object.fromEntries(graph.tasks.flatMap((t) => (t.evaluation !== undefined && Object.hasOwn(entry.outputs, t.name) ? [[t.name, t.evaluation]] : [])));
   const outputs = buildForward(tf, graph, stage.entry, { also: Object.values(instead) });
+  const maml = stage.step.kind === 'maml' ? mamlTraining(tf, graph, stage, init.adaptOn) : undefined;
   const s: SupervisedStep = {
     forward: buildForward(tf, graph, stage.entry, { objective: true }),
     tasks: graph.tasks,
@@ -69,9 +71,9 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     ...(stage.settings.clipNorm ? { clipNorm: stage.settings.clipNorm } : {}),
   };
   return {
-    step: (batch, step) => supervisedStep(tf, s, batch, step),
-    diverged: (batch, step) => divergedTask(tf, s, batch, step),
-    predict: (ds) => predict(tf, outputs, vars, ds, 4096, instead),
+    step: (batch, step) => (maml ? maml.step(s, batch, step) : supervisedStep(tf, s, batch, step)),
+    diverged: (batch, step) => (maml ? 'the query loss of the batch\'s tasks' : divergedTask(tf, s, batch, step)),
+    predict: (ds) => (maml ? maml.predict(vars, ds) : predict(tf, outputs, vars, ds, 4096, instead)),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
     optimizerState(step) {
       const shapes = Object.fromEntries(params.map((p) => [p.name, p.shape]));

@@ -12,9 +12,10 @@ import type { IRGraph } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
 import { CHECKPOINT, saveCheckpoint, type TrainState } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
-import { runStage, type BatchStream } from './loop.js';
+import { batchUnits, runStage, type BatchStream } from './loop.js';
 import { shuffleKey } from './shuffle.js';
 import { stageState, startRun } from './state.js';
+import { splitTestTasks, TASK_SLICE, taskRanges } from './task-split.js';
 import { tfjsRunner } from './tfjs-runner.js';
 import type { Pretrained } from './pretrained.js';
 import { TrainError } from './train-error.js';
@@ -84,6 +85,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
   const plan = planOf(graph);
   const named = plan.stages.length > 1;
   if (opts.stream && named) throw new TrainError('--stream trains a plan of one stage; this spec has stages');
+  if (opts.stream && plan.stages.some((s) => s.batching.kind === 'tasks')) throw new TrainError('--stream reads rows in file order; a meta block trains on tasks grouped by their key: train without --stream');
   const start = startRun(graph, plan, opts);
   let { state, weights } = start;
   const speed = { samples: 0, ms: 0 };
@@ -92,14 +94,28 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
   for (let k = start.stage; k < plan.stages.length; k++) {
     const stage = plan.stages[k]!;
     if (k > start.stage) state = stageState(graph, plan, k, state);
-    const view = stageGraph(graph, stage);
+    let view = stageGraph(graph, stage);
     const { dataset, split } = opts.dataFor ? await opts.dataFor(stage) : { dataset: data, split: splitIdx };
     // The training rows are not copied out of the dataset: each batch is sliced from it through this index.
-    const trainSet = { data: dataset, rows: split.train, n: opts.stream?.rows ?? split.train.length };
-    const testSet = slice(dataset, split.test);
+    let trainSet: Parameters<typeof runStage>[0]['trainSet'] = { data: dataset, rows: split.train, n: opts.stream?.rows ?? split.train.length };
+    let testSet = slice(dataset, split.test);
+    let adaptOn: typeof testSet | undefined;
     if (trainSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no training rows: the split left every row for testing (use more data or a smaller \`test\` fraction)`);
+    if (stage.batching.kind === 'tasks') {
+      // MAML: batches of tasks; test tasks adapt on their support rows, their query rows are scored
+      const b = stage.batching;
+      const keys = dataset.keys[b.key];
+      if (!keys) throw new TrainError(`the data has no column \`${b.key}\` (the meta block's key)`);
+      const grouped = taskRanges(keys, split.train, b.perBatch);
+      if (grouped.trainable === 0) throw new TrainError(`no training task has two rows or more (tasks are the rows sharing \`${b.key}\`): a task needs a support row and a query row`);
+      trainSet = { data: dataset, rows: grouped.rows, n: grouped.rows.length, tasks: grouped.tasks };
+      const t = splitTestTasks(dataset, b.key, split.test, b.support);
+      testSet = t.query;
+      adaptOn = t.support;
+      view = { ...view, train: { ...view.train, groupBy: view.train.groupBy ?? TASK_SLICE } };
+    }
     const epochs = opts.epochs ?? stage.settings.epochs;
-    const batches = Math.ceil(trainSet.n / stage.settings.batch);
+    const { batches } = batchUnits(trainSet, stage.settings.batch);
     if (k === start.stage && state.batchInEpoch > batches) {
       throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
     }
@@ -108,7 +124,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);
     const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];
     if (named) opts.log(`${stage.name}: training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
-    const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule });
+    const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) });
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
     try {

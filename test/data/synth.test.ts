@@ -44,7 +44,7 @@ describe('synthetic settings', () => {
       expect(toCsv(a)).toBe(toCsv(b));
       expect(toCsv(a)).not.toBe(toCsv(c));
     }
-    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user, peterrec, peterrec_cold)' });
+    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user, peterrec, peterrec_cold, limaml)' });
   });
 
   it('peterrec: the first users are the same for any row count; distinct hashed ids; age follows a type the sequences reveal', () => {

@@ -3,6 +3,7 @@
 import type { Row } from '../row.js';
 import { CMML_COLUMNS, CMML_DOC, cmmlRows } from './cmml.js';
 import { CMML_USER_COLUMNS, CMML_USER_DOC, cmmlUserRows } from './cmml-user.js';
+import { LIMAML_COLUMNS, LIMAML_DOC, limamlRows } from './limaml.js';
 import type { SynthOptions } from './options.js';
 import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
 import { PETERREC_COLD_COLUMNS, PETERREC_COLD_DOC, PETERREC_COLUMNS, PETERREC_DOC, peterrecColdRows, peterrecRows } from './peterrec.js';
@@ -26,6 +27,7 @@ export const SYNTH: Record<string, Generator> = {
   cmml_user: { columns: CMML_USER_COLUMNS, doc: CMML_USER_DOC, generate: cmmlUserRows },
   peterrec: { columns: PETERREC_COLUMNS, doc: PETERREC_DOC, generate: peterrecRows },
   peterrec_cold: { columns: PETERREC_COLD_COLUMNS, doc: PETERREC_COLD_DOC, generate: peterrecColdRows },
+  limaml: { columns: LIMAML_COLUMNS, doc: LIMAML_DOC, generate: limamlRows },
 };
 
 export interface SynthData {

@@ -1,0 +1,48 @@
+// The rows of a MAML stage (LiMAML §6.1): training rows grouped into tasks by the key column, each
+// task's rows in data order (the data's order is its time order); test tasks split the same way
+// into the support rows they adapt on and the query rows that are scored, and each test row
+// labelled with its task's size in the test data (fewer than 25 samples, or 25 or more: Table 3's
+// slices) under the evaluation group column TASK_SLICE.
+import { slice, type Dataset } from '../data/preprocess.js';
+import type { TaskRanges } from './loop.js';
+import { supportCount } from './maml-step.js';
+import { groupByKey } from './meta-embed.js';
+import { TrainError } from './train-error.js';
+
+/** The evaluation's group column of a MAML stage: a test task's samples, `fewer than 25` or `25 or more`. */
+export const TASK_SLICE = 'task_samples';
+export const SMALL_TASK = 25;
+
+/** Training rows grouped by task (stable), as a row list and task ranges. */
+export function taskRanges(keys: readonly string[], rows: Int32Array, perBatch: number): { rows: Int32Array; tasks: TaskRanges; trainable: number } {
+  const groups = [...groupByKey(keys, rows).values()];
+  const out = new Int32Array(rows.length);
+  const starts = new Int32Array(groups.length + 1);
+  let at = 0;
+  groups.forEach((g, t) => {
+    starts[t] = at;
+    out.set(g, at);
+    at += g.length;
+  });
+  starts[groups.length] = at;
+  return { rows: out, tasks: { starts, perBatch }, trainable: groups.filter((g) => g.length >= 2).length };
+}
+
+/** Test rows split per task into support (adapted on) and query (scored, with the TASK_SLICE column). */
+export function splitTestTasks(data: Dataset, key: string, rows: Int32Array, fraction: number): { support: Dataset; query: Dataset } {
+  const keys = data.keys[key];
+  if (!keys) throw new TrainError(`the data has no column \`${key}\` (the meta block's key)`);
+  const support: number[] = [];
+  const query: number[] = [];
+  const size: string[] = [];
+  for (const g of groupByKey(keys, rows).values()) {
+    const ns = g.length < 2 ? g.length : supportCount(g.length, fraction);
+    support.push(...g.slice(0, ns));
+    for (const r of g.slice(ns)) {
+      query.push(r);
+      size.push(g.length < SMALL_TASK ? `fewer than ${SMALL_TASK}` : `${SMALL_TASK} or more`);
+    }
+  }
+  const q = slice(data, query);
+  return { support: slice(data, support), query: { ...q, keys: { ...q.keys, [TASK_SLICE]: size } } };
+}

@@ -1,0 +1,101 @@
+// `recc meta-embed` on awkward input (issue 16): a missing key column, a task of one sample, rows
+// without a key, data not grouped by key, shards, a spec without a meta block, and a job killed
+// mid-run (no partial output; a rerun writes the whole file). Runs the built CLI (dist/).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Row } from '../../src/data/row.js';
+import { LIMAML_COLUMNS, limamlRows } from '../../src/data/synth/limaml.js';
+import { saveWeights } from '../../src/train/checkpoint.js';
+import { initWeights } from '../../src/lower/tfjs/init.js';
+import { analyzeFile } from '../../src/semantics/analyze.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SPEC = join(ROOT, 'examples/limaml-mlp.rec');
+const recc = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'recc-meta-embed-'));
+const W = join(dir, 'w.safetensors');
+const csv = (name: string, rows: Row[], columns = LIMAML_COLUMNS) => {
+  const p = join(dir, name);
+  writeFileSync(p, stringify(rows, { header: true, columns }));
+  return p;
+};
+const read = (p: string) => parse(readFileSync(p, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+const embed = (data: string, out: string, ...more: string[]) => recc('meta-embed', SPEC, '--weights', W, '--data', data, '-o', out, '--backend', 'wasm', ...more);
+
+const rows = limamlRows({ seed: 9, rows: 600 });
+
+describe('recc meta-embed on awkward input', () => {
+  beforeAll(() => {
+    const g = analyzeFile(SPEC).graph!;
+    const w = initWeights(g, 3);
+    saveWeights(W, Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: w[p.name]! }])), {});
+  });
+
+  it('a missing key column: one line naming the column, the spec line and the columns there are; no output', () => {
+    const r = embed(csv('nokey.csv', rows, LIMAML_COLUMNS.filter((c) => c !== 'user_id')), join(dir, 'nokey.out.csv'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no column `user_id` for meta block `user_meta`.*limaml-mlp\.rec:\d+:\d+.*the header has ts, user_feats/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(existsSync(join(dir, 'nokey.out.csv'))).toBe(false);
+  });
+
+  it('one vector per key: data grouped by key or interleaved gives the same file; a one-sample task is embedded; keyless rows are skipped and counted', () => {
+    const lone = { ...rows[0]!, user_id: 'only-once' };
+    const keyless = { ...rows[1]!, user_id: '' };
+    const interleaved = [...rows, lone, keyless];
+    const grouped = [...interleaved].sort((x, y) => String(x.user_id).localeCompare(String(y.user_id))); // stable: each key keeps its order
+    const a = embed(csv('interleaved.csv', interleaved), join(dir, 'a.csv'));
+    const b = embed(csv('grouped.csv', grouped), join(dir, 'b.csv'));
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    expect(a.stdout).toMatch(/1 row without a `user_id` skipped/);
+    expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toBe(readFileSync(join(dir, 'b.csv'), 'utf8'));
+    const out = read(join(dir, 'a.csv'));
+    const keys = new Set(rows.map((r) => String(r.user_id)));
+    expect(out.length).toBe(keys.size + 1);
+    const one = out.find((r) => r.user_id === 'only-once')!;
+    const v = one.user_meta!.split(' ').map(Number);
+    expect(v.length).toBe(8);
+    expect(v.every(Number.isFinite)).toBe(true);
+  });
+
+  it('--shard i/n: the shards partition the keys', () => {
+    const data = csv('all.csv', rows);
+    const parts = [0, 1, 2].map((i) => {
+      const r = embed(data, join(dir, `s${i}.csv`), '--shard', `${i}/3`);
+      expect(r.status, r.stderr).toBe(0);
+      return read(join(dir, `s${i}.csv`)).map((x) => x.user_id!);
+    });
+    const all = parts.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual([...new Set(rows.map((r) => String(r.user_id)))].sort());
+    expect(embed(data, join(dir, 'bad.csv'), '--shard', '3/3').stderr).toMatch(/expected i\/n with 0 ≤ i < n/);
+  });
+
+  it('a spec without a meta block says so', () => {
+    const r = recc('meta-embed', join(ROOT, 'test/fixtures/train/clicks.rec'), '--weights', W, '--data', join(dir, 'all.csv'), '-o', join(dir, 'x.csv'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/has no `meta_block`: nothing to embed/);
+  });
+
+  it('a job killed mid-run leaves no output file; a rerun writes it whole', async () => {
+    const big = csv('big.csv', limamlRows({ seed: 10, rows: 30_000 }));
+    const out = join(dir, 'killed.csv');
+    const child = spawn(process.execPath, [join(ROOT, 'bin/recc.js'), 'meta-embed', SPEC, '--weights', W, '--data', big, '-o', out, '--backend', 'wasm'], { cwd: ROOT, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(child.exitCode).toBe(null); // still running: killed mid-run
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(existsSync(out)).toBe(false);
+    const r = embed(big, out);
+    expect(r.status, r.stderr).toBe(0);
+    const keys = new Set(read(big).map((x) => x.user_id));
+    expect(read(out).length).toBe(keys.size);
+    expect(readdirSync(dir).filter((f) => f.includes('killed') && f !== 'killed.csv')).toEqual([]);
+  }, 120_000);
+});
