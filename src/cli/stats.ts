@@ -24,7 +24,8 @@ export function runStats(file: string, opts: { json: boolean; depth: number; fil
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return 0;
   }
-  const rows = s.instances.filter((i) => i.depth <= opts.depth);
+  // a call a stage's graft elaborated again is shown with its stage: `net (tune)`
+  const rows = s.instances.filter((i) => i.depth <= opts.depth).map((i) => (i.stage === undefined ? i : { ...i, path: `${i.path} (${i.stage})` }));
   const w = Math.max(8, ...rows.map((r) => r.path.length + 2 * r.depth));
   const bw = Math.max(5, ...rows.map((r) => r.block.length));
   const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w)}  ${b.padEnd(bw)}  ${c.padStart(12)}  ${d.padStart(12)}`;

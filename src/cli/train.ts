@@ -1,5 +1,6 @@
 // `recc train SPEC`: train on the spec's data (or --data), print metrics per task and group, and
 // write the checkpoint, weights, report, loss curve and a serving ONNX file to --out.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
@@ -12,6 +13,9 @@ import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
 import { oneClassWarnings } from '../train/label-balance.js';
 import { DEFAULT_SHUFFLE_BUFFER, streamData } from '../train/stream-data.js';
+import { decodeSafetensors } from '../io/safetensors.js';
+import { nonFiniteTensors } from '../train/checkpoint-check.js';
+import { startFromPretrained, type Pretrained } from '../train/pretrained.js';
 import { train, TrainError, type BatchStream, type StageData } from '../train/train.js';
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
@@ -41,6 +45,28 @@ export interface TrainCliOptions {
   maxSteps?: number;
   stream: boolean;
   shuffleBuffer?: number;
+  /** `--init`: a weights file (or checkpoint) of another run to start from; `--from`: the stage to start at. */
+  init?: string;
+  from?: string;
+}
+
+/** `--init FILE [--from STAGE]`: the file's tensors (a checkpoint's optimizer slots left out), or the error to print. */
+function readPretrained(o: TrainCliOptions): Pretrained | { error: string } | undefined {
+  if (o.init === undefined) {
+    return o.from === undefined ? undefined : { error: 'error: --from starts at a stage from another run\'s weights: give them with --init FILE' };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(o.init);
+  } catch (e) {
+    return { error: `error[REC6006]: cannot read ${o.init}: ${(e as Error).message}` };
+  }
+  const r = decodeSafetensors(bytes);
+  if ('error' in r) return { error: `error[REC6006]: ${o.init}: ${r.error}` };
+  const tensors = Object.fromEntries(Object.entries(r.tensors).filter(([k]) => !k.startsWith('optimizer/')));
+  const infinite = nonFiniteTensors(tensors);
+  if (infinite.length > 0) return { error: `error[REC6006]: ${o.init} holds weights that are not finite (a diverged run?):\n${infinite.map((p) => `  ${p}`).join('\n')}` };
+  return { file: displayPath(o.init), tensors, ...(o.from !== undefined ? { from: o.from } : {}) };
 }
 
 /** A stage's data could not be loaded: the lines say why (file, line, column). */
@@ -54,6 +80,11 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   const graph = loadSpec(file, policyOf(o));
   if (!graph) return 1;
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  const pretrained = readPretrained(o);
+  if (pretrained && 'error' in pretrained) {
+    log(pretrained.error);
+    return 1;
+  }
   let tf;
   let backend: string;
   try {
@@ -71,6 +102,14 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   const stale = removeStaleTemps(out);
   if (stale.length > 0) log(`removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} that a killed run left in ${displayPath(out)}`);
   const plan = planOf(graph);
+  if (pretrained) {
+    // the file against the spec before minutes of loading data (train() loads it the same way)
+    const ok = startFromPretrained(graph, plan, {}, pretrained);
+    if ('error' in ok) {
+      log(`error: ${ok.error}`);
+      return 1;
+    }
+  }
   const sources: string[] = [];
   const notes: string[] = [];
   const where = (stage: StagePlan) => (plan.stages.length > 1 ? ` (stage ${stage.name})` : '');
@@ -117,7 +156,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       first = { dataset: s.test, split: { train: new Int32Array(0), test: Int32Array.from({ length: s.test.n }, (_, i) => i) } };
       stream = s.batches;
       started(plan.stages[0]!, s.source, s.skipped, stream.rows, s.test.n, true);
-    } else first = await dataFor(plan.stages[0]!);
+    } else first = await dataFor(plan.stages.find((st) => st.name === pretrained?.from) ?? plan.stages[0]!);
   } catch (e) {
     if (!(e instanceof DataLoadError)) throw e;
     for (const line of e.lines) log(line);
@@ -143,6 +182,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       onEpoch: (e) => writeArtefacts(out, graph, e, info),
       ...(stream ? { stream } : { dataFor }),
+      ...(pretrained ? { pretrained } : {}),
     });
   } catch (e) {
     if (e instanceof TrainError) {
@@ -177,6 +217,8 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .option('--checkpoint-every <steps>', 'save a resumable checkpoint every N steps', positiveInt, 50)
       .option('--max-steps <n>', 'stop after N optimizer steps (checkpointed; continue with --resume)', positiveInt)
     .option('--stream', 'read the data file in chunks each epoch instead of holding it in memory (see the README: the split and the shuffle differ)', false)
-    .option('--shuffle-buffer <rows>', `rows shuffled together with --stream (default ${DEFAULT_SHUFFLE_BUFFER})`, positiveInt),
+    .option('--shuffle-buffer <rows>', `rows shuffled together with --stream (default ${DEFAULT_SHUFFLE_BUFFER})`, positiveInt)
+    .option('--init <weights>', 'start from another run\'s weights (model.safetensors or a checkpoint), by parameter name: e.g. a pretraining run')
+    .option('--from <stage>', 'with --init: start at this stage; the stages before it are not run'),
   ).action(async (spec: string, o: TrainCliOptions) => setCode(await runTrain(spec, o)));
 }

@@ -19,6 +19,7 @@ export const CODES = {
   REC1006: { severity: 'error', title: 'unterminated block comment' },
   REC1007: { severity: 'error', title: 'invalid escape in a string' },
   REC1008: { severity: 'error', title: 'nesting too deep' },
+  REC1009: { severity: 'error', title: 'expression chain too long' },
 
   // ── names and modules ─────────────────────────────────────────────────────
   REC2001: { severity: 'error', title: 'unknown name' },
@@ -64,6 +65,9 @@ export const CODES = {
   REC5010: { severity: 'error', title: 'selector matches no parameter' },
   REC5011: { severity: 'error', title: 'unknown parameter group' },
   REC5012: { severity: 'warning', title: 'frozen parameters that nothing trains' },
+  REC5020: { severity: 'error', title: 'invalid next_item task' },
+  REC5021: { severity: 'error', title: 'graft target matches no block' },
+  REC5022: { severity: 'error', title: 'invalid graft' },
 
   // ── data ──────────────────────────────────────────────────────────────────
   REC6001: { severity: 'error', title: 'missing column' },

@@ -25,7 +25,7 @@ export function withNodes(g: IRGraph, nodes: IRNode[], at: Map<number, number>):
     ...g,
     nodes,
     inputs: Object.fromEntries(Object.entries(g.inputs).map(([k, v]) => [k, to(v)])),
-    tasks: g.tasks.map((t) => ({ ...t, output: to(t.output), logit: to(t.logit), ...(t.objective !== undefined ? { objective: to(t.objective) } : {}) })),
+    tasks: g.tasks.map((t) => ({ ...t, output: to(t.output), logit: to(t.logit), ...(t.objective !== undefined ? { objective: to(t.objective) } : {}), ...(t.evaluation !== undefined ? { evaluation: to(t.evaluation) } : {}), ...(t.inputs ? { inputs: Object.fromEntries(Object.entries(t.inputs).map(([k, v]) => [k, to(v)])) } : {}) })),
     ...(g.entries ? { entries: Object.fromEntries(Object.entries(g.entries).map(([k, e]) => [k, entry(e)])) } : {}),
     pcs: g.pcs.filter((p) => at.has(p.node)).map((p) => ({ ...p, node: to(p.node) })),
     instances: g.instances.map((inst) => ({ ...inst, nodes: inst.nodes.filter((n) => at.has(n)).map(to) })),

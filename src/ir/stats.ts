@@ -6,6 +6,8 @@ import type { IRGraph, IRNode } from './types.js';
 
 export interface InstanceStats {
   path: string;
+  /** The stage whose graft elaborated the call again (PeterRec), when it is such a call. */
+  stage?: string;
   block: string;
   depth: number;
   params: number;
@@ -45,6 +47,7 @@ export function graphStats(g: IRGraph): GraphStats {
   const flops = g.nodes.map((n) => nodeFlops(g, n));
   const instances = g.instances.map((inst) => ({
     path: inst.path,
+    ...(inst.stage !== undefined ? { stage: inst.stage } : {}),
     block: inst.block,
     depth: inst.depth,
     params: inst.params.reduce((s, p) => s + (size.get(p) ?? 0), 0),

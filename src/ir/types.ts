@@ -108,7 +108,7 @@ export interface SupportSpec {
 }
 
 export type LossKind = 'bce' | 'mse' | 'hinge' | 'softmax_ce';
-export type TaskKind = 'binary' | 'regression' | 'multiclass';
+export type TaskKind = 'binary' | 'regression' | 'multiclass' | 'next_item';
 
 export interface TaskSpec {
   name: string;
@@ -124,6 +124,15 @@ export interface TaskSpec {
   logit: number;
   /** The task's loss on a batch, a scalar node (the objectives pass adds it). */
   objective?: number;
+  /**
+   * next_item: a [batch, 2] node, each row's summed loss and its number of predicted positions
+   * (evaluation's held-out loss; semantics/next-item.ts).
+   */
+  evaluation?: number;
+  /** next_item with a sampled softmax: how many negatives the trainer draws per batch. */
+  negatives?: number;
+  /** Graph inputs the task's objective reads besides features and labels, by name (its negatives). */
+  inputs?: Record<string, number>;
 }
 
 export interface OptimizerSpec {
@@ -178,6 +187,8 @@ export interface BlockInstance {
   depth: number;
   span: Span; // call site
   params: string[]; // names of params declared inside (nested included)
+  /** Set when a stage's graft elaborated the call again (semantics/graft.ts): that stage's name. */
+  stage?: string;
   nodes: number[]; // ids of nodes created inside (nested included)
 }
 

@@ -43,7 +43,7 @@ export function verify(g: IRGraph): string[] {
   });
   for (const p of g.params) if (!declaredParamNodes.has(p.name)) problems.push(`param ${p.name} has no node`);
   for (const t of g.tasks) {
-    for (const id of [t.output, t.logit]) if (!g.nodes[id]) problems.push(`task ${t.name}: node ${id} does not exist`);
+    for (const id of [t.output, t.logit, ...(t.evaluation !== undefined ? [t.evaluation] : [])]) if (!g.nodes[id]) problems.push(`task ${t.name}: node ${id} does not exist`);
     const out = g.nodes[t.output];
     if (out && (out.shape.length !== 2 || out.shape[0] !== 'batch' || out.shape[1] !== t.classes)) problems.push(`task ${t.name}: output shape [${out.shape}] is not [batch, ${t.classes}]`);
   }

@@ -10,6 +10,7 @@ import { declareFeatures } from './features.js';
 import type { Module, ModuleLoader, ReadChecked } from './modules.js';
 import { Scope } from './scope.js';
 import { declareSupport } from './support.js';
+import { graftStage } from './graft.js';
 import { PlanBuilder, type StageDraft } from './plan.js';
 import { elaborateTask } from './tasks.js';
 import { readSettings, readTrain } from './train-section.js';
@@ -102,7 +103,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   // Tasks have their own namespace, one for the whole model: a stage's tasks are named like any.
   const taskSpecs: TaskSpec[] = [];
   const taskNames = new Set<string>();
-  const elaborateTasks = (decls: readonly TaskDecl[]): string[] => {
+  const elaborateTasks = (decls: readonly TaskDecl[], tf: Frame = f, defaultFrom = lastLet): string[] => {
     const names: string[] = [];
     for (const t of decls) {
       if (taskNames.has(t.name.name)) {
@@ -115,7 +116,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         el.report('REC5004', t.name.span, `task \`${t.name.name}\` has the name of an input feature`, f, { hint: 'the ONNX graph names inputs after features and outputs after tasks: rename the task' });
         continue;
       }
-      const spec = elaborateTask(t, el, f, features, lastLet);
+      const spec = elaborateTask(t, el, tf, features, defaultFrom);
       if (spec) {
         taskSpecs.push(spec);
         names.push(spec.name);
@@ -124,7 +125,23 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     return names;
   };
   const modelTasks = elaborateTasks(tasks);
-  const stageTasks = stages.map((s) => elaborateTasks(s.tasks));
+  // A stage that grafts (PeterRec) elaborates the model's `let`s again with its patches inserted,
+  // and its tasks read them (graft.ts).
+  const lets = model.items.filter((i): i is LetStmt => i.kind === 'Let');
+  const evalLet = (item: LetStmt, lf: Frame): Value => {
+    const at: Frame = { ...lf, path: item.name.name, counters: new Map<string, number>() };
+    return item.value.kind === 'Call' ? callAsInstance(el, item.value, at) : el.evalExpr(item.value, at);
+  };
+  const grafted = new Map<StageDecl, string[]>();
+  const stageTasks = stages.map((s) => {
+    const graft = s.fields.find((x) => x.name.name === 'graft');
+    if (!graft) return elaborateTasks(s.tasks);
+    if (tasks.length > 0) el.report('REC5022', graft.name.span, `stage \`${s.name.name}\` grafts, so it cannot also train the model's tasks, which read the network without its patches`, f, { hint: 'declare the tasks inside the stages' });
+    const g = graftStage(el, s.name.name, graft.value, lets, scope, f, evalLet);
+    if (!g) return elaborateTasks(s.tasks); // reported; the tasks still elaborate (no follow-on errors)
+    grafted.set(s, g.params);
+    return elaborateTasks(s.tasks, { ...f, scope: g.scope }, g.lastLet);
+  });
   if (tasks.length === 0 && stages.every((s) => s.tasks.length === 0)) el.report('REC5001', model.name.span, `model \`${model.name.name}\` has no task`, f, { hint: 'add e.g. `task click : binary(label: clicked)`' });
 
   // feature names are the user's: `inputs.__proto__ = id` would set a prototype, not a key
@@ -150,26 +167,29 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         el.report('REC5009', s.name.span, name === SERVE ? 'a stage cannot be named `serve`: that is the serving entry' : `stage \`${name}\` is defined twice`, f, { hint: 'rename the stage' });
         return;
       }
-      const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, ['freeze', 'train']);
+      const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, ['freeze', 'train', 'graft']);
       const own = [...modelTasks, ...stageTasks[i]!];
       if (own.length === 0) {
         el.report('REC5009', s.name.span, `stage \`${name}\` trains nothing: it has no task`, f, { hint: 'add a task inside the stage, e.g. `task click : binary(label: clicked)`, or one in the model' });
         return;
       }
       entries[name] = entryOf(own);
-      drafts.push({ name, span: s.name.span, settings, tasks: own, entryParams: paramsOf(entries[name]) });
+      drafts.push({ name, span: s.name.span, settings, tasks: own, entryParams: paramsOf(entries[name]), grafted: grafted.get(s) ?? [] });
     });
     planned = planner.staged(drafts);
   }
   const last = planned.plan.stages[planned.plan.stages.length - 1];
   entries[SERVE] = entryOf(last ? last.tasks : modelTasks);
 
+  // inputs a task's objective reads (a sampled softmax's negatives): registered, but in no entry
+  // until the objectives pass adds them to their stages'
+  const objectiveInputs: Record<string, number> = Object.assign(Object.create(null), ...taskSpecs.map((t) => t.inputs ?? {}));
   const graph: IRGraph = {
     model: model.name.name,
     file: root.path,
     features,
     ...(supports.length > 0 ? { supports } : {}),
-    inputs,
+    inputs: { ...inputs, ...objectiveInputs },
     nodes: builder.nodes,
     params: builder.params,
     tasks: taskSpecs,

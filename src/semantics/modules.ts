@@ -56,7 +56,7 @@ export function checkedReader(policy: FilePolicy, specFile: string, overlay?: Re
 
 export function stdModuleNames(): string[] {
   try {
-    return ['layers', 'poso', 'pepnet', 'cmml', 'multitask'].filter((n) => existsSync(join(STDLIB_DIR, `${n}.rec`)));
+    return ['layers', 'poso', 'pepnet', 'cmml', 'multitask', 'peterrec'].filter((n) => existsSync(join(STDLIB_DIR, `${n}.rec`)));
   } catch {
     return [];
   }

@@ -28,6 +28,8 @@ export interface StageDraft {
   tasks: string[];
   /** The parameters its entry reads, in declaration order. */
   entryParams: string[];
+  /** The parameters its `graft:` declared: new in this stage, trained whatever `freeze:` says (graft.ts). */
+  grafted: string[];
 }
 
 export interface PlanResult {
@@ -180,7 +182,8 @@ export class PlanBuilder {
       const unfrozen = new Set<string>();
       const train = s.settings.rest.get('train');
       if (train) for (const picked of this.selectors(train.value, s.entryParams, what('train'))) for (const p of picked) unfrozen.add(p);
-      const trainable = s.entryParams.filter((p) => unfrozen.has(p) || (this.declared.get(p)!.trainable && !frozenBy.has(p)));
+      const patches = new Set(s.grafted);
+      const trainable = s.entryParams.filter((p) => patches.has(p) || unfrozen.has(p) || (this.declared.get(p)!.trainable && !frozenBy.has(p)));
       const kept = new Set(trainable);
       const frozen = s.entryParams.filter((p) => !kept.has(p));
       const untrained = frozen.filter((p) => frozenBy.has(p) && !trained.has(p));

@@ -6,6 +6,7 @@ import type { Span } from '../diagnostics/span.js';
 import type { FeatureSpec, LossKind, TaskKind, TaskSpec } from '../ir/types.js';
 import type { Expr, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
+import { elaborateNextItem } from './next-item.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
 
@@ -13,6 +14,7 @@ export const TASK_KINDS: Record<TaskKind, { losses: LossKind[]; options: string[
   binary: { losses: ['bce', 'hinge'], options: ['label', 'loss'] },
   regression: { losses: ['mse'], options: ['label', 'loss'] },
   multiclass: { losses: ['softmax_ce'], options: ['label', 'loss', 'classes'] },
+  next_item: { losses: ['softmax_ce'], options: ['label', 'loss'] }, // next-item.ts
 };
 const TASK_FIELDS = ['from', 'tower', 'weight'];
 
@@ -67,6 +69,7 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     return undefined;
   }
   const kind = kindName as TaskKind;
+  if (kind === 'next_item') return elaborateNextItem(t, el, f, features, defaultFrom);
   const spec = TASK_KINDS[kind];
   let label: Expr | undefined;
   let loss: LossKind = spec.losses[0]!;

@@ -14,15 +14,19 @@ export function batchTensors(tf: TF, ds: Dataset): Record<string, tfc.Tensor> {
   );
 }
 
-/** Task outputs for every row (binary: probability; regression: value; multiclass: n × C class probabilities). */
-export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Tensor>, ds: Dataset, batch = 4096): Record<string, Float32Array> {
+/**
+ * Task outputs for every row (binary: probability; regression: value; multiclass: n × C class
+ * probabilities). `instead`: tasks evaluated from another node than their output (next_item: n × 2,
+ * each row's summed loss and count), which `forward` computes (its `also`).
+ */
+export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Tensor>, ds: Dataset, batch = 4096, instead: Record<string, number> = {}): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = Object.create(null); // task names are the user's
   for (let start = 0; start < ds.n; start += batch) {
     const idx = Array.from({ length: Math.min(batch, ds.n - start) }, (_, i) => start + i);
     const part = slice(ds, idx);
     const res = tf.tidy(() => {
-      const { outputs } = forward(params, batchTensors(tf, part));
-      return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.dataSync() as Float32Array]));
+      const { outputs, nodes } = forward(params, batchTensors(tf, part));
+      return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, (Object.hasOwn(instead, k) ? nodes.get(instead[k]!)! : v).dataSync() as Float32Array]));
     });
     for (const [k, v] of Object.entries(res)) {
       const full = (out[k] ??= new Float32Array(ds.n * (v.length / idx.length)));
@@ -40,10 +44,21 @@ export function metricKey(m: MetricSpec): string {
 }
 
 /** Metrics where smaller is better (early stopping negates them). */
-export const LOWER_IS_BETTER = new Set(['logloss', 'mse', 'mae']);
+export const LOWER_IS_BETTER = new Set(['logloss', 'mse', 'mae', 'nll']);
 
 function metricsOf(task: TaskSpec, metrics: MetricSpec[], p: Float32Array, y: Float32Array, keys: Dataset['keys']): MetricRow {
   const row: MetricRow = { n: y.length };
+  if (task.kind === 'next_item') {
+    // p holds n × (summed loss, predicted positions): the held-out loss per predicted item
+    let loss = 0;
+    let count = 0;
+    for (let i = 0; i < y.length; i++) {
+      loss += p[2 * i]!;
+      count += p[2 * i + 1]!;
+    }
+    row.nll = count === 0 ? NaN : loss / count;
+    return row;
+  }
   if (task.kind === 'multiclass') {
     // p holds n × C class probabilities; y holds class indices.
     const c = task.classes;

@@ -9,7 +9,7 @@ export function oneClassWarnings(tasks: readonly TaskSpec[], labels: Record<stri
   const out: DataError[] = [];
   if (rows.length === 0) return out;
   for (const t of tasks) {
-    if (t.kind === 'regression') continue;
+    if (t.kind === 'regression' || t.kind === 'next_item') continue; // next_item's targets are its sequence
     const y = labels[t.name];
     if (!y) continue;
     const first = y[rows[0]!]!;

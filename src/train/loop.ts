@@ -20,7 +20,7 @@ export function validationScore(graph: IRGraph, e: Evaluation): { name: string; 
   const first = graph.tasks[0];
   const row = first ? e.tasks[first.name]?.all : undefined;
   if (!row) return undefined;
-  const names = [...graph.train.metrics.map(metricKey), 'auc', 'accuracy', 'mse'];
+  const names = [...graph.train.metrics.map(metricKey), 'auc', 'accuracy', 'mse', 'nll'];
   const name = names.find((k) => row[k] !== undefined && Number.isFinite(row[k]));
   if (!name) return undefined;
   return { name: `${first!.name} ${name}`, value: LOWER_IS_BETTER.has(name) ? -row[name]! : row[name]! };
@@ -88,7 +88,7 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
         if (!Number.isFinite(loss)) {
           progress.stop();
           throw new TrainError(
-            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${l.runner.diverged(part)}; ` +
+            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${l.runner.diverged(part, state.step)}; ` +
               'try a smaller learning rate, or `clip_norm` in the train section. The last checkpoint is kept.',
           );
         }

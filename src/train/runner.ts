@@ -34,7 +34,7 @@ export interface StageRunner {
    */
   step(batch: Dataset, step: number): number;
   /** Which part of the loss is not finite on this batch, for the error message. */
-  diverged(batch: Dataset): string;
+  diverged(batch: Dataset, step: number): string;
   /** The entry's outputs for every row (binary: probability; regression: value; multiclass: n × C). */
   predict(ds: Dataset): Record<string, Float32Array>;
   /** Copies of the current weights of the parameters the runner holds. */

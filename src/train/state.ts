@@ -6,6 +6,7 @@ import type { TrainPlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
 import { initWeights } from '../lower/tfjs/init.js';
 import { CHECKPOINT, loadCheckpoint, optimizerStates, tableSizes, type OptimizerState, type TrainState } from './checkpoint.js';
+import { startFromPretrained, type Pretrained } from './pretrained.js';
 import { TrainError } from './train-error.js';
 
 export interface RunStart {
@@ -35,15 +36,25 @@ export function stageState(graph: IRGraph, plan: TrainPlan, index: number, befor
   };
 }
 
-export function startRun(graph: IRGraph, plan: TrainPlan, o: { outDir: string; resume: boolean; log: (line: string) => void }): RunStart {
-  const fresh: RunStart = { state: stageState(graph, plan, 0), weights: initWeights(graph, graph.train.seed), stage: 0 };
-  if (!o.resume) return fresh;
+/** A run's start from another run's weights (pretrained.ts), else afresh. */
+function freshStart(graph: IRGraph, plan: TrainPlan, o: { log: (line: string) => void; pretrained?: Pretrained }): RunStart {
+  const weights = initWeights(graph, graph.train.seed);
+  if (!o.pretrained) return { state: stageState(graph, plan, 0), weights, stage: 0 };
+  const r = startFromPretrained(graph, plan, weights, o.pretrained);
+  if ('error' in r) throw new TrainError(r.error);
+  o.log(`starting${plan.stages.length > 1 ? ` at stage ${plan.stages[r.stage]!.name}` : ''} from ${o.pretrained.file}: ${r.loaded} parameter tensors loaded by name${r.ignored > 0 ? `, ${r.ignored} of the file's not in this spec` : ''}`);
+  return { state: stageState(graph, plan, r.stage), weights: r.weights, stage: r.stage };
+}
+
+export function startRun(graph: IRGraph, plan: TrainPlan, o: { outDir: string; resume: boolean; log: (line: string) => void; pretrained?: Pretrained }): RunStart {
+  if (!o.resume) return freshStart(graph, plan, o);
   const ck = loadCheckpoint(o.outDir, graph);
   if (ck && 'error' in ck) throw new TrainError(ck.error);
   if (!ck) {
     o.log('no checkpoint to resume from: starting afresh');
-    return fresh;
+    return freshStart(graph, plan, o);
   }
+  const fresh = { weights: initWeights(graph, graph.train.seed) };
   const stage = ck.state.stage === undefined ? 0 : plan.stages.findIndex((s) => s.name === ck.state.stage);
   if (stage < 0) throw new TrainError(`${join(o.outDir, CHECKPOINT)} was written in stage \`${ck.state.stage}\`, which the spec does not have (its stages: ${plan.stages.map((s) => s.name).join(', ')})`);
   const saved = optimizerStates(ck);

@@ -32,17 +32,19 @@ export interface SupervisedStep {
   /** Tables whose row 0 is padding: its gradient does not count towards clipping. */
   padded: ReadonlySet<string>;
   clipNorm?: number;
+  /** The stage's seed (sampled negatives are drawn from it and the step). */
+  seed: number;
 }
 
 /** Features, labels and pairs of a batch, as the entry's inputs. */
-function stepInputs(tf: TF, s: Pick<SupervisedStep, 'tasks'>, batch: Dataset): Record<string, tfc.Tensor> {
-  return { ...batchTensors(tf, batch), ...taskTensors(tf, s.tasks, batch) };
+function stepInputs(tf: TF, s: Pick<SupervisedStep, 'tasks' | 'seed'>, batch: Dataset, step: number): Record<string, tfc.Tensor> {
+  return { ...batchTensors(tf, batch), ...taskTensors(tf, s.tasks, batch, { seed: s.seed, step }) };
 }
 
 /** One step; returns the loss before it (nothing is updated when it is not finite). */
 export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: number): number {
   return tf.tidy(() => {
-    const inputs = stepInputs(tf, s, batch);
+    const inputs = stepInputs(tf, s, batch, step);
     const { value, grads } = tf.variableGrads(() => s.forward(s.vars, inputs).objective as tfc.Scalar, s.trained);
     const loss = value.dataSync()[0]!;
     if (!Number.isFinite(loss)) return loss;
@@ -62,9 +64,9 @@ export function supervisedStep(tf: TF, s: SupervisedStep, batch: Dataset, step: 
 }
 
 /** The task whose loss is not finite on this batch. */
-export function divergedTask(tf: TF, s: Pick<SupervisedStep, 'forward' | 'tasks' | 'vars'>, batch: Dataset): string {
+export function divergedTask(tf: TF, s: Pick<SupervisedStep, 'forward' | 'tasks' | 'vars' | 'seed'>, batch: Dataset, step: number): string {
   return tf.tidy(() => {
-    const { nodes } = s.forward(s.vars, stepInputs(tf, s, batch));
+    const { nodes } = s.forward(s.vars, stepInputs(tf, s, batch, step));
     for (const t of s.tasks) {
       const l = nodes.get(t.objective!)!.dataSync()[0]!;
       if (!Number.isFinite(l)) return `task \`${t.name}\` (${t.loss} loss ${l})`;

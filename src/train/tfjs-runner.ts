@@ -52,7 +52,9 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   }
   // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
   const sparse = sparseTables(graph, nodes, trains);
-  const outputs = buildForward(tf, graph, stage.entry);
+  // next_item tasks are evaluated from their per-row loss (semantics/next-item.ts)
+  const instead = Object.fromEntries(graph.tasks.flatMap((t) => (t.evaluation !== undefined && Object.hasOwn(entry.outputs, t.name) ? [[t.name, t.evaluation]] : [])));
+  const outputs = buildForward(tf, graph, stage.entry, { also: Object.values(instead) });
   const s: SupervisedStep = {
     forward: buildForward(tf, graph, stage.entry, { objective: true }),
     tasks: graph.tasks,
@@ -63,12 +65,13 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     sparse,
     seen: new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows))),
     padded,
+    seed: stage.settings.seed,
     ...(stage.settings.clipNorm ? { clipNorm: stage.settings.clipNorm } : {}),
   };
   return {
     step: (batch, step) => supervisedStep(tf, s, batch, step),
-    diverged: (batch) => divergedTask(tf, s, batch),
-    predict: (ds) => predict(tf, outputs, vars, ds),
+    diverged: (batch, step) => divergedTask(tf, s, batch, step),
+    predict: (ds) => predict(tf, outputs, vars, ds, 4096, instead),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
     optimizerState(step) {
       const shapes = Object.fromEntries(params.map((p) => [p.name, p.shape]));

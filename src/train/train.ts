@@ -16,6 +16,7 @@ import { runStage, type BatchStream } from './loop.js';
 import { shuffleKey } from './shuffle.js';
 import { stageState, startRun } from './state.js';
 import { tfjsRunner } from './tfjs-runner.js';
+import type { Pretrained } from './pretrained.js';
 import { TrainError } from './train-error.js';
 
 type TF = typeof tfc;
@@ -63,6 +64,8 @@ export interface TrainOptions {
   dataFor?: (stage: StagePlan) => Promise<StageData>;
   /** Training batches read from a file each epoch (`--stream`, stream-data.ts); `data` then holds the test rows. One stage only. */
   stream?: BatchStream;
+  /** Start from another run's weights, at a given stage (`--init`, `--from`: pretrained.ts). */
+  pretrained?: Pretrained;
 }
 
 
@@ -101,6 +104,10 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
     }
     const schedule = { warmupSteps: stage.settings.warmupSteps, decay: stage.settings.lrDecay ?? 'constant', totalSteps: epochs * batches };
+    // What each stage of a plan trains, of what its entry reads (PeterRec's Table 3 reports the fraction)
+    const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);
+    const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];
+    if (named) opts.log(`${stage.name}: training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
     const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule });
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;

@@ -8,7 +8,9 @@ import { cmmlSynth } from '../../src/data/synth/cmml.js';
 import { cmmlUserSynth } from '../../src/data/synth/cmml-user.js';
 import { generate, SYNTH } from '../../src/data/synth/index.js';
 import { DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, pepnetSynth } from '../../src/data/synth/pepnet.js';
+import { itemNames, peterrecRows } from '../../src/data/synth/peterrec.js';
 import { posoSynth } from '../../src/data/synth/poso.js';
+import { hashBucket } from '../../src/data/hash.js';
 import { toCsv, writeCsv } from '../../src/data/write-csv.js';
 import { auc } from '../../src/train/metrics.js';
 
@@ -42,7 +44,34 @@ describe('synthetic settings', () => {
       expect(toCsv(a)).toBe(toCsv(b));
       expect(toCsv(a)).not.toBe(toCsv(c));
     }
-    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user)' });
+    expect(generate('nope', { seed: 1 })).toEqual({ error: 'unknown synthetic setting `nope` (known: poso, pepnet, cmml, cmml_user, peterrec, peterrec_cold)' });
+  });
+
+  it('peterrec: the first users are the same for any row count; distinct hashed ids; age follows a type the sequences reveal', () => {
+    const small = peterrecRows({ seed: 3, rows: 200 });
+    const rows = peterrecRows({ seed: 3, rows: 4000 });
+    expect(rows.slice(0, 200)).toEqual(small);
+    const names = itemNames(160, 256);
+    expect(new Set(names.map((n) => hashBucket(n, 256))).size).toBe(160);
+    const seqs = rows.map((r) => String(r.items).split('|'));
+    expect(Math.min(...seqs.map((q) => q.length))).toBe(8);
+    expect(Math.max(...seqs.map((q) => q.length))).toBe(20);
+    // age = type with p 0.9, else uniform over 4: agreement 0.9 + 0.1 / 4
+    const agree = rows.filter((r) => r.age === r.type).length / rows.length;
+    expect(agree).toBeGreaterThan(0.905);
+    expect(agree).toBeLessThan(0.945);
+    // the type is readable from the sequence: naive Bayes over item clusters (item k is in
+    // cluster k mod 16), fitted on half the users, tells the other half's types far above chance
+    const cluster = new Map(names.map((n, k) => [n, k % 16]));
+    const counts = Array.from({ length: 4 }, () => new Array<number>(16).fill(1));
+    rows.slice(0, 2000).forEach((r, i) => seqs[i]!.forEach((it) => counts[r.type as number]![cluster.get(it)!]!++));
+    const logp = counts.map((c) => c.map((v) => Math.log(v / c.reduce((a, b) => a + b, 0))));
+    let right = 0;
+    rows.slice(2000).forEach((r, i) => {
+      const score = logp.map((lp) => seqs[2000 + i]!.reduce((s, it) => s + lp[cluster.get(it)!]!, 0));
+      if (score.indexOf(Math.max(...score)) === r.type) right++;
+    });
+    expect(right / 2000).toBeGreaterThan(0.6);
   });
 
   it('poso: ~5 % new-user samples; new users rate by popularity, regular users by quality', () => {

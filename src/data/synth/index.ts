@@ -5,6 +5,7 @@ import { CMML_COLUMNS, CMML_DOC, cmmlRows } from './cmml.js';
 import { CMML_USER_COLUMNS, CMML_USER_DOC, cmmlUserRows } from './cmml-user.js';
 import type { SynthOptions } from './options.js';
 import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
+import { PETERREC_COLD_COLUMNS, PETERREC_COLD_DOC, PETERREC_COLUMNS, PETERREC_DOC, peterrecColdRows, peterrecRows } from './peterrec.js';
 import { POSO_COLUMNS, POSO_DOC, posoRows } from './poso.js';
 
 export type { SynthOptions } from './options.js';
@@ -23,6 +24,8 @@ export const SYNTH: Record<string, Generator> = {
   pepnet: { columns: PEPNET_COLUMNS, doc: PEPNET_DOC, generate: pepnetRows },
   cmml: { columns: CMML_COLUMNS, doc: CMML_DOC, generate: cmmlRows },
   cmml_user: { columns: CMML_USER_COLUMNS, doc: CMML_USER_DOC, generate: cmmlUserRows },
+  peterrec: { columns: PETERREC_COLUMNS, doc: PETERREC_DOC, generate: peterrecRows },
+  peterrec_cold: { columns: PETERREC_COLD_COLUMNS, doc: PETERREC_COLD_DOC, generate: peterrecColdRows },
 };
 
 export interface SynthData {

@@ -50,7 +50,9 @@ export function objectives(g: IRGraph): IRGraph {
       const like = nodes[t.objective]!;
       const term = add('mul', [t.objective, add('const', [], { value: [t.weight], shape: [] }, like)], {}, like);
       total = total === undefined ? term : add('add', [total, term], {}, like);
-      for (const n of t.loss === 'hinge' ? pairInputs(name) : [labelInput(name)]) read[n] = inputs[n]!;
+      // a task that brings its own objective (next_item) reads no label input
+      for (const n of t.loss === 'hinge' ? pairInputs(name) : [labelInput(name)]) if (inputs[n] !== undefined) read[n] = inputs[n];
+      Object.assign(read, t.inputs ?? {});
     }
     if (total === undefined) continue;
     entries[stage.entry] = { ...e, inputs: { ...e.inputs, ...read }, objective: total };

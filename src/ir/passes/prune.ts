@@ -8,7 +8,7 @@ import type { IRGraph } from '../types.js';
 
 export function prune(g: IRGraph): IRGraph {
   const roots = [
-    ...g.tasks.flatMap((t) => [t.output, t.logit, ...(t.objective !== undefined ? [t.objective] : [])]),
+    ...g.tasks.flatMap((t) => [t.output, t.logit, ...(t.objective !== undefined ? [t.objective] : []), ...(t.evaluation !== undefined ? [t.evaluation] : [])]),
     ...Object.values(g.inputs),
     ...Object.values(g.entries ?? {}).flatMap((e) => [...Object.values(e.inputs), ...Object.values(e.outputs), ...(e.objective !== undefined ? [e.objective] : [])]),
   ];
