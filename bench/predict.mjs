@@ -3,7 +3,7 @@
 // same files beside it as the reference (eval holds the encoded file in memory; predict streams, so
 // its peak should not grow with the file). Weights: the spec's seeded initial weights.
 //
-//   flock /work/team/bench.lock node bench/predict.mjs [--rows 100000,1000000] [--no-eval]
+//   flock /work/team/bench.lock node bench/predict.mjs [--rows 100000,1000000] [--formats csv,parquet] [--no-eval]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const arg = (name, dflt) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const rowsList = arg('--rows', '100000,1000000').split(',').map(Number);
+const formats = arg('--formats', 'csv,parquet').split(',');
 const cache = arg('--cache', join(tmpdir(), 'recc-bench-memory'));
 mkdirSync(cache, { recursive: true });
 
@@ -71,7 +72,7 @@ for (const rows of rowsList) {
   const weights = join(cache, 'wide.safetensors');
   const w = initWeights(g, 1);
   writeFileSync(weights, encodeSafetensors(Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: w[p.name] }]))));
-  for (const data of [csv, pq]) {
+  for (const data of [csv, pq].filter((f) => formats.includes(f.split('.').pop()))) {
     const out = mkdtempSync(join(tmpdir(), 'recc-predict-'));
     const p = run(['predict', spec, '--weights', weights, '--data', data, '-o', join(out, 'scores.parquet'), '--threads', '1']);
     rmSync(out, { recursive: true, force: true });

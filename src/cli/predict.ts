@@ -77,7 +77,8 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   }
   if (r.errors.length > 0) {
     for (const e of r.errors) process.stderr.write(`${formatDataError(e)}\n`);
-    return fail(`nothing written to ${displayPath(out)}${o.skipBadRows ? '' : ' (--skip-bad-rows skips and counts malformed rows)'}`);
+    const rowLevel = r.errors.some((e) => e.row > 0 && e.code !== 'REC6001');
+    return fail(`nothing written to ${displayPath(out)}${rowLevel && !o.skipBadRows ? ' (--skip-bad-rows skips and counts malformed rows)' : ''}`);
   }
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(`wrote ${displayPath(out)}: ${r.rows} rows${r.skipped ? ` (${r.skipped} bad rows skipped)` : ''}, columns ${r.columns.join(', ')} (${Math.round(r.rows / Math.max(seconds, 1e-3))} rows/s)\n`);

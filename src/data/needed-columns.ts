@@ -67,8 +67,8 @@ export function missingMessage(n: NeededColumn, columns: readonly string[], wher
   return `no column \`${n.column}\` for ${n.by}${at}; ${where} has ${listColumns(columns)}${alts.length ? `; ${didYouMean(alts)}` : ''}`;
 }
 
-/** One error per needed column that a header (on `line`) lacks. */
+/** One error per needed column that a header (on `line`; 0: a format without one, Parquet) lacks. */
 export function checkHeader(needed: readonly NeededColumn[], columns: readonly string[], file: string, line: number): DataError[] {
   const have = new Set(columns);
-  return needed.filter((n) => !have.has(n.column)).map((n) => ({ file, row: line, column: n.column, code: 'REC6001', message: missingMessage(n, columns, 'the header') }));
+  return needed.filter((n) => !have.has(n.column)).map((n) => ({ file, row: line, column: n.column, code: 'REC6001', message: missingMessage(n, columns, line === 0 ? 'the file' : 'the header') }));
 }

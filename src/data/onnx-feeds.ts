@@ -46,26 +46,60 @@ function sentValues(f: InputFeature, v: RawCell): Sent[] {
   }
 }
 
-/** A growing feed: `dims` per row after the batch axis. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Non-negative int32 ids as int64: each id in the low word of its slot (no BigInt per value). */
+function int64Of(ids: Int32Array): BigInt64Array {
+  const out = new BigInt64Array(ids.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < ids.length; i++) out[i] = BigInt(ids[i]!);
+    return out;
+  }
+  const words = new Int32Array(out.buffer);
+  for (let i = 0; i < ids.length; i++) words[2 * i] = ids[i]!;
+  return out;
+}
+
+/** A growing feed: `dims` per row after the batch axis; numbers in a typed array grown by doubling. */
 class FeedColumn {
-  private values: Sent[] = [];
+  private nums: Float32Array | Int32Array;
+  private strs: string[] = [];
+  private len = 0;
   constructor(
     readonly type: FeedArray['type'],
     readonly dims: number[],
-  ) {}
+  ) {
+    this.nums = type === 'int64' ? new Int32Array(1024) : new Float32Array(type === 'float32' ? 1024 : 0);
+  }
 
   push(v: Sent): void {
-    if (Array.isArray(v)) for (const x of v) this.values.push(x);
-    else this.values.push(v);
+    if (typeof v === 'string') {
+      this.strs.push(v);
+      return;
+    }
+    const k = typeof v === 'number' ? 1 : v.length;
+    if (this.len + k > this.nums.length) {
+      const grown = new (this.nums.constructor as new (n: number) => Float32Array | Int32Array)(Math.max(2 * this.nums.length, this.len + k));
+      grown.set(this.nums);
+      this.nums = grown;
+    }
+    if (typeof v === 'number') this.nums[this.len++] = v;
+    else {
+      this.nums.set(v, this.len);
+      this.len += k;
+    }
   }
 
   take(n: number): FeedArray {
-    const vs = this.values;
-    this.values = [];
     const dims = [n, ...this.dims];
-    if (this.type === 'string') return { type: 'string', data: vs as string[], dims };
-    if (this.type === 'int64') return { type: 'int64', data: BigInt64Array.from(vs as number[], (x) => BigInt(x)), dims };
-    return { type: 'float32', data: Float32Array.from(vs as number[]), dims };
+    if (this.type === 'string') {
+      const data = this.strs;
+      this.strs = [];
+      return { type: 'string', data, dims };
+    }
+    const nums = this.nums.slice(0, this.len);
+    this.len = 0;
+    return this.type === 'int64' ? { type: 'int64', data: int64Of(nums as Int32Array), dims } : { type: 'float32', data: nums as Float32Array, dims };
   }
 }
 

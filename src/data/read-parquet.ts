@@ -4,8 +4,8 @@
 // apache-arrow to use the Arrow tables it gives), @dsnp/parquetjs (13 dependencies, among them the
 // AWS S3 client) and DuckDB's node API (a native binary per platform): README, *Data*.
 //
-// The file is read one row group at a time through positional reads of its descriptor, so memory
-// is one row group (the writer's choice: 100 000 rows by default in hyparquet-writer, 1 Mi rows in
+// The file is read one row group at a time through positional reads of its descriptor, column by
+// column (hyparquet's decoded arrays, not an object per row), so memory is one row group (the writer's choice: 100 000 rows by default in hyparquet-writer, 1 Mi rows in
 // pyarrow), whatever the file's size. Columns are the schema's top-level fields; a record's `line`
 // is its row number (the first row is 1; 0 is the file as a whole). Cells keep their types:
 // integers (INT64 too, as numbers when exact, else as their decimal text), floats, booleans,
@@ -72,6 +72,25 @@ function typeOf(meta: FileMetaData, column: string): string {
   return e.type === 'FIXED_LEN_BYTE_ARRAY' ? `FIXED_LEN_BYTE_ARRAY(${e.type_length ?? '?'})` : (e.type ?? 'unknown');
 }
 
+interface Piece {
+  start: number;
+  data: ArrayLike<unknown>;
+}
+const NONE = Symbol('none');
+
+/** The values of one column of a row group, read row by row in order across its pieces. */
+class Cursor {
+  private i = 0;
+  constructor(private readonly pieces: Piece[]) {
+    pieces.sort((a, b) => a.start - b.start);
+  }
+  at(row: number): unknown {
+    let p = this.pieces[this.i];
+    while (p && row >= p.start + p.data.length) p = this.pieces[++this.i];
+    return p && row >= p.start ? p.data[row - p.start] : NONE;
+  }
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^parquet /, '');
 
 /** The records of a Parquet file; problems go to `input.report`. */
@@ -111,21 +130,31 @@ export async function* parquetRecords(input: ReaderInput): AsyncGenerator<DataRe
     for (let g = 0; g < meta.row_groups.length; g++) {
       const end = start + Number(meta.row_groups[g]!.num_rows);
       if (end === start) continue;
-      let rows: Array<Record<string, unknown>> = [];
+      // the row group's columns, as decoded (one piece per page or chunk, in any order)
+      const pieces = new Map<string, Piece[]>(present.map((c) => [c, []]));
       try {
-        await parquetRead({ file: buffer, metadata: meta, columns: present, rowStart: start, rowEnd: end, compressors, parsers: PARSERS, rowFormat: 'object', onComplete: (r) => (rows = r) });
+        await parquetRead({ file: buffer, metadata: meta, columns: present, rowStart: start, rowEnd: end, compressors, parsers: PARSERS, onChunk: (c) => pieces.get(c.columnName)?.push({ start: c.rowStart, data: c.columnData }) });
       } catch (e) {
         fail(start + 1, 'REC6011', `cannot decode row group ${g + 1} of ${meta.row_groups.length} (rows ${start + 1}–${end}): ${message(e)}`);
         return;
       }
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const line = start + i + 1;
+      const cursors = wanted.map((c) => (pieces.has(c) ? new Cursor(pieces.get(c)!) : undefined));
+      for (let r = start; r < end; r++) {
+        const line = r + 1;
         let bytes: string | undefined;
         for (let k = 0; k < wanted.length; k++) {
-          const c = wanted[k]!;
-          const v = Object.hasOwn(row, c) ? toCell(row[c]) : undefined;
-          if (v === BYTES) bytes ??= c;
+          const cur = cursors[k];
+          if (!cur) {
+            cells[k] = undefined;
+            continue;
+          }
+          const at = cur.at(r);
+          if (at === NONE) {
+            fail(line, 'REC6011', `row group ${g + 1} of ${meta.row_groups.length} holds no value of column \`${wanted[k]}\` for row ${line}`);
+            return;
+          }
+          const v = toCell(at);
+          if (v === BYTES) bytes ??= wanted[k];
           cells[k] = v === BYTES ? undefined : v;
         }
         if (bytes !== undefined) {

@@ -70,7 +70,7 @@ describe('Parquet input', () => {
     const r = await loadData(g, { data: join(FIX, 'types.parquet'), skipBadRows: false, seed: 1 });
     expect(r.errors.map((e) => e.column)).toEqual(['n', 'y']);
     expect(r.errors[0]!.code).toBe('REC6001');
-    expect(r.errors[0]!.message).toContain('has i32, i64, f32, f64, s, b, tags, nums, d, ts');
+    expect(r.errors[0]!.message).toContain('; the file has i32, i64, f32, f64, s, b, tags, nums, d, ts');
     expect(formatDataError(r.errors[0]!)).toMatch(/^\S+types\.parquet \(column n\): error\[REC6001\]: no column `n` for feature `n`/);
   });
 
