@@ -15,7 +15,7 @@ Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than 
 | file | what |
 | --- | --- |
 | \`model.py\` | \`Model\`, a \`torch.nn.Module\` generated from recc's IR, one line per op; \`state_dict()\` keys are recc's parameter names. \`model(X)\` serves (task name → prediction); \`model(X, entry=STAGE)\` also gives the stage's objective under \`"/objective"\` |
-| \`data.py\` | recc's encoding of CSV, TSV and JSON Lines rows into ids and values (\`data.encode(path, data.load_spec())\`) |
+| \`data.py\` | CSV, TSV and JSON Lines rows into ids, values and support sets as recc encodes them, with recc's Python client (\`recc_client/\`): \`data.encode(path, data.load_spec())\` |
 | \`train.py\` | the training plan below, on one process or under torch.distributed (DDP) |
 | \`weights.py\` | safetensors reading and writing |
 | \`spec.json\` | features, tasks and training plan, as data |
