@@ -56,7 +56,6 @@ checkpoint (\`recc train\`'s checkpoint.safetensors, optimizer slots ignored). O
 
 - The spec's \`split\` is not applied: give the training and test files (\`--data\`, \`--test\`).
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
-- Adagrad is torch's (w − lr·g / (√a + ε)); recc's divides by √(a + 1e-7).
 - A hinge loss pairs positives and negatives within each rank's share of a batch.
 - TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
   TorchRec cannot be installed where recc is tested, and recc ships no code it cannot test.
