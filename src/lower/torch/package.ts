@@ -11,6 +11,8 @@ import { paddedTables } from '../../ir/padding-rows.js';
 import { planOf } from '../../ir/plan.js';
 import type { IRGraph } from '../../ir/types.js';
 import { readdirSync } from 'node:fs';
+import { encodeSafetensors } from '../../io/safetensors.js';
+import { initWeights } from '../tfjs/init.js';
 import { emitModelPy } from './module.js';
 import { torchReadme } from './readme.js';
 
@@ -41,8 +43,13 @@ export interface TorchPackageOptions {
   /** The spec's path as the user gave it (for the generated files' headers). */
   specFile: string;
   reccVersion: string;
-  /** recc's initial weights, safetensors bytes. */
-  init: Uint8Array;
+}
+
+/** recc's initial weights for the spec's seed, as safetensors (what `recc train` starts from). */
+function initialWeights(graph: IRGraph): Uint8Array {
+  const init = initWeights(graph, graph.train.seed);
+  const tensors = Object.fromEntries(graph.params.map((p) => [p.name, { shape: p.shape, data: init[p.name]! }]));
+  return encodeSafetensors(tensors, { 'recc.weights': `recc's initial weights (seed ${graph.train.seed})` });
 }
 
 /** Every file of the package, by name. */
@@ -51,7 +58,7 @@ export function torchPackage(graph: IRGraph, o: TorchPackageOptions): Record<str
   const files: Record<string, string | Uint8Array> = {
     'model.py': emitModelPy(graph, header),
     'spec.json': torchSpec(graph, o.reccVersion),
-    'init.safetensors': o.init,
+    'init.safetensors': initialWeights(graph),
     'README.md': torchReadme(graph, o.specFile),
   };
   for (const f of RUNTIME_FILES) files[f] = readFileSync(new URL(f, RUNTIME), 'utf8');

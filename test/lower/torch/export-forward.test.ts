@@ -30,9 +30,8 @@ const work = mkdtempSync(join(tmpdir(), 'recc-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Export a graph and its weights; returns the package directory and the weights file. */
-export function exportPackage(g: IRGraph, weights: Record<string, Float32Array>, dir: string): { dir: string; weights: string } {
-  const safetensors = (w: Record<string, Float32Array>) => encodeSafetensors(Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: w[p.name]! }])));
-  writeDirectoryAtomic(dir, torchPackage(g, { specFile: 'spec.rec', reccVersion: 'test', init: safetensors(initWeights(g, g.train.seed)) }));
+function exportPackage(g: IRGraph, weights: Record<string, Float32Array>, dir: string): { dir: string; weights: string } {
+  writeDirectoryAtomic(dir, torchPackage(g, { specFile: 'spec.rec', reccVersion: 'test' }));
   // as a recc checkpoint holds them: the optimizer's slots beside the weights (read past)
   const file = join(dir, 'weights.safetensors');
   const slots = Object.fromEntries(g.params.map((p) => [`optimizer/${p.name}/m`, { shape: p.shape, data: new Float32Array(weights[p.name]!.length) }]));
