@@ -25,11 +25,14 @@ export interface TorchJob {
   params: Record<string, TorchValue>;
   inputs: Record<string, TorchValue>;
   fd?: { wrt: Array<['param' | 'input', string]>; h: number };
+  /** Also PyTorch autograd's gradient of the first output with respect to every parameter, in the order of `params`. */
+  autograd?: boolean;
 }
 
 export interface TorchResult {
   outputs: number[][];
   fd?: number[][];
+  autograd?: number[][];
 }
 
 export function haveTorch(): boolean {
@@ -76,7 +79,7 @@ function runPython<T>(script: string, build: (blob: Blob) => Record<string, unkn
 export function runTorch(jobs: TorchJob[]): TorchResult[] {
   return runPython('torch_eval.py', (blob) => ({
     prelude: TORCH_PRELUDE,
-    jobs: jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: blob.placeAll(j.params), inputs: blob.placeAll(j.inputs), fd: j.fd })),
+    jobs: jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: blob.placeAll(j.params), inputs: blob.placeAll(j.inputs), fd: j.fd, autograd: j.autograd })),
   }));
 }
 

@@ -44,7 +44,7 @@ export const TORCH: Record<string, TorchForm> = {
   sum_to: ([x], a) => `sum_to(${x}, ${py(a.axes)}, ${py(a.shape)})`,
   broadcast_like: ([x, like]) => `torch.broadcast_to(${x}, ${like}.shape)`,
   contract: ([a, b]) => `contract(${a}, ${b})`,
-  scatter_add: ([x, ids], a) => `scatter_add(${x}, ${ids}, ${py(a.rows)})`,
+  scatter_add: ([x, ids, like], a) => `scatter_add(${x}, ${ids}, ${like ? `${like}.shape[0]` : py(a.rows)})`,
   pad: ([x], a) => `pad(${x}, ${py(a.axis)}, ${py(a.before)}, ${py(a.after)})`,
   compare: ([a, b], at) => `(${a} ${COMPARE[at.mode as keyof typeof COMPARE]} ${b}).to(DTYPE)`,
   gelu: ([x]) => `F.gelu(${x}, approximate="tanh")`,
