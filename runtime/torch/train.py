@@ -77,6 +77,23 @@ def all_reduce_sum(x):
 # ── optimizers, schedule, clipping ──────────────────────────────────────────
 
 
+class SparseAdam(torch.optim.SparseAdam):
+    """torch's SparseAdam adds ε to √v before the bias correction, so its ε is in effect
+    ε/√(1 − β2^t): at the first steps, 30× recc's and torch.optim.Adam's, which moves rows with
+    small gradients much less. Scaling ε by √(1 − β2^t) each step gives Adam's update,
+    lr·m̂/(√v̂ + ε), as recc's lazy Adam computes it (src/train/update-rules.ts)."""
+
+    def __init__(self, params, lr, betas, eps):
+        super().__init__(params, lr=lr, betas=betas, eps=eps)
+        self.base_eps, self.t = eps, 0
+
+    def step(self, closure=None):
+        self.t += 1
+        for g in self.param_groups:
+            g["eps"] = self.base_eps * math.sqrt(1 - g["betas"][1] ** self.t)
+        return super().step(closure)
+
+
 def make_optimizers(model, stage, sparse_tables):
     """One torch optimizer per (group, dense | sparse) of the stage: [(optimizer, base lr)]."""
     by_name = dict(model.named_parameters())
@@ -90,9 +107,11 @@ def make_optimizers(model, stage, sparse_tables):
             lr = spec["lr"]
             if spec["kind"] == "adam":
                 kw = dict(lr=lr, betas=(spec.get("beta1", 0.9), spec.get("beta2", 0.999)), eps=spec.get("epsilon", 1e-8))
-                opt = torch.optim.SparseAdam(params, **kw) if sparse else torch.optim.Adam(params, **kw)
+                opt = SparseAdam(params, **kw) if sparse else torch.optim.Adam(params, **kw)
             elif spec["kind"] == "adagrad":
-                opt = torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=spec.get("initialAccumulator", 0.1), eps=1e-7)
+                # recc divides by √(a + 1e-7), torch by √a + ε: with the accumulator at ≥ 0.1 (its
+                # start), a tiny ε makes the two agree to 5e-7
+                opt = torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=spec.get("initialAccumulator", 0.1), eps=1e-10)
             else:
                 opt = torch.optim.SGD(params, lr=lr)
             out.append((opt, lr))

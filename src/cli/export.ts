@@ -2,9 +2,7 @@
 // written as one directory, atomically (a directory already there is replaced whole).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { encodeSafetensors } from '../io/safetensors.js';
 import { writeDirectoryAtomic } from '../io/atomic-write.js';
-import { initWeights } from '../lower/tfjs/init.js';
 import { torchPackage } from '../lower/torch/package.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
@@ -18,10 +16,7 @@ export function runExport(target: string, file: string, o: { out: string; allowP
   }
   const graph = loadSpec(file, policyOf(o));
   if (!graph) return 1;
-  const init = initWeights(graph, graph.train.seed);
-  const tensors = Object.fromEntries(graph.params.map((p) => [p.name, { shape: p.shape, data: init[p.name]! }]));
-  const bytes = encodeSafetensors(tensors, { 'recc.weights': `recc's initial weights (seed ${graph.train.seed})` });
-  writeDirectoryAtomic(resolve(o.out), torchPackage(graph, { specFile: file, reccVersion: VERSION, init: bytes }));
+  writeDirectoryAtomic(resolve(o.out), torchPackage(graph, { specFile: file, reccVersion: VERSION }));
   process.stdout.write(`wrote ${displayPath(o.out)}/ (model.py, data.py, train.py, README.md): train with \`python3 ${displayPath(o.out)}/train.py --data FILE\`\n`);
   return 0;
 }

@@ -85,6 +85,11 @@ def _go(e, row):
     if kind == 'Binary':
         left, right, op = _go(e['left'], row), _go(e['right'], row), e['op']
         if op in ('==', '!='):
+            # a text cell against a number would be unequal on every row: an error, as in recc
+            mixed = (left, right) if left.is_text and left.column and not right.is_text else (right, left) if right.is_text and right.column and not left.is_text else None
+            if mixed:
+                cell, other = mixed
+                raise LabelError(f'label column `{cell.column}` holds `{cell.text}`, compared with the number {other.text} (`{op}` would never match it)', cell.column)
             same = left.text == right.text if left.is_text or right.is_text else left.num == right.num
             return _number(1.0 if same == (op == '==') else 0.0)
         _need_number(left, op)

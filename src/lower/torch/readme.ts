@@ -15,7 +15,7 @@ Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than 
 | file | what |
 | --- | --- |
 | \`model.py\` | \`Model\`, a \`torch.nn.Module\` generated from recc's IR, one line per op; \`state_dict()\` keys are recc's parameter names. \`model(X)\` serves (task name → prediction); \`model(X, entry=STAGE)\` also gives the stage's objective under \`"/objective"\` |
-| \`data.py\` | recc's encoding of CSV, TSV and JSON Lines rows into ids and values (\`data.encode(path, data.load_spec())\`) |
+| \`data.py\` | CSV, TSV and JSON Lines rows into ids, values and support sets as recc encodes them, with recc's Python client (\`recc_client/\`): \`data.encode(path, data.load_spec())\` |
 | \`train.py\` | the training plan below, on one process or under torch.distributed (DDP) |
 | \`weights.py\` | safetensors reading and writing |
 | \`spec.json\` | features, tasks and training plan, as data |
@@ -56,8 +56,8 @@ checkpoint (\`recc train\`'s checkpoint.safetensors, optimizer slots ignored). O
 
 - The spec's \`split\` is not applied: give the training and test files (\`--data\`, \`--test\`).
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
-- Adagrad is torch's (w − lr·g / (√a + ε)); recc's divides by √(a + 1e-7).
 - A hinge loss pairs positives and negatives within each rank's share of a batch.
-- Support sets (CMML) are not encoded by \`data.py\`; TorchRec's sharded tables are not generated.
+- TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
+  TorchRec cannot be installed where recc is tested, and recc ships no code it cannot test.
 `;
 }

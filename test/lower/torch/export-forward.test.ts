@@ -1,5 +1,5 @@
 // `recc export torch`: for every example, the exported package's Model (float32, weights loaded
-// from safetensors by its own weights.py) gives the serving ONNX's predictions (onnxruntime on raw
+// by its own weights.py from a safetensors file laid out as a recc checkpoint) gives the serving ONNX's predictions (onnxruntime on raw
 // values, preprocessing inside the graph), and each stage's objective equals the objective lowered
 // to ONNX (lowerFunction) on the same encoded batch, within 1e-5 of the largest value.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,11 +30,12 @@ const work = mkdtempSync(join(tmpdir(), 'recc-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Export a graph and its weights; returns the package directory and the weights file. */
-export function exportPackage(g: IRGraph, weights: Record<string, Float32Array>, dir: string): { dir: string; weights: string } {
-  const safetensors = (w: Record<string, Float32Array>) => encodeSafetensors(Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: w[p.name]! }])));
-  writeDirectoryAtomic(dir, torchPackage(g, { specFile: 'spec.rec', reccVersion: 'test', init: safetensors(initWeights(g, g.train.seed)) }));
+function exportPackage(g: IRGraph, weights: Record<string, Float32Array>, dir: string): { dir: string; weights: string } {
+  writeDirectoryAtomic(dir, torchPackage(g, { specFile: 'spec.rec', reccVersion: 'test' }));
+  // as a recc checkpoint holds them: the optimizer's slots beside the weights (read past)
   const file = join(dir, 'weights.safetensors');
-  writeFileSync(file, safetensors(weights));
+  const slots = Object.fromEntries(g.params.map((p) => [`optimizer/${p.name}/m`, { shape: p.shape, data: new Float32Array(weights[p.name]!.length) }]));
+  writeFileSync(file, encodeSafetensors({ ...Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: weights[p.name]! }])), ...slots }, { 'recc.state': '{}' }));
   return { dir, weights: file };
 }
 
