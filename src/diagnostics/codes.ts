@@ -74,6 +74,7 @@ export const CODES = {
   REC6006: { severity: 'error', title: 'malformed weights file' },
   REC6008: { severity: 'warning', title: 'training labels of one class' },
   REC6009: { severity: 'error', title: 'file cannot be written' },
+  REC6020: { severity: 'error', title: 'unknown version of a synthetic setting' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;
