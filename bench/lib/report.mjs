@@ -84,12 +84,16 @@ export function printTable(title, results, groups, metric, width = 20) {
   }
 }
 
-/** Print paired differences: the per-seed values, mean ± sd, and mean / sd (> 2: beyond noise). */
+/** Metrics where lower is better (errors and losses): a negative difference is a lead. */
+export const lowerIsBetter = (metric) => /mse|mae|log/i.test(metric);
+
+/** Print paired differences: the per-seed values, mean ± sd, and mean / sd (|mean| > 2 sd: beyond noise). */
 export function printPaired(list) {
   for (const p of list) {
-    const verdict = !(p.sd > 0) ? '' : p.mean > 2 * p.sd ? 'ahead beyond 2 sd' : p.mean < -2 * p.sd ? 'behind beyond 2 sd' : 'within 2 sd';
+    const lead = lowerIsBetter(p.metric) ? -p.mean : p.mean;
+    const verdict = !(p.sd > 0) ? '' : lead > 2 * p.sd ? 'ahead beyond 2 sd' : lead < -2 * p.sd ? 'behind beyond 2 sd' : 'within 2 sd';
     console.log(
-      `  ${`${p.model} − ${p.baseline}`.padEnd(34)}${p.task.padEnd(11)}${p.group.padEnd(22)}${p.metric.padEnd(6)} ` +
+      `  ${`${p.model} − ${p.baseline}`.padEnd(34)}${p.task.padEnd(11)}${p.group.padEnd(24)}${p.metric.padEnd(8)} ` +
         `${fmtMeanSd(p.diffs, 4, true).padStart(18)}  mean/sd ${Number.isFinite(p.ratio) ? p.ratio.toFixed(1).padStart(5) : '  n/a'}  ${verdict}` +
         `   by seed: ${p.diffs.map((d) => `${d >= 0 ? '+' : ''}${d.toFixed(4)}`).join(' ')}`,
     );
