@@ -29,6 +29,12 @@ function pearson(x: number[], y: number[]): number {
   });
   return sxy / Math.sqrt(sxx * syy);
 }
+/** The first user's history column holds their earlier items, at most `max`, oldest first. */
+function expectHistories(rows: Row[], c: { user: string; item: string; hist: string; max: number }): void {
+  const mine = rows.filter((r) => r[c.user] === rows[0]![c.user]);
+  expect(mine.length).toBeGreaterThan(1);
+  mine.forEach((r, k) => expect(r[c.hist]).toBe(mine.slice(Math.max(0, k - c.max), k).map((p) => p[c.item]).join('|')));
+}
 const where = <T>(xs: ArrayLike<T>, keep: (i: number) => boolean) => Array.from(xs).filter((_, i) => keep(i));
 
 describe('synthetic settings', () => {
@@ -68,11 +74,8 @@ describe('synthetic settings', () => {
     expect(pearson(where(qual, old), where(rating, old))).toBeGreaterThan(0.5);
     expect(Math.abs(pearson(where(pop, old), where(rating, old)))).toBeLessThan(0.2);
     // histories: the user's previous movies, at most 30, oldest first
-    const firstUser = rows.filter((r) => r.user_id === rows[0]!.user_id);
-    firstUser.forEach((r, k) => {
-      expect(r.avc).toBe(k);
-      expect(r.rated_movies).toBe(firstUser.slice(Math.max(0, k - 30), k).map((p) => p.movie_id).join('|'));
-    });
+    expectHistories(rows, { user: 'user_id', item: 'movie_id', hist: 'rated_movies', max: 30 });
+    rows.filter((r) => r.user_id === rows[0]!.user_id).forEach((r, k) => expect(r.avc).toBe(k));
   });
 
   it('pepnet v1: domain sizes, task positive rates, and a domain that scores pairs differently', () => {
@@ -93,9 +96,7 @@ describe('synthetic settings', () => {
     expect(aucIn(truth.interaction, 'C')).toBeGreaterThan(0.7);
     expect(aucIn(truth.shared, 'C')).toBeLessThan(0.6);
     // histories hold the user's earlier items, at most 20
-    const u = rows[0]!.uid;
-    const mine = rows.filter((r) => r.uid === u);
-    mine.forEach((r, k) => expect(r.hist).toBe(mine.slice(Math.max(0, k - 20), k).map((p) => p.iid).join('|')));
+    expectHistories(rows, { user: 'uid', item: 'iid', hist: 'hist', max: 20 });
   });
 
   it('version 1 of poso and pepnet gives the rows it gave before version 2 existed, bit for bit', () => {
@@ -146,11 +147,8 @@ describe('synthetic settings', () => {
     expect(g(truth.regular, isNew)).toBeLessThan(0.45);
     expect(g(truth.regular, regular)).toBeGreaterThan(0.9);
     // histories: the user's previous movies, at most 30, oldest first
-    const firstUser = rows.filter((r) => r.user_id === rows[0]!.user_id);
-    firstUser.forEach((r, k) => {
-      expect(r.avc).toBe(k);
-      expect(r.rated_movies).toBe(firstUser.slice(Math.max(0, k - 30), k).map((p) => p.movie_id).join('|'));
-    });
+    expectHistories(rows, { user: 'user_id', item: 'movie_id', hist: 'rated_movies', max: 30 });
+    rows.filter((r) => r.user_id === rows[0]!.user_id).forEach((r, k) => expect(r.avc).toBe(k));
   });
 
   it('pepnet v2: domain sizes, task rates, and domains that weigh the shared dimensions differently', () => {
@@ -189,9 +187,7 @@ describe('synthetic settings', () => {
     expect(aucIn(truth.interaction, 'A') - aucIn(truth.blind, 'A')).toBeLessThan(0.02);
     expect(aucIn(truth.interaction, 'C') - aucIn(truth.blind, 'C')).toBeGreaterThan(0.08);
     // histories hold the user's earlier items, at most 20
-    const u = rows[0]!.uid;
-    const mine = rows.filter((x) => x.uid === u);
-    mine.forEach((x, k) => expect(x.hist).toBe(mine.slice(Math.max(0, k - 20), k).map((p) => p.iid).join('|')));
+    expectHistories(rows, { user: 'uid', item: 'iid', hist: 'hist', max: 20 });
   });
 
   it('cmml: many small tasks with their own preferences, dense features as text', () => {

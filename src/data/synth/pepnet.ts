@@ -37,8 +37,8 @@
 import seedrandom from 'seedrandom';
 import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
-import { DOMAIN_OFFSETS, DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, type PepnetTask } from './pepnet-domains.js';
-import { denseText, dot, gauss, gaussVec, interceptFor, intIn, sigmoid, weightedPicker } from './random.js';
+import { DOMAIN_OFFSETS, DOMAIN_SHARES, drawLabels, PEPNET_DOMAINS, PEPNET_TASKS, setTaskLogits, type PepnetTask } from './pepnet-domains.js';
+import { denseText, dot, gauss, gaussVec, intIn, weightedPicker } from './random.js';
 
 export { DOMAIN_OFFSETS, DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, type PepnetTask } from './pepnet-domains.js';
 
@@ -118,26 +118,13 @@ export function pepnetSynth(opts: SynthOptions): { rows: Row[]; truth: PepnetTru
     const z = (user.age - 40) / 15;
     interaction[i] = s;
     blind[i] = weighted(blindDelta, user.u, it.v);
-    const o = DOMAIN_OFFSETS[dom]!;
-    const b = user.bias;
-    logits.click[i] = 1.0 * s + 0.5 * it.p + b.click + o.click;
-    logits.effview[i] = 1.2 * s + 0.3 * it.p + b.effview + o.effview;
-    logits.like[i] = 1.5 * s + 0.2 * it.p + 0.3 * z + b.like + o.like;
-    logits.follow[i] = 1.5 * f + 0.5 * s - 0.4 * z + b.follow + o.follow;
-    logits.forward[i] = 1.0 * s + 0.8 * it.p - 0.5 * z + b.forward + o.forward;
-    logits.hate[i] = -1.5 * s - 0.3 * it.p + b.hate + o.hate;
+    setTaskLogits(logits, i, { s, f, p: it.p, z, bias: user.bias, offsets: DOMAIN_OFFSETS[dom]! });
     // every column set here, in the documented order; the task columns are filled below
     rows.push({ uid: `u${ui}`, iid: `i${ii}`, aid: `a${it.author}`, domain: dom, age: user.age, hist: user.hist.map((h) => `i${h}`).join('|'), user: user.text, item: it.text, like: 0, follow: 0, forward: 0, hate: 0, click: 0, effview: 0, timestamp: i });
     user.hist.push(ii);
     if (user.hist.length > HIST) user.hist.shift();
   }
-  const intercepts = {} as Record<PepnetTask, number>;
-  for (const t of PEPNET_TASKS) {
-    const c = (intercepts[t] = interceptFor(logits[t], PEPNET_RATES[t]));
-    const l = logits[t];
-    // labels drawn after all rows, task by task, so a task's draws do not shift the others'
-    for (let i = 0; i < n; i++) rows[i]![t] = rng() < sigmoid(l[i]! + c) ? 1 : 0;
-  }
+  const intercepts = drawLabels(rng, rows, logits);
   return { rows, truth: { interaction, blind, delta, intercepts } };
 }
 

@@ -17,6 +17,7 @@
 import seedrandom from 'seedrandom';
 import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
+import { makeMovies, pickMovie } from './poso-movies.js';
 import { dot, gauss, unit } from './random.js';
 
 export const POSO_COLUMNS = ['user_id', 'movie_id', 'rated_movies', 'rated_tags', 'avc', 'rating', 'is_new', 'timestamp'];
@@ -43,13 +44,7 @@ export function posoV1Synth(opts: SynthOptions): { rows: Row[]; truth: PosoV1Tru
   const total = opts.rows ?? 100_000;
   // 10, not the MovieLens loader's 30: here new users stop behaving differently by avc 15
   const threshold = opts.newUserThreshold ?? 10;
-  const genres = Array.from({ length: 40 }, () => unit(rng, D));
-  const items = Array.from({ length: M }, () => {
-    const v = unit(rng, D);
-    let g = 0;
-    for (let k = 1; k < genres.length; k++) if (dot(v, genres[k]!) > dot(v, genres[g]!)) g = k;
-    return { v, z: gauss(rng), q: gauss(rng), genre: `g${g}` };
-  });
+  const items = makeMovies(rng, M, D);
   const rows: Row[] = [];
   let clock = 0;
   for (let user = 1; rows.length < total; user++) {
@@ -58,17 +53,7 @@ export function posoV1Synth(opts: SynthOptions): { rows: Row[]; truth: PosoV1Tru
     const taste = unit(rng, D);
     const history: number[] = [];
     for (let avc = 0; avc < n && rows.length < total; avc++) {
-      const cands = Array.from({ length: 20 }, () => Math.floor(rng() * M));
-      const w = cands.map((m) => Math.exp(2 * dot(taste, items[m]!.v) + 0.5 * items[m]!.z));
-      let r = rng() * w.reduce((a, b) => a + b, 0);
-      let m = cands[0]!;
-      for (let k = 0; k < cands.length; k++) {
-        r -= w[k]!;
-        if (r <= 0) {
-          m = cands[k]!;
-          break;
-        }
-      }
+      const m = pickMovie(rng, items, taste);
       const mix = Math.min(1, avc / 15);
       const it = items[m]!;
       const s = mix * (1.8 * it.q + 1.2 * dot(taste, it.v)) + (1 - mix) * 1.8 * it.z + 0.5 * gauss(rng);
