@@ -8,5 +8,5 @@ const { main } = await import(pathToFileURL(resolve(dist, 'cli/main.js')).href);
 const t0 = performance.now();
 const code = await main(['node', 'recc', ...args]);
 // maxRSS: kilobytes on Linux
-process.stdout.write(`${JSON.stringify({ code, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), seconds: Math.round((performance.now() - t0) / 100) / 10 })}\n`);
+process.stdout.write(`${JSON.stringify({ code, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), seconds: Math.round((performance.now() - t0) / 100) / 10, cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10 })}\n`);
 process.exit(0);

@@ -60,7 +60,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .description('evaluate trained weights on data: metrics per task and per group')
       .argument('<spec>', '.rec file')
       .requiredOption('--weights <file>', 'weights (model.safetensors or checkpoint.safetensors)')
-      .option('--data <file>', 'CSV, TSV or JSON Lines (default: the spec\'s data)')
+      .option('--data <file>', 'CSV, TSV, JSON Lines or Parquet (default: the spec\'s data)')
       .option('--rows <n>', 'at most this many rows', positiveInt)
       .option('--json', 'print JSON', false)
       .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)

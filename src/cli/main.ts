@@ -46,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
   const lazy: Array<[string, string, string]> = [
     ['train', './train.js', 'train a spec on its data and write checkpoint, report and a serving ONNX file'],
     ['compile', './compile.js', 'compile a spec to a serving artefact (ONNX)'],
+    ['export', './export.js', 'export a spec for another training engine (torch: a PyTorch package)'],
     ['eval', './eval.js', 'evaluate trained weights on data'],
+    ['predict', './predict.js', 'score a data file with trained weights (ONNX in onnxruntime), streamed'],
     ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
     ['fmt', './fmt.js', 'format .rec files'],
     ['lsp', './lsp.js', 'run the language server (editors start it with --stdio)'],

@@ -167,7 +167,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .command('train')
       .description('train a spec on its data and write checkpoint, report and a serving ONNX file')
       .argument('<spec>', '.rec file')
-      .option('--data <file>', 'CSV, TSV or JSON Lines file (default: the spec\'s `train { data: … }`)')
+      .option('--data <file>', 'CSV, TSV, JSON Lines or Parquet file (default: the spec\'s `train { data: … }`)')
       .option('-o, --out <dir>', 'output directory (default: runs/<model>)')
       .option('--epochs <n>', 'override the spec\'s epochs', positiveInt)
       .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', positiveInt)

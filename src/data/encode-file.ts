@@ -2,7 +2,7 @@
 // (one error per missing column), then each record encoded as it is read. Errors carry the file's
 // line and, for formats with fixed columns, the column's position. A column that objects of a JSON
 // Lines file lack is reported at the first one, then counted.
-import { RowEncoder } from './preprocess.js';
+import type { BadRow } from './preprocess.js';
 import { checkHeader, missingMessage, type NeededColumn } from './needed-columns.js';
 import type { ReadReport, SourceHeader } from './record.js';
 import { MAX_ERRORS, type DataError, type RawCell } from './row.js';
@@ -14,15 +14,22 @@ export interface EncodeFileOptions {
   limit?: number;
   /** Records to pass over unencoded and uncounted (the other side of a split, when streaming). */
   keep?: (line: number, cells: readonly RawCell[]) => boolean;
-  /** Called after each row kept, with its line and cells (it may take the row back: RowEncoder.pop). */
-  afterRow?: (line: number, cells: readonly RawCell[]) => void;
+  /** Called after each row kept, with its line and cells (it may take the row back: RowEncoder.pop); a promise is awaited. */
+  afterRow?: (line: number, cells: readonly RawCell[]) => void | Promise<void>;
+}
+
+/** What encodes the records: a RowEncoder (training data), a FeedEncoder (serving feeds). */
+export interface RecordEncoder {
+  /** The columns it reads, in the order `push` takes their cells. */
+  readonly columns: readonly string[];
+  push(cells: ArrayLike<RawCell>): BadRow | undefined;
 }
 
 /**
  * Encode the records of `file` (open as `fd`, which is closed at the end) with `enc`. Problems
  * go to `report`; reading stops at MAX_ERRORS of them. Returns the rows kept.
  */
-export async function encodeFile(file: string, fd: number, enc: RowEncoder, needed: readonly NeededColumn[], opts: EncodeFileOptions, report: ReadReport): Promise<number> {
+export async function encodeFile(file: string, fd: number, enc: RecordEncoder, needed: readonly NeededColumn[], opts: EncodeFileOptions, report: ReadReport): Promise<number> {
   const byColumn = new Map(needed.map((n) => [n.column, n]));
   let header: SourceHeader | undefined;
   let fields = new Map<string, number>();
@@ -64,7 +71,8 @@ export async function encodeFile(file: string, fd: number, enc: RowEncoder, need
       continue;
     }
     kept++;
-    opts.afterRow?.(rec.line, rec.cells);
+    const after = opts.afterRow?.(rec.line, rec.cells);
+    if (after) await after;
     if (opts.limit !== undefined && kept >= opts.limit) break;
   }
   for (const { error, more } of absent.values()) if (more > 0) error.message += ` (and ${more} more row${more === 1 ? '' : 's'} lack it)`;

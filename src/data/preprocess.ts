@@ -39,7 +39,8 @@ export type Dataset = Batchable;
 
 export type InputFeature = Exclude<FeatureSpec, { kind: 'label' }>;
 
-class BadValue extends Error {
+/** A cell that cannot be encoded: its column, the message and the code (caught per row). */
+export class BadValue extends Error {
   constructor(
     readonly column: string,
     message: string,
@@ -90,7 +91,8 @@ export function denseValues(v: RawCell): number[] {
     .map(decimal);
 }
 
-function numberOf(v: RawCell, column: string): number {
+/** The number of a cell, else BadValue (REC6002). */
+export function numberOf(v: RawCell, column: string): number {
   const x = cellNumber(v);
   if (!Number.isFinite(x)) throw new BadValue(column, `\`${column}\` must be a number, found \`${Array.isArray(v) ? v.join(',') : String(v ?? '')}\``);
   return x;
@@ -114,18 +116,22 @@ function encodeFeature(f: InputFeature, v: RawCell, out: Int32Array | Float32Arr
       for (let i = 0; i < f.maxLen; i++) out[at + i] = i < items.length ? idOf(items[i]!, f.source) : 0;
       return;
     }
-    case 'dense': {
-      const xs = denseValues(v);
-      if (xs.length !== f.size) throw new BadValue(f.column, `\`${f.column}\` must hold ${f.size} number${f.size === 1 ? '' : 's'}, found ${xs.length}`);
-      const badAt = xs.findIndex((x) => !Number.isFinite(x));
-      if (badAt >= 0) throw new BadValue(f.column, `\`${f.column}\` item ${badAt + 1} is not a number`);
-      out.set(xs, at);
-    }
+    case 'dense':
+      out.set(denseOf(f, v), at);
   }
 }
 
+/** The `f.size` numbers of a dense cell, else BadValue (REC6002). */
+export function denseOf(f: Extract<FeatureSpec, { kind: 'dense' }>, v: RawCell): number[] {
+  const xs = denseValues(v);
+  if (xs.length !== f.size) throw new BadValue(f.column, `\`${f.column}\` must hold ${f.size} number${f.size === 1 ? '' : 's'}, found ${xs.length}`);
+  const badAt = xs.findIndex((x) => !Number.isFinite(x));
+  if (badAt >= 0) throw new BadValue(f.column, `\`${f.column}\` item ${badAt + 1} is not a number`);
+  return xs;
+}
+
 /** Raw cell text as the key columns keep it. */
-function keyText(v: RawCell): string {
+export function keyText(v: RawCell): string {
   return v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v);
 }
 

@@ -7,7 +7,7 @@ import { checkRow, type DataError, type NumberedRow, type Row, type RowChecks } 
 import { readRecords } from './source.js';
 
 export type { ReadReport } from './record.js';
-export { formatOf, type Format } from './source.js';
+export { formatOf, type Format } from './file-format.js';
 
 export interface ReadOptions extends RowChecks {
   /** Count and skip bad rows instead of reporting them. */

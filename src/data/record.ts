@@ -5,7 +5,7 @@ import { MAX_ERRORS, type DataError, type RawCell, type Row } from './row.js';
 
 /** One record: the cells of the columns asked for. */
 export interface DataRecord {
-  /** The file line the record starts on (the header is line 1); a `.json` array: the object's position. */
+  /** The file line the record starts on (the header is line 1); a `.json` array: the object's position; Parquet: the row number (from 1). */
   line: number;
   /** Cells of the wanted columns, in the order asked; undefined where the record lacks a column. */
   cells: RawCell[];
@@ -16,9 +16,9 @@ export interface DataRecord {
 /** The columns a file has, before its first record. */
 export interface SourceHeader {
   columns: string[];
-  /** CSV, TSV: the header's line (1). JSON Lines: the first object's line. */
+  /** CSV, TSV: the header's line (1). JSON Lines: the first object's line. Parquet: 0 (the file). */
   line: number;
-  /** True when every record has exactly these columns (CSV, TSV); JSON Lines objects differ. */
+  /** True when every record has exactly these columns (CSV, TSV, Parquet); JSON Lines objects differ. */
   fixed: boolean;
 }
 
@@ -27,6 +27,8 @@ export interface ReadReport {
   columns: string[];
   errors: DataError[];
   skipped: number;
+  /** How much of the file has been read, 0 … 1 (set by the reader once it starts). */
+  progress?: () => number;
 }
 
 export function newReport(): ReadReport {
@@ -45,6 +47,8 @@ export interface ReaderInput {
   file: string;
   /** The file's bytes (an opened, checked descriptor: src/io/file-policy.ts). */
   stream: () => ReadStream;
+  /** That descriptor, for formats read by position (Parquet), which close it themselves. */
+  fd: number;
   skipBadRows: boolean;
   report: ReadReport;
   /** Called once with the file's columns; returns the columns to read, or undefined to stop. */

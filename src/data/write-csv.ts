@@ -7,15 +7,16 @@ import type { RawCell, Row } from './row.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-function field(v: RawCell): string {
+/** One CSV field: quoted when it holds a comma, a quote, CR or LF. */
+export function csvField(v: RawCell): string {
   const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v);
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** The CSV text of rows under a header of `columns` (in that order), one "\n" per record. */
 export function toCsv(data: { columns: readonly string[]; rows: readonly Row[] }): string {
-  const lines: string[] = [data.columns.map(field).join(',')];
-  for (const r of data.rows) lines.push(data.columns.map((c) => field(r[c])).join(','));
+  const lines: string[] = [data.columns.map(csvField).join(',')];
+  for (const r of data.rows) lines.push(data.columns.map((c) => csvField(r[c])).join(','));
   return lines.join('\n') + '\n';
 }
 

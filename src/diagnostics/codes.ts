@@ -19,6 +19,7 @@ export const CODES = {
   REC1006: { severity: 'error', title: 'unterminated block comment' },
   REC1007: { severity: 'error', title: 'invalid escape in a string' },
   REC1008: { severity: 'error', title: 'nesting too deep' },
+  REC1009: { severity: 'error', title: 'expression chain too long' },
 
   // ── names and modules ─────────────────────────────────────────────────────
   REC2001: { severity: 'error', title: 'unknown name' },
@@ -74,6 +75,9 @@ export const CODES = {
   REC6006: { severity: 'error', title: 'malformed weights file' },
   REC6008: { severity: 'warning', title: 'training labels of one class' },
   REC6009: { severity: 'error', title: 'file cannot be written' },
+  REC6010: { severity: 'error', title: 'data file in a format recc does not read or write' },
+  REC6011: { severity: 'error', title: 'malformed Parquet file' },
+  REC6012: { severity: 'error', title: 'Parquet column of a type that is not a cell (raw bytes)' },
   REC6020: { severity: 'error', title: 'unknown version of a synthetic setting' },
 } as const satisfies Record<string, CodeInfo>;
 

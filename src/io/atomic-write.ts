@@ -70,6 +70,62 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 }
 
 /**
+ * A file written piece by piece (a table streamed in chunks) with the same guarantee: the pieces
+ * go to a temporary file beside `path`, which `commit` flushes and renames into place; `abort`
+ * (or a failed write) removes it and leaves `path` as it was. Failures are WriteErrors.
+ */
+export class AtomicFile {
+  private readonly tmp: string;
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    this.tmp = tmpName(path, 'tmp');
+    try {
+      this.fd = openSync(this.tmp, 'wx');
+    } catch (e) {
+      throw this.failed(e);
+    }
+  }
+
+  write(data: Uint8Array | string): void {
+    if (this.fd === undefined) throw new Error(`internal: ${this.path} is closed`);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      throw this.failed(e);
+    }
+  }
+
+  commit(): void {
+    if (this.fd === undefined) throw new Error(`internal: ${this.path} is closed`);
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      throw this.failed(e);
+    }
+    syncDirectory(dirname(this.path));
+  }
+
+  /** Remove the temporary file; `path` is left as it was. */
+  abort(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.tmp, { force: true });
+  }
+
+  private failed(e: unknown): unknown {
+    this.abort();
+    const code = (e as NodeJS.ErrnoException).code;
+    return typeof code === 'string' ? new WriteError(this.path, code) : e;
+  }
+}
+
+/**
  * Write the directory `path` holding exactly `files` (paths relative to it, `/`-separated), in
  * place of what was there. Everything is written and flushed in a temporary directory beside it,
  * which is then renamed into place; an existing `path` is first renamed aside and removed only

@@ -2,6 +2,7 @@
 // of −y·log σ(z) − (1 − y)·log(1 − σ(z)) (no exp of a large positive number, no log of 0).
 // A task's logit z [batch, 1] against its label y [batch], or z and y of one shape S → S.
 // The objective is its mean: batch_mean(bce_logits(z, y)) is train/losses.ts's bceWithLogits.
+import { asLabel, scale } from './grad-helpers.js';
 import type { OpDef } from './op.js';
 import { elements, labelledShape } from './shapes.js';
 
@@ -21,6 +22,11 @@ export const bceLogits: OpDef = {
     // Softplus(−|z|) = log(1 + e^−|z|): ONNX has no Log1p, and Softplus keeps the small values.
     const soft = tape.op('Softplus', [tape.op('Neg', [tape.op('Abs', [zz])])]);
     return tape.op('Add', [tape.op('Sub', [tape.op('Relu', [zz]), tape.op('Mul', [zz, y!])]), soft]);
+  },
+  // ∂/∂z = σ(z) − y, ∂/∂y = −z (soft labels may be learned targets; the gradient is exact).
+  vjp(b, [z, y], _l, dy) {
+    const { p: zz, back } = asLabel(b, z!, y!);
+    return [back(b.add('mul', [dy, b.add('sub', [b.add('sigmoid', [zz]), y!])])), scale(b, b.add('mul', [dy, zz]), -1)];
   },
   examples: [
     {

@@ -7,6 +7,7 @@
 // [k·C_in, C_out] matrix. Not tf.conv1d: its forward takes a dilation on both backends (cpu and
 // wasm), but tfjs has no gradient for conv2d with a dilation > 1, and training needs one; slices,
 // concat and matmul have gradients, and they nest.
+import { sumTo } from './grad-helpers.js';
 import { showShape, type OpDef, type ShapeIn } from './op.js';
 import { intAttr, perSample } from './shapes.js';
 
@@ -69,6 +70,35 @@ export const conv1dCausal: OpDef = {
     const wt = tape.op('Transpose', [w!], { perm: [2, 1, 0] });
     const y = tape.op('Conv', [xt, wt, b!], { dilations: [d], strides: [1] });
     return tape.op('Transpose', [y], { perm: [0, 2, 1] });
+  },
+  // Tap j reads x shifted right by s_j = (k−1−j)·d: y[t] += x[t − s_j] · w[j]. A tap that reaches
+  // no real position (s_j ≥ L) reads only padding and has a zero gradient. Per tap:
+  //   ∂w[j] = Σ_{batch, t ≥ s_j} x[t − s_j]ᵀ dy[t]     (contract of the overlapping parts)
+  //   ∂x[t] += dy[t + s_j] · w[j]ᵀ                   (zeros after the last L − s_j positions)
+  // and ∂b = Σ dy. w[j] is taken through [c_in, k, c_out] (slice works on non-leading axes).
+  vjp(b, [x, w], _y, dy, attrs) {
+    const d = Number(attrs.dilation ?? 1);
+    const [, len, cin] = b.shape(x!) as [string, number, number];
+    const [k, , cout] = b.shape(w!) as [number, number, number];
+    const wt = b.add('transpose', [w!], { perm: [1, 0, 2] });
+    const part = (v: number, start: number, end: number) => (start === 0 && end === len ? v : b.add('slice', [v], { axis: 1, start, end }));
+    let dx: number | undefined;
+    const dw: number[] = [];
+    for (let j = 0; j < k; j++) {
+      const shift = (k - 1 - j) * d;
+      if (shift >= len) {
+        dw.push(b.add('const', [], { value: new Array<number>(cin * cout).fill(0), shape: [cin, cout] }));
+        continue;
+      }
+      const later = part(dy, shift, len);
+      dw.push(b.add('contract', [part(x!, 0, len - shift), later]));
+      const wj = b.add('squeeze', [b.add('slice', [wt], { axis: 1, start: j, end: j + 1 })], { axis: 1 });
+      const back = b.add('matmul', [later, b.add('transpose', [wj], { perm: [1, 0] })]);
+      const term = shift === 0 ? back : b.add('pad', [back], { axis: 1, before: 0, after: shift });
+      dx = dx === undefined ? term : b.add('add', [dx, term]);
+    }
+    const dW = b.add('transpose', [b.add('stack', dw, { axis: 1 })], { perm: [1, 0, 2] });
+    return [dx, dW, sumTo(b, dy, [cout])];
   },
   examples: [
     { inputs: conv(6, 3, 3, 2), attrs: { dilation: 1 } },

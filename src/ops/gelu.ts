@@ -1,6 +1,7 @@
 // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). PeterRec's model patch uses it
 // (the official code's ops.py `gelu`, BERT's approximation; not the erf form). ONNX opset 17
 // has no Gelu (it comes in opset 20), so both forms compose it from the same arithmetic.
+import { scalar, scale } from './grad-helpers.js';
 import { showShape, type OpDef } from './op.js';
 import { elements } from './shapes.js';
 
@@ -27,6 +28,18 @@ export const gelu: OpDef = {
     const inner = tape.op('Mul', [k(C), tape.op('Add', [x!, tape.op('Mul', [k(A), cube])])]);
     const cdf = tape.op('Mul', [k(0.5), tape.op('Add', [k(1), tape.op('Tanh', [inner])])]);
     return tape.op('Mul', [x!, cdf]);
+  },
+  // With u = C·(x + A·x³), t = tanh(u) and Φ = 0.5·(1 + t):
+  // ∂y/∂x = Φ + x · 0.5·(1 − t²) · C·(1 + 3A·x²), recomputed from x in IR ops (second order).
+  vjp(b, [x], _y, dy) {
+    const x2 = b.add('mul', [x!, x!]);
+    const u = scale(b, b.add('add', [x!, scale(b, b.add('mul', [x!, x2]), A)]), C);
+    const t = b.add('tanh', [u]);
+    const cdf = scale(b, b.add('add', [scalar(b, 1), t]), 0.5);
+    const du = scale(b, b.add('add', [scalar(b, 1), scale(b, x2, 3 * A)]), C);
+    const dt = b.add('sub', [scalar(b, 1), b.add('mul', [t, t])]);
+    const slope = b.add('add', [cdf, b.add('mul', [x!, scale(b, b.add('mul', [dt, du]), 0.5)])]);
+    return [b.add('mul', [dy, slope])];
   },
   examples: [
     { inputs: [{ shape: ['batch', 7], dtype: 'float32' }], attrs: {} },

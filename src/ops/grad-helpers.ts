@@ -40,3 +40,27 @@ export function keepAxis(shape: Shape, axis: number): Shape {
 export function expandLike(b: GradBuilder, x: number, like: number): number {
   return sameShape(b.shape(x), b.shape(like)) ? x : b.add('broadcast_like', [x, like]);
 }
+
+/**
+ * A loss's prediction p in its label's shape (labelledShape: p has y's shape, or that shape and a
+ * last axis of 1), and the way back for its gradient.
+ */
+export function asLabel(b: GradBuilder, p: number, y: number): { p: number; back: (d: number) => number } {
+  if (sameShape(b.shape(p), b.shape(y))) return { p, back: (d) => d };
+  const axis = b.shape(p).length - 1;
+  return { p: b.add('squeeze', [p], { axis }), back: (d) => b.add('unsqueeze', [d], { axis }) };
+}
+
+/** The float constant 0, 1, …, n−1 of shape [n] (or `shape`). */
+export function iota(b: GradBuilder, n: number, shape: number[] = [n]): number {
+  return b.add('const', [], { value: Array.from({ length: n }, (_, i) => i), shape });
+}
+
+/**
+ * Ids [...] (int32 in 0..n−1, or float32 holding whole numbers) as floats [..., 1]: int ids look
+ * up a column 0..n−1 (the IR has no cast; its ops take floats), so that `compare` can test them.
+ */
+export function idsAsFloat(b: GradBuilder, ids: number, n: number): number {
+  if (b.dtype(ids) === 'float32') return b.add('unsqueeze', [ids], { axis: b.shape(ids).length });
+  return b.add('gather', [iota(b, n, [n, 1]), ids]);
+}

@@ -6,6 +6,7 @@
 // P is dynamic. The IR's only dynamic dimension is `batch` (at axis 0), so pos and neg are written
 // [batch]: the symbol stands for "a length known when the step runs" and P need not equal the
 // scores' batch. A fixed number of pairs [P] is accepted too; pos and neg must agree.
+import { scalar, sumTo } from './grad-helpers.js';
 import { showShape, type OpDef } from './op.js';
 
 export const hingePairs: OpDef = {
@@ -41,6 +42,20 @@ export const hingePairs: OpDef = {
     const total = tape.op('ReduceSum', [hinge], { keepdims: 0 });
     const count = tape.op('Max', [tape.op('Cast', [tape.op('Size', [pos!])], { to: 1 }), tape.constFloat([1], [])]);
     return tape.op('Div', [total, count]);
+  },
+  // Pair k with a positive hinge (1 > s[pos_k] − s[neg_k]) adds dy / max(P, 1) at neg_k and takes
+  // it away at pos_k. The scores, as a table [batch, 1], are gathered and scattered by row number.
+  // max(P, 1) = P + relu(1 − P), with P counted when the graph runs.
+  vjp(b, [s, pos, neg], _l, dy) {
+    const flat = b.shape(s!).length === 1;
+    const rows = flat ? b.add('unsqueeze', [s!], { axis: 1 }) : s!;
+    const margin = b.add('sub', [b.add('gather', [rows, pos!]), b.add('gather', [rows, neg!])]);
+    const active = b.add('compare', [scalar(b, 1), margin], { mode: 'gt' }); // [P, 1]
+    const count = sumTo(b, b.add('broadcast_like', [scalar(b, 1), active]), []);
+    const den = b.add('add', [count, b.add('relu', [b.add('sub', [scalar(b, 1), count])])]);
+    const w = b.add('mul', [active, b.add('div', [dy, den])]);
+    const ds = b.add('sub', [b.add('scatter_add', [w, neg!, rows]), b.add('scatter_add', [w, pos!, rows])]);
+    return [flat ? b.add('squeeze', [ds], { axis: 1 }) : ds, undefined, undefined];
   },
   examples: [
     {

@@ -1,6 +1,7 @@
 // A mean over the valid elements only: Σ x·m / max(Σ m, 1) over all elements (batch included) →
 // a scalar []. m has x's shape, 1 for a valid element and 0 for padding (padded positions of a
 // sequence, padded task rows); without any valid element the result is 0.
+import { scalar, sumTo } from './grad-helpers.js';
 import { showShape, type OpDef } from './op.js';
 import { elements } from './shapes.js';
 
@@ -22,6 +23,13 @@ export const maskedMean: OpDef = {
     const total = tape.op('ReduceSum', [tape.op('Mul', [x!, m!])], { keepdims: 0 });
     return tape.op('Div', [total, tape.op('Max', [tape.op('ReduceSum', [m!], { keepdims: 0 }), tape.constFloat([1], [])])]);
   },
+  // ∂/∂x = dy · m / max(Σ m, 1), with max(s, 1) = s + relu(1 − s) (the IR has no max of two)
+  vjp(b, [, m], _y, dy) {
+    const s = sumTo(b, m!, []);
+    const den = b.add('add', [s, b.add('relu', [b.add('sub', [scalar(b, 1), s])])]);
+    return [b.add('mul', [m!, b.add('div', [dy, den])]), undefined];
+  },
+  constantInputs: { 1: 'the mask is 0/1 validity data, not a learned value' },
   examples: [
     { inputs: [{ shape: ['batch', 5], dtype: 'float32' }, { shape: ['batch', 5], dtype: 'float32' }], attrs: {}, note: 'a mask of prefixes, the first row all zero' },
     { inputs: [{ shape: ['batch', 5], dtype: 'float32' }, { shape: ['batch', 5], dtype: 'float32' }], attrs: {}, note: 'every row masked out gives 0', values: { 1: { data: new Array<number>(15).fill(0), shape: [3, 5] } } },

@@ -11,6 +11,7 @@
 // sampler Q is the same for every id, and the softmax ignores a shift shared by all logits, so
 // this is exactly sampled_softmax_loss with a uniform sampler. Another sampler (log-uniform, by
 // popularity) would need that correction as an input.
+import { idsAsFloat, scalar, scale, sumTo } from './grad-helpers.js';
 import { logSoftmax } from './log-softmax.js';
 import { showShape, type OpDef } from './op.js';
 import { elements } from './shapes.js';
@@ -71,6 +72,42 @@ export const sampledSoftmaxCe: OpDef = {
     neg = tape.op('Where', [hit, tape.constFloat([NEG], []), neg]);
     const logp = tape.op('LogSoftmax', [tape.op('Concat', [pos, neg], { axis: -1 })], { axis: -1 });
     return tape.op('Neg', [tape.op('Gather', [logp, tape.constInt64([0], [])], { axis: -1 })]);
+  },
+  // The logits are recomputed in IR ops, p = softmax(logits) and ∂logits = dy · (p − e₀). Split
+  // into ∂pos [..., 1] and ∂neg [..., N] (zero at a masked hit, where p is 0):
+  //   ∂h = ∂pos · table[target] + ∂neg @ table[negatives]
+  //   ∂table = rows ∂pos · h added at the targets, and ∂negᵀ h (summed over positions) at the negatives
+  //   ∂bias = ∂pos added at the targets, Σ ∂neg at the negatives.
+  vjp(b, [h, table, targets, negatives, bias], _l, dy) {
+    const [v] = b.shape(table!) as [number, number];
+    const n = b.shape(negatives!)[0] as number;
+    const last = b.shape(h!).length - 1;
+    const rows = b.add('gather', [table!, negatives!]); // [N, d]
+    const own = b.add('gather', [table!, targets!]); // [..., d]
+    let pos = b.add('reduce', [b.add('mul', [h!, own])], { mode: 'sum', axis: last, keepdims: true });
+    let neg = b.add('matmul', [h!, b.add('transpose', [rows], { perm: [1, 0] })]);
+    const biasCol = bias === undefined ? undefined : b.add('unsqueeze', [bias], { axis: 1 }); // [V, 1]
+    if (biasCol !== undefined) {
+      pos = b.add('add', [pos, b.add('gather', [biasCol, targets!])]);
+      neg = b.add('add', [neg, b.add('squeeze', [b.add('gather', [biasCol, negatives!])], { axis: 1 })]);
+    }
+    const negIds = b.add('squeeze', [idsAsFloat(b, negatives!, v)], { axis: 1 });
+    const hit = b.add('compare', [idsAsFloat(b, targets!, v), negIds], { mode: 'eq' });
+    neg = b.add('add', [b.add('mul', [neg, b.add('sub', [scalar(b, 1), hit])]), scale(b, hit, NEG)]);
+    const p = b.add('softmax', [b.add('concat', [pos, neg], { axis: -1 })], { axis: -1 });
+    const first = b.add('const', [], { value: Array.from({ length: n + 1 }, (_, i) => (i === 0 ? 1 : 0)), shape: [n + 1] });
+    const dl = b.add('mul', [b.add('unsqueeze', [dy], { axis: last }), b.add('sub', [p, first])]);
+    const dpos = b.add('slice', [dl], { axis: last, start: 0, end: 1 });
+    const dneg = b.add('slice', [dl], { axis: last, start: 1, end: n + 1 });
+    const dh = b.add('add', [b.add('mul', [dpos, own]), b.add('matmul', [dneg, rows])]);
+    const dtable = b.add('add', [
+      b.add('scatter_add', [b.add('mul', [dpos, h!]), targets!], { rows: v }),
+      b.add('scatter_add', [b.add('contract', [dneg, h!]), negatives!], { rows: v }),
+    ]);
+    if (bias === undefined) return [dh, dtable, undefined, undefined];
+    const atNeg = b.add('scatter_add', [b.add('unsqueeze', [sumTo(b, dneg, [n])], { axis: 1 }), negatives!], { rows: v });
+    const dbias = b.add('squeeze', [b.add('add', [b.add('scatter_add', [dpos, targets!], { rows: v }), atNeg])], { axis: 1 });
+    return [dh, dtable, undefined, undefined, dbias];
   },
   examples: [
     {

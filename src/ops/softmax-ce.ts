@@ -4,6 +4,7 @@
 // the data loader is where labels are checked). Works for [batch, C] (a multiclass task) and
 // [batch, L, V] (next-item prediction at every position).
 // batch_mean(softmax_ce(z, y)) is train/losses.ts's softmaxCrossEntropy.
+import { idsAsFloat, iota } from './grad-helpers.js';
 import { logSoftmax } from './log-softmax.js';
 import { showShape, type OpDef } from './op.js';
 import { elements } from './shapes.js';
@@ -37,6 +38,15 @@ export const softmaxCe: OpDef = {
     const picked = tape.op('ReduceSum', [tape.op('Mul', [onehot, tape.op('LogSoftmax', [z!], { axis: -1 })]), tape.constInt64([-1], [1])], { keepdims: 0 });
     return tape.op('Neg', [picked]);
   },
+  // ∂/∂z = dy · (softmax(z) − onehot(y)); a label outside 0..C−1 has a zero one-hot row, as in
+  // the forward (float labels; int labels are ids the data loader has checked).
+  vjp(b, [z, y], _l, dy) {
+    const c = b.shape(z!)[b.shape(z!).length - 1] as number;
+    const onehot = b.add('compare', [idsAsFloat(b, y!, c), iota(b, c)], { mode: 'eq' });
+    const p = b.add('softmax', [z!], { axis: -1 });
+    return [b.add('mul', [b.add('unsqueeze', [dy], { axis: b.shape(y!).length }), b.add('sub', [p, onehot])]), undefined];
+  },
+  constantInputs: { 1: 'class labels are indices: the loss is piecewise constant in them' },
   examples: [
     { inputs: [{ shape: ['batch', 11], dtype: 'float32' }, { shape: ['batch'], dtype: 'int32' }], attrs: {}, note: 'int32 labels' },
     {

@@ -3,37 +3,8 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
-import { coerce, showType, type Type } from './types.js';
-import type { Value } from './values.js';
-
-export interface ParamSig {
-  name: string;
-  type: Type;
-  /** Has a default: may be left out. */
-  optional: boolean;
-  /** Only by name (attributes of variadic builtins: `concat(a, b, axis: 1)`). */
-  namedOnly?: boolean;
-}
-
-export interface Signature {
-  /** How the callee is named in messages, e.g. `poso.mlp`. */
-  name: string;
-  params: ParamSig[];
-  /** Extra positional arguments are collected into a list under this name (e.g. `concat`). */
-  variadic?: { name: string; type: Type };
-}
-
-export interface ArgValue {
-  name?: { name: string; span: Span };
-  value: Value;
-  span: Span;
-}
-
-export interface Bound {
-  values: Map<string, Value>;
-  spans: Map<string, Span>;
-  variadic: Array<{ value: Value; span: Span }>;
-}
+import { coerce, showType } from './types.js';
+import type { ArgValue, Bound, ParamSig, Signature, Value } from './values.js';
 
 /** Bind and type-check; returns undefined when a required argument is missing. */
 export function bindArgs(sig: Signature, args: ArgValue[], callSpan: Span, out: Diagnostic[]): Bound | undefined {

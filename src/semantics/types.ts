@@ -1,11 +1,7 @@
 // The checker's types and how a value is made to fit one (a feature used as a tensor becomes its
 // embedding; an int where a float is wanted becomes a float).
 import type { TypeExpr } from '../syntax/ast.js';
-import { describe, type TensorValue, type Value } from './values.js';
-
-export type Type =
-  | { kind: 'tensor' | 'int' | 'float' | 'bool' | 'string' | 'feature' | 'block' | 'any' }
-  | { kind: 'list'; elem: Type };
+import { describe, type TensorValue, type Type, type Value } from './values.js';
 
 export const T = {
   tensor: { kind: 'tensor' } as Type,

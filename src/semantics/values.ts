@@ -1,10 +1,13 @@
 // What an expression evaluates to while a model is elaborated. Tensors are IR nodes; numbers,
 // lists and strings are compile-time constants; blocks and modules are things you can call or
 // look into. `error` is the poison value after a reported error: it silences follow-on errors.
+// The value types live here together: values, the checker's types, call signatures and what a
+// builtin is (a new kind of value is added in this one file).
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Span } from '../diagnostics/span.js';
 import type { BlockDecl } from '../syntax/ast.js';
-import type { DType, FeatureSpec, Shape } from '../ir/types.js';
+import type { Attrs, DType, FeatureSpec, Init, ParamGroup, Shape } from '../ir/types.js';
 import type { Module } from './modules.js';
-import type { Builtin } from './builtins/builtin.js';
 
 export interface TensorValue {
   kind: 'tensor';
@@ -29,6 +32,64 @@ export type Value =
   | { kind: 'module'; module: Module; alias: string }
   | { kind: 'symbol'; name: string } // a bare option name in a settings context (`auc`, `bce`)
   | { kind: 'error' };
+
+/** The checker's types (a parameter's declared type). */
+export type Type =
+  | { kind: 'tensor' | 'int' | 'float' | 'bool' | 'string' | 'feature' | 'block' | 'any' }
+  | { kind: 'list'; elem: Type };
+
+export interface ParamSig {
+  name: string;
+  type: Type;
+  /** Has a default: may be left out. */
+  optional: boolean;
+  /** Only by name (attributes of variadic builtins: `concat(a, b, axis: 1)`). */
+  namedOnly?: boolean;
+}
+
+export interface Signature {
+  /** How the callee is named in messages, e.g. `poso.mlp`. */
+  name: string;
+  params: ParamSig[];
+  /** Extra positional arguments are collected into a list under this name (e.g. `concat`). */
+  variadic?: { name: string; type: Type };
+}
+
+/** An argument of a call, evaluated. */
+export interface ArgValue {
+  name?: { name: string; span: Span };
+  value: Value;
+  span: Span;
+}
+
+/** A call's arguments bound to its signature. */
+export interface Bound {
+  values: Map<string, Value>;
+  spans: Map<string, Span>;
+  variadic: Array<{ value: Value; span: Span }>;
+}
+
+/** What a builtin may ask of the elaborator when called. */
+export interface BuiltinCtx {
+  /** Add a primitive op; shape errors are reported and give the error value. */
+  op(name: string, inputs: TensorValue[], attrs?: Attrs, opts?: { mask?: number | null }): Value;
+  /** Declare a parameter of the current block instance (`<instance path>.<name>`). */
+  param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean): Value;
+  /** A float32 constant tensor. */
+  constant(values: number[], shape: number[]): TensorValue;
+  /** Report an error at the call site and return the error value. */
+  error(code: DiagnosticCode, message: string, hint?: string): Value;
+  span: Span;
+  argSpan(name: string): Span;
+}
+
+export interface Builtin {
+  name: string;
+  /** One line, shown on hover and completion. */
+  doc: string;
+  sig: Signature;
+  call(ctx: BuiltinCtx, args: Bound): Value;
+}
 
 export const ERROR: Value = { kind: 'error' };
 

@@ -27,6 +27,8 @@ export class Workspace {
    * Typing passes through texts that do not parse; the text after them resumes from the one before.
    */
   private readonly elaborated = new Map<string, Analysis>();
+  /** Documents (URIs) whose copy here is out of sync: an edit was refused (see positions.ts). */
+  readonly outOfSync = new Set<string>();
 
   /** Take a new version of a document; returns the other open documents that `use` it (now stale). */
   update(doc: TextDocument): string[] {
@@ -44,6 +46,7 @@ export class Workspace {
   }
 
   close(uri: string): void {
+    this.outOfSync.delete(uri);
     this.open.delete(uriToPath(uri));
     this.analyses.delete(uri);
     this.last.delete(uri);

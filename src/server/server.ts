@@ -1,6 +1,6 @@
 // The language server (`recc lsp --stdio`), one feature per file, all on the compiler's front end.
 // Every handler is wrapped so that any text, however broken, gets an answer and never a crash.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
+import { createConnection, MessageType, ProposedFeatures, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { quickFixes } from './code-actions.js';
@@ -10,6 +10,7 @@ import { toLspDiagnostics } from './diagnostics.js';
 import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
 import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
+import { badPosition, badRange, checkedUpdate, invalidPosition, outOfSyncError } from './positions.js';
 import { references } from './references.js';
 import { rename } from './rename.js';
 import { documentSymbols } from './symbols.js';
@@ -26,8 +27,15 @@ function safe<A extends unknown[], R>(conn: Connection, fallback: R, f: (...a: A
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all), files: FilePolicy = filePolicy()): Connection {
-  const documents = new TextDocuments(TextDocument);
   const ws = new Workspace();
+  const documents = new TextDocuments({
+    create: TextDocument.create,
+    update: checkedUpdate(ws.outOfSync, (uri, why) => {
+      // a notification has no response: the user is told, and the document's requests fail until it is sent whole
+      const message = `recc: an edit of ${uri} was refused (${why}); the server's copy is out of sync: close and reopen the file`;
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message });
+    }),
+  });
   ws.setFilePolicy(files);
 
   // `allowPaths`: directories specs may read besides their own (`--allow-path` of the CLI), from
@@ -74,54 +82,74 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   };
   documents.onDidChangeContent((e) => {
+    if (ws.outOfSync.has(e.document.uri)) {
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      return;
+    }
     const stale = ws.update(e.document);
     schedule(e.document.uri);
     // Open specs that `use` this file see its unsaved text: check them again.
     for (const uri of stale) schedule(uri);
   });
+  documents.onDidOpen((e) => ws.outOfSync.delete(e.document.uri));
   documents.onDidClose((e) => {
     ws.close(e.document.uri);
     scheduled.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  const at = (uri: string, pos: { line: number; character: number }) => {
+  /** The document, its analysis and the offset of a request's position; an error response when the position is not one of the document. */
+  const at = (uri: string, pos: unknown) => {
     const doc = ws.document(uri);
+    if (!doc) return undefined;
+    if (ws.outOfSync.has(uri)) return outOfSyncError();
+    const why = badPosition(doc, pos);
+    if (why) return invalidPosition(why);
     const a = ws.analysis(uri);
-    return doc && a ? { doc, a, offset: doc.offsetAt(pos) } : undefined;
+    return a ? { doc, a, offset: doc.offsetAt(pos as { line: number; character: number }) } : undefined;
   };
   connection.onCompletion(safe(connection, [], (p) => {
     const doc = ws.document(p.textDocument.uri);
+    if (!doc) return [];
+    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
+    const why = badPosition(doc, p.position);
+    if (why) return invalidPosition(why);
     const a = ws.recentAnalysis(p.textDocument.uri);
-    return doc && a ? complete(a, doc.getText(), doc.offsetAt(p.position)) : [];
+    return a ? complete(a, doc.getText(), doc.offsetAt(p.position)) : [];
   }));
   connection.onHover(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return c ? hover(c.a, c.offset) : null;
+    return !c || c instanceof ResponseError ? (c ?? null) : hover(c.a, c.offset);
   }));
   connection.onDefinition(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return c ? definition(c.a, c.offset) : null;
+    return !c || c instanceof ResponseError ? (c ?? null) : definition(c.a, c.offset);
   }));
   connection.onReferences(safe(connection, [], (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return c ? references(c.a, c.offset, p.context.includeDeclaration) : [];
+    return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context.includeDeclaration);
   }));
   connection.onRenameRequest(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return c ? rename(c.a, c.offset, p.newName) : null;
+    return !c || c instanceof ResponseError ? (c ?? null) : rename(c.a, c.offset, p.newName);
   }));
   connection.onDocumentSymbol(safe(connection, [], (p) => {
+    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
     const a = ws.analysis(p.textDocument.uri);
     return a ? documentSymbols(a.ast) : [];
   }));
   connection.onCodeAction(safe(connection, [], (p) => {
+    const doc = ws.document(p.textDocument.uri);
+    if (doc && ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
+    const why = doc && badRange(doc, p.range);
+    if (why) return invalidPosition(why);
     const a = ws.analysis(p.textDocument.uri);
     return a ? quickFixes(a, p.textDocument.uri, p.range, p.context.diagnostics) : [];
   }));
   connection.onDocumentFormatting(async (p) => {
     const doc = ws.document(p.textDocument.uri);
     if (!doc) return [];
+    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
     try {
       return await formatDocument(doc, ws.analysis(p.textDocument.uri), uriToPath(p.textDocument.uri));
     } catch (e) {

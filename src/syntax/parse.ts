@@ -7,7 +7,7 @@ import { CstToAst } from './cst-to-ast.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
-import { MAX_NESTING, tooDeepAt } from './nesting.js';
+import { MAX_NESTING, MAX_TREE_DEPTH, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
 import { reparse, type CleanParse } from './reparse.js';
 import { reparseBroken } from './reparse-broken.js';
@@ -93,13 +93,17 @@ export function parse(text: string, fileName: string): ParseResult {
   }
 
   // ── nesting guard: the parser recurses, and must not overflow the stack ─────
-  const deep = tooDeepAt(tokens);
-  if (deep >= 0) {
+  const tooDeep = tooDeepAt(tokens);
+  const deep = tooDeep?.index ?? -1;
+  if (tooDeep) {
     const t = tokens[deep]!;
+    const span = at(t.startOffset, t.startOffset + t.image.length);
     diagnostics.push(
-      diag('REC1008', at(t.startOffset, t.startOffset + t.image.length), `nesting deeper than ${MAX_NESTING} levels; the rest of the file is not read`, {
-        hint: 'name the inner parts with `let`',
-      }),
+      tooDeep.why === 'nesting'
+        ? diag('REC1008', span, `nesting deeper than ${MAX_NESTING} levels; the rest of the file is not read`, { hint: 'name the inner parts with `let`' })
+        : diag('REC1009', span, `this expression chains more than ${MAX_TREE_DEPTH} operators, calls or \`else if\`s; the rest of the file is not read`, {
+            hint: 'name parts of it with `let`, e.g. `let s1 = a + b + c`',
+          }),
     );
     tokens = tokens.slice(0, deep);
   }

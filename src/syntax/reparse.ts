@@ -89,7 +89,7 @@ export function region(e: Edit, start: number, next: Pos | undefined, depth: num
     if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) return undefined;
     if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
   }
-  if (tooDeepAt(lexed.tokens, depth) >= 0) return undefined;
+  if (tooDeepAt(lexed.tokens, depth)) return undefined;
   return { ...lexed, position, lines: next ? nextNow.line - next.line : 0 };
 }
 

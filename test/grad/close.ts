@@ -21,3 +21,11 @@ export function expectRelClose(got: ArrayLike<number>, want: ArrayLike<number>, 
   const e = relError(got, want);
   expect(e, `${what}: relative error ${e} (largest value ${maxAbs(want)})`).toBeLessThanOrEqual(tol);
 }
+
+/** Two arrays agree within `tol` times a scale given by the caller (the largest value of a larger whole). */
+export function expectCloseAtScale(got: ArrayLike<number>, want: ArrayLike<number>, scale: number, tol: number, what: string): void {
+  expect(got.length).toBe(want.length);
+  let d = 0;
+  for (let i = 0; i < want.length; i++) d = Math.max(d, Math.abs(got[i]! - want[i]!));
+  expect(d / scale, `${what}: error ${d}, ${d / scale} of the scale ${scale}`).toBeLessThanOrEqual(tol);
+}

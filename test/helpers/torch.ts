@@ -25,39 +25,74 @@ export interface TorchJob {
   params: Record<string, TorchValue>;
   inputs: Record<string, TorchValue>;
   fd?: { wrt: Array<['param' | 'input', string]>; h: number };
+  /** Also PyTorch autograd's gradient of the first output with respect to every parameter, in the order of `params`. */
+  autograd?: boolean;
 }
 
 export interface TorchResult {
   outputs: number[][];
   fd?: number[][];
+  autograd?: number[][];
 }
 
 export function haveTorch(): boolean {
   return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }
 
-export function runTorch(jobs: TorchJob[]): TorchResult[] {
-  const parts: Uint8Array[] = [];
-  let offset = 0;
-  const place = (v: TorchValue) => {
+/** Tensors laid out in one binary file (8-byte aligned), described by dtype, offset and shape. */
+class Blob {
+  private parts: Uint8Array[] = [];
+  private offset = 0;
+  place(v: TorchValue): { dtype: string; offset: number; shape: number[] } {
     const arr = v.ids ? BigInt64Array.from(Array.from(v.data, (x) => BigInt(x))) : v.data instanceof Float32Array ? v.data : Float64Array.from(v.data);
     const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-    const at = offset;
-    parts.push(bytes);
-    offset += bytes.byteLength + ((8 - (bytes.byteLength % 8)) % 8);
-    if (offset > at + bytes.byteLength) parts.push(new Uint8Array(offset - at - bytes.byteLength));
+    const at = this.offset;
+    this.parts.push(bytes);
+    this.offset += bytes.byteLength + ((8 - (bytes.byteLength % 8)) % 8);
+    if (this.offset > at + bytes.byteLength) this.parts.push(new Uint8Array(this.offset - at - bytes.byteLength));
     return { dtype: v.ids ? 'i64' : v.data instanceof Float32Array ? 'f32' : 'f64', offset: at, shape: v.shape };
-  };
-  const placeAll = (vs: Record<string, TorchValue>) => Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, place(v)]));
+  }
+  placeAll(vs: Record<string, TorchValue>) {
+    return Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, this.place(v)]));
+  }
+  write(path: string): void {
+    writeFileSync(path, Buffer.concat(this.parts));
+  }
+}
+
+/** Run a Python script of test/helpers/ on a JSON payload that refers to a blob of tensors. */
+function runPython<T>(script: string, build: (blob: Blob) => Record<string, unknown>): T {
   const dir = mkdtempSync(join(tmpdir(), 'recc-torch-'));
   try {
-    const described = jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: placeAll(j.params), inputs: placeAll(j.inputs), fd: j.fd }));
-    const blob = join(dir, 'tensors.bin');
-    writeFileSync(blob, Buffer.concat(parts));
-    const r = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'torch_eval.py')], { input: JSON.stringify({ prelude: TORCH_PRELUDE, blob, jobs: described }), encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.status !== 0) throw new Error(`torch evaluation failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as TorchResult[];
+    const blob = new Blob();
+    const payload = build(blob);
+    const path = join(dir, 'tensors.bin');
+    blob.write(path);
+    const r = spawnSync('/usr/bin/python3', [join(import.meta.dirname, script)], { input: JSON.stringify({ ...payload, blob: path }), encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export function runTorch(jobs: TorchJob[]): TorchResult[] {
+  return runPython('torch_eval.py', (blob) => ({
+    prelude: TORCH_PRELUDE,
+    jobs: jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: blob.placeAll(j.params), inputs: blob.placeAll(j.inputs), fd: j.fd, autograd: j.autograd })),
+  }));
+}
+
+export interface PackageJob {
+  /** A directory written by `recc export torch`. */
+  dir: string;
+  /** Weights to load (safetensors), read by the package's own weights.py. */
+  weights: string;
+  entry: string;
+  inputs: Record<string, TorchValue>;
+}
+
+/** Each job's entry outputs (float32, flattened) from the exported package's Model. */
+export function runTorchPackages(jobs: PackageJob[]): Array<Record<string, number[]>> {
+  return runPython('torch_package.py', (blob) => ({ jobs: jobs.map((j) => ({ dir: j.dir, weights: j.weights, entry: j.entry, inputs: blob.placeAll(j.inputs) })) }));
 }

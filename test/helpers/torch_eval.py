@@ -3,7 +3,9 @@ finite differences of their first output. Payload on stdin:
   {prelude, blob, jobs: [{code, params: {name: value}, inputs: {name: value},
                           fd?: {wrt: [[kind, name]], h}}]}
 where a value is {dtype: f32 | f64 | i64, offset, shape} into the binary file `blob` (floats are
-evaluated as float64, i64 are ids). Writes [{outputs: [[...]], fd?: [[...]]}] on stdout."""
+evaluated as float64, i64 are ids). With `autograd: true`, PyTorch's own gradient of the first
+output with respect to every parameter (in the order of `params`) comes back too. Writes
+[{outputs: [[...]], fd?: [[...]], autograd?: [[...]]}] on stdout."""
 import json
 import sys
 
@@ -37,8 +39,17 @@ for job in payload["jobs"]:
     forward = ns["forward"]
     P = {k: tensor(v) for k, v in job["params"].items()}
     X = {k: tensor(v) for k, v in job["inputs"].items()}
+    out = {}
+    if job.get("autograd"):
+        leaves = list(P.values())
+        for t in leaves:
+            t.requires_grad_(True)
+        gs = torch.autograd.grad(forward(P, X)[0], leaves, allow_unused=True)
+        out["autograd"] = [flat(g) if g is not None else [0.0] * t.numel() for g, t in zip(gs, leaves)]
+        for t in leaves:
+            t.requires_grad_(False)
     with torch.no_grad():
-        out = {"outputs": [flat(v) for v in forward(P, X)]}
+        out["outputs"] = [flat(v) for v in forward(P, X)]
         fd = job.get("fd")
         if fd:
             h = fd["h"]

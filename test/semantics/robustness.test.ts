@@ -44,3 +44,40 @@ describe('robustness of the front end', () => {
     });
   }
 });
+
+describe('no recursion depth is reachable from text (issue 17, item 7)', () => {
+  const spec = (body: string, blocks = '') => `${blocks}model m {
+  features {
+    a: id(hash: 100, dim: 4)
+    y: label
+  }
+  ${body}
+  task t : binary(label: y) { from: h }
+}
+`;
+  const codes = (text: string) => analyze(text, '/tmp/deep.rec').diagnostics.map((d) => d.code);
+
+  it('a 100,000-term sum and 100,000 nested parentheses are diagnostics', () => {
+    expect(codes(spec(`let h = ${Array(100_000).fill('a').join(' + ')}`))).toEqual(['REC1009']);
+    expect(codes(spec(`let h = ${'('.repeat(100_000)}a${')'.repeat(100_000)}`))).toEqual(['REC1008']);
+  });
+
+  it('the longest chain accepted elaborates', () => {
+    // the model's braces are one level: 254 `+` make a tree of 255
+    const a = analyze(spec(`let h = ${Array(255).fill('a').join(' + ')}`), '/tmp/deep.rec');
+    expect(a.diagnostics).toEqual([]);
+    expect(a.graph!.nodes.filter((n) => n.op === 'add').length).toBeGreaterThanOrEqual(254);
+  });
+
+  it('expressions nested through block calls stop at a diagnostic', () => {
+    // each block's body is 240 levels deep and calls the next at the bottom: 12 blocks make
+    // 2,880 levels, about twice what overflows the stack
+    let blocks = '';
+    for (let i = 0; i < 12; i++) blocks += `block b${i}(x: tensor) {\n  return ${i < 11 ? `b${i + 1}(x)` : 'x'}${' + x'.repeat(240)}\n}\n`;
+    expect(new Set(codes(spec('let h = b0(a)', blocks)))).toEqual(new Set(['REC3010']));
+    // three of them (720 levels) stay under the bound and elaborate
+    let three = '';
+    for (let i = 0; i < 3; i++) three += `block b${i}(x: tensor) {\n  return ${i < 2 ? `b${i + 1}(x)` : 'x'}${' + x'.repeat(150)}\n}\n`;
+    expect(codes(spec('let h = b0(a)', three))).toEqual([]);
+  });
+});

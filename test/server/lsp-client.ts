@@ -27,9 +27,9 @@ export function pos(text: string, needle: string, delta = 0): Position {
   return { line: before.length - 1, character: before[before.length - 1]!.length };
 }
 
-/** Line/character (0-based) of an offset. */
+/** Line/character (0-based) of an offset; lines end at `\n`, `\r\n` or `\r`, as in LSP. */
 export function posOf(text: string, offset: number): Position {
-  const before = text.slice(0, offset).split('\n');
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
   return { line: before.length - 1, character: before[before.length - 1]!.length };
 }
 

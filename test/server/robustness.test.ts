@@ -100,3 +100,53 @@ describe('formatting', () => {
     expect(await fmt()).toEqual([]);
   });
 });
+
+describe('positions from the client are checked (issue 17, item 9)', () => {
+  const BAD = [{ line: 1.5, character: 0 }, { line: 0, character: 2.5 }, { line: -1, character: 0 }, { line: 0, character: -3 }, { line: 10_000, character: 0 }, { line: 0, character: 10_000 }, { line: '1', character: 0 }, { line: 0 }];
+
+  it('requests at a position that is not one of the document get an InvalidParams error', async () => {
+    const uri = c.file('positions.rec', SPEC);
+    await c.open(uri, SPEC);
+    const line = SPEC.split('\n').findIndex((l) => l.includes('let trunk'));
+    for (const position of BAD) {
+      const td = { textDocument: { uri }, position };
+      for (const [method, params] of [
+        ['textDocument/hover', td],
+        ['textDocument/completion', td],
+        ['textDocument/definition', td],
+        ['textDocument/references', { ...td, context: { includeDeclaration: true } }],
+        ['textDocument/rename', { ...td, newName: 'renamed' }],
+        ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position }, context: { diagnostics: [] } }],
+      ] as const) {
+        const err = await c.request(method, params).then(() => undefined, (e: { code?: number }) => e);
+        expect(err, `${method} at ${JSON.stringify(position)}`).toMatchObject({ code: -32602 });
+      }
+    }
+    // the end of a line, and the end of the document, are positions
+    expect(await c.hover(uri, { line, character: 7 })).toContain('let trunk');
+    const last = SPEC.split('\n');
+    await c.request('textDocument/hover', { textDocument: { uri }, position: { line: last.length - 1, character: last[last.length - 1]!.length } });
+    expect(c.logged).toEqual([]);
+  });
+
+  it('an edit with a range that is not one is refused: the document stays in sync or says it is not', async () => {
+    const shown: string[] = [];
+    c.conn.onNotification('window/showMessage', (p: { message: string }) => shown.push(p.message));
+    const uri = c.file('drift.rec', SPEC);
+    await c.open(uri, SPEC);
+    const line = SPEC.split('\n').findIndex((l) => l.includes('let trunk'));
+    // `line: 1.5` would edit some offset near line 1 or 2: the server's copy would drift from the client's
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 1.5, character: 0 }, end: { line: 1.5, character: 0 } }, text: 'x' }] });
+    const err = await c.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 7 } }).then(() => undefined, (e: { code?: number }) => e);
+    expect(err).toMatchObject({ code: -32801 }); // ContentModified
+    // a valid ranged edit after it is refused too: it was made on the client's text, not on ours
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }] });
+    expect(await c.request('textDocument/documentSymbol', { textDocument: { uri } }).then(() => undefined, (e: { code?: number }) => e)).toMatchObject({ code: -32801 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(shown.some((m) => m.includes('refused') && m.includes('1.5'))).toBe(true);
+    // the whole text puts it back in sync
+    expect((await c.change(uri, SPEC)).diagnostics).toEqual([]);
+    expect(await c.hover(uri, { line, character: 7 })).toContain('let trunk');
+    expect(c.logged).toEqual([]);
+  });
+});

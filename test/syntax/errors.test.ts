@@ -212,6 +212,36 @@ describe('REC1008 nesting too deep', () => {
   });
 });
 
+describe('REC1009 expression chain too long', () => {
+  it('cuts a chain whose tree would be deeper than 256 at the token that makes it so', () => {
+    // `model m {` is one level, each `+` one more: the 255th `+` makes 257
+    const text = `model m {\n  let s = ${Array(100_000).fill('a').join(' + ')}\n}\nmodel n { let b = 1 }`;
+    const r = parse(text, 'x.rec');
+    expect(r.diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([['REC1009', 2, 11 + 4 * 254 + 2]]);
+    expect(treeProblems(r, text, 'x.rec')).toEqual([]);
+  });
+
+  it('counts member accesses, calls, indexing and `else if` as links of the chain', () => {
+    for (const chain of ['x' + '.a'.repeat(5_000), 'f' + '()'.repeat(5_000), 'x' + '[0]'.repeat(5_000), '1 * 2 + 3 == 4 and '.repeat(2_000) + 'true']) {
+      const t = `model m { let a = ${chain} }`;
+      expect(parse(t, 'x.rec').diagnostics.map((d) => d.code)).toEqual(['REC1009']);
+    }
+    const elseIf = `block f(x: int) {\n  if x > 0 { return 1 }${' else if x > 0 { return 1 }'.repeat(5_000)}\n  return 0\n}`;
+    expect(parse(elseIf, 'x.rec').diagnostics.map((d) => d.code)).toEqual(['REC1009']);
+  });
+
+  it('starts the count again after a comma, `=`, `:` or a keyword: long lists and long files are fine', () => {
+    const list = `model m { let a = [${Array(5_000).fill('x + 1').join(', ')}] }`;
+    const lets = `model m {\n${Array(2_000).fill('  let a = x + y + z').join('\n')}\n}`;
+    const ifs = `block f(x: int) {\n${'  if x > 0 { return 1 }\n'.repeat(2_000)}  return 0\n}`;
+    for (const t of [list, lets, ifs]) expect(parse(t, 'x.rec').diagnostics).toEqual([]);
+  });
+
+  it('a chain of 200 links parses', () => {
+    expect(parse(`model m { let a = ${Array(200).fill('a').join(' + ')} }`, 'x.rec').diagnostics).toEqual([]);
+  });
+});
+
 describe('REC3001 unknown type', () => {
   it('keeps `any` in the tree and suggests the closest type', () => {
     const [d] = check(`block f(x: flaot) { return x }

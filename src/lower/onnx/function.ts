@@ -3,7 +3,10 @@
 // features. Inputs are the `input` nodes the outputs reach, named after their feature, as the
 // data loader gives them (ids int64, values float32); parameters are initializers when weights
 // are given, else inputs named after the parameter (a trainer feeds them each step). Only the
-// nodes the outputs reach are lowered.
+// nodes the outputs reach are lowered. The IR's `batch` only says "a length known when the graph
+// runs": the pairs of a hinge loss ([P]) are written so too, and P is not the batch size. So the
+// dynamic axes here are unnamed: a shared symbol would let onnxruntime plan buffers as if they
+// were equal (and fail when they are not).
 import pkg from 'onnx-proto';
 import { getOp } from '../../ops/registry.js';
 import { reached } from '../../ir/reach.js';
@@ -26,12 +29,12 @@ export function lowerFunction(graph: IRGraph, f: OnnxFunction): Uint8Array {
   const inputs: pkg.onnx.IValueInfoProto[] = [];
   const nodes = reached(graph, Object.values(f.outputs)).map((id) => graph.nodes[id]!);
   for (const n of nodes) {
-    if (n.op === 'input') inputs.push(valueInfo(String(n.attrs.feature), n.dtype === 'int32' ? 'int64' : 'float32', n.shape));
+    if (n.op === 'input') inputs.push(valueInfo(String(n.attrs.feature), n.dtype === 'int32' ? 'int64' : 'float32', n.shape, null));
     if (n.op !== 'param') continue;
     const name = String(n.attrs.name);
     const w = f.weights?.[name];
     if (w) tape.initializer(name, w, n.shape as number[]);
-    else inputs.push(valueInfo(name, 'float32', n.shape));
+    else inputs.push(valueInfo(name, 'float32', n.shape, null));
   }
   const taken = new Set([...inputs.map((i) => i.name!), ...tape.initializers.map((i) => i.name!)]);
   const clash = Object.keys(f.outputs).filter((o) => taken.has(o));
@@ -42,7 +45,7 @@ export function lowerFunction(graph: IRGraph, f: OnnxFunction): Uint8Array {
   const outputs = Object.entries(f.outputs).map(([name, id]) => {
     tape.nodes.push({ opType: 'Identity', name: `output_${name}`, input: [values.get(id)!], output: [name] });
     const n = graph.nodes[id]!;
-    return valueInfo(name, n.dtype === 'int32' ? 'int64' : 'float32', n.shape);
+    return valueInfo(name, n.dtype === 'int32' ? 'int64' : 'float32', n.shape, null);
   });
   const model = onnx.ModelProto.create({
     irVersion: 8,

@@ -18,10 +18,14 @@ import { Tape } from './tape.js';
 const { onnx } = pkg;
 const ELEM = { float32: 1, int32: 6, int64: 7, string: 8 } as const;
 
-export function valueInfo(name: string, elemType: keyof typeof ELEM, dims: ReadonlyArray<number | 'batch'>): pkg.onnx.IValueInfoProto {
+/**
+ * A graph input's or output's type. The dynamic axis is the symbol `batch`, or with `batch: null`
+ * an unnamed dimension, which claims no equality with any other input's.
+ */
+export function valueInfo(name: string, elemType: keyof typeof ELEM, dims: ReadonlyArray<number | 'batch'>, batch: string | null = 'batch'): pkg.onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: ELEM[elemType], shape: { dim: dims.map((d) => (d === 'batch' ? { dimParam: 'batch' } : { dimValue: d })) } } },
+    type: { tensorType: { elemType: ELEM[elemType], shape: { dim: dims.map((d) => (d !== 'batch' ? { dimValue: d } : batch === null ? {} : { dimParam: batch })) } } },
   };
 }
 

@@ -1,9 +1,10 @@
 // The Python helpers the PyTorch forms call, for ops that are more than one torch expression.
 // Emitted once at the top of a generated module (emit.ts). DTYPE is the float type of every
 // constant and zero tensor: float64 for the gradient checks, float32 for an exported model.
-export const TORCH_PRELUDE = `import torch
+export const torchPrelude = (dtype: 'float32' | 'float64'): string => `import torch
+import torch.nn.functional as F
 
-DTYPE = torch.float64
+DTYPE = torch.${dtype}
 
 
 def sum_to(x, axes, shape):
@@ -20,12 +21,13 @@ def pad(x, axis, before, after):
     return torch.cat([zeros(before), x, zeros(after)], dim=axis)
 
 
-def pool(x, m, mode):
+def pool(x, m, mode, zero_padded=False):
+    # zero_padded: x is already zero at padding, the sum skips the product with the mask
     m3 = m.unsqueeze(2)
     if mode == "max":
         best = torch.where(m3 > 0, x, torch.full_like(x, -3.0e38)).amax(1)
         return torch.where(m.sum(1, keepdim=True) > 0, best, torch.zeros_like(best))
-    s = (x * m3).sum(1)
+    s = (x if zero_padded else x * m3).sum(1)
     return s if mode == "sum" else s / m.sum(1, keepdim=True).clamp(min=1)
 
 
@@ -51,4 +53,41 @@ def scatter_add(x, ids, rows):
 
 def contract(a, b):
     return a.reshape(-1, a.shape[-1]).t() @ b.reshape(-1, b.shape[-1])
+
+
+def conv1d_causal(x, w, b, dilation):
+    # x [batch, L, c_in], w [k, c_in, c_out]: left-pad (k - 1)·dilation zeros, then a
+    # cross-correlation (F.conv1d is channels-first with a kernel [c_out, c_in, k])
+    left = (w.shape[0] - 1) * dilation
+    xt = F.pad(x.transpose(1, 2), (left, 0))
+    return F.conv1d(xt, w.permute(2, 1, 0), b, dilation=dilation).transpose(1, 2)
+
+
+def softmax_ce(z, y):
+    # −log softmax(z)[y]; a label outside 0..C−1 selects no class and gives 0
+    c = z.shape[-1]
+    y = y.long()
+    valid = (y >= 0) & (y < c)
+    picked = torch.log_softmax(z, -1).gather(-1, y.clamp(0, c - 1).unsqueeze(-1)).squeeze(-1)
+    return torch.where(valid, -picked, torch.zeros_like(picked))
+
+
+def sampled_softmax_ce(h, table, targets, negatives, bias=None):
+    # the target's logit against shared negatives; a negative equal to the target is masked out
+    pos = (h * table[targets]).sum(-1, keepdim=True)
+    neg = h @ table[negatives].t()
+    if bias is not None:
+        pos = pos + bias[targets].unsqueeze(-1)
+        neg = neg + bias[negatives]
+    neg = torch.where(targets.unsqueeze(-1) == negatives, torch.full_like(neg, -3.0e38), neg)
+    return -torch.log_softmax(torch.cat([pos, neg], -1), -1)[..., 0]
+
+
+def hinge_pairs(s, pos, neg):
+    # mean over pairs of max(0, 1 − (s[pos] − s[neg])); no pair gives 0
+    flat = s.reshape(-1)
+    return torch.relu(1 - (flat[pos] - flat[neg])).sum() / max(pos.numel(), 1)
 `;
+
+/** The float64 prelude of the gradient checks' evaluator. */
+export const TORCH_PRELUDE = torchPrelude('float64');

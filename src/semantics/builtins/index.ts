@@ -1,9 +1,8 @@
 // Every builtin function of the language: op surfaces from the op registry (one file per op),
 // plus the builtins that need more than a surface.
 import { OPS } from '../../ops/registry.js';
-import { T, type Type } from '../types.js';
-import type { TensorValue, Value } from '../values.js';
-import type { Builtin } from './builtin.js';
+import { T } from '../types.js';
+import type { Builtin, TensorValue, Type, Value } from '../values.js';
 import { numberBuiltins } from './numbers.js';
 import { paramBuiltin } from './param.js';
 import { tensorBuiltins } from './tensors.js';

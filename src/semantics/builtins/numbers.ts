@@ -1,6 +1,7 @@
 // Compile-time helpers on numbers and lists: `range`, `len`, `sqrt`, `dim`.
 import { T } from '../types.js';
-import { arg, type Builtin } from './builtin.js';
+import type { Builtin } from '../values.js';
+import { arg } from './builtin.js';
 
 export const numberBuiltins: Builtin[] = [
   {

@@ -1,7 +1,8 @@
 // `param(name, shape, init: ..., group: ...)`: how stdlib blocks declare their weights.
 import type { Init } from '../../ir/types.js';
 import { T } from '../types.js';
-import { arg, type Builtin } from './builtin.js';
+import type { Builtin } from '../values.js';
+import { arg } from './builtin.js';
 
 const INITS = ['glorot_uniform', 'normal', 'uniform', 'zeros', 'ones', 'constant'];
 

@@ -2,8 +2,8 @@
 // shape manipulation written the way users think of it (without the batch axis), and the raw
 // forms of ops that take their weights as arguments (stdlib wraps them with `param`).
 import { T } from '../types.js';
-import type { TensorValue, Value } from '../values.js';
-import { arg, type Builtin, type BuiltinCtx } from './builtin.js';
+import type { Builtin, BuiltinCtx, TensorValue, Value } from '../values.js';
+import { arg } from './builtin.js';
 
 const x1 = [{ name: 'x', type: T.tensor, optional: false }];
 

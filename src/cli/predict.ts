@@ -1,0 +1,101 @@
+// `recc predict SPEC --weights W --data FILE -o OUT`: score a data file with the serving graph in
+// onnxruntime, streamed in batches with a progress bar, into a CSV, TSV, JSON Lines or Parquet
+// file (by OUT's extension): the kept columns (`--keep`, by default the spec's key columns), then
+// one column per task output (src/predict/score-file.ts).
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { formatDataError } from '../data/row.js';
+import { outputFormat } from '../data/write-table.js';
+import { isRefusal, openChecked } from '../io/file-policy.js';
+import { servingGraph } from '../ir/plan.js';
+import { lowerToOnnx } from '../lower/onnx/lower.js';
+import { columnClash, scoreFile } from '../predict/score-file.js';
+import { dataFile, keyColumns } from '../train/data-source.js';
+import { allowPathOption, policyOf } from './allow-path.js';
+import { displayPath } from './output.js';
+import { loadSpec } from './spec.js';
+import { positiveInt } from './train.js';
+import { VERSION } from './version.js';
+import { readWeights } from './weights.js';
+
+export interface PredictCliOptions {
+  allowPath?: string[];
+  weights: string;
+  data?: string;
+  out: string;
+  keep?: string;
+  batch: number;
+  threads: number;
+  skipBadRows: boolean;
+}
+
+export const DEFAULT_BATCH = 4096;
+
+const nonNegativeInt = (v: string): number => (/^\d+$/.test(v) ? Number(v) : positiveInt(v));
+
+export async function runPredict(file: string, o: PredictCliOptions): Promise<number> {
+  const fail = (line: string) => {
+    process.stderr.write(`${line}\n`);
+    return 1;
+  };
+  const out = resolve(o.out);
+  const format = outputFormat(out);
+  if ('error' in format) return fail(`${o.out}: error[REC6010]: ${format.error}`);
+  const spec = loadSpec(file, policyOf(o));
+  if (!spec) return 1;
+  const graph = servingGraph(spec);
+  const weights = readWeights(spec, o.weights);
+  if ('error' in weights) return fail(`${weights.error}`);
+  const keep = o.keep === undefined ? keyColumns(graph) : o.keep.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const clash = columnClash(keep, graph.tasks);
+  if (clash) return fail(`error: ${clash}`);
+  const where = dataFile(graph, { data: o.data, files: policyOf(o) });
+  if (!where) return fail('error[REC6004]: no data: pass --data FILE (or set `data:` to a file in the spec\'s train section)');
+  const opened = openChecked(policyOf(o), where.file, 'data', where.reach);
+  if (isRefusal(opened)) return fail(`${where.file}: error[${opened.code}]: ${opened.error}`);
+  const onnx = lowerToOnnx(spec, weights, { reccVersion: VERSION, extra: { 'recc.weights': `weights from ${o.weights}` } });
+
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  let lastLine = started;
+  const bar = tty ? new cliProgress.SingleBar({ format: 'scoring [{bar}] {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(1000, 0, { rows: 0, speed: '-' });
+  const onBatch = (rows: number, fraction: number) => {
+    const speed = Math.round(rows / Math.max(1e-3, (Date.now() - started) / 1000));
+    bar?.update(Math.round(fraction * 1000), { rows, speed });
+    if (!bar && Date.now() - lastLine > 10_000) {
+      process.stderr.write(`scoring: ${rows} rows (${Math.round(fraction * 100)}% of the file), ${speed} rows/s\n`);
+      lastLine = Date.now();
+    }
+  };
+  let r;
+  try {
+    r = await scoreFile(graph, onnx, { file: where.file, fd: opened.fd, out, format: format.format, keep, batch: o.batch, skipBadRows: o.skipBadRows, threads: o.threads, onBatch });
+  } finally {
+    bar?.stop();
+  }
+  if (r.errors.length > 0) {
+    for (const e of r.errors) process.stderr.write(`${formatDataError(e)}\n`);
+    return fail(`nothing written to ${displayPath(out)}${o.skipBadRows ? '' : ' (--skip-bad-rows skips and counts malformed rows)'}`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`wrote ${displayPath(out)}: ${r.rows} rows${r.skipped ? ` (${r.skipped} bad rows skipped)` : ''}, columns ${r.columns.join(', ')} (${Math.round(r.rows / Math.max(seconds, 1e-3))} rows/s)\n`);
+  return 0;
+}
+
+export function register(program: Command, setCode: (c: number) => void): void {
+  allowPathOption(
+    program
+      .command('predict')
+      .description('score a data file with trained weights (the serving ONNX graph in onnxruntime), streamed')
+      .argument('<spec>', '.rec file')
+      .requiredOption('--weights <file>', 'weights (model.safetensors or checkpoint.safetensors)')
+      .requiredOption('-o, --out <file>', 'output: .csv, .tsv, .jsonl or .parquet')
+      .option('--data <file>', 'CSV, TSV, JSON Lines or Parquet (default: the spec\'s data file)')
+      .option('--keep <columns>', 'comma-separated columns copied to the output before the scores (default: the spec\'s key columns; "" for none)')
+      .option('--batch <rows>', `rows scored at a time (default ${DEFAULT_BATCH})`, positiveInt, DEFAULT_BATCH)
+      .option('--threads <n>', 'onnxruntime threads (default 0: all cores)', nonNegativeInt, 0)
+      .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false),
+  ).action(async (spec: string, o: PredictCliOptions) => setCode(await runPredict(spec, o)));
+}

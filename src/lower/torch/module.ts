@@ -1,0 +1,103 @@
+// `model.py` of `recc export torch`: the model as a torch.nn.Module generated from the IR. One
+// Python function per entry (`serve`, and one per training stage, whose result holds the stage's
+// objective), one line per op (the forms of ops.ts), the block path as a comment where it changes.
+// Parameters are registered under recc's paths, so `state_dict()` keys are recc's names and a
+// safetensors file moves between the two unchanged. Embedding lookups into feature tables use
+// F.embedding: sparse gradients on request for the tables in `sparse` (DDP over gloo, SparseAdam,
+// Adagrad), and row 0 of a padded table receives no gradient (padding_idx), as recc's optimizers
+// never update it.
+import { SERVE } from '../../ir/entry.js';
+import { paddedTables } from '../../ir/padding-rows.js';
+import { planOf } from '../../ir/plan.js';
+import type { IRGraph } from '../../ir/types.js';
+import { emitEntryFunction, pyStr, type FormOverride } from './emit.js';
+import { torchPrelude } from './prelude.js';
+
+/** Python function name of an entry: `serve`, else `stage_<name>` (names are spec identifiers). */
+export function entryFunction(entry: string): string {
+  return entry === SERVE ? 'serve' : `stage_${entry.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/** Lookups into a padded feature table: F.embedding with padding_idx 0 and optional sparse gradients. */
+function embeddingLookups(graph: IRGraph): FormOverride {
+  const padded = paddedTables(graph);
+  return (n, [table, ids]) => {
+    if (n.op !== 'gather') return undefined;
+    const src = graph.nodes[n.inputs[0]!]!;
+    if (src.op !== 'param' || !padded.has(String(src.attrs.name))) return undefined;
+    return `F.embedding(${ids}, ${table}, padding_idx=0, sparse=${pyStr(String(src.attrs.name))} in sparse)`;
+  };
+}
+
+const MODEL_CLASS = `
+class TableOwner(torch.nn.Embedding):
+    """The module holding feature tables, and only them. DistributedDataParallel expects sparse
+    gradients for the parameters of an Embedding with sparse=True (it allots its buckets before
+    the first step), and the lookups are F.embedding calls in the entry functions."""
+
+    def __init__(self, sparse):
+        torch.nn.Module.__init__(self)
+        self.sparse = sparse
+
+    def extra_repr(self):
+        return f"sparse={self.sparse}"
+
+
+class Model(torch.nn.Module):
+    """The model; parameters by recc path (state_dict keys are recc's names)."""
+
+    def __init__(self, sparse=False):
+        super().__init__()
+        owners = {}
+        for name in PARAMS:
+            owners.setdefault(name.rpartition(".")[0], []).append(name)
+        # tables whose owner holds nothing else get sparse gradients; the rest stay dense
+        self.sparse_tables = {n for o, names in owners.items() if o and all(m in PADDED for m in names) for n in names} if sparse else set()
+        self.sparse = sparse
+        for name, (shape, _group) in PARAMS.items():
+            *path, leaf = name.split(".")
+            owner = self
+            for i, part in enumerate(path):
+                # nn.Module's tables directly: a path part may equal a Module attribute
+                # (\`type\`, \`train\`), which add_module and register_parameter refuse
+                if part not in owner._modules:
+                    table = i == len(path) - 1 and name in self.sparse_tables
+                    owner._modules[part] = TableOwner(True) if table else torch.nn.Module()
+                owner = owner._modules[part]
+            owner._parameters[leaf] = torch.nn.Parameter(torch.zeros(shape, dtype=DTYPE))
+
+    def forward(self, X, entry="serve"):
+        """The outputs of \`entry\` by name (a stage's objective under "/objective")."""
+        return ENTRIES[entry](dict(self.named_parameters()), X, self.sparse_tables)
+`;
+
+/** The text of model.py for a graph (after the IR passes: entries and objectives present). */
+export function emitModelPy(graph: IRGraph, header: string): string {
+  const override = embeddingLookups(graph);
+  const entries = [SERVE, ...new Set(planOf(graph).stages.map((s) => s.entry))];
+  const params = graph.params.map((p) => `    ${pyStr(p.name)}: (${JSON.stringify(p.shape)}, ${pyStr(p.group)}),`);
+  const inputs = (name: string) =>
+    Object.entries(graph.entries[name]!.inputs).map(([k, id]) => {
+      const n = graph.nodes[id]!;
+      return `        ${pyStr(k)}: (${pyStr(n.dtype === 'int32' ? 'int64' : 'float32')}, ${JSON.stringify(n.shape.slice(1))}),`;
+    });
+  return [
+    header,
+    torchPrelude('float32').trimEnd(),
+    '',
+    '# recc path: (shape, group)',
+    `PARAMS = {\n${params.join('\n')}\n}`,
+    '',
+    '# feature tables: row 0 is padding (zero, never trained)',
+    `PADDED = {${[...paddedTables(graph)].map(pyStr).join(', ')}}`,
+    '',
+    '# per entry, its inputs: name → (dtype, shape after the batch axis)',
+    `INPUTS = {\n${entries.map((e) => `    ${pyStr(e)}: {\n${inputs(e).join('\n')}\n    },`).join('\n')}\n}`,
+    '',
+    ...entries.flatMap((e) => ['', emitEntryFunction(graph, entryFunction(e), graph.entries[e]!, override), '']),
+    '',
+    `ENTRIES = {${entries.map((e) => `${pyStr(e)}: ${entryFunction(e)}`).join(', ')}}`,
+    '',
+    MODEL_CLASS,
+  ].join('\n');
+}

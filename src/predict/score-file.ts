@@ -1,0 +1,122 @@
+// Scoring a data file with a serving graph in onnxruntime, streamed: records are read (any format
+// source.ts reads), encoded into the graph's feeds (src/data/onnx-feeds.ts) `batch` rows at a
+// time, run, and written out (src/data/write-table.ts) before the next batch is read, so memory
+// is one batch (plus, for support sets, each key's last `size` rows), whatever the file's size.
+// The output holds the kept columns' text, then one column per task output: a binary task's
+// probability, a regression task's value, a multiclass task's class probabilities as
+// `<task>_0 … <task>_<C-1>`. Rows with a problem stop the run (the output is not written) unless
+// `skipBadRows`; the output is written atomically either way.
+import * as ort from 'onnxruntime-node';
+import { encodeFile } from '../data/encode-file.js';
+import { neededColumns, type NeededColumn } from '../data/needed-columns.js';
+import { feedModel, FeedEncoder } from '../data/onnx-feeds.js';
+import { keyText } from '../data/preprocess.js';
+import { newReport } from '../data/record.js';
+import type { DataError, RawCell } from '../data/row.js';
+import type { Format } from '../data/file-format.js';
+import { openTable, type ColumnDecl, type TableColumn } from '../data/write-table.js';
+import type { IRGraph, TaskSpec } from '../ir/types.js';
+import { ortTensors } from './ort-tensors.js';
+
+export interface ScoreOptions {
+  /** The data file, open as `fd` (closed at the end). */
+  file: string;
+  fd: number;
+  out: string;
+  format: Format;
+  /** Columns copied from each row to the output, before the scores. */
+  keep: readonly string[];
+  batch: number;
+  skipBadRows: boolean;
+  /** onnxruntime's intra-op threads (0: its default). */
+  threads: number;
+  /** Called after each batch with the rows scored so far and the fraction of the file read. */
+  onBatch?: (rows: number, fraction: number) => void;
+}
+
+export interface Scored {
+  rows: number;
+  skipped: number;
+  errors: DataError[];
+  columns: string[];
+}
+
+/** The output columns of a task: its name, or one per class. */
+export function scoreColumns(t: TaskSpec): string[] {
+  return t.kind === 'multiclass' ? Array.from({ length: t.classes }, (_, k) => `${t.name}_${k}`) : [t.name];
+}
+
+/** Why these output columns cannot be written together (a kept column named like a score), or undefined. */
+export function columnClash(keep: readonly string[], tasks: readonly TaskSpec[]): string | undefined {
+  const scores = new Set(tasks.flatMap(scoreColumns));
+  const seen = new Set<string>();
+  for (const k of keep) {
+    if (scores.has(k)) return `the kept column \`${k}\` has the name of a score column; keep other columns (--keep)`;
+    if (seen.has(k)) return `--keep names \`${k}\` twice`;
+    seen.add(k);
+  }
+  return undefined;
+}
+
+export async function scoreFile(graph: IRGraph, onnx: Uint8Array, o: ScoreOptions): Promise<Scored> {
+  const session = await ort.InferenceSession.create(onnx, { ...(o.threads > 0 ? { intraOpNumThreads: o.threads } : {}), interOpNumThreads: 1 });
+  const model = feedModel(graph, new Set(session.inputNames));
+  const enc = new FeedEncoder(model, o.keep);
+  const keepAt = o.keep.map((c) => enc.columns.indexOf(c));
+  const tasks = graph.tasks.filter((t) => session.outputNames.includes(t.name));
+  const decl: ColumnDecl[] = [...o.keep.map((name) => ({ name, kind: 'text' as const })), ...tasks.flatMap((t) => scoreColumns(t).map((name) => ({ name, kind: 'float' as const })))];
+  const needed: NeededColumn[] = [
+    ...neededColumns({ ...graph, features: model.all.filter((f) => model.features.includes(f) || (graph.supports ?? []).some((s) => s.items.includes(f.name))), tasks: [] }, []),
+    ...o.keep.map((column) => ({ column, by: 'a kept column (--keep)' })),
+  ];
+  const report = newReport();
+  const table = openTable(o.out, o.format, decl);
+  let kept: string[][] = o.keep.map(() => []);
+  let rows = 0;
+  const run = async () => {
+    const n = enc.n;
+    if (n === 0) return;
+    const out = await session.run(ortTensors(enc.take()));
+    const cols: TableColumn[] = o.keep.map((name, k) => ({ name, kind: 'text', values: kept[k]! }));
+    for (const t of tasks) {
+      const data = out[t.name]!.data as Float32Array;
+      const names = scoreColumns(t);
+      const width = data.length / n;
+      if (width !== names.length) throw new Error(`internal: task ${t.name} gives ${width} values per row, expected ${names.length}`);
+      names.forEach((name, c) => cols.push({ name, kind: 'float', values: width === 1 ? data : Float32Array.from({ length: n }, (_, i) => data[i * width + c]!) }));
+    }
+    table.write(cols);
+    kept = o.keep.map(() => []);
+    rows += n;
+    o.onBatch?.(rows, report.progress?.() ?? 0);
+  };
+  try {
+    await encodeFile(o.file, o.fd, { columns: enc.columns, push: (cells: ArrayLike<RawCell>) => enc.push(cells) }, needed, {
+      skipBadRows: o.skipBadRows,
+      afterRow: (_line, cells) => {
+        keepAt.forEach((at, k) => kept[k]!.push(keyText(cells[at])));
+        if (enc.n < o.batch) return;
+        if (report.errors.length === 0) return run();
+        // after an error nothing is written: the rest of the file is only checked
+        enc.take();
+        kept = o.keep.map(() => []);
+      },
+    }, report);
+    if (report.errors.length === 0) await run();
+    if (report.errors.length > 0) {
+      table.abort();
+      return { rows, skipped: report.skipped, errors: report.errors, columns: decl.map((d) => d.name) };
+    }
+    if (rows === 0) {
+      table.abort();
+      return { rows, skipped: report.skipped, errors: [{ file: o.file, row: 0, code: 'REC6004', message: report.skipped > 0 ? `no usable rows (${report.skipped} bad rows skipped)` : 'no rows to score' }], columns: [] };
+    }
+    table.commit();
+  } catch (e) {
+    table.abort();
+    throw e;
+  } finally {
+    await session.release();
+  }
+  return { rows, skipped: report.skipped, errors: [], columns: decl.map((d) => d.name) };
+}

@@ -1,0 +1,64 @@
+// Reporting for the elaborator: a diagnostic goes at the innermost user-written span of the call
+// chain, the stdlib spans that led there become related notes, and each is reported once.
+import { diag, type Diagnostic, type Related } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Span } from '../diagnostics/span.js';
+import type { Site } from '../ir/builder.js';
+import { STDLIB_DIR } from './modules.js';
+
+/** The call chain and instance path of the place being evaluated (see evaluate.ts Frame). */
+export interface Where {
+  /** Instance path that prefixes parameter names, e.g. `trunk.gate0`. */
+  path: string;
+  /** Call sites from the model down to this frame. */
+  trace: Span[];
+}
+
+export const reportKey = (code: string, where: Span, message: string) => `${code}:${where.file}:${where.start.offset}:${where.end.offset}:${message}`;
+
+export function isStdFile(file: string): boolean {
+  return file.startsWith(STDLIB_DIR);
+}
+
+export class Reporting {
+  readonly diagnostics: Diagnostic[] = [];
+  protected readonly reported = new Set<string>();
+  /** Calls to report(), made or deduplicated: a block call that made none can be memoised. */
+  protected reports = 0;
+
+  /** Report at the innermost user-written span; stdlib spans become related notes. */
+  report(code: DiagnosticCode, span: Span, message: string, f: Where | undefined, extra: { hint?: string; related?: Related[]; suggestions?: Diagnostic['suggestions'] } = {}): void {
+    this.reports++;
+    const chain = [...(f?.trace ?? []), span];
+    let at = chain.length - 1;
+    while (at > 0 && isStdFile(chain[at]!.file)) at--;
+    const where = chain[at]!;
+    const related: Related[] = [...(extra.related ?? [])];
+    for (let i = at + 1; i < chain.length; i++) {
+      related.push({ span: chain[i]!, message: i === chain.length - 1 ? 'the error is here in the stdlib' : 'called from here' });
+    }
+    const key = reportKey(code, where, message);
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push(diag(code, where, message, { hint: extra.hint, related, suggestions: where === span ? extra.suggestions : [] }));
+  }
+
+  site(span: Span, f: Where): Site {
+    const chain = [...f.trace, span];
+    let at = chain.length - 1;
+    while (at > 0 && isStdFile(chain[at]!.file)) at--;
+    return { span: chain[at]!, trace: chain, scope: f.path };
+  }
+
+  /** Diagnostics from helpers (argument binding) go through report() to get user spans. */
+  protected sink(f: Where): Diagnostic[] {
+    const self = this;
+    const arr: Diagnostic[] = [];
+    arr.push = (...ds: Diagnostic[]) => {
+      for (const d of ds) self.report(d.code, d.span, d.message, f, { hint: d.hint, related: d.related, suggestions: d.suggestions });
+      return 0;
+    };
+    return arr;
+  }
+
+}

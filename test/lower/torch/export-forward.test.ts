@@ -1,0 +1,99 @@
+// `recc export torch`: for every example, the exported package's Model (float32, weights loaded
+// from safetensors by its own weights.py) gives the serving ONNX's predictions (onnxruntime on raw
+// values, preprocessing inside the graph), and each stage's objective equals the objective lowered
+// to ONNX (lowerFunction) on the same encoded batch, within 1e-5 of the largest value.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { modelInputs, preprocess } from '../../../src/data/preprocess.js';
+import { writeDirectoryAtomic } from '../../../src/io/atomic-write.js';
+import { encodeSafetensors } from '../../../src/io/safetensors.js';
+import { getEntry, SERVE } from '../../../src/ir/entry.js';
+import { planOf } from '../../../src/ir/plan.js';
+import { labelInput, pairInputs } from '../../../src/ir/task-inputs.js';
+import type { IRGraph } from '../../../src/ir/types.js';
+import { lowerFunction } from '../../../src/lower/onnx/function.js';
+import { lowerToOnnx } from '../../../src/lower/onnx/lower.js';
+import { initWeights } from '../../../src/lower/tfjs/init.js';
+import { torchPackage } from '../../../src/lower/torch/package.js';
+import { analyzeFile } from '../../../src/semantics/analyze.js';
+import { hingePairs } from '../../../src/train/hinge-pairs.js';
+import { expectRelClose } from '../../grad/close.js';
+import { ort, ortTensor, runOnnx } from '../../helpers/onnx.js';
+import { inputFeeds, onnxFeeds, randomRows } from '../../helpers/rows.js';
+import { haveTorch, runTorchPackages, type PackageJob, type TorchValue } from '../../helpers/torch.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const N = 16;
+const work = mkdtempSync(join(tmpdir(), 'recc-export-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Export a graph and its weights; returns the package directory and the weights file. */
+export function exportPackage(g: IRGraph, weights: Record<string, Float32Array>, dir: string): { dir: string; weights: string } {
+  const safetensors = (w: Record<string, Float32Array>) => encodeSafetensors(Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: w[p.name]! }])));
+  writeDirectoryAtomic(dir, torchPackage(g, { specFile: 'spec.rec', reccVersion: 'test', init: safetensors(initWeights(g, g.train.seed)) }));
+  const file = join(dir, 'weights.safetensors');
+  writeFileSync(file, safetensors(weights));
+  return { dir, weights: file };
+}
+
+/** Labels and hinge pairs of every task, as an entry reads them. */
+function taskInputs(g: IRGraph, labels: Record<string, Float32Array>, n: number): Record<string, TorchValue> {
+  const out: Record<string, TorchValue> = {};
+  for (const t of g.tasks) {
+    if (t.loss === 'hinge') {
+      const { pos, neg } = hingePairs(labels[t.name]!);
+      const [p, q] = pairInputs(t.name);
+      out[p] = { data: pos, shape: [pos.length], ids: true };
+      out[q] = { data: neg, shape: [neg.length], ids: true };
+    } else out[labelInput(t.name)] = { data: labels[t.name]!, shape: [n] };
+  }
+  return out;
+}
+
+async function runOnnxOf(bytes: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
+  const session = await ort.InferenceSession.create(bytes);
+  return runOnnx(bytes, Object.fromEntries(session.inputNames.map((k) => [k, feeds[k]!])));
+}
+
+describe.runIf(haveTorch())('recc export torch: the module equals onnxruntime', () => {
+  const specs = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec'));
+  it('every example: serving predictions and stage objectives', async () => {
+    const jobs: PackageJob[] = [];
+    const expected: Array<Record<string, Float32Array>> = [];
+    const names: string[] = [];
+    for (const spec of specs) {
+      const g = analyzeFile(join(ROOT, 'examples', spec)).graph!;
+      const weights = initWeights(g, 7);
+      const pkg = exportPackage(g, weights, join(work, spec));
+      const rows = randomRows(g, N, spec);
+      const { dataset, errors } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
+      expect(errors).toEqual([]);
+      const inputs: Record<string, TorchValue> = {};
+      for (const [k, { data, shape }] of Object.entries(modelInputs(dataset))) inputs[k] = { data, shape: [N, ...shape], ids: data instanceof Int32Array };
+      const labels = taskInputs(g, dataset.labels, N);
+      jobs.push({ ...pkg, entry: SERVE, inputs });
+      expected.push(await runOnnx(lowerToOnnx(g, weights, { reccVersion: 'test' }), onnxFeeds(g, rows)));
+      names.push(`${spec} serve`);
+      for (const stage of new Set(planOf(g).stages.map((s) => s.entry))) {
+        const objective = getEntry(g, stage)!.objective!;
+        const feeds = { ...inputFeeds(dataset), ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, ortTensor(v.data, v.shape, v.ids)])) };
+        const got = await runOnnxOf(lowerFunction(g, { outputs: { '/objective': objective }, weights }), feeds);
+        jobs.push({ ...pkg, entry: stage, inputs: { ...inputs, ...labels } });
+        expected.push(got);
+        names.push(`${spec} ${stage}`);
+      }
+    }
+    const results = runTorchPackages(jobs);
+    let compared = 0;
+    results.forEach((r, k) => {
+      for (const [out, want] of Object.entries(expected[k]!)) {
+        expect(r[out], `${names[k]}: ${out}`).toBeDefined();
+        expectRelClose(r[out]!, want, 1e-5, `${names[k]}: ${out}`);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThanOrEqual(2 * specs.length);
+  });
+});
