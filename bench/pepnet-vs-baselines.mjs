@@ -86,6 +86,12 @@ function countTest(ds, test) {
     }
   }
 }
+// --out is written after every seed, so a run cut short keeps the seeds it finished
+function save(seedsDone, wallSeconds) {
+  const pairedRows = names.includes('pepnet') ? names.filter((n) => n !== 'pepnet').flatMap((b) => paired(results, 'pepnet', b)) : [];
+  const seeds = Array.from({ length: seedsDone }, (_, k) => k + 1);
+  writeReport(opts.out, { results, oracle, counts: groupCounts.counts, seeds, paired: pairedRows }, { bench: 'pepnet-vs-baselines', setting: 'pepnet v2', opts: { rows: opts.rows, epochs: opts.epochs, seeds: seedsDone, models: opts.models }, backend, files: MODELS, params, runs, results, counts, groupCounts: groupCounts.counts, wallSeconds, oracleByKind: oracle });
+}
 for (let seed = 1; seed <= (saved ? 0 : opts.seeds); seed++) {
   // seeds outermost: a cut-short run still compares the models on the same seeds
   for (const name of names) {
@@ -101,6 +107,7 @@ for (let seed = 1; seed <= (saved ? 0 : opts.seeds); seed++) {
     const c = TASKS.map((t) => `${t} ${r.evaluation.tasks[t]?.['domain=C']?.auc?.toFixed(3)}`).join(', ');
     console.log(`  seed ${seed} ${name.padEnd(14)} ${r.seconds.toFixed(0).padStart(4)} s, ${r.steps} steps, ${r.samplesPerSecond.toFixed(0)} samples/s; domain C AUC: ${c}`);
   }
+  if (opts.out) save(seed, (performance.now() - started) / 1000);
 }
 const wall = saved?.wallSeconds ?? (performance.now() - started) / 1000;
 
@@ -178,8 +185,3 @@ for (const name of names) {
 }
 console.log(`\nwall time ${(wall / 60).toFixed(1)} min (${opts.seeds} seed(s) × ${names.length} model(s), ${opts.rows} rows, ${opts.epochs} epoch(s))`);
 
-if (opts.out && !saved) {
-  const pairedRows = names.includes('pepnet') ? names.filter((n) => n !== 'pepnet').flatMap((b) => paired(results, 'pepnet', b)) : [];
-  const seeds = Array.from({ length: opts.seeds }, (_, k) => k + 1);
-  writeReport(opts.out, { results, oracle, counts: groupCounts.counts, seeds, paired: pairedRows }, { bench: 'pepnet-vs-baselines', setting: 'pepnet v2', opts: { rows: opts.rows, epochs: opts.epochs, seeds: opts.seeds, models: opts.models }, backend, files: MODELS, params, runs, results, counts, groupCounts: groupCounts.counts, wallSeconds: wall, oracleByKind: oracle });
-}

@@ -38,6 +38,8 @@ console.log(`POSO synthetic setting v${args.version}, ${args.rows} rows, ${args.
 console.log(`models: ${names.map((n) => `${n} (${MODELS[n]}, ${paramCounts(graphs[n]).total} parameters)`).join(', ')}`);
 
 const report = newResults();
+const pairsOf = () => PAIRS.filter(([a, b]) => names.includes(a) && names.includes(b)).flatMap(([a, b]) => paired(report.results, a, b).filter((p) => p.metric === 'gauc' && p.group !== 'all'));
+const save = () => writeReport(args.out, { ...report, paired: pairsOf() }, { bench: 'poso-vs-mlp', setting: `poso v${args.version}`, opts: { ...args, seeds: report.seeds.length }, backend, files: Object.fromEntries(names.map((n) => [n, MODELS[n]])) });
 for (let seed = 1; seed <= args.seeds; seed++) {
   report.seeds.push(seed);
   // seeds outermost: a cut-short run still compares the models on the same seeds
@@ -58,6 +60,8 @@ for (let seed = 1; seed <= args.seeds; seed++) {
     const nu = Object.entries(r.evaluation.tasks).map(([task, gs]) => `${task} ${gs['is_new=new']?.gauc?.toFixed(4)}`).join(', ');
     console.log(`  seed ${seed} ${name.padEnd(14)} new-user GAUC ${nu}  (${r.seconds.toFixed(0)} s, ${r.samplesPerSecond.toFixed(0)} samples/s)`);
   }
+  // written after every seed, so a run cut short keeps the seeds it finished
+  if (args.out) save();
 }
 
 const groups = ['is_new=new', 'is_new=regular', 'all'];
@@ -66,8 +70,8 @@ for (const metric of ['gauc', 'auc']) {
   if (Object.keys(report.oracle).length > 0) printTable('  the same metric scored with the hidden truth (not models): the true score, and the regular users\' function for everyone (a model that ignores avc)', report.oracle, groups, metric);
 }
 console.log(`\ntest rows per seed: ${groups.map((g) => `${g} ${Math.round(report.counts[g]?.reduce((a, b) => a + b, 0) / report.counts[g]?.length)}`).join(', ')}`);
-report.paired = PAIRS.filter(([a, b]) => names.includes(a) && names.includes(b)).flatMap(([a, b]) => paired(report.results, a, b).filter((p) => p.metric === 'gauc' && p.group !== 'all'));
+report.paired = pairsOf();
 console.log('\nmechanism − baseline, paired by seed (same data, split, order); POSO Table 5: POSO ahead (+0.81 / +0.72 GAUC points)');
 printPaired(report.paired);
 console.log(`\nwall time ${((performance.now() - started) / 60000).toFixed(1)} min`);
-if (args.out) writeReport(args.out, report, { bench: 'poso-vs-mlp', setting: `poso v${args.version}`, opts: args, backend, files: Object.fromEntries(names.map((n) => [n, MODELS[n]])) });
+if (args.out) save();
