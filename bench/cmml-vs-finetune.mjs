@@ -17,8 +17,11 @@
 // MSE): examples/cmml-user-baseline.rec, its fine-tuned form, examples/cmml-user.rec (PE + MLP
 // hybrid + weight modulation) and its dot-product form.
 // Reported, not asserted. Run after `npm run build`:
-//   node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both] [--rows N] [--epochs 4]
-//                                   [--ft-steps 10] [--ft-lr 0.005,0.001,0.0002]
+//   flock /work/team/bench.lock node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both]
+//     [--rows N] [--epochs 4] [--ft-steps 10] [--ft-lr 0.005,0.001,0.0002] [--models baseline,cmml,cmml-dot]
+// `--models baseline` trains and fine-tunes the baseline only (minutes, where CMML's GRU takes most
+// of the hour): every model is scored on the same query samples, so its rows compare with CMML's
+// rows of a full run on the same seeds.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { slice } from '../dist/data/preprocess.js';
@@ -28,8 +31,11 @@ import { taskTensors } from '../dist/train/task-tensors.js';
 import { analyze } from '../dist/semantics/analyze.js';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse } from '../dist/train/metrics.js';
 import { compileExample, fmtMeanSd, paramCounts, parseArgs, root, runOnce, startBackend } from './lib/compare.mjs';
+import { newResults, paired, printPaired, record, writeReport } from './lib/report.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: '0.005,0.001,0.0002' });
+const opts = parseArgs(process.argv.slice(2), { seeds: 3, setting: 'both', rows: 0, epochs: 4, ftSteps: 10, ftLr: '0.005,0.001,0.0002', models: 'baseline,cmml,cmml-dot', out: '' });
+const wanted = new Set(String(opts.models).split(',').map((m) => m.trim()));
+for (const m of wanted) if (!['baseline', 'cmml', 'cmml-dot'].includes(m)) throw new Error(`--models: baseline, cmml, cmml-dot: ${m}`);
 const ftRates = String(opts.ftLr).split(',').map(Number);
 if (ftRates.some((r) => !(r > 0))) throw new Error(`--ft-lr: positive learning rates, comma-separated: ${opts.ftLr}`);
 const { tf, backend } = await startBackend();
@@ -128,39 +134,60 @@ function fineTuned(graph, weights, ds, tasks, task, lr) {
   return Float32Array.from(preds);
 }
 
+const report = { ...newResults(), paired: [] };
 console.log(`CMML synthetic settings: ${opts.epochs} epochs, seeds 1..${opts.seeds}, backend ${backend}; fine-tuning ${opts.ftSteps} Adam steps, lr ${ftRates.join(' / ')}`);
 for (const [setting, cfg] of Object.entries(SETTINGS)) {
   if (opts.setting !== 'both' && opts.setting !== setting) continue;
   const rows = opts.rows || cfg.rows;
-  const specs = { baseline: compileExample(cfg.baseline), cmml: compileExample(cfg.cmml), 'cmml-dot': dotVariant(cfg.cmml) };
+  const all = { baseline: () => compileExample(cfg.baseline), cmml: () => compileExample(cfg.cmml), 'cmml-dot': () => dotVariant(cfg.cmml) };
+  const specs = Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k)).map(([k, f]) => [k, f()]));
   console.log(`\n${setting}-specific (${rows} rows): parameters ${Object.entries(specs).map(([k, g]) => `${k} ${paramCounts(g).total}`).join(', ')}`);
   const ftName = (lr) => `baseline-F ${lr}`;
-  const results = { baseline: [], ...Object.fromEntries(ftRates.map((lr) => [ftName(lr), []])), cmml: [], 'cmml-dot': [] };
+  const results = Object.fromEntries(Object.keys(specs).flatMap((k) => (k === 'baseline' ? ['baseline', ...ftRates.map(ftName)] : [k])).map((k) => [k, []]));
   for (let seed = 1; seed <= opts.seeds; seed++) {
     const fit = (graph) => runOnce(tf, graph, { seed, rows, epochs: opts.epochs });
-    const base = await fit(specs.baseline);
-    const cm = await fit(specs.cmml);
-    const dot = await fit(specs['cmml-dot']);
-    const tasks = metaTest(cm.dataset, cm.test, cfg.key);
-    const { q, keys } = queryWithSupportHalf(cm.dataset, tasks, cfg.key);
-    const labels = q.labels[cfg.task];
+    // the seed fixes the rows and the split, the same for every model
+    const fitted = {};
+    for (const [k, g] of Object.entries(specs)) fitted[k] = await fit(g);
+    const any = Object.values(fitted)[0];
+    const tasks = metaTest(any.dataset, any.test, cfg.key);
+    const queryRows = tasks.flatMap((t) => t.query);
+    const keys = queryRows.map((r) => any.dataset.keys[cfg.key][r]);
+    const labels = slice(any.dataset, queryRows).labels[cfg.task];
     const t0 = performance.now();
-    const row = {
-      baseline: scores(cfg.task, predictWith(base.graph, base.weights, slice(base.dataset, tasks.flatMap((t) => t.query)), cfg.task), labels, keys),
-      ...Object.fromEntries(ftRates.map((lr) => [ftName(lr), scores(cfg.task, fineTuned(base.graph, base.weights, base.dataset, tasks, cfg.task, lr), labels, keys)])),
-      cmml: scores(cfg.task, predictWith(cm.graph, cm.weights, q, cfg.task), labels, keys),
-      'cmml-dot': scores(cfg.task, predictWith(dot.graph, dot.weights, q, cfg.task), labels, keys),
-    };
+    const row = {};
+    const base = fitted.baseline;
+    if (base) {
+      row.baseline = scores(cfg.task, predictWith(base.graph, base.weights, slice(base.dataset, queryRows), cfg.task), labels, keys);
+      for (const lr of ftRates) row[ftName(lr)] = scores(cfg.task, fineTuned(base.graph, base.weights, base.dataset, tasks, cfg.task, lr), labels, keys);
+    }
+    for (const k of ['cmml', 'cmml-dot']) {
+      if (!fitted[k]) continue;
+      const { q } = queryWithSupportHalf(fitted[k].dataset, tasks, cfg.key);
+      row[k] = scores(cfg.task, predictWith(fitted[k].graph, fitted[k].weights, q, cfg.task), labels, keys);
+    }
     const adaptSeconds = (performance.now() - t0) / 1000;
     for (const [k, v] of Object.entries(row)) results[k].push(v);
+    (report.counts[`${setting}: unseen tasks`] ??= []).push(queryRows.length);
     console.log(
-      `  seed ${seed}: ${tasks.length} unseen tasks, ${q.n} query samples; ` +
+      `  seed ${seed}: ${tasks.length} unseen tasks, ${queryRows.length} query samples; ` +
         Object.entries(row).map(([k, v]) => `${k} ${Object.entries(v).map(([m, x]) => `${m.split(' ')[0]} ${x.toFixed(4)}`).join(' ')}`).join(' | ') +
-        `  (train: baseline ${base.seconds.toFixed(0)} s, cmml ${cm.seconds.toFixed(0)} s, cmml-dot ${dot.seconds.toFixed(0)} s; adaptation + scoring ${adaptSeconds.toFixed(0)} s)`,
+        `  (train: ${Object.entries(fitted).map(([k, r]) => `${k} ${r.seconds.toFixed(0)} s`).join(', ')}; adaptation + scoring ${adaptSeconds.toFixed(0)} s)`,
     );
   }
   const names = Object.keys(METRICS[cfg.task]);
   console.log(`\n${setting}-specific, unseen tasks, query half; mean ± sd over ${opts.seeds} seeds`);
   console.log(`${'model'.padEnd(20)}${names.map((n) => n.padStart(22)).join('')}`);
   for (const [k, rs] of Object.entries(results)) console.log(`${k.padEnd(20)}${names.map((n) => fmtMeanSd(rs.map((r) => r[n])).padStart(22)).join('')}`);
+  // for --out: results[model][task][group][metric] = [per seed], the group being the setting's unseen tasks
+  for (const [k, rs] of Object.entries(results)) for (const r of rs) record(report.results, k, { tasks: { [cfg.task]: { [`${setting}: unseen tasks`]: r } } });
+  if (results.cmml && results.baseline) {
+    for (const ft of Object.keys(results).filter((k) => k.startsWith('baseline'))) report.paired.push(...paired(report.results, 'cmml', ft).filter((p) => p.group.startsWith(setting)));
+  }
+}
+if (opts.out) {
+  report.seeds = Array.from({ length: opts.seeds }, (_, k) => k + 1);
+  console.log('\nCMML − baseline, paired by seed');
+  printPaired(report.paired);
+  writeReport(opts.out, report, { bench: 'cmml-vs-finetune', opts, backend });
 }

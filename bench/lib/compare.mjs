@@ -74,7 +74,10 @@ export function paramCounts(graph) {
  * the graph as trained (its seed set) and its weights with the evaluation.
  */
 export async function runOnce(tf, graph0, { seed, rows, epochs, train: patch = {} }) {
-  const graph = { ...graph0, train: { ...graph0.train, ...patch, seed } };
+  const settings = { ...graph0.train, ...patch, seed };
+  // a stage trains with its plan's settings (batch size, the batch order's seed), so patch those too
+  const plan = graph0.plan && { ...graph0.plan, stages: graph0.plan.stages.map((s) => ({ ...s, settings: { ...s.settings, ...patch, seed } })) };
+  const graph = { ...graph0, train: settings, ...(plan ? { plan } : {}) };
   const loaded = await loadData(graph, { rows, skipBadRows: false, seed });
   if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
   const parts = split(loaded.dataset, graph.train.split, seed);

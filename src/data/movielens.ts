@@ -11,7 +11,7 @@
 //   avc           accumulated view count: how many ratings the user gave before this one
 //   is_new        "new" when avc < threshold (default 30), else "regular": the group label
 //   title, genres when movies.csv is given ("" for a movie it does not list)
-// The synthetic `poso` setting (src/data/synth/poso.ts) has the same columns.
+// The synthetic `poso` setting (src/data/synth/poso.ts, both versions) has the same columns.
 // Everything is held in memory: fine for ml-latest-small and ml-1m-sized files, heavy for ml-25m.
 import { streamRows } from './read.js';
 import { newReport } from './record.js';

@@ -88,6 +88,7 @@ export const CODES = {
   REC6010: { severity: 'error', title: 'data file in a format recc does not read or write' },
   REC6011: { severity: 'error', title: 'malformed Parquet file' },
   REC6012: { severity: 'error', title: 'Parquet column of a type that is not a cell (raw bytes)' },
+  REC6020: { severity: 'error', title: 'unknown version of a synthetic setting' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -243,7 +243,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         let d: DataSource | undefined;
         if (e.kind === 'String') d = { kind: 'file', path: e.value };
         else {
-          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise'], 'data source');
+          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise', 'version'], 'data source');
           const setting = c?.pos[0];
           if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
             const options: Record<string, number> = {};

@@ -7,7 +7,7 @@ import { neededColumns } from '../data/needed-columns.js';
 import { preprocess, RowEncoder, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import { formatDataError, type DataError } from '../data/row.js';
-import { SYNTH } from '../data/synth/index.js';
+import { settingAt, SYNTH } from '../data/synth/index.js';
 import { filePolicy, isRefusal, openChecked, reachOf, type FilePolicy } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
 
@@ -55,9 +55,10 @@ export async function loadData(graph: IRGraph, opts: LoadOptions): Promise<Loade
   const keys = keyColumns(graph);
   const spec = graph.train.data;
   if (!opts.data && spec?.kind === 'synth') {
-    const setting = Object.hasOwn(SYNTH, spec.setting) ? SYNTH[spec.setting] : undefined;
-    if (!setting) {
-      return { dataset: emptyDataset(), source: `synth(${spec.setting})`, skipped: 0, errors: [fileError(graph.file, 'REC6004', `unknown synthetic setting \`${spec.setting}\` (known: ${Object.keys(SYNTH).join(', ')})`)] };
+    const setting = settingAt(spec.setting, spec.options.version);
+    if ('error' in setting) {
+      const code = Object.hasOwn(SYNTH, spec.setting) ? 'REC6020' : 'REC6004';
+      return { dataset: emptyDataset(), source: `synth(${spec.setting})`, skipped: 0, errors: [fileError(graph.file, code, setting.error)] };
     }
     // every option of `synth(setting, …)` reaches the generator (users, items, …)
     const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });

@@ -7,12 +7,15 @@ import type { Row } from '../../src/data/row.js';
 import { cmmlSynth } from '../../src/data/synth/cmml.js';
 import { cmmlUserSynth } from '../../src/data/synth/cmml-user.js';
 import { generate, SYNTH } from '../../src/data/synth/index.js';
+import { createHash } from 'node:crypto';
 import { DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, pepnetSynth } from '../../src/data/synth/pepnet.js';
 import { itemNames, peterrecRows } from '../../src/data/synth/peterrec.js';
 import { posoSynth } from '../../src/data/synth/poso.js';
 import { hashBucket } from '../../src/data/hash.js';
+import { pepnetV1Rows, pepnetV1Synth } from '../../src/data/synth/pepnet-v1.js';
+import { posoV1Rows, posoV1Synth } from '../../src/data/synth/poso-v1.js';
 import { toCsv, writeCsv } from '../../src/data/write-csv.js';
-import { auc } from '../../src/train/metrics.js';
+import { auc, gauc } from '../../src/train/metrics.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 function pearson(x: number[], y: number[]): number {
@@ -27,6 +30,12 @@ function pearson(x: number[], y: number[]): number {
     syy += (y[i]! - my) ** 2;
   });
   return sxy / Math.sqrt(sxx * syy);
+}
+/** The first user's history column holds their earlier items, at most `max`, oldest first. */
+function expectHistories(rows: Row[], c: { user: string; item: string; hist: string; max: number }): void {
+  const mine = rows.filter((r) => r[c.user] === rows[0]![c.user]);
+  expect(mine.length).toBeGreaterThan(1);
+  mine.forEach((r, k) => expect(r[c.hist]).toBe(mine.slice(Math.max(0, k - c.max), k).map((p) => p[c.item]).join('|')));
 }
 const where = <T>(xs: ArrayLike<T>, keep: (i: number) => boolean) => Array.from(xs).filter((_, i) => keep(i));
 
@@ -74,8 +83,8 @@ describe('synthetic settings', () => {
     expect(right / 2000).toBeGreaterThan(0.6);
   });
 
-  it('poso: ~5 % new-user samples; new users rate by popularity, regular users by quality', () => {
-    const { rows, truth } = posoSynth({ seed: 2, rows: 60_000 });
+  it('poso v1: ~5 % new-user samples; new users rate by popularity, regular users by quality', () => {
+    const { rows, truth } = posoV1Synth({ seed: 2, rows: 60_000 });
     const isNew = rows.map((r) => r.is_new === 'new');
     const frac = isNew.filter(Boolean).length / rows.length;
     expect(frac).toBeGreaterThan(0.035);
@@ -94,15 +103,12 @@ describe('synthetic settings', () => {
     expect(pearson(where(qual, old), where(rating, old))).toBeGreaterThan(0.5);
     expect(Math.abs(pearson(where(pop, old), where(rating, old)))).toBeLessThan(0.2);
     // histories: the user's previous movies, at most 30, oldest first
-    const firstUser = rows.filter((r) => r.user_id === rows[0]!.user_id);
-    firstUser.forEach((r, k) => {
-      expect(r.avc).toBe(k);
-      expect(r.rated_movies).toBe(firstUser.slice(Math.max(0, k - 30), k).map((p) => p.movie_id).join('|'));
-    });
+    expectHistories(rows, { user: 'user_id', item: 'movie_id', hist: 'rated_movies', max: 30 });
+    rows.filter((r) => r.user_id === rows[0]!.user_id).forEach((r, k) => expect(r.avc).toBe(k));
   });
 
-  it('pepnet: domain sizes, task positive rates, and a domain that scores pairs differently', () => {
-    const { rows, truth } = pepnetSynth({ seed: 3, rows: 60_000 });
+  it('pepnet v1: domain sizes, task positive rates, and a domain that scores pairs differently', () => {
+    const { rows, truth } = pepnetV1Synth({ seed: 3, rows: 60_000 });
     PEPNET_DOMAINS.forEach((d, k) => {
       expect(rows.filter((r) => r.domain === d).length / rows.length).toBeCloseTo(DOMAIN_SHARES[k]!, 1);
     });
@@ -119,9 +125,98 @@ describe('synthetic settings', () => {
     expect(aucIn(truth.interaction, 'C')).toBeGreaterThan(0.7);
     expect(aucIn(truth.shared, 'C')).toBeLessThan(0.6);
     // histories hold the user's earlier items, at most 20
-    const u = rows[0]!.uid;
-    const mine = rows.filter((r) => r.uid === u);
-    mine.forEach((r, k) => expect(r.hist).toBe(mine.slice(Math.max(0, k - 20), k).map((p) => p.iid).join('|')));
+    expectHistories(rows, { user: 'uid', item: 'iid', hist: 'hist', max: 20 });
+  });
+
+  it('version 1 of poso and pepnet gives the rows it gave before version 2 existed, bit for bit', () => {
+    // sha256 of JSON.stringify(rows) for seed 3, 20 000 rows, computed with the generators on main at
+    // d156d6c (before this change): earlier benchmark numbers stay reproducible with `version: 1`
+    const sha = (rows: Row[]) => createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+    expect(sha(posoV1Rows({ seed: 3, rows: 20_000 }))).toBe('31d1b93aade6f03ee9d7307321a1d9f4dbf721f2a0eabd2ed2c70920b6215915');
+    expect(sha(pepnetV1Rows({ seed: 3, rows: 20_000 }))).toBe('98991f4dd6e9ab158e7289c4d82d33306c30cc12bd1d74cdbd94d1f1a9aa42d5');
+    const v1 = generate('poso', { seed: 3, rows: 500, version: 1 });
+    const v2 = generate('poso', { seed: 3, rows: 500 });
+    if ('error' in v1 || 'error' in v2) throw new Error('poso');
+    expect(v1.rows).toEqual(posoV1Rows({ seed: 3, rows: 500 }));
+    expect(v2.rows).toEqual(posoSynth({ seed: 3, rows: 500 }).rows);
+    expect(generate('poso', { seed: 3, rows: 500, version: 2 })).toEqual(v2);
+    expect(generate('pepnet', { seed: 1, rows: 10, version: 1 })).toMatchObject({ columns: ['uid', 'iid', 'aid', 'domain', 'age', 'hist', ...PEPNET_TASKS, 'timestamp'] });
+    expect(generate('poso', { seed: 1, version: 3 })).toEqual({ error: 'synthetic setting `poso` has no version 3 (known: 1, 2)' });
+    expect(generate('cmml', { seed: 1, version: 2 })).toEqual({ error: 'synthetic setting `cmml` has no version 2 (known: 1)' });
+  });
+
+  it('poso v2: ~5 % new-user samples, and new users weigh popularity the other way', () => {
+    const { rows, truth } = posoSynth({ seed: 2, rows: 80_000 });
+    const avc = rows.map((r) => r.avc as number);
+    const isNew = (i: number) => avc[i]! < 10;
+    expect(rows.every((r, i) => r.is_new === (isNew(i) ? 'new' : 'regular'))).toBe(true);
+    // POSO §3: new users' samples are a few percent of all (here 4-6 %)
+    const frac = avc.filter((a) => a < 10).length / rows.length;
+    expect(frac).toBeGreaterThan(0.04);
+    expect(frac).toBeLessThan(0.06);
+    const movie = rows.map((r) => Number(String(r.movie_id).slice(1)));
+    const rating = rows.map((r) => r.rating as number);
+    const pop = movie.map((m) => truth.popularity[m]!);
+    const qual = movie.map((m) => truth.quality[m]!);
+    const regular = (i: number) => !isNew(i);
+    // the same movie feature, opposite signs: popularity raises new users' ratings, lowers regular users'
+    expect(pearson(where(pop, isNew), where(rating, isNew))).toBeGreaterThan(0.6);
+    expect(pearson(where(pop, regular), where(rating, regular))).toBeLessThan(-0.2);
+    expect(pearson(where(qual, regular), where(rating, regular))).toBeGreaterThan(0.3);
+    // new users' score, recomputed from the movie's popularity and quality alone
+    let worst = 0;
+    rows.forEach((_, i) => (worst = Math.max(worst, Math.abs(truth.score[i]! - (isNew(i) ? 1.6 * pop[i]! + 0.6 * qual[i]! : truth.regular[i]!)))));
+    expect(worst).toBeLessThan(1e-9);
+    // what a model blind to avc at best does (the regular users' function for everyone) ranks new
+    // users' favourites worse than chance; the true score ranks them well
+    const fav = rating.map((r) => (r === 5 ? 1 : 0));
+    const users = rows.map((r) => String(r.user_id));
+    const g = (score: Float64Array, keep: (i: number) => boolean) => gauc(where(score, keep), where(fav, keep), where(users, keep)).value;
+    expect(g(truth.score, isNew)).toBeGreaterThan(0.9);
+    expect(g(truth.regular, isNew)).toBeLessThan(0.45);
+    expect(g(truth.regular, regular)).toBeGreaterThan(0.9);
+    // histories: the user's previous movies, at most 30, oldest first
+    expectHistories(rows, { user: 'user_id', item: 'movie_id', hist: 'rated_movies', max: 30 });
+    rows.filter((r) => r.user_id === rows[0]!.user_id).forEach((r, k) => expect(r.avc).toBe(k));
+  });
+
+  it('pepnet v2: domain sizes, task rates, and domains that weigh the shared dimensions differently', () => {
+    const { rows, truth } = pepnetSynth({ seed: 3, rows: 60_000, users: 1000, items: 1000 });
+    PEPNET_DOMAINS.forEach((d, k) => {
+      expect(rows.filter((r) => r.domain === d).length / rows.length).toBeCloseTo(DOMAIN_SHARES[k]!, 1);
+    });
+    for (const t of PEPNET_TASKS) {
+      const rate = mean(rows.map((r) => r[t] as number));
+      expect(rate, t).toBeGreaterThan(PEPNET_RATES[t] * 0.8);
+      expect(rate, t).toBeLessThan(PEPNET_RATES[t] * 1.2);
+    }
+    // every domain's weighting is positive and below 2: one EPNet gate (range (0, 2)) away from the shared features
+    for (const d of truth.delta) for (const x of d) expect(x > 0 && x < 2).toBe(true);
+    // s_d recomputed from the observed user and item columns (4 decimals) and the domain's δ
+    const num = (v: unknown) => String(v).split(',').map(Number);
+    rows.slice(0, 2000).forEach((r, i) => {
+      const u = num(r.user);
+      const v = num(r.item);
+      const delta = truth.delta[PEPNET_DOMAINS.indexOf(r.domain as 'A')]!;
+      const s = (1.5 * delta.reduce((a, dk, k) => a + dk * u[k]! * v[k]!, 0)) / Math.hypot(...delta);
+      expect(Math.abs(s - truth.interaction[i]!)).toBeLessThan(2e-3);
+    });
+    // A and C weigh the dimensions differently: the same pairs scored with A's and C's δ correlate only partly
+    const u0 = rows.map((r) => num(r.user));
+    const v0 = rows.map((r) => num(r.item));
+    const scoreWith = (delta: number[]) => rows.map((_, i) => delta.reduce((a, dk, k) => a + dk * u0[i]![k]! * v0[i]![k]!, 0));
+    const r = pearson(scoreWith(truth.delta[0]!), scoreWith(truth.delta[2]!));
+    expect(r).toBeGreaterThan(0.3);
+    expect(r).toBeLessThan(0.65);
+    const click = rows.map((x) => x.click as number);
+    const inDomain = (d: string) => (i: number) => rows[i]!.domain === d;
+    const aucIn = (score: Float64Array, d: string) => auc(where(score, inDomain(d)), where(click, inDomain(d)));
+    // one weighting for all domains (the share-weighted δ̄, what a domain-blind model learns) ranks A
+    // about as well as A's own; in the small domain C it loses most of the interaction's lead
+    expect(aucIn(truth.interaction, 'A') - aucIn(truth.blind, 'A')).toBeLessThan(0.02);
+    expect(aucIn(truth.interaction, 'C') - aucIn(truth.blind, 'C')).toBeGreaterThan(0.08);
+    // histories hold the user's earlier items, at most 20
+    expectHistories(rows, { user: 'uid', item: 'iid', hist: 'hist', max: 20 });
   });
 
   it('cmml: many small tasks with their own preferences, dense features as text', () => {

@@ -7,7 +7,9 @@ import { LIMAML_COLUMNS, LIMAML_DOC, limamlRows } from './limaml.js';
 import type { SynthOptions } from './options.js';
 import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
 import { PETERREC_COLD_COLUMNS, PETERREC_COLD_DOC, PETERREC_COLUMNS, PETERREC_DOC, peterrecColdRows, peterrecRows } from './peterrec.js';
+import { PEPNET_V1_COLUMNS, PEPNET_V1_DOC, pepnetV1Rows } from './pepnet-v1.js';
 import { POSO_COLUMNS, POSO_DOC, posoRows } from './poso.js';
+import { POSO_V1_DOC, posoV1Rows } from './poso-v1.js';
 
 export type { SynthOptions } from './options.js';
 
@@ -16,13 +18,17 @@ export interface Generator {
   /** What the generator models and how to see it in results (its file's header, shortened). */
   doc: string;
   generate(opts: SynthOptions): Row[];
+  /** The setting's version (1 when it has only one). */
+  version?: number;
+  /** Earlier versions, kept so earlier numbers stay reproducible: `synth(poso, version: 1)`. */
+  older?: Record<number, Generator>;
 }
 /** The former name of `Generator`. */
 export type SynthSetting = Generator;
 
 export const SYNTH: Record<string, Generator> = {
-  poso: { columns: POSO_COLUMNS, doc: POSO_DOC, generate: posoRows },
-  pepnet: { columns: PEPNET_COLUMNS, doc: PEPNET_DOC, generate: pepnetRows },
+  poso: { columns: POSO_COLUMNS, doc: POSO_DOC, generate: posoRows, version: 2, older: { 1: { columns: POSO_COLUMNS, doc: POSO_V1_DOC, generate: posoV1Rows } } },
+  pepnet: { columns: PEPNET_COLUMNS, doc: PEPNET_DOC, generate: pepnetRows, version: 2, older: { 1: { columns: PEPNET_V1_COLUMNS, doc: PEPNET_V1_DOC, generate: pepnetV1Rows } } },
   cmml: { columns: CMML_COLUMNS, doc: CMML_DOC, generate: cmmlRows },
   cmml_user: { columns: CMML_USER_COLUMNS, doc: CMML_USER_DOC, generate: cmmlUserRows },
   peterrec: { columns: PETERREC_COLUMNS, doc: PETERREC_DOC, generate: peterrecRows },
@@ -36,9 +42,24 @@ export interface SynthData {
   doc: string;
 }
 
-/** Generate a setting's rows; an unknown setting is an error value listing the known ones. */
-export function generate(setting: string, opts: SynthOptions): SynthData | { error: string } {
+/**
+ * A setting's generator at a version (the latest when `version` is undefined); an unknown setting
+ * or version is an error value listing the known ones.
+ */
+export function settingAt(setting: string, version?: number): Generator | { error: string } {
   const g = Object.hasOwn(SYNTH, setting) ? SYNTH[setting] : undefined;
   if (!g) return { error: `unknown synthetic setting \`${setting}\` (known: ${Object.keys(SYNTH).join(', ')})` };
+  const latest = g.version ?? 1;
+  if (version === undefined || version === latest) return g;
+  const old = g.older && Object.hasOwn(g.older, version) ? g.older[version] : undefined;
+  if (old) return old;
+  const known = [...Object.keys(g.older ?? {}), String(latest)].join(', ');
+  return { error: `synthetic setting \`${setting}\` has no version ${version} (known: ${known})` };
+}
+
+/** Generate a setting's rows (at `opts.version`, the latest by default), or an error value. */
+export function generate(setting: string, opts: SynthOptions): SynthData | { error: string } {
+  const g = settingAt(setting, opts.version);
+  if ('error' in g) return g;
   return { columns: g.columns, rows: g.generate(opts), doc: g.doc };
 }

@@ -13,6 +13,13 @@ export function gaussVec(rng: Rng, d: number, scale = 1): number[] {
   return Array.from({ length: d }, () => gauss(rng) * scale);
 }
 
+/** A random unit vector in d dimensions (a normalised Gaussian draw). */
+export function unit(rng: Rng, d: number): number[] {
+  const v = gaussVec(rng, d);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
 export function dot(a: readonly number[], b: readonly number[]): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;

@@ -1,0 +1,50 @@
+// `recc synth`: a setting's version and its description; a spec's `synth(…, version: N)`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { POSO_DOC } from '../../src/data/synth/poso.js';
+import { POSO_V1_DOC, posoV1Rows } from '../../src/data/synth/poso-v1.js';
+import { analyze } from '../../src/semantics/analyze.js';
+import { loadData } from '../../src/train/data-source.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const recc = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('recc synth', () => {
+  it('writes the latest version by default and an earlier one on request, and describes either', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-synth-cli-'));
+    const r = recc('synth', 'poso', '-o', dir, '--rows', '50', '--seed', '4', '--setting-version', '1');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = readFileSync(join(dir, 'poso.csv'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(51);
+    // the first data row is version 1's first row for seed 4
+    const first = posoV1Rows({ seed: 4, rows: 1 })[0]!;
+    expect(lines[1]).toBe(['user_id', 'movie_id', 'rated_movies', 'rated_tags', 'avc', 'rating', 'is_new', 'timestamp'].map((c) => String(first[c])).join(','));
+    expect(readFileSync(join(dir, 'poso.README.md'), 'utf8')).toContain('version 1 (seed 4, 50 rows)');
+    expect(recc('synth', 'poso', '--describe').stdout).toBe(`poso (version 2): ${POSO_DOC}\n`);
+    expect(recc('synth', 'poso', '--describe', '--setting-version', '1').stdout).toBe(`poso (version 1): ${POSO_V1_DOC}\n`);
+  });
+
+  it('refuses an unknown version or a missing output directory in one line, exit 1', () => {
+    const bad = recc('synth', 'poso', '-o', tmpdir(), '--setting-version', '9');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('error: synthetic setting `poso` has no version 9 (known: 1, 2)\n');
+    const none = recc('synth', 'pepnet');
+    expect(none.status).toBe(1);
+    expect(none.stderr).toBe('error: pass -o DIR to write the data (or --describe to print what the setting models)\n');
+  });
+
+  it('a spec asking for an unknown version gets REC6020 before any training', async () => {
+    const spec = (v: number) =>
+      `model m {\n  features {\n    avc: bucketize(boundaries: [10], dim: 4)\n    rating: label\n  }\n  let h = mlp(avc, [4])\n  task fav : binary(label: rating == 5)\n  train {\n    data: synth(poso, rows: 200, version: ${v})\n  }\n}\n`;
+    const g = analyze(spec(7), join(ROOT, 'm.rec')).graph!;
+    const r = await loadData(g, { skipBadRows: false, seed: 1 });
+    expect(r.errors).toEqual([{ file: join(ROOT, 'm.rec'), row: 0, code: 'REC6020', message: 'synthetic setting `poso` has no version 7 (known: 1, 2)' }]);
+    const ok = await loadData(analyze(spec(1), join(ROOT, 'm.rec')).graph!, { skipBadRows: false, seed: 1 });
+    expect(ok.errors).toEqual([]);
+    expect(ok.dataset.n).toBe(200);
+  });
+});
