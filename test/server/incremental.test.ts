@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
 import { toLspDiagnostics } from '../../src/server/diagnostics.js';
 import { hover } from '../../src/server/hover.js';
-import { forgetParses } from '../../src/syntax/parse.js';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 import { LspClient, pos } from './lsp-client.js';
 
@@ -25,7 +24,6 @@ const onLet = (name: string, f: (line: string) => string) => (t: string) => t.re
 
 /** A full analysis from scratch, as the CLI makes it (nothing remembered from earlier texts). */
 function fresh(text: string, path: string) {
-  forgetParses();
   return analyze(text, path);
 }
 
