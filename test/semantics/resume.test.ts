@@ -98,6 +98,43 @@ describe('resuming an elaboration after an edit', () => {
     }
   });
 
+  it('gives what an analysis from scratch gives after edits inside stages, plan and entries included', () => {
+    const staged = START.replace(
+      /(  task click : binary\(label: clicked\) \{ from: v\d+ \}\n)/,
+      `$1  train {\n    groups: { tables: "features.*" }\n    batch: 32\n  }\n  stage warm {\n    epochs: 2\n  }\n  stage tune {\n    epochs: 1\n    freeze: [tables]\n    task like : binary(label: clicked) { from: v10, tower: [4] }\n  }\n`,
+    );
+    expect(staged).not.toBe(START);
+    const all = (a: Analysis) => JSON.stringify({ d: a.diagnostics, g: a.partialGraph && { ...a.partialGraph, file: undefined } });
+    const STAGE_EDITS: Array<(t: string) => string> = [
+      (t) => t.replace('    epochs: 2\n', '    epochs: 3\n'),
+      (t) => t.replace('from: v10, tower: [4]', 'from: v12, tower: [4]'),
+      onLet('v20', (l) => l.replace('width: 16', 'width: 17')),
+      (t) => t.replace('freeze: [tables]', 'freeze: [tables, v12.dense0]'),
+      (t) => t.replace('from: v12, tower: [4]', 'from: v12, tower: [4, 2]'),
+      (t) => t.replace('stage warm {', 'stage warm {\n    task extra : binary(label: clicked) { from: v3 }'),
+      (t) => t.replace('freeze: [tables, v12.dense0]', 'freeze: [tables, v12.dense0'), // a syntax error
+      (t) => t.replace('freeze: [tables, v12.dense0\n', 'freeze: [tables, v13.dense0]\n'),
+      onLet('v12', (l) => l.replace(/= unit\d+\(/, '= unitx(')), // the let a stage's task reads
+      onLet('v12', (l) => l.replace('= unitx(', '= unit2(')),
+      (t) => t.replace('stage tune {', 'stage serve {'), // a refused name
+      (t) => t.replace('stage serve {', 'stage tune {'),
+      (t) => t.replace(/  stage warm \{[^}]*\}\n[^}]*\}\n/, ''), // the first stage removed
+    ];
+    const parses = new ParseCache();
+    let text = staged;
+    let previous = analyze(text, FILE, { deferPasses: true, parses });
+    expect(previous.diagnostics).toEqual([]);
+    expect(previous.partialGraph!.plan.stages.map((x) => x.name)).toEqual(['warm', 'tune']);
+    for (const [n, edit] of STAGE_EDITS.entries()) {
+      const next = edit(text);
+      expect(next, `edit ${n}`).not.toBe(text);
+      text = next;
+      const a = analyze(text, FILE, { deferPasses: true, previous, parses });
+      expect(all(a), `edit ${n}`).toBe(all(analyze(text, FILE)));
+      if (a.model) previous = a;
+    }
+  });
+
   it('gives what an analysis from scratch gives along 200 random edits, each from the text the last left', () => {
     const rng = seedrandom('resume');
     const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
