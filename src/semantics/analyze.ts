@@ -6,6 +6,7 @@ import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostic
 import type { IRGraph } from '../ir/types.js';
 import { runPasses } from '../ir/passes/index.js';
 import type { BlockDecl, SourceFile } from '../syntax/ast.js';
+import type { ParseCache } from '../syntax/parse-cache.js';
 import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult, type Resume } from './model.js';
 import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
@@ -51,13 +52,20 @@ export interface AnalyzeOptions {
    * Elaborator.resume). The result is the same as without it.
    */
   previous?: Analysis;
+  /**
+   * What earlier analyses parsed (syntax/parse-cache.ts): the language server passes the one it
+   * owns, so an edit parses what it changed only. Without it (the CLI) every file is parsed.
+   */
+  parses?: ParseCache;
+  /** Replay block calls seen before with the same arguments (semantics/block-memo.ts); on unless a test compares. */
+  memoise?: boolean;
 }
 
 /** Analyse a spec given its text. Never throws on user input. */
 export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): Analysis {
   const path = resolvePath(file);
   const readFile = checkedReader(opts.files ?? filePolicy(), path, opts.readFile);
-  const loader = new ModuleLoader(readFile);
+  const loader = new ModuleLoader(readFile, opts.parses);
   const root = loader.loadRoot(path, text);
   const resolver = new Resolver(loader);
   resolver.resolveModule(root);
@@ -77,7 +85,7 @@ export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): 
       reads.set(p, isRefusal(t) ? undefined : t.text);
       return t;
     };
-    const model = elaborateModel(models[0], root, loader, tracked, resumable(opts.previous, result, readFile));
+    const model = elaborateModel(models[0], root, loader, tracked, resumable(opts.previous, result, readFile), opts.memoise);
     model.elaborator.endResume();
     result.reads = reads;
     result.model = model;

@@ -56,20 +56,41 @@ export interface CallKey {
   slots: number[];
 }
 
-const declIds = new WeakMap<object, number>();
-let nextDeclId = 0;
-const idOf = (o: object): number => {
-  let id = declIds.get(o);
-  if (id === undefined) declIds.set(o, (id = nextDeclId++));
-  return id;
-};
+/** Numbers for blocks and modules in call keys (their identity, in a string). */
+class Ids {
+  private readonly ids = new WeakMap<object, number>();
+  private next = 0;
+  of(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.next++));
+    return id;
+  }
+}
+
+/**
+ * The templates of an elaboration by call key, and the numbers its keys give blocks and modules.
+ * Owned by the elaborator; the next elaboration of the same model takes it over (Elaborator.resume).
+ */
+export class BlockMemo {
+  constructor(
+    readonly templates = new Map<string, Template>(),
+    readonly ids = new Ids(),
+  ) {}
+
+  /** The templates that expanded none of `stale` (blocks edited since), under the same numbers. */
+  without(stale: Set<BlockDecl>): BlockMemo {
+    const kept = [...this.templates].filter(([, t]) => ![...t.entered].some((d) => stale.has(d)));
+    return new BlockMemo(new Map(kept), this.ids);
+  }
+}
 
 /**
  * The memo key of a call: the block, its bound arguments (types, shapes, values, which argument
  * nodes are the same node) and the counters it continues. Undefined when an argument is not
  * something a template can stand for (a feature, an error).
  */
-export function callKey(decl: BlockDecl, qualified: string, args: Map<string, Value>, counters: Map<string, number> | undefined): CallKey | undefined {
+export function callKey(decl: BlockDecl, qualified: string, args: Map<string, Value>, counters: Map<string, number> | undefined, ids: BlockMemo['ids']): CallKey | undefined {
+  const idOf = (o: object) => ids.of(o);
   const slots: number[] = [];
   const slotOf = (node: number) => {
     let s = slots.indexOf(node);

@@ -6,7 +6,7 @@ import type { GraphBuilder } from '../ir/builder.js';
 import type { Init, ParamGroup } from '../ir/types.js';
 import type { BlockDecl } from '../syntax/ast.js';
 import { bindArgs } from './bind.js';
-import { callKey, makeTemplate, replay, type Template } from './block-memo.js';
+import { BlockMemo, callKey, makeTemplate, replay, type Template } from './block-memo.js';
 import { Evaluator, type Frame } from './evaluate.js';
 import type { GraftHook } from './graft.js';
 import type { ModuleLoader } from './modules.js';
@@ -18,7 +18,7 @@ const MAX_DEPTH = 48;
 
 export abstract class Caller extends Evaluator {
   /** Expansions of block calls already seen with the same arguments (see block-memo.ts). */
-  protected templates = new Map<string, Template>();
+  protected memo = new BlockMemo();
   /** Signatures of blocks by how they are called (a block is called thousands of times in a large spec). */
   private readonly signatures = new Map<BlockDecl, Map<string, Signature>>();
   /** How many block calls were replayed (for tests and benchmarks). */
@@ -120,8 +120,8 @@ export abstract class Caller extends Evaluator {
     }
     const site = this.site(span, f).span;
     if (this.graft) return this.graft.after(path, bound.values, this.expand(blk, bound.values, span, site, path, f, counters), f);
-    const key = this.memoise ? callKey(decl, qualified, bound.values, counters) : undefined;
-    const seen = key && this.templates.get(key.key);
+    const key = this.memoise ? callKey(decl, qualified, bound.values, counters, this.memo.ids) : undefined;
+    const seen = key && this.memo.templates.get(key.key);
     if (seen && this.canReplay(seen, path, f)) {
       this.noteExpansion(seen.entered, f.stack.length + seen.depth);
       this.replays++;
@@ -142,7 +142,7 @@ export abstract class Caller extends Evaluator {
       const result = this.expand(blk, bound.values, span, site, path, f, counters);
       if (this.reports === reports && result.kind !== 'error') {
         const t = makeTemplate(journal.slice(from), { key, path, site, callSpan: span, trace: f.trace.length, firstNode, result, counters, entered: rec.entered, depth: rec.deepest - f.stack.length });
-        if (t) this.templates.set(key.key, t);
+        if (t) this.memo.templates.set(key.key, t);
       }
       return result;
     } finally {

@@ -24,8 +24,6 @@ function enteredAny(entered: Set<BlockDecl>, stale: Set<BlockDecl>): boolean {
 }
 
 export class Elaborator extends Caller {
-  /** Off only in the test that checks memoisation changes no graph and no diagnostic. */
-  static memoiseCalls = true;
   /** What each model-level `let` did, for the next analysis of the same file (resume(), keep()). */
   private readonly lets = new Map<LetStmt, LetRecord[]>();
   /**
@@ -37,7 +35,8 @@ export class Elaborator extends Caller {
   /** How many model-level `let`s were taken from the previous elaboration (for tests and benchmarks). */
   taken = 0;
 
-  constructor(builder: GraphBuilder, loader: ModuleLoader, memoise = Elaborator.memoiseCalls) {
+  /** `memoise`: off only in the test that checks memoisation changes no graph and no diagnostic. */
+  constructor(builder: GraphBuilder, loader: ModuleLoader, memoise = true) {
     super(builder, loader, memoise);
   }
 
@@ -55,7 +54,7 @@ export class Elaborator extends Caller {
     // After a block was edited nothing is in step: any `let` may call it, through other blocks.
     this.from = { previous, items: new Set(previousModel.items), unchanged: new Set(model.items.slice(0, k)), inStep: stale.size === 0, stale };
     // Templates depend only on the blocks they entered and their arguments.
-    this.templates = stale.size === 0 ? previous.templates : new Map([...previous.templates].filter(([, t]) => !enteredAny(t.entered, stale)));
+    this.memo = stale.size === 0 ? previous.memo : previous.memo.without(stale);
   }
 
   /** Evaluate a model-level `let` in the model's scope, or take what it did last time. */

@@ -54,12 +54,8 @@ export function keep(now: LetRecord, earlier: LetRecord[] | undefined): LetRecor
   return out;
 }
 
-const namesRead = new WeakMap<Expr, string[]>();
-
 /** The names an expression reads (the root of `poso.gate` is `poso`), each once. */
 export function freeNames(e: Expr): string[] {
-  let names = namesRead.get(e);
-  if (names) return names;
   const seen = new Set<string>();
   const walk = (x: Expr): void => {
     switch (x.kind) {
@@ -100,17 +96,10 @@ export function freeNames(e: Expr): string[] {
     }
   };
   walk(e);
-  names = [...seen];
-  namesRead.set(e, names);
-  return names;
+  return [...seen];
 }
 
-const featureKeys = new WeakMap<object, string>();
-const featureKey = (spec: object) => {
-  let k = featureKeys.get(spec);
-  if (k === undefined) featureKeys.set(spec, (k = JSON.stringify(spec)));
-  return k;
-};
+const featureKey = (spec: object) => JSON.stringify(spec);
 
 /**
  * Whether evaluation could tell the two values apart, their node ids compared by `node`. Modules

@@ -33,9 +33,9 @@ export interface Resume {
 }
 
 /** `resume`: the previous version's elaboration, to reuse what did not change (see Elaborator.resume). */
-export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadChecked, resume?: Resume): ModelResult {
+export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoader, readFile: ReadChecked, resume?: Resume, memoise = true): ModelResult {
   const builder = new GraphBuilder();
-  const el = new Elaborator(builder, loader);
+  const el = new Elaborator(builder, loader, memoise);
   if (resume) el.resume(resume.elaborator, model, resume.model, resume.stale);
   const scope = new Scope(el.globalScope(root));
   const f: Frame = { module: root, scope, path: '', counters: new Map(), trace: [], stack: [] };

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
 import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
-import { parse, parseReusing } from '../syntax/parse.js';
+import { parse } from '../syntax/parse.js';
+import type { ParseCache } from '../syntax/parse-cache.js';
 import type { BlockDecl, SourceFile, UseDecl } from '../syntax/ast.js';
 
 /** The stdlib folder of this package (works from src/ under vitest and from dist/). */
@@ -62,25 +63,16 @@ export function stdModuleNames(): string[] {
   }
 }
 
-/** Parsed stdlib files, shared by every analysis (the AST is never mutated). */
-const stdParses = new Map<string, { text: string; result: ReturnType<typeof parse> }>();
-
-function parseCached(path: string, text: string, isStd: boolean): ReturnType<typeof parse> {
-  // The file being edited: an edit inside one model item parses that item only.
-  if (!isStd) return parseReusing(text, path);
-  const hit = stdParses.get(path);
-  if (hit && hit.text === text) return hit.result;
-  const result = parse(text, path);
-  stdParses.set(path, { text, result });
-  return result;
-}
-
 export class ModuleLoader {
   private readonly cache = new Map<string, Module>();
   private readonly loading: string[] = [];
   readonly diagnostics: Diagnostic[] = [];
 
-  constructor(private readonly read: ReadChecked) {}
+  constructor(
+    private readonly read: ReadChecked,
+    /** What the parses of earlier analyses left (the language server's); without it every file is parsed. */
+    private readonly parses?: ParseCache,
+  ) {}
 
   /** All modules loaded so far (for the language server: go to definition into stdlib). */
   modules(): Module[] {
@@ -111,7 +103,8 @@ export class ModuleLoader {
   private loadText(path: string, text: string, isStd: boolean): Module {
     const cached = this.cache.get(path);
     if (cached) return cached;
-    const { file, diagnostics } = parseCached(path, text, isStd);
+    // The files of the user may be being edited: an edit inside one model item parses that item only.
+    const { file, diagnostics } = !this.parses ? parse(text, path) : isStd ? this.parses.unchanged(text, path) : this.parses.edited(text, path);
     this.diagnostics.push(...diagnostics);
     const blocks = new Map<string, BlockDecl>();
     for (const item of file.items) if (item.kind === 'Block' && !blocks.has(item.name.name)) blocks.set(item.name.name, item);

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { analyze, type Analysis } from '../semantics/analyze.js';
+import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
 
 /** A file URI's path; other URIs (`untitled:`, a file URL with a host) are used as they are. */
@@ -27,6 +28,8 @@ export class Workspace {
    * Typing passes through texts that do not parse; the text after them resumes from the one before.
    */
   private readonly elaborated = new Map<string, Analysis>();
+  /** What the analyses of these documents parsed: an edit parses what it changed only. */
+  private readonly parses = new ParseCache();
   /** Documents (URIs) whose copy here is out of sync: an edit was refused (see positions.ts). */
   readonly outOfSync = new Set<string>();
 
@@ -90,7 +93,7 @@ export class Workspace {
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
     // The last elaboration lets an edit elaborate only the model items it changed.
-    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri) });
+    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri), parses: this.parses });
     this.analyses.set(uri, { version: doc.version, analysis });
     this.last.set(uri, analysis);
     if (analysis.model) this.elaborated.set(uri, analysis);

@@ -9,43 +9,12 @@ import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
 import { MAX_NESTING, MAX_TREE_DEPTH, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
-import { reparse, type CleanParse } from './reparse.js';
-import { reparseBroken } from './reparse-broken.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
 import * as T from './tokens.js';
 
 export interface ParseResult {
   file: SourceFile;
   diagnostics: Diagnostic[];
-}
-
-/** The last clean parse of each file name, for reparse() (a few names: the files being edited), oldest first. */
-const lastClean = new Map<string, CleanParse>();
-const REMEMBERED = 8;
-
-/** Forget the remembered parses (tests compare with parses from scratch). */
-export function forgetParses(): void {
-  lastClean.clear();
-}
-
-/**
- * Parse one `.rec` file like parse(), reusing the tree of its last clean parse: an edit inside
- * model items or a block parses those only (reparse.ts, and reparse-broken.ts when the new text
- * does not parse). The tree shares nodes with the last clean parse
- * of the same file name, whose positions after the edit move to the new text. Whoever keeps the
- * tree of an older text, or mutates a tree (Prettier attaches comments to it), must use parse().
- */
-export function parseReusing(text: string, fileName: string): ParseResult {
-  const last = lastClean.get(fileName);
-  const file = last && (last.text === text ? last.file : reparse(last, text, fileName));
-  const result = file ? { file, diagnostics: [] } : ((last && reparseBroken(last, text, fileName)) ?? parse(text, fileName));
-  // A broken parse keeps the clean one before it: fixing the error is an edit of that text.
-  if (result.diagnostics.length === 0) {
-    lastClean.delete(fileName);
-    lastClean.set(fileName, { text, file: result.file });
-    if (lastClean.size > REMEMBERED) lastClean.delete(lastClean.keys().next().value!);
-  }
-  return result;
 }
 
 /** Parse one `.rec` file. Never throws; the tree is as complete as error recovery allows. */

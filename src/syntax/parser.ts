@@ -1,7 +1,7 @@
 // The `.rec` grammar as a Chevrotain CstParser (grammar/rec.ebnf is its normative description).
 // Error recovery is on, so one run reports every syntax error; cst-to-ast.ts turns the CST,
 // however incomplete, into the AST.
-import type { CstNode, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import type { CstNode, IOrAlt, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import { CstParser, EOF } from './chevrotain.js';
 import * as T from './tokens.js';
 
@@ -159,13 +159,13 @@ export class RecParser extends CstParser {
   });
 
   stmt = this.RULE('stmt', () => {
-    this.OR([
+    this.OR((this.stmtAlts ??= [
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.forStmt) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.assignStmt) },
-    ]);
+    ]));
   });
 
   letStmt = this.RULE('letStmt', () => {
@@ -218,7 +218,7 @@ export class RecParser extends CstParser {
   });
 
   modelItem = this.RULE('modelItem', () => {
-    this.OR([
+    this.OR((this.modelItemAlts ??= [
       { ALT: () => this.SUBRULE(this.featuresSection) },
       { GATE: () => this.LA(1).image === 'pc' && this.LA(2).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.pcDecl) },
       { ALT: () => this.SUBRULE(this.letStmt) },
@@ -227,7 +227,7 @@ export class RecParser extends CstParser {
       { ALT: () => this.SUBRULE(this.supportDecl) },
       { ALT: () => this.SUBRULE(this.metaBlockDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
-    ]);
+    ]));
   });
 
   featuresSection = this.RULE('featuresSection', () => {
@@ -325,15 +325,15 @@ export class RecParser extends CstParser {
   /** Prefix operators, a primary, then calls `(…)`, members `.name` and indexes `[…]`, in order. */
   operand = this.RULE('operand', () => {
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Not, { LABEL: 'prefixes' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefixes' }) }]);
+      this.OR((this.prefixAlts ??= [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'prefixes' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefixes' }) }]));
     });
     this.SUBRULE(this.primary);
     this.MANY2(() => {
-      this.OR2([
+      this.OR2((this.suffixAlts ??= [
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: 'suffixes' }) },
-      ]);
+      ]));
     });
   });
 
@@ -396,8 +396,16 @@ export class RecParser extends CstParser {
     });
   }
 
+  // The alternatives of the rules run most often are made once, not on every call (Chevrotain's
+  // advice for speed: a call of `primary` otherwise allocates an array, 8 objects and 8 closures).
+  private primaryAlts?: IOrAlt<unknown>[];
+  private prefixAlts?: IOrAlt<unknown>[];
+  private suffixAlts?: IOrAlt<unknown>[];
+  private stmtAlts?: IOrAlt<unknown>[];
+  private modelItemAlts?: IOrAlt<unknown>[];
+
   primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR((this.primaryAlts ??= [
       { ALT: () => this.CONSUME(T.NumberLit) },
       { ALT: () => this.CONSUME(T.StringLit) },
       { ALT: () => this.CONSUME(T.True) },
@@ -418,7 +426,7 @@ export class RecParser extends CstParser {
           this.CONSUME(T.RParen);
         },
       },
-    ]);
+    ]));
   });
 }
 

@@ -2,9 +2,8 @@
 // and the diagnostics that expanding every call gives: node for node, with spans and traces.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
-import { Elaborator } from '../../src/semantics/elaborate.js';
 import { describe as describeValue } from '../../src/semantics/values.js';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
@@ -13,8 +12,7 @@ const FILE = '/virtual/memo.rec';
 
 /** Everything an analysis gives that elaboration decides, as comparable text. */
 function outcome(text: string, memoise: boolean) {
-  Elaborator.memoiseCalls = memoise;
-  const a = analyze(text, FILE);
+  const a = analyze(text, FILE, { memoise });
   const g = a.model?.graph;
   const values = a.model ? [...a.ast.items.flatMap((i) => (i.kind === 'Model' ? i.items : []))].flatMap((i) => ('name' in i && i.kind !== 'Task' ? [i.name.name] : [])).map((n) => { const b = a.model!.scope.lookup(n); return b ? `${n}: ${describeValue(b.value)} ${JSON.stringify(b.value)}` : n; }) : [];
   return { diagnostics: JSON.stringify(a.diagnostics), graph: JSON.stringify(g), values, replays: a.model?.elaborator.replays ?? 0 };
@@ -38,9 +36,6 @@ const SPECS: Record<string, string> = {
 for (const f of readdirSync(join(ROOT, 'examples')).filter((x) => x.endsWith('.rec'))) SPECS[`examples/${f}`] = readFileSync(join(ROOT, 'examples', f), 'utf8');
 for (const f of readdirSync(join(ROOT, 'test/fixtures/specs')).filter((x) => x.endsWith('.rec'))) SPECS[`fixtures/${f}`] = readFileSync(join(ROOT, 'test/fixtures/specs', f), 'utf8');
 
-afterEach(() => {
-  Elaborator.memoiseCalls = true;
-});
 
 describe('memoised block calls', () => {
   for (const [name, text] of Object.entries(SPECS)) {

@@ -6,15 +6,13 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { analyze, type Analysis } from '../../src/semantics/analyze.js';
+import { ParseCache } from '../../src/syntax/parse-cache.js';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
 const FILE = '/virtual/resume.rec';
-// The analysis from scratch reads the same text under a new name each time: the incremental
-// parser keeps one tree per file name, and the one of FILE must stay the tree of the last edit.
-let scratches = 0;
+/** An analysis from scratch, as the CLI makes it: no parses remembered, no previous analysis. */
 function fromScratch(text: string): string {
-  const file = `/virtual/scratch-${scratches++}.rec`;
-  return outcome(analyze(text, file), file);
+  return outcome(analyze(text, FILE), FILE);
 }
 
 const START = generateSpec(300).text;
@@ -71,13 +69,14 @@ const EDITS: Array<[string, (t: string) => string, number]> = [
 
 describe('resuming an elaboration after an edit', () => {
   it('gives what an analysis from scratch gives, after every edit of a series, and takes most lets', () => {
+    const parses = new ParseCache();
     let text = START;
-    let base = analyze(text, FILE, { deferPasses: true });
+    let base = analyze(text, FILE, { deferPasses: true, parses });
     for (const [name, edit, least] of EDITS) {
       const next = edit(text);
       expect(next, name).not.toBe(text);
       text = next;
-      const a = analyze(text, FILE, { deferPasses: true, previous: base });
+      const a = analyze(text, FILE, { deferPasses: true, previous: base, parses });
       expect(outcome(a, FILE), name).toBe(fromScratch(text));
       expect(a.model?.elaborator.taken ?? 0, name).toBeGreaterThanOrEqual(least);
       if (a.model) base = a;
@@ -86,15 +85,53 @@ describe('resuming an elaboration after an edit', () => {
 
   it('keeps the spans right when the same lets move again and again', () => {
     const longer = (k: number) => onLet(`v${k}`, (l) => l.replace('width: 16', 'width: 1600'));
+    const parses = new ParseCache();
     let text = START;
-    let base = analyze(text, FILE, { deferPasses: true });
+    let base = analyze(text, FILE, { deferPasses: true, parses });
     // Edits from the end towards the start: every let after an edit moves again each time.
     for (const k of [60, 45, 30, 15]) {
       text = longer(k)(text);
-      const a = analyze(text, FILE, { deferPasses: true, previous: base });
+      const a = analyze(text, FILE, { deferPasses: true, previous: base, parses });
       expect(outcome(a, FILE)).toBe(fromScratch(text));
       expect(a.model!.elaborator.taken).toBeGreaterThanOrEqual(LETS - 3);
       base = a;
+    }
+  });
+
+  it('gives what an analysis from scratch gives after edits inside stages, plan and entries included', () => {
+    const staged = START.replace(
+      /(  task click : binary\(label: clicked\) \{ from: v\d+ \}\n)/,
+      `$1  train {\n    groups: { tables: "features.*" }\n    batch: 32\n  }\n  stage warm {\n    epochs: 2\n  }\n  stage tune {\n    epochs: 1\n    freeze: [tables]\n    task like : binary(label: clicked) { from: v10, tower: [4] }\n  }\n`,
+    );
+    expect(staged).not.toBe(START);
+    const all = (a: Analysis) => JSON.stringify({ d: a.diagnostics, g: a.partialGraph && { ...a.partialGraph, file: undefined } });
+    const STAGE_EDITS: Array<(t: string) => string> = [
+      (t) => t.replace('    epochs: 2\n', '    epochs: 3\n'),
+      (t) => t.replace('from: v10, tower: [4]', 'from: v12, tower: [4]'),
+      onLet('v20', (l) => l.replace('width: 16', 'width: 17')),
+      (t) => t.replace('freeze: [tables]', 'freeze: [tables, v12.dense0]'),
+      (t) => t.replace('from: v12, tower: [4]', 'from: v12, tower: [4, 2]'),
+      (t) => t.replace('stage warm {', 'stage warm {\n    task extra : binary(label: clicked) { from: v3 }'),
+      (t) => t.replace('freeze: [tables, v12.dense0]', 'freeze: [tables, v12.dense0'), // a syntax error
+      (t) => t.replace('freeze: [tables, v12.dense0\n', 'freeze: [tables, v13.dense0]\n'),
+      onLet('v12', (l) => l.replace(/= unit\d+\(/, '= unitx(')), // the let a stage's task reads
+      onLet('v12', (l) => l.replace('= unitx(', '= unit2(')),
+      (t) => t.replace('stage tune {', 'stage serve {'), // a refused name
+      (t) => t.replace('stage serve {', 'stage tune {'),
+      (t) => t.replace(/  stage warm \{[^}]*\}\n[^}]*\}\n/, ''), // the first stage removed
+    ];
+    const parses = new ParseCache();
+    let text = staged;
+    let previous = analyze(text, FILE, { deferPasses: true, parses });
+    expect(previous.diagnostics).toEqual([]);
+    expect(previous.partialGraph!.plan.stages.map((x) => x.name)).toEqual(['warm', 'tune']);
+    for (const [n, edit] of STAGE_EDITS.entries()) {
+      const next = edit(text);
+      expect(next, `edit ${n}`).not.toBe(text);
+      text = next;
+      const a = analyze(text, FILE, { deferPasses: true, previous, parses });
+      expect(all(a), `edit ${n}`).toBe(all(analyze(text, FILE)));
+      if (a.model) previous = a;
     }
   });
 
@@ -117,14 +154,15 @@ describe('resuming an elaboration after an edit', () => {
       },
       () => base,
     ];
+    const parses = new ParseCache();
     let text = base;
-    let previous = analyze(text, FILE, { deferPasses: true });
+    let previous = analyze(text, FILE, { deferPasses: true, parses });
     let taken = 0;
     for (let n = 0; n < 200; n++) {
       const next = pick(edits)(text);
       if (next === text) continue;
       text = next;
-      const a = analyze(text, FILE, { deferPasses: true, previous });
+      const a = analyze(text, FILE, { deferPasses: true, previous, parses });
       expect(outcome(a, FILE), `edit ${n}:\n${text}`).toBe(fromScratch(text));
       taken += a.model?.elaborator.taken ?? 0;
       if (a.model) previous = a;

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
 import { toLspDiagnostics } from '../../src/server/diagnostics.js';
 import { hover } from '../../src/server/hover.js';
-import { forgetParses } from '../../src/syntax/parse.js';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 import { LspClient, pos } from './lsp-client.js';
 
@@ -25,7 +24,6 @@ const onLet = (name: string, f: (line: string) => string) => (t: string) => t.re
 
 /** A full analysis from scratch, as the CLI makes it (nothing remembered from earlier texts). */
 function fresh(text: string, path: string) {
-  forgetParses();
   return analyze(text, path);
 }
 
@@ -111,6 +109,27 @@ describe('incremental analysis in the server', () => {
     const fixed = await c.edit(uri, [{ range: { start: at(col), end: at(col + 1) }, text: '*' }]);
     expect(fixed.diagnostics).toEqual(toLspDiagnostics(fresh(text.replace('v9 @ v9', 'v9 * v9'), path).diagnostics, path));
     expect(fixed.diagnostics.map((d) => d.code)).not.toContain('REC4001');
+    // Delete the line again with backspaces from its end, one key at a time: the spec it started from.
+    const typedFixed = typed.replace('@', '*');
+    const backspaces = [...typedFixed].map((_, i) => {
+      const k = typedFixed.length - i; // characters left on the line, its line break included
+      return k === typedFixed.length ? { range: { start: at(k - 1), end: { line: line + 2, character: 0 } }, text: '' } : { range: { start: at(k - 1), end: at(k) }, text: '' };
+    });
+    const deleted = await c.edit(uri, backspaces);
+    expect(deleted.diagnostics).toEqual(toLspDiagnostics(fresh(START, path).diagnostics, path));
+    // Type a tower into the task, a key at a time, each version's diagnostics those of a full analysis
+    const taskLine = START.split('\n').findIndex((l) => l.startsWith('  task click'));
+    const end = START.split('\n')[taskLine]!.length - 2; // before ` }`
+    let now = START;
+    for (const [i, ch] of [...', tower: [4]'].entries()) {
+      const r = await c.edit(uri, [{ range: { start: { line: taskLine, character: end + i }, end: { line: taskLine, character: end + i } }, text: ch }]);
+      const lines = now.split('\n');
+      lines[taskLine] = lines[taskLine]!.slice(0, end + i) + ch + lines[taskLine]!.slice(end + i);
+      now = lines.join('\n');
+      expect(r.diagnostics, `after ${JSON.stringify(now.split('\n')[taskLine])}`).toEqual(toLspDiagnostics(fresh(now, path).diagnostics, path));
+    }
+    expect(now).toContain('{ from: v');
+    expect(now).toContain(', tower: [4] }');
   });
 
   it('analyses a spec again from scratch when a file it uses changes, its own text unchanged', async () => {

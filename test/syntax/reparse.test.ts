@@ -1,9 +1,10 @@
-// Incremental parsing (src/syntax/reparse.ts): after each edit of a series, parseReusing(),
+// Incremental parsing (src/syntax/reparse.ts): after each edit of a series, ParseCache.edited(),
 // which reparses the model items an edit touched when it can, gives the tree and diagnostics of
 // parse().
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../src/syntax/ast.js';
-import { parse, parseReusing } from '../../src/syntax/parse.js';
+import { parse } from '../../src/syntax/parse.js';
+import { ParseCache } from '../../src/syntax/parse-cache.js';
 import seedrandom from 'seedrandom';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
@@ -46,14 +47,15 @@ const modelItems = (f: SourceFile) => f.items.flatMap((i) => (i.kind === 'Model'
 
 describe('incremental parsing', () => {
   it('gives the tree of a parse from scratch after every edit of a series', () => {
+    const cache = new ParseCache();
     let text = BIG;
-    const seen = new Set([modelItems(parseReusing(text, FILE).file)[0]]);
+    const seen = new Set([modelItems(cache.edited(text, FILE).file)[0]]);
     const reused: string[] = [];
     for (const [name, edit] of EDITS) {
       const next = edit(text);
       expect(next, name).not.toBe(text);
       text = next;
-      const got = parseReusing(text, FILE);
+      const got = cache.edited(text, FILE);
       const want = parse(text, FILE);
       expect(JSON.stringify(got.diagnostics), name).toBe(JSON.stringify(want.diagnostics));
       expect(got.file, name).toEqual(want.file);
@@ -87,12 +89,13 @@ describe('incremental parsing', () => {
   });
 
   it('reuses the items around the edit', () => {
-    const first = parseReusing(BIG, FILE).file;
+    const cache = new ParseCache();
+    const first = cache.edited(BIG, FILE).file;
     const edited = onLet('v40', (l) => l.replace('= unit', '= unitx'))(BIG);
     const items = (f: typeof first) => (f.items.find((i) => i.kind === 'Model') as Extract<(typeof first.items)[number], { kind: 'Model' }>).items;
     const k = items(first).findIndex((i) => i.kind === 'Let' && i.name.name === 'v40');
     const nextAt = items(first)[k + 1]!.span.start.offset;
-    const second = parseReusing(edited, FILE).file;
+    const second = cache.edited(edited, FILE).file;
     // The edited item is new; the others are the same objects, those after it moved in place.
     expect(items(second)[k - 1]).toBe(items(first)[k - 1]);
     expect(items(second)[k]).not.toBe(items(first)[k]);
@@ -103,6 +106,7 @@ describe('incremental parsing', () => {
   });
 
   it('gives what a parse from scratch gives after 1,000 random edits of a clean spec, broken or not', () => {
+    const cache = new ParseCache();
     const rng = seedrandom('reparse');
     const base = generateSpec(60).text;
     const file = '/virtual/reparse-random.rec';
@@ -111,7 +115,7 @@ describe('incremental parsing', () => {
     let reused = 0;
     let broken = 0;
     for (let n = 0; n < 1000; n++) {
-      const before = parseReusing(base, file).file; // the clean parse every edit starts from
+      const before = cache.edited(base, file).file; // the clean parse every edit starts from
       const at = from + Math.floor(rng() * (base.length - from));
       const op = rng();
       const piece = pieces[Math.floor(rng() * pieces.length)]!;
@@ -120,7 +124,7 @@ describe('incremental parsing', () => {
         : op < 0.8 ? base.slice(0, at) + base.slice(at + 1 + Math.floor(rng() * 3))
         : base.slice(0, at) + piece + base.slice(at + 1);
       const firstItem = modelItems(before)[0];
-      const got = parseReusing(text, file);
+      const got = cache.edited(text, file);
       const want = parse(text, file);
       expect(JSON.stringify(got.diagnostics), text).toBe(JSON.stringify(want.diagnostics));
       expect(got.file, text).toEqual(want.file);

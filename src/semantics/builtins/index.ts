@@ -51,13 +51,10 @@ function surfaceBuiltins(): Builtin[] {
   return out;
 }
 
-let cache: Map<string, Builtin> | undefined;
+/** Every builtin by name: a table made once, never changed. */
+const BUILTINS: ReadonlyMap<string, Builtin> = new Map([...surfaceBuiltins(), paramBuiltin, ...numberBuiltins, ...tensorBuiltins].map((b) => [b.name, b]));
 
 /** All builtins by name. */
-export function builtins(): Map<string, Builtin> {
-  if (!cache) {
-    cache = new Map();
-    for (const b of [...surfaceBuiltins(), paramBuiltin, ...numberBuiltins, ...tensorBuiltins]) cache.set(b.name, b);
-  }
-  return cache;
+export function builtins(): ReadonlyMap<string, Builtin> {
+  return BUILTINS;
 }
