@@ -58,7 +58,9 @@ describe('hover', () => {
 
   it('answers null where there is nothing to say', async () => {
     expect(await c.hover(uri, { line: 0, character: 0 })).toBeUndefined();
-    expect(await c.hover(uri, { line: 500, character: 3 })).toBeUndefined();
+    // past the end of the document is not a position: an InvalidParams error (issue 17 item 9), not null
+    const err = await c.hover(uri, { line: 500, character: 3 }).then(() => undefined, (e: { code?: number }) => e);
+    expect(err).toMatchObject({ code: -32602 });
   });
 });
 
