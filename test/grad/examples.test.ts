@@ -17,17 +17,24 @@ import { lowerFunction } from '../../src/lower/onnx/function.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
+import { getOp } from '../../src/ops/registry.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
 import { checkOnnx, haveOnnxChecker, ort, ortTensor, runOnnx } from '../helpers/onnx.js';
 import { randomRows } from '../helpers/rows.js';
 import { expectRelClose } from './close.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const specs = [
+const allSpecs = [
   ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
   join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
   join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
 ];
+// Ops whose vjps are still to come (branch grad-ort: gelu and conv1d_causal, which PeterRec's
+// examples use): the specs using them wait, and the test below fails once the vjps land, so this
+// list goes then.
+const PENDING_VJPS = ['conv1d_causal', 'gelu'];
+const waiting = allSpecs.filter((s) => analyzeFile(s).graph!.nodes.some((n) => PENDING_VJPS.includes(n.op)));
+const specs = allSpecs.filter((s) => !waiting.includes(s));
 const ROWS = 16;
 const models: Record<string, Uint8Array> = {};
 
@@ -57,6 +64,10 @@ const randomTaskSum: Objective = (g, rows, seed) => {
 const objectiveOf: Objective = randomTaskSum;
 
 describe('gradients of every example: IR in onnxruntime vs the TensorFlow.js tape', () => {
+  it('leaves out only the PeterRec examples, for the pending vjps', () => {
+    expect(waiting.map((s) => s.split('/').pop())).toEqual(['peterrec-coldstart.rec', 'peterrec-profile.rec']);
+    for (const op of PENDING_VJPS) expect(getOp(op)!.vjp ?? getOp(op)!.decompose, `${op} has a vjp now: drop PENDING_VJPS`).toBeUndefined();
+  });
   beforeAll(async () => {
     await initBackend('wasm');
   });

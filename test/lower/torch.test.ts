@@ -45,7 +45,16 @@ describe('PyTorch lowering', () => {
       cases.forEach(({ op, index }, k) => expectRelClose(results[k]!.outputs[0]!, expected[k]!, 1e-5, `${op} #${index}`));
     });
 
-    const specs = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec'));
+    // PeterRec's examples use gelu and conv1d_causal, whose PyTorch forms are still to come (branch
+    // torch); they wait, and the first test of this file names the missing forms
+    const allSpecs = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec'));
+    const PENDING = ['conv1d_causal', 'gelu'];
+    const waiting = allSpecs.filter((f) => analyzeFile(join(ROOT, 'examples', f)).graph!.nodes.some((n) => PENDING.includes(n.op)));
+    const specs = allSpecs.filter((f) => !waiting.includes(f));
+    it('leaves out only the PeterRec examples, for the pending PyTorch forms', () => {
+      expect(waiting).toEqual(['peterrec-coldstart.rec', 'peterrec-profile.rec']);
+      for (const op of PENDING) expect(TORCH[op], `${op} has a PyTorch form now: drop PENDING`).toBeUndefined();
+    });
     it('every example spec', async () => {
       const jobs: TorchJob[] = [];
       const expected: Array<Record<string, Float32Array>> = [];
