@@ -74,7 +74,7 @@ describe('completion', () => {
     expect(got).toEqual(expect.arrayContaining(['optimizer', 'batch', 'epochs', 'split', 'metrics']));
     expect(got).not.toContain('let');
     const t2 = SPEC.replace('task click : binary(label: clicked) { from: trunk }', 'task click : ');
-    expect((await labels(t2, after(t2, 'task click : '))).sort()).toEqual(['binary', 'multiclass', 'regression']);
+    expect((await labels(t2, after(t2, 'task click : '))).sort()).toEqual(['binary', 'multiclass', 'next_item', 'regression']);
   });
 
   it('offers the keywords that can start a line where the cursor is', async () => {
