@@ -13,6 +13,7 @@ import type { NamedTensor } from '../io/safetensors.js';
 import { CHECKPOINT, saveCheckpoint, type TrainState } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
 import { runStage, type BatchStream } from './loop.js';
+import type { RunnerInit, StageRunner } from './runner.js';
 import { shuffleKey } from './shuffle.js';
 import { stageState, startRun } from './state.js';
 import { tfjsRunner } from './tfjs-runner.js';
@@ -63,6 +64,8 @@ export interface TrainOptions {
   dataFor?: (stage: StagePlan) => Promise<StageData>;
   /** Training batches read from a file each epoch (`--stream`, stream-data.ts); `data` then holds the test rows. One stage only. */
   stream?: BatchStream;
+  /** The backend that runs a stage (default: TensorFlow.js, tfjs-runner.ts). */
+  runner?: (init: RunnerInit) => StageRunner | Promise<StageRunner>;
 }
 
 
@@ -101,7 +104,8 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
     }
     const schedule = { warmupSteps: stage.settings.warmupSteps, decay: stage.settings.lrDecay ?? 'constant', totalSteps: epochs * batches };
-    const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule });
+    const init: RunnerInit = { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule };
+    const runner = opts.runner ? await opts.runner(init) : tfjsRunner(tf, init);
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
     try {
