@@ -70,14 +70,14 @@ describe('recc train --backend ort equals --backend wasm', () => {
       // every step's loss (state.losses keeps steps 1, 10, 20, … and each epoch's last)
       expect(native.state.losses.map((l) => l.step)).toEqual(wasm.state.losses.map((l) => l.step));
       native.state.losses.forEach((l, i) => expect(Math.abs(l.loss - wasm.state.losses[i]!.loss) / Math.abs(wasm.state.losses[i]!.loss), `step ${l.step}`).toBeLessThan(1e-4));
-      // the held-out metrics of every task and group: (G)AUC are rank statistics of ~500 rows,
-      // where one near-tie ordered the other way moves a group's value by a few 1e-3
+      // the held-out metrics of every task over all rows: (G)AUC are rank statistics of ~500 rows,
+      // where one near-tie ordered the other way moves the value by a few 1e-3. Not per group: a
+      // group of a few dozen rows moves by 1/(positives × negatives) for one such pair (pepnet-ple,
+      // domain C: 1/28).
       for (const [task, groups] of Object.entries(wasm.evaluation.tasks)) {
-        for (const [group, metrics] of Object.entries(groups)) {
-          for (const [m, v] of Object.entries(metrics)) {
-            if (Number.isNaN(v)) expect(native.evaluation.tasks[task]![group]![m], `${task} ${group} ${m}`).toBeNaN();
-            else expect(Math.abs(native.evaluation.tasks[task]![group]![m]! - v), `${task} ${group} ${m}`).toBeLessThan(1e-2);
-          }
+        for (const [m, v] of Object.entries(groups.all!)) {
+          if (Number.isNaN(v)) expect(native.evaluation.tasks[task]!.all![m], `${task} ${m}`).toBeNaN();
+          else expect(Math.abs(native.evaluation.tasks[task]!.all![m]! - v), `${task} ${m}`).toBeLessThan(1e-2);
         }
       }
       // the same serving graph: nodes, inputs, outputs and initializer names and shapes
