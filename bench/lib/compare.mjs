@@ -71,9 +71,10 @@ export function paramCounts(graph) {
  * One training run. The seed drives the data, the split, the initial weights and the batch
  * order, so two models given the same seed see the same rows, split and order. `rows` overrides
  * the spec's row count, `epochs` its epochs; `train` patches the spec's train section. Returns
- * the graph as trained (its seed set) and its weights with the evaluation.
+ * the graph as trained (its seed set) and its weights with the evaluation. `runner` picks the
+ * backend (train.ts TrainOptions.runner; TensorFlow.js by default).
  */
-export async function runOnce(tf, graph0, { seed, rows, epochs, train: patch = {} }) {
+export async function runOnce(tf, graph0, { seed, rows, epochs, train: patch = {}, runner }) {
   const settings = { ...graph0.train, ...patch, seed };
   // a stage trains with its plan's settings (batch size, the batch order's seed), so patch those too
   const plan = graph0.plan && { ...graph0.plan, stages: graph0.plan.stages.map((s) => ({ ...s, settings: { ...s.settings, ...patch, seed } })) };
@@ -84,7 +85,7 @@ export async function runOnce(tf, graph0, { seed, rows, epochs, train: patch = {
   const outDir = mkdtempSync(join(tmpdir(), 'recc-bench-'));
   const t = performance.now();
   try {
-    const r = await train(tf, graph, loaded.dataset, parts, { outDir, epochs, resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
+    const r = await train(tf, graph, loaded.dataset, parts, { outDir, epochs, resume: false, checkpointEvery: 1e9, log: () => {}, progress: false, ...(runner ? { runner } : {}) });
     return { graph, weights: r.weights, evaluation: r.evaluation, seconds: (performance.now() - t) / 1000, samplesPerSecond: r.samplesPerSecond, steps: r.state.step, dataset: loaded.dataset, test: parts.test };
   } finally {
     rmSync(outDir, { recursive: true, force: true });

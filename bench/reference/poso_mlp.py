@@ -1,6 +1,6 @@
 # PyTorch reference for bench/train-throughput.mjs: the same POSO-MLP model, batch, optimizer and
 # loss as bench/poso-reference.rec, one thread. Prints samples/s as JSON.
-#   poso_mlp.py [steps] [--sparse]
+#   poso_mlp.py [steps] [--sparse] [--threads=N]   (N intra-op threads, default 1)
 # --sparse: the embedding tables get sparse gradients and SparseAdam (lazy Adam: only the rows of
 # the batch move), the update recc applies to lookup-only tables; the rest keeps Adam. Without it,
 # dense gradients and Adam over whole tables (PyTorch's default).
@@ -51,7 +51,8 @@ class PosoMlp(nn.Module):
 
 
 def main():
-    torch.set_num_threads(1)
+    threads = int(next((a.split('=')[1] for a in sys.argv[1:] if a.startswith('--threads=')), 1))
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     sparse = '--sparse' in sys.argv

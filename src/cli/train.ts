@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { BackendUnavailableError, initBackend, type BackendName } from '../lower/tfjs/backend.js';
 import { split } from '../data/split.js';
 import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
 import { artefactFiles, writeArtefacts } from '../train/artefacts.js';
@@ -20,9 +19,12 @@ import { train, TrainError, type BatchStream, type StageData } from '../train/tr
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
+import { trainBackend, type TrainBackendName } from './train-backend.js';
 import { VERSION } from './version.js';
 
 export const BACKENDS = ['auto', 'gpu', 'node', 'wasm', 'cpu'];
+/** `recc train` also trains on onnxruntime (train-backend.ts). */
+export const TRAIN_BACKENDS = [...BACKENDS, 'ort', 'ort-cuda'];
 
 /** A commander parser for counts: an integer ≥ 1, else a usage error (never NaN). */
 export function positiveInt(v: string): number {
@@ -38,7 +40,9 @@ export interface TrainCliOptions {
   out?: string;
   epochs?: number;
   rows?: number;
-  backend: BackendName;
+  backend: TrainBackendName;
+  /** onnxruntime's intra-op threads (`--backend ort`). */
+  threads: number;
   skipBadRows: boolean;
   resume: boolean;
   checkpointEvery: number;
@@ -85,17 +89,12 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     log(pretrained.error);
     return 1;
   }
-  let tf;
-  let backend: string;
-  try {
-    ({ tf, backend } = await initBackend(o.backend));
-  } catch (e) {
-    if (e instanceof BackendUnavailableError) {
-      log(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
+  const chosen = await trainBackend(o.backend, o.threads, log);
+  if ('error' in chosen) {
+    log(`error: ${chosen.error}`);
+    return 1;
   }
+  const { tf, backend } = chosen;
   // The output directory first: a read-only or full disk is found before minutes of loading.
   const out = resolve(o.out ?? join('runs', graph.model));
   ensureWritableDir(out);
@@ -181,6 +180,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       progress: process.stderr.isTTY === true,
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       onEpoch: (e) => writeArtefacts(out, graph, e, info),
+      ...(chosen.runner ? { runner: chosen.runner } : {}),
       ...(stream ? { stream } : { dataFor }),
       ...(pretrained ? { pretrained } : {}),
     });
@@ -211,7 +211,8 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .option('-o, --out <dir>', 'output directory (default: runs/<model>)')
       .option('--epochs <n>', 'override the spec\'s epochs', positiveInt)
       .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', positiveInt)
-      .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+      .addOption(new Option('--backend <name>', 'training backend: TensorFlow.js (auto, gpu, node, wasm, cpu) or onnxruntime (ort, ort-cuda)').choices(TRAIN_BACKENDS).default('auto'))
+      .option('--threads <n>', 'onnxruntime intra-op threads (--backend ort)', positiveInt, 1)
       .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)
       .option('--resume', 'continue from the checkpoint in the output directory', false)
       .option('--checkpoint-every <steps>', 'save a resumable checkpoint every N steps', positiveInt, 50)

@@ -37,6 +37,16 @@ export interface ParamUpdate {
   rows?: Int32Array;
 }
 
+/** A parameter's update on plain arrays (a backend that keeps its weights in typed arrays: ort). */
+export interface ArrayUpdate {
+  name: string;
+  /** The weights, updated in place. */
+  w: Float32Array;
+  g: Float32Array;
+  shape: number[];
+  rows?: Int32Array;
+}
+
 export class FusedOptimizer {
   readonly spec: OptimizerSpec;
   /** Steps taken: Adam's t of the last step. */
@@ -74,21 +84,18 @@ export class FusedOptimizer {
     for (const u of updates) this.applyOne(tf, u, lr);
   }
 
-  /** Adam's β1^t and β2^t of the current step, renewed from the previous step's. */
-  private powers: BetaPowers | undefined;
+  /** One step at learning rate `lr` over parameters held as arrays, each updated in place. */
+  applyArrays(updates: ArrayUpdate[], lr: number): void {
+    this.step++;
+    if (this.spec.kind === 'adam') this.powers = betaPowers(this.hyper, this.step, this.powers);
+    for (const u of updates) this.rule(u.name, u.w, u.g, u.shape, lr, u.rows);
+  }
 
-  private applyOne(tf: TF, u: ParamUpdate, lr: number): void {
-    const { variable: p, grad } = u;
-    const slots = this.slotsFor(u.name, p.size);
-    // Sparse tables change in place when the backend exposes their storage (nothing caches a
-    // table: sparse-tables.ts admits lookup-only tables); everything else gets a new buffer.
-    const inPlace = u.rows !== undefined && storageOf(tf, p) !== undefined;
-    if (inPlace) this.own(tf, p);
-    const w = inPlace ? storageOf(tf, p)! : Float32Array.from(valuesOf(tf, p));
-    // Taken after every allocation above: on wasm a later allocation could detach the views.
-    const g = valuesOf(tf, grad);
-    const width = p.shape[1] ?? 1;
-    const rows = this.padded.has(u.name) ? this.withoutPaddingRow(u.name, p.shape[0]!, u.rows) : u.rows;
+  /** The group's rule on one parameter's values (the padding row left out). */
+  private rule(name: string, w: Float32Array, g: Float32Array, shape: readonly number[], lr: number, touched: Int32Array | undefined): void {
+    const slots = this.slotsFor(name, w.length);
+    const width = shape[1] ?? 1;
+    const rows = this.padded.has(name) ? this.withoutPaddingRow(name, shape[0]!, touched) : touched;
     switch (this.spec.kind) {
       case 'adam':
         adamUpdate(w, g, slots[0]!, slots[1]!, lr, this.powers!, this.hyper, rows, width);
@@ -100,6 +107,20 @@ export class FusedOptimizer {
         sgdUpdate(w, g, lr, rows, width);
         break;
     }
+  }
+
+  /** Adam's β1^t and β2^t of the current step, renewed from the previous step's. */
+  private powers: BetaPowers | undefined;
+
+  private applyOne(tf: TF, u: ParamUpdate, lr: number): void {
+    const { variable: p, grad } = u;
+    // Sparse tables change in place when the backend exposes their storage (nothing caches a
+    // table: sparse-tables.ts admits lookup-only tables); everything else gets a new buffer.
+    const inPlace = u.rows !== undefined && storageOf(tf, p) !== undefined;
+    if (inPlace) this.own(tf, p);
+    const w = inPlace ? storageOf(tf, p)! : Float32Array.from(valuesOf(tf, p));
+    // Taken after every allocation above: on wasm a later allocation could detach the views.
+    this.rule(u.name, w, valuesOf(tf, grad), p.shape, lr, u.rows);
     if (!inPlace) {
       const next = tf.tensor(w, p.shape, 'float32');
       p.assign(next);

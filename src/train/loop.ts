@@ -110,11 +110,11 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
           ? ((await streamed.next()).value as Dataset | undefined)
           : slice(trainSet.data, rowsOf(trainSet, order!.subarray(b * per, Math.min(units, (b + 1) * per))));
         if (!part) break;
-        const loss = l.runner.step(part, state.step);
+        const loss = await l.runner.step(part, state.step);
         if (!Number.isFinite(loss)) {
           progress.stop();
           throw new TrainError(
-            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${l.runner.diverged(part, state.step)}; ` +
+            `${prefix}the loss became ${loss} at step ${state.step + 1} (epoch ${epoch + 1}, batch ${b + 1}) in ${await l.runner.diverged(part, state.step)}; ` +
               'try a smaller learning rate, or `clip_norm` in the train section. The last checkpoint is kept.',
           );
         }
@@ -136,7 +136,7 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
         if (state.step % l.checkpointEvery === 0 && b < batches - 1) await l.checkpoint();
       }
       progress.stop();
-      evaluation = evaluate(l.graph, l.runner.predict(l.testSet), l.testSet);
+      evaluation = evaluate(l.graph, await l.runner.predict(l.testSet), l.testSet);
       state.history.push({ epoch: epoch + 1, metrics: evaluation, ...(l.named ? { stage: stage.name } : {}) });
       state.epoch = epoch + 1;
       state.batchInEpoch = 0;
@@ -161,6 +161,6 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
   } finally {
     progress.stop();
   }
-  if (Object.keys(evaluation.tasks).length === 0) evaluation = evaluate(l.graph, l.runner.predict(l.testSet), l.testSet);
+  if (Object.keys(evaluation.tasks).length === 0) evaluation = evaluate(l.graph, await l.runner.predict(l.testSet), l.testSet);
   return { evaluation, stopped };
 }

@@ -1,6 +1,7 @@
 // What a training backend gives the loop for one stage: a step, predictions, and its weights and
 // optimizer state for checkpoints. The loop (loop.ts) knows nothing else of the backend, nor of
-// the kind of step it runs; tfjs-runner.ts is the TensorFlow.js one.
+// the kind of step it runs; tfjs-runner.ts is the TensorFlow.js one, ort-runner.ts the
+// onnxruntime one (whose session runs asynchronously: a runner may return promises).
 import type { Dataset } from '../data/preprocess.js';
 import type { IRGraph } from '../ir/types.js';
 import type { StagePlan } from '../ir/plan.js';
@@ -34,11 +35,11 @@ export interface StageRunner {
    * (0-based, for the learning-rate schedule). Returns the loss before the update; when it is not
    * finite nothing was updated.
    */
-  step(batch: Dataset, step: number): number;
+  step(batch: Dataset, step: number): number | Promise<number>;
   /** Which part of the loss is not finite on this batch, for the error message. */
-  diverged(batch: Dataset, step: number): string;
+  diverged(batch: Dataset, step: number): string | Promise<string>;
   /** The entry's outputs for every row (binary: probability; regression: value; multiclass: n × C). */
-  predict(ds: Dataset): Record<string, Float32Array>;
+  predict(ds: Dataset): Record<string, Float32Array> | Promise<Record<string, Float32Array>>;
   /** Copies of the current weights of the parameters the runner holds. */
   weights(): Record<string, Float32Array>;
   optimizerState(step: number): OptimizerSnapshot;

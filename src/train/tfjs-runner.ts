@@ -7,13 +7,11 @@ import { entryNodes, getEntry } from '../ir/entry.js';
 import { paddedTables } from '../ir/padding-rows.js';
 import { buildForward } from '../lower/tfjs/forward.js';
 import { predict } from './evaluate.js';
-import { FusedOptimizer } from './fused-optimizer.js';
-import { unknownSavedGroups, type RunnerInit, type StageRunner } from './runner.js';
+import { groupOptimizers, optimizerSnapshot } from './group-optimizers.js';
 import { mamlTraining } from './maml-step.js';
-import { learningRate } from './schedule.js';
+import type { RunnerInit, StageRunner } from './runner.js';
 import { sparseTables } from './sparse-tables.js';
 import { divergedTask, supervisedStep, type SupervisedStep } from './supervised-step.js';
-import { TrainError } from './train-error.js';
 
 type TF = typeof tfc;
 
@@ -25,6 +23,9 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   const reads = new Set(nodes.flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
   const params = graph.params.filter((p) => reads.has(p.name));
   const trains = new Set(stage.trainable);
+  // Row 0 of feature tables is padding: a constant zero no optimizer moves (ir/padding-rows.ts).
+  const padded = paddedTables(graph);
+  const optimizers = groupOptimizers(init, params, padded);
   // Unique per runner: tfjs registers variables by name, and runs may share a process.
   const prefix = `${randomUUID()}:`;
   const vars: Record<string, tfc.Variable> = Object.create(null); // parameter names are the user's
@@ -34,22 +35,6 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     const value = tf.tensor(w, p.shape);
     vars[p.name] = tf.variable(value, trains.has(p.name), `${prefix}${p.name}`);
     value.dispose(); // the variable holds the buffer now
-  }
-  // Row 0 of feature tables is padding: a constant zero no optimizer moves (ir/padding-rows.ts).
-  const padded = paddedTables(graph);
-  const optimizers = stage.optimizers.map((o) => ({ group: o.group, optimizer: new FusedOptimizer(o.spec, padded), params: new Set(o.params), lr: (step: number) => learningRate(o.spec.lr, step, init.schedule) }));
-  if (init.optimizers) {
-    const problems = unknownSavedGroups(init.optimizers, stage);
-    const sizes = Object.fromEntries(params.map((p) => [p.name, p.shape.reduce((a, d) => a * d, 1)]));
-    for (const o of optimizers) {
-      const s = init.optimizers[o.group];
-      if (!s) continue;
-      problems.push(...o.optimizer.load(s.slots, s.step, sizes).map((p) => `the ${o.group} optimizer: ${p}`));
-    }
-    if (problems.length > 0) {
-      for (const v of Object.values(vars)) v.dispose();
-      throw new TrainError(`the checkpoint's optimizer state does not fit the spec:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    }
   }
   // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
   const sparse = sparseTables(graph, nodes, trains);
@@ -75,16 +60,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
     diverged: (batch, step) => (maml ? 'the query loss of the batch\'s tasks' : divergedTask(tf, s, batch, step)),
     predict: (ds) => (maml ? maml.predict(vars, ds) : predict(tf, outputs, vars, ds, 4096, instead)),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
-    optimizerState(step) {
-      const shapes = Object.fromEntries(params.map((p) => [p.name, p.shape]));
-      const out: ReturnType<StageRunner['optimizerState']> = { groups: {}, slots: {} };
-      for (const o of optimizers) {
-        const mine = o.optimizer.slots(shapes);
-        Object.assign(out.slots, mine);
-        out.groups[o.group] = { kind: o.optimizer.spec.kind, lr: o.lr(step), step: o.optimizer.step, slots: Object.keys(mine) };
-      }
-      return out;
-    },
+    optimizerState: (step) => optimizerSnapshot(optimizers, params, step),
     dispose() {
       for (const v of Object.values(vars)) v.dispose();
     },

@@ -13,6 +13,7 @@ import type { NamedTensor } from '../io/safetensors.js';
 import { CHECKPOINT, saveCheckpoint, type TrainState } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
 import { batchUnits, runStage, type BatchStream } from './loop.js';
+import type { RunnerInit, StageRunner } from './runner.js';
 import { shuffleKey } from './shuffle.js';
 import { stageState, startRun } from './state.js';
 import { splitTestTasks, TASK_SLICE, taskRanges } from './task-split.js';
@@ -67,6 +68,8 @@ export interface TrainOptions {
   stream?: BatchStream;
   /** Start from another run's weights, at a given stage (`--init`, `--from`: pretrained.ts). */
   pretrained?: Pretrained;
+  /** The backend that runs a stage (default: TensorFlow.js, tfjs-runner.ts). */
+  runner?: (init: RunnerInit) => StageRunner | Promise<StageRunner>;
 }
 
 
@@ -124,7 +127,11 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);
     const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];
     if (named) opts.log(`${stage.name}: training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
-    const runner = tfjsRunner(tf, { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) });
+    const init: RunnerInit = { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) };
+    // MAML steps and next-item tasks run on TensorFlow.js only (the ort runner has neither yet)
+    const tfjsOnly = stage.step.kind === 'maml' ? 'MAML steps' : view.tasks.some((t) => t.kind === 'next_item') ? 'next_item tasks' : undefined;
+    if (opts.runner && tfjsOnly) opts.log(`note: ${stage.name}: ${tfjsOnly} train on TensorFlow.js (wasm), not onnxruntime`);
+    const runner = opts.runner && !tfjsOnly ? await opts.runner(init) : tfjsRunner(tf, init);
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
     try {

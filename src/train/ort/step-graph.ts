@@ -1,0 +1,58 @@
+// The ONNX graphs an onnxruntime training stage runs. The step graph: the stage entry's objective
+// (ir/passes/objectives.ts), each task's loss, and the gradient of the objective with respect to
+// every trained parameter (the GRU expanded first, ir/passes/decompose.ts; then the IR gradient
+// pass, ir/passes/grad.ts), lowered with lowerFunction. Trained parameters are graph inputs (the
+// runner feeds its typed arrays each step); frozen ones are initializers. The predict graph: the
+// entry's outputs from the features, trained parameters again as inputs.
+import { getEntry } from '../../ir/entry.js';
+import { decomposeWithIds } from '../../ir/passes/decompose.js';
+import { grad } from '../../ir/passes/grad.js';
+import type { StagePlan } from '../../ir/plan.js';
+import type { IRGraph } from '../../ir/types.js';
+import { lowerFunction } from '../../lower/onnx/function.js';
+
+export const LOSS = 'loss';
+const taskLoss = (task: string) => `loss:${task}`;
+const gradOf = (param: string) => `grad:${param}`;
+export const outputOf = (task: string) => `out:${task}`;
+
+export interface StepGraph {
+  bytes: Uint8Array;
+  /** Trained parameters a gradient reaches, and the output that holds it. */
+  grads: Array<{ param: string; output: string }>;
+  /** Each task's loss output, for naming the one that diverged. */
+  tasks: Array<{ task: string; output: string }>;
+}
+
+/** Weights of the parameters that stay as they are in the stage (initializers). */
+function frozenWeights(graph: IRGraph, trained: ReadonlySet<string>, weights: Record<string, Float32Array>): Record<string, Float32Array> {
+  return Object.fromEntries(graph.params.filter((p) => !trained.has(p.name) && weights[p.name]).map((p) => [p.name, weights[p.name]!]));
+}
+
+export function stepGraph(graph: IRGraph, stage: StagePlan, trained: ReadonlySet<string>, weights: Record<string, Float32Array>): StepGraph {
+  const objective = getEntry(graph, stage.entry)?.objective;
+  if (objective === undefined) throw new Error(`internal: stage ${stage.name} has no objective`);
+  const { graph: expanded, at } = decomposeWithIds(graph);
+  const wrt = expanded.nodes.filter((n) => n.op === 'param' && trained.has(String(n.attrs.name)));
+  const r = grad(expanded, at(objective), wrt.map((n) => n.id));
+  const outputs: Record<string, number> = { [LOSS]: at(objective) };
+  const tasks = graph.tasks.filter((t) => t.objective !== undefined).map((t) => ({ task: t.name, output: taskLoss(t.name), node: at(t.objective!) }));
+  for (const t of tasks) outputs[t.output] = t.node;
+  const grads: StepGraph['grads'] = [];
+  wrt.forEach((n, k) => {
+    const g = r.grads[k];
+    if (g === undefined) return;
+    const param = String(n.attrs.name);
+    grads.push({ param, output: gradOf(param) });
+    outputs[gradOf(param)] = g;
+  });
+  const bytes = lowerFunction(r.graph, { outputs, weights: frozenWeights(graph, trained, weights), name: `${graph.model}.${stage.name}.step` });
+  return { bytes, grads, tasks: tasks.map(({ task, output }) => ({ task, output })) };
+}
+
+export function predictGraph(graph: IRGraph, stage: StagePlan, trained: ReadonlySet<string>, weights: Record<string, Float32Array>): Uint8Array {
+  const entry = getEntry(graph, stage.entry);
+  if (!entry) throw new Error(`internal: stage ${stage.name} has no entry ${stage.entry}`);
+  const outputs = Object.fromEntries(Object.entries(entry.outputs).map(([task, node]) => [outputOf(task), node]));
+  return lowerFunction(graph, { outputs, weights: frozenWeights(graph, trained, weights), name: `${graph.model}.${stage.name}.predict` });
+}
