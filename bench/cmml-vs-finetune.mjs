@@ -17,7 +17,7 @@
 // MSE): examples/cmml-user-baseline.rec, its fine-tuned form, examples/cmml-user.rec (PE + MLP
 // hybrid + weight modulation) and its dot-product form.
 // Reported, not asserted. Run after `npm run build`:
-//   flock /work/team/bench.lock node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both]
+//   node bench/cmml-vs-finetune.mjs [--seeds 3] [--setting scenario|user|both]
 //     [--rows N] [--epochs 4] [--ft-steps 10] [--ft-lr 0.005,0.001,0.0002] [--models baseline,cmml,cmml-dot]
 // `--models baseline` trains and fine-tunes the baseline only (minutes, where CMML's GRU takes most
 // of the hour): every model is scored on the same query samples, so its rows compare with CMML's

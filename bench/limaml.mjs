@@ -12,7 +12,7 @@
 // AUC over all query rows and sliced by users with fewer than 25 / 25 or more test samples, mean ±
 // sd over seeds; then LiMAML (MLP) training time per epoch with n = 1, 2, 3 inner steps (Table 6).
 // Reported, not asserted. Run after `npm run build`, under the shared lock:
-//   flock /work/team/bench.lock node bench/limaml.mjs [--seeds 3] [--rows 20000] [--epochs 4] [--meta-epochs E]
+//   node bench/limaml.mjs [--seeds 3] [--rows 20000] [--epochs 4] [--meta-epochs E]
 //                                   [--tasks-per-batch N] [--ft-steps 3] [--ft-lr 0.05] [--skip-timing 1]
 import { slice } from '../dist/data/preprocess.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';

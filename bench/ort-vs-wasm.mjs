@@ -2,7 +2,7 @@
 // weights, batch order) on both, the held-out AUC of every task (mean ± sd over the seeds, and the
 // mean of the per-seed differences), and training samples/s with the speed-up of ort over wasm.
 // Not a test (test/train/ort-runner.test.ts checks the two step by step on small data).
-//   npm run build && flock /work/team/bench.lock node bench/ort-vs-wasm.mjs [--seeds 3] [--rows 20000] [--epochs 1] [--threads 1] [--only pepnet]
+//   npm run build && node bench/ort-vs-wasm.mjs [--seeds 3] [--rows 20000] [--epochs 1] [--threads 1] [--only pepnet]
 import { ortRunner } from '../dist/train/ort-runner.js';
 import { loadOrt } from '../dist/train/ort/load.js';
 import { readdirSync } from 'node:fs';

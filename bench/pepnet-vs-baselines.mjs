@@ -3,7 +3,7 @@
 // with positive rates from 30 % down to 1 %): every example trained on the same data, split,
 // batch order, optimizers and epochs for each seed; AUC and GAUC (by user) per domain × task,
 // mean ± sd over seeds, and each model's parameters. Results are reported, not asserted.
-//   npm run build && flock /work/team/bench.lock node bench/pepnet-vs-baselines.mjs [--seeds 5] [--rows 100000]
+//   npm run build && node bench/pepnet-vs-baselines.mjs [--seeds 5] [--rows 100000]
 //     [--epochs 2] [--models pepnet,shared-bottom,mmoe,ple] [--out results.json] [--from results.json]
 // --rows keeps the examples' 1 000 users and items, so more rows are also denser ids. --from
 // reprints a run saved with --out (the issue-20 report: rows, oracle, paired; plus what --from needs).

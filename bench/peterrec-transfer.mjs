@@ -17,7 +17,7 @@
 // for cold-start items (mean ± sd over seeds), and the trained fraction of FineAll's parameters,
 // beside the paper's direction and fractions. Not asserted.
 // Run after `npm run build`, under the bench lock:
-//   flock /work/team/bench.lock node bench/peterrec-transfer.mjs [--seeds 3] [--users 6000]
+//   node bench/peterrec-transfer.mjs [--seeds 3] [--users 6000]
 //        [--labelled 1000] [--cold-users 600] [--ranked 100] [--pre-epochs 2] [--epochs 8] [--channels 32]
 //        [--bottleneck 8]
 //        [--tasks profile,cold]

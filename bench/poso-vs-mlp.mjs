@@ -3,7 +3,7 @@
 // other way; POSO §3, §5.3): every example trained with the same data, split, batch order, budget
 // and seeds; GAUC (by user) and AUC per task on new users, regular users and everyone, mean ± sd
 // over seeds, oracle rows from the hidden truth, and POSO − baseline paired by seed. Not a test.
-//   npm run build && flock /work/team/bench.lock node bench/poso-vs-mlp.mjs [--seeds 5] [--rows 100000]
+//   npm run build && node bench/poso-vs-mlp.mjs [--seeds 5] [--rows 100000]
 //     [--epochs 2] [--batch 1024] [--models poso,shared-bottom,poso-mmoe,mmoe] [--version 2] [--out FILE.json]
 // --batch overrides the examples' batch size (1024) for every model alike: at 100 000 rows and two
 // epochs, batch 1024 is ~146 Adam steps.

@@ -3,7 +3,7 @@
 // same files beside it as the reference (eval holds the encoded file in memory; predict streams, so
 // its peak should not grow with the file). Weights: the spec's seeded initial weights.
 //
-//   flock /work/team/bench.lock node bench/predict.mjs [--rows 100000,1000000] [--formats csv,parquet] [--no-eval]
+//   node bench/predict.mjs [--rows 100000,1000000] [--formats csv,parquet] [--no-eval]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
 // thread each, DDP, sparse feature-table gradients with SparseAdam), beside recc's own trainer
 // (TF.js wasm, one thread) and the hand-written PyTorch reference (bench/reference/poso_mlp.py
 // --sparse), in one run. Same model, batch 1024, Adam + BCE, random ids. Not a test.
-//   npm run build && flock /work/team/bench.lock node bench/torch-scaling.mjs [steps]
+//   npm run build && node bench/torch-scaling.mjs [steps]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,7 +7,7 @@
 // Adam over whole tables, and with sparse gradients and SparseAdam for the tables (the same
 // update as recc's). Every line gives the mean over the measured steps and the median step
 // (steadier when the machine is shared); each backend's ratio is to PyTorch, 1 thread, dense Adam.
-//   npm run build && flock /work/team/bench.lock node bench/train-throughput.mjs [steps]
+//   npm run build && node bench/train-throughput.mjs [steps]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
