@@ -61,7 +61,7 @@ describe('recc export torch', () => {
     const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: [], skipBadRows: false });
     const inputs: Record<string, TorchValue> = {};
     for (const [k, { data, shape }] of Object.entries(modelInputs(dataset))) inputs[k] = { data, shape: [dataset.n, ...shape], ids: data instanceof Int32Array };
-    const [fromTrained, fromInit] = runTorchPackages([
+    const [fromTrained, fromInit] = await runTorchPackages([
       { dir, weights: trained, entry: SERVE, inputs },
       { dir, weights: join(dir, 'init.safetensors'), entry: SERVE, inputs },
     ]);

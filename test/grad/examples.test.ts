@@ -157,11 +157,11 @@ describe.runIf(haveTorch())('gradients of every example objective in float64: th
   const missing = (c: Case) => [...new Set(c.graph.nodes.map((n) => n.op).filter((op) => !TORCH[op]))];
   for (const c of cases) {
     const lacks = missing(c);
-    it.skipIf(lacks.length > 0)(`${c.name}${lacks.length > 0 ? `: no PyTorch form for ${lacks.join(', ')}` : ''}`, () => {
-      // one process per case: a long synchronous run would stall the test worker
+    it.skipIf(lacks.length > 0)(`${c.name}${lacks.length > 0 ? `: no PyTorch form for ${lacks.join(', ')}` : ''}`, async () => {
+      // one process per case
       const params = torchValues(Object.fromEntries(c.model.params.map((p) => [p.name, { data: c.weights[p.name]!, shape: p.shape }])));
       const inputs = torchValues(c.values);
-      const [a, g] = runTorch([
+      const [a, g] = await runTorch([
         { graph: c.model, outputs: [c.objective], params, inputs, autograd: true },
         { graph: c.graph, outputs: Object.values(c.grads), params, inputs },
       ]);

@@ -241,7 +241,7 @@ describe('op gradients', () => {
     // GRU's own form, not its decomposition), the gradient graph's values, and the same two for s.
     const smooth = built.filter((b) => !b.c.kinks);
     let results: Array<{ outputs: number[][]; fd?: number[][] }> = [];
-    beforeAll(() => {
+    beforeAll(async () => {
       const jobs = smooth.flatMap((b) => {
         const s = second[built.indexOf(b)];
         return [
@@ -250,7 +250,7 @@ describe('op gradients', () => {
           ...(s ? [fdJob(b, s.graph, s.objective, s.extra), valueJob(b, s.graph, s.grads, s.extra)] : []),
         ];
       });
-      results = runTorch(jobs);
+      results = await runTorch(jobs);
     });
 
     for (const b of smooth) {

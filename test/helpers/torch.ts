@@ -2,8 +2,8 @@
 // /usr/bin/python3 and torch: values of chosen nodes, and central finite differences of a scalar
 // node with respect to parameters and inputs. Many graphs go in one process (torch loads slowly);
 // tensors go in a binary file (a model's weights are millions of numbers).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IRGraph } from '../../src/ir/types.js';
@@ -60,27 +60,58 @@ class Blob {
   }
 }
 
-/** Run a Python script of test/helpers/ on a JSON payload that refers to a blob of tensors. */
-function runPython<T>(script: string, build: (blob: Blob) => Record<string, unknown>): T {
+/**
+ * Run a Python script of test/helpers/ on a JSON payload that refers to a blob of tensors, and
+ * parse what it prints. `decode` reads the run's directory (for results written as binary files).
+ * Asynchronous: a run can take tens of seconds, and a test worker blocked that long loses its
+ * connection to vitest.
+ */
+async function runPython<T>(script: string, build: (blob: Blob, dir: string) => Record<string, unknown>, decode: (printed: unknown, dir: string) => T = (x) => x as T): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'recc-torch-'));
   try {
     const blob = new Blob();
-    const payload = build(blob);
+    const payload = build(blob, dir);
     const path = join(dir, 'tensors.bin');
     blob.write(path);
-    const r = spawnSync('/usr/bin/python3', [join(import.meta.dirname, script)], { input: JSON.stringify({ ...payload, blob: path }), encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as T;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = spawn('/usr/bin/python3', [join(import.meta.dirname, script)], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(`${script} failed: ${Buffer.concat(err).toString('utf8')}`))));
+      child.stdin.end(JSON.stringify({ ...payload, blob: path }));
+    });
+    return decode(JSON.parse(stdout), dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function runTorch(jobs: TorchJob[]): TorchResult[] {
-  return runPython('torch_eval.py', (blob) => ({
-    prelude: TORCH_PRELUDE,
-    jobs: jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: blob.placeAll(j.params), inputs: blob.placeAll(j.inputs), fd: j.fd, autograd: j.autograd })),
-  }));
+/** [offset, count] of float64s in the results file */
+type Slice = [number, number];
+interface Printed {
+  outputs: Slice[];
+  fd?: Slice[];
+  autograd?: Slice[];
+}
+
+export function runTorch(jobs: TorchJob[]): Promise<TorchResult[]> {
+  return runPython(
+    'torch_eval.py',
+    (blob, dir) => ({
+      prelude: TORCH_PRELUDE,
+      out: join(dir, 'results.bin'),
+      jobs: jobs.map((j) => ({ code: emitTorchFunction(j.graph, j.outputs), params: blob.placeAll(j.params), inputs: blob.placeAll(j.inputs), fd: j.fd, autograd: j.autograd })),
+    }),
+    (printed, dir) => {
+      const bytes = readFileSync(join(dir, 'results.bin'));
+      const all = new Float64Array(new Uint8Array(bytes).buffer); // a copy: 8-byte aligned
+      const read = (s: Slice[] | undefined) => s?.map(([at, n]) => Array.from(all.subarray(at, at + n)));
+      return (printed as Printed[]).map((r) => ({ outputs: read(r.outputs)!, fd: read(r.fd), autograd: read(r.autograd) }));
+    },
+  );
 }
 
 export interface PackageJob {
@@ -93,6 +124,6 @@ export interface PackageJob {
 }
 
 /** Each job's entry outputs (float32, flattened) from the exported package's Model. */
-export function runTorchPackages(jobs: PackageJob[]): Array<Record<string, number[]>> {
+export function runTorchPackages(jobs: PackageJob[]): Promise<Array<Record<string, number[]>>> {
   return runPython('torch_package.py', (blob) => ({ jobs: jobs.map((j) => ({ dir: j.dir, weights: j.weights, entry: j.entry, inputs: blob.placeAll(j.inputs) })) }));
 }

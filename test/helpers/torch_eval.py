@@ -5,7 +5,8 @@ finite differences of their first output. Payload on stdin:
 where a value is {dtype: f32 | f64 | i64, offset, shape} into the binary file `blob` (floats are
 evaluated as float64, i64 are ids). With `autograd: true`, PyTorch's own gradient of the first
 output with respect to every parameter (in the order of `params`) comes back too. Writes
-[{outputs: [[...]], fd?: [[...]], autograd?: [[...]]}] on stdout."""
+[{outputs: [v], fd?: [v], autograd?: [v]}] on stdout, where v = [offset, count] of float64s in the
+binary file `out` (a model's gradients are millions of numbers: JSON would take most of the time)."""
 import json
 import sys
 
@@ -13,6 +14,7 @@ import numpy as np
 import torch
 
 torch.set_default_dtype(torch.float64)
+torch.set_num_threads(1)
 payload = json.load(sys.stdin)
 blob = np.fromfile(payload["blob"], dtype=np.uint8)
 base = {}
@@ -28,8 +30,17 @@ def tensor(v):
     return t if v["dtype"] == "i64" else t.to(torch.float64)
 
 
+sink = open(payload["out"], "wb")
+written = 0
+
+
 def flat(t):
-    return t.detach().reshape(-1).tolist() if isinstance(t, torch.Tensor) else [float(t)]
+    global written
+    a = t.detach().reshape(-1).numpy() if isinstance(t, torch.Tensor) else np.array([float(t)])
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    sink.write(a.tobytes())
+    at, written = written, written + a.size
+    return [at, a.size]
 
 
 results = []
@@ -45,7 +56,7 @@ for job in payload["jobs"]:
         for t in leaves:
             t.requires_grad_(True)
         gs = torch.autograd.grad(forward(P, X)[0], leaves, allow_unused=True)
-        out["autograd"] = [flat(g) if g is not None else [0.0] * t.numel() for g, t in zip(gs, leaves)]
+        out["autograd"] = [flat(g if g is not None else torch.zeros_like(t)) for g, t in zip(gs, leaves)]
         for t in leaves:
             t.requires_grad_(False)
     with torch.no_grad():
@@ -65,7 +76,8 @@ for job in payload["jobs"]:
                     down = forward(P, X)[0].item()
                     flat_t[i] = keep
                     g.append((up - down) / (2 * h))
-                grads.append(g)
+                grads.append(flat(torch.tensor(g)))
             out["fd"] = grads
     results.append(out)
+sink.close()
 json.dump(results, sys.stdout)

@@ -41,7 +41,7 @@ describe('PyTorch lowering', () => {
         values.forEach((v, i) => ((isGraphInput(e.inputs[i]!) ? io.inputs : io.params)[exampleInputName(e, i)] = { data: v.data, shape: v.shape, ids: v.dtype === 'int32' }));
         jobs.push({ graph: s.graph(), outputs: [y], ...io });
       }
-      const results = runTorch(jobs);
+      const results = await runTorch(jobs);
       cases.forEach(({ op, index }, k) => expectRelClose(results[k]!.outputs[0]!, expected[k]!, 1e-5, `${op} #${index}`));
     });
 
@@ -63,7 +63,7 @@ describe('PyTorch lowering', () => {
         const params = Object.fromEntries(g.params.map((p) => [p.name, { data: weights[p.name]!, shape: p.shape }]));
         jobs.push({ graph: g, outputs: g.tasks.map((t) => t.output), params, inputs: torchInputs });
       }
-      const results = runTorch(jobs);
+      const results = await runTorch(jobs);
       specs.forEach((spec, k) => tasks[k]!.forEach((t, j) => expectRelClose(results[k]!.outputs[j]!, expected[k]![t]!, 1e-5, `${spec}: ${t}`)));
     });
   });

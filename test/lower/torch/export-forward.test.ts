@@ -86,7 +86,7 @@ describe.runIf(haveTorch())('recc export torch: the module equals onnxruntime', 
         names.push(`${spec} ${stage}`);
       }
     }
-    const results = runTorchPackages(jobs);
+    const results = await runTorchPackages(jobs);
     let compared = 0;
     results.forEach((r, k) => {
       for (const [out, want] of Object.entries(expected[k]!)) {
