@@ -2,7 +2,7 @@
 // without a key, data not grouped by key, shards, a spec without a meta block, and a job killed
 // mid-run (no partial output; a rerun writes the whole file). Runs the built CLI (dist/).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -86,15 +86,23 @@ describe('recc meta-embed on awkward input', () => {
   it('a job killed mid-run leaves no output file; a rerun writes it whole', async () => {
     const big = csv('big.csv', limamlRows({ seed: 10, rows: 30_000 }));
     const out = join(dir, 'killed.csv');
+    const keys = new Set(read(big).map((x) => x.user_id));
+    // how long a whole run takes here, so the kill lands halfway whatever the machine's speed
+    const t0 = performance.now();
+    const whole = embed(big, out);
+    const duration = performance.now() - t0;
+    expect(whole.status, whole.stderr).toBe(0);
+    expect(read(out).length).toBe(keys.size);
+    rmSync(out);
+
     const child = spawn(process.execPath, [join(ROOT, 'bin/recc.js'), 'meta-embed', SPEC, '--weights', W, '--data', big, '-o', out, '--backend', 'wasm'], { cwd: ROOT, stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, duration / 2));
     expect(child.exitCode).toBe(null); // still running: killed mid-run
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(existsSync(out)).toBe(false);
     const r = embed(big, out);
     expect(r.status, r.stderr).toBe(0);
-    const keys = new Set(read(big).map((x) => x.user_id));
     expect(read(out).length).toBe(keys.size);
     expect(readdirSync(dir).filter((f) => f.includes('killed') && f !== 'killed.csv')).toEqual([]);
   }, 120_000);
