@@ -105,9 +105,11 @@ export function runCompile(file: string, o: CompileOptions): number {
       `Written by recc ${VERSION} from ${displayPath(file)} (model ${graph.model}); ${origin}.`,
       'Inputs take raw values (see the recc README, "Data, preprocessing and serving").',
     ]);
+    const batched = new Map(models.map((m) => [m.name, m.batched ?? true]));
     for (const [name, files] of repo) {
       writeDirectoryAtomic(join(o.triton, name), files);
-      lines.push(`wrote ${displayPath(join(o.triton, name))}/ (Triton: config.pbtxt, ${TRITON_VERSION}/model.onnx; max_batch_size ${o.maxBatchSize}, dynamic batching)`);
+      const batching = batched.get(name) ? `max_batch_size ${o.maxBatchSize}, dynamic batching` : 'one task a request: max_batch_size 0, no batching';
+      lines.push(`wrote ${displayPath(join(o.triton, name))}/ (Triton: config.pbtxt, ${TRITON_VERSION}/model.onnx; ${batching})`);
     }
   }
   const used = new Set(entryNodes(graph, entry).flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));

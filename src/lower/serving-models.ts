@@ -29,6 +29,7 @@ export function servingModels(graph: IRGraph, weights: Record<string, Float32Arr
   };
   return [
     { name: `${graph.model}_global`, file: 'global.onnx', onnx: lowerToOnnx(program, weights, { ...meta, extra: { ...meta.extra, 'recc.meta_block': m.name } }, GLOBAL_ENTRY) },
-    { name: `${graph.model}_meta`, file: 'meta.onnx', onnx: lowerToOnnx(program, weights, { ...meta, extra: { ...meta.extra, ...rule } }, META_ENTRY) },
+    // one task a request: its support rows are the first dimension, so requests must not be batched together
+    { name: `${graph.model}_meta`, file: 'meta.onnx', onnx: lowerToOnnx(program, weights, { ...meta, extra: { ...meta.extra, ...rule } }, META_ENTRY), batched: false },
   ];
 }

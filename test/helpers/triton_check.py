@@ -131,6 +131,9 @@ def check_model(ModelConfig, repo, name):
                     errors.append(f"{kind} '{io.name}': the model's shape {dims} has no leading batch dimension")
                     continue
                 dims = dims[1:]
+            else:
+                # no batching by Triton: every dimension listed, -1 where the model's is symbolic
+                dims = [d if isinstance(d, int) else -1 for d in dims]
             shape = list(io.reshape.shape) if io.HasField('reshape') else list(io.dims)
             if any(not isinstance(d, int) for d in dims):
                 errors.append(f"{kind} '{io.name}': symbolic dimensions {dims} after the batch")

@@ -82,6 +82,17 @@ describe.runIf(canCheck)('Triton model repositories', () => {
     const cmml = Object.fromEntries(checked.cmml_scenario!.config!.input.map((i) => [i.name, i.dims]));
     expect(cmml['history.user']).toEqual(['32', '8']);
     expect(cmml['history.mask']).toEqual(['32']);
+    // LiMAML's adapt-and-embed model takes one task a request (support rows and the latest row on
+    // first dimensions of different sizes): not batched by Triton, full dims with -1
+    const meta = checked.limaml_mlp_meta!.config!;
+    expect(meta.max_batch_size ?? 0).toBe(0);
+    expect(meta.dynamic_batching).toBeUndefined();
+    const metaInputs = Object.fromEntries(meta.input.map((i) => [i.name, i]));
+    expect(metaInputs['support.user_feats']).toEqual({ name: 'support.user_feats', data_type: 'TYPE_FP32', dims: ['-1', '8'] });
+    expect(metaInputs['support.mask']).toEqual({ name: 'support.mask', data_type: 'TYPE_FP32', dims: ['-1'] });
+    expect(metaInputs.user_feats!.dims).toEqual(['-1', '8']);
+    expect(meta.output).toEqual([{ name: 'user_meta', data_type: 'TYPE_FP32', dims: ['-1', '8'] }]);
+    expect(checked.limaml_mlp_global!.config!.max_batch_size).toBe(1024);
   });
 
   it('the check rejects what Triton would: a misspelt type, an unknown field, a batch-only input without reshape, a wrong type', () => {

@@ -4,6 +4,10 @@
 // Triton's conventions, as its docs (user_guide/model_configuration.md) and core
 // (ValidateIOShape in src/model_config_utils.cc) state them:
 // - with max_batch_size > 0 the batch dimension is implicit: `dims` lists the others only;
+// - a model that must see each request alone (LiMAML's adapt-and-embed: one task a request, its
+//   support rows and its latest row on first dimensions of different sizes) has max_batch_size 0,
+//   full `dims` with -1 for the variable dimension, and no dynamic batcher, which would otherwise
+//   concatenate two tasks' support rows into one task;
 // - `dims` must not be empty: an input whose only dimension is the batch ([batch], one id or one
 //   number per sample) is `dims: [ 1 ]` with `reshape: { shape: [ ] }`;
 // - ONNX float → TYPE_FP32, int64 → TYPE_INT64, string → TYPE_STRING (BYTES on the wire);
@@ -37,25 +41,31 @@ function io(t: TensorSignature): string {
   ].join('\n');
 }
 
-/** config.pbtxt for the model `name` with this signature; `comment` lines go on top (`# …`). */
-export function tritonConfig(name: string, sig: OnnxSignature, o: TritonOptions, comment: string[] = []): string {
+/** An input or output of a model Triton does not batch: every dimension, -1 where it varies. */
+function unbatchedIo(t: TensorSignature): string {
+  return ['  {', `    name: ${quote(t.name)}`, `    data_type: ${DATA_TYPE[t.elemType]}`, `    dims: [ ${t.dims.map((d) => (d === 'batch' ? -1 : d)).join(', ')} ]`, '  }'].join('\n');
+}
+
+/**
+ * config.pbtxt for the model `name` with this signature; `comment` lines go on top (`# …`).
+ * `batched: false` for a model whose every request must run alone (see above).
+ */
+export function tritonConfig(name: string, sig: OnnxSignature, o: TritonOptions, comment: string[] = [], batched = true): string {
   if (!Number.isInteger(o.maxBatchSize) || o.maxBatchSize < 1) throw new Error(`internal: max_batch_size ${o.maxBatchSize}`);
-  const list = (ts: TensorSignature[]) => ts.map(io).join(',\n');
+  const list = (ts: TensorSignature[]) => ts.map(batched ? io : unbatchedIo).join(',\n');
   return [
     ...comment.map((c) => `# ${c}`),
     `name: ${quote(name)}`,
     'platform: "onnxruntime_onnx"',
     'backend: "onnxruntime"',
-    `max_batch_size: ${o.maxBatchSize}`,
+    `max_batch_size: ${batched ? o.maxBatchSize : 0}`,
     'input [',
     list(sig.inputs),
     ']',
     'output [',
     list(sig.outputs),
     ']',
-    'dynamic_batching {',
-    `  max_queue_delay_microseconds: ${o.maxQueueDelayMicroseconds}`,
-    '}',
+    ...(batched ? ['dynamic_batching {', `  max_queue_delay_microseconds: ${o.maxQueueDelayMicroseconds}`, '}'] : []),
     '',
   ].join('\n');
 }

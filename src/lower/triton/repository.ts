@@ -8,6 +8,8 @@ import { tritonConfig, type TritonOptions } from './config.js';
 export interface ServingModel {
   name: string;
   onnx: Uint8Array;
+  /** false: each request runs alone (no batching across requests); default true */
+  batched?: boolean;
 }
 
 export const TRITON_VERSION = '1';
@@ -18,7 +20,7 @@ export function tritonRepository(models: ServingModel[], o: TritonOptions, comme
   for (const m of models) {
     if (out.has(m.name)) throw new Error(`internal: two serving models are named ${m.name}`);
     out.set(m.name, {
-      'config.pbtxt': tritonConfig(m.name, onnxSignature(m.onnx), o, comment),
+      'config.pbtxt': tritonConfig(m.name, onnxSignature(m.onnx), o, comment, m.batched ?? true),
       [`${TRITON_VERSION}/model.onnx`]: m.onnx,
     });
   }
