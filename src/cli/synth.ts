@@ -1,9 +1,13 @@
-// `recc synth SETTING -o DIR`: a paper setting's synthetic data as CSV, with its ground truth.
+// `recc synth SETTING -o DIR [--format F]`: a paper setting's synthetic data (CSV, TSV, JSON Lines
+// or Parquet), with a README of what it models. A column of numbers is written as numbers (DOUBLE
+// in Parquet), every other column as text, so each format reads back as the CSV does.
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Format } from '../data/file-format.js';
+import type { Row } from '../data/row.js';
 import { settingAt, SYNTH } from '../data/synth/index.js';
-import { ensureWritableDir, writeFileAtomic } from '../io/atomic-write.js';
+import { openTable, type TableColumn } from '../data/write-table.js';
+import { ensureWritableDir, removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
 import { displayPath } from './output.js';
 import { positiveInt } from './train.js';
 
@@ -13,8 +17,32 @@ function seedInt(v: string): number {
   return n;
 }
 
+const FORMATS: Format[] = ['csv', 'tsv', 'jsonl', 'parquet'];
+const CHUNK = 65_536;
+
+/** Rows [from, to) as columns: numbers where every row of the setting holds one, else text. */
+function columnsOf(rows: Row[], names: string[], numeric: Set<string>, from: number, to: number): TableColumn[] {
+  const part = rows.slice(from, to);
+  return names.map((name): TableColumn =>
+    numeric.has(name) ? { name, kind: 'double', values: Float64Array.from(part, (r) => r[name] as number) } : { name, kind: 'text', values: part.map((r) => String(r[name] ?? '')) },
+  );
+}
+
+function writeRows(file: string, format: Format, names: string[], rows: Row[]): void {
+  const numeric = new Set(names.filter((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number')));
+  const table = openTable(file, format, names.map((name) => ({ name, kind: numeric.has(name) ? 'double' : 'text' })), 'recc synth');
+  try {
+    for (let at = 0; at < rows.length; at += CHUNK) table.write(columnsOf(rows, names, numeric, at, Math.min(rows.length, at + CHUNK)));
+    table.commit();
+  } catch (e) {
+    table.abort();
+    throw e;
+  }
+}
+
 interface SynthCliOptions {
   out?: string;
+  format: Format;
   rows: number;
   seed: number;
   version?: number;
@@ -37,9 +65,10 @@ export function runSynth(setting: string, o: SynthCliOptions): number {
     return 1;
   }
   ensureWritableDir(o.out);
+  removeStaleTemps(o.out);
   const rows = s.generate({ seed: o.seed, rows: o.rows });
-  const file = join(o.out, `${setting}.csv`);
-  writeFileAtomic(file, stringify(rows, { header: true, columns: s.columns }));
+  const file = join(o.out, `${setting}.${o.format}`);
+  writeRows(file, o.format, s.columns, rows);
   writeFileAtomic(join(o.out, `${setting}.README.md`), `# synthetic setting \`${setting}\` version ${version} (seed ${o.seed}, ${rows.length} rows)\n\n${s.doc}\n`);
   process.stdout.write(`wrote ${displayPath(file)} (${rows.length} rows, columns ${s.columns.join(', ')})\n`);
   return 0;
@@ -50,7 +79,8 @@ export function register(program: Command, setCode: (c: number) => void): void {
     .command('synth')
     .description('write a synthetic dataset of a paper setting (--describe: what it models)')
     .argument('<setting>', Object.keys(SYNTH).join(' | '))
-    .option('-o, --out <dir>', 'output directory')
+    .option('-o, --out <dir>', 'output directory: SETTING.<format> and SETTING.README.md')
+    .addOption(new Option('--format <f>', 'file format').choices(FORMATS).default('csv'))
     .option('--rows <n>', 'rows to generate', positiveInt, 100_000)
     .option('--seed <n>', 'seed (an integer ≥ 0)', seedInt, 1)
     .option('--setting-version <n>', 'the setting\'s version (default: the latest; poso and pepnet: 2, 1 = the earlier setting)', positiveInt)

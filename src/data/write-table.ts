@@ -1,9 +1,10 @@
 // A table written in chunks (the scores of `recc predict`), as CSV, TSV, JSON Lines or Parquet by
 // the output's extension (file-format.ts), atomically: the chunks go to a temporary file that is
 // renamed into place once the last one is written (src/io/atomic-write.ts), so an interrupted run
-// leaves no partial output. Text columns are strings; number columns are float32 values, written
+// leaves no partial output. Text columns are strings; float columns are float32 values, written
 // in CSV, TSV and JSON as a decimal of at most 9 significant digits (fewer when they suffice)
-// that reads back as the same float32, and in Parquet as FLOAT. Parquet goes through hyparquet-writer (the writer
+// that reads back as the same float32, and in Parquet as FLOAT; double columns (the numbers of
+// `recc synth`) are float64, written as JavaScript's shortest round-trip text and as DOUBLE. Parquet goes through hyparquet-writer (the writer
 // of the hyparquet family that reads it, see read-parquet.ts), one row group per 65 536 rows.
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
@@ -11,7 +12,7 @@ import { AtomicFile } from '../io/atomic-write.js';
 import { formatOf, KNOWN, type Format } from './file-format.js';
 import { csvField } from './write-csv.js';
 
-export type TableColumn = { name: string; kind: 'text'; values: string[] } | { name: string; kind: 'float'; values: Float32Array };
+export type TableColumn = { name: string; kind: 'text'; values: string[] } | { name: string; kind: 'float'; values: Float32Array } | { name: string; kind: 'double'; values: Float64Array };
 
 export interface TableWriter {
   /** Append rows: one array per column, in the order the writer was opened with. */
@@ -22,7 +23,7 @@ export interface TableWriter {
 
 export interface ColumnDecl {
   name: string;
-  kind: 'text' | 'float';
+  kind: TableColumn['kind'];
 }
 
 /** A decimal text of a float32 value that reads back as it: 7 significant digits when they do, else 8, else 9 (always enough). */
@@ -57,23 +58,23 @@ class FileSink extends ByteWriter {
   }
 }
 
-export function openTable(path: string, format: Format, decl: ColumnDecl[]): TableWriter {
+export function openTable(path: string, format: Format, decl: ColumnDecl[], createdBy = 'recc predict'): TableWriter {
   const file = new AtomicFile(path);
   const n = (cols: TableColumn[]) => cols[0]?.values.length ?? 0;
-  const cell = (c: TableColumn, i: number) => (c.kind === 'text' ? c.values[i]! : float32Text(c.values[i]!));
+  const cell = (c: TableColumn, i: number) => (c.kind === 'text' ? c.values[i]! : c.kind === 'double' ? String(c.values[i]!) : float32Text(c.values[i]!));
   if (format === 'parquet') {
     const schema: SchemaElement[] = [
       { name: 'root', num_children: decl.length },
-      ...decl.map((d): SchemaElement => (d.kind === 'text' ? { name: d.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' } : { name: d.name, type: 'FLOAT', repetition_type: 'REQUIRED' })),
+      ...decl.map((d): SchemaElement => (d.kind === 'text' ? { name: d.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' } : { name: d.name, type: d.kind === 'double' ? 'DOUBLE' : 'FLOAT', repetition_type: 'REQUIRED' })),
     ];
-    const writer = new ParquetWriter({ writer: new FileSink(file), schema, codec: 'SNAPPY', createdBy: 'recc predict' });
+    const writer = new ParquetWriter({ writer: new FileSink(file), schema, codec: 'SNAPPY', createdBy });
     let held: TableColumn[][] = [];
     let rows = 0;
     const flush = () => {
       if (rows === 0) return;
       const columnData = decl.map((d, k) => {
         const parts = held.map((cols) => cols[k]!);
-        const data = d.kind === 'text' ? parts.flatMap((p) => p.values as string[]) : joinFloats(parts.map((p) => p.values as Float32Array));
+        const data = d.kind === 'text' ? parts.flatMap((p) => p.values as string[]) : d.kind === 'double' ? joinNumbers(parts.map((p) => p.values as Float64Array), Float64Array) : joinNumbers(parts.map((p) => p.values as Float32Array), Float32Array);
         return { name: d.name, data };
       });
       void writer.write({ columnData, rowGroupSize: rows });
@@ -98,7 +99,7 @@ export function openTable(path: string, format: Format, decl: ColumnDecl[]): Tab
     return {
       write(cols) {
         const lines: string[] = [];
-        for (let i = 0; i < n(cols); i++) lines.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${c.kind === 'text' ? JSON.stringify(c.values[i]) : float32Text(c.values[i]!)}`).join(',')}}`);
+        for (let i = 0; i < n(cols); i++) lines.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${c.kind === 'text' ? JSON.stringify(c.values[i]) : cell(c, i)}`).join(',')}}`);
         if (lines.length > 0) file.write(`${lines.join('\n')}\n`);
       },
       commit: () => file.commit(),
@@ -121,8 +122,8 @@ export function openTable(path: string, format: Format, decl: ColumnDecl[]): Tab
   };
 }
 
-function joinFloats(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+function joinNumbers<T extends Float32Array | Float64Array>(parts: T[], Type: { new (n: number): T }): T {
+  const out = new Type(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { POSO_DOC } from '../../src/data/synth/poso.js';
 import { POSO_V1_DOC, posoV1Rows } from '../../src/data/synth/poso-v1.js';
-import { analyze } from '../../src/semantics/analyze.js';
+import { parquetReadObjects } from 'hyparquet';
+import { stringify } from 'csv-stringify/sync';
+import { POSO_COLUMNS, posoRows } from '../../src/data/synth/poso.js';
+import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { loadData } from '../../src/train/data-source.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -46,5 +49,30 @@ describe('recc synth', () => {
     const ok = await loadData(analyze(spec(1), join(ROOT, 'm.rec')).graph!, { skipBadRows: false, seed: 1 });
     expect(ok.errors).toEqual([]);
     expect(ok.dataset.n).toBe(200);
+  });
+
+  it('--format csv | jsonl | parquet: each file holds the generator\'s rows, and trains on the same dataset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-synth-fmt-'));
+    const want = posoRows({ seed: 4, rows: 300 });
+    for (const f of ['csv', 'jsonl', 'parquet']) {
+      const r = recc('synth', 'poso', '-o', dir, '--rows', '300', '--seed', '4', '--format', f);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    // CSV as csv-stringify writes the rows (a second implementation)
+    expect(readFileSync(join(dir, 'poso.csv'), 'utf8')).toBe(stringify(want, { header: true, columns: POSO_COLUMNS }));
+    // JSON Lines and Parquet keep numbers as numbers and text as text
+    const jsonl = readFileSync(join(dir, 'poso.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(jsonl).toEqual(want);
+    const buf = readFileSync(join(dir, 'poso.parquet'));
+    const parquet = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) });
+    expect(parquet).toEqual(want);
+    // the POSO example reads each into the same dataset
+    const g = analyzeFile(join(ROOT, 'examples/poso-movielens.rec')).graph!;
+    const loaded = await Promise.all(['csv', 'jsonl', 'parquet'].map((f) => loadData(g, { data: join(dir, `poso.${f}`), skipBadRows: false, seed: 1 })));
+    for (const l of loaded) expect(l.errors).toEqual([]);
+    expect(loaded[0]!.dataset.n).toBe(300);
+    expect(loaded[1]!.dataset).toEqual(loaded[0]!.dataset);
+    expect(loaded[2]!.dataset).toEqual(loaded[0]!.dataset);
   });
 });
