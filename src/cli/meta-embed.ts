@@ -12,14 +12,16 @@
 // - a missing key, feature or label column is an error naming the column and the file's columns;
 // - --shard i/n keeps the keys with hashBucket(key, n) = i + 1 (FNV-1a, the features' hash), so
 //   n jobs with i = 0 … n−1 cover every key once;
-// - the file is written atomically: a killed job leaves no partial OUT, and a rerun writes it whole.
+// - the file is written atomically: a killed job leaves no partial OUT, and a rerun writes it whole;
+// - OUT's extension chooses CSV, TSV, JSON Lines or Parquet (data/write-table.ts); the embedding
+//   is one text column of numbers separated by spaces in each, as a `dense(d)` feature reads it.
 // The job reads the data file into memory (encoded columns), like `recc train`.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { dirname, resolve } from 'node:path';
 import { slice } from '../data/preprocess.js';
 import { hashBucket } from '../data/hash.js';
-import { removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
+import { openTable, outputFormat } from '../data/write-table.js';
+import { removeStaleTemps } from '../io/atomic-write.js';
 import type { BackendName } from '../lower/tfjs/backend.js';
 import { embedTask, groupByKey, metaRunner } from '../train/meta-embed.js';
 import { allowPathOption, policyOf } from './allow-path.js';
@@ -72,6 +74,11 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
     process.stderr.write(`error: model ${graph.model} has no \`meta_block\`: nothing to embed\n`);
     return 1;
   }
+  const format = outputFormat(o.out);
+  if ('error' in format) {
+    process.stderr.write(`error: ${format.error}\n`);
+    return 1;
+  }
   const run = await startInference(graph, { ...o, skipBadRows: false, files: policyOf(o) });
   if (!run) return 1;
   const { tf, weights } = run;
@@ -103,7 +110,17 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
     if (tty) process.stderr.write('\n');
   }
   removeStaleTemps(dirname(resolve(o.out)));
-  writeFileAtomic(o.out, stringify(out, { header: true, columns: [meta.key, meta.name] }));
+  const table = openTable(o.out, format.format, [{ name: meta.key, kind: 'text' }, { name: meta.name, kind: 'text' }], 'recc meta-embed');
+  try {
+    table.write([
+      { name: meta.key, kind: 'text', values: out.map((r) => r[0]!) },
+      { name: meta.name, kind: 'text', values: out.map((r) => r[1]!) },
+    ]);
+    table.commit();
+  } catch (e) {
+    table.abort();
+    throw e;
+  }
   const notes = [
     `${steps} step${steps === 1 ? '' : 's'} of lr ${meta.lr}${o.recent ? ` on each key's ${o.recent} most recent rows` : ''}`,
     ...(o.shard ? [`shard ${o.shard.index}/${o.shard.count}: ${mine.length} of ${groups.size} keys`] : []),
@@ -117,11 +134,11 @@ export function register(program: Command, setCode: (c: number) => void): void {
   allowPathOption(
     program
       .command('meta-embed')
-      .description("LiMAML's daily job: one meta embedding per key (adapt the meta block on the key's rows, embed its latest row), as CSV")
+      .description("LiMAML's daily job: one meta embedding per key (adapt the meta block on the key's rows, embed its latest row), as CSV, TSV, JSON Lines or Parquet")
       .argument('<spec>', '.rec file with a meta_block')
       .requiredOption('--weights <file>', 'trained weights (safetensors)')
       .requiredOption('--data <file>', "CSV, TSV or JSON Lines file: the tasks' recent rows (features, labels, key), oldest first")
-      .requiredOption('-o, --out <file>', 'CSV to write: the key column and the embedding (numbers separated by spaces, a dense feature)')
+      .requiredOption('-o, --out <file>', 'file to write (.csv, .tsv, .jsonl or .parquet): the key column and the embedding (numbers separated by spaces, a dense feature)')
       .option('--steps <k>', "inner SGD steps (default: the meta block's `inner { steps }`)", nonNegativeInt)
       .option('--recent <n>', "adapt on each key's n most recent rows only (default: all)", positiveInt)
       .option('--shard <i/n>', 'embed only the keys of shard i of n (by hash of the key)', parseShard)

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { parquetReadObjects } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../src/data/row.js';
 import { LIMAML_COLUMNS, limamlRows } from '../../src/data/synth/limaml.js';
@@ -75,6 +76,21 @@ describe('recc meta-embed on awkward input', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual([...new Set(rows.map((r) => String(r.user_id)))].sort());
     expect(embed(data, join(dir, 'bad.csv'), '--shard', '3/3').stderr).toMatch(/expected i\/n with 0 ≤ i < n/);
+  });
+
+  it('writes Parquet and JSON Lines by the extension, the same keys and vectors as CSV; an unknown extension is one line', async () => {
+    const data = csv('formats.csv', rows);
+    for (const f of ['csv', 'jsonl', 'parquet']) expect(embed(data, join(dir, `formats.out.${f}`)).status).toBe(0);
+    const want = read(join(dir, 'formats.out.csv'));
+    expect(want.length).toBeGreaterThan(10);
+    const jsonl = readFileSync(join(dir, 'formats.out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(jsonl).toEqual(want);
+    const buf = readFileSync(join(dir, 'formats.out.parquet'));
+    expect(await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) })).toEqual(want);
+    const bad = embed(data, join(dir, 'formats.out.xlsx'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error: unknown output format `\.xlsx`; recc writes CSV/);
+    expect(existsSync(join(dir, 'formats.out.xlsx'))).toBe(false);
   });
 
   it('a spec without a meta block says so', () => {
