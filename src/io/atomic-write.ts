@@ -4,6 +4,7 @@
 // power cut. On any failure the temporary file is removed and the old file is left as it was, and
 // the error is a WriteError naming the file and the cause (a full disk, a read-only directory).
 // A process killed mid-write leaves its temporary file: the next run removes it (removeStaleTemps).
+// Scratch directories made beside an output (makeTempDir) are named the same way, for the same sweep.
 // A directory (a Triton model) is written the same way: whole into a temporary directory beside
 // it, then renamed into place.
 import { randomInt } from 'node:crypto';
@@ -205,6 +206,23 @@ export function ensureWritableDir(dir: string): void {
   }
 }
 
+/**
+ * A new empty scratch directory beside `path` (same file system as the output, rather than
+ * os.tmpdir(), which may be memory). Its owner removes it; if the owner is killed first, the next
+ * removeStaleTemps of that directory does.
+ */
+export function makeTempDir(path: string): string {
+  const dir = tmpName(path, 'tmp');
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // named after `path`: what fails is its directory (absent, read-only, full), as for the file itself
+    throw typeof code === 'string' ? new WriteError(path, code) : e;
+  }
+  return dir;
+}
+
 const TEMP = /^\..+\.(\d+)\.\d+\.\d+\.tmp$/;
 
 function alive(pid: number): boolean {
@@ -217,7 +235,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Remove the temporary files in `dir` that killed writers left (their process is gone); returns them. */
+/** Remove the temporary files and directories in `dir` that killed writers left (their process is gone); returns them. */
 export function removeStaleTemps(dir: string): string[] {
   let names: string[];
   try {
@@ -229,7 +247,7 @@ export function removeStaleTemps(dir: string): string[] {
   for (const name of names) {
     const m = TEMP.exec(name);
     if (!m || alive(Number(m[1]))) continue;
-    rmSync(join(dir, name), { force: true });
+    rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
