@@ -1,6 +1,7 @@
 // What the commands that run trained weights on data share (`recc eval`, `recc meta-embed`): the
-// weights checked against the spec, a TensorFlow.js backend, and the data; each failure printed as
-// its one-line message, undefined returned.
+// weights checked against the spec, a TensorFlow.js backend, and (startInference) the data loaded
+// into memory; each failure printed as its one-line message, undefined returned. `recc meta-embed`
+// streams its data itself, so it starts with startBackend only.
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/preprocess.js';
 import type { FilePolicy } from '../io/file-policy.js';
@@ -15,7 +16,8 @@ export interface Inference {
   data: { dataset: Dataset; source: string; skipped: number };
 }
 
-export async function startInference(graph: IRGraph, o: { weights: string; backend: BackendName; data?: string; rows?: number; skipBadRows: boolean; files: FilePolicy }): Promise<Inference | undefined> {
+/** The weights of the spec's parameters and a TensorFlow.js backend. */
+export async function startBackend(graph: IRGraph, o: { weights: string; backend: BackendName }): Promise<Omit<Inference, 'data'> | undefined> {
   const weights = readWeights(graph, o.weights);
   if ('error' in weights) {
     process.stderr.write(`${weights.error}\n`);
@@ -29,10 +31,16 @@ export async function startInference(graph: IRGraph, o: { weights: string; backe
     process.stderr.write(`error: ${e.message}\n`);
     return undefined;
   }
+  return { tf, weights };
+}
+
+export async function startInference(graph: IRGraph, o: { weights: string; backend: BackendName; data?: string; rows?: number; skipBadRows: boolean; files: FilePolicy }): Promise<Inference | undefined> {
+  const started = await startBackend(graph, o);
+  if (!started) return undefined;
   const loaded = await loadData(graph, { data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed: graph.train.seed, files: o.files });
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) process.stderr.write(`${formatDataError(e)}\n`);
     return undefined;
   }
-  return { tf, weights, data: loaded };
+  return { ...started, data: loaded };
 }
