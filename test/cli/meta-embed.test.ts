@@ -1,14 +1,16 @@
 // `recc meta-embed` on awkward input (issue 16): a missing key column, a task of one sample, rows
-// without a key, data not grouped by key, shards, a spec without a meta block, and a job killed
-// mid-run (no partial output; a rerun writes the whole file). Runs the built CLI (dist/).
+// without a key, data not grouped by key, shards, many spill buckets, a spec without a meta block,
+// and a job killed mid-run (no partial output; a rerun writes the whole file). Runs the built CLI
+// (dist/).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bucketCount } from '../../src/data/key-spill.js';
 import type { Row } from '../../src/data/row.js';
 import { LIMAML_COLUMNS, limamlRows } from '../../src/data/synth/limaml.js';
 import { saveWeights } from '../../src/train/checkpoint.js';
@@ -76,6 +78,26 @@ describe('recc meta-embed on awkward input', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual([...new Set(rows.map((r) => String(r.user_id)))].sort());
     expect(embed(data, join(dir, 'bad.csv'), '--shard', '3/3').stderr).toMatch(/expected i\/n with 0 ≤ i < n/);
+  });
+
+  it('--bucket-mb: spilled to many buckets, every key gets the vector of a one-bucket run; no temporary file remains, after success or error', () => {
+    const data = csv('buckets.csv', rows);
+    const many = 0.002; // MB: about 2 kB of the file a bucket
+    expect(bucketCount(statSync(data).size, many * 2 ** 20)).toBeGreaterThan(20);
+    const own = mkdtempSync(join(dir, 'buckets-')); // the outputs' directory, where the spill goes
+    const one = embed(data, join(own, 'one.csv'), '--bucket-mb', '1024');
+    const split = embed(data, join(own, 'many.csv'), '--bucket-mb', String(many));
+    expect(one.status, one.stderr).toBe(0);
+    expect(split.status, split.stderr).toBe(0);
+    const byKey = (p: string) => new Map(read(p).map((r) => [r.user_id!, r.user_meta!]));
+    expect(byKey(join(own, 'many.csv'))).toEqual(byKey(join(own, 'one.csv')));
+    expect(byKey(join(own, 'many.csv')).size).toBe(new Set(rows.map((r) => String(r.user_id))).size);
+    const bad = csv('buckets-bad.csv', [...rows, { ...rows[0]!, user_feats: '1,2' }]);
+    const failed = embed(bad, join(own, 'bad.csv'), '--bucket-mb', String(many));
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/buckets-bad\.csv:602:3 \(column user_feats\)/);
+    expect(readdirSync(own).sort()).toEqual(['many.csv', 'one.csv']);
+    expect(embed(data, join(own, 'x.csv'), '--bucket-mb', '0').stderr).toMatch(/expected a number > 0/);
   });
 
   it('writes Parquet and JSON Lines by the extension, the same keys and vectors as CSV; an unknown extension is one line', async () => {
