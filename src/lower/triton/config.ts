@@ -28,22 +28,21 @@ function quote(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/[\u0000-\u001f]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)}"`;
 }
 
+/** One entry of `input` or `output`; `reshape`: the model's shape is [] where `dims` says [ 1 ]. */
+function entry(t: TensorSignature, dims: number[], reshape: boolean): string {
+  return ['  {', `    name: ${quote(t.name)}`, `    data_type: ${DATA_TYPE[t.elemType]}`, `    dims: [ ${dims.join(', ')} ]`, ...(reshape ? ['    reshape: { shape: [ ] }'] : []), '  }'].join('\n');
+}
+
+/** An input or output of a batched model: the batch dimension left out. */
 function io(t: TensorSignature): string {
   if (t.dims[0] !== 'batch' || t.dims.slice(1).includes('batch')) throw new Error(`internal: ${t.name} [${t.dims.join(', ')}] has no leading batch dimension`);
   const rest = t.dims.slice(1) as number[];
-  return [
-    '  {',
-    `    name: ${quote(t.name)}`,
-    `    data_type: ${DATA_TYPE[t.elemType]}`,
-    `    dims: [ ${rest.length > 0 ? rest.join(', ') : '1'} ]`,
-    ...(rest.length === 0 ? ['    reshape: { shape: [ ] }'] : []),
-    '  }',
-  ].join('\n');
+  return entry(t, rest.length > 0 ? rest : [1], rest.length === 0);
 }
 
 /** An input or output of a model Triton does not batch: every dimension, -1 where it varies. */
 function unbatchedIo(t: TensorSignature): string {
-  return ['  {', `    name: ${quote(t.name)}`, `    data_type: ${DATA_TYPE[t.elemType]}`, `    dims: [ ${t.dims.map((d) => (d === 'batch' ? -1 : d)).join(', ')} ]`, '  }'].join('\n');
+  return entry(t, t.dims.map((d) => (d === 'batch' ? -1 : d)), false);
 }
 
 /**
