@@ -261,7 +261,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .description("LiMAML's daily job: one meta embedding per key (adapt the meta block on the key's rows, embed its latest row), as CSV, TSV, JSON Lines or Parquet; the data is streamed")
       .argument('<spec>', '.rec file with a meta_block')
       .requiredOption('--weights <file>', 'trained weights (safetensors)')
-      .requiredOption('--data <file>', "CSV, TSV or JSON Lines file: the tasks' recent rows (features, labels, key), oldest first")
+      .requiredOption('--data <file>', "CSV, TSV, JSON Lines or Parquet file: the tasks' recent rows (features, labels, key), oldest first")
       .requiredOption('-o, --out <file>', 'file to write (.csv, .tsv, .jsonl or .parquet): the key column and the embedding (numbers separated by spaces, a dense feature)')
       .option('--steps <k>', "inner SGD steps (default: the meta block's `inner { steps }`)", nonNegativeInt)
       .option('--recent <n>', "adapt on each key's n most recent rows only (default: all)", positiveInt)
