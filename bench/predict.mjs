@@ -3,7 +3,7 @@
 // same files beside it as the reference (eval holds the encoded file in memory; predict streams, so
 // its peak should not grow with the file). Weights: the spec's seeded initial weights.
 //
-//   node bench/predict.mjs [--rows 100000,1000000] [--formats csv,parquet] [--no-eval]
+//   node bench/predict.mjs [--rows 300000,3000000] [--formats csv,parquet] [--no-eval]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const rowsList = arg('--rows', '100000,1000000').split(',').map(Number);
+const rowsList = arg('--rows', '300000,3000000').split(',').map(Number);
 const formats = arg('--formats', 'csv,parquet').split(',');
 const cache = arg('--cache', join(tmpdir(), 'recc-bench-memory'));
 mkdirSync(cache, { recursive: true });
@@ -47,19 +47,25 @@ async function csvToParquet(csv, file) {
   writer.finish();
 }
 
+// The live heap: the largest heap left after a full collection (V8's --trace-gc lines
+// `Mark-Compact 199.9 (221.7) -> 76.4 (113.0) MB`). The peak RSS also counts garbage that V8 lets
+// build up before it collects, which grows with the length of a run until V8's heap limit settles,
+// so a short run's peak is lower whatever the program holds; the live heap is what must stay flat.
+const liveHeap = (out) => Math.max(0, ...[...out.matchAll(/Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/g)].map((m) => Number(m[1])));
+
 function run(args) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bench/lib/peak-rss.mjs'), DIST, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--trace-gc', join(ROOT, 'bench/lib/peak-rss.mjs'), DIST, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
     const j = JSON.parse(line);
-    return j.code === 0 ? { mb: j.peakRssMB, s: j.seconds, cpu: j.cpuSeconds } : { error: `exit ${j.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
+    return j.code === 0 ? { mb: j.peakRssMB, live: Math.round(liveHeap(r.stdout)), s: j.seconds, cpu: j.cpuSeconds } : { error: `exit ${j.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
   } catch {
     return { error: /heap out of memory|Allocation failed/.test(r.stderr) ? 'died: heap out of memory' : `died (${r.signal ?? r.status})` };
   }
 }
-const show = (x, rows) => (x.error ? x.error : `${x.mb} MB, ${x.s} s, cpu ${x.cpu} s (${Math.round(rows / x.cpu)} rows/cpu-s)`);
+const show = (x, rows) => (x.error ? x.error : `${x.mb} MB (live ${x.live}), ${x.s} s, cpu ${x.cpu} s (${Math.round(rows / x.cpu)} rows/cpu-s)`);
 
-console.log(`${'rows'.padStart(9)}  ${'format'.padEnd(8)} ${'MB'.padStart(5)}  ${'recc predict'.padEnd(44)}  recc eval (reference: in memory)`);
+console.log(`${'rows'.padStart(9)}  ${'format'.padEnd(8)} ${'MB'.padStart(5)}  ${'recc predict'.padEnd(56)}  recc eval (reference: in memory)`);
 const peaks = {};
 for (const rows of rowsList) {
   const csv = join(cache, `wide-${rows}.csv`);
@@ -79,12 +85,13 @@ for (const rows of rowsList) {
     const e = process.argv.includes('--no-eval') ? { error: 'skipped' } : run(['eval', spec, '--weights', weights, '--data', data, '--backend', 'wasm', '--json']);
     const fmt = data.endsWith('.csv') ? 'CSV' : 'Parquet';
     (peaks[fmt] ??= []).push({ rows, p, e });
-    console.log(`${String(rows).padStart(9)}  ${fmt.padEnd(8)} ${(statSync(data).size / 1e6).toFixed(0).padStart(5)}  ${show(p, rows).padEnd(44)}  ${show(e, rows)}`);
+    console.log(`${String(rows).padStart(9)}  ${fmt.padEnd(8)} ${(statSync(data).size / 1e6).toFixed(0).padStart(5)}  ${show(p, rows).padEnd(56)}  ${show(e, rows)}`);
   }
 }
 for (const [fmt, list] of Object.entries(peaks)) {
   if (list.length < 2) continue;
   const [a, b] = [list[0], list[list.length - 1]];
   const ratio = (x, y) => (x.error || y.error ? 'n/a' : (y.mb / x.mb).toFixed(2));
-  console.log(`${fmt}: ${b.rows / a.rows}× the rows: predict peak ×${ratio(a.p, b.p)}, eval peak ×${ratio(a.e, b.e)}`);
+  const live = (x, y) => (x.error || y.error ? 'n/a' : (y.live / x.live).toFixed(2));
+  console.log(`${fmt}: ${b.rows / a.rows}× the rows: predict peak RSS ×${ratio(a.p, b.p)}, live heap ×${live(a.p, b.p)}; eval peak RSS ×${ratio(a.e, b.e)}, live heap ×${live(a.e, b.e)}`);
 }
