@@ -380,8 +380,8 @@ def evaluate_maml(model, ds, spec, stage, device):
     """recc's evaluation of a MAML stage (task-split.ts), but scoring with the whole adapted model:
     each test task's first support rows adapt θ_meta (the inner loop, no outer gradient), then its
     query rows are scored; tasks of one row have no query row. recc instead serves the meta
-    embedding of the task's latest support row (metaPredict): the same when the meta block reads
-    only per-task features."""
+    embedding of the task's latest support row (metaPredict), which can differ where the meta
+    block reads features that vary within a task. Printed as `auc (query rows, adapted)`."""
     batching, step = stage["batching"], stage["step"]
     meta = spec["meta"]["params"]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
