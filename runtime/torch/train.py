@@ -15,6 +15,12 @@ rounding). Exception: a hinge loss pairs rows within each rank's slice only.
 Feature tables take sparse gradients (F.embedding(sparse=True)) with gloo and on one process:
 Adam trains them with SparseAdam (recc's lazy Adam: only the rows of the batch move), Adagrad
 and SGD take sparse gradients as they are. nccl has no sparse all-reduce: dense gradients there.
+
+MAML stages (LiMAML, a stage whose step is `maml`): batches of tasks (the rows sharing the meta
+block's key), each task's inner SGD steps on θ_meta over its support rows, the outer gradient of
+its query loss, as src/train/maml-step.ts. Under torch.distributed each rank takes a share of the
+batch's tasks and runs their inner loops; only the outer gradient is all-reduced (by hand: DDP's
+hooks do not see torch.autograd.grad). Their tables are dense, as recc's MAML step updates them.
 """
 import argparse
 import math
@@ -247,7 +253,175 @@ def evaluate(model, ds, spec, stage, device):
     return report
 
 
+# ── MAML stages (LiMAML, src/train/maml-step.ts) ─────────────────────────────
+
+
+def group_by_key(keys):
+    """Row indices of each task (rows sharing a key), tasks in order of first appearance, rows in
+    data order (src/train/meta-embed.ts groupByKey)."""
+    groups = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    return list(groups.values())
+
+
+def support_count(n, fraction):
+    """The first ⌈fraction·n⌉ rows of a task of n are its support set, leaving at least one query row."""
+    return max(1, min(n - 1, math.ceil(fraction * n)))
+
+
+def adapt(P, entry, meta, inner, Xs, create_graph):
+    """θ′_meta: `inner["steps"]` plain SGD steps of lr α on the support loss (the stage's objective
+    on the support rows), the other parameters fixed (passes/maml.ts innerSteps). Without
+    create_graph the inner gradients are constants: first order."""
+    theta = {n: P[n] for n in meta}
+    for _ in range(inner["steps"]):
+        support_loss = M.ENTRIES[entry]({**P, **theta}, Xs)["/objective"]
+        grads = torch.autograd.grad(support_loss, list(theta.values()), create_graph=create_graph, allow_unused=True)
+        # a parameter the support loss does not read: SGD leaves it
+        theta = {n: t if g is None else t - g * inner["lr"] for (n, t), g in zip(theta.items(), grads)}
+    return {**P, **theta}
+
+
+def task_gradient(P, stage, meta, trained, Xs, Xq):
+    """One task's query loss with θ′_meta and its gradient with respect to each of `trained` (None:
+    no gradient reaches it); second order differentiates through the inner gradients."""
+    step = stage["step"]
+    adapted = adapt(P, stage["entry"], meta, step, Xs, create_graph=step["order"] != "first")
+    query_loss = M.ENTRIES[stage["entry"]](adapted, Xq)["/objective"]
+    return query_loss.detach(), torch.autograd.grad(query_loss, [P[n] for n in trained], allow_unused=True)
+
+
+def maml_step(model, stage, meta, ds, batch_tasks, names, tasks, rank, world, device):
+    """The mean over the batch's tasks of their outer gradients, left in each parameter's .grad
+    (None where no gradient reaches it), and the mean query loss; (None, 0) when no task of the batch
+    has two rows. Each rank runs the inner loops of its share of the tasks; one all-reduce sums the
+    ranks' gradients, so any number of ranks computes the gradient one would."""
+    fraction = stage["batching"]["support"]
+    learn = [t for t in batch_tasks if len(t) >= 2]  # a single row has no query row
+    if not learn:
+        return None, 0
+    P = dict(model.named_parameters())
+    trained = [n for n in stage["trainable"] if n in P]
+    sums = [None] * len(trained)
+    loss = 0.0
+    for t in np.array_split(np.arange(len(learn)), world)[rank]:
+        rows = np.asarray(learn[t])
+        ns = support_count(len(rows), fraction)
+        Xs = batch_inputs(ds, rows[:ns], names, tasks, device)
+        Xq = batch_inputs(ds, rows[ns:], names, tasks, device)
+        l, grads = task_gradient(P, stage, meta, trained, Xs, Xq)
+        loss += float(l)
+        sums = [s if g is None else g if s is None else s + g for s, g in zip(sums, grads)]
+    # every rank takes part in the all-reduce, with zeros for what it has not (a rank may have no
+    # task); `reached` counts the ranks whose gradient reached each parameter
+    flat = torch.cat([(torch.zeros_like(P[n]) if s is None else s).reshape(-1) for n, s in zip(trained, sums)])
+    reached = torch.tensor([0.0 if s is None else 1.0 for s in sums] + [loss], dtype=torch.float64)
+    all_reduce_sum(flat)
+    all_reduce_sum(reached)
+    at = 0
+    for k, n in enumerate(trained):
+        p = P[n]
+        p.grad = flat[at : at + p.numel()].view_as(p) / len(learn) if reached[k] > 0 else None
+        at += p.numel()
+    return float(reached[-1]) / len(learn), len(learn)
+
+
+def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
+    """A stage whose step is `maml`: epochs of shuffled batches of `perBatch` tasks (recc's loop.ts;
+    an epoch's batches count every task, a batch without a task of two rows makes no update)."""
+    settings, batching = stage["settings"], stage["batching"]
+    meta = spec["meta"]["params"]
+    # θ_meta needs gradients for the inner loop even where the stage does not train it
+    learned = set(stage["trainable"]) | set(meta)
+    for name, p in model.named_parameters():
+        p.requires_grad_(name in learned)
+    # recc's MAML step updates tables densely (every row, src/train/maml-step.ts): dense here too
+    optimizers = make_optimizers(model, stage, set())
+    trained = [p for n, p in model.named_parameters() if n in set(stage["trainable"])]
+    tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
+    names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
+    if batching["key"] not in ds.keys:
+        raise SystemExit(f"error: the data has no column `{batching['key']}` (the meta block's key)")
+    all_tasks = group_by_key(ds.keys[batching["key"]])
+    if not any(len(t) >= 2 for t in all_tasks):
+        raise SystemExit(f"error: no training task has two rows or more (tasks are the rows sharing `{batching['key']}`)")
+    per = batching["perBatch"]
+    epochs = args.epochs if args.epochs is not None else settings["epochs"]
+    per_epoch = math.ceil(len(all_tasks) / per)
+    total = per_epoch * epochs if args.max_steps is None else min(per_epoch * epochs, args.max_steps)
+    step, seen, t0 = 0, 0, time.perf_counter()
+    for epoch in range(epochs):
+        for units in global_batches(len(all_tasks), per, settings["seed"], epoch, not args.no_shuffle):
+            if step >= total:
+                break
+            batch_tasks = [all_tasks[u] for u in units]
+            loss, n_tasks = maml_step(model, stage, meta, ds, batch_tasks, names, tasks, rank, world, device)
+            if loss is not None:
+                if not math.isfinite(loss):
+                    raise SystemExit(f"error: stage {stage['name']}: the loss is {loss} at step {step} (lower the learning rate, or clip)")
+                set_learning_rates(optimizers, step, settings, total)
+                if settings.get("clipNorm"):
+                    clip_grad_norm(trained, settings["clipNorm"])
+                for opt, _ in optimizers:
+                    opt.step()
+                    opt.zero_grad(set_to_none=True)
+            losses.append(loss or 0.0)
+            step += 1
+            seen += sum(len(t) for t in batch_tasks)
+            if rank == 0 and args.log_every and step % args.log_every == 0:
+                print(f"stage {stage['name']} step {step}/{total} loss {loss or 0.0:.6f} ({n_tasks} tasks)", flush=True)
+    elapsed = time.perf_counter() - t0
+    if rank == 0:
+        print(f"stage {stage['name']}: {step} MAML steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
+
+
+def evaluate_maml(model, ds, spec, stage, device):
+    """recc's evaluation of a MAML stage (task-split.ts), but scoring with the whole adapted model:
+    each test task's first support rows adapt θ_meta (the inner loop, no outer gradient), then its
+    query rows are scored; tasks of one row have no query row. recc instead serves the meta
+    embedding of the task's latest support row (metaPredict), which can differ where the meta
+    block reads features that vary within a task. Printed as `auc (query rows, adapted)`."""
+    batching, step = stage["batching"], stage["step"]
+    meta = spec["meta"]["params"]
+    tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
+    names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
+    serve = list(M.INPUTS["serve"])
+    P = {n: p.detach().requires_grad_(n in meta) for n, p in model.named_parameters()}
+    outs, query = {t["name"]: [] for t in tasks}, []
+    for rows in group_by_key(ds.keys[batching["key"]]):
+        if len(rows) < 2:
+            continue
+        rows = np.asarray(rows)
+        ns = support_count(len(rows), batching["support"])
+        adapted = adapt(P, stage["entry"], meta, step, batch_inputs(ds, rows[:ns], names, tasks, device), create_graph=False)
+        with torch.no_grad():
+            o = M.ENTRIES["serve"](adapted, batch_inputs(ds, rows[ns:], serve, [], device))
+        for t in tasks:
+            outs[t["name"]].append(o[t["name"]].reshape(len(rows) - ns, -1).numpy())
+        query.extend(rows[ns:])
+    report = {}
+    if not query:
+        return report
+    query = np.asarray(query)
+    for t in tasks:
+        if t["kind"] != "binary":
+            continue
+        p, y = np.concatenate(outs[t["name"]])[:, 0], ds.labels[t["name"]][query]
+        report[f"{t['name']} auc (query rows, adapted)"] = auc(p, y)
+        for m in stage["settings"]["metrics"]:
+            if m["kind"] == "gauc":
+                report[f"{t['name']} gauc({m['by']}) (query rows, adapted)"] = gauc(p, y, [ds.keys[m["by"]][i] for i in query])
+    return report
+
+
 # ── the plan ─────────────────────────────────────────────────────────────────
+
+
+def set_learning_rates(optimizers, step, settings, total):
+    for opt, base in optimizers:
+        for g in opt.param_groups:
+            g["lr"] = learning_rate(base, step, settings, total)
 
 
 def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses):
@@ -271,9 +445,7 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
                 break
             mine = np.array_split(rows, world)[rank]
             X = batch_inputs(ds, mine, names, tasks, device)
-            for opt, base in optimizers:
-                for g in opt.param_groups:
-                    g["lr"] = learning_rate(base, step, settings, total)
+            set_learning_rates(optimizers, step, settings, total)
             objective = net(X, entry=stage["entry"])["/objective"]
             # DDP averages the ranks' gradients; weighting each rank's mean by its share of the
             # batch makes that average the whole batch's mean gradient
@@ -315,17 +487,24 @@ def main(argv=None):
         ddp = lambda m: torch.nn.parallel.DistributedDataParallel(m, device_ids=[device.index] if device.type == "cuda" else None)  # noqa: E731
     else:
         ddp = lambda m: m  # noqa: E731
-    keys = sorted({m["by"] for s in spec["plan"]["stages"] for m in s["settings"]["metrics"] if m["kind"] == "gauc"})
+    stages = spec["plan"]["stages"]
+    tasks_by = sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"})
+    keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by))
     try:
-        ds = data.encode(args.data, spec)
+        ds = data.encode(args.data, spec, tasks_by)
         test = data.encode(args.test, spec, keys) if args.test else None
     except data.DataError as e:
         raise SystemExit(f"error: {e}") from None
     losses = []
-    for stage in spec["plan"]["stages"]:
-        run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses)
+    for stage in stages:
+        maml = stage["step"]["kind"] == "maml"
+        if maml:
+            run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses)
+        else:
+            run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses)
         if test is not None and rank == 0:
-            for k, v in evaluate(model, test, spec, stage, device).items():
+            report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
+            for k, v in report.items():
                 print(f"  {k} {v:.4f}", flush=True)
     state = {n: p for n, p in model.state_dict().items()}
     meta = {"recc.model": spec["model"], "recc.weights": f"trained by PyTorch {torch.__version__} on {world} rank(s)"}

@@ -6,8 +6,15 @@ import type { IRGraph } from '../../ir/types.js';
 export function torchReadme(graph: IRGraph, specFile: string): string {
   const stages = planOf(graph).stages.map((s) => {
     const opts = s.optimizers.map((o) => `${o.group}: ${o.spec.kind}(lr ${o.spec.lr}), ${o.params.length} parameter${o.params.length === 1 ? '' : 's'}`);
-    return `- \`${s.name}\` (tasks ${s.tasks.join(', ')}; batch ${s.settings.batch}, ${s.settings.epochs} epoch${s.settings.epochs === 1 ? '' : 's'}${s.settings.clipNorm ? `, clip ${s.settings.clipNorm}` : ''}): ${opts.join('; ')}`;
+    const epochs = `${s.settings.epochs} epoch${s.settings.epochs === 1 ? '' : 's'}${s.settings.clipNorm ? `, clip ${s.settings.clipNorm}` : ''}`;
+    if (s.step.kind === 'maml' && s.batching.kind === 'tasks') {
+      const { step, batching } = s;
+      const inner = `${step.steps} inner SGD step${step.steps === 1 ? '' : 's'} of lr ${step.lr} on \`${step.group}\`'s parameters over each task's first ${+(100 * batching.support).toFixed(2)} % of rows, ${step.order} order`;
+      return `- \`${s.name}\` (tasks ${s.tasks.join(', ')}): MAML, ${batching.perBatch} tasks (rows sharing \`${batching.key}\`) a batch, ${inner}, the outer loss on the other rows; ${epochs}: ${opts.join('; ')}`;
+    }
+    return `- \`${s.name}\` (tasks ${s.tasks.join(', ')}; batch ${s.settings.batch}, ${epochs}): ${opts.join('; ')}`;
   });
+  const maml = planOf(graph).stages.some((s) => s.step.kind === 'maml');
   return `# ${graph.model}: PyTorch package exported by recc
 
 Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than edit.
@@ -47,7 +54,16 @@ spec's \`batch\`) is shared out among the ranks, so N ranks take the same steps 
 tables take sparse gradients (SparseAdam for Adam) except under nccl. \`--init\` starts from a recc
 checkpoint (\`recc train\`'s checkpoint.safetensors, optimizer slots ignored). Other options:
 \`python3 train.py --help\`.
-
+${
+    maml
+      ? `
+A MAML stage's batch of tasks is shared out among the ranks instead: each rank runs the inner
+loops of its tasks, and only the outer gradient is all-reduced (summed, then divided by the
+batch's tasks), so N ranks again take the same steps as one. Its feature tables take dense
+gradients and dense optimizers (recc's MAML step updates every row too).
+`
+      : ''
+  }
 ## Serve
 
     recc compile ${specFile} --weights model.safetensors -o model.onnx
@@ -57,7 +73,17 @@ checkpoint (\`recc train\`'s checkpoint.safetensors, optimizer slots ignored). O
 - The spec's \`split\` is not applied: give the training and test files (\`--data\`, \`--test\`).
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
 - A hinge loss pairs positives and negatives within each rank's share of a batch.
-- TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
+${
+    maml
+      ? `- A MAML stage is evaluated (\`--test\`) on the query rows of the test tasks (the rows after each
+  task's support rows; a task of one row has none) with θ_meta adapted on the task's support rows
+  by the inner loop, every query row scored by the adapted model on its own features; recc scores
+  them with the meta embedding of the task's latest support row instead, so the two can differ
+  where the meta block reads features that vary within a task. train.py prints these as \`auc (query rows, adapted)\`, and
+  does not report recc's task-size slices.
+`
+      : ''
+  }- TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
   TorchRec cannot be installed where recc is tested, and recc ships no code it cannot test.
 `;
 }
