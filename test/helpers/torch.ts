@@ -4,8 +4,10 @@
 // tensors go in a binary file (a model's weights are millions of numbers).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
 import type { IRGraph } from '../../src/ir/types.js';
 import { emitTorchFunction } from '../../src/lower/torch/emit.js';
 import { TORCH_PRELUDE } from '../../src/lower/torch/prelude.js';
@@ -126,4 +128,34 @@ export interface PackageJob {
 /** Each job's entry outputs (float32, flattened) from the exported package's Model. */
 export function runTorchPackages(jobs: PackageJob[]): Promise<Array<Record<string, number[]>>> {
   return runPython('torch_package.py', (blob) => ({ jobs: jobs.map((j) => ({ dir: j.dir, weights: j.weights, entry: j.entry, inputs: blob.placeAll(j.inputs) })) }));
+}
+
+/** Run an exported package's train.py (or another script) with /usr/bin/python3; its stdout, or an error with its stderr. */
+export function runTrainPy(args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/python3', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`train.py exited ${code}: ${err}`))));
+  });
+}
+
+/** A TCP port free on 127.0.0.1 now (for torch.distributed's MASTER_PORT). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The tensors of a safetensors file (a decoding error throws). */
+export function readTensors(file: string) {
+  const r = decodeSafetensors(readFileSync(file));
+  if ('error' in r) throw new Error(r.error);
+  return r.tensors;
 }

@@ -2,21 +2,18 @@
 // every batch, take the same steps as one rank given the whole batch (20 SGD steps; and a
 // two-stage plan with Adagrad on sparse feature tables, Adam on the rest and a frozen group), to
 // 1e-5; both ranks end with bit-identical parameters; and training moved them.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeDirectoryAtomic } from '../../../src/io/atomic-write.js';
-import { decodeSafetensors } from '../../../src/io/safetensors.js';
 import { toCsv } from '../../../src/data/write-csv.js';
 import { initWeights } from '../../../src/lower/tfjs/init.js';
 import { torchPackage } from '../../../src/lower/torch/package.js';
 import { analyzeFile } from '../../../src/semantics/analyze.js';
 import { expectRelClose } from '../../grad/close.js';
 import { randomRows } from '../../helpers/rows.js';
-import { haveTorch } from '../../helpers/torch.js';
+import { freePort, haveTorch, readTensors, runTrainPy } from '../../helpers/torch.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const work = mkdtempSync(join(tmpdir(), 'recc-ddp-'));
@@ -43,32 +40,8 @@ const SGD_SPEC = `model small {
 }
 `;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-function run(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/python3', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`train.py exited ${code}: ${err}`))));
-  });
-}
 
-const tensors = (file: string) => {
-  const r = decodeSafetensors(readFileSync(file));
-  if ('error' in r) throw new Error(r.error);
-  return r.tensors;
-};
 
 async function oneAndTwoRanks(name: string, specText: string, rows: number, steps: number): Promise<void> {
   const dir = join(work, name);
@@ -85,10 +58,10 @@ async function oneAndTwoRanks(name: string, specText: string, rows: number, step
   const env = (rank: number) => ({ MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) });
   const two = join(work, `${name}-two.safetensors`);
   // the single rank and the pair at once: most of each process's time is importing torch
-  await Promise.all([run(train(join(work, `${name}-one.safetensors`))), ...[0, 1].map((r) => run([...train(two), '--save-every-rank'], env(r)))]);
+  await Promise.all([runTrainPy(train(join(work, `${name}-one.safetensors`))), ...[0, 1].map((r) => runTrainPy([...train(two), '--save-every-rank'], env(r)))]);
 
-  const one = tensors(join(work, `${name}-one.safetensors`));
-  const [r0, r1] = [tensors(`${two}.rank0`), tensors(`${two}.rank1`)];
+  const one = readTensors(join(work, `${name}-one.safetensors`));
+  const [r0, r1] = [readTensors(`${two}.rank0`), readTensors(`${two}.rank1`)];
   expect(Object.keys(one).sort()).toEqual(g.params.map((p) => p.name).sort());
   let moved = 0;
   for (const p of g.params) {

@@ -4,9 +4,7 @@
 // its share of every batch's tasks, take the same steps as one rank, with identical parameters.
 // The tasks are the rows sharing `user_id`, interleaved in the file (a task's rows in data order),
 // of 2 to 7 rows, and one of a single row (no query row: skipped). θ_meta includes a table.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,13 +14,12 @@ import { preprocess } from '../../../src/data/preprocess.js';
 import type { Row } from '../../../src/data/row.js';
 import { toCsv } from '../../../src/data/write-csv.js';
 import { writeDirectoryAtomic } from '../../../src/io/atomic-write.js';
-import { decodeSafetensors } from '../../../src/io/safetensors.js';
 import { initBackend } from '../../../src/lower/tfjs/backend.js';
 import { initWeights } from '../../../src/lower/tfjs/init.js';
 import { torchPackage } from '../../../src/lower/torch/package.js';
 import { analyzeFile } from '../../../src/semantics/analyze.js';
 import { train } from '../../../src/train/train.js';
-import { haveTorch } from '../../helpers/torch.js';
+import { freePort, haveTorch, readTensors, runTrainPy } from '../../helpers/torch.js';
 
 const work = mkdtempSync(join(tmpdir(), 'recc-maml-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -68,32 +65,8 @@ function rows(): Row[] {
   return out;
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/python3', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`train.py exited ${code}: ${err}`))));
-  });
-}
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-const tensors = (file: string) => {
-  const r = decodeSafetensors(readFileSync(file));
-  if ('error' in r) throw new Error(r.error);
-  return r.tensors;
-};
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
@@ -116,7 +89,7 @@ function setup(name: string, text: string) {
 async function oneStep(name: string, order: string) {
   const { g, dir, csv, data } = setup(name, spec(order, 16, 1));
   const out = join(work, `${name}.safetensors`);
-  const printed = await run([join(dir, 'train.py'), '--data', csv, '--out', out, '--threads', '1']);
+  const printed = await runTrainPy([join(dir, 'train.py'), '--data', csv, '--out', out, '--threads', '1']);
   expect(printed).toContain('stage train: 1 MAML steps');
 
   const { dataset } = preprocess(g, data.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user_id'], skipBadRows: false });
@@ -124,7 +97,7 @@ async function oneStep(name: string, order: string) {
   const all = Int32Array.from({ length: data.length }, (_, i) => i);
   const recc = await train(tf, g, dataset, { train: all, test: all }, { outDir: join(work, `${name}-recc`), resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
   expect(recc.state.step).toBe(1);
-  return { g, torch: tensors(out), recc: recc.weights };
+  return { g, torch: readTensors(out), recc: recc.weights };
 }
 
 describe.runIf(haveTorch())('train.py trains MAML stages as recc train does', () => {
@@ -152,8 +125,8 @@ describe.runIf(haveTorch())('train.py trains MAML stages as recc train does', ()
     const env = (rank: number) => ({ MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) });
     const one = join(work, 'ddp-one.safetensors');
     const two = join(work, 'ddp-two.safetensors');
-    await Promise.all([run(args(one)), ...[0, 1].map((r) => run([...args(two), '--save-every-rank'], env(r)))]);
-    const [w1, r0, r1] = [tensors(one), tensors(`${two}.rank0`), tensors(`${two}.rank1`)];
+    await Promise.all([runTrainPy(args(one)), ...[0, 1].map((r) => runTrainPy([...args(two), '--save-every-rank'], env(r)))]);
+    const [w1, r0, r1] = [readTensors(one), readTensors(`${two}.rank0`), readTensors(`${two}.rank1`)];
     const init = initWeights(g, g.train.seed);
     let moved = 0;
     for (const p of g.params) {
