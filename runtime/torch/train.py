@@ -332,13 +332,14 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
     an epoch's batches count every task, a batch without a task of two rows makes no update)."""
     settings, batching = stage["settings"], stage["batching"]
     meta = spec["meta"]["params"]
+    trainable = set(stage["trainable"])
     # θ_meta needs gradients for the inner loop even where the stage does not train it
-    learned = set(stage["trainable"]) | set(meta)
+    learned = trainable | set(meta)
     for name, p in model.named_parameters():
         p.requires_grad_(name in learned)
     # recc's MAML step updates tables densely (every row, src/train/maml-step.ts): dense here too
     optimizers = make_optimizers(model, stage, set())
-    trained = [p for n, p in model.named_parameters() if n in set(stage["trainable"])]
+    trained = [p for n, p in model.named_parameters() if n in trainable]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
     if batching["key"] not in ds.keys:

@@ -4,7 +4,8 @@ import { planOf } from '../../ir/plan.js';
 import type { IRGraph } from '../../ir/types.js';
 
 export function torchReadme(graph: IRGraph, specFile: string): string {
-  const stages = planOf(graph).stages.map((s) => {
+  const plan = planOf(graph);
+  const stages = plan.stages.map((s) => {
     const opts = s.optimizers.map((o) => `${o.group}: ${o.spec.kind}(lr ${o.spec.lr}), ${o.params.length} parameter${o.params.length === 1 ? '' : 's'}`);
     const epochs = `${s.settings.epochs} epoch${s.settings.epochs === 1 ? '' : 's'}${s.settings.clipNorm ? `, clip ${s.settings.clipNorm}` : ''}`;
     if (s.step.kind === 'maml' && s.batching.kind === 'tasks') {
@@ -14,7 +15,7 @@ export function torchReadme(graph: IRGraph, specFile: string): string {
     }
     return `- \`${s.name}\` (tasks ${s.tasks.join(', ')}; batch ${s.settings.batch}, ${epochs}): ${opts.join('; ')}`;
   });
-  const maml = planOf(graph).stages.some((s) => s.step.kind === 'maml');
+  const maml = plan.stages.some((s) => s.step.kind === 'maml');
   return `# ${graph.model}: PyTorch package exported by recc
 
 Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than edit.
