@@ -14,6 +14,7 @@
 import { supportInput, SUPPORT_LABEL, SUPPORT_MASK } from '../ir/support-inputs.js';
 import type { SupportSpec } from '../ir/types.js';
 import { hashBucket } from './hash.js';
+import { int64Of } from './int64.js';
 import { evalLabel, labelColumns } from './label-expr.js';
 import { BadValue, denseOf, featureShape, keyText, numberOf, seqItems, type BadRow, type InputFeature } from './preprocess.js';
 import type { RawCell, Row } from './row.js';
@@ -44,20 +45,6 @@ function sentValues(f: InputFeature, v: RawCell): Sent[] {
       return Array.from({ length: f.maxLen }, (_, i) => (i >= items.length ? pad : source.kind === 'vocab' ? items[i]! : hashBucket(items[i]!, source.buckets)));
     }
   }
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Non-negative int32 ids as int64: each id in the low word of its slot (no BigInt per value). */
-function int64Of(ids: Int32Array): BigInt64Array {
-  const out = new BigInt64Array(ids.length);
-  if (!LITTLE_ENDIAN) {
-    for (let i = 0; i < ids.length; i++) out[i] = BigInt(ids[i]!);
-    return out;
-  }
-  const words = new Int32Array(out.buffer);
-  for (let i = 0; i < ids.length; i++) words[2 * i] = ids[i]!;
-  return out;
 }
 
 /** A growing feed: `dims` per row after the batch axis; numbers in a typed array grown by doubling. */

@@ -366,8 +366,11 @@ export function slice(ds: Batchable, idx: ArrayLike<number>): Batchable {
   for (const [name, data] of Object.entries(ds.inputs)) {
     const w = ds.shapes[name]!.reduce((a, b) => a * b, 1);
     const out = data instanceof Int32Array ? new Int32Array(n * w) : new Float32Array(n * w);
-    if (w === 1) for (let i = 0; i < n; i++) out[i] = data[idx[i]!]!;
-    else for (let i = 0; i < n; i++) out.set(data.subarray(idx[i]! * w, idx[i]! * w + w), i * w);
+    // element by element: a subarray per row would allocate one object per row and feature
+    for (let i = 0; i < n; i++) {
+      const from = idx[i]! * w;
+      for (let j = 0; j < w; j++) out[i * w + j] = data[from + j]!;
+    }
     inputs[name] = out;
   }
   const labels: Batchable['labels'] = Object.create(null);

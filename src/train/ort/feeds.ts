@@ -2,6 +2,7 @@
 // hinge task's pairs (ir/task-inputs.ts), and the trained parameters; only what the session reads.
 // Ids are int64 in the lowered graphs (lowerFunction), int32 in the dataset.
 import type * as OrtModule from 'onnxruntime-node';
+import { int64Of } from '../../data/int64.js';
 import { modelInputs, type Dataset } from '../../data/preprocess.js';
 import { labelInput, pairInputs } from '../../ir/task-inputs.js';
 import type { TaskSpec } from '../../ir/types.js';
@@ -10,7 +11,7 @@ import { hingePairs } from '../hinge-pairs.js';
 type Feeds = Record<string, OrtModule.Tensor>;
 
 function tensor(ort: typeof OrtModule, data: Float32Array | Int32Array | number[], shape: number[], ids: boolean): OrtModule.Tensor {
-  return ids ? new ort.Tensor('int64', BigInt64Array.from(data, (x) => BigInt(x)), shape) : new ort.Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), shape);
+  return ids ? new ort.Tensor('int64', int64Of(data), shape) : new ort.Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), shape);
 }
 
 export function batchFeeds(ort: typeof OrtModule, wanted: ReadonlySet<string>, tasks: readonly TaskSpec[], batch: Dataset, params: Record<string, { data: Float32Array; shape: number[] }>): Feeds {
