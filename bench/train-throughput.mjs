@@ -1,6 +1,7 @@
 // Training throughput of the POSO-MLP reference model (runtime-notes.md; bench/poso-reference.rec)
 // on recc's backends, TensorFlow.js wasm (one thread: tfjs-wasm has no thread pool in Node) and
-// onnxruntime (`--backend ort`, 1 and 2 intra-op threads), next to PyTorch (Debian python3-torch
+// onnxruntime (`--backend ort`, 1 and 2 intra-op threads; at 1 thread also with the lookup-only
+// tables gathered in the graph instead of on the host, ort/session-options.ts), next to PyTorch (Debian python3-torch
 // with OpenBLAS, 1 and 2 threads) on the same model, batch, optimizer and loss, in one run. Not a
 // test. recc updates its lookup-only embedding tables sparsely (lazy Adam,
 // src/train/fused-optimizer.ts), so PyTorch runs twice per thread count: with its default dense
@@ -82,7 +83,11 @@ console.log(`POSO-MLP reference model, batch ${batch}, Adam + BCE, ${steps} meas
 line('recc wasm (tfjs, 1 thread)', await measure());
 for (const threads of [1, 2]) {
   if ('error' in ort) console.log(`recc ort: skipped, onnxruntime-node cannot load (${ort.error})`);
-  else line(`recc ort (${threads} thread${threads > 1 ? 's' : ''})`, await measure((init) => ortRunner(ort.ort, init, { threads, cuda: false })));
+  else {
+    line(`recc ort (${threads} thread${threads > 1 ? 's' : ''})`, await measure((init) => ortRunner(ort.ort, init, { threads, cuda: false })));
+    // the tables gathered in the graph (whole-table inputs and gradients) instead of on the host
+    if (threads === 1) line('recc ort (1 thread, lookups in the graph)', await measure((init) => ortRunner(ort.ort, init, { threads, cuda: false, lookups: 'graph' })));
+  }
   if (!haveTorch) continue;
   for (const sparse of [false, true]) {
     const r = pytorch(threads, sparse);

@@ -45,6 +45,12 @@ export interface ArrayUpdate {
   g: Float32Array;
   shape: number[];
   rows?: Int32Array;
+  /**
+   * `g` holds only the rows' gradients, row k of `g` for table row rows[k] (a gradient computed on
+   * the gathered rows, ort/host-lookups.ts); otherwise `g` is the whole table's. A padded table's
+   * packed `rows` must leave out the padding row.
+   */
+  packed?: boolean;
 }
 
 export class FusedOptimizer {
@@ -88,23 +94,24 @@ export class FusedOptimizer {
   applyArrays(updates: ArrayUpdate[], lr: number): void {
     this.step++;
     if (this.spec.kind === 'adam') this.powers = betaPowers(this.hyper, this.step, this.powers);
-    for (const u of updates) this.rule(u.name, u.w, u.g, u.shape, lr, u.rows);
+    for (const u of updates) this.rule(u.name, u.w, u.g, u.shape, lr, u.rows, u.packed ?? false);
   }
 
   /** The group's rule on one parameter's values (the padding row left out). */
-  private rule(name: string, w: Float32Array, g: Float32Array, shape: readonly number[], lr: number, touched: Int32Array | undefined): void {
+  private rule(name: string, w: Float32Array, g: Float32Array, shape: readonly number[], lr: number, touched: Int32Array | undefined, packed = false): void {
     const slots = this.slotsFor(name, w.length);
     const width = shape[1] ?? 1;
-    const rows = this.padded.has(name) ? this.withoutPaddingRow(name, shape[0]!, touched) : touched;
+    if (packed && (!touched || (this.padded.has(name) && touched.includes(0)))) throw new Error(`internal: a packed gradient of ${name} needs its rows, without the padding row`);
+    const rows = this.padded.has(name) && !packed ? this.withoutPaddingRow(name, shape[0]!, touched) : touched;
     switch (this.spec.kind) {
       case 'adam':
-        adamUpdate(w, g, slots[0]!, slots[1]!, lr, this.powers!, this.hyper, rows, width);
+        adamUpdate(w, g, slots[0]!, slots[1]!, lr, this.powers!, this.hyper, rows, width, packed);
         break;
       case 'adagrad':
-        adagradUpdate(w, g, slots[0]!, lr, rows, width);
+        adagradUpdate(w, g, slots[0]!, lr, rows, width, packed);
         break;
       case 'sgd':
-        sgdUpdate(w, g, lr, rows, width);
+        sgdUpdate(w, g, lr, rows, width, packed);
         break;
     }
   }

@@ -2,8 +2,9 @@
 // task losses and the gradients of the trained parameters, ort/step-graph.ts) runs in an
 // onnxruntime-node InferenceSession; weights and optimizer slots live in typed arrays, and each
 // group's fused optimizer loops (fused-optimizer.ts) update them, embedding tables read only
-// through lookups sparsely, on the rows the batch touched (sparse-tables.ts). Groups, schedule,
-// clipping and checkpoint state are the TensorFlow.js backend's (group-optimizers.ts).
+// through lookups sparsely, on the rows the batch touched (sparse-tables.ts), which the host
+// gathers for the graph (ort/lookup-feeds.ts). Groups, schedule, clipping and checkpoint state are
+// the TensorFlow.js backend's (group-optimizers.ts).
 import type { Dataset } from '../data/preprocess.js';
 import { entryNodes, getEntry } from '../ir/entry.js';
 import { paddedTables } from '../ir/padding-rows.js';
@@ -12,6 +13,7 @@ import { groupOptimizers, optimizerSnapshot } from './group-optimizers.js';
 import { clipArrays } from './ort/clip.js';
 import { batchFeeds } from './ort/feeds.js';
 import type { Ort } from './ort/load.js';
+import { LookupFeeds, packedGradient } from './ort/lookup-feeds.js';
 import { sessionOptions, type OrtBackendOptions } from './ort/session-options.js';
 import { LOSS, outputOf, predictGraph, stepGraph } from './ort/step-graph.js';
 import type { RunnerInit, StageRunner } from './runner.js';
@@ -38,38 +40,50 @@ export async function ortRunner(ort: Ort, init: RunnerInit, o: OrtBackendOptions
     weights[p.name] = { data: Float32Array.from(w), shape: p.shape };
   }
   const trained = Object.fromEntries([...trains].map((n) => [n, weights[n]!]));
-  const step = stepGraph(graph, stage, trains, init.weights);
+  const sparse = sparseTables(graph, nodes, trains);
+  const hosted = (o.lookups ?? 'host') === 'host' ? [...sparse.values()] : [];
+  const step = stepGraph(graph, stage, trains, init.weights, hosted);
   const options = sessionOptions(o);
   const session = await ort.InferenceSession.create(step.bytes, options);
   const predictor = await ort.InferenceSession.create(predictGraph(graph, stage, trains, init.weights), options);
   const stepInputs = new Set(session.inputNames);
   const predictInputs = new Set(predictor.inputNames);
-  const sparse = sparseTables(graph, nodes, trains);
+  const lookups = new LookupFeeds(step.gathered);
   const seen = new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows)));
-  const run = (batch: Dataset) => session.run(batchFeeds(ort, stepInputs, graph.tasks, batch, trained));
+  const run = async (batch: Dataset) => {
+    const feeds = batchFeeds(ort, stepInputs, graph.tasks, batch, trained);
+    const gathered = lookups.add(ort, feeds, batch, weights);
+    return { out: await session.run(feeds), gathered };
+  };
 
   return {
     async step(batch, k) {
-      const out = await run(batch);
+      const { out, gathered } = await run(batch);
       const loss = (out[LOSS]!.data as Float32Array)[0]!;
       if (!Number.isFinite(loss)) return loss;
-      const grads = step.grads.map(({ param, output }) => ({ param, g: out[output]!.data as Float32Array, width: weights[param]!.shape[1] ?? 1 }));
-      if (stage.settings.clipNorm) clipArrays(grads, stage.settings.clipNorm, padded);
+      // A gathered table's gradient is its touched rows' (packed), cut to the rows that move; it
+      // is then no padded table for clipping, having lost its padding row.
+      const grads = step.grads.map(({ param, output }) => {
+        const g = out[output]!.data as Float32Array;
+        const width = weights[param]!.shape[1] ?? 1;
+        const rows = gathered.get(param);
+        if (rows) return { param, width, ...packedGradient(rows, g, width, padded.has(param)), packed: true };
+        const table = sparse.get(param);
+        return { param, width, g, rows: table ? touchedRows(table, batch.inputs, seen) : undefined, packed: false };
+      });
+      if (stage.settings.clipNorm) clipArrays(grads, stage.settings.clipNorm, new Set([...padded].filter((p) => !gathered.has(p))));
       for (const opt of optimizers) {
         const mine = grads.filter((g) => opt.params.has(g.param));
         if (mine.length === 0) continue;
         opt.optimizer.applyArrays(
-          mine.map(({ param, g }) => {
-            const table = sparse.get(param);
-            return { name: param, w: weights[param]!.data, g, shape: weights[param]!.shape, rows: table ? touchedRows(table, batch.inputs, seen) : undefined };
-          }),
+          mine.map(({ param, g, rows, packed }) => ({ name: param, w: weights[param]!.data, g, shape: weights[param]!.shape, rows, packed })),
           opt.lr(k),
         );
       }
       return loss;
     },
     async diverged(batch) {
-      const out = await run(batch);
+      const { out } = await run(batch);
       for (const t of step.tasks) {
         const l = (out[t.output]!.data as Float32Array)[0]!;
         if (!Number.isFinite(l)) return `task \`${t.task}\` (${graph.tasks.find((x) => x.name === t.task)!.loss} loss ${l})`;

@@ -28,8 +28,10 @@ export const ADAGRAD_EPSILON = 1e-7;
 const f = Math.fround;
 
 /**
- * The elements to visit: [0, n) when `rows` is undefined, else rows[k]·width + j. Each rule runs
- * its loop body through this pair of loops (plain loops: V8 keeps them tight, a callback per
+ * The elements to visit: [0, n) when `rows` is undefined, else rows[k]·width + j. The gradient of
+ * element rows[k]·width + j sits at the same index of `g` (a gradient of the whole table), or at
+ * k·width + j when `packed` (the touched rows' gradients only, in the order of `rows`). Each rule
+ * runs its loop body through this pair of loops (plain loops: V8 keeps them tight, a callback per
  * element it does not always inline).
  */
 function span(rows: Int32Array | undefined, width: number, n: number): { count: number; width: number } {
@@ -56,7 +58,7 @@ export function betaPowers(h: AdamHyper, t: number, prev?: BetaPowers): BetaPowe
 }
 
 /** One Adam step; `powers` are β1^t and β2^t of this step (betaPowers). */
-export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, powers: BetaPowers, h: AdamHyper, rows?: Int32Array, width = 1): void {
+export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, powers: BetaPowers, h: AdamHyper, rows?: Int32Array, width = 1, packed = false): void {
   const { beta1: b1, beta2: b2, epsilon: eps } = h;
   const a1 = 1 - b1;
   const a2 = 1 - b2;
@@ -65,8 +67,10 @@ export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v:
   const { count, width: wd } = span(rows, width, w.length);
   for (let k = 0; k < count; k++) {
     const base = rows ? rows[k]! * wd : 0;
-    for (let i = base; i < base + wd; i++) {
-      const gi = g[i]!;
+    const from = packed ? k * wd : base;
+    for (let j = 0; j < wd; j++) {
+      const i = base + j;
+      const gi = g[from + j]!;
       const mi = f(b1 * m[i]! + a1 * gi);
       const vi = f(b2 * v[i]! + a2 * gi * gi);
       m[i] = mi;
@@ -76,12 +80,14 @@ export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v:
   }
 }
 
-export function adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, rows?: Int32Array, width = 1): void {
+export function adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, rows?: Int32Array, width = 1, packed = false): void {
   const { count, width: wd } = span(rows, width, w.length);
   for (let k = 0; k < count; k++) {
     const base = rows ? rows[k]! * wd : 0;
-    for (let i = base; i < base + wd; i++) {
-      const gi = g[i]!;
+    const from = packed ? k * wd : base;
+    for (let j = 0; j < wd; j++) {
+      const i = base + j;
+      const gi = g[from + j]!;
       const ai = f(acc[i]! + gi * gi);
       acc[i] = ai;
       w[i] = w[i]! - (lr * gi) / Math.sqrt(ai + ADAGRAD_EPSILON);
@@ -89,10 +95,11 @@ export function adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Arra
   }
 }
 
-export function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, rows?: Int32Array, width = 1): void {
+export function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, rows?: Int32Array, width = 1, packed = false): void {
   const { count, width: wd } = span(rows, width, w.length);
   for (let k = 0; k < count; k++) {
     const base = rows ? rows[k]! * wd : 0;
-    for (let i = base; i < base + wd; i++) w[i] = w[i]! - lr * g[i]!;
+    const from = packed ? k * wd : base;
+    for (let j = 0; j < wd; j++) w[base + j] = w[base + j]! - lr * g[from + j]!;
   }
 }

@@ -9,6 +9,12 @@ export interface OrtBackendOptions {
   threads: number;
   /** onnxruntime's CUDA execution provider instead of the CPU one. */
   cuda: boolean;
+  /**
+   * Where lookup-only tables are gathered: on the host (default: the graph sees the touched rows
+   * and gives their gradient, ort/lookup-feeds.ts), or in the graph (the whole table is an input
+   * and its gradient a whole-table output). bench/train-throughput.mjs measures both.
+   */
+  lookups?: 'host' | 'graph';
 }
 
 export function sessionOptions(o: OrtBackendOptions): OrtModule.InferenceSession.SessionOptions {
