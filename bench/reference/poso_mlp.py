@@ -1,6 +1,7 @@
 # PyTorch reference for bench/train-throughput.mjs: the same POSO-MLP model, batch, optimizer and
 # loss as bench/poso-reference.rec, one thread. Prints samples/s as JSON.
-#   poso_mlp.py [steps] [--sparse] [--threads=N]   (N intra-op threads, default 1)
+#   poso_mlp.py [steps] [--sparse] [--threads=N] [--warmup=W]   (N intra-op threads, default 1;
+#   W unmeasured steps first, default 5)
 # --sparse: the embedding tables get sparse gradients and SparseAdam (lazy Adam: only the rows of
 # the batch move), the update recc applies to lookup-only tables; the rest keeps Adam. Without it,
 # dense gradients and Adam over whole tables (PyTorch's default).
@@ -52,6 +53,7 @@ class PosoMlp(nn.Module):
 
 def main():
     threads = int(next((a.split('=')[1] for a in sys.argv[1:] if a.startswith('--threads=')), 1))
+    warmup = int(next((a.split('=')[1] for a in sys.argv[1:] if a.startswith('--warmup=')), 5))
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
@@ -77,7 +79,7 @@ def main():
         for opt in opts:
             opt.step()
 
-    for _ in range(5):
+    for _ in range(warmup):
         step()
     times = []
     for _ in range(STEPS):

@@ -1,10 +1,11 @@
-// The onnxruntime training backend for one stage (issue 14): the stage's step graph (objective,
-// task losses and the gradients of the trained parameters, ort/step-graph.ts) runs in an
-// onnxruntime-node InferenceSession; weights and optimizer slots live in typed arrays, and each
-// group's fused optimizer loops (fused-optimizer.ts) update them, embedding tables read only
-// through lookups sparsely, on the rows the batch touched (sparse-tables.ts), which the host
-// gathers for the graph (ort/lookup-feeds.ts). Groups, schedule, clipping and checkpoint state are
-// the TensorFlow.js backend's (group-optimizers.ts).
+// The onnxruntime training backend for one stage (issue 14). A step's gradients come from an ONNX
+// graph run in an onnxruntime-node InferenceSession: the supervised step graph
+// (ort/supervised-step.ts), or a MAML stage's outer gradient per task (ort/maml-graph.ts).
+// Weights and optimizer slots live in typed arrays, and each group's fused optimizer loops
+// (fused-optimizer.ts) update them: lookup-only embedding tables sparsely, on the rows the batch
+// touched (sparse-tables.ts; a MAML step updates every row, as on TensorFlow.js). Groups,
+// schedule, clipping and checkpoint state are the TensorFlow.js backend's (group-optimizers.ts).
+// A MAML stage's predictions adapt each task first: train.ts makes them on TensorFlow.js.
 import type { Dataset } from '../data/preprocess.js';
 import { entryNodes, getEntry } from '../ir/entry.js';
 import { paddedTables } from '../ir/padding-rows.js';
@@ -13,11 +14,12 @@ import { groupOptimizers, optimizerSnapshot } from './group-optimizers.js';
 import { clipArrays } from './ort/clip.js';
 import { batchFeeds } from './ort/feeds.js';
 import type { Ort } from './ort/load.js';
-import { LookupFeeds, packedGradient } from './ort/lookup-feeds.js';
+import { ortMamlStep } from './ort/maml-graph.js';
 import { sessionOptions, type OrtBackendOptions } from './ort/session-options.js';
-import { LOSS, outputOf, predictGraph, stepGraph } from './ort/step-graph.js';
+import { frozenWeights, outputOf, predictGraph } from './ort/step-graph.js';
+import { ortSupervisedStep, type ArrayGradient } from './ort/supervised-step.js';
 import type { RunnerInit, StageRunner } from './runner.js';
-import { sparseTables, touchedRows } from './sparse-tables.js';
+import { sparseTables } from './sparse-tables.js';
 
 /** Rows per prediction run. */
 const PREDICT_BATCH = 4096;
@@ -41,56 +43,39 @@ export async function ortRunner(ort: Ort, init: RunnerInit, o: OrtBackendOptions
   }
   const trained = Object.fromEntries([...trains].map((n) => [n, weights[n]!]));
   const sparse = sparseTables(graph, nodes, trains);
-  const hosted = (o.lookups ?? 'host') === 'host' ? [...sparse.values()] : [];
-  const step = stepGraph(graph, stage, trains, init.weights, hosted);
-  const options = sessionOptions(o);
-  const session = await ort.InferenceSession.create(step.bytes, options);
-  const predictor = await ort.InferenceSession.create(predictGraph(graph, stage, trains, init.weights), options);
-  const stepInputs = new Set(session.inputNames);
+  const maml = stage.step.kind === 'maml' ? await ortMamlStep(ort, graph, stage, frozenWeights(graph, new Set(stage.trainable), init.weights), o) : undefined;
+  const supervised = maml ? undefined : await ortSupervisedStep(ort, graph, stage, trains, sparse, padded, init.weights, o);
+  const predictor = await ort.InferenceSession.create(predictGraph(graph, stage, trains, init.weights), sessionOptions(o));
   const predictInputs = new Set(predictor.inputNames);
-  const lookups = new LookupFeeds(step.gathered);
-  const seen = new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows)));
-  const run = async (batch: Dataset) => {
-    const feeds = batchFeeds(ort, stepInputs, graph.tasks, batch, trained);
-    const gathered = lookups.add(ort, feeds, batch, weights);
-    return { out: await session.run(feeds), gathered };
+
+  /** Clip (leaving out the padding rows `padding` names) and apply each group's optimizer. */
+  const apply = (grads: ArrayGradient[], k: number, padding: ReadonlySet<string>) => {
+    if (stage.settings.clipNorm) clipArrays(grads, stage.settings.clipNorm, padding);
+    for (const opt of optimizers) {
+      const mine = grads.filter((g) => opt.params.has(g.param));
+      if (mine.length === 0) continue;
+      opt.optimizer.applyArrays(
+        mine.map(({ param, g, rows, packed }) => ({ name: param, w: weights[param]!.data, g, shape: weights[param]!.shape, ...(rows ? { rows } : {}), packed })),
+        opt.lr(k),
+      );
+    }
   };
 
   return {
     async step(batch, k) {
-      const { out, gathered } = await run(batch);
-      const loss = (out[LOSS]!.data as Float32Array)[0]!;
-      if (!Number.isFinite(loss)) return loss;
-      // A gathered table's gradient is its touched rows' (packed), cut to the rows that move; it
-      // is then no padded table for clipping, having lost its padding row.
-      const grads = step.grads.map(({ param, output }) => {
-        const g = out[output]!.data as Float32Array;
-        const width = weights[param]!.shape[1] ?? 1;
-        const rows = gathered.get(param);
-        if (rows) return { param, width, ...packedGradient(rows, g, width, padded.has(param)), packed: true };
-        const table = sparse.get(param);
-        return { param, width, g, rows: table ? touchedRows(table, batch.inputs, seen) : undefined, packed: false };
-      });
-      if (stage.settings.clipNorm) clipArrays(grads, stage.settings.clipNorm, new Set([...padded].filter((p) => !gathered.has(p))));
-      for (const opt of optimizers) {
-        const mine = grads.filter((g) => opt.params.has(g.param));
-        if (mine.length === 0) continue;
-        opt.optimizer.applyArrays(
-          mine.map(({ param, g, rows, packed }) => ({ name: param, w: weights[param]!.data, g, shape: weights[param]!.shape, rows, packed })),
-          opt.lr(k),
-        );
+      if (maml) {
+        const r = await maml.run(batch, trained);
+        if (!r) return 0; // single-row tasks only: nothing to learn from
+        if (Number.isFinite(r.loss)) apply(r.grads.map(({ param, g }) => ({ param, g, width: weights[param]!.shape[1] ?? 1, packed: false })), k, padded);
+        return r.loss;
       }
-      return loss;
+      const r = await supervised!.run(batch, weights);
+      if (Number.isFinite(r.loss)) apply(r.grads, k, supervised!.paddedInGradients);
+      return r.loss;
     },
-    async diverged(batch) {
-      const { out } = await run(batch);
-      for (const t of step.tasks) {
-        const l = (out[t.output]!.data as Float32Array)[0]!;
-        if (!Number.isFinite(l)) return `task \`${t.task}\` (${graph.tasks.find((x) => x.name === t.task)!.loss} loss ${l})`;
-      }
-      return 'the weighted sum of the task losses';
-    },
+    diverged: async (batch) => (maml ? "the query loss of the batch's tasks" : supervised!.diverged(batch, weights)),
     async predict(ds) {
+      if (maml) throw new Error('internal: a MAML stage adapts each task before it predicts: train.ts predicts on TensorFlow.js');
       const out: Record<string, Float32Array> = Object.create(null); // task names are the user's
       for (let start = 0; start < ds.n; start += PREDICT_BATCH) {
         const idx = Array.from({ length: Math.min(PREDICT_BATCH, ds.n - start) }, (_, i) => start + i);
@@ -107,7 +92,7 @@ export async function ortRunner(ort: Ort, init: RunnerInit, o: OrtBackendOptions
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(weights[p.name]!.data)])),
     optimizerState: (k) => optimizerSnapshot(optimizers, params, k),
     dispose() {
-      void session.release();
+      void (maml ?? supervised)!.release();
       void predictor.release();
     },
   };

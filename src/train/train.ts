@@ -17,6 +17,7 @@ import type { RunnerInit, StageRunner } from './runner.js';
 import { shuffleKey } from './shuffle.js';
 import { stageState, startRun } from './state.js';
 import { splitTestTasks, TASK_SLICE, taskRanges } from './task-split.js';
+import { predictingOnTfjs } from './tfjs-predictions.js';
 import { tfjsRunner } from './tfjs-runner.js';
 import type { Pretrained } from './pretrained.js';
 import { TrainError } from './train-error.js';
@@ -128,10 +129,11 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];
     if (named) opts.log(`${stage.name}: training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
     const init: RunnerInit = { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) };
-    // MAML steps and next-item tasks run on TensorFlow.js only (the ort runner has neither yet)
-    const tfjsOnly = stage.step.kind === 'maml' ? 'MAML steps' : view.tasks.some((t) => t.kind === 'next_item') ? 'next_item tasks' : undefined;
+    // next-item tasks run on TensorFlow.js only (the ort runner has no sampled softmax yet)
+    const tfjsOnly = view.tasks.some((t) => t.kind === 'next_item') ? 'next_item tasks' : undefined;
     if (opts.runner && tfjsOnly) opts.log(`note: ${stage.name}: ${tfjsOnly} train on TensorFlow.js (wasm), not onnxruntime`);
-    const runner = opts.runner && !tfjsOnly ? await opts.runner(init) : tfjsRunner(tf, init);
+    const backendRunner = opts.runner && !tfjsOnly ? await opts.runner(init) : tfjsRunner(tf, init);
+    const runner = opts.runner && !tfjsOnly && stage.step.kind === 'maml' ? predictingOnTfjs(tf, init, backendRunner) : backendRunner;
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
     try {

@@ -30,7 +30,7 @@ export interface StepGraph<T extends HostTable = HostTable> {
 }
 
 /** Weights of the parameters that stay as they are in the stage (initializers). */
-function frozenWeights(graph: IRGraph, trained: ReadonlySet<string>, weights: Record<string, Float32Array>): Record<string, Float32Array> {
+export function frozenWeights(graph: IRGraph, trained: ReadonlySet<string>, weights: Record<string, Float32Array>): Record<string, Float32Array> {
   return Object.fromEntries(graph.params.filter((p) => !trained.has(p.name) && weights[p.name]).map((p) => [p.name, weights[p.name]!]));
 }
 
