@@ -14,6 +14,8 @@
 // Reported, not asserted. Run after `npm run build`, under the shared lock:
 //   node bench/limaml.mjs [--seeds 3] [--rows 20000] [--epochs 4] [--meta-epochs E]
 //                                   [--tasks-per-batch N] [--ft-steps 3] [--ft-lr 0.05] [--skip-timing 1]
+//                                   [--backend ort]   (training on onnxruntime; evaluation stays on TensorFlow.js)
+// --tasks-per-batch patches the plan and keeps the specs' learning rates (no lr_tasks scaling).
 import { slice } from '../dist/data/preprocess.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
 import { predict } from '../dist/train/evaluate.js';
@@ -21,10 +23,17 @@ import { fineTuner } from '../dist/train/fine-tune.js';
 import { metaPredict, metaRunner } from '../dist/train/meta-embed.js';
 import { auc } from '../dist/train/metrics.js';
 import { splitTestTasks, TASK_SLICE } from '../dist/train/task-split.js';
+import { ortRunner } from '../dist/train/ort-runner.js';
+import { loadOrt } from '../dist/train/ort/load.js';
 import { compileExample, fmtMeanSd, parseArgs, runOnce, startBackend } from './lib/compare.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { seeds: 3, rows: 20_000, epochs: 4, metaEpochs: 0, tasksPerBatch: 0, ftSteps: 3, ftLr: 0.05, timeEpochRows: 0, skipTiming: 0 });
-const { tf, backend } = await startBackend();
+const opts = parseArgs(process.argv.slice(2), { seeds: 3, rows: 20_000, epochs: 4, metaEpochs: 0, tasksPerBatch: 0, ftSteps: 3, ftLr: 0.05, timeEpochRows: 0, skipTiming: 0, backend: 'wasm' });
+const started = await startBackend();
+const { tf } = started;
+const ort = opts.backend === 'ort' ? await loadOrt() : undefined;
+if (ort && 'error' in ort) throw new Error(`onnxruntime-node cannot load: ${ort.error}`);
+const runner = ort ? (init) => ortRunner(ort.ort, init, { threads: 1, cuda: false }) : undefined;
+const backend = ort ? 'ort (1 thread)' : started.backend;
 const SLICES = ['all', 'fewer than 25', '25 or more'];
 
 /** AUC of the query rows, overall and per slice. */
@@ -62,7 +71,7 @@ const speeds = new Map();
 for (let seed = 1; seed <= opts.seeds; seed++) {
   for (const m of MODELS) {
     const g0 = withTasksPerBatch(compileExample(m.file));
-    const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs: m.kind === 'vanilla' ? opts.epochs : opts.metaEpochs || opts.epochs });
+    const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs: m.kind === 'vanilla' ? opts.epochs : opts.metaEpochs || opts.epochs, runner });
     const g = r.graph;
     const { support, query } = splitTestTasks(r.dataset, 'user_id', r.test, 0.75);
     const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(r.weights[p.name], p.shape)]));
@@ -100,7 +109,7 @@ let first;
 for (const n of [1, 2, 3]) {
   const stage = base.plan.stages[0];
   const g = { ...base, meta: { ...base.meta, steps: n }, plan: { stages: [{ ...stage, step: { ...stage.step, steps: n } }] } };
-  const r = await runOnce(tf, g, { seed: 1, rows: opts.timeEpochRows || opts.rows, epochs: 1 });
+  const r = await runOnce(tf, g, { seed: 1, rows: opts.timeEpochRows || opts.rows, epochs: 1, runner });
   const perEpoch = r.dataset.n > 0 ? r.seconds : NaN;
   first ??= perEpoch;
   console.log(`  n = ${n}: ${perEpoch.toFixed(1)} s per epoch (${Math.round(r.samplesPerSecond)} samples/s in steps), ${(perEpoch / first).toFixed(2)}× n = 1`);

@@ -142,3 +142,13 @@ def encode(path, spec, key_columns=()):
     inputs = {k: v.astype(np.int64) if v.dtype.kind == "i" else v for k, v in inputs.items()}
     keys = {c: [key_text(r[c]) for r in rows] for c in key_columns}
     return Dataset(len(rows), inputs, labels, keys)
+
+
+def take(ds, rows):
+    """The rows `rows` (indices, in order) of a dataset."""
+    return Dataset(
+        len(rows),
+        {k: v[rows] for k, v in ds.inputs.items()},
+        {k: v[rows] for k, v in ds.labels.items()},
+        {k: [v[i] for i in rows] for k, v in ds.keys.items()},
+    )

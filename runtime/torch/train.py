@@ -37,6 +37,7 @@ sys.path.insert(0, HERE)
 
 import data  # noqa: E402
 import model as M  # noqa: E402
+import split  # noqa: E402
 import weights  # noqa: E402
 
 MAX_PAIRS = 4096
@@ -45,7 +46,8 @@ MAX_PAIRS = 4096
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="training data (.csv, .tsv, .jsonl)")
-    p.add_argument("--test", help="data to evaluate on after each stage (AUC / GAUC of binary tasks)")
+    p.add_argument("--test", help="data to evaluate on after each stage (AUC / GAUC of binary tasks); without it, each stage holds out the spec's split of --data, as recc train does")
+    p.add_argument("--no-split", action="store_true", help="train on every row of --data (no held-out rows; evaluation only with --test)")
     p.add_argument("--init", default=os.path.join(HERE, "init.safetensors"), help="starting weights: recc's initial weights (default) or a recc checkpoint")
     p.add_argument("--out", default="model.safetensors", help="where rank 0 writes the trained weights")
     p.add_argument("--save-every-rank", action="store_true", help="also write <out>.rank<r> on every rank (to compare replicas)")
@@ -469,6 +471,12 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
         print(f"stage {stage['name']}: {step} steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
 
 
+def split_description(spec):
+    """`by_key(user_id, test: 0.25)`, as the spec writes it."""
+    column = spec.get("key") or spec.get("by")
+    return f"{spec['kind']}({column + ', ' if column else ''}test: {spec['test']})"
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.threads:
@@ -491,19 +499,28 @@ def main(argv=None):
     stages = spec["plan"]["stages"]
     tasks_by = sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"})
     keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by))
+    # held out of --data, unless --test or --no-split: each stage's split of the spec (split.py)
+    held_out = not args.test and not args.no_split
+    split_columns = sorted({c for s in stages for c in [s["settings"]["split"].get("key") or s["settings"]["split"].get("by")] if c}) if held_out else []
     try:
-        ds = data.encode(args.data, spec, tasks_by)
+        ds = data.encode(args.data, spec, sorted(set(tasks_by) | set(keys if held_out else []) | set(split_columns)))
         test = data.encode(args.test, spec, keys) if args.test else None
     except data.DataError as e:
         raise SystemExit(f"error: {e}") from None
     losses = []
     for stage in stages:
         maml = stage["step"]["kind"] == "maml"
+        learn = ds
+        if held_out:
+            rows, tested = split.split(ds.n, ds.keys, stage["settings"]["split"], stage["settings"]["seed"])
+            learn, test = data.take(ds, rows), data.take(ds, tested)
+            if rank == 0:
+                print(f"stage {stage['name']}: {learn.n} training rows, {test.n} held out ({split_description(stage['settings']['split'])}, seed {stage['settings']['seed']})", flush=True)
         if maml:
-            run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses)
+            run_maml_stage(model, stage, spec, learn, args, rank, world, device, losses)
         else:
-            run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses)
-        if test is not None and rank == 0:
+            run_stage(model, ddp, stage, spec, learn, args, rank, world, device, sparse_tables, losses)
+        if test is not None and test.n > 0 and rank == 0:
             report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
             for k, v in report.items():
                 print(f"  {k} {v:.4f}", flush=True)

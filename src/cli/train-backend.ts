@@ -1,7 +1,10 @@
 // `recc train --backend`: the TensorFlow.js backends (lower/tfjs/backend.ts), or onnxruntime
 // (`ort`, train/ort-runner.ts) with `--threads` intra-op threads, or onnxruntime on CUDA
 // (`ort-cuda`). Where onnxruntime-node's native binary cannot load, `ort` trains on wasm after a
-// one-line notice; `ort-cuda` without a CUDA execution provider is an error of one line.
+// one-line notice; `ort-cuda` without a CUDA execution provider is an error of one line. `auto`
+// (the default) is TensorFlow.js on libtensorflow when the user installed tfjs-node(-gpu), else
+// onnxruntime (measured equal to wasm on every example and 1.4–5.7× faster,
+// bench/ort-vs-wasm.mjs), else wasm, without a notice.
 import { BackendUnavailableError, initBackend, type BackendName, type TFModule } from '../lower/tfjs/backend.js';
 import { ortRunner } from '../train/ort-runner.js';
 import { cudaUnavailable } from '../train/ort/cuda-probe.js';
@@ -20,6 +23,14 @@ export interface TrainBackend {
 /** The backend `name`; `load` is how onnxruntime-node is loaded (a test gives one that fails). */
 export async function trainBackend(name: TrainBackendName, threads: number, log: (line: string) => void, load = loadOrt): Promise<TrainBackend | { error: string }> {
   try {
+    if (name === 'auto') {
+      const tfjs = await initBackend('auto');
+      if (tfjs.backend !== 'wasm') return tfjs; // tfjs-node or tfjs-node-gpu, installed on purpose
+      const loaded = await load();
+      if ('error' in loaded) return tfjs;
+      const ort = loaded.ort;
+      return { tf: tfjs.tf, backend: `ort (${threads} thread${threads === 1 ? '' : 's'})`, runner: (init) => ortRunner(ort, init, { threads, cuda: false }) };
+    }
     if (name !== 'ort' && name !== 'ort-cuda') return await initBackend(name);
     const loaded = await load();
     if ('error' in loaded) {

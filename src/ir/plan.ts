@@ -22,7 +22,10 @@ export interface OptimizerAssignment {
  * per task, `steps` SGD steps of `lr` on the parameters of group `group` over the task's support
  * rows, then the outer step on the query rows (train/maml-step.ts).
  */
-export type StepKind = { kind: 'supervised' } | { kind: 'maml'; group: ParamGroup; steps: number; lr: number; order: 'first' | 'second' };
+export type StepKind =
+  | { kind: 'supervised' }
+  /** `lrScale`: the factor the stage's optimizer learning rates were scaled by (tasks_per_batch / lr_tasks), for the log. */
+  | { kind: 'maml'; group: ParamGroup; steps: number; lr: number; order: 'first' | 'second'; lrScale?: number };
 
 /**
  * How a stage forms batches: shuffled rows, or shuffled tasks (the rows sharing a value of `key`,

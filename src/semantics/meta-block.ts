@@ -21,11 +21,28 @@ import { Scope } from './scope.js';
 import { asTensor } from './types.js';
 import { describe, ERROR, type Value } from './values.js';
 
-/** Paper defaults (§6.4): one inner step, second order as Alg. 2a writes it, 128 tasks a batch, 75 % support. */
-export const META_DEFAULTS = { steps: 1, lr: 0.01, order: 'second' as MamlOrder, tasksPerBatch: 128, supportFraction: 0.75 };
+/**
+ * Paper defaults (§6.4): one inner step, second order as Alg. 2a writes it, 128 tasks a batch,
+ * 75 % support, and the optimizers' learning rates written for 32 tasks a batch (the paper went
+ * from 32 to 128 tasks per batch, scaling the global lr linearly).
+ */
+export const META_DEFAULTS = { steps: 1, lr: 0.01, order: 'second' as MamlOrder, tasksPerBatch: 128, supportFraction: 0.75, lrTasks: 32 };
 
 /** The train section's settings of task batching (read only for a model with a meta block). */
-export const TASK_FIELDS = ['tasks_per_batch', 'support_fraction'];
+export const TASK_FIELDS = ['tasks_per_batch', 'support_fraction', 'lr_tasks'];
+
+export interface TaskBatching {
+  perBatch: number;
+  support: number;
+  /** Tasks per batch the optimizers' learning rates are written for (linear scaling to perBatch). */
+  lrTasks: number;
+}
+
+const BAD_TASK_FIELD: Record<string, string> = {
+  tasks_per_batch: '`tasks_per_batch` is an int ≥ 1',
+  support_fraction: "`support_fraction` is a fraction between 0 and 1 (of each task's rows, in time order, that are its support set)",
+  lr_tasks: '`lr_tasks` is an int ≥ 1: the tasks per batch the learning rates are written for',
+};
 
 type Draft = Omit<MetaSpec, 'params'>;
 
@@ -127,9 +144,9 @@ export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaConte
   return { ...d, params };
 }
 
-/** `tasks_per_batch` and `support_fraction` from the train section's fields. */
-export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborator, f: Frame, meta: boolean): { perBatch: number; support: number } {
-  const out = { perBatch: META_DEFAULTS.tasksPerBatch, support: META_DEFAULTS.supportFraction };
+/** `tasks_per_batch`, `support_fraction` and `lr_tasks` from the train section's fields. */
+export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborator, f: Frame, meta: boolean): TaskBatching {
+  const out = { perBatch: META_DEFAULTS.tasksPerBatch, support: META_DEFAULTS.supportFraction, lrTasks: META_DEFAULTS.lrTasks };
   for (const k of TASK_FIELDS) {
     const fl = rest.get(k);
     if (!fl) continue;
@@ -140,16 +157,22 @@ export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborato
     const v = el.evalExpr(fl.value as Expr, f);
     const x = v.kind === 'int' || v.kind === 'float' ? v.value : NaN;
     if (k === 'tasks_per_batch' && Number.isInteger(x) && x >= 1) out.perBatch = x;
+    else if (k === 'lr_tasks' && Number.isInteger(x) && x >= 1) out.lrTasks = x;
     else if (k === 'support_fraction' && x > 0 && x < 1) out.support = x;
-    else if (v.kind !== 'error') el.report('REC5036', fl.value.span, k === 'tasks_per_batch' ? '`tasks_per_batch` is an int ≥ 1' : '`support_fraction` is a fraction between 0 and 1 (of each task\'s rows, in time order, that are its support set)', f);
+    else if (v.kind !== 'error') el.report('REC5036', fl.value.span, BAD_TASK_FIELD[k]!, f);
   }
   return out;
 }
 
-/** The single stage of a model with a meta block, made a MAML stage over task batches. */
-export function mamlStage(stage: StagePlan, meta: MetaSpec, batching: { perBatch: number; support: number }): StagePlan {
+/**
+ * The single stage of a model with a meta block, made a MAML stage over task batches: clip norm
+ * 1.0 on the outer step unless the spec says otherwise, and every optimizer's learning rate
+ * scaled linearly from `lr_tasks` to `tasks_per_batch` tasks a batch (§6.4).
+ */
+export function mamlStage(stage: StagePlan, meta: MetaSpec, batching: TaskBatching): StagePlan {
   const tasks: Batching = { kind: 'tasks', key: meta.key, perBatch: batching.perBatch, support: batching.support };
-  // clip norm 1.0 on the outer step unless the spec says otherwise (§6.4)
   const settings = { ...stage.settings, clipNorm: stage.settings.clipNorm ?? 1.0 };
-  return { ...stage, step: { kind: 'maml', group: meta.name, steps: meta.steps, lr: meta.lr, order: meta.order }, batching: tasks, settings };
+  const scale = batching.perBatch / batching.lrTasks;
+  const optimizers = stage.optimizers.map((o) => ({ ...o, spec: { ...o.spec, lr: o.spec.lr * scale } }));
+  return { ...stage, step: { kind: 'maml', group: meta.name, steps: meta.steps, lr: meta.lr, order: meta.order, lrScale: scale }, batching: tasks, settings, optimizers };
 }

@@ -128,6 +128,10 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);
     const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];
     if (named) opts.log(`${stage.name}: training ${trains.toLocaleString('en-US')} of ${reads.toLocaleString('en-US')} parameters (${(100 * trains / Math.max(reads, 1)).toFixed(2)} %)`);
+    if (stage.step.kind === 'maml' && stage.step.lrScale !== undefined && stage.step.lrScale !== 1) {
+      const lrs = stage.optimizers.map((o) => `${o.group} ${o.spec.lr.toPrecision(3)}`).join(', ');
+      opts.log(`${stage.name}: learning rates scaled ×${stage.step.lrScale.toPrecision(3)} to ${stage.batching.kind === 'tasks' ? stage.batching.perBatch : '?'} tasks a batch (lr_tasks sets the count they are written for): ${lrs}`);
+    }
     const init: RunnerInit = { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) };
     // next-item tasks run on TensorFlow.js only (the ort runner has no sampled softmax yet)
     const tfjsOnly = view.tasks.some((t) => t.kind === 'next_item') ? 'next_item tasks' : undefined;

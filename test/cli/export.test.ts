@@ -40,7 +40,7 @@ describe('recc export torch', () => {
     const e = recc('export', 'torch', spec, '-o', dir);
     expect(e.stderr).toBe('');
     expect(e.status).toBe(0);
-    for (const f of ['model.py', 'data.py', 'train.py', 'weights.py', 'spec.json', 'init.safetensors', 'README.md']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of ['model.py', 'data.py', 'split.py', 'train.py', 'weights.py', 'spec.json', 'init.safetensors', 'README.md']) expect(existsSync(join(dir, f)), f).toBe(true);
     expect(readFileSync(join(dir, 'model.py'), 'utf8')).toContain('DO NOT EDIT');
 
     const g = analyzeFile(spec).graph!;
@@ -51,7 +51,11 @@ describe('recc export torch', () => {
     const t = spawnSync('/usr/bin/python3', [join(dir, 'train.py'), '--data', csv, '--out', trained, '--batch', '64', '--epochs', '1', '--threads', '1'], { encoding: 'utf8' });
     expect(t.stderr).toBe('');
     expect(t.status).toBe(0);
-    expect(t.stdout).toMatch(/stage train: 4 steps, 256 samples/);
+    // the spec's split holds out rows of --data (split.py), as recc train does
+    const held = /stage train: (\d+) training rows, (\d+) held out/.exec(t.stdout);
+    expect(held, t.stdout).not.toBeNull();
+    expect(Number(held![1]) + Number(held![2])).toBe(256);
+    expect(t.stdout).toMatch(new RegExp(`stage train: ${Math.ceil(Number(held![1]) / 64)} steps, ${held![1]} samples`));
 
     const onnx = join(work, 'model.onnx');
     const c = recc('compile', spec, '--weights', trained, '-o', onnx);

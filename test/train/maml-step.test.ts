@@ -7,6 +7,7 @@
 // two tasks (SGD at lr 1, no clipping) moves every weight by minus the mean of the tasks' reference
 // gradients, the tasks split in time order into support and query rows.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
@@ -17,7 +18,7 @@ import { mamlGraph, SUPPORT_ROWS_MASK, supportInputName } from '../../src/ir/pas
 import { labelInput } from '../../src/ir/task-inputs.js';
 import { verify } from '../../src/ir/verify.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { analyzeFile } from '../../src/semantics/analyze.js';
+import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { tfjsRunner } from '../../src/train/tfjs-runner.js';
 import { haveTorch, runTorch } from '../helpers/torch.js';
 
@@ -76,10 +77,25 @@ describe.runIf(haveTorch())('the LiMAML step (Alg. 2a)', () => {
 
   it('elaborates to a MAML stage over tasks grouped by user_id', () => {
     expect(a.diagnostics).toEqual([]);
-    expect(stage.step).toEqual({ kind: 'maml', group: 'um', steps: 1, lr: 2.5, order: 'second' });
+    expect(stage.step).toEqual({ kind: 'maml', group: 'um', steps: 1, lr: 2.5, order: 'second', lrScale: 1 });
+    expect(stage.optimizers.map((o) => o.spec.lr)).toEqual([1]);
     expect(stage.batching).toEqual({ kind: 'tasks', key: 'user_id', perBatch: 2, support: 0.6 });
     expect(g.groups.um).toEqual(META);
     expect(stage.trainable).toEqual(NAMES);
+  });
+
+  it('scales every learning rate linearly from lr_tasks (default 32) to tasks_per_batch (§6.4), and checks lr_tasks', () => {
+    const file = join(import.meta.dirname, '../fixtures/specs/limaml-tiny.rec');
+    const text = readFileSync(file, 'utf8');
+    const scaled = (t: string) => analyze(t, file).graph!.plan.stages[0]!;
+    // 2 tasks a batch, learning rates written for the default 32: 1.0 × 2/32
+    const byDefault = scaled(text.replace(/ *lr_tasks: 2.*\n/, ''));
+    expect(byDefault.optimizers.map((o) => o.spec.lr)).toEqual([0.0625]);
+    expect(byDefault.step).toMatchObject({ kind: 'maml', lrScale: 0.0625 });
+    // 128 tasks a batch for lrs written for 32: ×4, as the paper went from 32 to 128
+    expect(scaled(text.replace('tasks_per_batch: 2', 'tasks_per_batch: 128').replace('lr_tasks: 2', 'lr_tasks: 32')).optimizers.map((o) => o.spec.lr)).toEqual([4]);
+    const bad = analyze(text.replace('lr_tasks: 2', 'lr_tasks: 0'), file).diagnostics;
+    expect(bad.map((d) => [d.code, d.message])).toEqual([['REC5036', '`lr_tasks` is an int ≥ 1: the tasks per batch the learning rates are written for']]);
   });
 
   for (const steps of [1, 2]) {

@@ -112,6 +112,17 @@ describe('choosing the backend', () => {
     expect(lines).toEqual(['note: onnxruntime-node cannot load here (libonnxruntime.so.1: cannot open shared object file); training on wasm instead']);
   });
 
+  it('auto is onnxruntime where it loads (tfjs-node not installed here), else wasm without a notice', async () => {
+    const lines: string[] = [];
+    const native = await trainBackend('auto', 2, (l) => lines.push(l));
+    expect(native).toMatchObject({ backend: 'ort (2 threads)' });
+    expect(native).toHaveProperty('runner');
+    const fallback = await trainBackend('auto', 1, (l) => lines.push(l), async () => ({ error: 'libonnxruntime.so.1: cannot open shared object file' }));
+    expect(fallback).toMatchObject({ backend: 'wasm' });
+    expect(fallback).not.toHaveProperty('runner');
+    expect(lines).toEqual([]);
+  });
+
   it('--backend ort-cuda without a CUDA execution provider is one clear line, before any data is read', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), 'train', join(ROOT, 'examples/poso-movielens.rec'), '--backend', 'ort-cuda', '-o', mkdtempSync(join(tmpdir(), 'recc-cuda-'))], { encoding: 'utf8' });
     expect(r.status).toBe(1);

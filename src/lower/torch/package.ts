@@ -3,7 +3,7 @@
 //   spec.json        what data.py and train.py read: features, tasks and their label expressions,
 //                    the training plan (stages, groups, optimizers, schedule), the padded tables
 //   init.safetensors recc's initial weights for the spec's seed (those `recc train` starts from)
-//   data.py, train.py, weights.py   the same for every spec (runtime/torch/, copied)
+//   data.py, split.py, train.py, weights.py   the same for every spec (runtime/torch/, copied)
 //   recc_client/     recc's Python client (its encoder is data.py's), copied
 //   README.md        how to run it, on one process or many
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { emitModelPy } from './module.js';
 import { torchReadme } from './readme.js';
 
 /** The Python files copied as they are (from runtime/torch/ at the package's root). */
-export const RUNTIME_FILES = ['data.py', 'train.py', 'weights.py'] as const;
+export const RUNTIME_FILES = ['data.py', 'split.py', 'train.py', 'weights.py'] as const;
 const RUNTIME = new URL('../../../runtime/torch/', import.meta.url);
 /** recc's Python client, whose encoder data.py uses (clients/python/recc_client/). */
 const CLIENT = new URL('../../../clients/python/recc_client/', import.meta.url);

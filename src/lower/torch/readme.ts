@@ -37,7 +37,12 @@ ${stages.join('\n')}
 
 One process (\`/usr/bin/python3\` or any Python with torch ≥ 1.13 and numpy):
 
-    python3 train.py --data train.csv --test test.csv --out model.safetensors
+    python3 train.py --data data.csv --out model.safetensors
+
+Each stage holds out the spec's \`split\` of \`--data\` (the same rows \`recc train\` holds out:
+\`split.py\` is recc's split, seeded shuffles included) and reports AUC / GAUC on them after the stage.
+\`--test test.csv\` trains on all of \`--data\` and evaluates on that file instead; \`--no-split\`
+trains on all of \`--data\` without evaluating.
 
 Several processes, with torchrun:
 
@@ -71,7 +76,6 @@ gradients and dense optimizers (recc's MAML step updates every row too).
 
 ## Differences from \`recc train\`
 
-- The spec's \`split\` is not applied: give the training and test files (\`--data\`, \`--test\`).
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
 - A hinge loss pairs positives and negatives within each rank's share of a batch.
 ${

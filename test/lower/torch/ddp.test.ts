@@ -53,7 +53,7 @@ async function oneAndTwoRanks(name: string, specText: string, rows: number, step
   const data = randomRows(g, rows, name);
   const csv = join(work, `${name}.csv`);
   writeFileSync(csv, toCsv({ columns: Object.keys(data[0]!), rows: data }));
-  const train = (out: string) => [join(dir, 'train.py'), '--data', csv, '--out', out, '--losses', `${out}.losses`, '--max-steps', String(steps), '--threads', '1'];
+  const train = (out: string) => [join(dir, 'train.py'), '--data', csv, '--no-split', '--out', out, '--losses', `${out}.losses`, '--max-steps', String(steps), '--threads', '1'];
   const port = String(await freePort());
   const env = (rank: number) => ({ MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) });
   const two = join(work, `${name}-two.safetensors`);

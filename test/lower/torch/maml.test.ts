@@ -89,7 +89,7 @@ function setup(name: string, text: string) {
 async function oneStep(name: string, order: string) {
   const { g, dir, csv, data } = setup(name, spec(order, 16, 1));
   const out = join(work, `${name}.safetensors`);
-  const printed = await runTrainPy([join(dir, 'train.py'), '--data', csv, '--out', out, '--threads', '1']);
+  const printed = await runTrainPy([join(dir, 'train.py'), '--data', csv, '--no-split', '--out', out, '--threads', '1']);
   expect(printed).toContain('stage train: 1 MAML steps');
 
   const { dataset } = preprocess(g, data.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user_id'], skipBadRows: false });
@@ -120,7 +120,7 @@ describe.runIf(haveTorch())('train.py trains MAML stages as recc train does', ()
   // 10 tasks, 3 a batch: 4 batches an epoch (the last of one task), shared 2 / 1 between the ranks
   it('two gloo ranks take the same steps as one, with identical parameters', async () => {
     const { g, dir, csv } = setup('ddp', spec('second', 3, 2));
-    const args = (out: string) => [join(dir, 'train.py'), '--data', csv, '--out', out, '--losses', `${out}.losses`, '--threads', '1'];
+    const args = (out: string) => [join(dir, 'train.py'), '--data', csv, '--no-split', '--out', out, '--losses', `${out}.losses`, '--threads', '1'];
     const port = String(await freePort());
     const env = (rank: number) => ({ MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) });
     const one = join(work, 'ddp-one.safetensors');

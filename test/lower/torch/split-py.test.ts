@@ -1,0 +1,148 @@
+// split.py of `recc export torch` holds out the rows recc holds out (src/data/split.ts): random,
+// by_key and chronological splits over several seeds, with unicode keys, numeric and text time
+// columns, ties and JavaScript's halves-up rounding; and train.py, given no --test, trains on the
+// rows recc trains on and evaluates on the ones it holds out.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import seedrandom from 'seedrandom';
+import { afterAll, describe, expect, it } from 'vitest';
+import { preprocess } from '../../../src/data/preprocess.js';
+import { byKeySplit, chronologicalSplit, randomSplit, split } from '../../../src/data/split.js';
+import { toCsv } from '../../../src/data/write-csv.js';
+import { writeDirectoryAtomic } from '../../../src/io/atomic-write.js';
+import { decodeSafetensors } from '../../../src/io/safetensors.js';
+import { torchPackage } from '../../../src/lower/torch/package.js';
+import { initBackend } from '../../../src/lower/tfjs/backend.js';
+import { analyzeFile } from '../../../src/semantics/analyze.js';
+import { train } from '../../../src/train/train.js';
+import { expectRelClose } from '../../grad/close.js';
+import { randomRows } from '../../helpers/rows.js';
+import { haveTorch } from '../../helpers/torch.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const RUNTIME = join(ROOT, 'runtime/torch');
+const work = mkdtempSync(join(tmpdir(), 'recc-split-py-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const ROWS = 240;
+
+// a batch larger than the training rows: every step is the full batch, so the rows' order (torch's
+// shuffle, recc's) does not matter and the weights must agree when the held-out rows do
+const SPEC = `model split_parity {
+  features {
+    user: id(hash: 300, dim: 8)
+    item: id(hash: 300, dim: 8)
+    x: dense(3)
+    rating: label
+  }
+  let trunk = mlp(concat(user, item, x), [16])
+  task like : binary(label: rating >= 1) { tower: [8] }
+  train {
+    optimizer: sgd(lr: 0.5)
+    batch: 1024
+    epochs: 4
+    seed: 11
+    split: by_key(user, test: 0.3)
+    metrics: [auc]
+  }
+}
+`;
+
+type Job = { kind: 'random'; n: number; test: number; seed: number } | { kind: 'by_key'; keys: string[]; test: number; seed: number } | { kind: 'chronological'; order: string[]; test: number };
+
+function inPython(jobs: Job[]): Array<{ train: number[]; test: number[] }> {
+  const code = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(RUNTIME)})
+import split
+out = []
+for j in json.load(sys.stdin):
+    if j["kind"] == "random":
+        tr, te = split.random_split(j["n"], j["test"], j["seed"])
+    elif j["kind"] == "by_key":
+        tr, te = split.by_key_split(j["keys"], j["test"], j["seed"])
+    else:
+        tr, te = split.chronological_split(j["order"], j["test"])
+    out.append({"train": tr.tolist(), "test": te.tolist()})
+print(json.dumps(out))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', code], { input: JSON.stringify(jobs), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function inRecc(j: Job): { train: number[]; test: number[] } {
+  const s = j.kind === 'random' ? randomSplit(j.n, j.test, j.seed) : j.kind === 'by_key' ? byKeySplit(j.keys, j.test, j.seed) : chronologicalSplit(j.order, j.test);
+  return { train: [...s.train], test: [...s.test] };
+}
+
+describe.runIf(haveTorch())('split.py equals recc', () => {
+  it("draws seedrandom's doubles bit for bit (ARC4, long and unicode seeds)", () => {
+    const seeds = ['split:1', 'split:2024', '', 'é☃𝄞x'.repeat(90)];
+    const code = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(RUNTIME)})
+from split import SeedRandom
+out = []
+for seed in json.load(sys.stdin):
+    r = SeedRandom(seed)
+    out.append([repr(r()) for _ in range(50)])
+print(json.dumps(out))
+`;
+    const r = spawnSync('/usr/bin/python3', ['-c', code], { input: JSON.stringify(seeds), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const py = (JSON.parse(r.stdout) as string[][]).map((xs) => xs.map(Number));
+    seeds.forEach((seed, k) => {
+      const rng = seedrandom(seed);
+      expect(py[k], JSON.stringify(seed.slice(0, 12))).toEqual(Array.from({ length: 50 }, () => rng()));
+    });
+  });
+
+  it('for random, by_key and chronological splits', () => {
+    const rng = seedrandom('split-py');
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const names = ['ann', 'bob', 'Zoë', 'zoe', 'émile', '李', '𝄞clef', '10', '9', ''];
+    const jobs: Job[] = [];
+    for (const seed of [1, 2, 7, 42, 2024]) {
+      for (const test of [0.1, 0.25, 0.5]) {
+        jobs.push({ kind: 'random', n: 997, test, seed });
+        jobs.push({ kind: 'by_key', keys: Array.from({ length: 400 }, () => pick(names) + String(Math.floor(rng() * 30))), test, seed });
+      }
+    }
+    // 10 rows × 0.25 = 2.5 → 3 (halves up, as Math.round)
+    jobs.push({ kind: 'random', n: 10, test: 0.25, seed: 3 });
+    jobs.push({ kind: 'chronological', order: Array.from({ length: 300 }, () => String(Math.floor(rng() * 50))), test: 0.2 });
+    jobs.push({ kind: 'chronological', order: Array.from({ length: 300 }, () => ` ${(rng() * 1e3 - 500).toFixed(2)}e1 `), test: 0.3 });
+    jobs.push({ kind: 'chronological', order: Array.from({ length: 300 }, () => `2024-0${1 + Math.floor(rng() * 9)}-1${Math.floor(rng() * 10)}`), test: 0.25 });
+    jobs.push({ kind: 'chronological', order: ['0x10', '3', '1e1', '0b11', '7'], test: 0.4 });
+    jobs.push({ kind: 'chronological', order: ['3', '', '2', 'Infinity', '1'], test: 0.4 });
+    const py = inPython(jobs);
+    jobs.forEach((j, k) => expect(py[k], `${j.kind} #${k}`).toEqual(inRecc(j)));
+  });
+
+  it('train.py without --test trains on the rows recc trains on (full-batch steps: the same weights) and evaluates the held-out ones', async () => {
+    const specFile = join(work, 'split.rec');
+    writeFileSync(specFile, SPEC);
+    const g = analyzeFile(specFile).graph!;
+    const rows = randomRows(g, ROWS, 'split-py');
+    const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user'], skipBadRows: false });
+    const parts = split(dataset, g.train.split, g.train.seed);
+    expect(parts.test.length).toBeGreaterThan(20);
+    await initBackend('cpu');
+    const recc = await train(tf, g, dataset, parts, { outDir: join(work, 'recc'), resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
+    const dir = join(work, 'pkg');
+    writeDirectoryAtomic(dir, torchPackage(g, { specFile, reccVersion: 'test' }));
+    const csv = join(work, 'rows.csv');
+    writeFileSync(csv, toCsv({ columns: Object.keys(rows[0]!), rows }));
+    const out = join(work, 'split.safetensors');
+    const r = spawnSync('/usr/bin/python3', [join(dir, 'train.py'), '--data', csv, '--out', out, '--threads', '1'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`stage train: ${parts.train.length} training rows, ${parts.test.length} held out (by_key(user, test: 0.3), seed 11)`);
+    expect(r.stdout).toMatch(/like auc 0\.\d{4}/);
+    const got = decodeSafetensors(readFileSync(out));
+    if ('error' in got) throw new Error(got.error);
+    for (const p of g.params) expectRelClose(got.tensors[p.name]!.data, recc.weights[p.name]!, 1e-4, p.name);
+  }, 120_000);
+});
