@@ -65,7 +65,7 @@ export async function initBackend(name: BackendName = 'auto'): Promise<{ tf: TFM
   if (want === 'gpu' || want === 'node') {
     const pkg = want === 'gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
     const why = await tryImport(pkg);
-    if (why !== undefined) throw new BackendUnavailableError(`the ${want} backend needs ${pkg}, which ${why}; install it with:\n  ${INSTALL[want]}\nor use --backend wasm (the default, always installed)`);
+    if (why !== undefined) throw new BackendUnavailableError(`the ${want} backend needs ${pkg}, which ${why}; install it with:\n  ${INSTALL[want]}\nor use --backend wasm (always installed)`);
     await tf.setBackend('tensorflow');
   } else if (want === 'wasm') {
     await useWasm();
