@@ -38,7 +38,7 @@ const wanted = new Set(String(opts.models).split(',').map((m) => m.trim()));
 for (const m of wanted) if (!['baseline', 'cmml', 'cmml-dot'].includes(m)) throw new Error(`--models: baseline, cmml, cmml-dot: ${m}`);
 const ftRates = String(opts.ftLr).split(',').map(Number);
 if (ftRates.some((r) => !(r > 0))) throw new Error(`--ft-lr: positive learning rates, comma-separated: ${opts.ftLr}`);
-const { tf, backend } = await startBackend();
+const { tf, backend, runner } = await startBackend();
 const SETTINGS = {
   scenario: { baseline: 'examples/cmml-baseline.rec', cmml: 'examples/cmml-scenario.rec', key: 'scenario', task: 'click', rows: 60_000 },
   user: { baseline: 'examples/cmml-user-baseline.rec', cmml: 'examples/cmml-user.rec', key: 'user_id', task: 'rating', rows: 40_000 },
@@ -145,7 +145,7 @@ for (const [setting, cfg] of Object.entries(SETTINGS)) {
   const ftName = (lr) => `baseline-F ${lr}`;
   const results = Object.fromEntries(Object.keys(specs).flatMap((k) => (k === 'baseline' ? ['baseline', ...ftRates.map(ftName)] : [k])).map((k) => [k, []]));
   for (let seed = 1; seed <= opts.seeds; seed++) {
-    const fit = (graph) => runOnce(tf, graph, { seed, rows, epochs: opts.epochs });
+    const fit = (graph) => runOnce(tf, graph, { seed, rows, epochs: opts.epochs, runner });
     // the seed fixes the rows and the split, the same for every model
     const fitted = {};
     for (const [k, g] of Object.entries(specs)) fitted[k] = await fit(g);

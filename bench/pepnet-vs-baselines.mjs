@@ -41,7 +41,7 @@ for (const n of names) if (!MODELS[n]) throw new Error(`unknown model ${n} (know
 const graphs = Object.fromEntries(names.map((n) => [n, compileExample(MODELS[n])]));
 const params = saved?.params ?? Object.fromEntries(names.map((n) => [n, paramCounts(graphs[n])]));
 const batch = [...new Set(names.map((n) => graphs[n].train.batch))].join('/');
-const { tf, backend } = saved ? { backend: saved.backend } : await startBackend();
+const { tf, backend, runner } = saved ? { backend: saved.backend } : await startBackend();
 const data = graphs[names[0]].train.data;
 
 const started = performance.now();
@@ -95,7 +95,7 @@ function save(seedsDone, wallSeconds) {
 for (let seed = 1; seed <= (saved ? 0 : opts.seeds); seed++) {
   // seeds outermost: a cut-short run still compares the models on the same seeds
   for (const name of names) {
-    const r = await runOnce(tf, graphs[name], { seed, rows: opts.rows, epochs: opts.epochs });
+    const r = await runOnce(tf, graphs[name], { seed, rows: opts.rows, epochs: opts.epochs, runner });
     if (name === names[0]) {
       // the same rows and split for every model
       countTest(r.dataset, r.test);

@@ -37,7 +37,7 @@ import { fmtMeanSd, parseArgs, startBackend } from './lib/compare.mjs';
 
 const o = parseArgs(process.argv.slice(2), { seeds: 3, users: 4000, labelled: 1000, coldUsers: 600, ranked: 100, preEpochs: 2, epochs: 8, channels: 32, bottleneck: 8, lr: 0.003, tasks: 'profile,cold' });
 const TASKS = String(o.tasks).split(',');
-const { tf, backend } = await startBackend();
+const { tf, backend, runner } = await startBackend();
 
 const FEATURES = `  features {
     items: seq(id(hash: 256, dim: ${o.channels}), max_len: 20)
@@ -92,7 +92,7 @@ function data(graph, rows, seed) {
 async function run(graph, d, opts) {
   const outDir = mkdtempSync(join(tmpdir(), 'recc-peterrec-bench-'));
   try {
-    return await train(tf, graph, d.dataset, d.parts, { outDir, resume: false, checkpointEvery: 1_000_000, log: () => undefined, progress: false, ...opts });
+    return await train(tf, graph, d.dataset, d.parts, { outDir, resume: false, checkpointEvery: 1_000_000, log: () => undefined, progress: false, ...(runner ? { runner } : {}), ...opts });
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -32,7 +32,7 @@ if (args.help) {
 const names = args.models.split(',').map((s) => s.trim()).filter(Boolean);
 for (const n of names) if (!MODELS[n]) throw new Error(`unknown model ${n} (known: ${Object.keys(MODELS).join(', ')})`);
 const graphs = Object.fromEntries(names.map((n) => [n, compileExample(MODELS[n])]));
-const { tf, backend } = await startBackend();
+const { tf, backend, runner } = await startBackend();
 const started = performance.now();
 console.log(`POSO synthetic setting v${args.version}, ${args.rows} rows, ${args.epochs} epoch(s), batch ${args.batch || 'as in the examples'}, seeds 1..${args.seeds}, backend ${backend}`);
 console.log(`models: ${names.map((n) => `${n} (${MODELS[n]}, ${paramCounts(graphs[n]).total} parameters)`).join(', ')}`);
@@ -46,7 +46,7 @@ for (let seed = 1; seed <= args.seeds; seed++) {
   for (const name of names) {
     const g = graphs[name];
     const data = { ...g.train.data, options: { ...g.train.data.options, version: args.version } };
-    const r = await runOnce(tf, g, { seed, rows: args.rows, epochs: args.epochs, train: { data, ...(args.batch > 0 ? { batch: args.batch } : {}) } });
+    const r = await runOnce(tf, g, { seed, rows: args.rows, epochs: args.epochs, train: { data, ...(args.batch > 0 ? { batch: args.batch } : {}) }, runner });
     record(report.results, name, r.evaluation);
     if (name === names[0]) {
       // the same rows and split for every model (the seed fixes both)

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { split } from '../../dist/data/split.js';
 import { graphStats } from '../../dist/ir/stats.js';
-import { initBackend } from '../../dist/lower/tfjs/backend.js';
+import { trainBackend } from '../../dist/cli/train-backend.js';
 import { analyzeFile } from '../../dist/semantics/analyze.js';
 import { loadData } from '../../dist/train/data-source.js';
 import { train } from '../../dist/train/train.js';
@@ -52,7 +52,16 @@ function coerce(value, like, key) {
 }
 
 export const backendName = () => process.env.RECC_BACKEND ?? 'wasm';
-export const startBackend = () => initBackend(backendName());
+/**
+ * The backend RECC_BACKEND names (default wasm), as `recc train --backend` chooses it: `ort` and
+ * `auto` give an onnxruntime `runner` to pass to runOnce (one thread).
+ */
+export async function startBackend() {
+  const name = backendName();
+  const chosen = await trainBackend(name, 1, (line) => process.stderr.write(`${line}\n`));
+  if ('error' in chosen) throw new Error(chosen.error);
+  return chosen;
+}
 
 /** Parse, check and lower an example; throws with the diagnostics when it does not compile. */
 export function compileExample(file) {

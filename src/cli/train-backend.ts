@@ -3,7 +3,7 @@
 // (`ort-cuda`). Where onnxruntime-node's native binary cannot load, `ort` trains on wasm after a
 // one-line notice; `ort-cuda` without a CUDA execution provider is an error of one line. `auto`
 // (the default) is TensorFlow.js on libtensorflow when the user installed tfjs-node(-gpu), else
-// onnxruntime (measured equal to wasm on every example and 1.4–5.7× faster,
+// onnxruntime (measured equal to wasm on every example and 1.4–7.1× faster,
 // bench/ort-vs-wasm.mjs), else wasm, without a notice.
 import { BackendUnavailableError, initBackend, type BackendName, type TFModule } from '../lower/tfjs/backend.js';
 import { ortRunner } from '../train/ort-runner.js';

@@ -69,11 +69,11 @@ export async function ortRunner(ort: Ort, init: RunnerInit, o: OrtBackendOptions
         if (Number.isFinite(r.loss)) apply(r.grads.map(({ param, g }) => ({ param, g, width: weights[param]!.shape[1] ?? 1, packed: false })), k, padded);
         return r.loss;
       }
-      const r = await supervised!.run(batch, weights);
+      const r = await supervised!.run(batch, weights, k);
       if (Number.isFinite(r.loss)) apply(r.grads, k, supervised!.paddedInGradients);
       return r.loss;
     },
-    diverged: async (batch) => (maml ? "the query loss of the batch's tasks" : supervised!.diverged(batch, weights)),
+    diverged: async (batch, k) => (maml ? "the query loss of the batch's tasks" : supervised!.diverged(batch, weights, k)),
     async predict(ds) {
       if (maml) throw new Error('internal: a MAML stage adapts each task before it predicts: train.ts predicts on TensorFlow.js');
       const out: Record<string, Float32Array> = Object.create(null); // task names are the user's

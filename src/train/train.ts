@@ -133,11 +133,8 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       opts.log(`${stage.name}: learning rates scaled ×${stage.step.lrScale.toPrecision(3)} to ${stage.batching.kind === 'tasks' ? stage.batching.perBatch : '?'} tasks a batch (lr_tasks sets the count they are written for): ${lrs}`);
     }
     const init: RunnerInit = { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) };
-    // next-item tasks run on TensorFlow.js only (the ort runner has no sampled softmax yet)
-    const tfjsOnly = view.tasks.some((t) => t.kind === 'next_item') ? 'next_item tasks' : undefined;
-    if (opts.runner && tfjsOnly) opts.log(`note: ${stage.name}: ${tfjsOnly} train on TensorFlow.js (wasm), not onnxruntime`);
-    const backendRunner = opts.runner && !tfjsOnly ? await opts.runner(init) : tfjsRunner(tf, init);
-    const runner = opts.runner && !tfjsOnly && stage.step.kind === 'maml' ? predictingOnTfjs(tf, init, backendRunner) : backendRunner;
+    const backendRunner = opts.runner ? await opts.runner(init) : tfjsRunner(tf, init);
+    const runner = opts.runner && stage.step.kind === 'maml' ? predictingOnTfjs(tf, init, backendRunner) : backendRunner;
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
     try {

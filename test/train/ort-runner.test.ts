@@ -5,7 +5,7 @@
 // when onnxruntime cannot load or has no CUDA.
 // The 3-seed comparison of held-out metrics at full size is in bench/ort-vs-wasm.mjs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,7 +16,7 @@ import { planOf, stageGraph, type StagePlan } from '../../src/ir/plan.js';
 import type { IRGraph } from '../../src/ir/types.js';
 import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { analyzeFile } from '../../src/semantics/analyze.js';
+import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { trainBackend } from '../../src/cli/train-backend.js';
 import { loadData } from '../../src/train/data-source.js';
 import { ortRunner } from '../../src/train/ort-runner.js';
@@ -99,6 +99,23 @@ describe('resume on --backend ort', () => {
     const resumed = await run(g, 'ort', { outDir: dir, resume: true });
     expect(resumed.state.step).toBe(full.state.step);
     for (const p of g.params) expect(Buffer.from(resumed.weights[p.name]!.buffer).equals(Buffer.from(full.weights[p.name]!.buffer)), p.name).toBe(true);
+  }, 600_000);
+});
+
+describe('next_item tasks on --backend ort', () => {
+  it('a sampled softmax (negatives drawn per step as TensorFlow.js draws them) trains as on wasm', async () => {
+    const file = join(ROOT, 'examples/peterrec-profile.rec');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('next_item(items)');
+    const g = analyze(text.replace('next_item(items)', 'next_item(items, negatives: 8)'), file).graph!;
+    const wasm = await run(g, 'wasm');
+    const native = await run(g, 'ort');
+    const pretrain = (r: TrainResult) => r.state.losses.filter((l) => l.stage === 'pretrain');
+    expect(pretrain(native).length).toBeGreaterThan(2);
+    pretrain(native).forEach((l, i) => expect(Math.abs(l.loss - pretrain(wasm)[i]!.loss) / Math.abs(pretrain(wasm)[i]!.loss), `step ${l.step}`).toBeLessThan(1e-4));
+    for (const [task, groups] of Object.entries(wasm.evaluation.tasks)) {
+      for (const [m, v] of Object.entries(groups.all!)) if (Number.isFinite(v)) expect(Math.abs(native.evaluation.tasks[task]!.all![m]! - v), `${task} ${m}`).toBeLessThan(1e-2);
+    }
   }, 600_000);
 });
 

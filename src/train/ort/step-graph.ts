@@ -3,7 +3,8 @@
 // every trained parameter (the GRU expanded first, ir/passes/decompose.ts; then the IR gradient
 // pass, ir/passes/grad.ts), lowered with lowerFunction. Trained parameters are graph inputs (the
 // runner feeds its typed arrays each step); frozen ones are initializers. The predict graph: the
-// entry's outputs from the features, trained parameters again as inputs. Tables listed as gathered
+// entry's outputs from the features (a next_item task's evaluation node instead), trained
+// parameters again as inputs. Tables listed as gathered
 // on the host are read through `rows:T` and `ids:T:f` inputs (ir/passes/host-lookups.ts), and
 // their gradient output holds the gathered rows' gradients only.
 import { getEntry } from '../../ir/entry.js';
@@ -66,6 +67,8 @@ export function stepGraph<T extends HostTable>(graph: IRGraph, stage: StagePlan,
 export function predictGraph(graph: IRGraph, stage: StagePlan, trained: ReadonlySet<string>, weights: Record<string, Float32Array>): Uint8Array {
   const entry = getEntry(graph, stage.entry);
   if (!entry) throw new Error(`internal: stage ${stage.name} has no entry ${stage.entry}`);
-  const outputs = Object.fromEntries(Object.entries(entry.outputs).map(([task, node]) => [outputOf(task), node]));
+  // a next_item task is evaluated from its per-row loss (semantics/next-item.ts), as on TensorFlow.js
+  const evaluatedBy = new Map(graph.tasks.flatMap((t) => (t.evaluation !== undefined ? [[t.name, t.evaluation] as const] : [])));
+  const outputs = Object.fromEntries(Object.entries(entry.outputs).map(([task, node]) => [outputOf(task), evaluatedBy.get(task) ?? node]));
   return lowerFunction(graph, { outputs, weights: frozenWeights(graph, trained, weights), name: `${graph.model}.${stage.name}.predict` });
 }

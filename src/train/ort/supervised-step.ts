@@ -26,9 +26,10 @@ export interface ArrayGradient {
 
 export interface OrtSupervisedStep {
   /** The loss, and the gradients when it is finite. */
-  run(batch: Dataset, weights: Params): Promise<{ loss: number; grads: ArrayGradient[] }>;
+  /** `step`: the optimizer step (sampled negatives are drawn from it and the stage's seed). */
+  run(batch: Dataset, weights: Params, step: number): Promise<{ loss: number; grads: ArrayGradient[] }>;
   /** The task whose loss is not finite on this batch, for the error message. */
-  diverged(batch: Dataset, weights: Params): Promise<string>;
+  diverged(batch: Dataset, weights: Params, step: number): Promise<string>;
   /** Padded tables whose gradient still holds the padding row (clipping leaves it out). */
   paddedInGradients: ReadonlySet<string>;
   release(): Promise<void>;
@@ -53,14 +54,14 @@ export async function ortSupervisedStep(
   const gatheredTables = new Set(hosted.map((t) => t.param));
   const seen = new Uint8Array(Math.max(0, ...[...sparse.values()].map((t) => t.rows)));
   const trainedOf = (weights: Params) => Object.fromEntries([...trains].map((n) => [n, weights[n]!]));
-  const run = async (batch: Dataset, weights: Params) => {
-    const feeds = batchFeeds(ort, wanted, graph.tasks, batch, trainedOf(weights));
+  const run = async (batch: Dataset, weights: Params, step: number) => {
+    const feeds = batchFeeds(ort, wanted, graph.tasks, batch, trainedOf(weights), { seed: stage.settings.seed, step });
     const gathered = lookups.add(ort, feeds, batch, weights);
     return { out: await session.run(feeds), gathered };
   };
   return {
-    async run(batch, weights) {
-      const { out, gathered } = await run(batch, weights);
+    async run(batch, weights, k) {
+      const { out, gathered } = await run(batch, weights, k);
       const loss = (out[LOSS]!.data as Float32Array)[0]!;
       if (!Number.isFinite(loss)) return { loss, grads: [] };
       const grads = step.grads.map(({ param, output }): ArrayGradient => {
@@ -73,8 +74,8 @@ export async function ortSupervisedStep(
       });
       return { loss, grads };
     },
-    async diverged(batch, weights) {
-      const { out } = await run(batch, weights);
+    async diverged(batch, weights, k) {
+      const { out } = await run(batch, weights, k);
       for (const t of step.tasks) {
         const l = (out[t.output]!.data as Float32Array)[0]!;
         if (!Number.isFinite(l)) return `task \`${t.task}\` (${graph.tasks.find((x) => x.name === t.task)!.loss} loss ${l})`;
