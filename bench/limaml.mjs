@@ -14,7 +14,7 @@
 // Reported, not asserted. Run after `npm run build`, under the shared lock:
 //   node bench/limaml.mjs [--seeds 3] [--rows 20000] [--epochs 4] [--meta-epochs E]
 //                                   [--tasks-per-batch N] [--ft-steps 3] [--ft-lr 0.05] [--skip-timing 1]
-//                                   [--backend ort]   (training on onnxruntime; evaluation stays on TensorFlow.js)
+// RECC_BACKEND=ort trains on onnxruntime (evaluation stays on TensorFlow.js), as every paper bench.
 // --tasks-per-batch patches the plan and keeps the specs' learning rates (no lr_tasks scaling).
 import { slice } from '../dist/data/preprocess.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
@@ -23,17 +23,10 @@ import { fineTuner } from '../dist/train/fine-tune.js';
 import { metaPredict, metaRunner } from '../dist/train/meta-embed.js';
 import { auc } from '../dist/train/metrics.js';
 import { splitTestTasks, TASK_SLICE } from '../dist/train/task-split.js';
-import { ortRunner } from '../dist/train/ort-runner.js';
-import { loadOrt } from '../dist/train/ort/load.js';
 import { compileExample, fmtMeanSd, parseArgs, runOnce, startBackend } from './lib/compare.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { seeds: 3, rows: 20_000, epochs: 4, metaEpochs: 0, tasksPerBatch: 0, ftSteps: 3, ftLr: 0.05, timeEpochRows: 0, skipTiming: 0, backend: 'wasm' });
-const started = await startBackend();
-const { tf } = started;
-const ort = opts.backend === 'ort' ? await loadOrt() : undefined;
-if (ort && 'error' in ort) throw new Error(`onnxruntime-node cannot load: ${ort.error}`);
-const runner = ort ? (init) => ortRunner(ort.ort, init, { threads: 1, cuda: false }) : undefined;
-const backend = ort ? 'ort (1 thread)' : started.backend;
+const opts = parseArgs(process.argv.slice(2), { seeds: 3, rows: 20_000, epochs: 4, metaEpochs: 0, tasksPerBatch: 0, ftSteps: 3, ftLr: 0.05, timeEpochRows: 0, skipTiming: 0 });
+const { tf, backend, runner } = await startBackend();
 const SLICES = ['all', 'fewer than 25', '25 or more'];
 
 /** AUC of the query rows, overall and per slice. */

@@ -3,31 +3,22 @@
 // rounding, on a spec whose tables are shared by two features (an id and a sequence of it), read
 // with padding and clipped by norm; and the feeds themselves checked by hand, an id outside its
 // table included.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/preprocess.js';
-import { split } from '../../src/data/split.js';
-import { planOf, stageGraph, type StagePlan } from '../../src/ir/plan.js';
 import type { IRGraph } from '../../src/ir/types.js';
-import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { analyze } from '../../src/semantics/analyze.js';
-import { loadData } from '../../src/train/data-source.js';
 import { ortRunner } from '../../src/train/ort-runner.js';
-import { loadOrt, type Ort } from '../../src/train/ort/load.js';
 import { LookupFeeds, packedGradient } from '../../src/train/ort/lookup-feeds.js';
-import { train, type StageData } from '../../src/train/train.js';
+import { readFileSync } from 'node:fs';
+import type { Ort } from '../../src/train/ort/load.js';
+import { trainRows, wasmAndOrt } from '../helpers/ort-train.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 let ort: Ort;
 beforeAll(async () => {
-  await initBackend('wasm');
-  const loaded = await loadOrt();
-  if ('error' in loaded) throw new Error(loaded.error);
-  ort = loaded.ort;
+  ort = await wasmAndOrt();
 });
 
 function spec(clip: number): IRGraph {
@@ -39,21 +30,7 @@ function spec(clip: number): IRGraph {
 }
 
 async function trained(g: IRGraph, lookups: 'host' | 'graph'): Promise<Record<string, Float32Array>> {
-  const data = async (stage: StagePlan): Promise<StageData> => {
-    const loaded = await loadData(stageGraph(g, stage), { rows: 3000, skipBadRows: false, seed: stage.settings.seed });
-    return { dataset: loaded.dataset, split: split(loaded.dataset, stage.settings.split, stage.settings.seed) };
-  };
-  const first = await data(planOf(g).stages[0]!);
-  const r = await train(tf, g, first.dataset, first.split, {
-    outDir: mkdtempSync(join(tmpdir(), 'recc-lookups-')),
-    resume: false,
-    checkpointEvery: 1000,
-    log: () => undefined,
-    progress: false,
-    dataFor: data,
-    runner: (init) => ortRunner(ort, init, { threads: 1, cuda: false, lookups }),
-  });
-  return r.weights;
+  return (await trainRows(g, 3000, { runner: (init) => ortRunner(ort, init, { threads: 1, cuda: false, lookups }) })).weights;
 }
 
 describe('ort backend: lookups gathered on the host', () => {

@@ -3,29 +3,21 @@
 // Plain SGD, so that any difference in the averaged outer gradients shows in the weights (Adam
 // would hide a uniform scale): the LiMAML examples with an MLP and an id-embedding meta block,
 // second and first order, and clipping that binds.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { split } from '../../src/data/split.js';
-import { planOf, stageGraph, type StagePlan } from '../../src/ir/plan.js';
 import type { IRGraph } from '../../src/ir/types.js';
-import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { analyze } from '../../src/semantics/analyze.js';
-import { loadData } from '../../src/train/data-source.js';
 import { ortRunner } from '../../src/train/ort-runner.js';
-import { loadOrt, type Ort } from '../../src/train/ort/load.js';
-import { train, type StageData, type TrainResult } from '../../src/train/train.js';
+import { readFileSync } from 'node:fs';
+import type { Ort } from '../../src/train/ort/load.js';
+import type { TrainResult } from '../../src/train/train.js';
+import { trainRows, wasmAndOrt } from '../helpers/ort-train.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 let ort: Ort;
 beforeAll(async () => {
-  await initBackend('wasm');
-  const loaded = await loadOrt();
-  if ('error' in loaded) throw new Error(loaded.error);
-  ort = loaded.ort;
+  ort = await wasmAndOrt();
 });
 
 function spec(example: string, edit: (text: string) => string): IRGraph {
@@ -36,20 +28,7 @@ function spec(example: string, edit: (text: string) => string): IRGraph {
 }
 
 async function run(g: IRGraph, backend: 'wasm' | 'ort'): Promise<TrainResult> {
-  const data = async (stage: StagePlan): Promise<StageData> => {
-    const loaded = await loadData(stageGraph(g, stage), { rows: 3000, skipBadRows: false, seed: stage.settings.seed });
-    return { dataset: loaded.dataset, split: split(loaded.dataset, stage.settings.split, stage.settings.seed) };
-  };
-  const first = await data(planOf(g).stages[0]!);
-  return train(tf, g, first.dataset, first.split, {
-    outDir: mkdtempSync(join(tmpdir(), 'recc-ort-maml-')),
-    resume: false,
-    checkpointEvery: 1000,
-    log: () => undefined,
-    progress: false,
-    dataFor: data,
-    ...(backend === 'ort' ? { runner: (init) => ortRunner(ort, init, { threads: 1, cuda: false }) } : {}),
-  });
+  return trainRows(g, 3000, backend === 'ort' ? { runner: (init) => ortRunner(ort, init, { threads: 1, cuda: false }) } : {});
 }
 
 const cases: Array<[string, string, (t: string) => string]> = [

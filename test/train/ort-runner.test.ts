@@ -8,20 +8,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { split } from '../../src/data/split.js';
-import { planOf, stageGraph, type StagePlan } from '../../src/ir/plan.js';
 import type { IRGraph } from '../../src/ir/types.js';
 import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
-import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { trainBackend } from '../../src/cli/train-backend.js';
-import { loadData } from '../../src/train/data-source.js';
 import { ortRunner } from '../../src/train/ort-runner.js';
-import { loadOrt, type Ort } from '../../src/train/ort/load.js';
-import { train, type StageData, type TrainOptions, type TrainResult } from '../../src/train/train.js';
+import type { Ort } from '../../src/train/ort/load.js';
+import type { TrainOptions, TrainResult } from '../../src/train/train.js';
+import { trainRows, wasmAndOrt } from '../helpers/ort-train.js';
 
 const { onnx } = onnxProto;
 const ROOT = join(import.meta.dirname, '../..');
@@ -30,35 +26,11 @@ const ROWS = 2500;
 
 let ort: Ort;
 beforeAll(async () => {
-  await initBackend('wasm');
-  const loaded = await loadOrt();
-  if ('error' in loaded) throw new Error(loaded.error);
-  ort = loaded.ort;
+  ort = await wasmAndOrt();
 });
 
-/** Each stage's rows as `recc train` loads them (cli/train.ts), `ROWS` of them. */
-function dataFor(g: IRGraph): (stage: StagePlan) => Promise<StageData> {
-  return async (stage) => {
-    const loaded = await loadData(stageGraph(g, stage), { rows: ROWS, skipBadRows: false, seed: stage.settings.seed });
-    expect(loaded.errors).toEqual([]);
-    return { dataset: loaded.dataset, split: split(loaded.dataset, stage.settings.split, stage.settings.seed) };
-  };
-}
-
 async function run(g: IRGraph, backend: 'wasm' | 'ort', extra: Partial<TrainOptions> = {}): Promise<TrainResult> {
-  const data = dataFor(g);
-  const first = await data(planOf(g).stages[0]!);
-  return train(tf, g, first.dataset, first.split, {
-    outDir: mkdtempSync(join(tmpdir(), 'recc-ort-')),
-    epochs: 2,
-    resume: false,
-    checkpointEvery: 1000,
-    log: () => undefined,
-    progress: false,
-    dataFor: data,
-    ...(backend === 'ort' ? { runner: (init) => ortRunner(ort, init, { threads: 1, cuda: false }) } : {}),
-    ...extra,
-  });
+  return trainRows(g, ROWS, { epochs: 2, ...(backend === 'ort' ? { runner: (init) => ortRunner(ort, init, { threads: 1, cuda: false }) } : {}), ...extra });
 }
 
 describe('recc train --backend ort equals --backend wasm', () => {
