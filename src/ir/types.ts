@@ -172,7 +172,10 @@ export interface TrainSpec {
   metrics: MetricSpec[];
   seed: number;
   clipNorm?: number;
+  /** Linear warm-up over this many optimizer steps … */
   warmupSteps?: number;
+  /** … or over this fraction (0, 1) of the stage's steps, rounded up (src/train/schedule.ts). */
+  warmupFraction?: number;
   /** After warm-up: constant learning rate (default) or cosine decay to 0 over the run. */
   lrDecay?: 'constant' | 'cosine';
   earlyStop?: { patience: number };

@@ -26,7 +26,9 @@ import { describe, ERROR, type Value } from './values.js';
  * 75 % support, and the optimizers' learning rates written for 32 tasks a batch (the paper went
  * from 32 to 128 tasks per batch, scaling the global lr linearly).
  */
-export const META_DEFAULTS = { steps: 1, lr: 0.01, order: 'second' as MamlOrder, tasksPerBatch: 128, supportFraction: 0.75, lrTasks: 32 };
+// warmupFraction: §6.4 warms the global learning rate up without saying for how long; its source
+// for large-batch training (Goyal et al. 2017, the paper's [5]) warms up over 5 of 90 epochs.
+export const META_DEFAULTS = { steps: 1, lr: 0.01, order: 'second' as MamlOrder, tasksPerBatch: 128, supportFraction: 0.75, lrTasks: 32, warmupFraction: 0.05 };
 
 /** The train section's settings of task batching (read only for a model with a meta block). */
 export const TASK_FIELDS = ['tasks_per_batch', 'support_fraction', 'lr_tasks'];
@@ -165,13 +167,16 @@ export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborato
 }
 
 /**
- * The single stage of a model with a meta block, made a MAML stage over task batches: clip norm
- * 1.0 on the outer step unless the spec says otherwise, and every optimizer's learning rate
- * scaled linearly from `lr_tasks` to `tasks_per_batch` tasks a batch (§6.4).
+ * The single stage of a model with a meta block, made a MAML stage over task batches with §6.4's
+ * large-batch recipe unless the spec says otherwise: clip norm 1.0 on the outer step, a linear
+ * warm-up over the first 5 % of the steps, and every optimizer's learning rate scaled linearly from
+ * `lr_tasks` to `tasks_per_batch` tasks a batch.
  */
 export function mamlStage(stage: StagePlan, meta: MetaSpec, batching: TaskBatching): StagePlan {
   const tasks: Batching = { kind: 'tasks', key: meta.key, perBatch: batching.perBatch, support: batching.support };
-  const settings = { ...stage.settings, clipNorm: stage.settings.clipNorm ?? 1.0 };
+  const { warmupSteps, warmupFraction } = stage.settings;
+  const warmup = warmupSteps === undefined && warmupFraction === undefined ? { warmupFraction: META_DEFAULTS.warmupFraction } : {};
+  const settings = { ...stage.settings, clipNorm: stage.settings.clipNorm ?? 1.0, ...warmup };
   const scale = batching.perBatch / batching.lrTasks;
   const optimizers = stage.optimizers.map((o) => ({ ...o, spec: { ...o.spec, lr: o.spec.lr * scale } }));
   return { ...stage, step: { kind: 'maml', group: meta.name, steps: meta.steps, lr: meta.lr, order: meta.order, lrScale: scale }, batching: tasks, settings, optimizers };

@@ -3,7 +3,7 @@
 //
 //   optimizer: adam(lr: 1e-3)  |  { embedding: adagrad(lr: 0.05), dense: adam(lr: 1e-3), <group>: … }
 //   groups: { tables: features.*, net: [net.*.conv1, net.*.conv2] }   (selectors.ts; plan.ts reads it)
-//   batch: 1024   epochs: 2   seed: 7   clip_norm: 1.0   warmup: 100   lr_decay: cosine   early_stop: 2
+//   batch: 1024   epochs: 2   seed: 7   clip_norm: 1.0   warmup: 100 | 0.05   lr_decay: cosine   early_stop: 2
 //   split: random(test: 0.2) | by_key(user_id, test: 0.25) | chronological(timestamp, test: 0.2)
 //   metrics: [auc, gauc(by: user_id), logloss]
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
@@ -184,8 +184,14 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         break;
       }
       case 'warmup': {
-        const v = r.int(e, 'warmup', 0);
-        if (v !== undefined) spec.warmupSteps = v;
+        // an int counts optimizer steps; a fraction in (0, 1) is that share of the stage's steps,
+        // which the trainer resolves once it knows how many batches the data makes
+        const v = r.number(e, 'warmup', (x) => (Number.isInteger(x) && x >= 0) || (x > 0 && x < 1), 'a number of steps (an int ≥ 0) or a fraction of the run in (0, 1)');
+        if (v === undefined) break;
+        delete spec.warmupSteps;
+        delete spec.warmupFraction;
+        if (Number.isInteger(v)) spec.warmupSteps = v;
+        else spec.warmupFraction = v;
         break;
       }
       case 'lr_decay': {

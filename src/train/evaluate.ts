@@ -122,10 +122,12 @@ export function formatEvaluation(e: Evaluation): string {
   const lines: string[] = [];
   for (const [task, groups] of Object.entries(e.tasks)) {
     const cols = [...new Set(Object.values(groups).flatMap((r) => Object.keys(r)))];
+    // the group column as wide as its longest name (slices like `task_samples=fewer than 25`)
+    const w = Math.max(20, ...Object.keys(groups).map((g) => g.length + 2));
     lines.push(`task ${task}`);
-    lines.push(`  ${'group'.padEnd(20)}${cols.map((c) => c.padStart(10)).join('')}`);
+    lines.push(`  ${'group'.padEnd(w)}${cols.map((c) => c.padStart(10)).join('')}`);
     for (const [g, r] of Object.entries(groups)) {
-      lines.push(`  ${g.padEnd(20)}${cols.map((c) => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : Number.isNaN(r[c]) ? 'n/a' : r[c]!.toFixed(4)).padStart(10)).join('')}`);
+      lines.push(`  ${g.padEnd(w)}${cols.map((c) => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : Number.isNaN(r[c]) ? 'n/a' : r[c]!.toFixed(4)).padStart(10)).join('')}`);
     }
   }
   return lines.join('\n');

@@ -1,10 +1,21 @@
 // The learning-rate schedule: linear warm-up, then constant or cosine decay.
+import type { TrainSpec } from '../ir/types.js';
+
 export interface Schedule {
   /** Steps of linear warm-up from lr/warmup to lr. */
   warmupSteps?: number;
   /** After warm-up: keep lr, or decay it along a half cosine to 0 at `totalSteps`. */
   decay?: 'constant' | 'cosine';
   totalSteps?: number;
+}
+
+/**
+ * A stage's schedule over `totalSteps` optimizer steps. A warm-up given as a fraction of the run
+ * is ⌈fraction · totalSteps⌉ steps (train.py's `learning_rate` rounds the same way).
+ */
+export function scheduleOf(s: Pick<TrainSpec, 'warmupSteps' | 'warmupFraction' | 'lrDecay'>, totalSteps: number): Schedule {
+  const warmupSteps = s.warmupSteps ?? (s.warmupFraction !== undefined ? Math.ceil(s.warmupFraction * totalSteps) : undefined);
+  return { ...(warmupSteps !== undefined ? { warmupSteps } : {}), decay: s.lrDecay ?? 'constant', totalSteps };
 }
 
 /**

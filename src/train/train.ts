@@ -15,6 +15,7 @@ import type { Evaluation } from './evaluate.js';
 import { batchUnits, runStage, type BatchStream } from './loop.js';
 import type { RunnerInit, StageRunner } from './runner.js';
 import { shuffleKey } from './shuffle.js';
+import { scheduleOf } from './schedule.js';
 import { stageState, startRun } from './state.js';
 import { splitTestTasks, TASK_SLICE, taskRanges } from './task-split.js';
 import { predictingOnTfjs } from './tfjs-predictions.js';
@@ -123,7 +124,10 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     if (k === start.stage && state.batchInEpoch > batches) {
       throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
     }
-    const schedule = { warmupSteps: stage.settings.warmupSteps, decay: stage.settings.lrDecay ?? 'constant', totalSteps: epochs * batches };
+    const schedule = scheduleOf(stage.settings, epochs * batches);
+    if (stage.settings.warmupFraction !== undefined) {
+      opts.log(`${named ? `${stage.name}: ` : ''}warm-up over ${schedule.warmupSteps} of ${epochs * batches} steps (${+(100 * stage.settings.warmupFraction).toFixed(2)} %)`);
+    }
     // What each stage of a plan trains, of what its entry reads (PeterRec's Table 3 reports the fraction)
     const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);
     const [trains, reads] = [values(stage.trainable), values(stage.trainable) + values(stage.frozen)];

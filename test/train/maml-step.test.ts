@@ -160,3 +160,32 @@ describe.runIf(haveTorch())('the LiMAML step (Alg. 2a)', () => {
     }
   });
 });
+
+describe('the warm-up of a MAML stage (§6.4: "global learning rate scheduling with warm-up")', () => {
+  const file = join(import.meta.dirname, '../fixtures/specs/limaml-tiny.rec');
+  const text = readFileSync(file, 'utf8');
+  const settings = (t: string) => analyze(t, file).graph!.plan.stages[0]!.settings;
+
+  it('warms up over the first 5 % of the steps unless the spec says otherwise', () => {
+    expect(settings(text)).toMatchObject({ warmupFraction: 0.05 });
+    expect(settings(text).warmupSteps).toBeUndefined();
+    const steps = settings(text.replace('clip_norm: 1e9', 'clip_norm: 1e9\n    warmup: 40'));
+    expect([steps.warmupSteps, steps.warmupFraction]).toEqual([40, undefined]);
+    const none = settings(text.replace('clip_norm: 1e9', 'clip_norm: 1e9\n    warmup: 0'));
+    expect([none.warmupSteps, none.warmupFraction]).toEqual([0, undefined]);
+    const share = settings(text.replace('clip_norm: 1e9', 'clip_norm: 1e9\n    warmup: 0.2'));
+    expect([share.warmupSteps, share.warmupFraction]).toEqual([undefined, 0.2]);
+  });
+
+  it('a model without a meta block keeps no warm-up by default', () => {
+    const plain = analyze('model m {\n  features {\n    u: id(hash: 10, dim: 2)\n    y: label\n  }\n  task t : binary(label: y) { from: u }\n}\n', 'm.rec');
+    expect(plain.diagnostics).toEqual([]);
+    const s = plain.graph!.plan.stages[0]!.settings;
+    expect([s.warmupSteps, s.warmupFraction]).toEqual([undefined, undefined]);
+  });
+
+  it('a warm-up that is neither a step count nor a fraction of the run is a diagnostic', () => {
+    const bad = analyze(text.replace('clip_norm: 1e9', 'clip_norm: 1e9\n    warmup: 1.5'), file).diagnostics;
+    expect(bad.map((d) => [d.code, d.message])).toEqual([['REC5006', '`warmup` must be a number of steps (an int ≥ 0) or a fraction of the run in (0, 1)']]);
+  });
+});

@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from '../../src/train/metrics.js';
+import { formatEvaluation } from '../../src/train/evaluate.js';
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, ties counting one half. */
 function pairwiseAuc(s: number[], y: number[]): number {
@@ -131,5 +132,17 @@ describe('metrics', () => {
   it('log loss clips predictions at 1e-7', () => {
     expect(logloss([0, 1], [1, 0])).toBeCloseTo(-Math.log(1e-7), 9);
     expect(logloss([1, 0], [1, 0])).toBeCloseTo(-Math.log(1 - 1e-7), 12);
+  });
+});
+
+describe('formatEvaluation', () => {
+  it('aligns the columns however long a group name is', () => {
+    const text = formatEvaluation({ tasks: { click: { all: { n: 1431, auc: 0.5928 }, 'task_samples=fewer than 25': { n: 518, auc: 0.5868 } } } });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('task click');
+    // every row ends its `n` and `auc` columns at the same offsets as the header
+    const ends = (line: string) => [...line.matchAll(/\S+/g)].slice(-2).map((m) => m.index! + m[0].length);
+    expect(lines.slice(2).map(ends)).toEqual([ends(lines[1]!), ends(lines[1]!)]);
+    expect(lines[3]).toBe('  task_samples=fewer than 25         518    0.5868');
   });
 });

@@ -6,7 +6,7 @@ import type { OptimizerSpec } from '../../src/ir/types.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { FusedOptimizer } from '../../src/train/fused-optimizer.js';
 import { clipByGlobalNorm } from '../../src/train/clip-norm.js';
-import { learningRate } from '../../src/train/schedule.js';
+import { learningRate, scheduleOf } from '../../src/train/schedule.js';
 
 const f = (w: tf.Variable) => tf.add(tf.square(tf.sub(w.slice(0, 1), 3)), tf.mul(2, tf.square(w.slice(1, 1)))).sum() as tf.Scalar;
 const grad = ([w1, w2]: number[]) => [2 * (w1! - 3), 4 * w2!];
@@ -81,6 +81,17 @@ describe('optimizers', () => {
     expect(cos(6)).toBeCloseTo(1, 12);
     expect(cos(10)).toBeCloseTo(0, 12);
     expect(cos(50)).toBeCloseTo(0, 12);
+  });
+
+  it('a warm-up given as a fraction of the run is that share of its steps, rounded up', () => {
+    // 0.05 of 30 steps is 1.5 → 2 steps; 0.05 of 20 is exactly 1; of 1 step, 1
+    expect(scheduleOf({ warmupFraction: 0.05 }, 30)).toEqual({ warmupSteps: 2, decay: 'constant', totalSteps: 30 });
+    expect(scheduleOf({ warmupFraction: 0.05 }, 20).warmupSteps).toBe(1);
+    expect(scheduleOf({ warmupFraction: 0.05 }, 1).warmupSteps).toBe(1);
+    // a step count wins, and no warm-up at all stays none
+    expect(scheduleOf({ warmupSteps: 0, lrDecay: 'cosine' }, 30)).toEqual({ warmupSteps: 0, decay: 'cosine', totalSteps: 30 });
+    expect(scheduleOf({}, 30).warmupSteps).toBeUndefined();
+    expect([0, 1, 2].map((s) => learningRate(1, s, scheduleOf({ warmupFraction: 0.05 }, 30)))).toEqual([0.5, 1, 1]);
   });
 
   it('clips the global norm over all gradients together', () => {

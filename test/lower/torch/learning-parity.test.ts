@@ -1,7 +1,7 @@
 // Learning parity: train.py (PyTorch) and recc's own trainer (TF.js) take the same steps from the
 // same initial weights. Full-batch steps (batch ≥ rows) make the order of the rows irrelevant, so
 // the two shufflers do not matter: 6 steps of SGD, Adam (SparseAdam on the tables) and Adagrad
-// with warm-up, cosine decay and global-norm clipping, sparse feature tables with a padding row;
+// with warm-up (in steps, or a fraction of the run), cosine decay and global-norm clipping, sparse feature tables with a padding row;
 // the weights agree to 1e-4 of their largest value (float32 on both sides).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ const work = mkdtempSync(join(tmpdir(), 'recc-learning-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ROWS = 200;
 
-const spec = (optimizer: string, clip: number) => `model parity {
+const spec = (optimizer: string, clip: number, warmup: string) => `model parity {
   features {
     user: id(hash: 300, dim: 8)
     item: id(hash: 300, dim: 8)
@@ -40,7 +40,7 @@ const spec = (optimizer: string, clip: number) => `model parity {
     optimizer: ${optimizer}
     batch: 256
     epochs: 6
-    warmup: 2
+    warmup: ${warmup}
     lr_decay: cosine()
     clip_norm: ${clip}
     seed: 5
@@ -48,9 +48,9 @@ const spec = (optimizer: string, clip: number) => `model parity {
 }
 `;
 
-async function parity(name: string, optimizer: string, clip: number): Promise<void> {
+async function parity(name: string, optimizer: string, clip: number, warmup = '2'): Promise<void> {
     const specFile = join(work, `${name}.rec`);
-    writeFileSync(specFile, spec(optimizer, clip));
+    writeFileSync(specFile, spec(optimizer, clip, warmup));
     const g = analyzeFile(specFile).graph!;
     const rows = randomRows(g, ROWS, 'parity');
     const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: [], skipBadRows: false });
@@ -88,5 +88,9 @@ describe.runIf(haveTorch())('train.py learns as recc train does', () => {
 
   it('the same with Adagrad', async () => {
     await parity('adagrad', 'adagrad(lr: 0.5)', 0.02);
+  });
+
+  it('a warm-up given as a fraction of the run rounds up alike (0.4 of 6 steps is 3, not 2)', async () => {
+    await parity('fraction', 'sgd(lr: 2.0)', 0.02, '0.4');
   });
 });
