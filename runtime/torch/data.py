@@ -4,17 +4,21 @@ beside this file: src/data/preprocess.ts's contract in Python, with support sets
 reads the files and keeps each row's line for errors. Features, support sets and tasks come
 from spec.json, written by the export.
 
-Formats: CSV (.csv), TSV (.tsv, .tab: no quoting), JSON Lines (.jsonl, .ndjson, .json). A bad
-row raises DataError with the file, line and column.
+Formats: CSV (.csv), TSV (.tsv, .tab: no quoting), JSON Lines (.jsonl, .ndjson, .json), and
+Parquet (a file starting with `PAR1`, whatever its name) when pyarrow is importable. A bad row
+raises DataError with the file, line (Parquet: row number) and column.
 """
 import csv
+import datetime
 import json
+import math
 import os
 
 import numpy as np
 
 from recc_client.encoder import Encoder
 from recc_client.features import EncodeError
+from recc_client.jsvalues import js_number_text
 from recc_client.label_expr import LabelError, eval_label
 from recc_client.support import key_text
 
@@ -34,8 +38,120 @@ def load_spec(path=os.path.join(HERE, "spec.json")):
         return json.load(f)
 
 
-def read_records(path):
+# ── Parquet: pyarrow's values as the cells recc's reader gives (src/data/read-parquet.ts toCell) ──
+
+PARQUET_MAGIC = b"PAR1"
+SAFE_INTEGER = 2**53 - 1  # Number.MAX_SAFE_INTEGER: larger integers are kept as decimal text
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+class RawBytes:
+    """A binary value without a text annotation: no cell (recc's REC6012 if the spec reads it)."""
+
+
+def _int_cell(v):
+    return v if abs(v) <= SAFE_INTEGER else str(v)
+
+
+def _iso(v):
+    """Timestamps as recc prints them: UTC, milliseconds (truncated toward zero), `Z`; dates as
+    YYYY-MM-DD. A naive datetime is UTC (pyarrow gives naive values for timestamps without a zone)."""
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=datetime.timezone.utc)
+        us = (v - EPOCH) // datetime.timedelta(microseconds=1)
+        ms = us // 1000 if us >= 0 else -(-us // 1000)  # BigInt division: toward zero
+        t = EPOCH + datetime.timedelta(milliseconds=ms)
+        return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}.{t.microsecond // 1000:03d}Z"
+    return v.isoformat()
+
+
+def _js_json(v):
+    """JSON.stringify of a struct's value as recc writes it: JavaScript's number text, integers
+    past 2^53 as strings, no spaces, non-ASCII as is."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        c = _int_cell(v)
+        return json.dumps(c) if isinstance(c, str) else js_number_text(c)
+    if isinstance(v, float):
+        return js_number_text(v) if math.isfinite(v) else "null"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (datetime.date, datetime.datetime)):
+        return json.dumps(_iso(v))
+    if isinstance(v, dict):
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{_js_json(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(_js_json(x) for x in v) + "]"
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def parquet_cell(v):
+    """A value of pyarrow's to_pylist() as recc's cell: null, text, numbers (integers as numbers
+    while exact, else their decimal text) and booleans as they are; lists of text or numbers as
+    sequences, other lists and structs as their JSON text; timestamps and dates as ISO text;
+    decimals as numbers; raw bytes as RawBytes."""
+    if v is None or isinstance(v, (str, bool, float)):
+        return v
+    if isinstance(v, int):
+        return _int_cell(v)
+    if isinstance(v, (bytes, bytearray)):
+        return RawBytes()
+    if isinstance(v, (datetime.date, datetime.datetime)):
+        return _iso(v)
+    if isinstance(v, (list, tuple)):
+        items = [_int_cell(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in v]
+        if all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in items):
+            return items
+        return _js_json(v)
+    if isinstance(v, dict):
+        return _js_json(v)
+    try:  # decimal.Decimal and other numbers
+        return float(v)
+    except (TypeError, ValueError):
+        return _js_json(v)
+
+
+def is_parquet(path):
+    with open(path, "rb") as f:
+        return f.read(4) == PARQUET_MAGIC
+
+
+def parquet_records(path, columns):
+    """(row number, {column: cell}) of a Parquet file, read a batch at a time with pyarrow; a raw
+    bytes value in one of `columns` (those the spec reads) is REC6012."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(path, 0, "(file)", "reading Parquet needs pyarrow, which is not importable here: pip install pyarrow, or convert the file to CSV", "REC6004") from None
+    try:
+        f = pq.ParquetFile(path)
+        line = 0
+        for batch in f.iter_batches():
+            values = batch.to_pydict()
+            for i in range(batch.num_rows):
+                line += 1
+                row = {c: parquet_cell(vs[i]) for c, vs in values.items()}
+                for c, v in row.items():
+                    if isinstance(v, RawBytes):
+                        if c in columns:
+                            raise DataError(path, line, c, f"column `{c}` holds raw bytes (Parquet binary without a text annotation), not text or numbers", "REC6012")
+                        row[c] = None
+                yield line, row
+    except DataError:
+        raise
+    except Exception as e:  # pyarrow's errors for a file that is not whole or does not decode
+        raise DataError(path, 0, "(file)", f"cannot read the Parquet file: {e}", "REC6011") from None
+
+
+def read_records(path, columns=()):
     """(line, {column: cell}) for each record of a data file; cells of CSV/TSV are text."""
+    if is_parquet(path):
+        yield from parquet_records(path, set(columns))
+        return
     ext = os.path.splitext(path)[1].lower()
     if ext in (".jsonl", ".ndjson", ".json"):
         with open(path, encoding="utf-8-sig") as f:
@@ -51,7 +167,7 @@ def read_records(path):
                 yield i, obj
         return
     if ext not in (".csv", ".tsv", ".tab"):
-        raise DataError(path, 0, "(file)", "data.py reads .csv, .tsv and .jsonl files", "REC6004")
+        raise DataError(path, 0, "(file)", "data.py reads .csv, .tsv, .jsonl and Parquet files", "REC6004")
     with open(path, encoding="utf-8-sig", newline="") as f:
         tsv = ext != ".csv"
         reader = csv.reader(f, delimiter="\t" if tsv else ",", quoting=csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL)
@@ -115,9 +231,30 @@ def row_problem(spec, encoder, row, key_columns):
     return None
 
 
+def columns_read(spec, key_columns=()):
+    """The data columns the spec reads: features' and support sets' columns, label expressions'
+    names, and key columns."""
+    names = set(key_columns)
+
+    def walk(x):
+        if isinstance(x, dict):
+            if x.get("kind") == "Name" and isinstance(x.get("name"), str):
+                names.add(x["name"])
+            for k, v in x.items():
+                if k == "column" and isinstance(v, str):
+                    names.add(v)
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk([spec["features"], spec.get("supports", []), [t["label"] for t in spec["tasks"]]])
+    return names
+
+
 def encode(path, spec, key_columns=()):
     """Encode a data file for the model of `spec`; DataError at the first bad row."""
-    records = list(read_records(path))
+    records = list(read_records(path, columns_read(spec, key_columns)))
     if not records:
         raise DataError(path, 1, "(file)", "no data rows", "REC6004")
     rows = [r for _, r in records]

@@ -45,7 +45,7 @@ MAX_PAIRS = 4096
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="training data (.csv, .tsv, .jsonl)")
+    p.add_argument("--data", required=True, help="training data (.csv, .tsv, .jsonl; Parquet with pyarrow)")
     p.add_argument("--test", help="data to evaluate on after each stage (AUC / GAUC of binary tasks); without it, each stage holds out the spec's split of --data, as recc train does")
     p.add_argument("--no-split", action="store_true", help="train on every row of --data (no held-out rows; evaluation only with --test)")
     p.add_argument("--init", default=os.path.join(HERE, "init.safetensors"), help="starting weights: recc's initial weights (default) or a recc checkpoint")
@@ -128,7 +128,11 @@ def make_optimizers(model, stage, sparse_tables):
 
 def learning_rate(base, step, settings, total):
     """recc's schedule (src/train/schedule.ts): warm-up, then constant or cosine to 0."""
-    w = settings.get("warmupSteps") or 0
+    w = settings.get("warmupSteps")
+    if w is None:
+        # a fraction of the run: ⌈fraction · total⌉ steps, as recc's scheduleOf rounds
+        f = settings.get("warmupFraction")
+        w = math.ceil(f * total) if f is not None else 0
     if w > 0 and step < w:
         return base * (step + 1) / w
     if settings.get("lrDecay") != "cosine":
@@ -379,42 +383,68 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
         print(f"stage {stage['name']}: {step} MAML steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
 
 
+SMALL_TASK = 25  # src/train/task-split.ts: Table 3's slices, tasks of fewer than 25 samples and of 25 or more
+TASK_SLICE = "task_samples"
+
+
+def task_slice(n):
+    """The slice of a test task of n rows, as recc names it (task-split.ts): n counts the task's
+    rows in the test data, support rows included, and a task of exactly 25 is `25 or more`."""
+    return f"fewer than {SMALL_TASK}" if n < SMALL_TASK else f"{SMALL_TASK} or more"
+
+
+def test_tasks(keys, fraction):
+    """[(support rows, query rows, slice)] of the test tasks (the rows sharing a key, in data order),
+    as splitTestTasks (task-split.ts) cuts them; a task of one row has no query row and is left out."""
+    out = []
+    for rows in group_by_key(keys):
+        if len(rows) >= 2:
+            ns = support_count(len(rows), fraction)
+            out.append((rows[:ns], rows[ns:], task_slice(len(rows))))
+    return out
+
+
 def evaluate_maml(model, ds, spec, stage, device):
     """recc's evaluation of a MAML stage (task-split.ts), but scoring with the whole adapted model:
     each test task's first support rows adapt θ_meta (the inner loop, no outer gradient), then its
     query rows are scored; tasks of one row have no query row. recc instead serves the meta
     embedding of the task's latest support row (metaPredict), which can differ where the meta
-    block reads features that vary within a task. Printed as `auc (query rows, adapted)`."""
+    block reads features that vary within a task. Printed as `auc (query rows, adapted)`, over all
+    query rows and, as recc reports them, per task-size slice (`task_samples=…`, with the slice's
+    row count) unless the spec groups its metrics by a column of its own (`group_by`: recc then
+    slices by that column, which train.py does not report)."""
     batching, step = stage["batching"], stage["step"]
     meta = spec["meta"]["params"]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
     serve = list(M.INPUTS["serve"])
     P = {n: p.detach().requires_grad_(n in meta) for n, p in model.named_parameters()}
-    outs, query = {t["name"]: [] for t in tasks}, []
-    for rows in group_by_key(ds.keys[batching["key"]]):
-        if len(rows) < 2:
-            continue
-        rows = np.asarray(rows)
-        ns = support_count(len(rows), batching["support"])
-        adapted = adapt(P, stage["entry"], meta, step, batch_inputs(ds, rows[:ns], names, tasks, device), create_graph=False)
+    outs, query, slices = {t["name"]: [] for t in tasks}, [], []
+    for support, rows, size in test_tasks(ds.keys[batching["key"]], batching["support"]):
+        adapted = adapt(P, stage["entry"], meta, step, batch_inputs(ds, np.asarray(support), names, tasks, device), create_graph=False)
         with torch.no_grad():
-            o = M.ENTRIES["serve"](adapted, batch_inputs(ds, rows[ns:], serve, [], device))
+            o = M.ENTRIES["serve"](adapted, batch_inputs(ds, np.asarray(rows), serve, [], device))
         for t in tasks:
-            outs[t["name"]].append(o[t["name"]].reshape(len(rows) - ns, -1).numpy())
-        query.extend(rows[ns:])
+            outs[t["name"]].append(o[t["name"]].reshape(len(rows), -1).numpy())
+        query.extend(rows)
+        slices.extend([size] * len(rows))
     report = {}
     if not query:
         return report
-    query = np.asarray(query)
+    query, slices = np.asarray(query), np.asarray(slices)
+    # recc's groups in its order (sorted: `25 or more` before `fewer than 25`), each with its count
+    groups = [] if stage["settings"].get("groupBy") else [(f" {TASK_SLICE}={s}", slices == s) for s in sorted(set(slices.tolist()))]
     for t in tasks:
         if t["kind"] != "binary":
             continue
         p, y = np.concatenate(outs[t["name"]])[:, 0], ds.labels[t["name"]][query]
-        report[f"{t['name']} auc (query rows, adapted)"] = auc(p, y)
-        for m in stage["settings"]["metrics"]:
-            if m["kind"] == "gauc":
-                report[f"{t['name']} gauc({m['by']}) (query rows, adapted)"] = gauc(p, y, [ds.keys[m["by"]][i] for i in query])
+        for suffix, m in [("", np.ones(len(query), dtype=bool))] + groups:
+            n = int(m.sum())
+            report[f"{t['name']} auc (query rows, adapted){suffix}"] = (auc(p[m], y[m]), n)
+            for metric in stage["settings"]["metrics"]:
+                if metric["kind"] == "gauc":
+                    by = [ds.keys[metric["by"]][i] for i in query[m]]
+                    report[f"{t['name']} gauc({metric['by']}) (query rows, adapted){suffix}"] = (gauc(p[m], y[m], by), n)
     return report
 
 
@@ -523,7 +553,8 @@ def main(argv=None):
         if test is not None and test.n > 0 and rank == 0:
             report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
             for k, v in report.items():
-                print(f"  {k} {v:.4f}", flush=True)
+                # a MAML stage's values come with their row count (recc's `n`)
+                print(f"  {k} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {k} {v:.4f}", flush=True)
     state = {n: p for n, p in model.state_dict().items()}
     meta = {"recc.model": spec["model"], "recc.weights": f"trained by PyTorch {torch.__version__} on {world} rank(s)"}
     if rank == 0:

@@ -23,7 +23,7 @@ Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than 
 | file | what |
 | --- | --- |
 | \`model.py\` | \`Model\`, a \`torch.nn.Module\` generated from recc's IR, one line per op; \`state_dict()\` keys are recc's parameter names. \`model(X)\` serves (task name → prediction); \`model(X, entry=STAGE)\` also gives the stage's objective under \`"/objective"\` |
-| \`data.py\` | CSV, TSV and JSON Lines rows into ids, values and support sets as recc encodes them, with recc's Python client (\`recc_client/\`): \`data.encode(path, data.load_spec())\` |
+| \`data.py\` | CSV, TSV, JSON Lines and Parquet (with pyarrow) rows into ids, values and support sets as recc encodes them, with recc's Python client (\`recc_client/\`): \`data.encode(path, data.load_spec())\` |
 | \`train.py\` | the training plan below, on one process or under torch.distributed (DDP) |
 | \`weights.py\` | safetensors reading and writing |
 | \`spec.json\` | features, tasks and training plan, as data |
@@ -84,11 +84,17 @@ ${
   task's support rows; a task of one row has none) with θ_meta adapted on the task's support rows
   by the inner loop, every query row scored by the adapted model on its own features; recc scores
   them with the meta embedding of the task's latest support row instead, so the two can differ
-  where the meta block reads features that vary within a task. train.py prints these as \`auc (query rows, adapted)\`, and
-  does not report recc's task-size slices.
+  where the meta block reads features that vary within a task. train.py prints these as \`auc (query rows, adapted)\`,
+  over every query row and per task-size slice as recc reports them (\`task_samples=25 or more\`,
+  \`task_samples=fewer than 25\`: a task's rows in the test data, support rows included), each with
+  its row count. With \`group_by\` in the spec, recc slices by that column instead, which train.py
+  does not report.
 `
       : ''
-  }- TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
+  }- Parquet is read through pyarrow (\`pip install pyarrow\`; without it, a Parquet file is an error
+  saying so: convert it to CSV). Its values become the cells recc's reader gives (tested), but
+  pyarrow's reading itself was not run where recc is tested (pyarrow is not installable there).
+- TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
   TorchRec cannot be installed where recc is tested, and recc ships no code it cannot test.
 `;
 }
