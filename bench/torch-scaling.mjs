@@ -1,8 +1,9 @@
 // The exported PyTorch package (`recc export torch`) on the POSO-MLP reference model
 // (bench/poso-reference.rec, runtime-notes.md): train.py's samples/s on 1 and 2 gloo ranks (one
 // thread each, DDP, sparse feature-table gradients with SparseAdam), beside recc's own trainer
-// (TF.js wasm, one thread) and the hand-written PyTorch reference (bench/reference/poso_mlp.py
-// --sparse), in one run. Same model, batch 1024, Adam + BCE, random ids. Not a test.
+// on both of its CPU backends (onnxruntime and TF.js wasm, one thread) and the hand-written
+// PyTorch reference (bench/reference/poso_mlp.py --sparse), in one run; it prints the BLAS torch
+// loads (bench/lib/torch-blas.mjs). Same model, batch 1024, Adam + BCE, random ids. Not a test.
 //   npm run build && node bench/torch-scaling.mjs [steps]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFile } from '../dist/semantics/analyze.js';
 import { initBackend } from '../dist/lower/tfjs/backend.js';
+import { ortRunner } from '../dist/train/ort-runner.js';
+import { loadOrt } from '../dist/train/ort/load.js';
+import { torchBlas } from './lib/torch-blas.mjs';
 import { train } from '../dist/train/train.js';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
@@ -58,7 +62,7 @@ async function torchRanks(world) {
   return Number(/([\d.]+) samples\/s/.exec(outs[0])[1]);
 }
 
-console.log(`POSO-MLP reference model, batch ${batch}, Adam + BCE, ${steps} steps, one thread per process, ${(await import('node:os')).cpus().length} cores`);
+console.log(`POSO-MLP reference model, batch ${batch}, Adam + BCE, ${steps} steps, one thread per process, ${(await import('node:os')).cpus().length} cores; torch's BLAS: ${torchBlas(env)}`);
 const one = await torchRanks(1);
 const two = await torchRanks(2);
 console.log(`exported module, train.py, 1 rank:  ${one.toFixed(0)} samples/s`);
@@ -69,13 +73,19 @@ const refOut = ref.status === 0 ? JSON.parse(ref.stdout.trim().split('\n').pop()
 if (refOut) console.log(`hand-written PyTorch ${refOut.torch} (SparseAdam): ${refOut.samples_per_s.toFixed(0)} samples/s; exported 1 rank / hand-written: ${(one / refOut.samples_per_s).toFixed(2)}`);
 else console.log(`hand-written PyTorch reference failed: ${ref.stderr.slice(-400)}`);
 
-const { tf, backend } = await initBackend(process.env.RECC_BACKEND ?? 'wasm');
+const { tf } = await initBackend('wasm');
+const loaded = await loadOrt();
 const ids = Object.fromEntries(graph.features.filter((f) => f.kind !== 'label').map((f) => [f.name, f.kind === 'seq' ? Int32Array.from({ length: (n + batch) * f.maxLen }, () => 1 + Math.floor(rand() * 10_000)) : Int32Array.from({ length: n + batch }, () => 1 + Math.floor(rand() * 100))]));
 const shapes = Object.fromEntries(graph.features.filter((f) => f.kind !== 'label').map((f) => [f.name, f.kind === 'seq' ? [f.maxLen] : []]));
 const data = { n: n + batch, inputs: ids, shapes, labels: { click: Float32Array.from({ length: n + batch }, () => (rand() < 0.3 ? 1 : 0)) }, keys: {} };
 const split = { train: Int32Array.from({ length: n }, (_, i) => i), test: Int32Array.from({ length: batch }, (_, i) => n + i) };
 const quiet = { resume: false, checkpointEvery: 1e9, log: () => {}, progress: false };
-await train(tf, graph, data, { train: split.train.subarray(0, batch * 3), test: split.test }, { ...quiet, outDir: mkdtempSync(join(work, 'r')) });
-const recc = (await train(tf, graph, data, split, { ...quiet, outDir: mkdtempSync(join(work, 'r')) })).samplesPerSecond;
-console.log(`recc train (tfjs ${backend}): ${recc.toFixed(0)} samples/s; exported 1 rank / recc: ${(one / recc).toFixed(2)}, 2 ranks / recc: ${(two / recc).toFixed(2)}`);
+const backends = [['wasm', undefined], ...('error' in loaded ? [] : [['ort', (init) => ortRunner(loaded.ort, init, { threads: 1, cuda: false })]])];
+if ('error' in loaded) console.log(`recc train (ort): skipped, onnxruntime-node cannot load (${loaded.error})`);
+for (const [name, runner] of backends) {
+  const opts = { ...quiet, ...(runner ? { runner } : {}) };
+  await train(tf, graph, data, { train: split.train.subarray(0, batch * 3), test: split.test }, { ...opts, outDir: mkdtempSync(join(work, 'r')) }); // warm-up
+  const recc = (await train(tf, graph, data, split, { ...opts, outDir: mkdtempSync(join(work, 'r')) })).samplesPerSecond;
+  console.log(`recc train (${name}, 1 thread): ${recc.toFixed(0)} samples/s; exported 1 rank / recc: ${(one / recc).toFixed(2)}, 2 ranks / recc: ${(two / recc).toFixed(2)}`);
+}
 rmSync(work, { recursive: true, force: true });

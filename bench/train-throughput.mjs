@@ -22,6 +22,7 @@ import { initBackend } from '../dist/lower/tfjs/backend.js';
 import { train } from '../dist/train/train.js';
 import { ortRunner } from '../dist/train/ort-runner.js';
 import { loadOrt } from '../dist/train/ort/load.js';
+import { torchBlas } from './lib/torch-blas.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 const steps = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 60);
@@ -79,14 +80,7 @@ async function measure(runner) {
 
 const env = (threads) => ({ ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) });
 const haveTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8', env: env(1) }).status === 0;
-/** The BLAS library python3's torch loads (Debian's alternatives pick it). */
-function blas() {
-  const py = spawnSync('/usr/bin/python3', ['-c', "import torch, re; print(' '.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if re.search(r'blas|lapack', l)})))"], { encoding: 'utf8', env: env(1) });
-  const libs = py.stdout.trim();
-  if (!libs) return 'none found';
-  const reference = !/openblas|mkl|blis/.test(libs);
-  return reference ? `${libs} (the reference BLAS: PyTorch runs several times slower than with OpenBLAS; apt-get install libopenblas0-pthread)` : libs;
-}
+const blas = () => torchBlas(env(1));
 
 function pytorch(threads, sparse) {
   const py = spawnSync('/usr/bin/python3', [join(root, 'bench/reference/poso_mlp.py'), String(steps), `--warmup=${WARMUP}`, ...(sparse ? ['--sparse'] : []), `--threads=${threads}`], { encoding: 'utf8', env: env(threads) });
