@@ -16,6 +16,10 @@ Feature tables take sparse gradients (F.embedding(sparse=True)) with gloo and on
 Adam trains them with SparseAdam (recc's lazy Adam: only the rows of the batch move), Adagrad
 and SGD take sparse gradients as they are. nccl has no sparse all-reduce: dense gradients there.
 
+TorchRec (--torchrec): large feature tables read by one lookup alone can live in a TorchRec
+EmbeddingCollection that DistributedModelParallel shards across the ranks (torchrec_tables.py);
+their optimizers run inside the backward, outside clipping and the schedule.
+
 MAML stages (LiMAML, a stage whose step is `maml`): batches of tasks (the rows sharing the meta
 block's key), each task's inner SGD steps on θ_meta over its support rows, the outer gradient of
 its query loss, as src/train/maml-step.ts. Under torch.distributed each rank takes a share of the
@@ -38,6 +42,7 @@ sys.path.insert(0, HERE)
 import data  # noqa: E402
 import model as M  # noqa: E402
 import split  # noqa: E402
+import torchrec_tables  # noqa: E402
 import weights  # noqa: E402
 
 MAX_PAIRS = 4096
@@ -59,6 +64,8 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, help="torch intra-op threads per process")
     p.add_argument("--log-every", type=int, default=0, help="print the loss every N steps (rank 0)")
     p.add_argument("--losses", help="write each step's global loss here, one per line (rank 0)")
+    p.add_argument("--torchrec", choices=["auto", "on", "off"], default="auto", help="hand the large feature tables to TorchRec (sharded by DistributedModelParallel): auto when torchrec imports, on (an error if it cannot), off")
+    p.add_argument("--torchrec-rows", type=int, default=100_000, help="tables of at least this many rows go to TorchRec (default 100000)")
     return p.parse_args(argv)
 
 
@@ -74,6 +81,14 @@ def setup(args):
         dist.init_process_group(args.backend or ("nccl" if cuda else "gloo"), init_method="env://")
         return dist.get_rank(), world, device
     return 0, 1, device
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def all_reduce_sum(x):
@@ -103,26 +118,19 @@ class SparseAdam(torch.optim.SparseAdam):
 
 
 def make_optimizers(model, stage, sparse_tables):
-    """One torch optimizer per (group, dense | sparse) of the stage: [(optimizer, base lr)]."""
-    by_name = dict(model.named_parameters())
+    """One torch optimizer per (group, dense | sparse) of the stage: [(optimizer, base lr)]. The
+    tables TorchRec owns are not among them (their optimizers run in the backward)."""
+    by_name = dict(model.recc_parameters())
     out = []
     for a in stage["optimizers"]:
         spec = a["spec"]
         for sparse in (False, True):
-            params = [by_name[n] for n in a["params"] if (n in sparse_tables) == sparse]
+            params = [by_name[n] for n in a["params"] if n in by_name and (n in sparse_tables) == sparse]
             if not params:
                 continue
-            lr = spec["lr"]
-            if spec["kind"] == "adam":
-                kw = dict(lr=lr, betas=(spec.get("beta1", 0.9), spec.get("beta2", 0.999)), eps=spec.get("epsilon", 1e-8))
-                opt = SparseAdam(params, **kw) if sparse else torch.optim.Adam(params, **kw)
-            elif spec["kind"] == "adagrad":
-                # recc divides by √(a + 1e-7), torch by √a + ε: with the accumulator at ≥ 0.1 (its
-                # start), a tiny ε makes the two agree to 5e-7
-                opt = torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=spec.get("initialAccumulator", 0.1), eps=1e-10)
-            else:
-                opt = torch.optim.SGD(params, lr=lr)
-            out.append((opt, lr))
+            cls, kw = torchrec_tables.torch_optimizer(spec)
+            opt = SparseAdam(params, **kw) if sparse and cls is torch.optim.Adam else cls(params, **kw)
+            out.append((opt, spec["lr"]))
     return out
 
 
@@ -460,11 +468,11 @@ def set_learning_rates(optimizers, step, settings, total):
 def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses):
     settings = stage["settings"]
     trainable = set(stage["trainable"])
-    for name, p in model.named_parameters():
+    for name, p in model.recc_parameters():
         p.requires_grad_(name in trainable)
     net = ddp(model)
     optimizers = make_optimizers(model, stage, sparse_tables)
-    trained = [p for n, p in model.named_parameters() if n in trainable]
+    trained = [p for n, p in model.recc_parameters() if n in trainable]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
     batch = args.batch or settings["batch"]
@@ -501,6 +509,34 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
         print(f"stage {stage['name']}: {step} steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
 
 
+def torchrec_choice(args, stages, rank):
+    """{recc name: [rows, dim]} of the feature tables TorchRec trains (--torchrec): tables model.py
+    allows (TORCHREC_ELIGIBLE) with at least --torchrec-rows rows, trained by one optimizer in
+    every stage that reads them (a stage that freezes one keeps it a module parameter)."""
+    if args.torchrec == "off":
+        return {}
+    big = [n for n in sorted(M.TORCHREC_ELIGIBLE) if M.PARAMS[n][0][0] >= args.torchrec_rows]
+    why = None
+    if not torchrec_tables.available():
+        why = "torchrec does not import here (pip install torchrec, with fbgemm-gpu)"
+    elif any(s["step"]["kind"] == "maml" for s in stages):
+        why = "a MAML stage's inner loop differentiates through the tables, which TorchRec's fused optimizers do not allow"
+    elif not big:
+        why = f"no feature table read by one lookup alone has {args.torchrec_rows} rows or more (--torchrec-rows)"
+    if why:
+        if args.torchrec == "on":
+            raise SystemExit(f"error: --torchrec on: {why}")
+        return {}
+    chosen = {}
+    for n in big:
+        specs = {repr(a["spec"]) for s in stages for a in s["optimizers"] if n in a["params"]}
+        if len(specs) == 1 and not any(n in s["frozen"] for s in stages):
+            chosen[n] = M.PARAMS[n][0]
+    if rank == 0 and chosen:
+        print(f"TorchRec trains {len(chosen)} feature table{'s' if len(chosen) > 1 else ''} ({', '.join(chosen)}), sharded by DistributedModelParallel; their optimizers run in the backward: no clipping, no warm-up or decay for them", flush=True)
+    return chosen
+
+
 def split_description(spec):
     """`by_key(user_id, test: 0.25)`, as the spec writes it."""
     column = spec.get("key") or spec.get("by")
@@ -513,20 +549,36 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     rank, world, device = setup(args)
     spec = data.load_spec()
-    model = M.Model(sparse=not (dist.is_initialized() and dist.get_backend() == "nccl"))
+    stages = spec["plan"]["stages"]
+    chosen = torchrec_choice(args, stages, rank)
+    if chosen and not dist.is_initialized():
+        # DistributedModelParallel needs a process group, of one process here
+        dist.init_process_group(args.backend or ("nccl" if device.type == "cuda" else "gloo"), init_method=f"tcp://127.0.0.1:{free_port()}", rank=0, world_size=1)
+    tables = torchrec_tables.TorchRecTables(chosen, device) if chosen else None
+    model = M.Model(sparse=not (dist.is_initialized() and dist.get_backend() == "nccl"), torchrec=tables)
     sparse_tables = model.sparse_tables
     init = weights.load(args.init)
     missing = [n for n in M.PARAMS if n not in init]
-    wrong = [n for n, p in model.named_parameters() if n in init and list(init[n].shape) != list(p.shape)]
+    wrong = [n for n in M.PARAMS if n in init and list(init[n].shape) != M.PARAMS[n][0]]
     if missing or wrong:
         raise SystemExit(f"error: {args.init} does not match the model: missing {missing[:5]}, other shapes {wrong[:5]} [REC6005]")
-    model.load_state_dict({n: init[n] for n in M.PARAMS})
+    with torch.no_grad():
+        for n, p in model.recc_parameters():
+            p.copy_(init[n])
     model.to(device)
-    if world > 1:
+    if tables is not None:
+        tables.load(init)
+        tables.apply_optimizers({n: next(a["spec"] for s in stages for a in s["optimizers"] if n in a["params"]) for n in chosen})
+        from torchrec.distributed import DistributedModelParallel
+        from torchrec.distributed.embedding import EmbeddingCollectionSharder
+
+        # shards the tables across the ranks and wraps the rest of the model in DDP
+        sharded = DistributedModelParallel(module=model, device=device, sharders=[EmbeddingCollectionSharder()])
+        ddp = lambda m: sharded  # noqa: E731
+    elif world > 1:
         ddp = lambda m: torch.nn.parallel.DistributedDataParallel(m, device_ids=[device.index] if device.type == "cuda" else None)  # noqa: E731
     else:
         ddp = lambda m: m  # noqa: E731
-    stages = spec["plan"]["stages"]
     tasks_by = sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"})
     keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by))
     # held out of --data, unless --test or --no-split: each stage's split of the spec (split.py)
@@ -555,7 +607,9 @@ def main(argv=None):
             for k, v in report.items():
                 # a MAML stage's values come with their row count (recc's `n`)
                 print(f"  {k} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {k} {v:.4f}", flush=True)
-    state = {n: p for n, p in model.state_dict().items()}
+    state = {n: p for n, p in model.state_dict().items() if n in M.PARAMS}
+    if tables is not None:
+        state.update(tables.recc_state(model.state_dict(), "@torchrec."))
     meta = {"recc.model": spec["model"], "recc.weights": f"trained by PyTorch {torch.__version__} on {world} rank(s)"}
     if rank == 0:
         weights.save(args.out, state, meta)

@@ -26,6 +26,7 @@ Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than 
 | \`data.py\` | CSV, TSV, JSON Lines and Parquet (with pyarrow) rows into ids, values and support sets as recc encodes them, with recc's Python client (\`recc_client/\`): \`data.encode(path, data.load_spec())\` |
 | \`train.py\` | the training plan below, on one process or under torch.distributed (DDP) |
 | \`weights.py\` | safetensors reading and writing |
+| \`torchrec_tables.py\` | the feature tables train.py hands to TorchRec with \`--torchrec\` |
 | \`spec.json\` | features, tasks and training plan, as data |
 | \`init.safetensors\` | recc's initial weights (the ones \`recc train\` starts from) |
 
@@ -94,7 +95,11 @@ ${
   }- Parquet is read through pyarrow (\`pip install pyarrow\`; without it, a Parquet file is an error
   saying so: convert it to CSV). Its values become the cells recc's reader gives (tested), but
   pyarrow's reading itself was not run where recc is tested (pyarrow is not installable there).
-- TorchRec's sharded tables (EmbeddingBagCollection, DistributedModelParallel) are not generated:
-  TorchRec cannot be installed where recc is tested, and recc ships no code it cannot test.
+- \`--torchrec on\` (or \`auto\` when torchrec imports) hands the feature tables of at least
+  \`--torchrec-rows\` rows (default 100 000) that one lookup alone reads to TorchRec
+  (\`torchrec_tables.py\`: an EmbeddingCollection sharded by DistributedModelParallel). Their
+  optimizers run inside the backward, as TorchRec's do: clipping does not see their gradients and
+  the warm-up and decay do not reach them. This path was tested against a shim of TorchRec's API,
+  not TorchRec itself (it cannot be installed where recc is tested).
 `;
 }
