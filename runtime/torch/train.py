@@ -602,9 +602,10 @@ def main(argv=None):
             run_maml_stage(model, stage, spec, learn, args, rank, world, device, losses)
         else:
             run_stage(model, ddp, stage, spec, learn, args, rank, world, device, sparse_tables, losses)
-        if test is not None and test.n > 0 and rank == 0:
+        # rank 0 evaluates; with TorchRec's sharded tables every rank must run the lookups with it
+        if test is not None and test.n > 0 and (rank == 0 or tables is not None):
             report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
-            for k, v in report.items():
+            for k, v in report.items() if rank == 0 else ():
                 # a MAML stage's values come with their row count (recc's `n`)
                 print(f"  {k} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {k} {v:.4f}", flush=True)
     state = {n: p for n, p in model.state_dict().items() if n in M.PARAMS}

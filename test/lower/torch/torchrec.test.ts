@@ -55,9 +55,9 @@ function exported(name: string, text: string): string {
   return dir;
 }
 
-function trainPy(dir: string, out: string, args: string[], shim: boolean) {
+function trainPy(dir: string, out: string, args: string[], shim: boolean, split = false) {
   const env = { ...process.env, OMP_NUM_THREADS: '1', ...(shim ? { PYTHONPATH: SHIM } : {}) };
-  return spawnSync('/usr/bin/python3', [join(dir, 'train.py'), '--data', join(dir, 'rows.csv'), '--no-split', '--threads', '1', '--out', join(work, out), ...args], { encoding: 'utf8', env });
+  return spawnSync('/usr/bin/python3', [join(dir, 'train.py'), '--data', join(dir, 'rows.csv'), ...(split ? [] : ['--no-split']), '--threads', '1', '--out', join(work, out), ...args], { encoding: 'utf8', env });
 }
 
 function weightsOf(path: string) {
@@ -96,6 +96,18 @@ describe.runIf(haveTorch())('train.py --torchrec (against a shim of TorchRec’s
       }
     });
   }
+
+  it('evaluates the held-out rows through TorchRec\'s lookups: the same AUC as --torchrec off', () => {
+    const dir = exported('held', spec('sgd(lr: 0.5)'));
+    const auc = (args: string[]) => {
+      const r = trainPy(dir, 'held.safetensors', args, true, true);
+      expect(r.status, r.stderr).toBe(0);
+      return /like auc ([\d.]+)/.exec(r.stdout)?.[1];
+    };
+    const off = auc(['--torchrec', 'off']);
+    expect(off).toMatch(/^0\.\d{4}$/);
+    expect(auc(['--torchrec', 'on', '--torchrec-rows', '100'])).toBe(off);
+  });
 
   it('--torchrec on says why it cannot, in one line: torchrec missing, no table large enough', () => {
     const dir = exported('why', spec('sgd(lr: 0.5)'));
