@@ -56,12 +56,12 @@ class TorchRecTables(torch.nn.Module):
         for n in self.names:
             self.weight(n).copy_(init[n])
 
-    def apply_optimizers(self, specs):
-        """Each table's optimizer {recc name: recc optimizer spec}, fused into the backward."""
+    def apply_optimizers(self, optimizers):
+        """Each table's optimizer {recc name: (torch optimizer class, kwargs)}, fused into the backward."""
         from torchrec.optim.apply_optimizer_in_backward import apply_optimizer_in_backward
 
         for n in self.names:
-            cls, kwargs = torch_optimizer(specs[n])
+            cls, kwargs = optimizers[n]
             apply_optimizer_in_backward(cls, [self.weight(n)], kwargs)
 
     def lookup(self, name, ids):
@@ -100,16 +100,3 @@ def whole(t):
     full = torch.empty(t.size(), dtype=t.dtype) if dist.get_rank() == 0 else None
     t.gather(dst=0, out=full)
     return full
-
-
-def torch_optimizer(spec):
-    """(optimizer class, kwargs) of a recc optimizer spec: train.py's dense optimizers, and those
-    TorchRec fuses into its tables' backward."""
-    lr = spec["lr"]
-    if spec["kind"] == "adam":
-        return torch.optim.Adam, dict(lr=lr, betas=(spec.get("beta1", 0.9), spec.get("beta2", 0.999)), eps=spec.get("epsilon", 1e-8))
-    if spec["kind"] == "adagrad":
-        # recc divides by √(a + 1e-7), torch by √a + ε: with the accumulator at ≥ 0.1 (its start),
-        # a tiny ε makes the two agree to 5e-7
-        return torch.optim.Adagrad, dict(lr=lr, initial_accumulator_value=spec.get("initialAccumulator", 0.1), eps=1e-10)
-    return torch.optim.SGD, dict(lr=lr)

@@ -117,6 +117,19 @@ class SparseAdam(torch.optim.SparseAdam):
         return super().step(closure)
 
 
+def torch_optimizer(spec):
+    """(optimizer class, kwargs) of a recc optimizer spec: the dense optimizers here, and those
+    TorchRec fuses into its tables' backward (torchrec_tables.py)."""
+    lr = spec["lr"]
+    if spec["kind"] == "adam":
+        return torch.optim.Adam, dict(lr=lr, betas=(spec.get("beta1", 0.9), spec.get("beta2", 0.999)), eps=spec.get("epsilon", 1e-8))
+    if spec["kind"] == "adagrad":
+        # recc divides by √(a + 1e-7), torch by √a + ε: with the accumulator at ≥ 0.1 (its start),
+        # a tiny ε makes the two agree to 5e-7
+        return torch.optim.Adagrad, dict(lr=lr, initial_accumulator_value=spec.get("initialAccumulator", 0.1), eps=1e-10)
+    return torch.optim.SGD, dict(lr=lr)
+
+
 def make_optimizers(model, stage, sparse_tables):
     """One torch optimizer per (group, dense | sparse) of the stage: [(optimizer, base lr)]. The
     tables TorchRec owns are not among them (their optimizers run in the backward)."""
@@ -128,7 +141,7 @@ def make_optimizers(model, stage, sparse_tables):
             params = [by_name[n] for n in a["params"] if n in by_name and (n in sparse_tables) == sparse]
             if not params:
                 continue
-            cls, kw = torchrec_tables.torch_optimizer(spec)
+            cls, kw = torch_optimizer(spec)
             opt = SparseAdam(params, **kw) if sparse and cls is torch.optim.Adam else cls(params, **kw)
             out.append((opt, spec["lr"]))
     return out
@@ -510,9 +523,10 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
 
 
 def torchrec_choice(args, stages, rank):
-    """{recc name: [rows, dim]} of the feature tables TorchRec trains (--torchrec): tables model.py
-    allows (TORCHREC_ELIGIBLE) with at least --torchrec-rows rows, trained by one optimizer in
-    every stage that reads them (a stage that freezes one keeps it a module parameter)."""
+    """{recc name: ([rows, dim], its optimizer spec)} of the feature tables TorchRec trains
+    (--torchrec): tables model.py allows (TORCHREC_ELIGIBLE) with at least --torchrec-rows rows,
+    trained by one optimizer in every stage that reads them (a stage that freezes one keeps it a
+    module parameter)."""
     if args.torchrec == "off":
         return {}
     big = [n for n in sorted(M.TORCHREC_ELIGIBLE) if M.PARAMS[n][0][0] >= args.torchrec_rows]
@@ -529,9 +543,9 @@ def torchrec_choice(args, stages, rank):
         return {}
     chosen = {}
     for n in big:
-        specs = {repr(a["spec"]) for s in stages for a in s["optimizers"] if n in a["params"]}
+        specs = {repr(a["spec"]): a["spec"] for s in stages for a in s["optimizers"] if n in a["params"]}
         if len(specs) == 1 and not any(n in s["frozen"] for s in stages):
-            chosen[n] = M.PARAMS[n][0]
+            chosen[n] = (M.PARAMS[n][0], *specs.values())
     if rank == 0 and chosen:
         print(f"TorchRec trains {len(chosen)} feature table{'s' if len(chosen) > 1 else ''} ({', '.join(chosen)}), sharded by DistributedModelParallel; their optimizers run in the backward: no clipping, no warm-up or decay for them", flush=True)
     return chosen
@@ -554,7 +568,7 @@ def main(argv=None):
     if chosen and not dist.is_initialized():
         # DistributedModelParallel needs a process group, of one process here
         dist.init_process_group(args.backend or ("nccl" if device.type == "cuda" else "gloo"), init_method=f"tcp://127.0.0.1:{free_port()}", rank=0, world_size=1)
-    tables = torchrec_tables.TorchRecTables(chosen, device) if chosen else None
+    tables = torchrec_tables.TorchRecTables({n: shape for n, (shape, _) in chosen.items()}, device) if chosen else None
     model = M.Model(sparse=not (dist.is_initialized() and dist.get_backend() == "nccl"), torchrec=tables)
     sparse_tables = model.sparse_tables
     init = weights.load(args.init)
@@ -568,7 +582,7 @@ def main(argv=None):
     model.to(device)
     if tables is not None:
         tables.load(init)
-        tables.apply_optimizers({n: next(a["spec"] for s in stages for a in s["optimizers"] if n in a["params"]) for n in chosen})
+        tables.apply_optimizers({n: torch_optimizer(spec) for n, (_, spec) in chosen.items()})
         from torchrec.distributed import DistributedModelParallel
         from torchrec.distributed.embedding import EmbeddingCollectionSharder
 
@@ -608,9 +622,10 @@ def main(argv=None):
             for k, v in report.items() if rank == 0 else ():
                 # a MAML stage's values come with their row count (recc's `n`)
                 print(f"  {k} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {k} {v:.4f}", flush=True)
-    state = {n: p for n, p in model.state_dict().items() if n in M.PARAMS}
+    everything = model.state_dict()
+    state = {n: p for n, p in everything.items() if n in M.PARAMS}
     if tables is not None:
-        state.update(tables.recc_state(model.state_dict(), "@torchrec."))
+        state.update(tables.recc_state(everything, "@torchrec."))
     meta = {"recc.model": spec["model"], "recc.weights": f"trained by PyTorch {torch.__version__} on {world} rank(s)"}
     if rank == 0:
         weights.save(args.out, state, meta)

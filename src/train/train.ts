@@ -126,7 +126,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     }
     const schedule = scheduleOf(stage.settings, epochs * batches);
     if (stage.settings.warmupFraction !== undefined) {
-      opts.log(`${named ? `${stage.name}: ` : ''}warm-up over ${schedule.warmupSteps} of ${epochs * batches} steps (${+(100 * stage.settings.warmupFraction).toFixed(2)} %)`);
+      opts.log(`${named ? `${stage.name}: ` : ''}warm-up over ${schedule.warmupSteps} of ${schedule.totalSteps} steps (${+(100 * stage.settings.warmupFraction).toFixed(2)} %)`);
     }
     // What each stage of a plan trains, of what its entry reads (PeterRec's Table 3 reports the fraction)
     const values = (names: readonly string[]) => names.reduce((a, n) => a + weights[n]!.length, 0);

@@ -79,17 +79,14 @@ class Model(torch.nn.Module):
         # torchrec: a TorchRecTables (torchrec_tables.py) owning some feature tables, which are
         # then not parameters of this module (train.py --torchrec)
         self.torchrec_names = set(torchrec.names) if torchrec is not None else set()
+        own = {n: v for n, v in PARAMS.items() if n not in self.torchrec_names}
         owners = {}
-        for name in PARAMS:
-            if name in self.torchrec_names:
-                continue
+        for name in own:
             owners.setdefault(name.rpartition(".")[0], []).append(name)
         # tables whose owner holds nothing else get sparse gradients; the rest stay dense
         self.sparse_tables = {n for o, names in owners.items() if o and all(m in PADDED for m in names) for n in names} if sparse else set()
         self.sparse = sparse
-        for name, (shape, _group) in PARAMS.items():
-            if name in self.torchrec_names:
-                continue
+        for name, (shape, _group) in own.items():
             *path, leaf = name.split(".")
             owner = self
             for i, part in enumerate(path):
