@@ -8,6 +8,7 @@
 import pkg from 'onnx-proto';
 import { entryNodes, getEntry, SERVE, type Entry } from '../../ir/entry.js';
 import { zeroPaddedTables } from '../../ir/padding-rows.js';
+import { foldLookups } from '../../ir/passes/fold-lookups.js';
 import { leanPooling } from '../../ir/passes/lean-pooling.js';
 import type { IRGraph } from '../../ir/types.js';
 import { supportInputNames } from '../../ir/support-inputs.js';
@@ -95,6 +96,8 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
   if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
   // sum and mean pooling without masks over tables whose padding row is zero (the same outputs)
   graph = leanPooling(graph, zeroPaddedTables(graph, weights));
+  // row-wise functions of small tables' rows (POSO's gates) computed once per row, at load
+  graph = foldLookups(graph, new Set(Object.values(getEntry(graph, entryName)?.inputs ?? {})));
   const parts = entryParts(graph, entryName);
   const tape = new Tape();
   const inputs: GraphInput[] = [];
