@@ -17,29 +17,31 @@ export function verify(g: IRGraph): string[] {
     if (p.shape.some((d) => !Number.isInteger(d) || d <= 0)) problems.push(`param ${p.name} has shape [${p.shape.join(', ')}]`);
   }
   const declaredParamNodes = new Set<string>();
+  // messages are built only for a failure: this runs after every pass, over every node
+  const sameShape = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((d, k) => d === b[k]);
   g.nodes.forEach((n, i) => {
-    const where = `node ${i} (${n.op})`;
-    if (n.id !== i) problems.push(`${where}: id ${n.id} is not its index`);
+    const where = () => `node ${i} (${n.op})`;
+    if (n.id !== i) problems.push(`${where()}: id ${n.id} is not its index`);
     const op = getOp(n.op);
     if (!op) {
-      problems.push(`${where}: unknown op`);
+      problems.push(`${where()}: unknown op`);
       return;
     }
-    for (const inp of n.inputs) if (!(inp >= 0 && inp < i)) problems.push(`${where}: input ${inp} is not an earlier node`);
+    for (const inp of n.inputs) if (!(inp >= 0 && inp < i)) problems.push(`${where()}: input ${inp} is not an earlier node`);
     n.shape.forEach((d, axis) => {
-      if (d === 'batch' && axis !== 0) problems.push(`${where}: batch at axis ${axis}`);
-      if (d !== 'batch' && !(Number.isInteger(d) && d > 0)) problems.push(`${where}: dimension ${d}`);
+      if (d === 'batch' && axis !== 0) problems.push(`${where()}: batch at axis ${axis}`);
+      if (d !== 'batch' && !(Number.isInteger(d) && d > 0)) problems.push(`${where()}: dimension ${d}`);
     });
     if (n.op === 'param') {
       const name = String(n.attrs.name);
-      if (!paramNames.has(name)) problems.push(`${where}: param ${name} is not declared`);
-      if (declaredParamNodes.has(name)) problems.push(`${where}: param ${name} has two nodes`);
+      if (!paramNames.has(name)) problems.push(`${where()}: param ${name} is not declared`);
+      if (declaredParamNodes.has(name)) problems.push(`${where()}: param ${name} has two nodes`);
       declaredParamNodes.add(name);
     }
-    if (n.op === 'input' && inputOf(g, String(n.attrs.feature)) !== i) problems.push(`${where}: input ${n.attrs.feature} is not registered`);
+    if (n.op === 'input' && inputOf(g, String(n.attrs.feature)) !== i) problems.push(`${where()}: input ${n.attrs.feature} is not registered`);
     const r = op.infer(n.inputs.map((j) => ({ shape: g.nodes[j]!.shape, dtype: g.nodes[j]!.dtype })), n.attrs);
-    if ('error' in r) problems.push(`${where}: shape rule fails: ${r.error}`);
-    else if (r.dtype !== n.dtype || r.shape.join() !== n.shape.join()) problems.push(`${where}: stored [${n.shape}] ${n.dtype} but the rule gives [${r.shape}] ${r.dtype}`);
+    if ('error' in r) problems.push(`${where()}: shape rule fails: ${r.error}`);
+    else if (r.dtype !== n.dtype || !sameShape(r.shape, n.shape)) problems.push(`${where()}: stored [${n.shape}] ${n.dtype} but the rule gives [${r.shape}] ${r.dtype}`);
   });
   for (const p of g.params) if (!declaredParamNodes.has(p.name)) problems.push(`param ${p.name} has no node`);
   for (const t of g.tasks) {
@@ -58,7 +60,8 @@ export function verify(g: IRGraph): string[] {
   for (const s of g.plan?.stages ?? []) {
     if (!g.entries?.[s.entry]) problems.push(`stage ${s.name}: entry ${s.entry} does not exist`);
     const assigned = s.optimizers.flatMap((o) => o.params);
-    if (assigned.length !== s.trainable.length || new Set(assigned).size !== assigned.length || assigned.some((p) => !s.trainable.includes(p))) problems.push(`stage ${s.name}: the optimizers do not cover its trainable parameters once each`);
+    const trainable = new Set(s.trainable);
+    if (assigned.length !== s.trainable.length || new Set(assigned).size !== assigned.length || assigned.some((p) => !trainable.has(p))) problems.push(`stage ${s.name}: the optimizers do not cover its trainable parameters once each`);
   }
   return problems;
 }
