@@ -1,5 +1,5 @@
 // The nodes some nodes depend on (themselves included), in id order: what a pruned graph keeps,
-// what a lowering of chosen outputs emits.
+// what a lowering of chosen outputs emits; and the nodes read from outside the node list.
 import type { IRGraph } from './types.js';
 
 export function reached(graph: IRGraph, roots: number[]): number[] {
@@ -12,4 +12,12 @@ export function reached(graph: IRGraph, roots: number[]): number[] {
     stack.push(...graph.nodes[id]!.inputs);
   }
   return [...seen].sort((a, b) => a - b);
+}
+
+/** Nodes read from outside the node list: tasks' outputs, losses and evaluations, and entries. */
+export function referencedNodes(g: Pick<IRGraph, 'tasks' | 'entries'>): number[] {
+  return [
+    ...g.tasks.flatMap((t) => [t.output, t.logit, ...(t.objective !== undefined ? [t.objective] : []), ...(t.evaluation !== undefined ? [t.evaluation] : [])]),
+    ...Object.values(g.entries ?? {}).flatMap((e) => [...Object.values(e.inputs), ...Object.values(e.outputs), ...(e.objective !== undefined ? [e.objective] : [])]),
+  ];
 }

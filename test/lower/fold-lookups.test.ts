@@ -5,19 +5,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { preprocess } from '../../src/data/preprocess.js';
 import { FOLD_BUDGET, foldLookups } from '../../src/ir/passes/fold-lookups.js';
 import type { IRGraph } from '../../src/ir/types.js';
 import { verify } from '../../src/ir/verify.js';
 import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
-import { batchTensors } from '../../src/train/evaluate.js';
+import { forwardOutputs } from '../helpers/forward.js';
 import { ort } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
 
@@ -31,16 +28,6 @@ const SPECS = [
   join(ROOT, 'bench/poso-reference.rec'),
   FIXTURE,
 ];
-
-function outputs(g: IRGraph, weights: Record<string, Float32Array>, rows: ReturnType<typeof randomRows>): Record<string, number[]> {
-  const { dataset, errors } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
-  expect(errors).toEqual([]);
-  return tf.tidy(() => {
-    const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
-    const out = buildForward(tf, g)(params, batchTensors(tf, dataset)).outputs;
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.dataSync())]));
-  });
-}
 
 function maxDiff(a: Record<string, number[]>, b: Record<string, number[]>): number {
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
@@ -94,7 +81,7 @@ describe('folded lookups', () => {
       const f = foldLookups(g, new Set());
       expect(verify(f)).toEqual([]);
       const rows = randomRows(g, 24, `fold:${file}`);
-      expect(maxDiff(outputs(f, w, rows), outputs(g, w, rows))).toBeLessThanOrEqual(1e-6);
+      expect(maxDiff(forwardOutputs(f, w, rows), forwardOutputs(g, w, rows))).toBeLessThanOrEqual(1e-6);
     });
   }
 
@@ -119,7 +106,7 @@ describe('folded lookups', () => {
       expect(ops.filter((o) => o === 'Sigmoid')).toEqual(['Sigmoid']);
       const rows = randomRows(g, 32, 'fold:onnx');
       const got = await session.run(onnxFeeds(g, rows));
-      expect(maxDiff({ click: Array.from(got.click!.data as Float32Array) }, outputs(g, w, rows))).toBeLessThanOrEqual(1e-6);
+      expect(maxDiff({ click: Array.from(got.click!.data as Float32Array) }, forwardOutputs(g, w, rows))).toBeLessThanOrEqual(1e-6);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

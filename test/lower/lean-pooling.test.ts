@@ -3,20 +3,17 @@
 // padding row (weights from before the rule) the masks stay.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { preprocess } from '../../src/data/preprocess.js';
 import { paddedTables, zeroPaddedTables } from '../../src/ir/padding-rows.js';
 import { leanPooling } from '../../src/ir/passes/lean-pooling.js';
 import type { IRGraph } from '../../src/ir/types.js';
 import { verify } from '../../src/ir/verify.js';
 import { lowerToOnnx } from '../../src/lower/onnx/lower.js';
 import { initBackend } from '../../src/lower/tfjs/backend.js';
-import { buildForward } from '../../src/lower/tfjs/forward.js';
 import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
-import { batchTensors } from '../../src/train/evaluate.js';
+import { forwardOutputs } from '../helpers/forward.js';
 import { runOnnx } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
 
@@ -28,16 +25,6 @@ const SPECS = [
   join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
   join(ROOT, 'bench/poso-reference.rec'),
 ];
-
-function outputs(g: IRGraph, weights: Record<string, Float32Array>, rows: ReturnType<typeof randomRows>): Record<string, number[]> {
-  const { dataset, errors } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
-  expect(errors).toEqual([]);
-  return tf.tidy(() => {
-    const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
-    const out = buildForward(tf, g)(params, batchTensors(tf, dataset)).outputs;
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.dataSync())]));
-  });
-}
 
 const count = (g: IRGraph, op: string, mode?: string) => g.nodes.filter((n) => n.op === op && (mode === undefined || n.attrs.mode === mode)).length;
 
@@ -66,7 +53,7 @@ describe('lean pooling', () => {
       expect(count(lean, 'pool', 'sum')).toBe(0);
       for (const n of lean.nodes) if (n.op === 'pool' && n.attrs.mode === 'mean' && lean.nodes[n.inputs[0]!]!.op === 'gather') expect(n.attrs.zero_padded).toBe(true);
       const rows = randomRows(g, 24, `lean:${file}`);
-      expect(outputs(lean, w, rows)).toEqual(outputs(g, w, rows));
+      expect(forwardOutputs(lean, w, rows)).toEqual(forwardOutputs(g, w, rows));
     });
   }
 
@@ -75,7 +62,7 @@ describe('lean pooling', () => {
     const w = withPaddingRows(g, initWeights(g, 3));
     expect(zeroPaddedTables(g, w).size).toBe(0);
     const rows = randomRows(g, 24, 'lean:nonzero');
-    expect(outputs(leanPooling(g, paddedTables(g)), w, rows)).not.toEqual(outputs(g, w, rows));
+    expect(forwardOutputs(leanPooling(g, paddedTables(g)), w, rows)).not.toEqual(forwardOutputs(g, w, rows));
   });
 
   it('the POSO-MLP reference serves without masks (69 ONNX nodes; 101 with the masks a non-zero padding row needs), and the same values', async () => {
@@ -94,7 +81,7 @@ describe('lean pooling', () => {
       // 8 sum-pooled sequences: Cast → Cast → Unsqueeze → Mul each, or none
       for (const op of ['Cast', 'Unsqueeze']) expect(ops.filter((o) => o === op).length).toBe(size === 69 ? 0 : op === 'Cast' ? 16 : 8);
       const got = await runOnnx(bytes, onnxFeeds(g, rows));
-      const want = outputs(g, w, rows);
+      const want = forwardOutputs(g, w, rows);
       let max = 0;
       for (let i = 0; i < want.click!.length; i++) max = Math.max(max, Math.abs(got.click![i]! - want.click![i]!));
       expect(max).toBeLessThanOrEqual(1e-6);

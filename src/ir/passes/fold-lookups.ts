@@ -15,6 +15,7 @@
 // stored in it. A table is folded only while its folded rows stay small (FOLD_BUDGET values), so a
 // large id table is never multiplied out in memory.
 import type { IRGraph, IRNode } from '../types.js';
+import { referencedNodes } from '../reach.js';
 import { withNodes } from '../renumber.js';
 import { prune } from './prune.js';
 
@@ -32,7 +33,7 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div']);
 export function foldLookups(g: IRGraph, given: ReadonlySet<number>): IRGraph {
   const constant = constants(g, given);
   const consumers = consumersOf(g);
-  const roots = outputRoots(g);
+  const roots = new Set(referencedNodes(g));
   // region: node id → the lookup it is a row-wise function of
   const region = new Map<number, IRNode>();
   for (const n of g.nodes) {
@@ -132,12 +133,4 @@ function consumersOf(g: IRGraph): number[][] {
   const out: number[][] = g.nodes.map(() => []);
   for (const n of g.nodes) for (const i of n.inputs) out[i]!.push(n.id);
   return out;
-}
-
-/** Nodes read from outside the node list: task and entry outputs, objectives, inputs. */
-function outputRoots(g: IRGraph): Set<number> {
-  return new Set([
-    ...g.tasks.flatMap((t) => [t.output, t.logit, ...(t.objective !== undefined ? [t.objective] : []), ...(t.evaluation !== undefined ? [t.evaluation] : [])]),
-    ...Object.values(g.entries ?? {}).flatMap((e) => [...Object.values(e.inputs), ...Object.values(e.outputs), ...(e.objective !== undefined ? [e.objective] : [])]),
-  ]);
 }

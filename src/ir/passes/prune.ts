@@ -2,16 +2,12 @@
 // model uses (the last CGC layer's shared gate, a list of towers of which a spec reads two); their
 // nodes and parameters would otherwise be trained for nothing and shipped to serving. Feature
 // inputs stay: they are the serving interface.
-import { reached } from '../reach.js';
+import { reached, referencedNodes } from '../reach.js';
 import { withNodes } from '../renumber.js';
 import type { IRGraph } from '../types.js';
 
 export function prune(g: IRGraph): IRGraph {
-  const roots = [
-    ...g.tasks.flatMap((t) => [t.output, t.logit, ...(t.objective !== undefined ? [t.objective] : []), ...(t.evaluation !== undefined ? [t.evaluation] : [])]),
-    ...Object.values(g.inputs),
-    ...Object.values(g.entries ?? {}).flatMap((e) => [...Object.values(e.inputs), ...Object.values(e.outputs), ...(e.objective !== undefined ? [e.objective] : [])]),
-  ];
+  const roots = [...referencedNodes(g), ...Object.values(g.inputs)];
   const live = new Set(reached(g, roots));
   const remap = new Map<number, number>();
   const nodes = g.nodes.filter((n) => live.has(n.id)).map((n, i) => {
