@@ -16,26 +16,36 @@
 // Reported: profile accuracy on the held-out labelled users, HR@5 and MRR@5 (1 positive among 100)
 // for cold-start items (mean ± sd over seeds), and the trained fraction of FineAll's parameters,
 // beside the paper's direction and fractions. Not asserted.
+// Oracle rows score the same held-out rows with the setting's hidden truth (src/data/synth/peterrec.ts),
+// not a model: profile, the user's true type as the age (the Bayes rule knowing the type, 0.9 + 0.1/4
+// in expectation); cold start, the true score of each candidate given the user's type
+// (`peterrecTruth(...).likedScore`: π_z(cluster) / cluster size, the Bayes ranking knowing the type),
+// HR@5 / MRR@5 in expectation over a random order of tied candidates (items of one cluster tie).
+// Paired by seed (same pretrained weights, rows and split): PeterRec-s − FineCLS, PeterRec-p − FineCLS,
+// PeterRec-s − FineAll (the paper: PeterRec ≈ FineAll > FineCLS) and FineAll − Scratch (pretraining helps).
 // Run after `npm run build`, under the bench lock:
 //   node bench/peterrec-transfer.mjs [--seeds 3] [--users 6000]
 //        [--labelled 1000] [--cold-users 600] [--ranked 100] [--pre-epochs 2] [--epochs 8] [--channels 32]
 //        [--bottleneck 8]
-//        [--tasks profile,cold]
+//        [--tasks profile,cold] [--out FILE.json]
+// RECC_BACKEND=ort trains on onnxruntime, as every paper bench. --out writes the issue-20 report
+// (bench/lib/report.mjs): a row per variant × task (`profile`: `accuracy`; `cold`: `hr@5`, `mrr@5`), group `all`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preprocess } from '../dist/data/preprocess.js';
 import { split } from '../dist/data/split.js';
 import { slice } from '../dist/data/preprocess.js';
-import { peterrecColdRows, peterrecRows } from '../dist/data/synth/peterrec.js';
+import { peterrecColdRows, peterrecRows, peterrecTruth } from '../dist/data/synth/peterrec.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
 import { predict } from '../dist/train/evaluate.js';
 import { graphStats } from '../dist/ir/stats.js';
 import { analyze } from '../dist/semantics/analyze.js';
 import { train } from '../dist/train/train.js';
 import { fmtMeanSd, parseArgs, startBackend } from './lib/compare.mjs';
+import { newResults, paired, printPaired, record, writeReport } from './lib/report.mjs';
 
-const o = parseArgs(process.argv.slice(2), { seeds: 3, users: 4000, labelled: 1000, coldUsers: 600, ranked: 100, preEpochs: 2, epochs: 8, channels: 32, bottleneck: 8, lr: 0.003, tasks: 'profile,cold' });
+const o = parseArgs(process.argv.slice(2), { seeds: 3, users: 4000, labelled: 1000, coldUsers: 600, ranked: 100, preEpochs: 2, epochs: 8, channels: 32, bottleneck: 8, lr: 0.003, tasks: 'profile,cold', out: '' });
 const TASKS = String(o.tasks).split(',');
 const { tf, backend, runner } = await startBackend();
 
@@ -118,6 +128,52 @@ function ranking(g, weights, ds) {
   return { hr: hr / users, mrr: mrr / users };
 }
 
+/**
+ * The oracle's HR@5 and MRR@5: the ranked users' candidates scored with the true score given the
+ * type; the liked item's rank is uniform among the candidates tied with it, so HR and MRR are their
+ * expectations over that order (the models' rule, ties against the liked item, would penalize the
+ * ties the truth has by construction).
+ */
+function oracleRanking(rows, truth) {
+  let hr = 0;
+  let mrr = 0;
+  const users = rows.length / 100;
+  for (let u = 0; u < users; u++) {
+    const score = (k) => truth.likedScore(Number(rows[u * 100 + k].type), String(rows[u * 100 + k].target));
+    if (rows[u * 100].liked !== 1) throw new Error('oracle: the liked item is not the user\'s first row');
+    const pos = score(0);
+    let above = 0;
+    let tied = 0;
+    for (let k = 1; k < 100; k++) {
+      const v = score(k);
+      if (v > pos) above++;
+      else if (v === pos) tied++;
+    }
+    // rank uniform in above + 1 .. above + 1 + tied
+    for (let r = above + 1; r <= above + 1 + tied; r++) {
+      if (r <= 5) {
+        hr += 1 / (tied + 1);
+        mrr += 1 / r / (tied + 1);
+      }
+    }
+  }
+  return { hr: hr / users, mrr: mrr / users };
+}
+
+const METRIC = { accuracy: 'accuracy', hr: 'hr@5', mrr: 'mrr@5' };
+/** One scoring ({ accuracy } or { hr, mrr }) as an evaluation of the task, group `all`. */
+const asEvaluation = (task, m) => ({ tasks: { [task]: { all: Object.fromEntries(Object.entries(m).map(([k, v]) => [METRIC[k], v])) } } });
+const PAIRS = [
+  ['PeterRec-s', 'FineCLS'],
+  ['PeterRec-p', 'FineCLS'],
+  ['PeterRec-s', 'FineAll'],
+  ['FineAll', 'Scratch'],
+];
+const report = { ...newResults(), countsByTask: {} };
+const pairsOf = () => PAIRS.flatMap(([a, b]) => paired(report.results, a, b));
+const save = () =>
+  writeReport(o.out, { ...report, paired: pairsOf() }, { bench: 'peterrec-transfer', setting: 'peterrec', opts: { ...o, seeds: report.seeds.length }, backend, preNll, wallSeconds: (performance.now() - t0) / 1000 });
+
 const graphs = Object.fromEntries(TASKS.map((t) => [t, Object.fromEntries(Object.entries(variants(HEADS[t])).map(([k, v]) => [k, compile(v)]))]));
 const names = Object.keys(variants(HEADS.profile));
 const results = Object.fromEntries(TASKS.map((t) => [t, Object.fromEntries(names.map((k) => [k, []]))]));
@@ -137,7 +193,21 @@ for (let s = 1; s <= o.seeds; s++) {
     cold: peterrecColdRows({ seed: s, rows: 2 * o.coldUsers, negatives: 1 }).map((r) => ({ ...r, age: 0 })),
   };
   const ranked = peterrecColdRows({ seed: s, rows: 100 * o.ranked, negatives: 99, first: o.coldUsers }).map((r) => ({ ...r, age: 0 }));
+  report.seeds.push(s);
   for (const task of TASKS) {
+    // oracle rows: the same held-out rows as the variants (the seed fixes the rows and the split)
+    if (task === 'profile') {
+      const g = graphs.profile.FineAll;
+      const d = data({ ...g, train: { ...g.train, seed: s } }, rows.profile, s);
+      if (d.dataset.n !== rows.profile.length) throw new Error('oracle: profile rows were dropped');
+      const test = Array.from(d.parts.test);
+      if (test.some((i) => d.dataset.labels.age[i] !== rows.profile[i].age)) throw new Error('oracle: profile rows do not line up');
+      record(report.oracle, 'oracle (true type)', asEvaluation('profile', { accuracy: test.filter((i) => rows.profile[i].type === rows.profile[i].age).length / test.length }));
+      ((report.countsByTask.profile ??= {}).all ??= []).push(test.length);
+    } else {
+      record(report.oracle, 'oracle (true score)', asEvaluation('cold', oracleRanking(ranked, peterrecTruth({ seed: s }))));
+      ((report.countsByTask.cold ??= {}).all ??= []).push(o.ranked);
+    }
     for (const [name, g0] of Object.entries(graphs[task])) {
       const g = { ...g0, train: { ...g0.train, seed: s }, plan: { stages: g0.plan.stages.map((st) => ({ ...st, settings: { ...st.settings, seed: s, epochs: o.epochs } })) } };
       const d = data(g, rows[task], s);
@@ -145,9 +215,12 @@ for (let s = 1; s <= o.seeds; s++) {
       const r = name === 'Scratch' ? await run({ ...g, plan: { stages: [g.plan.stages[1]] } }, d, {}) : await run(g, d, { pretrained: { file: 'pretrain', tensors, from: 'tune' } });
       const m = task === 'profile' ? { accuracy: r.evaluation.tasks.age.all.accuracy } : ranking(g, r.weights, data(g, ranked, s).dataset);
       results[task][name].push(m);
+      record(report.results, name, asEvaluation(task, m));
       process.stderr.write(`seed ${s} ${task} ${name}: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
     }
   }
+  // written after every seed, so a run cut short keeps the seeds it finished
+  if (o.out) save();
 }
 
 const PAPER = { FineAll: '100 %', FineCLS: 'head only', FineLast: 'last block + head', 'PeterRec-s': '9.4 %, 2.7 %, 0.16 %', 'PeterRec-p': '(Table 3 reports serial)', Scratch: '—' };
@@ -165,4 +238,12 @@ for (const task of TASKS) {
     const trained = graphStats(graphs[task][name]).stages[1].trainable;
     console.log(`${name.padEnd(12)}${cols.map((c) => fmtMeanSd(ms.map((m) => m[c])).padStart(24)).join('')}${trained.toLocaleString('en-US').padStart(10)}${`${((100 * trained) / fineAll).toFixed(2)} %`.padStart(12)}   ${PAPER[name]}`);
   }
+  for (const [name, tasks] of Object.entries(report.oracle)) {
+    if (tasks[task]) console.log(`${'oracle'.padEnd(12)}${cols.map((c) => fmtMeanSd(tasks[task].all[METRIC[c]]).padStart(24)).join('')}${''.padStart(22)}   ${name}: the hidden truth, not a model`);
+  }
 }
+console.log('\noracle (true type): the held-out users\' true type as their age; oracle (true score): candidates ranked by π_z(cluster) / cluster size');
+console.log('given the true type, ties (one cluster) in random order, HR@5 / MRR@5 in expectation; see src/data/synth/peterrec.ts');
+console.log(`\npaired by seed (same pretrained weights, rows and split); paper: PeterRec ≈ FineAll > FineCLS, pretraining > none`);
+printPaired(pairsOf(), { pair: 26, group: 6 });
+if (o.out) save();

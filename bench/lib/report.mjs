@@ -3,12 +3,15 @@
 // `--out FILE.json` form
 //   { "rows": [{ model, group, task, metric, mean, sd, seeds, n }], "oracle": [same], "paired": [...] }
 // where `n` is the mean number of test rows behind the cell (per seed) and `seeds` the seeds used.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { slice } from '../../dist/data/preprocess.js';
 import { evaluate } from '../../dist/train/evaluate.js';
 import { fmtMeanSd, meanSd } from './compare.mjs';
 
-/** results[model][task][group][metric] = [value per seed]; counts[group] = [test rows per seed]. */
+/**
+ * results[model][task][group][metric] = [value per seed]; counts[group] = [test rows per seed]
+ * (or countsByTask[task][group], where tasks of one group are scored on different rows).
+ */
 export function newResults() {
   return { results: {}, oracle: {}, counts: {}, seeds: [] };
 }
@@ -41,14 +44,14 @@ export function countGroups(report, dataset, test, groupBy) {
 
 const values = (xs) => xs.map((v) => (v === null ? NaN : v));
 
-function rowsOf(results, counts, seeds) {
+function rowsOf(results, counts, seeds, countsByTask = {}) {
   const out = [];
   for (const [model, tasks] of Object.entries(results)) {
     for (const [task, groups] of Object.entries(tasks)) {
       for (const [group, metrics] of Object.entries(groups)) {
         for (const [metric, xs] of Object.entries(metrics)) {
           const { mean, sd } = meanSd(values(xs));
-          out.push({ model, group, task, metric, mean, sd, seeds, n: meanSd(counts[group] ?? []).mean, values: xs });
+          out.push({ model, group, task, metric, mean, sd, seeds, n: meanSd(countsByTask[task]?.[group] ?? counts[group] ?? []).mean, values: xs });
         }
       }
     }
@@ -87,28 +90,34 @@ export function printTable(title, results, groups, metric, width = 20) {
 /** Metrics where lower is better (errors and losses): a negative difference is a lead. */
 export const lowerIsBetter = (metric) => /mse|mae|log/i.test(metric);
 
-/** Print paired differences: the per-seed values, mean ± sd, and mean / sd (|mean| > 2 sd: beyond noise). */
-export function printPaired(list) {
+/**
+ * Print paired differences: the per-seed values, mean ± sd, and mean / sd (|mean| > 2 sd: beyond
+ * noise). `widths` sets the pair and group columns (default 34 and 24) for longer names.
+ */
+export function printPaired(list, widths = {}) {
+  const { pair = 34, group = 24 } = widths;
   for (const p of list) {
     const lead = lowerIsBetter(p.metric) ? -p.mean : p.mean;
     const verdict = !(p.sd > 0) ? '' : lead > 2 * p.sd ? 'ahead beyond 2 sd' : lead < -2 * p.sd ? 'behind beyond 2 sd' : 'within 2 sd';
     console.log(
-      `  ${`${p.model} − ${p.baseline}`.padEnd(34)}${p.task.padEnd(11)}${p.group.padEnd(24)}${p.metric.padEnd(8)} ` +
+      `  ${`${p.model} − ${p.baseline}`.padEnd(pair)}${p.task.padEnd(11)}${p.group.padEnd(group)}${p.metric.padEnd(8)} ` +
         `${fmtMeanSd(p.diffs, 4, true).padStart(18)}  mean/sd ${Number.isFinite(p.ratio) ? p.ratio.toFixed(1).padStart(5) : '  n/a'}  ${verdict}` +
         `   by seed: ${p.diffs.map((d) => `${d >= 0 ? '+' : ''}${d.toFixed(4)}`).join(' ')}`,
     );
   }
 }
 
-/** Write the issue-20 JSON report. */
+/** Write the issue-20 JSON report, atomically (a temporary file beside it, renamed over it). */
 export function writeReport(file, report, extra = {}) {
   const seeds = report.seeds;
   const json = {
     ...extra,
-    rows: rowsOf(report.results, report.counts, seeds),
-    oracle: rowsOf(report.oracle, report.counts, seeds),
+    rows: rowsOf(report.results, report.counts, seeds, report.countsByTask),
+    oracle: rowsOf(report.oracle, report.counts, seeds, report.countsByTask),
     paired: report.paired ?? [],
   };
-  writeFileSync(file, `${JSON.stringify(json, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(json, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  renameSync(tmp, file);
   console.log(`wrote ${file}`);
 }

@@ -28,8 +28,18 @@ export const LIMAML_DOC =
 const D = 8;
 const HORIZON = 1_000_000;
 
-/** Rows of the LiMAML setting, in time order, and each user's latent preference. */
-export function limamlSynth(opts: SynthOptions): { rows: Row[]; preference: Map<string, number[]> } {
+/** The hidden values behind the clicks, for tests and benchmarks (the oracle rows of bench/limaml.mjs). */
+export interface LimamlTruth {
+  /** Per row (in the rows' order): the true logit 1.5 p_u·q_i/√8 + b_i + c, so P(clicked) = σ(logit). */
+  logit: Float64Array;
+  /** Per item index i (item_id `i<i>`): the popularity b_i no feature shows. */
+  popularity: number[];
+  /** The intercept c that sets the positive rate to 30 %. */
+  intercept: number;
+}
+
+/** Rows of the LiMAML setting, in time order, each user's latent preference, and the true logits. */
+export function limamlSynth(opts: SynthOptions): { rows: Row[]; preference: Map<string, number[]>; truth: LimamlTruth } {
   const rng = seedrandom(`limaml:${opts.seed}`);
   const total = opts.rows ?? 100_000;
   const nItems = opts.items ?? 500;
@@ -60,7 +70,9 @@ export function limamlSynth(opts: SynthOptions): { rows: Row[]; preference: Map<
     const clicked = rng() < 1 / (1 + Math.exp(-(e.score + c))) ? 1 : 0;
     return { user_id: `u${e.user}`, ts: e.ts, user_feats: denseText(users[e.user]!.feats), item_id: `i${e.item}`, item_feats: denseText(items[e.item]!.q), clicked };
   });
-  return { rows, preference: new Map(users.map((u, k) => [`u${k}`, u.p])) };
+  // computed after the rows, without drawing from rng: the rows are those of the setting as it was
+  const logit = Float64Array.from(order, (i) => events[i]!.score + c);
+  return { rows, preference: new Map(users.map((u, k) => [`u${k}`, u.p])), truth: { logit, popularity: items.map((it) => it.b), intercept: c } };
 }
 
 export function limamlRows(opts: SynthOptions): Row[] {

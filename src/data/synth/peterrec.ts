@@ -55,6 +55,8 @@ export function itemNames(count: number, buckets: number, prefix = 'i'): string[
 interface World {
   names: string[];
   byCluster: string[][];
+  /** Per type, the unnormalized cluster weights π_z that `prefs` draws from. */
+  weights: number[][];
   prefs: Array<(rng: Rng) => number>;
   types: number;
   clusters: number;
@@ -67,8 +69,10 @@ function world(opts: SynthOptions): World {
   const types = opts.types ?? 4;
   const names = itemNames(nItems, opts.buckets ?? 256);
   const byCluster = Array.from({ length: clusters }, (_, c) => names.filter((_n, k) => k % clusters === c));
-  const prefs = Array.from({ length: types }, () => weightedPicker(Array.from({ length: clusters }, () => Math.exp(2 * gauss(rng)))));
-  return { names, byCluster, prefs, types, clusters };
+  // the same draws in the same order as one picker per type: the weights are kept for the truth
+  const weights = Array.from({ length: types }, () => Array.from({ length: clusters }, () => Math.exp(2 * gauss(rng))));
+  const prefs = weights.map((w) => weightedPicker(w));
+  return { names, byCluster, weights, prefs, types, clusters };
 }
 
 /** User u: its type, its sequence, and its generator (for what a setting draws next). */
@@ -127,4 +131,43 @@ export function peterrecColdRows(opts: SynthOptions): Row[] {
     for (let k = 0; k < negatives; k++) rows.push({ ...base, target: targets[Math.floor(rng() * targets.length)]!, liked: 0, type: z });
   }
   return rows.slice(0, n);
+}
+
+/** The hidden values behind `peterrec` and `peterrec_cold` for a seed and options, for tests and benchmarks. */
+export interface PeterrecTruth {
+  types: number;
+  clusters: number;
+  /** preference[z][c]: the probability that a type-z user draws cluster c (π_z, normalized). */
+  preference: number[][];
+  /** Target-domain item name → its cluster (k mod G for the k-th name). */
+  targetCluster: Map<string, number>;
+  /**
+   * The true score of a target item for a type-z user in `peterrec_cold`: the likelihood ratio of
+   * the item being the liked one (a cluster from π_z, then uniform in it) to being a negative
+   * (uniform over all targets), up to a constant: π_z(c) / |targets in c|. Ranking a user's
+   * candidates by it is the Bayes ranking given the type; items of one cluster tie.
+   */
+  likedScore(z: number, target: string): number;
+}
+
+export function peterrecTruth(opts: SynthOptions): PeterrecTruth {
+  const w = world(opts);
+  const targets = itemNames(opts.targets ?? 200, opts.target_buckets ?? 512, 't');
+  const size = Array.from({ length: w.clusters }, (_, c) => targets.filter((_n, k) => k % w.clusters === c).length);
+  const preference = w.weights.map((ws) => {
+    const s = ws.reduce((a, b) => a + b, 0);
+    return ws.map((x) => x / s);
+  });
+  const targetCluster = new Map(targets.map((t, k) => [t, k % w.clusters]));
+  return {
+    types: w.types,
+    clusters: w.clusters,
+    preference,
+    targetCluster,
+    likedScore: (z, target) => {
+      const c = targetCluster.get(target);
+      if (c === undefined) throw new Error(`peterrec truth: unknown target item ${target}`);
+      return preference[z]![c]! / size[c]!;
+    },
+  };
 }
