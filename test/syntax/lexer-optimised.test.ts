@@ -1,7 +1,10 @@
-// The lexer's token list leaves out the category tokens AnyName and BinaryOp (issue 13), so that
-// Chevrotain's first-character optimisation applies. This checks that it does apply, and that every
-// `.rec` file of the repository lexes exactly as with the categories in the list, with every token
-// still in its categories: the parser consumes names and operators through them.
+// The lexer's token list leaves out the category tokens AnyName and BinaryOp (issue 13), and each
+// token states its first characters and whether it can span lines (start_chars_hint, line_breaks),
+// so that Chevrotain neither analyses the patterns at start-up nor gives up its first-character
+// optimisation. This checks that the optimisation applies, and that every `.rec` file of the
+// repository lexes exactly as with a lexer of the old kind, the categories in its list and the
+// patterns analysed by Chevrotain, with every token still in its categories: the parser consumes
+// names and operators through them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
@@ -21,8 +24,16 @@ function recFiles(dir: string): string[] {
 
 const files = ['examples', 'stdlib', 'bench', 'test/fixtures', 'test/syntax/fixtures'].flatMap((d) => recFiles(join(root, d)));
 
-// The lexer as it was built before issue 13: the parser's whole vocabulary, categories included.
-const withCategories = new Lexer(allTokens, { positionTracking: 'full', lineTerminatorsPattern: /\n/g, lineTerminatorCharacters: ['\n'] });
+// The lexer as it was built before issue 13: the parser's whole vocabulary, categories included,
+// and what each token starts with and spans worked out by Chevrotain from its pattern. Copies of
+// the token types without the two hints, the same otherwise (their index, categories, longer_alt).
+const copies = new Map(allTokens.map((t) => [t, { ...t }]));
+for (const c of copies.values()) {
+  delete c.START_CHARS_HINT;
+  delete c.LINE_BREAKS;
+  if (c.LONGER_ALT) c.LONGER_ALT = copies.get(c.LONGER_ALT as TokenType);
+}
+const withCategories = new Lexer([...copies.values()], { positionTracking: 'full', lineTerminatorsPattern: /\n/g, lineTerminatorCharacters: ['\n'] });
 
 /** Everything a token carries that the parser or a diagnostic reads. */
 const shape = (t: IToken) => [t.tokenType.name, t.tokenTypeIdx, t.image, t.startOffset, t.endOffset, t.startLine, t.startColumn, t.endLine, t.endColumn];
@@ -33,7 +44,17 @@ const OPERATORS = new Set(['==', '!=', '<=', '>=', '<', '>', '+', '-', '*', '/',
 
 describe('the optimised lexer', () => {
   it('is optimised: Chevrotain applies the first-character optimisation', () => {
-    expect(RecLexer.canModeBeOptimized).toEqual({ defaultMode: true });
+    // Public on the Lexer, missing from its typings.
+    expect((RecLexer as unknown as { canModeBeOptimized: Record<string, boolean> }).canModeBeOptimized).toEqual({ defaultMode: true });
+  });
+
+  it("states each token's first characters and line breaks as Chevrotain's analysis finds them", () => {
+    // Chevrotain's internal tables: for each character, the tokens tried; for each token, whether it spans lines.
+    type Tables = { charCodeToPatternIdxToConfig: { defaultMode: ({ tokenType: TokenType }[] | undefined)[] }; patternIdxToConfig: { defaultMode: { tokenType: TokenType; canLineTerminator: boolean }[] } };
+    const starts = (l: unknown) => (l as Tables).charCodeToPatternIdxToConfig.defaultMode.map((ts) => ts?.map((t) => t.tokenType.name));
+    const lines = (l: unknown) => (l as Tables).patternIdxToConfig.defaultMode.map((t) => [t.tokenType.name, t.canLineTerminator]);
+    expect(starts(RecLexer)).toEqual(starts(withCategories));
+    expect(lines(RecLexer)).toEqual(lines(withCategories));
   });
 
   it(`lexes the repository's ${files.length} .rec files as the lexer with the category tokens did`, () => {
