@@ -23,8 +23,8 @@ function loadCli() {
   const bytes = readFileSync(BUNDLE);
   const build = bytes.subarray(0, bytes.indexOf(10) + 1);
   // Node's own CommonJS wrapper, on the first line so that line numbers stay the bundle's. The
-  // bundle is ASCII (scripts/bundle-cli.mjs checks), which latin1 decodes fastest.
-  // The bundle has no import() (scripts/bundle-cli.mjs): a script's needs an experimental option on Node 20.
+  // bundle is ASCII (scripts/bundle-cli.mjs checks), which latin1 decodes fastest. It holds no
+  // import(), which a script could run on Node 20 only with an experimental option.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString('latin1')}\n})`, { filename: BUNDLE, cachedData: cacheOf(build) });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
@@ -33,6 +33,7 @@ function loadCli() {
 
 /** The code cache of this build of the bundle, if there is one. */
 function cacheOf(build) {
+  if (!build.toString('latin1').startsWith('// recc CLI bundle ')) return undefined;
   try {
     const data = readFileSync(CACHE);
     return data.subarray(0, build.length).equals(build) ? data.subarray(build.length) : undefined;

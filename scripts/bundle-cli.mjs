@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
 // Outside the bundle, loaded from node_modules as before: native code (onnxruntime-node, tfjs-node),
-// packages that find their own files at run time (the tfjs wasm binaries, prettier's plugins), and
-// protobufjs (onnx-proto), which requires optional modules by computed names. All are CommonJS, so
-// the bundle can require() them.
+// packages that find their own files at run time (the tfjs wasm binaries, prettier's plugins),
+// protobufjs (onnx-proto), which requires optional modules by computed names, and the language
+// server's library, which only `recc lsp` loads. All are CommonJS, so the bundle can require() them.
 const external = ['onnxruntime-node', '@tensorflow/*', 'prettier', 'onnx-proto', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'];
 
 const { outputFiles } = await build({
@@ -26,7 +26,7 @@ const { outputFiles } = await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Less to read and hash at each start; names stay, so stack traces still name the functions.
+  // Less to read at each start; names stay, so stack traces still name the functions.
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
