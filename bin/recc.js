@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The CLI, from its bundle and code cache (load-bundle.js says why): `npm run build` makes both.
+'use strict';
+const { loadCli } = require('./load-bundle.js');
 
-main(process.argv).then(
+loadCli().cli.main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(err?.stack ?? String(err)); process.exitCode = 2; },
 );

@@ -2,7 +2,6 @@
 // runs, so `recc check` never loads TensorFlow.js or onnxruntime.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { allowPathOption, policyOf } from './allow-path.js';
-import { ioFaultLine } from './io-fault.js';
 import { VERSION } from './version.js';
 
 function positiveInt(v: string): number {
@@ -43,22 +42,23 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   // Commands that load TensorFlow.js or onnx-proto register lazily: only their module is loaded.
-  const lazy: Array<[string, string, string]> = [
-    ['train', './train.js', 'train a spec on its data and write checkpoint, report and a serving ONNX file'],
-    ['compile', './compile.js', 'compile a spec to a serving artefact (ONNX)'],
-    ['export', './export.js', 'export a spec for another training engine (torch: a PyTorch package)'],
-    ['eval', './eval.js', 'evaluate trained weights on data'],
-    ['predict', './predict.js', 'score a data file with trained weights (ONNX in onnxruntime), streamed'],
-    ['synth', './synth.js', 'write a synthetic dataset of a paper setting'],
-    ['meta-embed', './meta-embed.js', "LiMAML's daily job: one meta embedding per key, as CSV"],
-    ['fmt', './fmt.js', 'format .rec files'],
-    ['lsp', './lsp.js', 'run the language server (editors start it with --stdio)'],
+  // Each import is written out, not built from a name, so the CLI bundle (scripts/bundle-cli.mjs) holds it.
+  type Lazy = () => Promise<{ register: (p: Command, set: (c: number) => void) => void }>;
+  const lazy: Array<[string, Lazy, string]> = [
+    ['train', () => import('./train.js'), 'train a spec on its data and write checkpoint, report and a serving ONNX file'],
+    ['compile', () => import('./compile.js'), 'compile a spec to a serving artefact (ONNX)'],
+    ['export', () => import('./export.js'), 'export a spec for another training engine (torch: a PyTorch package)'],
+    ['eval', () => import('./eval.js'), 'evaluate trained weights on data'],
+    ['predict', () => import('./predict.js'), 'score a data file with trained weights (ONNX in onnxruntime), streamed'],
+    ['synth', () => import('./synth.js'), 'write a synthetic dataset of a paper setting'],
+    ['meta-embed', () => import('./meta-embed.js'), "LiMAML's daily job: one meta embedding per key, as CSV"],
+    ['fmt', () => import('./fmt.js'), 'format .rec files'],
+    ['lsp', () => import('./lsp.js'), 'run the language server (editors start it with --stdio)'],
   ];
   const wanted = argv[2];
-  for (const [name, mod, description] of lazy) {
+  for (const [name, load, description] of lazy) {
     if (wanted === name) {
-      const m = (await import(mod)) as { register: (p: Command, set: (c: number) => void) => void };
-      m.register(program, (c) => (code = c));
+      (await load()).register(program, (c) => (code = c));
     } else program.command(name).description(description).allowUnknownOption().helpOption(false).action(() => undefined);
   }
 
@@ -68,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as { code?: string; exitCode?: number };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     if (typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+    // Imported here, not at the top: its module loads node:crypto (~3 ms), which `recc check` never needs.
+    const { ioFaultLine } = await import('./io-fault.js');
     const fault = ioFaultLine(err);
     if (fault) {
       process.stderr.write(`${fault}\n`);

@@ -2,16 +2,16 @@
 // relative path. Each file is parsed once; a cycle of `use`s is a diagnostic, not a hang.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
 import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { parse } from '../syntax/parse.js';
 import type { ParseCache } from '../syntax/parse-cache.js';
 import type { BlockDecl, SourceFile, UseDecl } from '../syntax/ast.js';
 
-/** The stdlib folder of this package (works from src/ under vitest and from dist/). */
-export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../stdlib');
+/** The stdlib folder of this package. */
+export const STDLIB_DIR = resolve(PACKAGE_ROOT, 'stdlib');
 
 /** Modules every file sees without a `use`: their blocks are in scope unqualified. */
 export const PRELUDE = ['layers'];

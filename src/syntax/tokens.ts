@@ -5,13 +5,20 @@
 import type { TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+// Each token says which characters it can start with (start_chars_hint) and whether it can hold a
+// line break (line_breaks). Without them Chevrotain learns both by parsing every pattern with its
+// regexp parser when the lexer is built, ~5 ms of every start. test/syntax/lexer-optimised.test.ts
+// checks them against that analysis.
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'];
+const DIGITS = [...'0123456789'];
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, start_chars_hint: [' ', '\t', '\r', '\n'], line_breaks: true });
 // `///` documents the declaration that follows; `////…` (a separator line) is a plain comment.
-export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/(?!\/)[^\n]*/, group: 'docs' });
-export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments' });
-export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/(?!\/)[^\n]*/, group: 'docs', start_chars_hint: ['/'], line_breaks: false });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments', start_chars_hint: ['/'], line_breaks: false });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', start_chars_hint: ['/'], line_breaks: true });
 /** An unterminated block comment runs to the end of the file; the lexer reports it (REC1006). */
-export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', start_chars_hint: ['/'], line_breaks: true });
 
 // Token categories (no pattern of their own): the parser consumes a whole class with one CONSUME.
 /** Any word: field and argument names may be keywords (`gauc(by: user_id)`). */
@@ -19,7 +26,7 @@ export const AnyName = createToken({ name: 'AnyName', pattern: Lexer.NA, label: 
 /** Any binary operator; cst-to-ast.ts applies their precedence. */
 export const BinaryOp = createToken({ name: 'BinaryOp', pattern: Lexer.NA, label: 'an operator' });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [AnyName] });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [AnyName], start_chars_hint: LETTERS, line_breaks: false });
 
 function keyword(word: string, ...categories: TokenType[]): TokenType {
   return createToken({
@@ -28,6 +35,8 @@ function keyword(word: string, ...categories: TokenType[]): TokenType {
     longer_alt: Identifier,
     label: `\`${word}\``,
     categories: [AnyName, ...categories],
+    start_chars_hint: [word[0]!],
+    line_breaks: false,
   });
 }
 
@@ -66,34 +75,39 @@ export const KEYWORDS: string[] = ['meta_block', 'use', 'as', 'block', 'model', 
 
 // A number: digits with single `_` separators, an optional fraction and exponent. A malformed
 // one (`1__0`, `1_`, `1e`) is caught by the second pattern and reported as REC1005.
-export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.])/, label: 'a number' });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.])/, label: 'a number', start_chars_hint: DIGITS, line_breaks: false });
 // Malformed numbers and unterminated strings stay in the token stream as numbers and strings
 // (token categories), so one typo gives one diagnostic, not a cascade of parse errors.
-export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\d_.]*(?:[eE][+-]?[\d_]*)?[A-Za-z0-9_]*/, categories: [NumberLit] });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLit] });
+export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\d_.]*(?:[eE][+-]?[\d_]*)?[A-Za-z0-9_]*/, categories: [NumberLit], start_chars_hint: DIGITS, line_breaks: false });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string', start_chars_hint: ['"'], line_breaks: false });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLit], start_chars_hint: ['"'], line_breaks: false });
 
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: '`==`', categories: [BinaryOp] });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`', categories: [BinaryOp] });
-export const LtEq = createToken({ name: 'LtEq', pattern: /<=/, label: '`<=`', categories: [BinaryOp] });
-export const GtEq = createToken({ name: 'GtEq', pattern: />=/, label: '`>=`', categories: [BinaryOp] });
-export const Lt = createToken({ name: 'Lt', pattern: /</, label: '`<`', categories: [BinaryOp] });
-export const Gt = createToken({ name: 'Gt', pattern: />/, label: '`>`', categories: [BinaryOp] });
-export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`', categories: [BinaryOp] });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`', categories: [BinaryOp] });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`', categories: [BinaryOp] });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`', categories: [BinaryOp] });
-export const At = createToken({ name: 'At', pattern: /@/, label: '`@`', categories: [BinaryOp] });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`' });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`' });
-export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`' });
-export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`' });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: '`[`' });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: '`]`' });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
-export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
-export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '`.`' });
+/** A token for a fixed text, an operator or a bracket: its label is the text in backticks. */
+function symbol(name: string, text: string, categories: TokenType[] = []): TokenType {
+  return createToken({ name, pattern: text, label: `\`${text}\``, categories, start_chars_hint: [text[0]!], line_breaks: false });
+}
+
+export const EqEq = symbol('EqEq', '==', [BinaryOp]);
+export const NotEq = symbol('NotEq', '!=', [BinaryOp]);
+export const LtEq = symbol('LtEq', '<=', [BinaryOp]);
+export const GtEq = symbol('GtEq', '>=', [BinaryOp]);
+export const Lt = symbol('Lt', '<', [BinaryOp]);
+export const Gt = symbol('Gt', '>', [BinaryOp]);
+export const Equals = symbol('Equals', '=');
+export const Plus = symbol('Plus', '+', [BinaryOp]);
+export const Minus = symbol('Minus', '-', [BinaryOp]);
+export const Star = symbol('Star', '*', [BinaryOp]);
+export const Slash = symbol('Slash', '/', [BinaryOp]);
+export const At = symbol('At', '@', [BinaryOp]);
+export const LParen = symbol('LParen', '(');
+export const RParen = symbol('RParen', ')');
+export const LBrace = symbol('LBrace', '{');
+export const RBrace = symbol('RBrace', '}');
+export const LBracket = symbol('LBracket', '[');
+export const RBracket = symbol('RBracket', ']');
+export const Comma = symbol('Comma', ',');
+export const Colon = symbol('Colon', ':');
+export const Dot = symbol('Dot', '.');
 
 /**
  * What the lexer matches, in order. The categories have no pattern and are not here (the parser's

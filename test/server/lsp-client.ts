@@ -1,6 +1,6 @@
 // A minimal LSP client for the tests: spawns `recc lsp --stdio` exactly as an editor does and
-// talks JSON-RPC over its stdin/stdout. Needs `npx tsc -p tsconfig.build.json` first (bin/recc.js
-// runs dist/).
+// talks JSON-RPC over its stdin/stdout. Needs `npm run build` first (bin/recc.js
+// runs the bundle dist/recc.cjs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,7 @@ export class LspClient {
   ) {}
 
   static async start(): Promise<LspClient> {
-    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('build first: npx tsc -p tsconfig.build.json');
+    if (!existsSync(join(ROOT, 'dist/recc.cjs'))) throw new Error('build first: npm run build');
     const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const c = new LspClient(child, conn);

@@ -76,7 +76,7 @@ function checkRunDir(dir: string): string[] {
 
 describe('recc train as a process', () => {
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/train/artefacts.js'))) throw new Error('these tests run bin/recc.js: build first (npx tsc -p tsconfig.build.json)');
+    if (!existsSync(join(ROOT, 'dist/recc.cjs'))) throw new Error('these tests run bin/recc.js: build first (npm run build)');
   });
 
   it('resumes after SIGKILL mid-epoch and finishes; no file in the out dir is ever half-written', async () => {

@@ -7,20 +7,22 @@
 //   recc_client/     recc's Python client (its encoder is data.py's), copied
 //   README.md        how to run it, on one process or many
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { paddedTables } from '../../ir/padding-rows.js';
 import { planOf } from '../../ir/plan.js';
 import type { IRGraph } from '../../ir/types.js';
 import { readdirSync } from 'node:fs';
 import { encodeSafetensors } from '../../io/safetensors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { initWeights } from '../tfjs/init.js';
 import { emitModelPy } from './module.js';
 import { torchReadme } from './readme.js';
 
 /** The Python files copied as they are (from runtime/torch/ at the package's root). */
 export const RUNTIME_FILES = ['data.py', 'split.py', 'torchrec_tables.py', 'train.py', 'weights.py'] as const;
-const RUNTIME = new URL('../../../runtime/torch/', import.meta.url);
+const RUNTIME = new URL('runtime/torch/', pathToFileURL(PACKAGE_ROOT));
 /** recc's Python client, whose encoder data.py uses (clients/python/recc_client/). */
-const CLIENT = new URL('../../../clients/python/recc_client/', import.meta.url);
+const CLIENT = new URL('clients/python/recc_client/', pathToFileURL(PACKAGE_ROOT));
 
 /**
  * spec.json: what data.py and train.py need of the model, as data. Label expressions are syntax
