@@ -41,21 +41,25 @@ export function mask(text: string): string {
   return out + text.slice(from);
 }
 
-const OPEN: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** The opener a closer pairs with, by character code: `)` → `(`, `]` → `[`, `}` → `{`. */
+const OPENER: Record<number, number> = { 41: 40, 93: 91, 125: 123 };
 
-/** Scan back from `from` (exclusive) for an unclosed opener among `targets`; stop at `stops`. */
+/**
+ * Scan back from `from` (exclusive) for an unclosed opener among `targets`; stop at `stops`. By
+ * character codes: completion scans back through most of a large spec on every request.
+ */
 function unclosed(m: string, from: number, targets: string, stops = ''): number {
-  const stack: string[] = [];
+  const stack: number[] = [];
   for (let i = from - 1; i >= 0; i--) {
-    const c = m[i]!;
-    if (c in OPEN) stack.push(OPEN[c]!);
-    else if (c === '(' || c === '[' || c === '{') {
+    const c = m.charCodeAt(i);
+    if (c === 41 || c === 93 || c === 125) stack.push(OPENER[c]!);
+    else if (c === 40 || c === 91 || c === 123) {
       if (stack.length > 0) {
         stack.pop();
         continue;
       }
-      if (targets.includes(c)) return i;
-      if (stops.includes(c)) return -1;
+      if (targets.includes(m[i]!)) return i;
+      if (stops.includes(m[i]!)) return -1;
     }
   }
   return -1;
