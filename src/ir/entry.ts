@@ -40,17 +40,15 @@ export function getEntry(g: IRGraph, name: string): Entry | undefined {
  * objective) reach, walking up the inputs of each node but not past the entry's inputs.
  */
 export function entryNodes(g: Pick<IRGraph, 'nodes'>, e: Entry, opts: { objective?: boolean } = {}): number[] {
-  const given = new Set(Object.values(e.inputs));
-  const live = new Uint8Array(g.nodes.length);
-  const stack = [...Object.values(e.outputs), ...(opts.objective && e.objective !== undefined ? [e.objective] : [])];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (live[id]) continue;
-    live[id] = 1;
-    if (!given.has(id)) for (const i of g.nodes[id]!.inputs) stack.push(i);
-  }
+  const n = g.nodes.length;
+  const given = new Uint8Array(n);
+  for (const id of Object.values(e.inputs)) if (id >= 0 && id < n) given[id] = 1;
+  const live = new Uint8Array(n);
+  for (const id of [...Object.values(e.outputs), ...(opts.objective && e.objective !== undefined ? [e.objective] : [])]) if (id >= 0 && id < n) live[id] = 1;
+  // one sweep down the ids: a node's inputs are earlier nodes, so each is marked before it is seen
+  for (let id = n - 1; id >= 0; id--) if (live[id] && !given[id]) for (const i of g.nodes[id]!.inputs) live[i] = 1;
   const out: number[] = [];
-  for (let i = 0; i < live.length; i++) if (live[i]) out.push(i);
+  for (let i = 0; i < n; i++) if (live[i]) out.push(i);
   return out;
 }
 

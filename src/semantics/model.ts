@@ -228,5 +228,7 @@ function callAsInstance(el: Elaborator, call: Extract<LetStmt['value'], { kind: 
 
 /** The parameters an entry reads, in node order (the order they were declared). */
 function paramsRead(nodes: readonly IRNode[], e: Entry): string[] {
-  return entryNodes({ nodes: nodes as IRNode[] }, e).flatMap((id) => (nodes[id]!.op === 'param' ? [String(nodes[id]!.attrs.name)] : []));
+  const out: string[] = [];
+  for (const id of entryNodes({ nodes: nodes as IRNode[] }, e)) if (nodes[id]!.op === 'param') out.push(String(nodes[id]!.attrs.name));
+  return out;
 }
