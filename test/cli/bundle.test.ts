@@ -13,15 +13,17 @@ const bundle = readFileSync(join(ROOT, 'dist/recc.cjs'));
 const cache = readFileSync(join(ROOT, 'dist/recc.cjs.cache'));
 const firstLine = (b: Buffer) => b.subarray(0, b.indexOf(10) + 1).toString('latin1');
 
-/** `recc check` of an example from a copy of the package whose code cache is `cacheBytes`. */
-function checkWithCache(cacheBytes: Buffer) {
+/** `recc check` of an example from a copy of the package whose code cache is `cacheBytes` (none: no bundle either). */
+function checkWithCache(cacheBytes: Buffer | undefined) {
   const dir = mkdtempSync(join(tmpdir(), 'recc-bundle-'));
   for (const d of ['bin', 'stdlib', 'examples']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist/recc.cjs'), bundle);
-  writeFileSync(join(dir, 'dist/recc.cjs.cache'), cacheBytes);
+  if (cacheBytes) {
+    writeFileSync(join(dir, 'dist/recc.cjs'), bundle);
+    writeFileSync(join(dir, 'dist/recc.cjs.cache'), cacheBytes);
+  }
   return spawnSync(process.execPath, [join(dir, 'bin/recc.js'), 'check', 'examples/pepnet-multidomain.rec'], { cwd: dir, encoding: 'utf8' });
 }
 
@@ -46,5 +48,12 @@ describe('the CLI bundle', () => {
       expect(r.stdout).toMatch(/^ok examples\/pepnet-multidomain\.rec: model pepnet_multidomain, 14 features, 6 tasks/);
     }
     expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+  });
+
+  it('without a bundle (a checkout built by tsc alone) says to run the build, in one line', () => {
+    const r = checkWithCache(undefined);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^recc: \S*dist\/recc\.cjs is missing; run `npm run build` in the recc package\n$/);
   });
 });
