@@ -1,5 +1,6 @@
 // The nodes some nodes depend on (themselves included), in id order: what a pruned graph keeps,
-// what a lowering of chosen outputs emits; and the nodes read from outside the node list.
+// what a lowering of chosen outputs emits; the nodes that read each node; and the nodes read from
+// outside the node list.
 import type { IRGraph } from './types.js';
 
 export function reached(graph: IRGraph, roots: number[]): number[] {
@@ -12,6 +13,13 @@ export function reached(graph: IRGraph, roots: number[]): number[] {
     stack.push(...graph.nodes[id]!.inputs);
   }
   return [...seen].sort((a, b) => a - b);
+}
+
+/** For each node id, the ids of the nodes that take it as an input, ascending. */
+export function readersOf(g: Pick<IRGraph, 'nodes'>): number[][] {
+  const out: number[][] = g.nodes.map(() => []);
+  for (const n of g.nodes) for (const i of n.inputs) out[i]!.push(n.id);
+  return out;
 }
 
 /** Nodes read from outside the node list: tasks' outputs, losses and evaluations, and entries. */

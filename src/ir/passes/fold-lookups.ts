@@ -15,7 +15,7 @@
 // stored in it. A table is folded only while its folded rows stay small (FOLD_BUDGET values), so a
 // large id table is never multiplied out in memory.
 import type { IRGraph, IRNode } from '../types.js';
-import { referencedNodes } from '../reach.js';
+import { readersOf, referencedNodes } from '../reach.js';
 import { withNodes } from '../renumber.js';
 import { prune } from './prune.js';
 
@@ -32,7 +32,7 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div']);
  */
 export function foldLookups(g: IRGraph, given: ReadonlySet<number>): IRGraph {
   const constant = constants(g, given);
-  const consumers = consumersOf(g);
+  const readers = readersOf(g);
   const roots = new Set(referencedNodes(g));
   // region: node id → the lookup it is a row-wise function of
   const region = new Map<number, IRNode>();
@@ -45,8 +45,8 @@ export function foldLookups(g: IRGraph, given: ReadonlySet<number>): IRGraph {
   const frontier = new Map<IRNode, number[]>();
   for (const [id, lookup] of region) {
     if (id === lookup.id) continue; // a lookup read as it is stays as it is
-    const leaves = consumers[id]!.some((c) => region.get(c) !== lookup) || roots.has(id);
-    if (leaves) frontier.set(lookup, [...(frontier.get(lookup) ?? []), id]);
+    const leaves = readers[id]!.some((c) => region.get(c) !== lookup) || roots.has(id);
+    if (leaves) (frontier.get(lookup) ?? frontier.set(lookup, []).get(lookup)!).push(id);
   }
   const folded = new Set<number>();
   for (const [lookup, ids] of frontier) {
@@ -126,11 +126,5 @@ function constants(g: IRGraph, given: ReadonlySet<number>): Set<number> {
     if (given.has(n.id)) continue;
     if (n.op === 'param' || n.op === 'const' || (n.op !== 'input' && n.inputs.length > 0 && n.inputs.every((i) => out.has(i)))) out.add(n.id);
   }
-  return out;
-}
-
-function consumersOf(g: IRGraph): number[][] {
-  const out: number[][] = g.nodes.map(() => []);
-  for (const n of g.nodes) for (const i of n.inputs) out[i]!.push(n.id);
   return out;
 }

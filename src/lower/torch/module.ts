@@ -9,6 +9,7 @@
 import { SERVE } from '../../ir/entry.js';
 import { paddedTables } from '../../ir/padding-rows.js';
 import { planOf } from '../../ir/plan.js';
+import { readersOf } from '../../ir/reach.js';
 import type { IRGraph } from '../../ir/types.js';
 import { emitEntryFunction, pyStr, type FormOverride } from './emit.js';
 import { torchPrelude } from './prelude.js';
@@ -37,12 +38,11 @@ function embeddingLookups(graph: IRGraph): FormOverride {
  */
 export function torchrecEligible(graph: IRGraph): string[] {
   const padded = paddedTables(graph);
-  const readers = new Map<number, number[]>();
-  for (const n of graph.nodes) for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n.id]);
+  const readers = readersOf(graph);
   return graph.nodes
     .filter((n) => n.op === 'param' && padded.has(String(n.attrs.name)))
     .filter((n) => {
-      const r = readers.get(n.id) ?? [];
+      const r = readers[n.id]!;
       return r.length === 1 && graph.nodes[r[0]!]!.op === 'gather' && graph.nodes[r[0]!]!.inputs[0] === n.id;
     })
     .map((n) => String(n.attrs.name));
