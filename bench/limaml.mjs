@@ -28,8 +28,7 @@ import { limamlSynth } from '../dist/data/synth/limaml.js';
 import { buildForward } from '../dist/lower/tfjs/forward.js';
 import { predict } from '../dist/train/evaluate.js';
 import { fineTuner } from '../dist/train/fine-tune.js';
-import { supportCount } from '../dist/train/maml-step.js';
-import { groupByKey, metaPredict, metaRunner } from '../dist/train/meta-embed.js';
+import { metaPredict, metaRunner } from '../dist/train/meta-embed.js';
 import { auc } from '../dist/train/metrics.js';
 import { splitTestTasks, TASK_SLICE } from '../dist/train/task-split.js';
 import { compileExample, fmtMeanSd, parseArgs, runOnce, startBackend } from './lib/compare.mjs';
@@ -53,19 +52,11 @@ function scores(p, query) {
   return out;
 }
 
-/** The dataset rows behind splitTestTasks' query, in its order (the same grouping and support count). */
-function queryRowsOf(ds, test) {
-  const out = [];
-  for (const g of groupByKey(ds.keys.user_id, test).values()) out.push(...g.slice(g.length < 2 ? g.length : supportCount(g.length, SUPPORT_FRACTION)));
-  return out;
-}
-
 /** The query rows scored with the true logit of the rows the run generated. */
-function oracleScores(graph, ds, test, query, seed) {
+function oracleScores(graph, ds, query, idx, seed) {
   const spec = graph.train.data;
   const { rows, truth } = limamlSynth({ ...spec.options, seed: spec.options.seed ?? seed, rows: opts.rows });
   if (rows.length !== ds.n) throw new Error(`oracle: ${rows.length} generated rows, ${ds.n} in the dataset`);
-  const idx = queryRowsOf(ds, test);
   const y = query.labels.click;
   if (idx.length !== query.n || idx.some((r, k) => Number(rows[r].clicked) !== y[k] || ds.labels.click[r] !== y[k])) throw new Error('oracle: query rows do not line up with the generated rows');
   return scores(Float64Array.from(idx, (r) => truth.logit[r]), query);
@@ -107,13 +98,13 @@ for (let seed = 1; seed <= opts.seeds; seed++) {
     const g0 = withTasksPerBatch(compileExample(m.file));
     const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs: m.kind === 'vanilla' ? opts.epochs : opts.metaEpochs || opts.epochs, runner });
     const g = r.graph;
-    const { support, query } = splitTestTasks(r.dataset, 'user_id', r.test, SUPPORT_FRACTION);
+    const { support, query, queryRows } = splitTestTasks(r.dataset, 'user_id', r.test, SUPPORT_FRACTION);
     if (m === MODELS[0]) {
       // the seed fixes the rows, the split and so the query rows, the same for every model
       const c = { all: query.n };
       for (const v of query.keys[TASK_SLICE]) c[v] = (c[v] ?? 0) + 1;
       for (const k of SLICES) (report.counts[GROUP(k)] ??= []).push(c[k] ?? 0);
-      put(report.oracle, ORACLE, oracleScores(g, r.dataset, r.test, query, seed));
+      put(report.oracle, ORACLE, oracleScores(g, r.dataset, query, queryRows, seed));
     }
     const params = Object.fromEntries(g.params.map((p) => [p.name, tf.tensor(r.weights[p.name], p.shape)]));
     let plain;

@@ -28,8 +28,11 @@ export function taskRanges(keys: readonly string[], rows: Int32Array, perBatch: 
   return { rows: out, tasks: { starts, perBatch }, trainable: groups.filter((g) => g.length >= 2).length };
 }
 
-/** Test rows split per task into support (adapted on) and query (scored, with the TASK_SLICE column). */
-export function splitTestTasks(data: Dataset, key: string, rows: Int32Array, fraction: number): { support: Dataset; query: Dataset } {
+/**
+ * Test rows split per task into support (adapted on) and query (scored, with the TASK_SLICE
+ * column); `queryRows`: the rows of `data` behind the query, in its order.
+ */
+export function splitTestTasks(data: Dataset, key: string, rows: Int32Array, fraction: number): { support: Dataset; query: Dataset; queryRows: number[] } {
   const keys = data.keys[key];
   if (!keys) throw new TrainError(`the data has no column \`${key}\` (the meta block's key)`);
   const support: number[] = [];
@@ -44,5 +47,5 @@ export function splitTestTasks(data: Dataset, key: string, rows: Int32Array, fra
     }
   }
   const q = slice(data, query);
-  return { support: slice(data, support), query: { ...q, keys: { ...q.keys, [TASK_SLICE]: size } } };
+  return { support: slice(data, support), query: { ...q, keys: { ...q.keys, [TASK_SLICE]: size } }, queryRows: query };
 }

@@ -95,8 +95,10 @@ describe.runIf(haveTorch())('train.py reports recc’s task-size slices of a MAM
   it('the same query rows in the same slice as recc, a task of exactly 25 rows in `25 or more`', () => {
     expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const { dataset } = preprocess(g, all.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user_id', 'row_id'], skipBadRows: false });
-    const { query } = splitTestTasks(dataset, 'user_id', testIdx, 0.75);
+    const { query, queryRows } = splitTestTasks(dataset, 'user_id', testIdx, 0.75);
     const recc = query.keys.row_id!.map((r, i) => [r, query.keys[TASK_SLICE]![i]]);
+    // queryRows: the rows of the data behind the query, in its order
+    expect(queryRows.map((r) => all[r]!.row_id)).toEqual(query.keys.row_id);
 
     const py = `import json, sys; sys.path.insert(0, ${JSON.stringify(dir)})
 import data, train
