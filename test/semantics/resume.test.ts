@@ -38,6 +38,33 @@ function outcome(a: Analysis, file: string) {
   return text.replaceAll(file, FILE);
 }
 
+/** Diagnostics and the whole partial graph (plan, meta and entries included), as text. */
+const whole = (a: Analysis) => JSON.stringify({ d: a.diagnostics, g: a.partialGraph && { ...a.partialGraph, file: undefined } });
+
+/**
+ * Apply the edits in turn, each to the text the last left: every analysis resumed from the last
+ * one that elaborated must equal one from scratch. The first analysis (of `start`, which must be
+ * clean) and how many `let`s the resumed analyses took.
+ */
+function resumeAlong(start: string, edits: Array<(t: string) => string>): { first: Analysis; taken: number } {
+  const parses = new ParseCache();
+  let text = start;
+  const first = analyze(text, FILE, { deferPasses: true, parses });
+  expect(first.diagnostics).toEqual([]);
+  let previous = first;
+  let taken = 0;
+  for (const [n, edit] of edits.entries()) {
+    const next = edit(text);
+    expect(next, `edit ${n}`).not.toBe(text);
+    text = next;
+    const a = analyze(text, FILE, { deferPasses: true, previous, parses });
+    expect(whole(a), `edit ${n}:\n${text}`).toBe(whole(analyze(text, FILE)));
+    taken += a.model?.elaborator.taken ?? 0;
+    if (a.model) previous = a;
+  }
+  return { first, taken };
+}
+
 // [name, edit, how many lets at least must be taken]
 const EDITS: Array<[string, (t: string) => string, number]> = [
   ['a width, the same length', onLet('v20', (l) => l.replace('width: 16', 'width: 17')), LETS - 3],
@@ -107,7 +134,6 @@ describe('resuming an elaboration after an edit', () => {
       `$1  train {\n    groups: { tables: "features.*" }\n    batch: 32\n  }\n  stage warm {\n    epochs: 2\n  }\n  stage tune {\n    epochs: 1\n    freeze: [tables]\n    task like : binary(label: clicked) { from: v10, tower: [4] }\n  }\n`,
     );
     expect(staged).not.toBe(START);
-    const all = (a: Analysis) => JSON.stringify({ d: a.diagnostics, g: a.partialGraph && { ...a.partialGraph, file: undefined } });
     const STAGE_EDITS: Array<(t: string) => string> = [
       (t) => t.replace('    epochs: 2\n', '    epochs: 3\n'),
       (t) => t.replace('from: v10, tower: [4]', 'from: v12, tower: [4]'),
@@ -123,19 +149,8 @@ describe('resuming an elaboration after an edit', () => {
       (t) => t.replace('stage serve {', 'stage tune {'),
       (t) => t.replace(/  stage warm \{[^}]*\}\n[^}]*\}\n/, ''), // the first stage removed
     ];
-    const parses = new ParseCache();
-    let text = staged;
-    let previous = analyze(text, FILE, { deferPasses: true, parses });
-    expect(previous.diagnostics).toEqual([]);
-    expect(previous.partialGraph!.plan.stages.map((x) => x.name)).toEqual(['warm', 'tune']);
-    for (const [n, edit] of STAGE_EDITS.entries()) {
-      const next = edit(text);
-      expect(next, `edit ${n}`).not.toBe(text);
-      text = next;
-      const a = analyze(text, FILE, { deferPasses: true, previous, parses });
-      expect(all(a), `edit ${n}`).toBe(all(analyze(text, FILE)));
-      if (a.model) previous = a;
-    }
+    const { first } = resumeAlong(staged, STAGE_EDITS);
+    expect(first.partialGraph!.plan.stages.map((x) => x.name)).toEqual(['warm', 'tune']);
   });
 
   // Meta blocks (LiMAML) and grafts (PeterRec) each add state an analysis resumes past: the meta
@@ -174,23 +189,9 @@ describe('resuming an elaboration after an edit', () => {
   ];
   for (const [file, edits] of CONSTRUCT_EDITS) {
     it(`gives what an analysis from scratch gives after edits of ${file}'s ${file.includes('limaml') ? 'meta block' : 'graft'}, plan, meta and entries included`, () => {
-      const all = (a: Analysis) => JSON.stringify({ d: a.diagnostics, g: a.partialGraph && { ...a.partialGraph, file: undefined } }).replaceAll(file, FILE);
-      const parses = new ParseCache();
       // without its doc comments: an edit next to one parses the whole file again, and nothing
       // would be resumed (syntax/reparse.ts)
-      let text = readFileSync(join(ROOT, file), 'utf8').replace(/ *\/\/\/[^\n]*\n/g, '');
-      let previous = analyze(text, FILE, { deferPasses: true, parses });
-      expect(previous.diagnostics).toEqual([]);
-      let taken = 0;
-      for (const [n, edit] of edits.entries()) {
-        const next = edit(text);
-        expect(next, `edit ${n}`).not.toBe(text);
-        text = next;
-        const a = analyze(text, FILE, { deferPasses: true, previous, parses });
-        expect(all(a), `edit ${n}:\n${text}`).toBe(all(analyze(text, FILE)));
-        taken += a.model?.elaborator.taken ?? 0;
-        if (a.model) previous = a;
-      }
+      const { taken } = resumeAlong(readFileSync(join(ROOT, file), 'utf8').replace(/ *\/\/\/[^\n]*\n/g, ''), edits);
       // some edits resumed past unchanged lets: the comparison tested the reuse
       expect(taken).toBeGreaterThan(0);
     });
