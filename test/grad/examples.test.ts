@@ -13,8 +13,6 @@
 //    gradient 3.1e-5 from terms of ~3e-2): onnxruntime 4.5e-4 and the tape 2.2e-4 of that
 //    parameter's largest value, both ~1e-8 absolute, while the gradient graph in float64 equals
 //    autograd to 2e-13.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelInputs, preprocess } from '../../src/data/preprocess.js';
@@ -36,13 +34,9 @@ import { checkOnnx, haveOnnxChecker, ort, ortTensor, runOnnx } from '../helpers/
 import { randomRows } from '../helpers/rows.js';
 import { haveTorch, runTorch, type TorchValue } from '../helpers/torch.js';
 import { expectCloseAtScale, expectRelClose, maxAbs } from './close.js';
+import { ALL_SPECS } from '../helpers/specs.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const specs = [
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
-  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
-  join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
-];
+const specs = ALL_SPECS;
 const ROWS = 16;
 const models: Record<string, Uint8Array> = {};
 

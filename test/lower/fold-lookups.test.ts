@@ -2,7 +2,7 @@
 // rows is computed over the table's rows and looked up, with the same outputs; large tables, the
 // caller's inputs and lookups read as they are stay; onnxruntime computes the folded tables when
 // the session loads, so the POSO-MLP reference's gates leave its optimised graph.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -17,14 +17,13 @@ import { analyzeFile } from '../../src/semantics/analyze.js';
 import { forwardOutputs } from '../helpers/forward.js';
 import { ort } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
+import { ALL_SPECS } from '../helpers/specs.js';
 
 const { onnx } = onnxProto;
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURE = join(ROOT, 'test/fixtures/specs/fold-lookups.rec');
 const SPECS = [
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
-  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
-  join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
+  ...ALL_SPECS,
   join(ROOT, 'bench/poso-reference.rec'),
   FIXTURE,
 ];

@@ -1,7 +1,6 @@
 // Lean pooling (src/ir/passes/lean-pooling.ts): with the padding rows at zero, sum and mean
 // pooling lose their masks, and a model's outputs do not change for any input; with a non-zero
 // padding row (weights from before the rule) the masks stay.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +15,12 @@ import { analyzeFile } from '../../src/semantics/analyze.js';
 import { forwardOutputs } from '../helpers/forward.js';
 import { runOnnx } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
+import { ALL_SPECS } from '../helpers/specs.js';
 
 const { onnx } = onnxProto;
 const ROOT = join(import.meta.dirname, '../..');
 const SPECS = [
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
-  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
-  join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
+  ...ALL_SPECS,
   join(ROOT, 'bench/poso-reference.rec'),
 ];
 

@@ -1,8 +1,6 @@
 // Model-level parity: every example (and a spec using every stdlib block) compiles to ONNX that
 // passes the checker, runs in onnxruntime on raw values, and agrees with the TensorFlow.js forward
 // pass (cpu and wasm) on the same rows within 1e-5.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { preprocess } from '../../src/data/preprocess.js';
@@ -14,13 +12,9 @@ import { analyzeFile } from '../../src/semantics/analyze.js';
 import { batchTensors } from '../../src/train/evaluate.js';
 import { checkOnnx, haveOnnxChecker, runOnnx } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
+import { ALL_SPECS } from '../helpers/specs.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const specs = [
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
-  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
-  join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
-];
+const specs = ALL_SPECS;
 const models: Record<string, Uint8Array> = {};
 
 describe('model parity: TensorFlow.js forward vs ONNX in onnxruntime', () => {

@@ -9,14 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCompile } from '../../src/cli/compile.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
+import { ALL_SPECS } from '../helpers/specs.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PROTO = join(ROOT, 'test/fixtures/triton/model_config.proto');
-const SPECS = [
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f)),
-  join(ROOT, 'test/fixtures/specs/all-blocks.rec'),
-  join(ROOT, 'test/fixtures/specs/cmml-blocks.rec'),
-];
+const SPECS = ALL_SPECS;
 const recc = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/recc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
 const canCheck =
