@@ -20,7 +20,10 @@ const stats = (t) => {
 };
 const fmt = ({ median, p90, max }) => `median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
 
-const { text, lets } = generateSpec(targetLines);
+// Every 20th let documented, as real specs are (an edit of a documented item is one of the kinds below).
+const generated = generateSpec(targetLines);
+const text = generated.text.replace(/\n {2}let v(\d+) =/g, (m, i) => (Number(i) % 20 === 10 ? `\n  /// The ${i}th layer.${m}` : m));
+const { lets } = generated;
 const dir = mkdtempSync(join(tmpdir(), 'recc-lsp-bench-'));
 const file = join(dir, 'big.rec');
 writeFileSync(file, text);
@@ -86,6 +89,7 @@ await each(0, async (n, s) => {
 const lines = text.split('\n');
 const mid = lines.findIndex((l) => l.includes(`let v${Math.floor(lets / 2)} =`));
 const prevName = `v${Math.floor(lets / 2) - 1}`;
+const documented = Math.ceil((Math.floor(lets / 2) + 5) / 20) * 20 + 10;
 const rounds = Number(process.env.ROUNDS ?? 12);
 const onMid = (f) => { const e = [...lines]; e[mid] = f(e[mid]); return e.join('\n'); };
 const EDITS = {
@@ -94,6 +98,7 @@ const EDITS = {
   'a digit typed': () => onMid((l) => l.replace('width: 16', 'width: 160')),
   'syntax error': () => onMid((l) => l.replace('(v', '((v')),
   'a new let': () => onMid((l) => `  let extra = concat(${prevName}, ${prevName})\n${l}`),
+  'a documented let': (k) => text.replace(new RegExp(`(let v${documented} = [^\\n]*)width: 16`), `$1width: ${17 + (k % 3)}`),
   'a block body': () => text.replace('block unit50(x: tensor, pc: tensor, width: int = 16) {\n  let h = relu(dense(x, width))', 'block unit50(x: tensor, pc: tensor, width: int = 16) {\n  let h = relu(dense(relu(x), width))'),
 };
 const times = Object.fromEntries(names.map((n) => [n, Object.fromEntries(Object.keys(EDITS).map((k) => [k, { there: [], back: [] }]))]));

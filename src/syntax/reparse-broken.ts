@@ -15,7 +15,8 @@
 // - every error is on a token of the touched text or on the first token after it, the item after
 //   it parses as before, to the character, and the model ends at its closing brace: recovery did
 //   not reach past the touched text;
-// - no lexical error, no doc comment (those need the whole file's tokens).
+// - no lexical error; doc comments only before the touched items and the item after them, each
+//   given to the item it documents, as in the whole file.
 import type { CstNode, IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos, Span } from '../diagnostics/span.js';
@@ -24,7 +25,7 @@ import { CstToAst } from './cst-to-ast.js';
 import { DocComments } from './doc-comments.js';
 import type { ParseResult } from './parse.js';
 import { parser } from './parser.js';
-import { comments, diff, lexSlice, region, splitComments, touched, type CleanParse } from './reparse.js';
+import { comments, diff, lexSlice, ownComments, region, splitComments, touched, trailingDoc, type CleanParse } from './reparse.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
 import * as T from './tokens.js';
 
@@ -37,18 +38,20 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
   if (!t) return undefined;
   const { k, j, start, next } = t;
   const r = region(e, start, next, 1);
-  if (!r || r.docs.length > 0 || r.tokens.some((tok) => T.TOP_LEVEL.has(tok.tokenType))) return undefined;
+  if (!r || trailingDoc(r) || r.tokens.some((tok) => T.TOP_LEVEL.has(tok.tokenType))) return undefined;
 
   // The context: the model's header (before the edit), the item after the touched ones (moved by
   // the edit) and the model's closing brace.
-  const header = lexAt(text, model.span.start.offset, model.items[0]!.span.start.offset);
+  // (`model name {`; item 0's doc comment, lexed with it when item 0 is kept, is left out)
+  const header = lexSlice(text, model.span.start.offset, Math.min(start, model.items[0]!.span.start.offset))?.tokens;
   const after = model.items[j + 1];
-  const contextAt = next.offset + e.delta;
-  const context = after ? lexAt(text, contextAt, after.span.end.offset + e.delta) : [];
+  // the item after, from its doc comment (`next`) on; its first token is contextAt
+  const contextAt = after ? after.span.start.offset + e.delta : next.offset + e.delta;
+  const context = after ? lexSlice(text, next.offset + e.delta, after.span.end.offset + e.delta) : { tokens: [], docs: [] };
   const closeAt = model.span.end.offset - 1 + e.delta;
   const close = lexAt(text, closeAt, closeAt + 1);
   if (!header || header.length !== 3 || !context || !close || close[0]?.tokenType !== T.RBrace) return undefined;
-  const tokens = [...header, ...r.tokens, ...context, ...close];
+  const tokens = [...header, ...r.tokens, ...context.tokens, ...close];
 
   parser.insertions.length = 0;
   parser.sourceText = text;
@@ -60,7 +63,8 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
   if (errors.length === 0 || !errors.every((x) => inside(x.token))) return undefined;
 
   const found: Diagnostic[] = [];
-  const parsed = new CstToAst(fileName, new DocComments([], tokens), found, r.position).model(cst as CstNode);
+  const docs = new DocComments([...r.docs, ...context.docs], tokens);
+  const parsed = new CstToAst(fileName, docs, found, r.position).model(cst as CstNode);
   // The model must end at its own closing brace: recovery did not end it early.
   if (!parsed || parsed.span.end.offset !== closeAt + 1 || !found.every((d) => d.span.start.offset >= start && d.span.start.offset <= contextAt)) return undefined;
   const items = parsed.items.filter((i) => i.span.start.offset >= start);
@@ -95,7 +99,8 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
   const file: SourceFile = {
     ...old.file,
     items: [...old.file.items.slice(0, e.top), newModel, ...old.file.items.slice(e.top + 1).map(move)],
-    comments: [...earlier, ...comments(e, r, r.comments), ...later.map(move)],
+    // the item after keeps its comments among `later`, unused doc comments included
+    comments: [...earlier, ...comments(e, r, ownComments(r, docs).filter((c) => c.startOffset < next.offset + e.delta)), ...later.map(move)],
     span: { file: fileName, start: old.file.span.start, end: r.position(text.length) },
   };
   return { file, diagnostics: diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset) };

@@ -12,8 +12,8 @@
 // It gives the tree a full parse gives, or nothing (then the caller parses it all): the old parse
 // must be clean, the new text must parse on its own with no error and end where the next item
 // starts (an item starts with a keyword, which no expression can take), the text around it must
-// lex to the same tokens, the text after it must keep its columns, and a doc comment may only be
-// inside a block (one before the items would document them).
+// lex to the same tokens and the text after it must keep its columns. An item's text starts at
+// its doc comment, so an edit of the doc, or of the item under it, parses both again.
 import type { CstNode, IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos } from '../diagnostics/span.js';
@@ -130,23 +130,33 @@ export interface Touched {
 
 export function touched(e: Edit, model: ModelDecl): Touched | undefined {
   const { p, oldEnd, old } = e;
-  // From the last item starting before the edit to the first one whose text (up to the next
-  // item) covers its end.
-  const itemEnd = (j: number) => model.items[j + 1]?.span.start.offset ?? model.span.end.offset - 1;
+  const items = model.items;
+  // An item's text starts at its doc comment and runs to the next item's doc comment.
+  const textStart = (i: number) => leadingDocs(old.text, items[i]!.span.start);
+  const textEnd = (i: number) => (i + 1 < items.length ? textStart(i + 1).offset : model.span.end.offset - 1);
+  // From the last item whose keyword is before the edit (the touched text starts with a token the
+  // edit left alone, as the whole file's parse meets it) to the one whose text holds the edit's end.
   let k = -1;
-  while (k + 1 < model.items.length && model.items[k + 1]!.span.start.offset < p) k++;
+  while (k + 1 < items.length && items[k + 1]!.span.start.offset < p) k++;
+  // An insertion where the next item's text starts may be a doc comment for it: touch both.
+  const reaches = (i: number) => textEnd(i) < oldEnd || (textEnd(i) === oldEnd && i + 1 < items.length);
   let j = k;
-  while (j >= 0 && j < model.items.length && itemEnd(j) < oldEnd) j++;
-  const item = model.items[k];
-  if (!item || j >= model.items.length) return undefined;
-  const start = item.span.start.offset;
-  const next = model.items[j + 1]?.span.start ?? { ...model.span.end, offset: model.span.end.offset - 1, column: model.span.end.column - 1 };
-  // A doc comment before the touched items, among them, or before the next one (which would keep
-  // a doc the edit took away) needs the whole file.
-  const previousEnd = model.items[k - 1]?.span.end.offset ?? model.span.start.offset;
-  if (model.items.slice(k, j + 1).some((i) => 'doc' in i && i.doc !== undefined) || old.text.slice(previousEnd, next.offset).includes('///')) return undefined;
+  while (j >= 0 && j < items.length && reaches(j)) j++;
+  if (k < 0 || j >= items.length) return undefined;
+  const start = textStart(k).offset;
+  const next = j + 1 < items.length ? textStart(j + 1) : { ...model.span.end, offset: model.span.end.offset - 1, column: model.span.end.column - 1 };
+  // A doc comment of a kept item in the touched text (apart from the item it documents by a plain
+  // comment, or ending the line of the item before: `let a = b /// …`) needs the whole file.
+  const previousEnd = items[k - 1]?.span.end.offset ?? model.span.start.offset;
+  if (old.text.slice(previousEnd, start).includes('///') || old.text.slice(items[j]!.span.end.offset, next.offset).includes('///')) return undefined;
   return { k, j, start, next };
 }
+
+/** Whether a doc comment of the region comes after its last token: in the whole file, it would document the next item. */
+export const trailingDoc = (r: Region) => {
+  const last = r.tokens[r.tokens.length - 1];
+  return r.docs.some((d) => !last || d.startOffset > last.startOffset);
+};
 
 /** An edit inside a model: parse the items it touched again. */
 function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefined {
@@ -156,11 +166,12 @@ function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefi
   const { k, j, start, next } = t;
   // Model items sit one bracket deep (the model's braces).
   const r = region(e, start, next, 1);
-  if (!r || r.docs.length > 0) return undefined;
+  if (!r || trailingDoc(r)) return undefined;
   const cst = parseWith(() => parser.modelItems(), r.tokens, e.text);
   if (!cst) return undefined;
   const found: Diagnostic[] = [];
-  const toAst = new CstToAst(e.fileName, new DocComments([], r.tokens), found, r.position);
+  const docs = new DocComments(r.docs, r.tokens);
+  const toAst = new CstToAst(e.fileName, docs, found, r.position);
   const replaced: ModelItem[] = [];
   for (const n of (cst.children.modelItem ?? []) as CstNode[]) {
     const m = toAst.modelItem(n);
@@ -174,7 +185,7 @@ function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefi
   const rest = old.file.items.slice(top + 1);
   shiftInPlace([model.items.slice(j + 1), model.span.end, rest, later], e.delta, r.lines);
   const newModel: ModelDecl = { ...model, items: [...model.items.slice(0, k), ...replaced, ...model.items.slice(j + 1)] };
-  return rebuilt(e, r, [...old.file.items.slice(0, top), newModel, ...rest], [...earlier, ...comments(e, r, r.comments), ...later]);
+  return rebuilt(e, r, [...old.file.items.slice(0, top), newModel, ...rest], [...earlier, ...comments(e, r, ownComments(r, docs)), ...later]);
 }
 
 /** An edit inside a `block` (its parameters or its body): parse the block again. */
@@ -201,8 +212,7 @@ function block(e: Edit, top: number): SourceFile | undefined {
   const [earlier, later] = splitComments(old, start, next?.offset ?? old.text.length);
   const rest = old.file.items.slice(top + 1);
   shiftInPlace([rest, later], e.delta, r.lines);
-  const own = [...r.comments, ...docs.unused()].sort((a, b) => a.startOffset - b.startOffset);
-  return rebuilt(e, r, [...old.file.items.slice(0, top), replaced, ...rest], [...earlier, ...comments(e, r, own), ...later]);
+  return rebuilt(e, r, [...old.file.items.slice(0, top), replaced, ...rest], [...earlier, ...comments(e, r, ownComments(r, docs)), ...later]);
 }
 
 /**
@@ -223,6 +233,11 @@ function leadingDocs(text: string, at: Pos): Pos {
     if (content !== '') first = { offset, line, column: 1 };
   }
   return first.offset === at.offset - (at.column - 1) && first.line === at.line ? at : first;
+}
+
+/** The region's comments: its plain ones and the doc comments that document nothing, in text order. */
+export function ownComments(r: Region, docs: DocComments): IToken[] {
+  return [...r.comments, ...docs.unused()].sort((a, b) => a.startOffset - b.startOffset);
 }
 
 /** The old file's comments before `start` and from `next` on (computed before anything moves). */

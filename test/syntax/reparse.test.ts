@@ -28,6 +28,13 @@ const EDITS: Array<[string, (t: string) => string]> = [
   ['the operator removed', (t) => t.replace('width: 16) +\n', 'width: 16)\n')],
   ['a suffix on the next line', onLet('v24', (l) => l.replace('(v23', '\n    (v23'))],
   ['a doc comment before a let', (t) => t.replace('  let v26 =', '  /// the 26th\n  let v26 =')],
+  ['the documented let edited', onLet('v26', (l) => l.replace('width: 16', 'width: 18'))],
+  ['its doc comment edited', (t) => t.replace('/// the 26th', '/// the 26th, wider')],
+  ['a second doc line', (t) => t.replace('/// the 26th, wider\n', '/// the 26th, wider\n  ///\n  /// and more\n')],
+  ['the let before the doc edited', onLet('v25', (l) => l.replace('width: 16', 'width: 15'))],
+  ['a doc comment ending a line (documents the next let)', onLet('v27', (l) => `${l} /// for v28`)],
+  ['the let under it edited', onLet('v28', (l) => l.replace('width: 16', 'width: 14'))],
+  ['that doc comment removed', (t) => t.replace(' /// for v28', '')],
   ['two lets on one line', (t) => t.replace(/(let v28 = [^\n]*)\n {2}/, '$1 ')],
   ['a keyword misspelt', (t) => t.replace('let v30 =', 'lett v30 =')],
   ['the keyword fixed', (t) => t.replace('lett v30 =', 'let v30 =')],
@@ -64,7 +71,8 @@ describe('incremental parsing', () => {
       seen.add(modelItems(got.file)[0]);
     }
     // Edits that break the syntax, move text after them by less than a line or come near a doc
-    // comment are parsed whole; fixing a syntax error is an edit of the last clean text.
+    // comment that ends a line are parsed whole; fixing a syntax error is an edit of the last
+    // clean text.
     expect(reused).toEqual([
       'a width in the middle',
       'a longer callee name',
@@ -77,6 +85,11 @@ describe('incremental parsing', () => {
       'an operator running into the next line',
       'the operator removed',
       'a suffix on the next line',
+      'a doc comment before a let',
+      'the documented let edited',
+      'its doc comment edited',
+      'a second doc line',
+      'the let before the doc edited',
       'the keyword fixed',
       'a block body',
       'the string removed',
@@ -106,35 +119,54 @@ describe('incremental parsing', () => {
   });
 
   it('gives what a parse from scratch gives after 1,000 random edits of a clean spec, broken or not', () => {
-    const cache = new ParseCache();
-    const rng = seedrandom('reparse');
-    const base = generateSpec(60).text;
-    const file = '/virtual/reparse-random.rec';
-    const from = base.indexOf('/// Block 0'); // blocks and the model
-    const pieces = ['(', ')', '((', '[', ']', '{', '}', ',', '.', ':', '=', '+', '*', '@', ' ', '\n', 'x', '1', '"', 'let ', 'task ', 'model ', ', width: 1', '///', '// c', 'pc g = avc\n'];
-    let reused = 0;
-    let broken = 0;
-    for (let n = 0; n < 1000; n++) {
-      const before = cache.edited(base, file).file; // the clean parse every edit starts from
-      const at = from + Math.floor(rng() * (base.length - from));
-      const op = rng();
-      const piece = pieces[Math.floor(rng() * pieces.length)]!;
-      const text =
-        op < 0.45 ? base.slice(0, at) + piece + base.slice(at)
-        : op < 0.8 ? base.slice(0, at) + base.slice(at + 1 + Math.floor(rng() * 3))
-        : base.slice(0, at) + piece + base.slice(at + 1);
-      const firstItem = modelItems(before)[0];
-      const got = cache.edited(text, file);
-      const want = parse(text, file);
-      expect(JSON.stringify(got.diagnostics), text).toBe(JSON.stringify(want.diagnostics));
-      expect(got.file, text).toEqual(want.file);
-      if (modelItems(got.file)[0] === firstItem) {
-        reused++;
-        if (got.diagnostics.length > 0) broken++;
-      }
-    }
+    const { reused, broken } = randomEdits(generateSpec(60).text, 'reparse');
     // Most edits were parsed again in part, broken texts among them: the comparison tested something.
     expect(reused).toBeGreaterThan(300);
     expect(broken).toBeGreaterThan(80);
   }, 180_000); // 2,000 parses: about 25 s alone, over a minute beside the whole suite on a loaded machine
+
+  it('does so too when the model items have doc comments', () => {
+    // every other item documented, in one or two lines, with a blank line or a plain comment between some
+    let n = 0;
+    const base = generateSpec(60).text.replace(/\n {2}(let|task|pc) /g, (m, kw: string) => {
+      n++;
+      const doc = n % 2 === 0 ? '' : n % 6 === 1 ? `\n  /// item ${n}\n  /// its second line` : n % 6 === 3 ? `\n  /// item ${n}\n` : `\n  /// item ${n}\n  // a plain comment`;
+      return `${doc}\n  ${kw} `;
+    });
+    expect(parse(base, FILE).diagnostics).toEqual([]);
+    const { reused, broken } = randomEdits(base, 'reparse-docs');
+    expect(reused).toBeGreaterThan(300);
+    expect(broken).toBeGreaterThan(60);
+  }, 180_000);
 });
+
+/** 1,000 random edits of `base`, each compared with a parse from scratch; how many reused the old tree, and how many of those were broken. */
+function randomEdits(base: string, seed: string): { reused: number; broken: number } {
+  const cache = new ParseCache();
+  const rng = seedrandom(seed);
+  const file = '/virtual/reparse-random.rec';
+  const from = base.indexOf('/// Block 0'); // blocks and the model
+  const pieces = ['(', ')', '((', '[', ']', '{', '}', ',', '.', ':', '=', '+', '*', '@', ' ', '\n', 'x', '1', '"', 'let ', 'task ', 'model ', ', width: 1', '///', '/// d\n', '// c', 'pc g = avc\n'];
+  let reused = 0;
+  let broken = 0;
+  for (let n = 0; n < 1000; n++) {
+    const before = cache.edited(base, file).file; // the clean parse every edit starts from
+    const at = from + Math.floor(rng() * (base.length - from));
+    const op = rng();
+    const piece = pieces[Math.floor(rng() * pieces.length)]!;
+    const text =
+      op < 0.45 ? base.slice(0, at) + piece + base.slice(at)
+      : op < 0.8 ? base.slice(0, at) + base.slice(at + 1 + Math.floor(rng() * 3))
+      : base.slice(0, at) + piece + base.slice(at + 1);
+    const firstItem = modelItems(before)[0];
+    const got = cache.edited(text, file);
+    const want = parse(text, file);
+    expect(JSON.stringify(got.diagnostics), text).toBe(JSON.stringify(want.diagnostics));
+    expect(got.file, text).toEqual(want.file);
+    if (modelItems(got.file)[0] === firstItem) {
+      reused++;
+      if (got.diagnostics.length > 0) broken++;
+    }
+  }
+  return { reused, broken };
+}
