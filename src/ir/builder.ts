@@ -35,6 +35,14 @@ export interface BuildSlice {
   params: ParamDecl[];
   paramNodeIds: number[];
   instances: BlockInstance[];
+  /** The first segments of its parameter names, each once (most slices have one: their `let`'s name). */
+  heads: string[];
+}
+
+/** The first segment of a parameter name or path (`trunk` of `trunk.dense0.kernel`). */
+function headOf(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
 }
 
 export type AddResult = { node: IRNode } | { error: string; code: 'REC4001' | 'REC4002' | 'REC4003' | 'REC3008' };
@@ -83,16 +91,14 @@ export class GraphBuilder {
 
   /** False when no parameter name starts with `path` (then none of `path.…` needs checking). */
   mayHaveParamsUnder(path: string): boolean {
-    const dot = path.indexOf('.');
-    return this.heads.has(dot < 0 ? path : path.slice(0, dot));
+    return this.heads.has(headOf(path));
   }
 
   private noteHead(name: string): void {
     // the parameters of one instance come together: most share the head noted last
     const h = this.lastHead;
     if (h && name.length > h.length && name.charCodeAt(h.length) === 46 && name.startsWith(h)) return;
-    const dot = name.indexOf('.');
-    this.lastHead = dot < 0 ? name : name.slice(0, dot);
+    this.lastHead = headOf(name);
     this.heads.add(this.lastHead);
   }
 
@@ -118,12 +124,14 @@ export class GraphBuilder {
 
   /** What was added since `from`. */
   slice(from: BuildMark): BuildSlice {
+    const params = this.params.slice(from.params);
     return {
       from,
       nodes: this.nodes.slice(from.nodes),
-      params: this.params.slice(from.params),
+      params,
       paramNodeIds: this.paramNodeIds.slice(from.params),
       instances: this.instances.slice(from.instances),
+      heads: [...new Set(params.map((p) => headOf(p.name)))],
     };
   }
 
@@ -137,25 +145,35 @@ export class GraphBuilder {
     for (let i = 0; i < s.params.length; i++) {
       this.params.push(s.params[i]!);
       this.paramNodeIds.push(s.paramNodeIds[i]!);
-      this.noteHead(s.params[i]!.name);
     }
+    for (const h of s.heads) this.heads.add(h);
     if (s.instances.length > 0) Array.prototype.push.apply(this.instances, s.instances);
   }
 
+  /** Whether none of the parameter names of a slice is declared yet. */
+  paramsFree(s: BuildSlice): boolean {
+    // A head nobody used frees every name under it: the usual case, checked once per head.
+    return s.heads.every((h) => !this.heads.has(h)) || this.namesFree(s.params);
+  }
+
   /** Whether none of these parameter names is declared yet. */
-  paramsFree(params: ParamDecl[]): boolean {
+  private namesFree(params: ParamDecl[]): boolean {
     let head = ''; // a head known to be free: the parameters of one `let` mostly share it
     for (const p of params) {
       const name = p.name;
       if (head && name.length > head.length && name.charCodeAt(head.length) === 46 && name.startsWith(head)) continue;
       if (this.mayHaveParamsUnder(name)) {
         if (this.paramIndex().has(name)) return false;
-      } else {
-        const dot = name.indexOf('.');
-        head = dot < 0 ? name : name.slice(0, dot);
-      }
+      } else head = headOf(name);
     }
     return true;
+  }
+
+  /** The parameters whose nodes `live` marks (a mask by node id), in the order declared. */
+  paramsAmong(live: Uint8Array): ParamDecl[] {
+    const out: ParamDecl[] = [];
+    for (let i = 0; i < this.params.length; i++) if (live[this.paramNodeIds[i]!]) out.push(this.params[i]!);
+    return out;
   }
 
   /** A node shared by name (a feature's table used by two features). */

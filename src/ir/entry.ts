@@ -40,6 +40,14 @@ export function getEntry(g: IRGraph, name: string): Entry | undefined {
  * objective) reach, walking up the inputs of each node but not past the entry's inputs.
  */
 export function entryNodes(g: Pick<IRGraph, 'nodes'>, e: Entry, opts: { objective?: boolean } = {}): number[] {
+  const live = liveNodes(g, e, opts);
+  const out: number[] = [];
+  for (let i = 0; i < live.length; i++) if (live[i]) out.push(i);
+  return out;
+}
+
+/** The nodes of entryNodes() as a mask by id (1: computed), for callers that only test ids. */
+export function liveNodes(g: Pick<IRGraph, 'nodes'>, e: Entry, opts: { objective?: boolean } = {}): Uint8Array {
   const n = g.nodes.length;
   const given = new Uint8Array(n);
   for (const id of Object.values(e.inputs)) if (id >= 0 && id < n) given[id] = 1;
@@ -47,9 +55,7 @@ export function entryNodes(g: Pick<IRGraph, 'nodes'>, e: Entry, opts: { objectiv
   for (const id of [...Object.values(e.outputs), ...(opts.objective && e.objective !== undefined ? [e.objective] : [])]) if (id >= 0 && id < n) live[id] = 1;
   // one sweep down the ids: a node's inputs are earlier nodes, so each is marked before it is seen
   for (let id = n - 1; id >= 0; id--) if (live[id] && !given[id]) for (const i of g.nodes[id]!.inputs) live[i] = 1;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if (live[i]) out.push(i);
-  return out;
+  return live;
 }
 
 /**

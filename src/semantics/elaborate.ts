@@ -8,7 +8,7 @@
 import type { GraphBuilder } from '../ir/builder.js';
 import type { BlockDecl, LetStmt, ModelDecl, ModelItem } from '../syntax/ast.js';
 import { Caller } from './calls.js';
-import { freeNames, keep, matchInputs, relocate, sameValue, type LetRecord } from './let-records.js';
+import { freeNames, keep, matchInputs, relocate, sameValues, type LetRecord } from './let-records.js';
 import type { ModuleLoader } from './modules.js';
 import { reportKey } from './report.js';
 import type { Scope } from './scope.js';
@@ -17,9 +17,9 @@ import type { Value } from './values.js';
 export type { Frame } from './evaluate.js';
 export { isStdFile } from './report.js';
 
-/** Whether any of `entered` is in `stale`. */
+/** Whether any of `entered` is in `stale` (an edit has few stale blocks: those are looked up). */
 function enteredAny(entered: Set<BlockDecl>, stale: Set<BlockDecl>): boolean {
-  for (const d of entered) if (stale.has(d)) return true;
+  for (const d of stale) if (entered.has(d)) return true;
   return false;
 }
 
@@ -63,7 +63,7 @@ export class Elaborator extends Caller {
     const earlier = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
     const inStep = !!from?.inStep && from.unchanged.has(item);
     // The values of the names it reads: every record of this `let` read the same names.
-    const names = freeNames(item.value);
+    const names = earlier?.[0]?.names ?? freeNames(item.value);
     const now = names.map((n) => scope.lookup(n)?.value);
     let record: LetRecord | undefined;
     for (let i = 0; !record && earlier && i < earlier.length; i++) record = this.take(earlier[i]!, now, inStep);
@@ -77,7 +77,6 @@ export class Elaborator extends Caller {
     } else {
       if (from) from.inStep = false; // out of step with the previous elaboration from here on
       const before = this.builder.mark();
-      const inputs = names.map((n, i): [string, Value | undefined] => [n, now[i]]);
       const [reports, diagnostics] = [this.reports, this.diagnostics.length];
       // Record the blocks it expands: an edit of one of them makes the record stale.
       const rec = { entered: new Set<BlockDecl>(), deepest: 0 };
@@ -88,7 +87,7 @@ export class Elaborator extends Caller {
       } finally {
         this.recording.pop();
       }
-      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, inputs, value, entered: rec.entered };
+      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, names, values: now, value, entered: rec.entered };
     }
     this.lets.set(item, keep(record, earlier));
     return record.value;
@@ -102,9 +101,10 @@ export class Elaborator extends Caller {
     if (this.from!.stale.size > 0 && enteredAny(r.entered, this.from!.stale)) return undefined;
     const b = this.builder;
     const at = r.built.from;
-    const same = b.nodes.length === at.nodes && b.params.length === at.params && b.instances.length === at.instances && r.inputs.every(([, v], i) => sameValue(now[i], v));
-    if (same && (inStep || (r.reports === 0 && b.paramsFree(r.built.params)))) return r;
-    if (r.reports > 0 || !b.paramsFree(r.built.params)) return undefined;
+    const same = b.nodes.length === at.nodes && b.params.length === at.params && b.instances.length === at.instances && sameValues(now, r.values);
+    if (same && inStep) return r;
+    if (r.reports > 0 || !b.paramsFree(r.built)) return undefined;
+    if (same) return r;
     const ids = matchInputs(r, now);
     return ids && relocate(r, b.mark(), ids, now);
   }

@@ -30,8 +30,13 @@ export interface LetRecord {
   diagnostics: Diagnostic[];
   /** Calls to report() while it was evaluated, deduplicated ones included. */
   reports: number;
-  /** The names the expression reads, with their values then (undefined: not defined). */
-  inputs: Array<[string, Value | undefined]>;
+  /**
+   * The names the expression reads, each once: the same array in every record of the `let` (its
+   * expression is the same syntax node), worked out when it was first evaluated.
+   */
+  names: readonly string[];
+  /** The values of `names` then (undefined: not defined). */
+  values: Array<Value | undefined>;
   value: Value;
   /** Every block expanded while it was evaluated (replays included): an edit of one makes it stale. */
   entered: Set<BlockDecl>;
@@ -46,6 +51,8 @@ const isClean = (r: LetRecord): boolean => r.reports === 0 && r.value.kind !== '
  * reporting), the name completed brings their values back.
  */
 export function keep(now: LetRecord, earlier: LetRecord[] | undefined): LetRecord[] {
+  // Taken as it was, alone: the usual case, kept as it is.
+  if (earlier?.length === 1 && earlier[0] === now) return earlier;
   const out = [now];
   const good = earlier?.find((r) => r !== now && isClean(r));
   const bad = earlier?.find((r) => r !== now && !isClean(r));
@@ -102,16 +109,17 @@ export function freeNames(e: Expr): string[] {
 const featureKey = (spec: object) => JSON.stringify(spec);
 
 /**
- * Whether evaluation could tell the two values apart, their node ids compared by `node`. Modules
- * and features are made again by each analysis, so they are compared by what they are, not by
- * identity.
+ * Whether evaluation could tell the two values apart: their node ids equal, or with `ids` mapped
+ * through it (an id seen first is bound; the same old id must stand for the same new one
+ * everywhere). Modules and features are made again by each analysis, so they are compared by
+ * what they are, not by identity. Written with loops: it runs for every value every `let` reads.
  */
-function alike(a: Value | undefined, b: Value | undefined, node: (was: number | undefined, is: number | undefined) => boolean): boolean {
+function alike(a: Value | undefined, b: Value | undefined, ids?: IdMap): boolean {
   if (!a || !b || a.kind !== b.kind) return a === b;
   switch (a.kind) {
     case 'tensor': {
       const t = b as typeof a;
-      return a.dtype === t.dtype && a.shape.length === t.shape.length && a.shape.every((d, i) => d === t.shape[i]) && node(a.node, t.node) && node(a.mask, t.mask);
+      return a.dtype === t.dtype && sameShape(a.shape, t.shape) && sameNode(a.node, t.node, ids) && sameNode(a.mask, t.mask, ids);
     }
     case 'int':
     case 'float':
@@ -122,15 +130,19 @@ function alike(a: Value | undefined, b: Value | undefined, node: (was: number | 
       return a.name === (b as typeof a).name;
     case 'list': {
       const l = b as typeof a;
-      return a.items.length === l.items.length && a.items.every((v, i) => alike(v, l.items[i], node));
+      if (a.items.length !== l.items.length) return false;
+      for (let i = 0; i < a.items.length; i++) if (!alike(a.items[i], l.items[i], ids)) return false;
+      return true;
     }
     case 'record': {
       const r = b as typeof a;
-      return a.fields.size === r.fields.size && [...a.fields].every(([k, v]) => alike(v, r.fields.get(k), node));
+      if (a.fields.size !== r.fields.size) return false;
+      for (const [k, v] of a.fields) if (!alike(v, r.fields.get(k), ids)) return false;
+      return true;
     }
     case 'feature': {
       const f = b as typeof a;
-      return featureKey(a.spec) === featureKey(f.spec) && alike(a.tensor, f.tensor, node);
+      return featureKey(a.spec) === featureKey(f.spec) && alike(a.tensor, f.tensor, ids);
     }
     case 'block': {
       const k = b as typeof a;
@@ -147,25 +159,56 @@ function alike(a: Value | undefined, b: Value | undefined, node: (was: number | 
   }
 }
 
+function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether node `was` (or no node) is `is`: equal, or bound to it in `ids` (bound now if new). */
+function sameNode(was: number | undefined, is: number | undefined, ids: IdMap | undefined): boolean {
+  if (was === undefined || is === undefined || !ids) return was === is;
+  const had = mapped(ids, was);
+  if (had !== undefined) return had === is;
+  ids.was.push(was);
+  ids.is.push(is);
+  return true;
+}
+
 /** Whether evaluation could tell the two values apart (the same node ids). */
-export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  return a === b || alike(a, b, (x, y) => x === y);
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  return a === b || alike(a, b);
+}
+
+/** Whether every value is one evaluation could not tell from the one at its place in `was`. */
+export function sameValues(now: ReadonlyArray<Value | undefined>, was: ReadonlyArray<Value | undefined>): boolean {
+  for (let i = 0; i < now.length; i++) if (!sameValue(now[i], was[i])) return false;
+  return true;
+}
+
+/**
+ * Node ids a record read, each with the id its name holds now: a `let` reads few tensors, so two
+ * short lists searched in turn (a Map per `let` was a good part of resuming's garbage).
+ */
+export interface IdMap {
+  was: number[];
+  is: number[];
+}
+
+/** The id `was` maps to, or undefined. */
+function mapped(ids: IdMap, was: number): number | undefined {
+  const k = ids.was.indexOf(was);
+  return k < 0 ? undefined : ids.is[k];
 }
 
 /**
  * How the ids of the nodes a record reads map to the nodes the names hold now, when the values
  * are the same but for their ids (nodes before the `let` were added or removed), or undefined.
  */
-export function matchInputs(r: LetRecord, now: Array<Value | undefined>): Map<number, number> | undefined {
-  const ids = new Map<number, number>();
-  // The same old id must stand for the same new one everywhere.
-  const bind = (was: number | undefined, is: number | undefined) => {
-    if (was === undefined || is === undefined) return was === is;
-    const had = ids.get(was);
-    if (had === undefined) ids.set(was, is);
-    return (had ?? is) === is;
-  };
-  return r.inputs.every(([, v], i) => alike(v, now[i], bind)) ? ids : undefined;
+export function matchInputs(r: LetRecord, now: ReadonlyArray<Value | undefined>): IdMap | undefined {
+  const ids: IdMap = { was: [], is: [] };
+  for (let i = 0; i < now.length; i++) if (!alike(r.values[i], now[i], ids)) return undefined;
+  return ids;
 }
 
 /**
@@ -173,19 +216,18 @@ export function matchInputs(r: LetRecord, now: Array<Value | undefined>): Map<nu
  * there, the nodes it reads renumbered by `ids` (from matchInputs). Undefined when one of its
  * nodes reads a node that `ids` does not place (then the `let` is evaluated again).
  */
-export function relocate(r: LetRecord, at: BuildMark, ids: Map<number, number>, now: Array<Value | undefined>): LetRecord | undefined {
+export function relocate(r: LetRecord, at: BuildMark, ids: IdMap, now: Array<Value | undefined>): LetRecord | undefined {
   const start = r.built.from.nodes;
   const end = start + r.built.nodes.length;
   const shift = at.nodes - start;
   let lost = false;
   const id = (x: number): number => {
     if (x >= start && x < end) return x + shift;
-    const y = ids.get(x);
+    const y = mapped(ids, x);
     if (y === undefined) lost = true;
     return y ?? x;
   };
-  // Written out, not spread: one shape for every node (as GraphBuilder makes them) is much faster.
-  const nodes = r.built.nodes.map((n): IRNode => ({ id: n.id + shift, op: n.op, inputs: n.inputs.map(id), attrs: n.attrs, dtype: n.dtype, shape: n.shape, span: n.span, trace: n.trace, scope: n.scope }));
+  const nodes = r.built.nodes.map((n) => moved(n, shift, id));
   const value = renumber(r.value, id);
   if (lost) return undefined;
   return {
@@ -193,15 +235,26 @@ export function relocate(r: LetRecord, at: BuildMark, ids: Map<number, number>, 
       from: at,
       nodes,
       params: r.built.params,
-      paramNodeIds: r.built.paramNodeIds.map((x) => x + shift),
-      instances: r.built.instances.map((i): BlockInstance => ({ path: i.path, block: i.block, depth: i.depth, span: i.span, params: i.params, nodes: i.nodes.map((x) => x + shift) })),
+      // Instances and parameters hold only the `let`'s own nodes: moved with them, if at all.
+      paramNodeIds: shift === 0 ? r.built.paramNodeIds : r.built.paramNodeIds.map((x) => x + shift),
+      instances: shift === 0 ? r.built.instances : r.built.instances.map((i): BlockInstance => ({ path: i.path, block: i.block, depth: i.depth, span: i.span, params: i.params, nodes: i.nodes.map((x) => x + shift) })),
+      heads: r.built.heads,
     },
     diagnostics: [],
     reports: 0,
-    inputs: r.inputs.map(([name], i) => [name, now[i]]),
+    names: r.names,
+    values: now,
     value,
     entered: r.entered,
   };
+}
+
+/** Node `n` with its id moved by `shift` and its inputs renumbered by `id`: `n` itself when neither changes it. */
+function moved(n: IRNode, shift: number, id: (x: number) => number): IRNode {
+  const inputs = n.inputs.length === 0 ? n.inputs : n.inputs.map(id);
+  if (shift === 0 && inputs.every((x, i) => x === n.inputs[i])) return n;
+  // Written out, not spread: one shape for every node (as GraphBuilder makes them) is much faster.
+  return { id: n.id + shift, op: n.op, inputs, attrs: n.attrs, dtype: n.dtype, shape: n.shape, span: n.span, trace: n.trace, scope: n.scope };
 }
 
 function renumber(v: Value, id: (x: number) => number): Value {

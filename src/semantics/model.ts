@@ -1,9 +1,9 @@
 // Elaborates one `model` declaration into an IR graph: features first, then personalization
 // codes and `let`s in order, then tasks, then the train section.
 import { GraphBuilder } from '../ir/builder.js';
-import { entryNodes, SERVE, type Entry } from '../ir/entry.js';
+import { liveNodes, SERVE, type Entry } from '../ir/entry.js';
 import { DEFAULT_STAGE } from '../ir/plan.js';
-import type { IRGraph, IRNode, SupportSpec, TaskSpec } from '../ir/types.js';
+import type { IRGraph, SupportSpec, TaskSpec } from '../ir/types.js';
 import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, StageDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
@@ -155,7 +155,8 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   // Entries: one per stage (the model's tasks and its own), and `serve`, the final stage's.
   const byName = new Map(taskSpecs.map((t) => [t.name, t]));
   const entryOf = (names: readonly string[]): Entry => ({ inputs: { ...inputs }, outputs: Object.fromEntries(names.map((n) => [n, byName.get(n)!.output])) });
-  const paramsOf = (e: Entry) => paramsRead(builder.nodes, e);
+  // The parameters an entry reads, in the order declared.
+  const paramsOf = (e: Entry) => builder.paramsAmong(liveNodes(builder, e));
   const modelSettings = readTrain(train, el, f, TASK_FIELDS);
   const planner = new PlanBuilder(el, f, builder.params);
   planner.defineGroups(modelSettings.rest.get('groups')?.value);
@@ -224,11 +225,4 @@ function callAsInstance(el: Elaborator, call: Extract<LetStmt['value'], { kind: 
     span: a.value.span,
   }));
   return el.call(callee, args, call.span, call.callee.span, f, callee.kind === 'block' ? f.path : undefined, f.counters);
-}
-
-/** The parameters an entry reads, in node order (the order they were declared). */
-function paramsRead(nodes: readonly IRNode[], e: Entry): string[] {
-  const out: string[] = [];
-  for (const id of entryNodes({ nodes: nodes as IRNode[] }, e)) if (nodes[id]!.op === 'param') out.push(String(nodes[id]!.attrs.name));
-  return out;
 }

@@ -27,7 +27,7 @@ export interface StageDraft {
   settings: Settings;
   tasks: string[];
   /** The parameters its entry reads, in declaration order. */
-  entryParams: string[];
+  entryParams: ParamDecl[];
   /** The parameters its `graft:` declared: new in this stage, trained whatever `freeze:` says (graft.ts). */
   grafted: string[];
 }
@@ -38,12 +38,12 @@ export interface PlanResult {
 }
 
 const sameOptimizer = (a: OptimizerSpec, b: OptimizerSpec) => JSON.stringify(a) === JSON.stringify(b);
+const names = (params: readonly ParamDecl[]) => params.map((p) => p.name);
 
 export class PlanBuilder {
   private readonly groups: Record<ParamGroup, string[]> = Object.create(null);
   /** Spec-defined groups (from `groups: { … }`), in the order written. */
   private readonly defined: string[] = [];
-  private readonly declared = new Map<string, ParamDecl>();
 
   constructor(
     private readonly el: Elaborator,
@@ -51,10 +51,7 @@ export class PlanBuilder {
     private readonly params: readonly ParamDecl[],
   ) {
     for (const g of BUILTIN_GROUPS) this.groups[g] = [];
-    for (const p of params) {
-      (this.groups[p.group] ??= []).push(p.name);
-      this.declared.set(p.name, p);
-    }
+    for (const p of params) (this.groups[p.group] ??= []).push(p.name);
   }
 
   /** Read the model's `groups: { name: selectors, … }`. */
@@ -129,38 +126,38 @@ export class PlanBuilder {
   }
 
   /** The optimizer of each trained parameter, grouped (see the rules at the top). */
-  private assign(trainable: readonly string[], settings: Settings, at: Span): OptimizerAssignment[] {
+  private assign(trainable: readonly ParamDecl[], settings: Settings, at: Span): OptimizerAssignment[] {
     const opts = settings.spec.optimizer;
     const named = this.defined.filter((g) => Object.hasOwn(opts, g));
     const memberOf = new Map<string, string[]>();
     for (const g of named) for (const p of this.groups[g]!) (memberOf.get(p) ?? memberOf.set(p, []).get(p)!).push(g);
     const byGroup = new Map<string, string[]>();
     const clashes = new Set<string>();
-    for (const p of trainable) {
-      const defined = memberOf.get(p) ?? [];
-      for (const other of defined.slice(1)) {
+    for (const { name: p, group: declaredGroup } of trainable) {
+      const defined = memberOf.get(p); // most parameters are in no spec-defined group
+      for (let k = 1; defined && k < defined.length; k++) {
+        const other = defined[k]!;
         if (sameOptimizer(opts[defined[0]!]!, opts[other]!) || clashes.has(`${defined[0]}|${other}`)) continue;
         clashes.add(`${defined[0]}|${other}`);
-        const span = settings.optimizerKeys.find((k) => k.group === other)?.span ?? at;
+        const span = settings.optimizerKeys.find((x) => x.group === other)?.span ?? at;
         this.el.report('REC5006', span, `parameter \`${p}\` is in groups \`${defined[0]}\` and \`${other}\`, which have different optimizers`, this.f, { hint: 'make the groups disjoint, or give them the same optimizer' });
       }
-      const declaredGroup = this.declared.get(p)!.group;
-      const group = defined[0] ?? (Object.hasOwn(opts, declaredGroup) ? declaredGroup : 'dense');
+      const group = defined?.[0] ?? (Object.hasOwn(opts, declaredGroup) ? declaredGroup : 'dense');
       (byGroup.get(group) ?? byGroup.set(group, []).get(group)!).push(p);
     }
     return [...byGroup].map(([group, params]) => ({ group, spec: opts[group]!, params }));
   }
 
   /** The plan of a model without stages: one stage that trains everything declared trainable. */
-  single(settings: Settings, tasks: string[], entryParams: string[], at: Span): PlanResult {
+  single(settings: Settings, tasks: string[], entryParams: readonly ParamDecl[], at: Span): PlanResult {
     this.checkOptimizerKeys(settings);
-    const trainable = entryParams.filter((p) => this.declared.get(p)!.trainable);
+    const trainable = entryParams.filter((p) => p.trainable);
     const stage: StagePlan = {
       name: DEFAULT_STAGE,
       entry: DEFAULT_STAGE,
       tasks,
-      trainable,
-      frozen: entryParams.filter((p) => !this.declared.get(p)!.trainable),
+      trainable: names(trainable),
+      frozen: names(entryParams.filter((p) => !p.trainable)),
       optimizers: this.assign(trainable, settings, at),
       step: { kind: 'supervised' },
       batching: { kind: 'rows' },
@@ -176,16 +173,18 @@ export class PlanBuilder {
     for (const s of stages) {
       this.checkOptimizerKeys(s.settings);
       const what = (field: string) => `stage \`${s.name}\`'s \`${field}\``;
+      const entryNames = names(s.entryParams);
       const frozenBy = new Set<string>();
       const freeze = s.settings.rest.get('freeze');
-      if (freeze) for (const picked of this.selectors(freeze.value, s.entryParams, what('freeze'))) for (const p of picked) frozenBy.add(p);
+      if (freeze) for (const picked of this.selectors(freeze.value, entryNames, what('freeze'))) for (const p of picked) frozenBy.add(p);
       const unfrozen = new Set<string>();
       const train = s.settings.rest.get('train');
-      if (train) for (const picked of this.selectors(train.value, s.entryParams, what('train'))) for (const p of picked) unfrozen.add(p);
+      if (train) for (const picked of this.selectors(train.value, entryNames, what('train'))) for (const p of picked) unfrozen.add(p);
       const patches = new Set(s.grafted);
-      const trainable = s.entryParams.filter((p) => patches.has(p) || unfrozen.has(p) || (this.declared.get(p)!.trainable && !frozenBy.has(p)));
+      const trains = s.entryParams.filter((p) => patches.has(p.name) || unfrozen.has(p.name) || (p.trainable && !frozenBy.has(p.name)));
+      const trainable = names(trains);
       const kept = new Set(trainable);
-      const frozen = s.entryParams.filter((p) => !kept.has(p));
+      const frozen = entryNames.filter((p) => !kept.has(p));
       const untrained = frozen.filter((p) => frozenBy.has(p) && !trained.has(p));
       if (untrained.length > 0 && freeze) {
         this.el.report('REC5012', freeze.value.span, `stage \`${s.name}\` freezes ${untrained.length === 1 ? `\`${untrained[0]}\`, which` : `${untrained.length} parameters (\`${untrained[0]}\`, …) that`} no earlier stage trains: ${untrained.length === 1 ? 'it keeps its' : 'they keep their'} initial values`, this.f, {
@@ -193,7 +192,7 @@ export class PlanBuilder {
         });
       }
       for (const p of trainable) trained.add(p);
-      out.push({ name: s.name, entry: s.name, tasks: s.tasks, trainable, frozen, optimizers: this.assign(trainable, s.settings, s.span), step: { kind: 'supervised' }, batching: { kind: 'rows' }, settings: s.settings.spec });
+      out.push({ name: s.name, entry: s.name, tasks: s.tasks, trainable, frozen, optimizers: this.assign(trains, s.settings, s.span), step: { kind: 'supervised' }, batching: { kind: 'rows' }, settings: s.settings.spec });
     }
     return { groups: this.groups, plan: { stages: out } };
   }

@@ -128,6 +128,39 @@ describe('resuming an elaboration after an edit', () => {
     }
   });
 
+  // A let whose text is unchanged but whose inputs are now other nodes, at the same place in the
+  // graph: it is renumbered without moving (let-records.ts relocate(), a shift of 0), and only
+  // its nodes that read those inputs may differ from the ones it made last time.
+  it('renumbers a let whose inputs swapped nodes while its own nodes keep their ids', () => {
+    const base = START.replace('  let v10 = unit10(v9, group, width: 16)', '  let p = relu(v9)\n  let q = tanh(v9)\n  let v10 = unit10(p, q, width: 16)');
+    expect(base).not.toBe(START);
+    const swapped = base.replace('let p = relu(v9)\n  let q = tanh(v9)', 'let q = relu(v9)\n  let p = tanh(v9)');
+    const parses = new ParseCache();
+    let previous = analyze(base, FILE, { deferPasses: true, parses });
+    expect(previous.diagnostics).toEqual([]);
+    for (const text of [swapped, base, swapped]) {
+      const a = analyze(text, FILE, { deferPasses: true, previous, parses });
+      expect(outcome(a, FILE)).toBe(fromScratch(text));
+      // every let but p and q taken, v10 renumbered
+      expect(a.model!.elaborator.taken).toBe(LETS);
+      previous = a;
+    }
+  });
+
+  // A let is taken only while its parameter names are free (GraphBuilder.paramsFree): a new let
+  // of the same name before it declares them first.
+  it('evaluates a let again when a new let before it took its parameter names', () => {
+    const twice = START.replace('  let v10 =', '  let v20 = unit3(v9, group, width: 16)\n  let v10 =');
+    expect(twice).not.toBe(START);
+    const parses = new ParseCache();
+    const first = analyze(START, FILE, { deferPasses: true, parses });
+    const a = analyze(twice, FILE, { deferPasses: true, previous: first, parses });
+    expect(outcome(a, FILE)).toBe(fromScratch(twice));
+    expect(a.diagnostics.map((d) => d.code)).toContain('REC2002');
+    // most of v0 to v19 taken (v10 to v19 renumbered); the old v20 fails, and every let after it
+    expect(a.model!.elaborator.taken).toBeGreaterThanOrEqual(15);
+  });
+
   it('gives what an analysis from scratch gives after edits inside stages, plan and entries included', () => {
     const staged = START.replace(
       /(  task click : binary\(label: clicked\) \{ from: v\d+ \}\n)/,
