@@ -60,13 +60,12 @@ export class Elaborator extends Caller {
   /** Evaluate a model-level `let` in the model's scope, or take what it did last time. */
   modelLet(item: LetStmt, scope: Scope, evaluate: () => Value): Value {
     const from = this.from;
-    const earlier = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
+    const earlier = this.recordsOf(item);
     const inStep = !!from?.inStep && from.unchanged.has(item);
     // The values of the names it reads: every record of this `let` read the same names.
     const names = earlier?.[0]?.names ?? freeNames(item.value);
     const now = names.map((n) => scope.lookup(n)?.value);
-    let record: LetRecord | undefined;
-    for (let i = 0; !record && earlier && i < earlier.length; i++) record = this.take(earlier[i]!, now, inStep);
+    let record = earlier && this.take(earlier, now, inStep);
     if (record) {
       this.taken++;
       this.builder.append(record.built);
@@ -94,11 +93,32 @@ export class Elaborator extends Caller {
   }
 
   /**
-   * `r` when taking it gives what evaluating its `let` would now, or `r` renumbered when only the
-   * node ids differ; else undefined (see let-records.ts).
+   * The records the previous elaboration kept of `item` that expanded none of the blocks edited
+   * since. Only those may be taken, and only those are kept: a record kept past the edit of a
+   * block it expanded would look fresh after the next edit, which compares with that one only.
    */
-  private take(r: LetRecord, now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
-    if (this.from!.stale.size > 0 && enteredAny(r.entered, this.from!.stale)) return undefined;
+  private recordsOf(item: LetStmt): LetRecord[] | undefined {
+    const from = this.from;
+    const all = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
+    if (!all || from!.stale.size === 0) return all;
+    const fresh = all.filter((r) => !enteredAny(r.entered, from!.stale));
+    return fresh.length > 0 ? fresh : undefined;
+  }
+
+  /**
+   * A record of `earlier` that gives what evaluating its `let` would now, as it is or renumbered
+   * when only the node ids differ (see let-records.ts); else undefined.
+   */
+  private take(earlier: LetRecord[], now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
+    for (const r of earlier) {
+      const taken = this.takeOne(r, now, inStep);
+      if (taken) return taken;
+    }
+    return undefined;
+  }
+
+  /** `r` when taking it gives what evaluating its `let` would now, or `r` renumbered when only the node ids differ; else undefined. */
+  private takeOne(r: LetRecord, now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
     const b = this.builder;
     const at = r.built.from;
     const same = b.nodes.length === at.nodes && b.params.length === at.params && b.instances.length === at.instances && sameValues(now, r.values);

@@ -161,6 +161,15 @@ describe('resuming an elaboration after an edit', () => {
     expect(a.model!.elaborator.taken).toBeGreaterThanOrEqual(15);
   });
 
+  // A record kept while its let failed (the last with a value, let-records.ts keep()) must not
+  // outlive an edit of a block it expanded: two edits later that block is no longer among the
+  // ones just edited, and the record would be taken with the body it had before.
+  it('never takes a record made before an edit of a block it expanded through another', () => {
+    const start = inBlock(4, 'h * poso.gate(pc, width)', 'unit5(h, pc, width: width)')(START);
+    const { taken } = resumeAlong(start, [inBlock(5, 'relu(dense(x, width))', 'relu(dense(xx, width))'), inBlock(5, 'relu(dense(xx, width))', 'tanh(dense(x, width))')]);
+    expect(taken).toBeGreaterThan(LETS / 2);
+  });
+
   it('gives what an analysis from scratch gives after edits inside stages, plan and entries included', () => {
     const staged = START.replace(
       /(  task click : binary\(label: clicked\) \{ from: v\d+ \}\n)/,
