@@ -17,6 +17,18 @@ type Children = Record<string, CstElement[] | undefined>;
 const NONE: CstNode[] = [];
 const isToken = (e: CstElement | undefined): e is IToken => !!e && 'image' in e;
 const isNode = (e: CstElement | undefined): e is CstNode => !!e && 'children' in e;
+/** A token read from the text: not one that recovery inserted (NaN offsets). */
+const isRealToken = (e: CstElement | undefined): e is IToken => isToken(e) && Number.isFinite(e.startOffset) && !e.isInsertedInRecovery;
+
+/** `build` applied to each node, without the undefined results (nodes dropped after recovery). */
+function defined<T>(nodes: CstNode[], build: (n: CstNode) => T | undefined): T[] {
+  const out: T[] = [];
+  for (const n of nodes) {
+    const x = build(n);
+    if (x !== undefined) out.push(x);
+  }
+  return out;
+}
 
 export class CstToAst {
   constructor(
@@ -49,10 +61,30 @@ export class CstToAst {
    * NaN offsets and is skipped, and a node made of inserted tokens only has no span.
    */
   span(e: CstElement): Span | undefined {
-    if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? this.tokenSpan(e) : undefined;
-    const l = e.location;
-    if (!l || !Number.isFinite(l.startOffset) || !Number.isFinite(l.endOffset)) return undefined;
-    return { file: this.fileName, start: this.position(l.startOffset), end: this.position(l.endOffset! + 1) };
+    if (isToken(e)) return isRealToken(e) ? this.tokenSpan(e) : undefined;
+    return this.spanWith(e, undefined, undefined);
+  }
+
+  /**
+   * The span of `n` whose first part (`first`) or last part (`last`) already has one: where they
+   * coincide the position objects are shared, as `postfix` shares the start of a chain. Same data,
+   * fewer objects: an argument or a `let` allocates (and the collector copies) a third fewer.
+   */
+  private spanWith(n: CstNode, first: Span | undefined, last: Span | undefined): Span | undefined {
+    const end = this.endOffset(n);
+    if (end === undefined) return undefined;
+    const start = n.location!.startOffset;
+    return {
+      file: this.fileName,
+      start: first?.start.offset === start ? first.start : this.position(start),
+      end: last?.end.offset === end ? last.end : this.position(end),
+    };
+  }
+
+  /** Where the span of a CST node ends (exclusive), or undefined when it has no span; no span is built. */
+  private endOffset(n: CstNode): number | undefined {
+    const l = n.location;
+    return l && Number.isFinite(l.startOffset) && Number.isFinite(l.endOffset) ? l.endOffset! + 1 : undefined;
   }
 
   /** The first real token of a subtree (for messages that quote it). */
@@ -72,13 +104,13 @@ export class CstToAst {
     return best ? this.firstToken(best) : undefined;
   }
 
-  private tok(c: Children, key: string, i = 0): IToken | undefined {
-    const t = c[key]?.[i];
-    return isToken(t) && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery ? t : undefined;
+  private tok(c: Children, key: string): IToken | undefined {
+    const t = c[key]?.[0];
+    return isRealToken(t) ? t : undefined;
   }
 
-  private node(c: Children, key: string, i = 0): CstNode | undefined {
-    const n = c[key]?.[i];
+  private node(c: Children, key: string): CstNode | undefined {
+    const n = c[key]?.[0];
     return isNode(n) ? n : undefined;
   }
 
@@ -101,24 +133,24 @@ export class CstToAst {
    * missing one so that the rest of the list still parses; report it here (REC1003).
    */
   private checkCommas(items: CstNode[], commas: CstElement[] | undefined, what: string, one: string): void {
-    const commaTokens = (commas ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery);
+    if (items.length < 2) return;
+    const commaTokens = (commas ?? []).filter(isRealToken);
     let j = 0; // commas and items are both in text order: one pass over each
     for (let i = 1; i < items.length; i++) {
-      const prev = this.span(items[i - 1]!);
+      const prevEnd = this.endOffset(items[i - 1]!);
       const nextStart = items[i]!.location?.startOffset;
-      if (!prev || nextStart === undefined || !Number.isFinite(nextStart)) continue;
-      while (j < commaTokens.length && commaTokens[j]!.startOffset < prev.end.offset) j++;
-      const between: IToken[] = [];
-      while (j < commaTokens.length && commaTokens[j]!.startOffset < nextStart) between.push(commaTokens[j++]!);
-      for (const extra of between.slice(1)) {
-        this.diagnostics.push(diag('REC1002', this.tokenSpan(extra), `expected ${one} but found \`,\``, { hint: 'remove the extra `,`' }));
+      if (prevEnd === undefined || nextStart === undefined || !Number.isFinite(nextStart)) continue;
+      while (j < commaTokens.length && commaTokens[j]!.startOffset < prevEnd) j++;
+      let between = 0; // the commas between the two items: the first is the expected one
+      for (; j < commaTokens.length && commaTokens[j]!.startOffset < nextStart; j++) {
+        if (between++ === 0) continue;
+        this.diagnostics.push(diag('REC1002', this.tokenSpan(commaTokens[j]!), `expected ${one} but found \`,\``, { hint: 'remove the extra `,`' }));
       }
-      if (between.length > 0) continue;
+      if (between > 0) continue;
       const next = this.firstToken(items[i]!);
       if (!next) continue;
-      this.diagnostics.push(
-        diag('REC1003', { file: this.fileName, start: prev.end, end: prev.end }, `expected \`,\` between ${what} but found \`${next.image}\``, { hint: 'add `,`' }),
-      );
+      const at = this.position(prevEnd);
+      this.diagnostics.push(diag('REC1003', { file: this.fileName, start: at, end: at }, `expected \`,\` between ${what} but found \`${next.image}\``, { hint: 'add `,`' }));
     }
   }
 
@@ -143,7 +175,7 @@ export class CstToAst {
     const dotted = this.node(p.children, 'dottedPath');
     const str = this.tok(p.children, 'StringLit');
     if (dotted) {
-      const parts = (dotted.children.Identifier ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery).map((t) => this.ident(t)!);
+      const parts = (dotted.children.Identifier ?? []).filter(isRealToken).map((t) => this.ident(t)!);
       if (parts.length > 0) path = { kind: 'dotted', parts };
     } else if (str) path = { kind: 'file', value: decodeString(str.image).value, span: this.tokenSpan(str) };
     if (!path) return undefined;
@@ -159,7 +191,7 @@ export class CstToAst {
     const doc = this.docBefore(span);
     const paramNodes = this.nodes(n.children, 'param');
     this.checkCommas(paramNodes, n.children.Comma, 'parameters', 'a parameter');
-    const params = paramNodes.map((p) => this.param(p)).filter((p): p is A.Param => !!p);
+    const params = defined(paramNodes, (p) => this.param(p));
     return { kind: 'Block', name, params, body: body ? this.body(body) : [], ...(doc ? { doc } : {}), span };
   }
 
@@ -172,7 +204,13 @@ export class CstToAst {
     const d = this.node(n.children, 'default');
     const def = d ? this.expr(d) : undefined;
     const doc = this.docBefore(span);
-    return { kind: 'Param', name, ...(type ? { type } : {}), ...(def ? { default: def } : {}), ...(doc ? { doc } : {}), span };
+    // the optional keys in the order a literal would give them, without spreading (see `arg`)
+    const param = { kind: 'Param', name } as A.Param;
+    if (type) param.type = type;
+    if (def) param.default = def;
+    if (doc) param.doc = doc;
+    param.span = span;
+    return param;
   }
 
   type(n: CstNode): A.TypeExpr | undefined {
@@ -200,9 +238,7 @@ export class CstToAst {
   }
 
   body(n: CstNode): A.Stmt[] {
-    return this.nodes(n.children, 'stmt')
-      .map((s) => this.stmt(s))
-      .filter((s): s is A.Stmt => !!s);
+    return defined(this.nodes(n.children, 'stmt'), (s) => this.stmt(s));
   }
 
   stmt(n: CstNode): A.Stmt | undefined {
@@ -212,30 +248,30 @@ export class CstToAst {
     if (c.ifStmt) return this.if(this.node(c, 'ifStmt')!);
     if (c.returnStmt) {
       const r = this.node(c, 'returnStmt')!;
-      const span = this.span(r);
       const v = this.node(r.children, 'value');
       const value = v ? this.expr(v) : undefined;
+      const span = this.spanWith(r, undefined, value?.span);
       return span && value ? { kind: 'Return', value, span } : undefined;
     }
     if (c.assignStmt) {
       const a = this.node(c, 'assignStmt')!;
-      const span = this.span(a);
       const name = this.ident(this.tok(a.children, 'name'));
       const v = this.node(a.children, 'value');
       const value = v ? this.expr(v) : undefined;
+      const span = this.spanWith(a, name?.span, value?.span);
       return span && name && value ? { kind: 'Assign', name, value, span } : undefined;
     }
     return undefined;
   }
 
   let(n: CstNode): A.LetStmt | undefined {
-    const span = this.span(n);
     const name = this.ident(this.tok(n.children, 'name'));
     const v = this.node(n.children, 'value');
     const value = v ? this.expr(v) : undefined;
+    const span = this.spanWith(n, undefined, value?.span);
     if (!span || !name || !value) return undefined;
     const doc = this.docBefore(span);
-    return { kind: 'Let', name, value, ...(doc ? { doc } : {}), span };
+    return doc ? { kind: 'Let', name, value, doc, span } : { kind: 'Let', name, value, span };
   }
 
   for(n: CstNode): A.ForStmt | undefined {
@@ -267,15 +303,12 @@ export class CstToAst {
     const name = this.ident(this.tok(n.children, 'name'));
     if (!span || !name) return undefined;
     const doc = this.docBefore(span);
-    const items = this.nodes(n.children, 'modelItem')
-      .map((m) => this.modelItem(m))
-      .filter((m): m is A.ModelItem => !!m);
+    const items = defined(this.nodes(n.children, 'modelItem'), (m) => this.modelItem(m));
     return { kind: 'Model', name, items, ...(doc ? { doc } : {}), span };
   }
 
   modelItem(n: CstNode): A.ModelItem | undefined {
-    const c = n.children;
-    const inner = Object.values(c).flat().find(isNode);
+    const inner = firstNode(n.children);
     if (!inner) return undefined;
     const span = this.span(inner);
     if (!span) return undefined;
@@ -286,7 +319,7 @@ export class CstToAst {
         const fb = this.node(ch, 'fieldBlock');
         const features = (fb ? this.fields(fb) : []).map((f): A.FeatureDecl => {
           const doc = this.docBefore(f.span);
-          return { kind: 'Feature', name: f.name, value: f.value, ...(doc ? { doc } : {}), span: f.span };
+          return doc ? { kind: 'Feature', name: f.name, value: f.value, doc, span: f.span } : { kind: 'Feature', name: f.name, value: f.value, span: f.span };
         });
         return { kind: 'Features', features, span };
       }
@@ -295,7 +328,7 @@ export class CstToAst {
         const value = v ? this.expr(v) : undefined;
         if (!name || !value) return undefined;
         const doc = this.docBefore(span);
-        return { kind: 'Pc', name, value, ...(doc ? { doc } : {}), span };
+        return doc ? { kind: 'Pc', name, value, doc, span } : { kind: 'Pc', name, value, span };
       }
       case 'letStmt':
         return this.let(inner);
@@ -317,14 +350,14 @@ export class CstToAst {
         const key = this.ident(this.tok(ch, 'key'));
         if (!name || !key) return undefined;
         const fb = this.node(ch, 'inner');
-        const body = this.nodes(ch, 'stmt').map((s) => this.stmt(s)).filter((s): s is A.Stmt => !!s);
+        const body = defined(this.nodes(ch, 'stmt'), (s) => this.stmt(s));
         const doc = this.docBefore(span);
         return { kind: 'MetaBlock', name, key, inner: fb ? this.fields(fb) : [], body, ...(doc ? { doc } : {}), span };
       }
       case 'stageDecl': {
         if (!name) return undefined;
-        const fields = this.nodes(ch, 'field').map((f) => this.field(f)).filter((f): f is A.Field => !!f);
-        const tasks = this.nodes(ch, 'taskDecl').map((t) => this.task(t)).filter((t): t is A.TaskDecl => !!t);
+        const fields = defined(this.nodes(ch, 'field'), (f) => this.field(f));
+        const tasks = defined(this.nodes(ch, 'taskDecl'), (t) => this.task(t));
         return { kind: 'Stage', name, fields, tasks, span };
       }
       default:
@@ -344,15 +377,12 @@ export class CstToAst {
   }
 
   fields(n: CstNode): A.Field[] {
-    return this.nodes(n.children, 'field')
-      .map((f) => this.field(f))
-      .filter((f): f is A.Field => !!f);
+    return defined(this.nodes(n.children, 'field'), (f) => this.field(f));
   }
 
   field(n: CstNode): A.Field | undefined {
     const fnode = this.node(n.children, 'fieldName');
-    const t = fnode ? this.tok(fnode.children, 'AnyName') : undefined;
-    const name = t && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery ? this.ident(t) : undefined;
+    const name = this.ident(fnode && this.tok(fnode.children, 'AnyName'));
     const v = this.node(n.children, 'value');
     const value = v ? this.expr(v) : undefined;
     if (!name || !value) return undefined;
@@ -364,17 +394,16 @@ export class CstToAst {
   /** An `expr` CST node: a flat operand/operator sequence, given its precedence by precedence.ts. */
   expr(n: CstNode): A.Expr | undefined {
     const operandNodes = this.nodes(n.children, 'operands');
-    const ops = (n.children.ops ?? []).filter(isToken);
-    // the common case, one operand without prefixes, needs no precedence
-    if (operandNodes.length === 1 && ops.length === 0 && !operandNodes[0]!.children.prefixes) return this.postfix(operandNodes[0]!);
+    const ops = n.children.ops;
+    // the common case, one operand without operators or prefixes, needs no precedence
+    if (operandNodes.length === 1 && !ops?.length && !operandNodes[0]!.children.prefixes) return this.postfix(operandNodes[0]!);
     const operands = operandNodes.map((o): FlatOperand | undefined => {
       const base = this.postfix(o);
-      const prefixes = (o.children.prefixes ?? []).filter(isToken).filter((t) => Number.isFinite(t.startOffset) && !t.isInsertedInRecovery);
+      const prefixes = (o.children.prefixes ?? []).filter(isRealToken);
       return base ? { prefixes: prefixes.sort((a, b) => a.startOffset - b.startOffset), base } : undefined;
     });
-    return buildExpression(operands, ops, this.precedenceHost);
+    return buildExpression(operands, (ops ?? []).filter(isToken), this.precedenceHost);
   }
-
 
   /** An operand's primary and its suffixes (calls, members, indexes), in order. */
   private postfix(n: CstNode): A.Expr | undefined {
@@ -382,12 +411,12 @@ export class CstToAst {
     let e = p ? this.primary(p) : undefined;
     if (!e) return undefined;
     for (const s of this.nodes(n.children, 'suffixes')) {
-      const end = this.span(s)?.end ?? e.span.end;
-      const span: Span = { file: this.fileName, start: e.span.start, end };
+      const endOffset = this.endOffset(s);
+      const span: Span = { file: this.fileName, start: e.span.start, end: endOffset === undefined ? e.span.end : this.position(endOffset) };
       if (s.name === 'callSuffix') {
         const argNodes = this.nodes(s.children, 'arg');
         this.checkCommas(argNodes, s.children.Comma, 'arguments', 'an argument');
-        const args = argNodes.map((a) => this.arg(a)).filter((a): a is A.Arg => !!a);
+        const args = defined(argNodes, (a) => this.arg(a));
         e = { kind: 'Call', callee: e, args, span };
       } else if (s.name === 'memberSuffix') {
         const property = this.ident(this.tok(s.children, 'Identifier') ?? this.tok(s.children, 'Star'));
@@ -404,20 +433,26 @@ export class CstToAst {
   }
 
   private arg(n: CstNode): A.Arg | undefined {
-    const span = this.span(n);
     const v = this.node(n.children, 'value');
     const value = v ? this.expr(v) : undefined;
-    if (!span || !value) return undefined;
+    if (!value) return undefined;
     const nameNode = this.node(n.children, 'name');
-    const t = nameNode ? this.tok(nameNode.children, 'AnyName') : undefined;
-    const name = t && Number.isFinite(t.startOffset) ? this.ident(t) : undefined;
-    return { kind: 'Arg', ...(name ? { name } : {}), value, span };
+    const name = this.ident(nameNode && this.tok(nameNode.children, 'AnyName'));
+    const span = this.spanWith(n, name?.span ?? value.span, value.span);
+    if (!span) return undefined;
+    // Spelled out rather than `...(name ? { name } : {})`: arguments are the most frequent node,
+    // and the spread cost a temporary object and a slow generic copy each (same keys, same order).
+    return name ? { kind: 'Arg', name, value, span } : { kind: 'Arg', value, span };
   }
 
   private primary(n: CstNode): A.Expr | undefined {
     const c = n.children;
     const span = this.span(n);
     if (!span) return undefined;
+    // A primary holds the children of one alternative only, so the order of these tests does not
+    // matter: the most frequent (a name) goes first, sparing it a lookup per other kind.
+    const id = this.tok(c, 'Identifier');
+    if (id) return { kind: 'Name', name: id.image, span };
     const num = this.tok(c, 'NumberLit');
     if (num) {
       const { value, isInt } = numberValue(num.image);
@@ -427,8 +462,6 @@ export class CstToAst {
     if (str) return { kind: 'String', value: decodeString(str.image).value, raw: str.image, span };
     if (this.tok(c, 'True')) return { kind: 'Bool', value: true, span };
     if (this.tok(c, 'False')) return { kind: 'Bool', value: false, span };
-    const id = this.tok(c, 'Identifier');
-    if (id) return { kind: 'Name', name: id.image, span };
     const rec = this.node(c, 'record');
     if (rec) return { kind: 'Record', fields: this.fields(rec), span };
     const inner = this.node(c, 'inner');
@@ -439,9 +472,20 @@ export class CstToAst {
     if (c.LBracket) {
       const itemNodes = this.nodes(c, 'items');
       this.checkCommas(itemNodes, c.Comma, 'list items', 'a list item');
-      const items = itemNodes.map((i) => this.expr(i)).filter((i): i is A.Expr => !!i);
+      const items = defined(itemNodes, (i) => this.expr(i));
       return { kind: 'List', items, span };
     }
     return undefined;
   }
+}
+
+/**
+ * The first node among a CST node's children (in the order they were added, as Object.values
+ * gives them), without building the flattened list of them.
+ */
+function firstNode(c: Children): CstNode | undefined {
+  for (const key in c) {
+    for (const e of c[key] ?? NONE) if (isNode(e)) return e;
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
 
 /** The value of a number as written (`200_000`, `0.05`, `1e-3`); a malformed one reads as far as it can. */
 export function numberValue(raw: string): { value: number; isInt: boolean } {
-  const clean = raw.replace(/_/g, '');
+  const clean = raw.includes('_') ? raw.replace(/_/g, '') : raw;
   const value = Number(clean);
   // A malformed literal (already reported as REC1005) still gets a finite value, so later
   // passes never see NaN: `16dim` reads as 16, `1e` as 1.
@@ -28,6 +28,8 @@ const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t',
 export function decodeString(raw: string): { value: string; bad: BadEscape[] } {
   const closed = raw.length >= 2 && raw.endsWith('"') && !endsWithEscapedQuote(raw);
   const body = raw.slice(1, closed ? -1 : undefined);
+  // most strings hold no escape: their value is their text
+  if (!body.includes('\\')) return { value: body, bad: [] };
   const bad: BadEscape[] = [];
   let value = '';
   for (let i = 0; i < body.length; i++) {

@@ -29,6 +29,26 @@ const CHAIN = new Set<TokenType>([T.EqEq, T.NotEq, T.LtEq, T.GtEq, T.Lt, T.Gt, T
 /** Tokens after which a new expression or statement starts at the same level (`if` after `else` excepted). */
 const FRESH = new Set<TokenType>([T.Comma, T.Colon, T.Equals, ...T.KEYWORD_TOKENS.filter((k) => ![T.And, T.Or, T.Not, T.True, T.False, T.Else].includes(k))]);
 
+// The sets above as bit flags per token type, indexed by its `tokenTypeIdx`: every token of the
+// file is classified, and one array read is much cheaper than up to six set lookups.
+const IS_OPEN = 1;
+const IS_CLOSE = 2;
+const IS_PREFIX = 4;
+const IS_CHAIN = 8;
+const IS_FRESH = 16;
+const FLAGS: readonly number[] = (() => {
+  const flags: number[] = [];
+  const mark = (set: Set<TokenType>, flag: number) => {
+    for (const t of set) flags[t.tokenTypeIdx!] = (flags[t.tokenTypeIdx!] ?? 0) | flag;
+  };
+  mark(OPEN, IS_OPEN);
+  mark(CLOSE, IS_CLOSE);
+  mark(PREFIX, IS_PREFIX);
+  mark(CHAIN, IS_CHAIN);
+  mark(FRESH, IS_FRESH);
+  return Array.from(flags, (f) => f ?? 0);
+})();
+
 export interface TooDeep {
   /** Index of the first token too deep. */
   index: number;
@@ -51,23 +71,24 @@ export function tooDeepAt(tokens: IToken[], startDepth = 0): TooDeep | undefined
   let previous: TokenType | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens[i]!.tokenType;
-    if (OPEN.has(type)) {
+    const flags = FLAGS[type.tokenTypeIdx!] ?? 0;
+    if (flags & IS_OPEN) {
       depth++;
       chains[chains.length - 1]!++; // a call, index or bracket in a chain nests what follows
       chains.push(0);
       tree += 2;
-    } else if (CLOSE.has(type)) {
+    } else if (flags & IS_CLOSE) {
       depth = Math.max(0, depth - 1);
       if (chains.length > 1) tree -= chains.pop()! + 1;
-    } else if (CHAIN.has(type)) {
+    } else if (flags & IS_CHAIN) {
       chains[chains.length - 1]!++;
       tree++;
-    } else if (FRESH.has(type) && !(type === T.If && previous === T.Else)) {
+    } else if ((flags & IS_FRESH) !== 0 && !(type === T.If && previous === T.Else)) {
       tree -= chains[chains.length - 1]!;
       chains[chains.length - 1] = 0;
     }
-    if (PREFIX.has(type)) prefixRun++;
-    else if (!OPEN.has(type)) prefixRun = 0;
+    if (flags & IS_PREFIX) prefixRun++;
+    else if (!(flags & IS_OPEN)) prefixRun = 0;
     if (depth + prefixRun > MAX_NESTING) return { index: i, why: 'nesting' };
     if (tree + prefixRun > MAX_TREE_DEPTH) return { index: i, why: 'tree' };
     previous = type;
