@@ -54,7 +54,11 @@ export function liveNodes(g: Pick<IRGraph, 'nodes'>, e: Entry, opts: { objective
   const live = new Uint8Array(n);
   for (const id of [...Object.values(e.outputs), ...(opts.objective && e.objective !== undefined ? [e.objective] : [])]) if (id >= 0 && id < n) live[id] = 1;
   // one sweep down the ids: a node's inputs are earlier nodes, so each is marked before it is seen
-  for (let id = n - 1; id >= 0; id--) if (live[id] && !given[id]) for (const i of g.nodes[id]!.inputs) live[i] = 1;
+  for (let id = n - 1; id >= 0; id--) {
+    if (live[id] === 0 || given[id] === 1) continue;
+    const inputs = g.nodes[id]!.inputs;
+    for (let k = 0; k < inputs.length; k++) live[inputs[k]!] = 1;
+  }
   return live;
 }
 

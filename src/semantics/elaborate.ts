@@ -18,8 +18,8 @@ export type { Frame } from './evaluate.js';
 export { isStdFile } from './report.js';
 
 /** Whether any of `entered` is in `stale` (an edit has few stale blocks: those are looked up). */
-function enteredAny(entered: Set<BlockDecl>, stale: Set<BlockDecl>): boolean {
-  for (const d of stale) if (entered.has(d)) return true;
+function enteredAny(entered: Set<BlockDecl>, stale: readonly BlockDecl[]): boolean {
+  for (let i = 0; i < stale.length; i++) if (entered.has(stale[i]!)) return true;
   return false;
 }
 
@@ -27,13 +27,16 @@ export class Elaborator extends Caller {
   /** What each model-level `let` did, for the next analysis of the same file (resume(), keep()). */
   private readonly lets = new Map<LetStmt, LetRecord[]>();
   /**
-   * The previous elaboration of this model: its items (an edit keeps the nodes of those it did not
-   * change, moving them if need be: syntax/reparse.ts), its leading items that are unchanged, and
-   * whether every item so far was taken from it.
+   * The previous elaboration of this model (an edit keeps the nodes of the items it did not
+   * change, moving them if need be: syntax/reparse.ts; its `let`s are those of `previous.lets`),
+   * the leading items that are unchanged, whether every item so far was taken from it, and the
+   * blocks edited since.
    */
-  private from: { previous: Elaborator; items: Set<ModelItem>; unchanged: Set<ModelItem>; inStep: boolean; stale: Set<BlockDecl> } | undefined;
+  private from: { previous: Elaborator; unchanged: Set<ModelItem>; inStep: boolean; stale: BlockDecl[] } | undefined;
   /** How many model-level `let`s were taken from the previous elaboration (for tests and benchmarks). */
   taken = 0;
+  /** How many of those were renumbered (for tests and benchmarks). */
+  renumbered = 0;
 
   /** `memoise`: off only in the test that checks memoisation changes no graph and no diagnostic. */
   constructor(builder: GraphBuilder, loader: ModuleLoader, memoise = true) {
@@ -52,13 +55,13 @@ export class Elaborator extends Caller {
     let k = 0;
     while (k < model.items.length && model.items[k] === previousModel.items[k]) k++;
     // After a block was edited nothing is in step: any `let` may call it, through other blocks.
-    this.from = { previous, items: new Set(previousModel.items), unchanged: new Set(model.items.slice(0, k)), inStep: stale.size === 0, stale };
+    this.from = { previous, unchanged: new Set(model.items.slice(0, k)), inStep: stale.size === 0, stale: [...stale] };
     // Templates depend only on the blocks they entered and their arguments.
     this.memo = stale.size === 0 ? previous.memo : previous.memo.without(stale);
   }
 
   /** Evaluate a model-level `let` in the model's scope, or take what it did last time. */
-  modelLet(item: LetStmt, scope: Scope, evaluate: () => Value): Value {
+  modelLet(item: LetStmt, scope: Scope, evaluate: (item: LetStmt) => Value): Value {
     const from = this.from;
     const earlier = this.recordsOf(item);
     const inStep = !!from?.inStep && from.unchanged.has(item);
@@ -82,7 +85,7 @@ export class Elaborator extends Caller {
       this.recording.push(rec);
       let value: Value;
       try {
-        value = evaluate();
+        value = evaluate(item);
       } finally {
         this.recording.pop();
       }
@@ -99,34 +102,43 @@ export class Elaborator extends Caller {
    */
   private recordsOf(item: LetStmt): LetRecord[] | undefined {
     const from = this.from;
-    const all = from?.items.has(item) ? from.previous.lets.get(item) : undefined;
-    if (!all || from!.stale.size === 0) return all;
-    const fresh = all.filter((r) => !enteredAny(r.entered, from!.stale));
+    const all = from?.previous.lets.get(item);
+    const stale = (r: LetRecord) => enteredAny(r.entered, from!.stale);
+    if (!all || from!.stale.length === 0 || !all.some(stale)) return all;
+    const fresh = all.filter((r) => !stale(r));
     return fresh.length > 0 ? fresh : undefined;
   }
 
   /**
-   * A record of `earlier` that gives what evaluating its `let` would now, as it is or renumbered
-   * when only the node ids differ (see let-records.ts); else undefined.
+   * A record of `earlier` that gives what evaluating its `let` would now: one as it is, else one
+   * renumbered when only the node ids differ (see let-records.ts); else undefined. As it is first:
+   * when an edit that moved the `let`'s nodes is undone, the record kept from before it fits.
    */
   private take(earlier: LetRecord[], now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
+    for (const r of earlier) if (this.fits(r, now, inStep)) return r;
     for (const r of earlier) {
-      const taken = this.takeOne(r, now, inStep);
-      if (taken) return taken;
+      const moved = this.renumber(r, now);
+      if (moved) {
+        this.renumbered++;
+        return moved;
+      }
     }
     return undefined;
   }
 
-  /** `r` when taking it gives what evaluating its `let` would now, or `r` renumbered when only the node ids differ; else undefined. */
-  private takeOne(r: LetRecord, now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
+  /** Whether `r`, as it is, is what evaluating its `let` would add now. */
+  private fits(r: LetRecord, now: Array<Value | undefined>, inStep: boolean): boolean {
     const b = this.builder;
     const at = r.built.from;
-    const same = b.nodes.length === at.nodes && b.params.length === at.params && b.instances.length === at.instances && sameValues(now, r.values);
-    if (same && inStep) return r;
-    if (r.reports > 0 || !b.paramsFree(r.built)) return undefined;
-    if (same) return r;
+    if (b.nodes.length !== at.nodes || b.params.length !== at.params || b.instances.length !== at.instances || !sameValues(now, r.values)) return false;
+    return inStep || (r.reports === 0 && b.paramsFree(r.built));
+  }
+
+  /** `r` renumbered from where the builder is now, when only the node ids differ from what evaluating its `let` would add. */
+  private renumber(r: LetRecord, now: Array<Value | undefined>): LetRecord | undefined {
+    if (r.reports > 0 || !this.builder.paramsFree(r.built)) return undefined;
     const ids = matchInputs(r, now);
-    return ids && relocate(r, b.mark(), ids, now);
+    return ids && relocate(r, this.builder.mark(), ids, now);
   }
 
   /** Drop the previous elaboration once this one is done (each would otherwise keep the one before alive). */

@@ -48,7 +48,10 @@ const isClean = (r: LetRecord): boolean => r.reports === 0 && r.value.kind !== '
  * The records of a `let` to keep for the next analysis: the one of this analysis, and of the
  * earlier ones the last with a value and the last without. Typing goes back and forth between
  * the two: a name half typed poisons every `let` after it (each gives the error value without
- * reporting), the name completed brings their values back.
+ * reporting), the name completed brings their values back. And with a value, the last one whose
+ * nodes start elsewhere: an edit that makes more or fewer nodes before the `let` (a new `let`, a
+ * block's body) moves its nodes; undone, that record fits as it is, instead of every node of
+ * every `let` after the edit being renumbered again.
  */
 export function keep(now: LetRecord, earlier: LetRecord[] | undefined): LetRecord[] {
   // Taken as it was, alone: the usual case, kept as it is.
@@ -58,6 +61,8 @@ export function keep(now: LetRecord, earlier: LetRecord[] | undefined): LetRecor
   const bad = earlier?.find((r) => r !== now && !isClean(r));
   if (good && !isClean(now)) out.push(good);
   if (bad && isClean(now)) out.push(bad);
+  const elsewhere = isClean(now) ? earlier?.find((r) => r !== now && isClean(r) && r.built.from.nodes !== now.built.from.nodes) : undefined;
+  if (elsewhere) out.push(elsewhere);
   return out;
 }
 

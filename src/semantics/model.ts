@@ -55,6 +55,14 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     scope.define(name, { value, span });
   };
 
+  // `let trunk = poso.mlp(…)`: the call's instance is named `trunk`; other calls inside the
+  // expression are `trunk.<callee><k>`, sharing its counters.
+  const evalLet = (item: LetStmt, lf: Frame): Value => {
+    const at: Frame = { ...lf, path: item.name.name, counters: new Map<string, number>() };
+    return item.value.kind === 'Call' ? callAsInstance(el, item.value, at) : el.evalExpr(item.value, at);
+  };
+  const evalModelLet = (item: LetStmt) => evalLet(item, f);
+
   for (const item of model.items) {
     switch (item.kind) {
       case 'Pc': {
@@ -68,12 +76,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         break;
       }
       case 'Let': {
-        // `let trunk = poso.mlp(…)`: the call's instance is named `trunk`; other calls inside
-        // the expression are `trunk.<callee><k>`, sharing its counters.
-        const v = el.modelLet(item, scope, () => {
-          const lf: Frame = { ...f, path: item.name.name, counters: new Map<string, number>() };
-          return item.value.kind === 'Call' ? callAsInstance(el, item.value, lf) : el.evalExpr(item.value, lf);
-        });
+        const v = el.modelLet(item, scope, evalModelLet);
         define(item.name.name, v, item.name.span);
         lastLet = { value: v, span: item.value.span };
         break;
@@ -133,10 +136,6 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   // A stage that grafts (PeterRec) elaborates the model's `let`s again with its patches inserted,
   // and its tasks read them (graft.ts).
   const lets = model.items.filter((i): i is LetStmt => i.kind === 'Let');
-  const evalLet = (item: LetStmt, lf: Frame): Value => {
-    const at: Frame = { ...lf, path: item.name.name, counters: new Map<string, number>() };
-    return item.value.kind === 'Call' ? callAsInstance(el, item.value, at) : el.evalExpr(item.value, at);
-  };
   const grafted = new Map<StageDecl, string[]>();
   const stageTasks = stages.map((s) => {
     const graft = s.fields.find((x) => x.name.name === 'graft');

@@ -170,6 +170,33 @@ describe('resuming an elaboration after an edit', () => {
     expect(taken).toBeGreaterThan(LETS / 2);
   });
 
+  // An edit that makes more or fewer nodes before many lets moves their nodes: each is renumbered
+  // once, and the record from before is kept (let-records.ts keep()), so undoing the edit, or
+  // making it again, takes the records as they are.
+  it('takes the lets an edit moved as they were when the edit is undone and made again', () => {
+    const edits: Array<[string, (t: string) => string]> = [
+      ['a new let', (t) => t.replace('  let v50 =', '  let extra = concat(v49, v49)\n  let v50 =')],
+      ['a block body', inBlock(3, 'relu(dense(x, width))', 'relu(dense(relu(x), width))')],
+    ];
+    // v60 reads nodes that do not move (a feature's): only its place tells its records apart
+    const start = START.replace('let v60 = unit0(v59,', 'let v60 = unit0(user_id,');
+    expect(start).not.toBe(START);
+    for (const [name, edit] of edits) {
+      const parses = new ParseCache();
+      let previous = analyze(start, FILE, { deferPasses: true, parses });
+      for (let k = 0; k < 5; k++) {
+        const text = k % 2 === 0 ? edit(start) : start;
+        const a = analyze(text, FILE, { deferPasses: true, previous, parses });
+        expect(outcome(a, FILE), `${name}, ${k}`).toBe(fromScratch(text));
+        // the first edit renumbers every let after it; from then on none is
+        if (k === 0) expect(a.model!.elaborator.renumbered, name).toBeGreaterThan(LETS / 2);
+        else expect(a.model!.elaborator.renumbered, `${name}, ${k}`).toBe(0);
+        expect(a.model!.elaborator.taken, name).toBeGreaterThan(LETS - 20);
+        previous = a;
+      }
+    }
+  });
+
   it('gives what an analysis from scratch gives after edits inside stages, plan and entries included', () => {
     const staged = START.replace(
       /(  task click : binary\(label: clicked\) \{ from: v\d+ \}\n)/,
