@@ -4,7 +4,7 @@
 // the block it touched (reparse.ts, reparse-broken.ts), and the parses of files that are not
 // edited (the stdlib), shared by every analysis.
 import { parse, type ParseResult } from './parse.js';
-import { reparse, type CleanParse } from './reparse.js';
+import { reparse, type CleanParse, type PositionLists } from './reparse.js';
 import { reparseBroken } from './reparse-broken.js';
 
 /** How many edited files keep their last clean parse (the files being edited: a few), oldest dropped first. */
@@ -13,6 +13,8 @@ const REMEMBERED = 8;
 export class ParseCache {
   private readonly lastClean = new Map<string, CleanParse>();
   private readonly fixed = new Map<string, { text: string; result: ParseResult }>();
+  /** The positions of the trees an edit moved, to move them again without a walk (reparse.ts). */
+  private readonly positions: PositionLists = new WeakMap();
 
   /**
    * Parse a file being edited like parse(), reusing the tree of its last clean parse. The tree
@@ -22,7 +24,7 @@ export class ParseCache {
    */
   edited(text: string, fileName: string): ParseResult {
     const last = this.lastClean.get(fileName);
-    const file = last && (last.text === text ? last.file : reparse(last, text, fileName));
+    const file = last && (last.text === text ? last.file : reparse(last, text, fileName, this.positions));
     const result = file ? { file, diagnostics: [] } : ((last && reparseBroken(last, text, fileName)) ?? parse(text, fileName));
     // A broken parse keeps the clean one before it: fixing the error is an edit of that text.
     if (result.diagnostics.length === 0) {

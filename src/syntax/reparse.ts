@@ -32,11 +32,11 @@ export interface CleanParse {
 }
 
 /** The tree of `text` from the clean parse of `old` with the items an edit touched parsed again, or undefined. */
-export function reparse(old: CleanParse, text: string, fileName: string): SourceFile | undefined {
+export function reparse(old: CleanParse, text: string, fileName: string, lists: PositionLists = new WeakMap()): SourceFile | undefined {
   const edit = diff(old, text, fileName);
   const item = old.file.items[edit.top];
-  if (item?.kind === 'Model') return modelItems(edit, edit.top, item);
-  if (item?.kind === 'Block') return block(edit, edit.top);
+  if (item?.kind === 'Model') return modelItems(edit, edit.top, item, lists);
+  if (item?.kind === 'Block') return block(edit, edit.top, lists);
   return undefined;
 }
 
@@ -159,7 +159,7 @@ export const trailingDoc = (r: Region) => {
 };
 
 /** An edit inside a model: parse the items it touched again. */
-function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefined {
+function modelItems(e: Edit, top: number, model: ModelDecl, lists: PositionLists): SourceFile | undefined {
   const { old } = e;
   const t = touched(e, model);
   if (!t) return undefined;
@@ -183,13 +183,13 @@ function modelItems(e: Edit, top: number, model: ModelDecl): SourceFile | undefi
   // Everything after the edit moves, in place (see the note at the top).
   const [earlier, later] = splitComments(old, start, next.offset);
   const rest = old.file.items.slice(top + 1);
-  shiftInPlace([model.items.slice(j + 1), model.span.end, rest, later], e.delta, r.lines);
+  shiftInPlace([model.items.slice(j + 1), model.span.end, rest, later], e.delta, r.lines, lists);
   const newModel: ModelDecl = { ...model, items: [...model.items.slice(0, k), ...replaced, ...model.items.slice(j + 1)] };
   return rebuilt(e, r, [...old.file.items.slice(0, top), newModel, ...rest], [...earlier, ...comments(e, r, ownComments(r, docs)), ...later]);
 }
 
 /** An edit inside a `block` (its parameters or its body): parse the block again. */
-function block(e: Edit, top: number): SourceFile | undefined {
+function block(e: Edit, top: number, lists: PositionLists): SourceFile | undefined {
   const { old } = e;
   const item = old.file.items[top]!;
   if (item.kind !== 'Block') return undefined;
@@ -211,7 +211,7 @@ function block(e: Edit, top: number): SourceFile | undefined {
 
   const [earlier, later] = splitComments(old, start, next?.offset ?? old.text.length);
   const rest = old.file.items.slice(top + 1);
-  shiftInPlace([rest, later], e.delta, r.lines);
+  shiftInPlace([rest, later], e.delta, r.lines, lists);
   return rebuilt(e, r, [...old.file.items.slice(0, top), replaced, ...rest], [...earlier, ...comments(e, r, ownComments(r, docs)), ...later]);
 }
 
@@ -254,12 +254,20 @@ function rebuilt(e: Edit, r: Region, items: SourceFile['items'], comments: Comme
 }
 
 /**
+ * The positions of each syntax tree moved so far, by the tree: an edit near the top of a large spec
+ * moves every position after it, and finding them, a walk over every field of every node, cost more
+ * than the rest of the edit's parse. A tree is never changed but for its positions, so its list
+ * stays right; the language server's ParseCache keeps one of these across edits.
+ */
+export type PositionLists = WeakMap<object, Pos[]>;
+
+/**
  * Move every position in these trees by `delta` characters and `lines` lines, in place, each
  * position once (spans may share them). Columns stay: the text after an edit moves by whole lines.
  */
-function shiftInPlace(roots: unknown[], delta: number, lines: number): void {
+function shiftInPlace(roots: unknown[], delta: number, lines: number, lists: PositionLists): void {
   if (delta === 0 && lines === 0) return;
-  // A moved position is marked by a negative offset (~offset) until the walk ends: cheaper than a set.
+  // A moved position is marked by a negative offset (~offset) until all have moved: cheaper than a set.
   const moved: Pos[] = [];
   const move = (p: Pos) => {
     if (p.offset < 0) return;
@@ -267,20 +275,29 @@ function shiftInPlace(roots: unknown[], delta: number, lines: number): void {
     p.line += lines;
     moved.push(p);
   };
-  const visit = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null) return;
-    if (Array.isArray(v)) {
-      for (const x of v) visit(x);
-      return;
-    }
-    const o = v as Record<string, unknown>;
-    // a span: the only object with `file` and no `kind`
-    if (o.kind === undefined && typeof o.file === 'string') {
-      move(o.start as Pos);
-      move(o.end as Pos);
-    } else if (typeof o.offset === 'number') move(o as unknown as Pos);
-    else for (const key in o) visit(o[key]);
+  const shift = (tree: object) => {
+    let list = lists.get(tree);
+    if (!list) lists.set(tree, (list = positionsIn(tree, [])));
+    for (const p of list) move(p);
   };
-  visit(roots);
+  for (const root of roots) {
+    if (Array.isArray(root)) for (const tree of root) shift(tree as object);
+    else move(root as Pos);
+  }
   for (const p of moved) p.offset = ~p.offset;
+}
+
+/** Every position in a tree, in `out` (a shared one as often as it is reached). */
+function positionsIn(v: unknown, out: Pos[]): Pos[] {
+  if (typeof v !== 'object' || v === null) return out;
+  if (Array.isArray(v)) {
+    for (const x of v) positionsIn(x, out);
+    return out;
+  }
+  const o = v as Record<string, unknown>;
+  // a span: the only object with `file` and no `kind`
+  if (o.kind === undefined && typeof o.file === 'string') out.push(o.start as Pos, o.end as Pos);
+  else if (typeof o.offset === 'number') out.push(o as unknown as Pos);
+  else for (const key in o) positionsIn(o[key], out);
+  return out;
 }
