@@ -8,6 +8,7 @@ import type * as A from './ast.js';
 import type { DocComments } from './doc-comments.js';
 import { decodeString, numberValue } from './literals.js';
 import { buildExpression, type FlatOperand, type PrecedenceHost } from './precedence.js';
+import { isReadToken } from './tokens.js';
 
 /** The type names a parameter may declare (`[T]` aside). */
 const TYPE_NAMES = ['tensor', 'int', 'float', 'bool', 'string', 'feature', 'block', 'any'] as const;
@@ -17,8 +18,8 @@ type Children = Record<string, CstElement[] | undefined>;
 const NONE: CstNode[] = [];
 const isToken = (e: CstElement | undefined): e is IToken => !!e && 'image' in e;
 const isNode = (e: CstElement | undefined): e is CstNode => !!e && 'children' in e;
-/** A token read from the text: not one that recovery inserted (NaN offsets). */
-const isRealToken = (e: CstElement | undefined): e is IToken => isToken(e) && Number.isFinite(e.startOffset) && !e.isInsertedInRecovery;
+/** A token of the text, not one recovery inserted. */
+const isRealToken = (e: CstElement | undefined): e is IToken => isToken(e) && isReadToken(e);
 
 /** `build` applied to each node, without the undefined results (nodes dropped after recovery). */
 function defined<T>(nodes: CstNode[], build: (n: CstNode) => T | undefined): T[] {
@@ -89,7 +90,7 @@ export class CstToAst {
 
   /** The first real token of a subtree (for messages that quote it). */
   private firstToken(e: CstElement): IToken | undefined {
-    if (isToken(e)) return Number.isFinite(e.startOffset) && !e.isInsertedInRecovery ? e : undefined;
+    if (isToken(e)) return isReadToken(e) ? e : undefined;
     let best: CstElement | undefined;
     let bestOffset = Infinity;
     for (const list of Object.values(e.children)) {

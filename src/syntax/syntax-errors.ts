@@ -37,13 +37,12 @@ export interface ErrorContext {
 }
 
 const label = (t: TokenType) => (typeof t.LABEL === 'string' ? t.LABEL : t.name);
-const realOffset = (t: IToken | undefined): t is IToken => !!t && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery;
 
 /** One recognition error as a diagnostic with a readable message and, where obvious, a hint. */
 export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Diagnostic {
   const tok = e.token;
-  const start = realOffset(tok) ? tok.startOffset : cx.text.length;
-  const end = realOffset(tok) ? tok.startOffset + tok.image.length : cx.text.length;
+  const start = T.isReadToken(tok) ? tok.startOffset : cx.text.length;
+  const end = T.isReadToken(tok) ? tok.startOffset + tok.image.length : cx.text.length;
   const found = /but found (.*)$/s.exec(e.message)?.[1] ?? 'something else';
   const rules = e.context?.ruleStack ?? [];
   const rule = rules[rules.length - 1] ?? 'file';
@@ -53,7 +52,7 @@ export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Di
     if (inserted) {
       // Point where the missing token belongs: right after the previous real token.
       const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-      const pos = realOffset(prev) ? prev.startOffset + prev.image.length : start;
+      const pos = T.isReadToken(prev) ? prev.startOffset + prev.image.length : start;
       const what = label(inserted.type);
       return diag('REC1003', cx.at(pos, pos), `expected ${what} but found ${found}`, {
         hint: what.startsWith('`') ? `add ${what}` : `add ${what} here`,
@@ -64,7 +63,7 @@ export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Di
     if (closer && closer !== EOF && tok.tokenType === EOF) {
       // the file ends inside a `{ … }`, `( … )` or `[ … ]`: the closer is missing
       const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-      const pos = realOffset(prev) ? prev.startOffset + prev.image.length : start;
+      const pos = T.isReadToken(prev) ? prev.startOffset + prev.image.length : start;
       return diag('REC1003', cx.at(pos, pos), `expected ${expected} but found the end of the file`, { hint: `add ${expected}` });
     }
     if (closer && REPEATED[rule]) {

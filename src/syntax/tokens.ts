@@ -2,7 +2,7 @@
 // matches wins, so comments come before `/`, multi-character operators before their prefixes
 // (`==` before `=`, `<=` before `<`), and keywords before Identifier (each keyword names
 // Identifier as its `longer_alt`, so `trainer` or `index` stay identifiers).
-import type { TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
 // Each token says which characters it can start with (start_chars_hint) and whether it can hold a
@@ -164,3 +164,6 @@ export const RecLexer = new Lexer(lexerTokens, {
   lineTerminatorsPattern: /\n/g,
   lineTerminatorCharacters: ['\n'],
 });
+
+/** A token read from the text, not one that error recovery inserted (those have NaN offsets). */
+export const isReadToken = (t: IToken | undefined): t is IToken => !!t && Number.isFinite(t.startOffset) && !t.isInsertedInRecovery;

@@ -3,7 +3,7 @@
 // objective. Run one after the other they compute what the entry did. LiMAML uses it to split a
 // model at its meta embedding: the meta block's entry ends there, the global block's starts there
 // (two serving artefacts). Each half keeps only the inputs it reads.
-import { entryNodes, getEntry, type Entry } from '../entry.js';
+import { getEntry, liveNodes, type Entry } from '../entry.js';
 import type { IRGraph } from '../types.js';
 
 export interface CutOptions {
@@ -20,8 +20,8 @@ export interface CutOptions {
 
 /** The entry's inputs that its computation reads, as a new record. */
 function inputsRead(g: IRGraph, e: Entry): Record<string, number> {
-  const reached = new Set(entryNodes(g, e, { objective: true }));
-  return Object.fromEntries(Object.entries(e.inputs).filter(([, id]) => reached.has(id)));
+  const reached = liveNodes(g, e, { objective: true });
+  return Object.fromEntries(Object.entries(e.inputs).filter(([, id]) => reached[id] === 1));
 }
 
 export function cut(g: IRGraph, o: CutOptions): IRGraph {
