@@ -50,6 +50,19 @@ export class CstToAst {
 
   private readonly precedenceHost: PrecedenceHost;
 
+  /** Model items and blocks built while the parser ran (early()), by their CST node. */
+  private readonly built = new Map<CstNode, A.ModelItem | A.BlockDecl | undefined>();
+
+  /**
+   * Build a model item's or a block's AST now, from a CST node the parser just finished, and drop
+   * the node's children (its location stays, for the enclosing node): the caller asks for it later
+   * through modelItem() or block() as usual.
+   */
+  early(n: CstNode): void {
+    this.built.set(n, n.name === 'modelItem' ? this.modelItem(n) : this.block(n));
+    (n as { children: CstNode["children"] }).children = {};
+  }
+
   // ── spans ─────────────────────────────────────────────────────────────────
 
   tokenSpan(t: IToken): Span {
@@ -185,6 +198,7 @@ export class CstToAst {
   }
 
   block(n: CstNode): A.BlockDecl | undefined {
+    if (this.built.has(n)) return this.built.get(n) as A.BlockDecl | undefined;
     const span = this.span(n);
     const name = this.ident(this.tok(n.children, 'name'));
     const body = this.node(n.children, 'body');
@@ -309,6 +323,7 @@ export class CstToAst {
   }
 
   modelItem(n: CstNode): A.ModelItem | undefined {
+    if (this.built.has(n)) return this.built.get(n) as A.ModelItem | undefined;
     const inner = firstNode(n.children);
     if (!inner) return undefined;
     const span = this.span(inner);

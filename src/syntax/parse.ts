@@ -78,6 +78,11 @@ export function parse(text: string, fileName: string): ParseResult {
   }
 
   // ── parse: when the top level stops early, resume at the next `use`, `block` or `model` ──
+  // Model items and blocks become AST as the parser finishes each (RecParser.onItem).
+  const docs = new DocComments((lexed.groups.docs ?? []) as IToken[], tokens);
+  const found: Diagnostic[] = [];
+  const toAst = new CstToAst(fileName, docs, found, position);
+  const early = (n: CstNode) => toAst.early(n);
   const csts: CstNode[] = [];
   const errors: IRecognitionException[] = [];
   const insertions: (typeof parser.insertions)[number][] = [];
@@ -87,7 +92,12 @@ export function parse(text: string, fileName: string): ParseResult {
     parser.insertions.length = 0;
     parser.sourceText = text;
     parser.input = rest;
-    csts.push(parser.file());
+    parser.onItem = early;
+    try {
+      csts.push(parser.file());
+    } finally {
+      parser.onItem = undefined;
+    }
     errors.push(...parser.errors);
     insertions.push(...parser.insertions);
     const stuck = parser.errors.find((e) => e.name === 'NotAllInputParsedException');
@@ -115,9 +125,6 @@ export function parse(text: string, fileName: string): ParseResult {
   }
 
   // ── tree ────────────────────────────────────────────────────────────────────
-  const docs = new DocComments((lexed.groups.docs ?? []) as IToken[], tokens);
-  const found: Diagnostic[] = [];
-  const toAst = new CstToAst(fileName, docs, found, position);
   const items = csts.flatMap((c) => toAst.items(c));
   for (const d of found) {
     if (d.code.startsWith('REC1') && (seen.has(d.span.start.offset) || explained.has(d.span.start.line))) continue;

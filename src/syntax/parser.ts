@@ -60,7 +60,19 @@ export class RecParser extends CstParser {
     // Grammar validations cost ~100 ms at start-up; the tests run them (RECC_VALIDATE_GRAMMAR=1).
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
     this.performSelfAnalysis();
+    // Chevrotain calls cstPostRule when a rule returns normally (an instance field it sets, a no-op
+    // with recovery and offsets only); `onItem` sees each whole model item and block as it ends.
+    (this as unknown as { cstPostRule: (cst: CstNode) => void }).cstPostRule = (cst) => {
+      if (this.onItem && (cst.name === 'modelItem' || cst.name === 'blockDecl')) this.onItem(cst);
+    };
   }
+
+  /**
+   * Called with each model item and block parsed without an error in it, as it ends (parse.ts
+   * builds its AST there, so the CST of one item is garbage before the next is parsed: built whole,
+   * the CST of a large spec outlived the young generation and was copied twice). Unset by default.
+   */
+  onItem: ((cst: CstNode) => void) | undefined = undefined;
 
   /**
    * Tokens the recovery invented (single-token insertion), with the token they were put before.
