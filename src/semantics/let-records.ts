@@ -22,6 +22,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuildMark, BuildSlice } from '../ir/builder.js';
 import type { BlockInstance, IRNode } from '../ir/types.js';
 import type { BlockDecl, Expr } from '../syntax/ast.js';
+import { forEachChild } from '../syntax/visit.js';
 import type { Value } from './values.js';
 
 export interface LetRecord {
@@ -69,44 +70,7 @@ export function keep(now: LetRecord, earlier: LetRecord[] | undefined): LetRecor
 /** The names an expression reads (the root of `poso.gate` is `poso`), each once. */
 export function freeNames(e: Expr): string[] {
   const seen = new Set<string>();
-  const walk = (x: Expr): void => {
-    switch (x.kind) {
-      case 'Name':
-        seen.add(x.name);
-        break;
-      case 'Paren':
-        walk(x.expr);
-        break;
-      case 'List':
-        x.items.forEach(walk);
-        break;
-      case 'Record':
-        for (const f of x.fields) walk(f.value);
-        break;
-      case 'Member':
-        walk(x.object);
-        break;
-      case 'Index':
-        walk(x.object);
-        walk(x.index);
-        break;
-      case 'Call':
-        walk(x.callee);
-        for (const a of x.args) walk(a.value);
-        break;
-      case 'Unary':
-        walk(x.operand);
-        break;
-      case 'Binary':
-        walk(x.left);
-        walk(x.right);
-        break;
-      case 'Number':
-      case 'String':
-      case 'Bool':
-        break;
-    }
-  };
+  const walk = (x: Expr): void => (x.kind === 'Name' ? void seen.add(x.name) : forEachChild(x, walk));
   walk(e);
   return [...seen];
 }

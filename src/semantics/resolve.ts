@@ -5,6 +5,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
 import type { BlockDecl, Expr, ModelDecl, Stmt, TaskDecl } from '../syntax/ast.js';
+import { forEachChild } from '../syntax/visit.js';
 import { builtins } from './builtins/index.js';
 import type { Module, ModuleLoader } from './modules.js';
 
@@ -307,30 +308,10 @@ export class Resolver {
         }
         return undefined;
       }
-      case 'Call':
-        this.expr(e.callee, env);
-        for (const a of e.args) this.expr(a.value, env);
-        return undefined;
-      case 'List':
-        for (const i of e.items) this.expr(i, env);
-        return undefined;
-      case 'Record':
-        for (const fl of e.fields) this.expr(fl.value, env);
-        return undefined;
-      case 'Index':
-        this.expr(e.object, env);
-        this.expr(e.index, env);
-        return undefined;
-      case 'Binary':
-        this.expr(e.left, env);
-        this.expr(e.right, env);
-        return undefined;
-      case 'Unary':
-        this.expr(e.operand, env);
-        return undefined;
       case 'Paren':
         return this.expr(e.expr, env);
       default:
+        forEachChild(e, (c) => void this.expr(c, env));
         return undefined;
     }
   }

@@ -1,44 +1,15 @@
-// Walking the AST for the editor's questions ("which call is this argument in?"). The checker
-// has its own traversals; this one only visits, so it tolerates the partial trees that parser
-// recovery leaves behind (missing children are simply skipped).
+// Walking the AST for the editor's questions ("which call is this argument in?"): every
+// expression of a file, outer before inner, through the items and statements that hold them (an
+// expression's own children come from syntax/visit.ts).
 import type { Expr, Field, ModelItem, SourceFile, Stmt, TaskDecl } from '../syntax/ast.js';
+import { forEachChild } from '../syntax/visit.js';
 
 type Visit = (e: Expr) => void;
 
 function expr(e: Expr | undefined, visit: Visit): void {
   if (!e) return;
   visit(e);
-  switch (e.kind) {
-    case 'List':
-      for (const i of e.items ?? []) expr(i, visit);
-      break;
-    case 'Record':
-      fields(e.fields, visit);
-      break;
-    case 'Member':
-      expr(e.object, visit);
-      break;
-    case 'Index':
-      expr(e.object, visit);
-      expr(e.index, visit);
-      break;
-    case 'Call':
-      expr(e.callee, visit);
-      for (const a of e.args ?? []) expr(a.value, visit);
-      break;
-    case 'Binary':
-      expr(e.left, visit);
-      expr(e.right, visit);
-      break;
-    case 'Unary':
-      expr(e.operand, visit);
-      break;
-    case 'Paren':
-      expr(e.expr, visit);
-      break;
-    default:
-      break;
-  }
+  forEachChild(e, (c) => expr(c, visit));
 }
 
 function fields(fs: Field[] | undefined, visit: Visit): void {
