@@ -38,7 +38,7 @@ const { outputFiles } = await build({
   // import.meta.url is the bundle's (src/package-root.ts relies on it being one folder below the root).
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [chevrotainFromPackage()],
+  plugins: [chevrotainFromPackage(), lazyChildProcessForCommander()],
   logLevel: 'warning',
 });
 
@@ -66,6 +66,24 @@ function chevrotainFromPackage() {
     name: 'chevrotain-from-package',
     setup(b) {
       b.onResolve({ filter: /^\.\/chevrotain\.js$/ }, (args) => (dirname(args.importer) === `${dist}syntax` ? { path: `${dist}syntax/chevrotain-package.js` } : undefined));
+    },
+  };
+}
+
+/**
+ * commander requires node:child_process when it loads, for subcommands that are separate
+ * executables, which recc has none of: ~5 ms of every start (loading it pulls in net, stream and
+ * more). Its require gets an object that loads the module on first use instead.
+ */
+function lazyChildProcessForCommander() {
+  return {
+    name: 'lazy-child-process-for-commander',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+        contents: "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+        loader: 'js',
+      }));
     },
   };
 }
