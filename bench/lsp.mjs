@@ -36,6 +36,7 @@ const against = process.argv.indexOf('--against') >= 0 ? process.argv[process.ar
 const roots = { 'this build': root, ...(against ? { reference: against } : {}) };
 
 async function startServer(serverRoot) {
+  const started = performance.now();
   const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), join(serverRoot, 'bin/recc.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiting = new Map();
@@ -45,6 +46,7 @@ async function startServer(serverRoot) {
   });
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+  const startMs = performance.now() - started;
   await conn.sendNotification('initialized', {});
   let version = 0;
   /** Send a full-text change; resolve with the ms until its diagnostics arrive. */
@@ -64,7 +66,7 @@ async function startServer(serverRoot) {
     conn.dispose();
     child.kill();
   };
-  return { conn, change, stop };
+  return { conn, change, stop, startMs };
 }
 
 const names = Object.keys(roots);
@@ -76,12 +78,14 @@ const alternate = async (k, f) => {
 // The cold open, once per fresh server: one sample is mostly the machine's noise, so each build
 // opens the spec in COLD fresh servers (default 7), alternating, and the median is reported.
 const open = Object.fromEntries(names.map((n) => [n, []]));
+const start = Object.fromEntries(names.map((n) => [n, []]));
 for (let k = 0; k < Number(process.env.COLD ?? 7); k++) {
   await alternate(k, async (n) => {
     const s = await startServer(roots[n]);
     const o = await s.change(text);
     if (k === 0 && o.diagnostics.length > 0) console.log(`note (${n}): the generated spec has diagnostics:`, o.diagnostics.slice(0, 3).map((d) => `${d.code} ${d.message}`));
     open[n].push(o.ms);
+    start[n].push(s.startMs);
     await s.stop();
   });
 }
@@ -142,9 +146,10 @@ for (const [name, position] of Object.entries(positions)) {
   for (const n of names) completion[n][name] = stats(t[n].slice(10));
 }
 
-const col = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(30) : c.padEnd(44))).join('');
+const col = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(42) : c.padEnd(48))).join('');
 console.log(`spec: ${text.split('\n').length} lines, ${Math.round(text.length / 1024)} KiB (${lets} lets calling ${Math.round(targetLines * 0.3 / 6)} blocks)`);
 console.log(col(['', ...names.map((n) => (n === 'reference' ? `reference (${against})` : n))]));
+console.log(col([`start → initialize answered`, ...names.map((n) => fmt(stats(start[n])))]));
 console.log(col([`didOpen → diagnostics (cold, ${open[names[0]].length} servers)`, ...names.map((n) => fmt(stats(open[n])))]));
 console.log('didChange → publishDiagnostics, each edit and its undo:');
 for (const name of Object.keys(EDITS)) {
@@ -155,7 +160,7 @@ for (const name of Object.keys(positions)) console.log(col([`completion, ${name}
 if (against) {
   const ratio = (f) => (f('this build') / f('reference')).toFixed(2);
   console.log('ratios this build / reference (medians):');
-  console.log(`  cold open ${ratio((n) => stats(open[n]).median)}; ` + Object.keys(EDITS).map((e) => `${e} ${ratio((n) => stats(times[n][e].there).median)}/${ratio((n) => stats(times[n][e].back).median)}`).join('; '));
+  console.log(`  start ${ratio((n) => stats(start[n]).median)}; cold open ${ratio((n) => stats(open[n]).median)}; ` + Object.keys(EDITS).map((e) => `${e} ${ratio((n) => stats(times[n][e].there).median)}/${ratio((n) => stats(times[n][e].back).median)}`).join('; '));
 }
 
 // Where a change's time goes, in-process (the same front end the server runs): from scratch (as
