@@ -63,43 +63,106 @@ export interface AnalyzeOptions {
 
 /** Analyse a spec given its text. Never throws on user input. */
 export function analyze(text: string, file: string, opts: AnalyzeOptions = {}): Analysis {
-  const path = resolvePath(file);
-  const readFile = checkedReader(opts.files ?? filePolicy(), path, opts.readFile);
-  const loader = new ModuleLoader(readFile, opts.parses);
-  const root = loader.loadRoot(path, text);
-  const resolver = new Resolver(loader);
-  resolver.resolveModule(root);
-  // After a syntax error, name errors are mostly its echoes (a dropped `let`): show syntax first.
-  const syntaxBroken = hasErrors(loader.diagnostics);
-  const diagnostics: Diagnostic[] = [...loader.diagnostics, ...(syntaxBroken ? [] : resolver.diagnostics)];
-  const result: Analysis = { file: path, ast: root.ast, diagnostics, symbols: resolver.index, modules: [root, ...loader.modules().filter((m) => m !== root)] };
+  return new StagedAnalysis(text, file, opts).runTo(opts.resolveOnly ? 'resolved' : 'elaborated');
+}
 
-  const models = root.ast.items.filter((i) => i.kind === 'Model');
-  if (models.length > 1) {
-    for (const m of models.slice(1)) diagnostics.push(diag('REC2002', m.name.span, 'a spec holds one model', { hint: 'put each model in its own file' }));
+/** How far a staged analysis has gone, in order. */
+export const STAGES = ['changed', 'parsed', 'resolved', 'elaborated'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/**
+ * One analysis of a text, made a stage at a time: parse (the file; modules it uses are parsed as
+ * the resolver reaches them), resolve names, elaborate the model to IR. analyze() runs every
+ * stage at once; the language server runs one per turn of its event loop, so that an edit that
+ * arrives in between drops the rest of a stale analysis, and completion can answer from a
+ * resolved one without waiting for its elaboration.
+ */
+export class StagedAnalysis {
+  stage: Stage = 'changed';
+  private readonly path: string;
+  private readonly readFile: ReadChecked;
+  private readonly loader: ModuleLoader;
+  private root: Module | undefined;
+  /** The analysis so far, from 'resolved' on: elaboration completes the same object. */
+  private result: Analysis | undefined;
+  /** The parse's and the resolver's diagnostics, before elaboration adds its own. */
+  private found: Diagnostic[] = [];
+  private syntaxBroken = false;
+
+  constructor(
+    readonly text: string,
+    file: string,
+    private readonly opts: AnalyzeOptions = {},
+  ) {
+    this.path = resolvePath(file);
+    this.readFile = checkedReader(opts.files ?? filePolicy(), this.path, opts.readFile);
+    this.loader = new ModuleLoader(this.readFile, opts.parses);
   }
-  if (models[0] && !opts.resolveOnly && !syntaxBroken) {
+
+  /** The analysis as far as it has gone: from 'resolved' on, the tree, its symbols and the diagnostics found so far. */
+  get analysis(): Analysis | undefined {
+    return this.result;
+  }
+
+  /** Run the next stage (none once elaborated); returns the stage reached. */
+  next(): Stage {
+    if (this.stage === 'changed') this.parse();
+    else if (this.stage === 'parsed') this.resolve();
+    else if (this.stage === 'resolved') this.elaborate();
+    return this.stage;
+  }
+
+  /** Run the stages up to `stage` (those done already are not run again); returns the analysis so far. */
+  runTo(stage: 'resolved' | 'elaborated'): Analysis {
+    while (STAGES.indexOf(this.stage) < STAGES.indexOf(stage)) this.next();
+    return this.result!;
+  }
+
+  private parse(): void {
+    this.root = this.loader.loadRoot(this.path, this.text);
+    this.stage = 'parsed';
+  }
+
+  private resolve(): void {
+    const root = this.root!;
+    const resolver = new Resolver(this.loader);
+    resolver.resolveModule(root);
+    // After a syntax error, name errors are mostly its echoes (a dropped `let`): show syntax first.
+    this.syntaxBroken = hasErrors(this.loader.diagnostics);
+    const found = [...this.loader.diagnostics, ...(this.syntaxBroken ? [] : resolver.diagnostics)];
+    const models = root.ast.items.filter((i) => i.kind === 'Model');
+    for (const m of models.slice(1)) found.push(diag('REC2002', m.name.span, 'a spec holds one model', { hint: 'put each model in its own file' }));
+    this.found = found;
+    const modules = [root, ...this.loader.modules().filter((m) => m !== root)];
+    this.result = { file: this.path, ast: root.ast, diagnostics: dedupe(sortDiagnostics([...found])), symbols: resolver.index, modules };
+    this.stage = 'resolved';
+  }
+
+  private elaborate(): void {
+    const result = this.result!;
+    const model = result.ast.items.find((i) => i.kind === 'Model');
+    this.stage = 'elaborated';
+    if (!model || this.syntaxBroken) return;
     const reads = new Map<string, string | undefined>();
     const tracked: ReadChecked = (p, kind) => {
-      const t = readFile(p, kind);
+      const t = this.readFile(p, kind);
       reads.set(p, isRefusal(t) ? undefined : t.text);
       return t;
     };
-    const model = elaborateModel(models[0], root, loader, tracked, resumable(opts.previous, result, readFile), opts.memoise);
-    model.elaborator.endResume();
+    const elaborated = elaborateModel(model, this.root!, this.loader, tracked, resumable(this.opts.previous, result, this.readFile), this.opts.memoise);
+    elaborated.elaborator.endResume();
     result.reads = reads;
-    result.model = model;
-    result.partialGraph = model.graph;
-    diagnostics.push(...model.elaborator.diagnostics);
+    result.model = elaborated;
+    result.partialGraph = elaborated.graph;
+    const diagnostics = [...this.found, ...elaborated.elaborator.diagnostics];
     if (!hasErrors(diagnostics)) {
-      if (opts.deferPasses) {
+      if (this.opts.deferPasses) {
         let graph: IRGraph | undefined;
-        Object.defineProperty(result, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= runPasses(model.graph)) });
-      } else result.graph = runPasses(model.graph);
+        Object.defineProperty(result, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= runPasses(elaborated.graph)) });
+      } else result.graph = runPasses(elaborated.graph);
     }
+    result.diagnostics = dedupe(sortDiagnostics(diagnostics));
   }
-  result.diagnostics = dedupe(sortDiagnostics(diagnostics));
-  return result;
 }
 
 /**

@@ -1,10 +1,12 @@
-// The document lifecycle (Langium's Changed → Parsed → Analyzed): each open document is analysed
-// when it changes; other files are read through the open buffers first, so a `use` of an unsaved
-// file sees the editor's text.
+// The document lifecycle: each version of an open document is analysed in stages (changed →
+// parsed → resolved → elaborated, semantics/analyze.ts's StagedAnalysis), one per step() the
+// server runs on its event loop. A new version replaces the analysis of the last one wherever it
+// stands, so the rest of a stale analysis is never run. Other files are read through the open
+// buffers first, so a `use` of an unsaved file sees the editor's text.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
-import { analyze, type Analysis } from '../semantics/analyze.js';
+import { StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
 
@@ -20,8 +22,9 @@ export const pathToUri = (p: string) => pathToFileURL(p).href;
 
 export class Workspace {
   private readonly open = new Map<string, TextDocument>();
-  private readonly analyses = new Map<string, { version: number; analysis: Analysis }>();
-  /** The last analysis of each document, whatever its version (for completion while typing). */
+  /** The analysis of each document's current version, as far as it has gone. */
+  private readonly analyses = new Map<string, { version: number; staged: StagedAnalysis }>();
+  /** The last analysis of each document elaborated, whatever its version (for completion while typing). */
   private readonly last = new Map<string, Analysis>();
   /**
    * The last analysis of each document that elaborated its model: the next one resumes from it.
@@ -39,8 +42,8 @@ export class Workspace {
     this.open.set(path, doc);
     this.analyses.delete(doc.uri);
     const stale: string[] = [];
-    for (const [uri, { analysis }] of this.analyses) {
-      if (analysis.modules.some((m) => m.path === path)) {
+    for (const [uri, { staged }] of this.analyses) {
+      if (staged.analysis?.modules.some((m) => m.path === path)) {
         this.analyses.delete(uri);
         stale.push(uri);
       }
@@ -57,15 +60,16 @@ export class Workspace {
   }
 
   /**
-   * The analysis of the current version if it is ready, else the last one made. Completion reads
-   * its context from the live text and only names in scope from the tree, so a slightly stale
-   * tree beats making the user wait for a full analysis of a large spec on every keystroke.
+   * For completion, without waiting for an elaboration: the current version's analysis once it is
+   * resolved, else the last one elaborated; only a document never analysed is parsed and resolved
+   * here. Completion reads its context from the live text and only names in scope from the tree,
+   * so a slightly stale tree beats making the user wait for a full analysis of a large spec.
    */
   recentAnalysis(uri: string): Analysis | undefined {
-    const doc = this.document(uri);
-    const cached = this.analyses.get(uri);
-    if (doc && cached && cached.version === doc.version) return cached.analysis;
-    return this.last.get(uri) ?? this.analysis(uri);
+    const staged = this.staged(uri);
+    if (!staged) return undefined;
+    if (staged.stage === 'resolved' || staged.stage === 'elaborated') return staged.analysis;
+    return this.last.get(uri) ?? staged.runTo('resolved');
   }
 
   document(uri: string): TextDocument | undefined {
@@ -86,18 +90,36 @@ export class Workspace {
     return [...this.open.values()].map((d) => d.uri);
   }
 
-  /** The analysis of an open document, recomputed only when its version changed. */
+  /** The full analysis of an open document's current version: the stages not run yet are run now. */
   analysis(uri: string): Analysis | undefined {
+    const staged = this.staged(uri);
+    if (!staged) return undefined;
+    while (staged.stage !== 'elaborated') this.step(uri);
+    return staged.analysis;
+  }
+
+  /** Run the next stage of the current version's analysis; returns the stage reached (undefined: not open). */
+  step(uri: string): Stage | undefined {
+    const staged = this.staged(uri);
+    if (!staged || staged.stage === 'elaborated') return staged?.stage;
+    if (staged.next() === 'elaborated') {
+      const analysis = staged.analysis!;
+      this.last.set(uri, analysis);
+      if (analysis.model) this.elaborated.set(uri, analysis);
+    }
+    return staged.stage;
+  }
+
+  /** The analysis of the current version, begun (at 'changed') when the version is new. */
+  private staged(uri: string): StagedAnalysis | undefined {
     const doc = this.document(uri);
     if (!doc) return undefined;
     const cached = this.analyses.get(uri);
-    if (cached && cached.version === doc.version) return cached.analysis;
+    if (cached && cached.version === doc.version) return cached.staged;
     // The last elaboration lets an edit elaborate only the model items it changed.
-    const analysis = analyze(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri), parses: this.parses });
-    this.analyses.set(uri, { version: doc.version, analysis });
-    this.last.set(uri, analysis);
-    if (analysis.model) this.elaborated.set(uri, analysis);
-    return analysis;
+    const staged = new StagedAnalysis(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri), parses: this.parses });
+    this.analyses.set(uri, { version: doc.version, staged });
+    return staged;
   }
 }
 

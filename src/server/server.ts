@@ -70,17 +70,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const version = ws.document(uri)?.version;
     if (a) void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(a.diagnostics, a.file) });
   });
-  // Analysis runs on the next turn of the event loop, for the newest text: changes that arrive
-  // while a large spec is being analysed are coalesced instead of analysed one by one.
+  // A document's analysis runs one stage per turn of the event loop (documents.ts), for the newest
+  // text: a change that arrives between two stages drops the rest of the stale analysis, and a
+  // completion request is answered between them. The diagnostics go out once it is elaborated.
   const scheduled = new Set<string>();
   const schedule = (uri: string) => {
     if (scheduled.has(uri)) return;
     scheduled.add(uri);
-    setImmediate(() => {
-      scheduled.delete(uri);
-      publish(uri);
-    });
+    setImmediate(advance, uri);
   };
+  // The protocol library writes an answer on a turn after its handler ran (its write queue runs on
+  // setImmediate): after a completion, the next stage waits a turn, so that the answer goes out
+  // before the elaboration of a large spec, not after it.
+  const answered = new Set<string>();
+  const advance = safe(connection, undefined, (uri: string) => {
+    scheduled.delete(uri);
+    if (answered.delete(uri)) return schedule(uri);
+    const stage = ws.step(uri);
+    if (stage === 'elaborated') publish(uri);
+    else if (stage) schedule(uri);
+  });
   documents.onDidChangeContent((e) => {
     if (ws.outOfSync.has(e.document.uri)) {
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -95,6 +104,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidClose((e) => {
     ws.close(e.document.uri);
     scheduled.delete(e.document.uri);
+    answered.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -115,6 +125,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const why = badPosition(doc, p.position);
     if (why) return invalidPosition(why);
     const a = ws.recentAnalysis(p.textDocument.uri);
+    if (scheduled.has(p.textDocument.uri)) answered.add(p.textDocument.uri);
     return a ? complete(a, doc.getText(), doc.offsetAt(p.position)) : [];
   }));
   connection.onHover(safe(connection, null, (p) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
 import { FEATURE_OPTIONS } from '../../src/server/feature-options.js';
+import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 import { after, LspClient, pos, ROOT, SPEC } from './lsp-client.js';
 
 let c: LspClient;
@@ -105,6 +106,23 @@ describe('completion', () => {
     const afterLoop = await labels(t, pos(t, 'return hidden_y', 7));
     expect(afterLoop).toContain('hidden_y');
     expect(afterLoop).not.toContain('u');
+  });
+});
+
+describe('completion on a document just opened', () => {
+  it('is answered from the resolved tree before the analysis is elaborated and published', async () => {
+    // A spec whose elaboration takes a while; the request comes right behind the didOpen.
+    const { text, lets } = generateSpec(2000);
+    const big = c.file('big.rec', text);
+    const published = c.published.length;
+    const opened = c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: big, languageId: 'rec', version: 1, text } });
+    const items = c.completion(big, after(text, `let v${lets - 1} = `));
+    await opened;
+    const names = (await items).map((i) => i.label);
+    // answered before the diagnostics went out: it did not wait for the elaboration
+    expect(c.published.slice(published).filter((p) => p.uri === big)).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining([`v${lets - 2}`, 'v0', 'group']));
+    expect((await c.diagnostics(big, 1)).diagnostics).toEqual([]);
   });
 });
 

@@ -1,0 +1,66 @@
+// The language server's document lifecycle (documents.ts): an analysis runs a stage per step, a
+// new version drops the rest of a stale one, and completion never waits for an elaboration.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/semantics/analyze.js';
+import { Workspace } from '../../src/server/documents.js';
+
+const FILE = join(import.meta.dirname, '../../examples/pepnet-multidomain.rec');
+const URI = pathToFileURL(FILE).href;
+const TEXT = readFileSync(FILE, 'utf8');
+const EDITED = TEXT.replace(/\n\s*task [^\n]*\n/, (m) => `${m}  let extra = 1\n`);
+
+const doc = (version: number, text: string) => TextDocument.create(URI, 'rec', version, text);
+
+describe('the document lifecycle', () => {
+  it('runs one stage per step, then publishes what analyze() gives', () => {
+    const ws = new Workspace();
+    ws.update(doc(1, TEXT));
+    expect([ws.step(URI), ws.step(URI), ws.step(URI), ws.step(URI)]).toEqual(['parsed', 'resolved', 'elaborated', 'elaborated']);
+    expect(ws.analysis(URI)!.diagnostics).toEqual(analyze(TEXT, FILE).diagnostics);
+  });
+
+  it('drops the rest of a stale analysis when a new version comes', () => {
+    expect(EDITED).not.toBe(TEXT);
+    const ws = new Workspace();
+    ws.update(doc(1, TEXT));
+    expect(ws.step(URI)).toBe('parsed');
+    expect(ws.step(URI)).toBe('resolved');
+    ws.update(doc(2, EDITED));
+    // the next step begins the new version's analysis: the old one is never elaborated
+    expect(ws.step(URI)).toBe('parsed');
+    expect(ws.step(URI)).toBe('resolved');
+    expect(ws.step(URI)).toBe('elaborated');
+    const a = ws.analysis(URI)!;
+    expect(a.ast.items).toEqual(analyze(EDITED, FILE).ast.items);
+    expect(a.diagnostics).toEqual(analyze(EDITED, FILE).diagnostics);
+  });
+
+  it('answers completion of a document never analysed from its resolved stage, and elaborates that same analysis after', () => {
+    const ws = new Workspace();
+    ws.update(doc(1, TEXT));
+    const forCompletion = ws.recentAnalysis(URI)!;
+    expect(forCompletion.symbols.defs.length).toBeGreaterThan(0);
+    expect(forCompletion.model).toBeUndefined(); // not elaborated for it
+    expect(ws.step(URI)).toBe('elaborated');
+    expect(ws.analysis(URI)).toBe(forCompletion);
+    expect(forCompletion.model).toBeDefined();
+  });
+
+  it('answers completion while an edit is being analysed from the last elaborated version', () => {
+    const ws = new Workspace();
+    ws.update(doc(1, TEXT));
+    const first = ws.analysis(URI)!;
+    ws.update(doc(2, EDITED));
+    expect(ws.recentAnalysis(URI)).toBe(first); // version 2 not resolved yet: nothing run for it
+    expect(ws.step(URI)).toBe('parsed');
+    expect(ws.recentAnalysis(URI)).toBe(first);
+    expect(ws.step(URI)).toBe('resolved');
+    const second = ws.recentAnalysis(URI)!;
+    expect(second).not.toBe(first);
+    expect(second.ast.items).toEqual(analyze(EDITED, FILE).ast.items);
+  });
+});
