@@ -1,5 +1,6 @@
-// The abstract syntax tree of a `.rec` file. Every node carries the span of the text that made
-// it; the checker, the formatter and the language server all read this, never the CST.
+// The abstract syntax tree of a `.rec` file, which the parser builds directly (there is no CST).
+// Every node carries the span of the text that made it; the checker, the formatter and the
+// language server all read this.
 import type { Span } from '../diagnostics/span.js';
 
 export interface NodeBase {

@@ -16,4 +16,4 @@ async function load(): Promise<typeof Chevrotain> {
 }
 
 const chevrotain = await load();
-export const { createToken, Lexer, CstParser, EOF } = chevrotain;
+export const { createToken, Lexer, EmbeddedActionsParser, EOF, isRecognitionException, tokenMatcher } = chevrotain;

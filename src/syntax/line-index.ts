@@ -1,6 +1,6 @@
-// Offsets → 1-based line and column, for one text. The parser tracks node locations as offsets
-// only (lines in every CST node cost memory, and garbage collection, while only the spans
-// actually built need them): they are looked up here.
+// Offsets → 1-based line and column, for one text. The lexer and the parser track offsets only
+// (lines in every token cost time and memory, while only the spans actually built need them):
+// they are looked up here.
 import type { Pos } from '../diagnostics/span.js';
 
 /** A function giving the position of an offset of `text`; only `\n` ends a line, as in span.ts. */

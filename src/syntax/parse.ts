@@ -1,9 +1,9 @@
 // Text → AST with syntax diagnostics. Never throws: garbage in, diagnostics out.
-import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos, Span } from '../diagnostics/span.js';
-import type { Comment, SourceFile } from './ast.js';
-import { CstToAst } from './cst-to-ast.js';
+import type { Comment, SourceFile, TopItem } from './ast.js';
+import { AstBuilder } from './ast-builder.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
@@ -78,26 +78,19 @@ export function parse(text: string, fileName: string): ParseResult {
   }
 
   // ── parse: when the top level stops early, resume at the next `use`, `block` or `model` ──
-  // Model items and blocks become AST as the parser finishes each (RecParser.onItem).
   const docs = new DocComments((lexed.groups.docs ?? []) as IToken[], tokens);
   const found: Diagnostic[] = [];
-  const toAst = new CstToAst(fileName, docs, found, position);
-  const early = (n: CstNode) => toAst.early(n);
-  const csts: CstNode[] = [];
+  const builder = new AstBuilder(fileName, docs, found, position, parser.at);
+  const items: TopItem[] = [];
   const errors: IRecognitionException[] = [];
   const insertions: (typeof parser.insertions)[number][] = [];
   let start = 0;
   while (start <= tokens.length) {
     const rest = start === 0 ? tokens : tokens.slice(start);
-    parser.insertions.length = 0;
     parser.sourceText = text;
     parser.input = rest;
-    parser.onItem = early;
-    try {
-      csts.push(parser.file());
-    } finally {
-      parser.onItem = undefined;
-    }
+    parser.begin(builder);
+    items.push(...(parser.file() as TopItem[]));
     errors.push(...parser.errors);
     insertions.push(...parser.insertions);
     const stuck = parser.errors.find((e) => e.name === 'NotAllInputParsedException');
@@ -125,7 +118,6 @@ export function parse(text: string, fileName: string): ParseResult {
   }
 
   // ── tree ────────────────────────────────────────────────────────────────────
-  const items = csts.flatMap((c) => toAst.items(c));
   for (const d of found) {
     if (d.code.startsWith('REC1') && (seen.has(d.span.start.offset) || explained.has(d.span.start.line))) continue;
     diagnostics.push(d);

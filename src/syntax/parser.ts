@@ -1,8 +1,15 @@
-// The `.rec` grammar as a Chevrotain CstParser (grammar/rec.ebnf is its normative description).
-// Error recovery is on, so one run reports every syntax error; cst-to-ast.ts turns the CST,
-// however incomplete, into the AST.
-import type { CstNode, IOrAlt, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
-import { CstParser, EOF } from './chevrotain.js';
+// The `.rec` grammar as a Chevrotain parser (grammar/rec.ebnf is its normative description) that
+// builds the AST as it goes. Error recovery is on, so one run reports every syntax error.
+//
+// Each rule stores its parts in a frame (an object of the rule's own, by label) and ends by
+// asking ast-builder.ts for its node. A rule that error recovery cuts short never reaches its
+// end: Chevrotain then builds it from the frame as it stands, and a rule below it that failed too
+// is built the same way and stored in its parent's frame under its label, as if it had returned
+// (what Chevrotain does with a partial CST). So a broken spec gives the tree a CST would have
+// given, without building a CST: building one took 85 % of the time of a parse.
+import type { IOrAlt, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import type { AstBuilder, Frame, Locations } from './ast-builder.js';
+import { EmbeddedActionsParser, EOF, isRecognitionException } from './chevrotain.js';
 import * as T from './tokens.js';
 
 const show = (t: TokenType) => (typeof t.LABEL === 'string' ? t.LABEL : t.name);
@@ -55,24 +62,62 @@ const ITEM_START = new Set<TokenType>([
 
 const KEYWORD_SET = new Set<TokenType>(T.KEYWORD_TOKENS);
 
-export class RecParser extends CstParser {
+/** The lists whose items keep where they are in the text, for the check of the commas between them. */
+const LOCATED_LISTS = new Set(['param', 'arg', 'items']);
+
+/** Chevrotain's members this parser hooks into (not in its typings). */
+interface Hooks {
+  cstInvocationStateUpdate: (name: string) => void;
+  cstFinallyStateUpdate: () => void;
+  cstPostTerminal: (label: string, token: IToken) => void;
+  cstPostNonTerminal: (result: unknown, label: string) => void;
+  subruleInternalError: (e: unknown, options: { LABEL?: string } | undefined, ruleName: string) => never;
+  invokeRuleCatch: (e: unknown, resync: boolean, recoveryValue: (e: IRecognitionException) => unknown) => unknown;
+}
+
+export class RecParser extends EmbeddedActionsParser {
   constructor() {
     // Grammar validations cost ~100 ms at start-up; the tests run them (RECC_VALIDATE_GRAMMAR=1).
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages, skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1' });
     this.performSelfAnalysis();
-    // Chevrotain calls cstPostRule when a rule returns normally (an instance field it sets, a no-op
-    // with recovery and offsets only); `onItem` sees each whole model item and block as it ends.
-    (this as unknown as { cstPostRule: (cst: CstNode) => void }).cstPostRule = (cst) => {
-      if (this.onItem && (cst.name === 'modelItem' || cst.name === 'blockDecl')) this.onItem(cst);
+    // Chevrotain calls these for every rule and token in any mode (no-ops without a CST): here
+    // they keep each open rule's place in the text, as its CST node's location would be.
+    const h = this as unknown as Hooks;
+    h.cstInvocationStateUpdate = () => {
+      const d = ++this.depth;
+      this.at.start[d] = NaN;
+      this.at.end[d] = NaN;
+      this.at.first[d] = undefined;
+    };
+    h.cstFinallyStateUpdate = () => {
+      this.depth--;
+    };
+    h.cstPostTerminal = (_label, token) => this.extend(this.depth, token.startOffset, token.startOffset + token.image.length - 1, token);
+    h.cstPostNonTerminal = () => {
+      const c = this.depth + 1; // the rule that just returned
+      this.extend(this.depth, this.at.start[c]!, this.at.end[c]!, this.at.first[c]);
+    };
+    // A rule that failed and did not recover: its node from its frame, for its parent (below).
+    const invokeRuleCatch = h.invokeRuleCatch;
+    h.invokeRuleCatch = (e, resync, recoveryValue) => {
+      try {
+        return invokeRuleCatch.call(this, e, resync, recoveryValue);
+      } catch (thrown) {
+        if (isRecognitionException(thrown as Error)) (thrown as Partial).partial = { value: this.recovered() };
+        throw thrown;
+      }
+    };
+    // The parent of that rule stores it under its label, as if it had returned it.
+    h.subruleInternalError = (e, options, ruleName) => {
+      const partial = isRecognitionException(e as Error) ? (e as Partial).partial : undefined;
+      if (partial) {
+        delete (e as Partial).partial;
+        h.cstPostNonTerminal(undefined, '');
+        this.store(options?.LABEL ?? ruleName, partial.value);
+      }
+      throw e;
     };
   }
-
-  /**
-   * Called with each model item and block parsed without an error in it, as it ends (parse.ts
-   * builds its AST there, so the CST of one item is garbage before the next is parsed: built whole,
-   * the CST of a large spec outlived the young generation and was copied twice). Unset by default.
-   */
-  onItem: ((cst: CstNode) => void) | undefined = undefined;
 
   /**
    * Tokens the recovery invented (single-token insertion), with the token they were put before.
@@ -83,6 +128,59 @@ export class RecParser extends CstParser {
 
   /** The text being parsed, for the line-break test of comma lists: set it together with `input`. */
   sourceText = '';
+
+  /** Where each open rule's text is, by depth (see Locations); read by `builder`. */
+  readonly at: Locations = { start: [], end: [], first: [] };
+
+  /** Makes each rule's node (set it before each parse, with `input`). */
+  builder: AstBuilder | undefined;
+
+  /** The depth of the rule running (the first rule invoked is at 1). */
+  private depth = 0;
+  /** The frame of each open rule, by depth. */
+  private readonly frames: Frame[] = [];
+
+  /** Get ready to parse `input` (set it first), its nodes made by `builder`. */
+  begin(builder: AstBuilder): void {
+    this.builder = builder;
+    this.depth = 0;
+    this.insertions.length = 0;
+  }
+
+  private extend(d: number, start: number, end: number, first: IToken | undefined): void {
+    const at = this.at;
+    // as Chevrotain's node locations: the first part with a place sets it (NaN !== NaN), later ones extend it
+    if (at.start[d] !== at.start[d]) {
+      at.start[d] = start;
+      at.end[d] = end;
+      at.first[d] = first;
+    } else if (at.end[d]! < end) at.end[d] = end;
+  }
+
+  /** Open the running rule's frame. */
+  private open(f: Frame): Frame {
+    this.frames[this.depth] = f;
+    return f;
+  }
+
+  /** The running rule's frame, for the alternatives made once per parser (see primaryAlts). */
+  private top(): Frame {
+    return this.frames[this.depth] ?? { rule: '' };
+  }
+
+  /** The node of a rule recovery cut short, from its frame as it stands. */
+  private readonly recovered = (): unknown => {
+    const f = this.frames[this.depth];
+    return f && this.builder ? this.builder.finish(f, this.depth) : undefined;
+  };
+
+  /** Store the node of the rule that just ended (one deeper) in the running rule's frame, under `label`. */
+  private store(label: string, value: unknown): void {
+    const f = this.frames[this.depth]!;
+    const slot = f[label];
+    if (Array.isArray(slot)) slot.push(LOCATED_LISTS.has(label) ? this.builder!.item(value, this.depth) : value);
+    else if (slot === undefined) f[label] = value;
+  }
 
   /** Whether a line ends between two tokens (only the gap between them is scanned). */
   private lineBreakBetween(a: IToken, b: IToken): boolean {
@@ -96,141 +194,195 @@ export class RecParser extends CstParser {
     return super.getTokenToInsert(tokType);
   }
 
-  file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.topItem));
+  /** A rule of the grammar; error recovery makes the node of one it cut short from its frame. */
+  private rule(name: string, impl: () => unknown) {
+    return this.RULE(name, impl, { recoveryValueFunc: this.recovered });
+  }
+
+  file = this.rule('file', () => {
+    const f = this.open({ rule: 'file', topItem: [] });
+    this.MANY(() => f.topItem.push(this.SUBRULE(this.topItem)));
+    return this.builder?.file(f);
   });
 
-  topItem = this.RULE('topItem', () => {
+  topItem = this.rule('topItem', () => {
+    const f = this.open({ rule: 'topItem', useDecl: undefined, blockDecl: undefined, modelDecl: undefined });
     this.OR([
-      { ALT: () => this.SUBRULE(this.useDecl) },
-      { ALT: () => this.SUBRULE(this.blockDecl) },
-      { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => (f.useDecl = this.SUBRULE(this.useDecl)) },
+      { ALT: () => (f.blockDecl = this.SUBRULE(this.blockDecl)) },
+      { ALT: () => (f.modelDecl = this.SUBRULE(this.modelDecl)) },
     ]);
+    return this.builder?.topItem(f);
   });
 
-  useDecl = this.RULE('useDecl', () => {
+  useDecl = this.rule('useDecl', () => {
+    const f = this.open({ rule: 'useDecl', usePath: undefined, alias: undefined });
     this.CONSUME(T.Use);
-    this.SUBRULE(this.usePath);
+    f.usePath = this.SUBRULE(this.usePath);
     this.OPTION(() => {
       this.CONSUME(T.As);
-      this.CONSUME(T.Identifier, { LABEL: 'alias' });
+      f.alias = this.CONSUME(T.Identifier, { LABEL: 'alias' });
     });
+    return this.builder?.useDecl(f, this.depth);
   });
 
-  usePath = this.RULE('usePath', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.dottedPath) }, { ALT: () => this.CONSUME(T.StringLit) }]);
+  usePath = this.rule('usePath', () => {
+    const f = this.open({ rule: 'usePath', dottedPath: undefined, StringLit: undefined });
+    this.OR([{ ALT: () => (f.dottedPath = this.SUBRULE(this.dottedPath)) }, { ALT: () => (f.StringLit = this.CONSUME(T.StringLit)) }]);
+    return this.builder?.usePath(f);
   });
 
-  dottedPath = this.RULE('dottedPath', () => {
-    this.CONSUME(T.Identifier);
+  dottedPath = this.rule('dottedPath', () => {
+    const f = this.open({ rule: 'dottedPath', Identifier: [] });
+    f.Identifier.push(this.CONSUME(T.Identifier));
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.CONSUME2(T.Identifier);
+      f.Identifier.push(this.CONSUME2(T.Identifier));
     });
+    return this.builder?.dottedPath(f);
   });
 
-  blockDecl = this.RULE('blockDecl', () => {
+  blockDecl = this.rule('blockDecl', () => {
+    const f = this.open({ rule: 'blockDecl', name: undefined, param: [], Comma: [], body: undefined });
     this.CONSUME(T.Block);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.LParen);
     this.commaList(this.param, T.RParen, 'param');
     this.CONSUME(T.RParen);
-    this.SUBRULE(this.body);
+    f.body = this.SUBRULE(this.body);
+    return this.builder?.blockDecl(f, this.depth);
   });
 
-  param = this.RULE('param', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  param = this.rule('param', () => {
+    const f = this.open({ rule: 'param', name: undefined, typeExpr: undefined, default: undefined });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.OPTION(() => {
       this.CONSUME(T.Colon);
-      this.SUBRULE(this.typeExpr);
+      f.typeExpr = this.SUBRULE(this.typeExpr);
     });
     this.OPTION2(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expr, { LABEL: 'default' });
+      f.default = this.SUBRULE(this.expr, { LABEL: 'default' });
     });
+    return this.builder?.param(f, this.depth);
   });
 
-  typeExpr = this.RULE('typeExpr', () => {
+  typeExpr = this.rule('typeExpr', () => {
+    const f = this.open({ rule: 'typeExpr', Identifier: undefined, Block: undefined, hasElem: false, elem: undefined });
     this.OR([
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.Block) },
+      { ALT: () => (f.Identifier = this.CONSUME(T.Identifier)) },
+      { ALT: () => (f.Block = this.CONSUME(T.Block)) },
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          this.SUBRULE(this.typeExpr, { LABEL: 'elem' });
+          f.hasElem = true;
+          f.elem = this.SUBRULE(this.typeExpr, { LABEL: 'elem' });
           this.CONSUME(T.RBracket);
         },
       },
     ]);
+    return this.builder?.typeExpr(f, this.depth);
   });
 
-  body = this.RULE('body', () => {
+  body = this.rule('body', () => {
+    const f = this.open({ rule: 'body', stmt: [] });
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.stmt));
+    this.MANY(() => f.stmt.push(this.SUBRULE(this.stmt)));
     this.CONSUME(T.RBrace);
+    return this.builder?.body(f);
   });
 
-  stmt = this.RULE('stmt', () => {
-    this.OR((this.stmtAlts ??= [
+  stmt = this.rule('stmt', () => {
+    const f = this.open({ rule: 'stmt', value: undefined });
+    f.value = this.OR((this.stmtAlts ??= [
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.forStmt) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.assignStmt) },
     ]));
+    return this.builder?.stmt(f);
   });
 
-  letStmt = this.RULE('letStmt', () => {
+  letStmt = this.rule('letStmt', () => {
+    const f = this.open({ rule: 'letStmt', name: undefined, value: undefined });
     this.CONSUME(T.Let);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    return this.builder?.letStmt(f, this.depth);
   });
 
-  assignStmt = this.RULE('assignStmt', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  assignStmt = this.rule('assignStmt', () => {
+    const f = this.open({ rule: 'assignStmt', name: undefined, value: undefined });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    return this.builder?.assignStmt(f, this.depth);
   });
 
-  forStmt = this.RULE('forStmt', () => {
+  forStmt = this.rule('forStmt', () => {
+    const f = this.open({ rule: 'forStmt', variable: undefined, iterable: undefined, body: undefined });
     this.CONSUME(T.For);
-    this.CONSUME(T.Identifier, { LABEL: 'variable' });
+    f.variable = this.CONSUME(T.Identifier, { LABEL: 'variable' });
     this.CONSUME(T.In);
-    this.SUBRULE(this.expr, { LABEL: 'iterable' });
-    this.SUBRULE(this.body);
+    f.iterable = this.SUBRULE(this.expr, { LABEL: 'iterable' });
+    f.body = this.SUBRULE(this.body);
+    return this.builder?.forStmt(f, this.depth);
   });
 
-  ifStmt = this.RULE('ifStmt', () => {
+  ifStmt = this.rule('ifStmt', () => {
+    const f = this.open({ rule: 'ifStmt', cond: undefined, then: undefined, hasElseIf: false, elseIf: undefined, hasElse: false, else: undefined });
     this.CONSUME(T.If);
-    this.SUBRULE(this.expr, { LABEL: 'cond' });
-    this.SUBRULE(this.body, { LABEL: 'then' });
+    f.cond = this.SUBRULE(this.expr, { LABEL: 'cond' });
+    f.then = this.SUBRULE(this.body, { LABEL: 'then' });
     this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([{ ALT: () => this.SUBRULE2(this.ifStmt, { LABEL: 'elseIf' }) }, { ALT: () => this.SUBRULE2(this.body, { LABEL: 'else' }) }]);
+      this.OR([
+        {
+          ALT: () => {
+            f.hasElseIf = true;
+            f.elseIf = this.SUBRULE2(this.ifStmt, { LABEL: 'elseIf' });
+          },
+        },
+        {
+          ALT: () => {
+            f.hasElse = true;
+            f.else = this.SUBRULE2(this.body, { LABEL: 'else' });
+          },
+        },
+      ]);
     });
+    return this.builder?.ifStmt(f, this.depth);
   });
 
-  returnStmt = this.RULE('returnStmt', () => {
+  returnStmt = this.rule('returnStmt', () => {
+    const f = this.open({ rule: 'returnStmt', value: undefined });
     this.CONSUME(T.Return);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    return this.builder?.returnStmt(f, this.depth);
   });
 
-  modelDecl = this.RULE('modelDecl', () => {
+  modelDecl = this.rule('modelDecl', () => {
+    const f = this.open({ rule: 'modelDecl', name: undefined, modelItem: [] });
     this.CONSUME(T.Model);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.modelItem));
+    this.MANY(() => f.modelItem.push(this.SUBRULE(this.modelItem)));
     this.CONSUME(T.RBrace);
+    return this.builder?.modelDecl(f, this.depth);
   });
 
   /** Model items without the braces: incremental parsing (reparse.ts) parses a run of them again. */
-  modelItems = this.RULE('modelItems', () => {
-    this.MANY(() => this.SUBRULE(this.modelItem));
+  modelItems = this.rule('modelItems', () => {
+    const f = this.open({ rule: 'modelItems', modelItem: [] });
+    this.MANY(() => f.modelItem.push(this.SUBRULE(this.modelItem)));
+    return this.builder?.modelItems(f);
   });
 
-  modelItem = this.RULE('modelItem', () => {
-    this.OR((this.modelItemAlts ??= [
+  modelItem = this.rule('modelItem', () => {
+    const f = this.open({ rule: 'modelItem', value: undefined });
+    f.value = this.OR((this.modelItemAlts ??= [
       { ALT: () => this.SUBRULE(this.featuresSection) },
       { GATE: () => this.LA(1).image === 'pc' && this.LA(2).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.pcDecl) },
       { ALT: () => this.SUBRULE(this.letStmt) },
@@ -240,156 +392,196 @@ export class RecParser extends CstParser {
       { ALT: () => this.SUBRULE(this.metaBlockDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]));
+    return this.builder?.modelItem(f);
   });
 
-  featuresSection = this.RULE('featuresSection', () => {
+  featuresSection = this.rule('featuresSection', () => {
+    const f = this.open({ rule: 'featuresSection', fieldBlock: undefined });
     this.CONSUME(T.Features);
-    this.SUBRULE(this.fieldBlock);
+    f.fieldBlock = this.SUBRULE(this.fieldBlock);
+    return this.builder?.featuresSection(f, this.depth);
   });
 
   /** `pc name = expr`; `pc` is a contextual keyword, an identifier elsewhere. */
-  pcDecl = this.RULE('pcDecl', () => {
+  pcDecl = this.rule('pcDecl', () => {
+    const f = this.open({ rule: 'pcDecl', name: undefined, value: undefined });
     this.CONSUME(T.Identifier, { LABEL: 'pcKeyword' });
-    this.CONSUME2(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME2(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    return this.builder?.pcDecl(f, this.depth);
   });
 
-  taskDecl = this.RULE('taskDecl', () => {
+  taskDecl = this.rule('taskDecl', () => {
+    const f = this.open({ rule: 'taskDecl', name: undefined, head: undefined, fieldBlock: undefined });
     this.CONSUME(T.Task);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.expr, { LABEL: 'head' });
-    this.OPTION(() => this.SUBRULE(this.fieldBlock));
+    f.head = this.SUBRULE(this.expr, { LABEL: 'head' });
+    this.OPTION(() => (f.fieldBlock = this.SUBRULE(this.fieldBlock)));
+    return this.builder?.taskDecl(f, this.depth);
   });
 
-  trainSection = this.RULE('trainSection', () => {
+  trainSection = this.rule('trainSection', () => {
+    const f = this.open({ rule: 'trainSection', fieldBlock: undefined });
     this.CONSUME(T.Train);
-    this.SUBRULE(this.fieldBlock);
+    f.fieldBlock = this.SUBRULE(this.fieldBlock);
+    return this.builder?.trainSection(f, this.depth);
   });
 
-  supportDecl = this.RULE('supportDecl', () => {
+  supportDecl = this.rule('supportDecl', () => {
+    const f = this.open({ rule: 'supportDecl', name: undefined, key: undefined, value: undefined });
     this.CONSUME(T.Support);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.By);
-    this.CONSUME2(T.Identifier, { LABEL: 'key' });
+    f.key = this.CONSUME2(T.Identifier, { LABEL: 'key' });
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    return this.builder?.supportDecl(f, this.depth);
   });
 
-  metaBlockDecl = this.RULE('metaBlockDecl', () => {
+  metaBlockDecl = this.rule('metaBlockDecl', () => {
+    const f = this.open({ rule: 'metaBlockDecl', name: undefined, key: undefined, inner: undefined, stmt: [] });
     this.CONSUME(T.MetaBlock);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.By);
-    this.CONSUME2(T.Identifier, { LABEL: 'key' });
+    f.key = this.CONSUME2(T.Identifier, { LABEL: 'key' });
     this.CONSUME(T.LBrace);
     this.OPTION(() => {
       this.CONSUME(T.Inner);
-      this.SUBRULE(this.fieldBlock, { LABEL: 'inner' });
+      f.inner = this.SUBRULE(this.fieldBlock, { LABEL: 'inner' });
     });
-    this.MANY(() => this.SUBRULE(this.stmt));
+    this.MANY(() => f.stmt.push(this.SUBRULE(this.stmt)));
     this.CONSUME(T.RBrace);
+    return this.builder?.metaBlockDecl(f, this.depth);
   });
 
-  stageDecl = this.RULE('stageDecl', () => {
+  stageDecl = this.rule('stageDecl', () => {
+    const f = this.open({ rule: 'stageDecl', name: undefined, taskDecl: [], field: [] });
     this.CONSUME(T.Stage);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    f.name = this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.taskDecl) }, { ALT: () => this.SUBRULE(this.field) }]);
+      this.OR([{ ALT: () => f.taskDecl.push(this.SUBRULE(this.taskDecl)) }, { ALT: () => f.field.push(this.SUBRULE(this.field)) }]);
     });
     this.CONSUME(T.RBrace);
+    return this.builder?.stageDecl(f, this.depth);
   });
 
   /** `{ name: expr, name: expr … }` with optional commas. */
-  fieldBlock = this.RULE('fieldBlock', () => {
+  fieldBlock = this.rule('fieldBlock', () => {
+    const f = this.open({ rule: 'fieldBlock', field: [] });
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.field));
+    this.MANY(() => f.field.push(this.SUBRULE(this.field)));
     this.CONSUME(T.RBrace);
+    return this.builder?.fieldBlock(f);
   });
 
-  field = this.RULE('field', () => {
-    this.SUBRULE(this.fieldName);
+  field = this.rule('field', () => {
+    const f = this.open({ rule: 'field', fieldName: undefined, value: undefined });
+    f.fieldName = this.SUBRULE(this.fieldName);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
     this.OPTION(() => this.CONSUME(T.Comma));
+    return this.builder?.field(f);
   });
 
   /** Field and argument names may be keywords (`gauc(by: user_id)`). */
-  fieldName = this.RULE('fieldName', () => {
-    this.CONSUME(T.AnyName);
+  fieldName = this.rule('fieldName', () => {
+    const f = this.open({ rule: 'fieldName', AnyName: undefined });
+    f.AnyName = this.CONSUME(T.AnyName);
+    return this.builder?.fieldName(f);
   });
 
   /**
    * An expression as a flat sequence `operand (op operand)*`: one rule instead of one per
-   * precedence level keeps the CST small (parsing a spec is mostly parsing expressions).
-   * cst-to-ast.ts rebuilds the tree with the precedence of grammar/rec.ebnf and reports the
+   * precedence level keeps the parse short (parsing a spec is mostly parsing expressions).
+   * ast-builder.ts rebuilds the tree with the precedence of grammar/rec.ebnf and reports the
    * sequences that grammar rejects (`a < b < c`, `a + not b`).
    */
-  expr = this.RULE('expr', () => {
-    this.SUBRULE(this.operand, { LABEL: 'operands' });
+  expr = this.rule('expr', () => {
+    const f = this.open({ rule: 'expr', operands: [], ops: [] });
+    f.operands.push(this.SUBRULE(this.operand, { LABEL: 'operands' }));
     this.MANY(() => {
-      this.CONSUME(T.BinaryOp, { LABEL: 'ops' });
-      this.SUBRULE2(this.operand, { LABEL: 'operands' });
+      f.ops.push(this.CONSUME(T.BinaryOp, { LABEL: 'ops' }));
+      f.operands.push(this.SUBRULE2(this.operand, { LABEL: 'operands' }));
     });
+    return this.builder?.expr(f);
   });
 
   /** Prefix operators, a primary, then calls `(…)`, members `.name` and indexes `[…]`, in order. */
-  operand = this.RULE('operand', () => {
+  operand = this.rule('operand', () => {
+    const f = this.open({ rule: 'operand', prefixes: [], primary: undefined, suffixes: [] });
     this.MANY(() => {
-      this.OR((this.prefixAlts ??= [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'prefixes' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefixes' }) }]));
+      f.prefixes.push(this.OR((this.prefixAlts ??= [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'prefixes' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefixes' }) }])));
     });
-    this.SUBRULE(this.primary);
+    f.primary = this.SUBRULE(this.primary);
     this.MANY2(() => {
-      this.OR2((this.suffixAlts ??= [
-        { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
-        { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
-        { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: 'suffixes' }) },
-      ]));
+      f.suffixes.push(
+        this.OR2((this.suffixAlts ??= [
+          { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
+          { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
+          { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: 'suffixes' }) },
+        ])),
+      );
     });
+    return this.builder?.operand(f);
   });
 
-  callSuffix = this.RULE('callSuffix', () => {
+  callSuffix = this.rule('callSuffix', () => {
+    const f = this.open({ rule: 'callSuffix', arg: [], Comma: [] });
     this.CONSUME(T.LParen);
     this.commaList(this.arg, T.RParen, 'arg');
     this.CONSUME(T.RParen);
+    return this.builder?.callSuffix(f, this.depth);
   });
 
   // `.*` is a wildcard segment of a parameter selector (`freeze: net.*.ln2`); the elaborator
   // accepts it only where a selector is expected.
-  memberSuffix = this.RULE('memberSuffix', () => {
+  memberSuffix = this.rule('memberSuffix', () => {
+    const f = this.open({ rule: 'memberSuffix', Identifier: undefined, Star: undefined });
     this.CONSUME(T.Dot);
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Star) }]);
+    this.OR([{ ALT: () => (f.Identifier = this.CONSUME(T.Identifier)) }, { ALT: () => (f.Star = this.CONSUME(T.Star)) }]);
+    return this.builder?.memberSuffix(f, this.depth);
   });
 
-  indexSuffix = this.RULE('indexSuffix', () => {
+  indexSuffix = this.rule('indexSuffix', () => {
+    const f = this.open({ rule: 'indexSuffix', expr: undefined });
     this.CONSUME(T.LBracket);
-    this.SUBRULE(this.expr);
+    f.expr = this.SUBRULE(this.expr);
     this.CONSUME(T.RBracket);
+    return this.builder?.indexSuffix(f, this.depth);
   });
 
-  arg = this.RULE('arg', () => {
+  arg = this.rule('arg', () => {
+    const f = this.open({ rule: 'arg', name: undefined, value: undefined });
     this.OPTION({
       GATE: () => this.LA(2).tokenType === T.Colon,
       DEF: () => {
-        this.SUBRULE(this.fieldName, { LABEL: 'name' });
+        f.name = this.SUBRULE(this.fieldName, { LABEL: 'name' });
         this.CONSUME(T.Colon);
       },
     });
-    this.SUBRULE(this.expr, { LABEL: 'value' });
+    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    return this.builder?.arg(f, this.depth);
   });
 
   /**
-   * `item (',' item)* ','?` between brackets. The grammar requires the commas, but a missing one
-   * between two items on the same line is accepted here and reported by cst-to-ast.ts (REC1003
-   * "add `,`"): one forgotten comma then costs one diagnostic and the rest of the list still
-   * parses. Across a line break the list ends instead, since there a missing closer (`relu(a` with
-   * the next statement below) is the likelier mistake. Each calling rule uses this once, so the
-   * fixed occurrence indices (7–9) stay unique within it.
+   * `item (',' item)* ','?` between brackets, the items and commas stored in the running rule's
+   * frame under `label` and `Comma`. The grammar requires the commas, but a missing one between two
+   * items on the same line is accepted here and reported by ast-builder.ts (REC1003 "add `,`"):
+   * one forgotten comma then costs one diagnostic and the rest of the list still parses. Across a
+   * line break the list ends instead, since there a missing closer (`relu(a` with the next
+   * statement below) is the likelier mistake. Each calling rule uses this once, so the fixed
+   * occurrence indices (7–9) stay unique within it.
    */
-  private commaList(item: (idx: number) => CstNode, closer: TokenType, label: string): void {
+  private commaList(item: (idx: number) => unknown, closer: TokenType, label: string): void {
+    const f = this.top();
+    const items = f[label] as unknown[];
+    const commas = f.Comma as IToken[];
+    const located = (v: unknown) => this.builder?.item(v, this.depth);
     this.OPTION9(() => {
-      this.SUBRULE7(item, { LABEL: label });
+      items.push(located(this.SUBRULE7(item, { LABEL: label })));
       this.MANY9({
         GATE: () => {
           const next = this.LA(1);
@@ -399,25 +591,28 @@ export class RecParser extends CstParser {
           return starts && !this.lineBreakBetween(this.LA(0), next);
         },
         DEF: () => {
-          // `f(a, , b)`: the extra commas are reported by cst-to-ast.ts, the list goes on
-          this.MANY8(() => this.CONSUME7(T.Comma));
-          this.SUBRULE8(item, { LABEL: label });
+          // `f(a, , b)`: the extra commas are reported by ast-builder.ts, the list goes on
+          this.MANY8(() => commas.push(this.CONSUME7(T.Comma)));
+          items.push(located(this.SUBRULE8(item, { LABEL: label })));
         },
       });
-      this.OPTION7(() => this.CONSUME8(T.Comma));
+      this.OPTION7(() => commas.push(this.CONSUME8(T.Comma)));
     });
   }
 
   // The alternatives of the rules run most often are made once, not on every call (Chevrotain's
   // advice for speed: a call of `primary` otherwise allocates an array, 8 objects and 8 closures).
+  // Made once, they cannot hold a call's frame: they return what they read, or find the frame
+  // with top().
   private primaryAlts?: IOrAlt<unknown>[];
   private prefixAlts?: IOrAlt<unknown>[];
   private suffixAlts?: IOrAlt<unknown>[];
   private stmtAlts?: IOrAlt<unknown>[];
   private modelItemAlts?: IOrAlt<unknown>[];
 
-  primary = this.RULE('primary', () => {
-    this.OR((this.primaryAlts ??= [
+  primary = this.rule('primary', () => {
+    const f = this.open({ rule: 'primary', token: undefined, items: undefined, Comma: undefined, record: undefined, hasInner: false, inner: undefined });
+    f.token = this.OR((this.primaryAlts ??= [
       { ALT: () => this.CONSUME(T.NumberLit) },
       { ALT: () => this.CONSUME(T.StringLit) },
       { ALT: () => this.CONSUME(T.True) },
@@ -425,22 +620,38 @@ export class RecParser extends CstParser {
       { ALT: () => this.CONSUME(T.Identifier) },
       {
         ALT: () => {
+          const p = this.top();
+          p.items = [];
+          p.Comma = [];
           this.CONSUME(T.LBracket);
           this.commaList(this.expr, T.RBracket, 'items');
           this.CONSUME(T.RBracket);
+          return undefined;
         },
       },
-      { ALT: () => this.SUBRULE(this.fieldBlock, { LABEL: 'record' }) },
       {
         ALT: () => {
+          this.top().record = this.SUBRULE(this.fieldBlock, { LABEL: 'record' });
+          return undefined;
+        },
+      },
+      {
+        ALT: () => {
+          const p = this.top();
           this.CONSUME(T.LParen);
-          this.SUBRULE2(this.expr, { LABEL: 'inner' });
+          p.hasInner = true;
+          p.inner = this.SUBRULE2(this.expr, { LABEL: 'inner' });
           this.CONSUME(T.RParen);
+          return undefined;
         },
       },
     ]));
+    return this.builder?.primary(f, this.depth);
   });
 }
+
+/** A recognition error that carries the node of the rule it left, for that rule's parent. */
+type Partial = IRecognitionException & { partial?: { value: unknown } };
 
 /** One parser, reused: building it (self-analysis) is the expensive part. */
 export const parser = new RecParser();

@@ -17,11 +17,11 @@
 //   not reach past the touched text;
 // - no lexical error; doc comments only before the touched items and the item after them, each
 //   given to the item it documents, as in the whole file.
-import type { CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos, Span } from '../diagnostics/span.js';
 import type { ModelDecl, SourceFile } from './ast.js';
-import { CstToAst } from './cst-to-ast.js';
+import { AstBuilder } from './ast-builder.js';
 import { DocComments } from './doc-comments.js';
 import type { ParseResult } from './parse.js';
 import { parser } from './parser.js';
@@ -53,18 +53,17 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
   if (!header || header.length !== 3 || !context || !close || close[0]?.tokenType !== T.RBrace) return undefined;
   const tokens = [...header, ...r.tokens, ...context.tokens, ...close];
 
-  parser.insertions.length = 0;
+  const found: Diagnostic[] = [];
+  const docs = new DocComments([...r.docs, ...context.docs], tokens);
   parser.sourceText = text;
   parser.input = tokens;
-  const cst = parser.modelDecl();
+  parser.begin(new AstBuilder(fileName, docs, found, r.position, parser.at));
+  const parsed = parser.modelDecl() as ModelDecl | undefined;
   const errors = [...parser.errors];
   const insertions = [...parser.insertions];
   const inside = (tok: IToken) => Number.isFinite(tok.startOffset) && tok.startOffset >= start && tok.startOffset <= contextAt;
   if (errors.length === 0 || !errors.every((x) => inside(x.token))) return undefined;
 
-  const found: Diagnostic[] = [];
-  const docs = new DocComments([...r.docs, ...context.docs], tokens);
-  const parsed = new CstToAst(fileName, docs, found, r.position).model(cst as CstNode);
   // The model must end at its own closing brace: recovery did not end it early.
   if (!parsed || parsed.span.end.offset !== closeAt + 1 || !found.every((d) => d.span.start.offset >= start && d.span.start.offset <= contextAt)) return undefined;
   const items = parsed.items.filter((i) => i.span.start.offset >= start);

@@ -14,11 +14,11 @@
 // starts (an item starts with a keyword, which no expression can take), the text around it must
 // lex to the same tokens and the text after it must keep its columns. An item's text starts at
 // its doc comment, so an edit of the doc, or of the item under it, parses both again.
-import type { CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos } from '../diagnostics/span.js';
-import type { Comment, ModelDecl, ModelItem, SourceFile } from './ast.js';
-import { CstToAst } from './cst-to-ast.js';
+import type { BlockDecl, Comment, ModelDecl, ModelItem, SourceFile } from './ast.js';
+import { AstBuilder } from './ast-builder.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
@@ -99,20 +99,17 @@ export function lexSlice(text: string, from: number, to: number): { tokens: ITok
   if (lexed.errors.length > 0 || (lexed.groups.errors ?? []).length > 0) return undefined;
   const comments = (lexed.groups.comments ?? []) as IToken[];
   const docs = (lexed.groups.docs ?? []) as IToken[];
-  for (const t of [...lexed.tokens, ...comments, ...docs]) {
-    t.startOffset += from;
-    if (t.endOffset !== undefined) t.endOffset += from;
-  }
+  for (const t of [...lexed.tokens, ...comments, ...docs]) t.startOffset += from;
   return { tokens: lexed.tokens, comments, docs };
 }
 
-/** Parse `tokens` with one rule of the parser; undefined on any error. */
-function parseWith<R>(rule: () => R, tokens: IToken[], text: string): R | undefined {
-  parser.insertions.length = 0;
+/** Parse `tokens` with one rule of the parser, its nodes made by `builder`; undefined on any error. */
+function parseWith<R>(rule: () => unknown, tokens: IToken[], text: string, builder: AstBuilder): R | undefined {
   parser.sourceText = text;
   parser.input = tokens;
-  const cst = rule();
-  return parser.errors.length > 0 || parser.insertions.length > 0 ? undefined : cst;
+  parser.begin(builder);
+  const result = rule() as R;
+  return parser.errors.length > 0 || parser.insertions.length > 0 ? undefined : result;
 }
 
 const endsAtLastToken = (span: { end: Pos } | undefined, tokens: IToken[]) => {
@@ -167,14 +164,12 @@ function modelItems(e: Edit, top: number, model: ModelDecl, lists: PositionLists
   // Model items sit one bracket deep (the model's braces).
   const r = region(e, start, next, 1);
   if (!r || trailingDoc(r)) return undefined;
-  const cst = parseWith(() => parser.modelItems(), r.tokens, e.text);
-  if (!cst) return undefined;
   const found: Diagnostic[] = [];
   const docs = new DocComments(r.docs, r.tokens);
-  const toAst = new CstToAst(e.fileName, docs, found, r.position);
+  const parsed = parseWith<(ModelItem | undefined)[]>(() => parser.modelItems(), r.tokens, e.text, new AstBuilder(e.fileName, docs, found, r.position, parser.at));
+  if (!parsed) return undefined;
   const replaced: ModelItem[] = [];
-  for (const n of (cst.children.modelItem ?? []) as CstNode[]) {
-    const m = toAst.modelItem(n);
+  for (const m of parsed) {
     if (!m) return undefined;
     replaced.push(m);
   }
@@ -199,11 +194,9 @@ function block(e: Edit, top: number, lists: PositionLists): SourceFile | undefin
   if (next && next.offset <= e.oldEnd) return undefined;
   const r = region(e, start, next, 0);
   if (!r) return undefined;
-  const cst = parseWith(() => parser.blockDecl(), r.tokens, e.text);
-  if (!cst) return undefined;
   const found: Diagnostic[] = [];
   const docs = new DocComments(r.docs, r.tokens);
-  const parsed = new CstToAst(e.fileName, docs, found, r.position).block(cst);
+  const parsed = parseWith<BlockDecl>(() => parser.blockDecl(), r.tokens, e.text, new AstBuilder(e.fileName, docs, found, r.position, parser.at));
   // A doc comment after the block documents the next item: that needs the whole file.
   if (!parsed || found.length > 0 || !endsAtLastToken(parsed.span, r.tokens) || r.docs.some((d) => d.startOffset > parsed.span.end.offset)) return undefined;
   const { span, ...fields } = parsed;
