@@ -87,10 +87,7 @@ export function parse(text: string, fileName: string): ParseResult {
   let start = 0;
   while (start <= tokens.length) {
     const rest = start === 0 ? tokens : tokens.slice(start);
-    parser.sourceText = text;
-    parser.input = rest;
-    parser.begin(builder);
-    items.push(...(parser.file() as TopItem[]));
+    items.push(...parser.run<TopItem[]>(() => parser.file(), rest, text, builder));
     errors.push(...parser.errors);
     insertions.push(...parser.insertions);
     const stuck = parser.errors.find((e) => e.name === 'NotAllInputParsedException');

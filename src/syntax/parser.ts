@@ -120,31 +120,42 @@ export class RecParser extends EmbeddedActionsParser {
   }
 
   /**
-   * Tokens the recovery invented (single-token insertion), with the token they were put before.
-   * parse.ts tells a missing token (REC1003) from an unexpected one (REC1002) by this record;
-   * clear it before each parse.
+   * Tokens the recovery invented (single-token insertion) in the last run, with the token they
+   * were put before. parse.ts tells a missing token (REC1003) from an unexpected one (REC1002) by
+   * this record.
    */
   readonly insertions: { type: TokenType; before: IToken }[] = [];
-
-  /** The text being parsed, for the line-break test of comma lists: set it together with `input`. */
-  sourceText = '';
 
   /** Where each open rule's text is, by depth (see Locations); read by `builder`. */
   readonly at: Locations = { start: [], end: [], first: [] };
 
-  /** Makes each rule's node (set it before each parse, with `input`). */
-  builder: AstBuilder | undefined;
-
+  /** The text being parsed, for the line-break test of comma lists (during run()). */
+  private sourceText = '';
+  /** Makes each rule's node (during run()). */
+  private builder: AstBuilder | undefined;
   /** The depth of the rule running (the first rule invoked is at 1). */
   private depth = 0;
   /** The frame of each open rule, by depth. */
   private readonly frames: Frame[] = [];
 
-  /** Get ready to parse `input` (set it first), its nodes made by `builder`. */
-  begin(builder: AstBuilder): void {
+  /**
+   * Parse `tokens` of `text` with `rule`, its nodes made by `builder`, and return its node. The
+   * errors and insertions stay readable until the next run; nothing else of it is kept.
+   */
+  run<R>(rule: () => unknown, tokens: IToken[], text: string, builder: AstBuilder): R {
+    this.input = tokens;
+    this.insertions.length = 0;
+    this.sourceText = text;
     this.builder = builder;
     this.depth = 0;
-    this.insertions.length = 0;
+    try {
+      return rule() as R;
+    } finally {
+      this.sourceText = '';
+      this.builder = undefined;
+      this.frames.length = 0;
+      this.at.start.length = this.at.end.length = this.at.first.length = 0;
+    }
   }
 
   private extend(d: number, start: number, end: number, first: IToken | undefined): void {

@@ -55,10 +55,7 @@ export function reparseBroken(old: CleanParse, text: string, fileName: string): 
 
   const found: Diagnostic[] = [];
   const docs = new DocComments([...r.docs, ...context.docs], tokens);
-  parser.sourceText = text;
-  parser.input = tokens;
-  parser.begin(new AstBuilder(fileName, docs, found, r.position, parser.at));
-  const parsed = parser.modelDecl() as ModelDecl | undefined;
+  const parsed = parser.run<ModelDecl | undefined>(() => parser.modelDecl(), tokens, text, new AstBuilder(fileName, docs, found, r.position, parser.at));
   const errors = [...parser.errors];
   const insertions = [...parser.insertions];
   const inside = (tok: IToken) => Number.isFinite(tok.startOffset) && tok.startOffset >= start && tok.startOffset <= contextAt;

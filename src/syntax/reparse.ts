@@ -105,10 +105,7 @@ export function lexSlice(text: string, from: number, to: number): { tokens: ITok
 
 /** Parse `tokens` with one rule of the parser, its nodes made by `builder`; undefined on any error. */
 function parseWith<R>(rule: () => unknown, tokens: IToken[], text: string, builder: AstBuilder): R | undefined {
-  parser.sourceText = text;
-  parser.input = tokens;
-  parser.begin(builder);
-  const result = rule() as R;
+  const result = parser.run<R>(rule, tokens, text, builder);
   return parser.errors.length > 0 || parser.insertions.length > 0 ? undefined : result;
 }
 
