@@ -90,7 +90,7 @@ export class StagedAnalysis {
   private syntaxBroken = false;
 
   constructor(
-    readonly text: string,
+    private readonly text: string,
     file: string,
     private readonly opts: AnalyzeOptions = {},
   ) {

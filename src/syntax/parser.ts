@@ -174,7 +174,10 @@ export class RecParser extends EmbeddedActionsParser {
     return f;
   }
 
-  /** The running rule's frame, for the alternatives made once per parser (see primaryAlts). */
+  /**
+   * The running rule's frame, for the alternatives made once per parser (see primaryAlts); a
+   * scratch one while Chevrotain records the grammar, when no rule has opened a frame.
+   */
   private top(): Frame {
     return this.frames[this.depth] ?? { rule: '' };
   }
