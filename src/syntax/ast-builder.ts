@@ -7,10 +7,10 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos, Span } from '../diagnostics/span.js';
 import { suggestNames } from '../diagnostics/suggest.js';
 import type * as A from './ast.js';
+import { tokenMatcher } from './chevrotain.js';
 import type { DocComments } from './doc-comments.js';
 import { decodeString, numberValue } from './literals.js';
 import { buildExpression, type FlatOperand, type PrecedenceHost } from './precedence.js';
-import { tokenMatcher } from './chevrotain.js';
 import * as T from './tokens.js';
 
 /** The type names a parameter may declare (`[T]` aside). */
