@@ -1,6 +1,7 @@
 // IR invariants, checked after elaboration and after every pass (tests call it too). A failure
 // is a compiler bug, never a user error: it returns messages for the test to show.
 import { getOp } from '../ops/registry.js';
+import { sameShape } from '../ops/shapes.js';
 import { entryProblems } from './entry.js';
 import { supportInputNames } from './support-inputs.js';
 import type { IRGraph } from './types.js';
@@ -18,7 +19,6 @@ export function verify(g: IRGraph): string[] {
   }
   const declaredParamNodes = new Set<string>();
   // messages are built only for a failure: this runs after every pass, over every node
-  const sameShape = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((d, k) => d === b[k]);
   g.nodes.forEach((n, i) => {
     const where = () => `node ${i} (${n.op})`;
     if (n.id !== i) problems.push(`${where()}: id ${n.id} is not its index`);

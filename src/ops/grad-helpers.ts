@@ -2,15 +2,12 @@
 // sum that undoes broadcasting.
 import type { Shape } from '../ir/types.js';
 import type { GradBuilder } from './op.js';
+import { sameShape } from './shapes.js';
 import { sumAxes } from './sum-to.js';
 
 /** A shape as an attribute: the batch axis as -1 (the convention of `input` and `reshape`). */
 export function shapeAttr(shape: Shape): number[] {
   return shape.map((d) => (d === 'batch' ? -1 : d));
-}
-
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** A float scalar constant. */

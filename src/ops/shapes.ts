@@ -17,6 +17,13 @@ export function broadcast(a: Shape, b: Shape): Shape | undefined {
   return out;
 }
 
+/** Whether two shapes are the same, dimension by dimension. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A negative axis counts from the end. */
 export function normAxis(axis: number, rank: number): number | undefined {
   const a = axis < 0 ? rank + axis : axis;

@@ -21,6 +21,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuildMark, BuildSlice } from '../ir/builder.js';
 import type { BlockInstance, IRNode } from '../ir/types.js';
+import { sameShape } from '../ops/shapes.js';
 import type { BlockDecl, Expr } from '../syntax/ast.js';
 import { forEachChild } from '../syntax/visit.js';
 import type { Value } from './values.js';
@@ -126,12 +127,6 @@ function alike(a: Value | undefined, b: Value | undefined, ids?: IdMap): boolean
     case 'error':
       return true;
   }
-}
-
-function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Whether node `was` (or no node) is `is`: equal, or bound to it in `ids` (bound now if new). */
