@@ -64,3 +64,57 @@ describe('the document lifecycle', () => {
     expect(second.ast.items).toEqual(analyze(EDITED, FILE).ast.items);
   });
 });
+
+describe('the server’s order of work', () => {
+  it('writes the answer to a completion sent behind a didOpen before it elaborates the document', async () => {
+    // The server and a client in this process, over in-memory streams: one event loop, so the order
+    // of the server's work is the same on every run, however busy the machine.
+    const { PassThrough } = await import('node:stream');
+    const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node.js');
+    const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver-protocol/node');
+    const { startServer } = await import('../../src/server/server.js');
+    const { StagedAnalysis } = await import('../../src/semantics/analyze.js');
+    const { generateSpec } = await import('../../bench/lib/generate-spec.mjs');
+    const toServer = new PassThrough();
+    const fromServer = new PassThrough();
+    // What the server did, in order: each stage it ran and each message it wrote.
+    const work: string[] = [];
+    const write = fromServer.write.bind(fromServer) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    fromServer.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const s = String(chunk);
+      if (s.startsWith('{')) {
+        const m = JSON.parse(s) as { method?: string; id?: number };
+        work.push(m.method ?? 'answer');
+      }
+      return write(chunk, ...rest);
+    }) as typeof fromServer.write;
+    const next = StagedAnalysis.prototype.next;
+    StagedAnalysis.prototype.next = function (this: InstanceType<typeof StagedAnalysis>) {
+      const stage = next.call(this);
+      work.push(stage);
+      return stage;
+    };
+    const server = startServer(createConnection(ProposedFeatures.all, toServer, fromServer));
+    const client = createProtocolConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
+    try {
+      client.listen();
+      await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+      await client.sendNotification('initialized', {});
+      const { text, lets } = generateSpec(200);
+      const published = new Promise((resolve) => client.onNotification('textDocument/publishDiagnostics', resolve));
+      work.length = 0;
+      void client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/big.rec', languageId: 'rec', version: 1, text } });
+      const needle = `let v${lets - 1} = `;
+      const line = text.split('\n').findIndex((l) => l.includes(needle));
+      const character = text.split('\n')[line]!.indexOf(needle) + needle.length;
+      const items = (await client.sendRequest('textDocument/completion', { textDocument: { uri: 'file:///tmp/big.rec' }, position: { line, character } })) as Array<{ label: string }>;
+      await published;
+      expect(items.map((i) => i.label)).toEqual(expect.arrayContaining([`v${lets - 2}`, 'v0']));
+      expect(work).toEqual(['parsed', 'resolved', 'answer', 'elaborated', 'textDocument/publishDiagnostics']);
+    } finally {
+      StagedAnalysis.prototype.next = next;
+      client.dispose();
+      server.dispose();
+    }
+  });
+});

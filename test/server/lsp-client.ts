@@ -6,11 +6,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Writable } from 'node:stream';
 import {
+  AbstractMessageWriter,
   createProtocolConnection,
   StreamMessageReader,
-  StreamMessageWriter,
   type CompletionItem,
+  type Message,
+  type MessageWriter,
   type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -36,9 +39,41 @@ export function posOf(text: string, offset: number): Position {
 /** Just after the end of `needle`. */
 export const after = (text: string, needle: string) => pos(text, needle, needle.length);
 
+/**
+ * Writes a message as soon as it is sent, and the messages sent in one turn of the event loop in
+ * one write: a request sent right behind a notification reaches the server with it. (vscode-jsonrpc's
+ * StreamMessageWriter waits for each write to drain before the next, so a request behind a large
+ * didOpen would reach the server only once it had read the didOpen, and a test of what the server
+ * does with both in hand would depend on how busy the machine is.)
+ */
+class SameTurnWriter extends AbstractMessageWriter implements MessageWriter {
+  private pending: Buffer[] = [];
+  constructor(private readonly out: Writable) {
+    super();
+    out.on('error', (e) => this.fireError(e));
+    out.on('close', () => this.fireClose());
+  }
+  write(msg: Message): Promise<void> {
+    const body = Buffer.from(JSON.stringify(msg), 'utf8');
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body);
+    return Promise.resolve();
+  }
+  end(): void {}
+  private flush(): void {
+    this.out.write(Buffer.concat(this.pending));
+    this.pending = [];
+  }
+}
+
+/** A message from the server as it came, in the order of the stream. */
+export type Arrival = { response: number | string | null } | { method: string; uri?: string };
+
 export class LspClient {
   readonly dir = mkdtempSync(join(tmpdir(), 'recc-lsp-'));
   readonly published: PublishDiagnosticsParams[] = [];
+  /** Every message the server sent, in the order it sent them (not the order handlers ran). */
+  readonly arrivals: Arrival[] = [];
   readonly stderr: string[] = [];
   /** `window/logMessage` errors: the server logs there when a handler throws (a bug). */
   readonly logged: string[] = [];
@@ -48,13 +83,23 @@ export class LspClient {
   private constructor(
     readonly child: ChildProcess,
     readonly conn: ProtocolConnection,
+    readonly arrivals: Arrival[],
   ) {}
 
   static async start(): Promise<LspClient> {
     if (!existsSync(join(ROOT, 'dist/recc.cjs'))) throw new Error('build first: npm run build');
     const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    const c = new LspClient(child, conn);
+    const reader = new StreamMessageReader(child.stdout!);
+    const listen = reader.listen.bind(reader);
+    const arrivals: Arrival[] = [];
+    reader.listen = (callback) =>
+      listen((m) => {
+        const r = m as { id?: number | string | null; method?: string; params?: { uri?: string } };
+        arrivals.push(r.method === undefined ? { response: r.id ?? null } : { method: r.method, uri: r.params?.uri });
+        callback(m);
+      });
+    const conn = createProtocolConnection(reader, new SameTurnWriter(child.stdin!));
+    const c = new LspClient(child, conn, arrivals);
     // Never leave a server behind if the test process ends early (a timeout, a crash).
     process.once('exit', () => child.kill('SIGKILL'));
     child.stderr!.on('data', (b: Buffer) => c.stderr.push(b.toString()));
