@@ -12,7 +12,8 @@ import type { Span } from '../diagnostics/span.js';
 import type { BuildEvent, GraphBuilder } from '../ir/builder.js';
 import type { Attrs, DType, Init, ParamGroup, Shape } from '../ir/types.js';
 import type { BlockDecl } from '../syntax/ast.js';
-import type { TensorValue, Value } from './values.js';
+import { Ids, mapNodes, valueKey } from './value-key.js';
+import type { Value } from './values.js';
 
 /** A node id in a template: `>= 0` the n-th node the template made, `< 0` argument slot `-1 - id`. */
 type Ref = number;
@@ -56,17 +57,6 @@ export interface CallKey {
   slots: number[];
 }
 
-/** Numbers for blocks and modules in call keys (their identity, in a string). */
-class Ids {
-  private readonly ids = new WeakMap<object, number>();
-  private next = 0;
-  of(o: object): number {
-    let id = this.ids.get(o);
-    if (id === undefined) this.ids.set(o, (id = this.next++));
-    return id;
-  }
-}
-
 /**
  * The templates of an elaboration by call key, and the numbers its keys give blocks and modules.
  * Owned by the elaborator; the next elaboration of the same model takes it over (Elaborator.resume).
@@ -84,66 +74,26 @@ export class BlockMemo {
   }
 }
 
+/** What a template cannot stand for: a feature argument or result, an error. */
+const opaque = (v: Value) => v.kind === 'feature' || v.kind === 'error';
+
 /**
- * The memo key of a call: the block, its bound arguments (types, shapes, values, which argument
- * nodes are the same node) and the counters it continues. Undefined when an argument is not
- * something a template can stand for (a feature, an error).
+ * The memo key of a call: the block as called, its bound arguments (value-key.ts: types, shapes,
+ * values, which argument nodes are the same node) and the counters it continues. Undefined when
+ * an argument is not something a template can stand for (a feature, an error).
  */
-export function callKey(decl: BlockDecl, qualified: string, args: Map<string, Value>, counters: Map<string, number> | undefined, ids: BlockMemo['ids']): CallKey | undefined {
-  const idOf = (o: object) => ids.of(o);
-  const slots: number[] = [];
-  const slotOf = (node: number) => {
-    let s = slots.indexOf(node);
-    if (s < 0) s = slots.push(node) - 1;
-    return s;
-  };
-  const sig = (v: Value): string | undefined => {
-    switch (v.kind) {
-      case 'int':
-      case 'float':
-        return `${v.kind[0]}${Object.is(v.value, -0) ? '-0' : v.value}`;
-      case 'bool':
-        return v.value ? 'T' : 'F';
-      case 'string':
-        return JSON.stringify(v.value);
-      case 'symbol':
-        return `s${v.name}`;
-      case 'tensor':
-        return `t${slotOf(v.node)}${v.dtype}[${v.shape.join()}]${v.mask === undefined ? '' : `m${slotOf(v.mask)}`}`;
-      case 'list': {
-        const items = v.items.map(sig);
-        return items.includes(undefined) ? undefined : `[${items.join(';')}]`;
-      }
-      case 'record': {
-        const parts: string[] = [];
-        for (const [k, x] of v.fields) {
-          const s = sig(x);
-          if (s === undefined) return undefined;
-          parts.push(`${k}=${s}`);
-        }
-        return `{${parts.join(';')}}`;
-      }
-      case 'block':
-        return `b${idOf(v.decl)}${v.qualified}`;
-      case 'builtin':
-        return `B${v.builtin.name}`;
-      case 'module':
-        return `M${idOf(v.module)}${v.alias}`;
-      case 'feature':
-      case 'error':
-        return undefined;
-    }
-  };
+export function callKey(decl: BlockDecl, qualified: string, args: Map<string, Value>, counters: Map<string, number> | undefined, ids: Ids): CallKey | undefined {
+  const k = valueKey(
+    decl.params.map((p) => args.get(p.name.name)),
+    ids,
+    [],
+    opaque,
+  );
+  if (!k) return undefined;
   // The instance is named after the callee as called (`dense` or `layers.dense`).
-  const parts = [`${idOf(decl)}${qualified}`];
-  for (const p of decl.params) {
-    const v = args.get(p.name.name);
-    const s = v === undefined ? '-' : sig(v);
-    if (s === undefined) return undefined;
-    parts.push(s);
-  }
+  const parts = [`${ids.of(decl)}${qualified}`, k.key];
   if (counters) parts.push(`c${[...counters].map(([k, n]) => `${k}:${n}`).join(',')}`);
-  return { key: parts.join('|'), slots };
+  return { key: parts.join('|'), slots: k.slots };
 }
 
 /**
@@ -204,7 +154,8 @@ export function makeTemplate(
       steps.push({ kind: 'begin', path: p, block: e.instance.block, span: spanRef(e.instance.span) });
     } else steps.push({ kind: 'end' });
   }
-  const result = relocate(call.result, ref);
+  // a result a template cannot stand for (a feature, an error) is not recorded
+  const result = valueKey([call.result], new Ids(), [], opaque) && mapNodes(call.result, ref);
   if (!result) return undefined;
   return {
     steps,
@@ -214,43 +165,6 @@ export function makeTemplate(
     entered: call.entered,
     depth: call.depth,
   };
-}
-
-/** A value with its node ids mapped by `f`; undefined when one has no image. */
-function relocate(v: Value, f: (id: number) => number | undefined): Value | undefined {
-  switch (v.kind) {
-    case 'tensor': {
-      const node = f(v.node);
-      const mask = v.mask === undefined ? undefined : f(v.mask);
-      if (node === undefined || (v.mask !== undefined && mask === undefined)) return undefined;
-      const t: TensorValue = { kind: 'tensor', node, shape: v.shape, dtype: v.dtype };
-      if (mask !== undefined) t.mask = mask;
-      return t;
-    }
-    case 'list': {
-      const items: Value[] = [];
-      for (const x of v.items) {
-        const r = relocate(x, f);
-        if (!r) return undefined;
-        items.push(r);
-      }
-      return { kind: 'list', items };
-    }
-    case 'record': {
-      const fields = new Map<string, Value>();
-      for (const [k, x] of v.fields) {
-        const r = relocate(x, f);
-        if (!r) return undefined;
-        fields.set(k, r);
-      }
-      return { kind: 'record', fields };
-    }
-    case 'feature':
-    case 'error':
-      return undefined;
-    default:
-      return v;
-  }
 }
 
 /**
@@ -297,5 +211,5 @@ export function replay(t: Template, b: GraphBuilder, at: { path: string; site: S
     at.counters.clear();
     for (const [k, n] of t.counters) at.counters.set(k, n);
   }
-  return relocate(t.result, (r) => id(r))!;
+  return mapNodes(t.result, id)!;
 }

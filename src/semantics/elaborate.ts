@@ -8,7 +8,7 @@
 import type { GraphBuilder } from '../ir/builder.js';
 import type { BlockDecl, LetStmt, ModelDecl, ModelItem } from '../syntax/ast.js';
 import { Caller } from './calls.js';
-import { freeNames, keep, matchInputs, relocate, sameValues, type LetRecord } from './let-records.js';
+import { freeNames, keep, Read, relocate, sameRead, type LetRecord } from './let-records.js';
 import type { ModuleLoader } from './modules.js';
 import { reportKey } from './report.js';
 import type { Scope } from './scope.js';
@@ -67,7 +67,10 @@ export class Elaborator extends Caller {
     const inStep = !!from?.inStep && from.unchanged.has(item);
     // The values of the names it reads: every record of this `let` read the same names.
     const names = earlier?.[0]?.names ?? freeNames(item.value);
-    const now = names.map((n) => scope.lookup(n)?.value);
+    const now = new Read(
+      names.map((n) => scope.lookup(n)?.value),
+      this.memo.ids,
+    );
     let record = earlier && this.take(earlier, now, inStep);
     if (record) {
       this.taken++;
@@ -89,7 +92,7 @@ export class Elaborator extends Caller {
       } finally {
         this.recording.pop();
       }
-      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, names, values: now, value, entered: rec.entered };
+      record = { built: this.builder.slice(before), diagnostics: this.diagnostics.slice(diagnostics), reports: this.reports - reports, names, read: now, value, entered: rec.entered };
     }
     this.lets.set(item, keep(record, earlier));
     return record.value;
@@ -114,7 +117,7 @@ export class Elaborator extends Caller {
    * renumbered when only the node ids differ (see let-records.ts); else undefined. As it is first:
    * when an edit that moved the `let`'s nodes is undone, the record kept from before it fits.
    */
-  private take(earlier: LetRecord[], now: Array<Value | undefined>, inStep: boolean): LetRecord | undefined {
+  private take(earlier: LetRecord[], now: Read, inStep: boolean): LetRecord | undefined {
     for (const r of earlier) if (this.fits(r, now, inStep)) return r;
     for (const r of earlier) {
       const moved = this.renumber(r, now);
@@ -127,18 +130,17 @@ export class Elaborator extends Caller {
   }
 
   /** Whether `r`, as it is, is what evaluating its `let` would add now. */
-  private fits(r: LetRecord, now: Array<Value | undefined>, inStep: boolean): boolean {
+  private fits(r: LetRecord, now: Read, inStep: boolean): boolean {
     const b = this.builder;
     const at = r.built.from;
-    if (b.nodes.length !== at.nodes || b.params.length !== at.params || b.instances.length !== at.instances || !sameValues(now, r.values)) return false;
+    if (b.nodes.length !== at.nodes || b.params.length !== at.params || b.instances.length !== at.instances || !sameRead(r, now)) return false;
     return inStep || (r.reports === 0 && b.paramsFree(r.built));
   }
 
   /** `r` renumbered from where the builder is now, when only the node ids differ from what evaluating its `let` would add. */
-  private renumber(r: LetRecord, now: Array<Value | undefined>): LetRecord | undefined {
+  private renumber(r: LetRecord, now: Read): LetRecord | undefined {
     if (r.reports > 0 || !this.builder.paramsFree(r.built)) return undefined;
-    const ids = matchInputs(r, now);
-    return ids && relocate(r, this.builder.mark(), ids, now);
+    return relocate(r, this.builder.mark(), now);
   }
 
   /** Drop the previous elaboration once this one is done (each would otherwise keep the one before alive). */

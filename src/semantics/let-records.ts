@@ -5,16 +5,17 @@
 //
 // - the builder holds as many nodes, parameters and instances as it did before the `let` then
 //   (so the nodes it would make get the same ids),
-// - every name its expression reads has the same value (a tensor: the same node id, shape, dtype
-//   and mask; evaluation reads nothing else of the nodes it is given),
+// - every name its expression reads has the same value: the same key, and the same nodes in its
+//   slots (value-key.ts; evaluation reads nothing of the nodes it is given but their ids, shapes,
+//   dtypes and masks),
 // - its parameter names are free,
 // - and it reported nothing. A diagnostic can depend on more than the values read: a "did you mean"
 //   lists every name in scope, and a report already made is not repeated. A record that reported
 //   something is taken only while everything before it is unchanged (the elaborator's prefix).
 //
-// When only the ids differ (a `let` before it now makes more or fewer nodes), the record is
-// renumbered instead (relocate()): its own nodes take the ids from where the builder is now, and
-// the nodes it reads the ids the names hold now.
+// When only the ids differ (the same key, other nodes in its slots: a `let` before it now makes
+// more or fewer nodes), the record is renumbered instead (relocate()): its own nodes take the ids
+// from where the builder is now, and the nodes it reads the ids the names hold now.
 //
 // A record's nodes hold the spans of the syntax tree; an edit before the `let` moves them in place
 // (syntax/reparse.ts), so a record taken after an edit has the spans of the current text.
@@ -24,7 +25,8 @@ import type { BlockInstance, IRNode } from '../ir/types.js';
 import { sameShape } from '../ops/shapes.js';
 import type { BlockDecl, Expr } from '../syntax/ast.js';
 import { forEachChild } from '../syntax/visit.js';
-import type { Value } from './values.js';
+import { mapNodes, valueKey, type Ids, type Keyed } from './value-key.js';
+import type { TensorValue, Value } from './values.js';
 
 export interface LetRecord {
   /** What the `let` added to the builder. */
@@ -37,8 +39,8 @@ export interface LetRecord {
    * expression is the same syntax node), worked out when it was first evaluated.
    */
   names: readonly string[];
-  /** The values of `names` then (undefined: not defined). */
-  values: Array<Value | undefined>;
+  /** The values of `names` then. */
+  read: Read;
   value: Value;
   /** Every block expanded while it was evaluated (replays included): an edit of one makes it stale. */
   entered: Set<BlockDecl>;
@@ -76,123 +78,77 @@ export function freeNames(e: Expr): string[] {
   return [...seen];
 }
 
-const featureKey = (spec: object) => JSON.stringify(spec);
-
 /**
- * Whether evaluation could tell the two values apart: their node ids equal, or with `ids` mapped
- * through it (an id seen first is bound; the same old id must stand for the same new one
- * everywhere). Modules and features are made again by each analysis, so they are compared by
- * what they are, not by identity. Written with loops: it runs for every value every `let` reads.
+ * The values a `let` read (undefined: a name not defined), and their key, worked out when first
+ * asked for: a `let` taken as it was gives the value it gave before, the very object, so the
+ * `let`s after it that read it most often see the same objects again and need no key.
  */
-function alike(a: Value | undefined, b: Value | undefined, ids?: IdMap): boolean {
-  if (!a || !b || a.kind !== b.kind) return a === b;
-  switch (a.kind) {
-    case 'tensor': {
-      const t = b as typeof a;
-      return a.dtype === t.dtype && sameShape(a.shape, t.shape) && sameNode(a.node, t.node, ids) && sameNode(a.mask, t.mask, ids);
-    }
-    case 'int':
-    case 'float':
-    case 'bool':
-    case 'string':
-      return a.value === (b as typeof a).value;
-    case 'symbol':
-      return a.name === (b as typeof a).name;
-    case 'list': {
-      const l = b as typeof a;
-      if (a.items.length !== l.items.length) return false;
-      for (let i = 0; i < a.items.length; i++) if (!alike(a.items[i], l.items[i], ids)) return false;
-      return true;
-    }
-    case 'record': {
-      const r = b as typeof a;
-      if (a.fields.size !== r.fields.size) return false;
-      for (const [k, v] of a.fields) if (!alike(v, r.fields.get(k), ids)) return false;
-      return true;
-    }
-    case 'feature': {
-      const f = b as typeof a;
-      return featureKey(a.spec) === featureKey(f.spec) && alike(a.tensor, f.tensor, ids);
-    }
-    case 'block': {
-      const k = b as typeof a;
-      return a.decl === k.decl && a.qualified === k.qualified && a.module.path === k.module.path;
-    }
-    case 'module': {
-      const m = b as typeof a;
-      return a.alias === m.alias && a.module.path === m.module.path && a.module.ast === m.module.ast;
-    }
-    case 'builtin':
-      return a.builtin === (b as typeof a).builtin;
-    case 'error':
-      return true;
+export class Read {
+  private keyed: Keyed | undefined;
+  constructor(
+    readonly values: ReadonlyArray<Value | undefined>,
+    readonly ids: Ids,
+  ) {}
+  get key(): Keyed {
+    return (this.keyed ??= valueKey(this.values, this.ids)!);
   }
 }
 
-/** Whether node `was` (or no node) is `is`: equal, or bound to it in `ids` (bound now if new). */
-function sameNode(was: number | undefined, is: number | undefined, ids: IdMap | undefined): boolean {
-  if (was === undefined || is === undefined || !ids) return was === is;
-  const had = mapped(ids, was);
-  if (had !== undefined) return had === is;
-  ids.was.push(was);
-  ids.is.push(is);
+/**
+ * Whether the record read what the names hold now: the same key and the same nodes in its slots.
+ * Value by value first, without keys: the same object, the same tensor (node, shape, dtype and
+ * mask), or the same key of a value without nodes. A list or a record needs the whole key.
+ */
+export function sameRead(r: LetRecord, now: Read): boolean {
+  const was = r.read.values;
+  let i = 0;
+  for (; i < was.length; i++) {
+    const same = sameValue(was[i], now.values[i], now.ids);
+    if (same === false) return false;
+    if (same === undefined) break;
+  }
+  if (i === was.length) return true;
+  const [a, b] = [r.read.key, now.key];
+  if (a.key !== b.key) return false;
+  for (let i = 0; i < a.slots.length; i++) if (a.slots[i] !== b.slots[i]) return false;
   return true;
 }
 
-/** Whether evaluation could tell the two values apart (the same node ids). */
-function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  return a === b || alike(a, b);
+function sameValue(x: Value | undefined, y: Value | undefined, ids: Ids): boolean | undefined {
+  if (x === y) return true;
+  if (!x || !y || x.kind !== y.kind) return false;
+  if (x.kind === 'tensor') return sameTensor(x, y as TensorValue);
+  if (x.kind === 'feature') {
+    const f = y as typeof x;
+    return ids.specKey(x.spec) === ids.specKey(f.spec) && (x.tensor && f.tensor ? sameTensor(x.tensor, f.tensor) : x.tensor === f.tensor);
+  }
+  const k = ids.plainKey(x);
+  return k === undefined ? undefined : k === ids.plainKey(y);
 }
 
-/** Whether every value is one evaluation could not tell from the one at its place in `was`. */
-export function sameValues(now: ReadonlyArray<Value | undefined>, was: ReadonlyArray<Value | undefined>): boolean {
-  for (let i = 0; i < now.length; i++) if (!sameValue(now[i], was[i])) return false;
-  return true;
-}
-
-/**
- * Node ids a record read, each with the id its name holds now: a `let` reads few tensors, so two
- * short lists searched in turn (a Map per `let` was a good part of resuming's garbage).
- */
-export interface IdMap {
-  was: number[];
-  is: number[];
-}
-
-/** The id `was` maps to, or undefined. */
-function mapped(ids: IdMap, was: number): number | undefined {
-  const k = ids.was.indexOf(was);
-  return k < 0 ? undefined : ids.is[k];
-}
+const sameTensor = (a: TensorValue, b: TensorValue) => a.node === b.node && a.mask === b.mask && a.dtype === b.dtype && sameShape(a.shape, b.shape);
 
 /**
- * How the ids of the nodes a record reads map to the nodes the names hold now, when the values
- * are the same but for their ids (nodes before the `let` were added or removed), or undefined.
+ * The record as the same `let` would build it starting at `at`, having read `now` (the same key,
+ * other nodes): its own nodes numbered from there, the nodes it read renumbered to those in the
+ * same slots now. Undefined when the key differs, or when one of its nodes reads a node that no
+ * slot places (then the `let` is evaluated again).
  */
-export function matchInputs(r: LetRecord, now: ReadonlyArray<Value | undefined>): IdMap | undefined {
-  const ids: IdMap = { was: [], is: [] };
-  for (let i = 0; i < now.length; i++) if (!alike(r.values[i], now[i], ids)) return undefined;
-  return ids;
-}
-
-/**
- * The record as the same `let` would build it starting at `at`: its own nodes numbered from
- * there, the nodes it reads renumbered by `ids` (from matchInputs). Undefined when one of its
- * nodes reads a node that `ids` does not place (then the `let` is evaluated again).
- */
-export function relocate(r: LetRecord, at: BuildMark, ids: IdMap, now: Array<Value | undefined>): LetRecord | undefined {
+export function relocate(r: LetRecord, at: BuildMark, now: Read): LetRecord | undefined {
+  const [was, is] = [r.read.key, now.key];
+  if (was.key !== is.key) return undefined;
   const start = r.built.from.nodes;
   const end = start + r.built.nodes.length;
   const shift = at.nodes - start;
   let lost = false;
   const id = (x: number): number => {
     if (x >= start && x < end) return x + shift;
-    const y = mapped(ids, x);
-    if (y === undefined) lost = true;
-    return y ?? x;
+    const k = was.slots.indexOf(x);
+    if (k < 0) lost = true;
+    return k < 0 ? x : is.slots[k]!;
   };
   const nodes = r.built.nodes.map((n) => moved(n, shift, id));
-  const value = renumber(r.value, id);
+  const value = mapNodes(r.value, id)!;
   if (lost) return undefined;
   return {
     built: {
@@ -207,7 +163,7 @@ export function relocate(r: LetRecord, at: BuildMark, ids: IdMap, now: Array<Val
     diagnostics: [],
     reports: 0,
     names: r.names,
-    values: now,
+    read: now,
     value,
     entered: r.entered,
   };
@@ -219,19 +175,4 @@ function moved(n: IRNode, shift: number, id: (x: number) => number): IRNode {
   if (shift === 0 && inputs.every((x, i) => x === n.inputs[i])) return n;
   // Written out, not spread: one shape for every node (as GraphBuilder makes them) is much faster.
   return { id: n.id + shift, op: n.op, inputs, attrs: n.attrs, dtype: n.dtype, shape: n.shape, span: n.span, trace: n.trace, scope: n.scope };
-}
-
-function renumber(v: Value, id: (x: number) => number): Value {
-  switch (v.kind) {
-    case 'tensor':
-      return { ...v, node: id(v.node), ...(v.mask !== undefined ? { mask: id(v.mask) } : {}) };
-    case 'list':
-      return { kind: 'list', items: v.items.map((x) => renumber(x, id)) };
-    case 'record':
-      return { kind: 'record', fields: new Map([...v.fields].map(([k, x]) => [k, renumber(x, id)])) };
-    case 'feature':
-      return v.tensor ? { ...v, tensor: renumber(v.tensor, id) as typeof v.tensor } : v;
-    default:
-      return v;
-  }
 }
