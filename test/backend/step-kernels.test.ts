@@ -63,6 +63,8 @@ let wasm: Results;
 
 beforeAll(async () => {
   createRequire(import.meta.url)('@tensorflow/tfjs');
+  // production mode, as initBackend() sets it: no advice to install tfjs-node printed into the test run
+  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   stock = compute();
   await initBackend('wasm');

@@ -92,6 +92,8 @@ let cpu: Results;
 beforeAll(async () => {
   // Stock gradients, stock cpu kernels: the reference.
   createRequire(import.meta.url)('@tensorflow/tfjs');
+  // production mode, as initBackend() sets it: no advice to install tfjs-node printed into the test run
+  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   stock = compute();
   stockCpuKernel = tf.getKernel('UnsortedSegmentSum', 'cpu')!.kernelFunc;
