@@ -1,7 +1,9 @@
-// A graph with a new node list: every reference to a node outside `nodes` (feature inputs, task
-// outputs and losses, entries, pcs, block instances) moved to the node's new id. Passes that drop or replace nodes
-// (prune, decompose) and the appender's compaction all go through here, so a new kind of
-// reference to nodes is renumbered in this one place.
+// Node ids moved: a node with a new id and inputs (renumbered), and a graph with a new node list,
+// every reference to a node outside `nodes` (feature inputs, task outputs and losses, entries,
+// pcs, block instances) moved to the node's new id (withNodes). Passes that drop or replace nodes
+// (prune, decompose), the appender's compaction and the let records of an edited spec
+// (semantics/let-records.ts) all go through here, so a new kind of reference to nodes, or a new
+// field of a node, is renumbered in this one place.
 import type { Entry } from './entry.js';
 import type { IRGraph, IRNode } from './types.js';
 
@@ -30,4 +32,14 @@ export function withNodes(g: IRGraph, nodes: IRNode[], at: Map<number, number>):
     pcs: g.pcs.filter((p) => at.has(p.node)).map((p) => ({ ...p, node: to(p.node) })),
     instances: g.instances.map((inst) => ({ ...inst, nodes: inst.nodes.filter((n) => at.has(n)).map(to) })),
   };
+}
+
+/**
+ * Node `n` with id `id` and each input `x` as `to(x)`: `n` itself when neither changes. Written
+ * out, not spread: one shape for every node (as GraphBuilder makes them) is much faster.
+ */
+export function renumbered(n: IRNode, id: number, to: (x: number) => number): IRNode {
+  const inputs = n.inputs.length === 0 ? n.inputs : n.inputs.map(to);
+  if (id === n.id && inputs.every((x, i) => x === n.inputs[i])) return n;
+  return { id, op: n.op, inputs, attrs: n.attrs, dtype: n.dtype, shape: n.shape, span: n.span, trace: n.trace, scope: n.scope };
 }

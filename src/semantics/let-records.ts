@@ -21,7 +21,8 @@
 // (syntax/reparse.ts), so a record taken after an edit has the spans of the current text.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuildMark, BuildSlice } from '../ir/builder.js';
-import type { BlockInstance, IRNode } from '../ir/types.js';
+import { renumbered } from '../ir/renumber.js';
+import type { BlockInstance } from '../ir/types.js';
 import { sameShape } from '../ops/shapes.js';
 import type { BlockDecl, Expr } from '../syntax/ast.js';
 import { forEachChild } from '../syntax/visit.js';
@@ -147,7 +148,7 @@ export function relocate(r: LetRecord, at: BuildMark, now: Read): LetRecord | un
     if (k < 0) lost = true;
     return k < 0 ? x : is.slots[k]!;
   };
-  const nodes = r.built.nodes.map((n) => moved(n, shift, id));
+  const nodes = r.built.nodes.map((n) => renumbered(n, n.id + shift, id));
   const value = mapNodes(r.value, id)!;
   if (lost) return undefined;
   return {
@@ -167,12 +168,4 @@ export function relocate(r: LetRecord, at: BuildMark, now: Read): LetRecord | un
     value,
     entered: r.entered,
   };
-}
-
-/** Node `n` with its id moved by `shift` and its inputs renumbered by `id`: `n` itself when neither changes it. */
-function moved(n: IRNode, shift: number, id: (x: number) => number): IRNode {
-  const inputs = n.inputs.length === 0 ? n.inputs : n.inputs.map(id);
-  if (shift === 0 && inputs.every((x, i) => x === n.inputs[i])) return n;
-  // Written out, not spread: one shape for every node (as GraphBuilder makes them) is much faster.
-  return { id: n.id + shift, op: n.op, inputs, attrs: n.attrs, dtype: n.dtype, shape: n.shape, span: n.span, trace: n.trace, scope: n.scope };
 }

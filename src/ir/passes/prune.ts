@@ -3,7 +3,7 @@
 // nodes and parameters would otherwise be trained for nothing and shipped to serving. Feature
 // inputs stay: they are the serving interface.
 import { reached, referencedNodes } from '../reach.js';
-import { withNodes } from '../renumber.js';
+import { renumbered, withNodes } from '../renumber.js';
 import type { IRGraph } from '../types.js';
 
 export function prune(g: IRGraph): IRGraph {
@@ -14,10 +14,10 @@ export function prune(g: IRGraph): IRGraph {
     remap.set(n.id, i);
     return n;
   });
-  const renumbered = nodes.map((n) => ({ ...n, id: remap.get(n.id)!, inputs: n.inputs.map((i) => remap.get(i)!) }));
-  const liveParams = new Set(renumbered.filter((n) => n.op === 'param').map((n) => String(n.attrs.name)));
+  const moved = nodes.map((n) => renumbered(n, remap.get(n.id)!, (i) => remap.get(i)!));
+  const liveParams = new Set(moved.filter((n) => n.op === 'param').map((n) => String(n.attrs.name)));
   const keepLive = (names: string[]) => names.filter((p) => liveParams.has(p));
-  const pruned = withNodes(g, renumbered, remap);
+  const pruned = withNodes(g, moved, remap);
   return {
     ...pruned,
     params: g.params.filter((p) => liveParams.has(p.name)),
