@@ -12,7 +12,7 @@ import type { Span } from '../diagnostics/span.js';
 import type { BuildEvent, GraphBuilder } from '../ir/builder.js';
 import type { Attrs, DType, Init, ParamGroup, Shape } from '../ir/types.js';
 import type { BlockDecl } from '../syntax/ast.js';
-import { Ids, mapNodes, valueKey } from './value-key.js';
+import { holds, Ids, mapNodes, valueKey } from './value-key.js';
 import type { Value } from './values.js';
 
 /** A node id in a template: `>= 0` the n-th node the template made, `< 0` argument slot `-1 - id`. */
@@ -155,7 +155,8 @@ export function makeTemplate(
     } else steps.push({ kind: 'end' });
   }
   // a result a template cannot stand for (a feature, an error) is not recorded
-  const result = valueKey([call.result], new Ids(), [], opaque) && mapNodes(call.result, ref);
+  if (holds(call.result, opaque)) return undefined;
+  const result = mapNodes(call.result, ref);
   if (!result) return undefined;
   return {
     steps,

@@ -123,6 +123,14 @@ export function valueKey(values: ReadonlyArray<Value | undefined>, ids: Ids, slo
   return { key: parts.join('|'), slots };
 }
 
+/** Whether `v`, or a value in a list or record of it, is one that `p` picks. */
+export function holds(v: Value, p: (v: Value) => boolean): boolean {
+  if (p(v)) return true;
+  if (v.kind === 'list') return v.items.some((x) => holds(x, p));
+  if (v.kind === 'record') for (const x of v.fields.values()) if (holds(x, p)) return true;
+  return false;
+}
+
 /** `v` with each node id mapped by `f`; undefined when `f` maps one to undefined. */
 export function mapNodes(v: Value, f: (id: number) => number | undefined): Value | undefined {
   switch (v.kind) {
