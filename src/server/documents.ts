@@ -36,27 +36,39 @@ export class Workspace {
   /** Documents (URIs) whose copy here is out of sync: an edit was refused (see positions.ts). */
   readonly outOfSync = new Set<string>();
 
-  /** Take a new version of a document; returns the other open documents that `use` it (now stale). */
+  /**
+   * Take a new version of a document; returns the other open documents that `use` it and read
+   * another text of it (now stale). Opening a file with the text its users read from disk changes
+   * nothing for them.
+   */
   update(doc: TextDocument): string[] {
     const path = uriToPath(doc.uri);
     this.open.set(path, doc);
     this.analyses.delete(doc.uri);
+    return this.dropUsers(path, doc.getText());
+  }
+
+  /** Close a document; returns the open documents that `use` it: they now read it from disk. */
+  close(uri: string): string[] {
+    this.outOfSync.delete(uri);
+    const path = uriToPath(uri);
+    const edited = this.open.delete(path);
+    this.analyses.delete(uri);
+    this.last.delete(uri);
+    this.elaborated.delete(uri);
+    return edited ? this.dropUsers(path) : [];
+  }
+
+  /** Drop the analyses that read `path` with a text other than `text` (any text when undefined); returns their URIs. */
+  private dropUsers(path: string, text?: string): string[] {
     const stale: string[] = [];
     for (const [uri, { staged }] of this.analyses) {
-      if (staged.analysis?.modules.some((m) => m.path === path)) {
+      if (staged.analysis?.modules.some((m) => m.path === path && m.text !== text)) {
         this.analyses.delete(uri);
         stale.push(uri);
       }
     }
     return stale;
-  }
-
-  close(uri: string): void {
-    this.outOfSync.delete(uri);
-    this.open.delete(uriToPath(uri));
-    this.analyses.delete(uri);
-    this.last.delete(uri);
-    this.elaborated.delete(uri);
   }
 
   /**

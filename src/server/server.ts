@@ -102,10 +102,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   documents.onDidOpen((e) => ws.outOfSync.delete(e.document.uri));
   documents.onDidClose((e) => {
-    ws.close(e.document.uri);
+    const stale = ws.close(e.document.uri);
     scheduled.delete(e.document.uri);
     answered.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    // Specs that `use` it read it from disk again, without the editor's unsaved changes.
+    for (const uri of stale) schedule(uri);
   });
 
   /** The document, its analysis and the offset of a request's position; an error response when the position is not one of the document. */

@@ -1,6 +1,7 @@
 // The language server's document lifecycle (documents.ts): an analysis runs a stage per step, a
 // new version drops the rest of a stale one, and completion never waits for an elaboration.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -62,6 +63,40 @@ describe('the document lifecycle', () => {
     const second = ws.recentAnalysis(URI)!;
     expect(second).not.toBe(first);
     expect(second.ast.items).toEqual(analyze(EDITED, FILE).ast.items);
+  });
+});
+
+describe('specs that use an open file', () => {
+  // A spec in a temporary folder that `use`s common.rec beside it.
+  const setup = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-users-'));
+    const common = 'block widen(x: tensor, n: int = 8) {\n  return dense(x, n)\n}\n';
+    const spec = TEXT.replace(/^use /m, 'use "./common.rec" as common\nuse ');
+    writeFileSync(join(dir, 'common.rec'), common);
+    writeFileSync(join(dir, 'user.rec'), spec);
+    const uri = (name: string) => pathToFileURL(join(dir, name)).href;
+    const ws = new Workspace();
+    ws.update(TextDocument.create(uri('user.rec'), 'rec', 1, spec));
+    expect(ws.analysis(uri('user.rec'))!.modules.some((m) => m.path === join(dir, 'common.rec'))).toBe(true);
+    return { ws, common, user: uri('user.rec'), lib: uri('common.rec') };
+  };
+
+  it('are stale when the file gets another text, not when it is opened with the text they read', () => {
+    const { ws, common, user, lib } = setup();
+    expect(ws.update(TextDocument.create(lib, 'rec', 1, common))).toEqual([]);
+    expect(ws.update(TextDocument.create(lib, 'rec', 2, common.replace('widen', 'wider')))).toEqual([user]);
+    // Analysed again, the spec reads the buffer (its own text did not change).
+    expect(ws.analysis(user)!.modules.find((m) => m.path.endsWith('common.rec'))!.text).toContain('wider');
+    expect(ws.update(TextDocument.create(lib, 'rec', 3, common.replace('widen', 'wider')))).toEqual([]);
+  });
+
+  it('are stale when the edited file is closed, and read it from disk again', () => {
+    const { ws, common, user, lib } = setup();
+    ws.update(TextDocument.create(lib, 'rec', 2, common.replace('widen', 'wider')));
+    expect(ws.analysis(user)!.modules.find((m) => m.path.endsWith('common.rec'))!.text).toContain('wider');
+    expect(ws.close(lib)).toEqual([user]);
+    expect(ws.analysis(user)!.modules.find((m) => m.path.endsWith('common.rec'))!.text).toBe(common);
+    expect(ws.close(lib)).toEqual([]); // not open any more
   });
 });
 

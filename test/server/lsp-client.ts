@@ -12,6 +12,7 @@ import {
   createProtocolConnection,
   StreamMessageReader,
   type CompletionItem,
+  type Diagnostic,
   type Message,
   type MessageWriter,
   type Position,
@@ -128,6 +129,22 @@ export class LspClient {
       if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} v${version}; got ${JSON.stringify(this.published.map((p) => [p.uri, p.version]))}`);
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  /** The first diagnostics published for `uri` after the first `after` publications (waits for them). */
+  async publishedAfter(uri: string, after: number, timeoutMs = 30_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.published.slice(after).find((p) => p.uri === uri);
+      if (hit) return hit.diagnostics;
+      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} after ${after} publications`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
   async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
