@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
-import { describe as describeValue } from '../../src/semantics/values.js';
+import { makeTemplate } from '../../src/semantics/block-memo.js';
+import { describe as describeValue, ERROR, type Value } from '../../src/semantics/values.js';
 import { generateSpec } from '../../bench/lib/generate-spec.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -60,5 +61,18 @@ describe('memoised block calls', () => {
   it('expand again when a recorded call would recurse under the caller', () => {
     const r = outcome(SPECS['recursion behind a recorded call']!, true);
     expect(JSON.parse(r.diagnostics).map((d: { code: string }) => d.code)).toContain('REC3010');
+  });
+
+  // No call in a spec reaches this today: a feature or an error among the arguments leaves the
+  // call without a key, and a call that reported is not recorded. The rule stands on its own: a
+  // template stands for tensors and compile-time values, never for a feature or an error.
+  it('record no call whose result holds a feature or an error, however deep', () => {
+    const span = { file: FILE, start: { offset: 0, line: 1, column: 1 }, end: { offset: 1, line: 1, column: 2 } };
+    const call = (result: Value) => makeTemplate([], { key: { key: 'k', slots: [] }, path: 'p', site: span, callSpan: span, trace: 0, firstNode: 0, result, entered: new Set(), depth: 0 });
+    const feature: Value = { kind: 'feature', spec: { name: 'u' } as never };
+    expect(call({ kind: 'list', items: [{ kind: 'int', value: 1 }] })).toBeDefined();
+    expect(call({ kind: 'list', items: [{ kind: 'int', value: 1 }, ERROR] })).toBeUndefined();
+    expect(call({ kind: 'record', fields: new Map([['a', { kind: 'list', items: [feature] }]]) })).toBeUndefined();
+    expect(call(feature)).toBeUndefined();
   });
 });

@@ -161,6 +161,24 @@ describe('resuming an elaboration after an edit', () => {
     expect(a.model!.elaborator.taken).toBeGreaterThanOrEqual(15);
   });
 
+  // A report already made is not repeated: a let whose error was reported first by a `let` before
+  // it reports nothing new, and its record holds no diagnostic. Once that `let` before it no longer
+  // reports (here it calls a block that builds as many nodes without the error, so the counts do
+  // not tell), the record must not be taken: the error is this let's to report now.
+  it('takes a record that reported something only while every item before it is unchanged', () => {
+    const spec = (a: string) =>
+      `block bad(x: tensor, n: int) {\n  let h = dense(x, n)\n  return h + x\n}\n\nblock ok(x: tensor, n: int) {\n  let h = dense(x, n)\n  return h\n}\n\n` +
+      `model m {\n  features {\n    u: id(hash: 100, dim: 4)\n    y: label\n  }\n  let a = ${a}\n  let b = bad(u, 3)\n  let c = dense(u, 8)\n  task t : binary(label: y) { from: c }\n}\n`;
+    const parses = new ParseCache();
+    const first = analyze(spec('bad(u, 3)'), FILE, { deferPasses: true, parses });
+    expect(first.diagnostics.filter((d) => d.code === 'REC4001')).toHaveLength(1); // b's is a repeat
+    const text = spec('ok(u, 3)');
+    const a = analyze(text, FILE, { deferPasses: true, previous: first, parses });
+    expect(a.diagnostics.filter((d) => d.code === 'REC4001')).toHaveLength(1);
+    expect(whole(a)).toBe(whole(analyze(text, FILE)));
+    expect(a.model!.elaborator.taken).toBe(1); // c
+  });
+
   // A record kept while its let failed (the last with a value, let-records.ts keep()) must not
   // outlive an edit of a block it expanded: two edits later that block is no longer among the
   // ones just edited, and the record would be taken with the body it had before.
