@@ -3,6 +3,17 @@
 'use strict';
 const { loadCli } = require('./load-bundle.js');
 
+// A reader that went away (`recc stats spec.rec | head -1`) ends the command quietly, with the
+// status a shell gives a command killed by SIGPIPE (128 + 13): Node ignores that signal, so a
+// write fails with EPIPE instead, thrown (fs.writeSync) or as an 'error' event of process.stdout.
+const CLOSED_PIPE = 141;
+const closedPipe = (err) => err?.code === 'EPIPE';
+process.on('uncaughtException', (err) => {
+  if (closedPipe(err)) process.exit(CLOSED_PIPE);
+  console.error(err?.stack ?? String(err));
+  process.exit(1);
+});
+
 let cli;
 try {
   cli = loadCli().cli;
@@ -14,5 +25,9 @@ try {
 }
 cli.main(process.argv).then(
   (code) => { process.exitCode = code; },
-  (err) => { console.error(err?.stack ?? String(err)); process.exitCode = 2; },
+  (err) => {
+    if (closedPipe(err)) return void (process.exitCode = CLOSED_PIPE);
+    console.error(err?.stack ?? String(err));
+    process.exitCode = 2;
+  },
 );

@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { summarize } from '../diagnostics/render.js';
 import type { FilePolicy } from '../io/file-policy.js';
 import { analyzeFile } from '../semantics/analyze.js';
-import { displayPath, jsonDiagnostics, printDiagnostics, type Format } from './output.js';
+import { displayPath, jsonDiagnostics, printDiagnostics, writeStdout, type Format } from './output.js';
 import { moduleTexts } from './spec.js';
 
 export function runCheck(files: string[], opts: { format: Format; files?: FilePolicy }): number {
@@ -20,8 +20,8 @@ export function runCheck(files: string[], opts: { format: Format; files?: FilePo
     const g = a.graph;
     const detail = g ? `: model ${g.model}, ${g.features.length} features, ${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}, ${g.params.length} parameter tensors` : '';
     const status = hasErrors(a.diagnostics) ? 'failed' : 'ok';
-    process.stdout.write(`${status} ${displayPath(a.file)}${detail} (${summarize(a.diagnostics)})\n`);
+    writeStdout(`${status} ${displayPath(a.file)}${detail} (${summarize(a.diagnostics)})\n`);
   }
-  if (opts.format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (opts.format === 'json') writeStdout(`${JSON.stringify(json, null, 2)}\n`);
   return failed ? 1 : 0;
 }

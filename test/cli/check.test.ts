@@ -1,5 +1,5 @@
 // `recc check` and `recc stats` as a user runs them (the built CLI, a real process).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +65,25 @@ describe('recc compile', () => {
     const b = recc('compile', 'examples/poso-movielens.rec', '-o', out, '--weights', bad);
     expect(b.status).toBe(1);
     expect(b.stderr).toContain('error[REC6006]');
+  });
+});
+
+describe('a reader that goes away', () => {
+  // Its standard output a pipe whose reading end is closed before the command writes: every write
+  // fails with EPIPE, thrown (recc check writes with fs.writeSync) or as an error event (stats
+  // and commander's help write through process.stdout).
+  const closedStdout = (...args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin/recc.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+
+  it('ends the command quietly with the status of a command killed by SIGPIPE', async () => {
+    for (const args of [['check', 'examples/poso-movielens.rec'], ['check', '--format', 'json', 'examples/poso-movielens.rec'], ['stats', 'examples/poso-movielens.rec'], ['--help']]) {
+      expect(await closedStdout(...args), args.join(' ')).toEqual({ status: 141, stderr: '' });
+    }
   });
 });
