@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runMetaEmbed } from '../../src/cli/meta-embed.js';
 import { preprocess } from '../../src/data/preprocess.js';
 import type { Row } from '../../src/data/row.js';
@@ -74,8 +74,12 @@ describe('LiMAML serving: meta-embed, meta.onnx and global.onnx reproduce the tr
     saveWeights(join(dir, 'w.safetensors'), Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: weights[p.name]! }])), {});
     const supportRows = [...tasks.values()].flatMap(supportOf);
     writeFileSync(join(dir, 'support.csv'), stringify(supportRows, { header: true, columns: LIMAML_COLUMNS }));
-    const code = await runMetaEmbed(SPEC, { weights: join(dir, 'w.safetensors'), data: join(dir, 'support.csv'), out: join(dir, 'emb.csv'), backend: 'wasm', progress: false });
+    // Its summary line, taken from stdout (the test's output stays clean) and checked.
+    const said: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => said.push(String(s)) > 0);
+    const code = await runMetaEmbed(SPEC, { weights: join(dir, 'w.safetensors'), data: join(dir, 'support.csv'), out: join(dir, 'emb.csv'), backend: 'wasm', progress: false }).finally(() => write.mockRestore());
     expect(code).toBe(0);
+    expect(said.join('')).toMatch(new RegExp(`^wrote .*emb\\.csv: ${tasks.size} keys × \\d+ \\(user_meta\\) from ${supportRows.length} rows`));
     const parsed = parse(readFileSync(join(dir, 'emb.csv'), 'utf8'), { columns: true }) as Array<{ user_id: string; user_meta: string }>;
     embeddings = new Map(parsed.map((p) => [p.user_id, p.user_meta.split(' ').map(Number)]));
   }, 120_000);
