@@ -59,11 +59,24 @@ export class Workspace {
     return edited ? this.dropUsers(path) : [];
   }
 
-  /** Drop the analyses that read `path` with a text other than `text` (any text when undefined); returns their URIs. */
+  /**
+   * Files changed on disk (the client's file watcher): returns the open documents whose analyses
+   * read one of them, now stale. A file open in the editor is read from its buffer, not the disk.
+   */
+  changedOnDisk(paths: string[]): string[] {
+    const stale = new Set<string>();
+    for (const path of paths) if (!this.open.has(path)) for (const uri of this.dropUsers(path)) stale.add(uri);
+    return [...stale];
+  }
+
+  /** Drop the analyses that read `path` (a module, a vocabulary) with a text other than `text` (any text when undefined); returns their URIs. */
   private dropUsers(path: string, text?: string): string[] {
     const stale: string[] = [];
     for (const [uri, { staged }] of this.analyses) {
-      if (staged.analysis?.modules.some((m) => m.path === path && m.text !== text)) {
+      const a = staged.analysis;
+      if (!a) continue;
+      const read = a.modules.some((m) => m.path === path && m.text !== text) || (a.reads?.has(path) && a.reads.get(path) !== text);
+      if (read) {
         this.analyses.delete(uri);
         stale.push(uri);
       }

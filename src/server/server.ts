@@ -1,6 +1,6 @@
 // The language server (`recc lsp --stdio`), one feature per file, all on the compiler's front end.
 // Every handler is wrapped so that any text, however broken, gets an answer and never a crash.
-import { createConnection, MessageType, ProposedFeatures, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
+import { createConnection, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { quickFixes } from './code-actions.js';
@@ -40,9 +40,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // `allowPaths`: directories specs may read besides their own (`--allow-path` of the CLI), from
   // the initialization options or the `recc.allowPaths` workspace setting.
+  let watchFiles = false;
   connection.onInitialize((p) => {
     const allow = allowPathsSetting(p.initializationOptions);
     if (allow) ws.setFilePolicy(filePolicy(allow));
+    watchFiles = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
         // Edits arrive as ranges (TextDocuments applies them); the analysis diffs texts itself.
@@ -59,6 +61,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       serverInfo: { name: 'recc' },
     };
   });
+  // Files that specs `use` or read a vocabulary from change on disk too (a save from another
+  // editor, a checkout): the client watches them, and the open specs that read one are checked
+  // again. Every file of the workspace, since a vocabulary may have any name; an event costs a
+  // lookup in the few open analyses.
+  connection.onInitialized(() => {
+    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+  });
+  connection.onDidChangeWatchedFiles(safe(connection, undefined, (p) => {
+    for (const uri of ws.changedOnDisk(p.changes.map((c) => uriToPath(c.uri)))) schedule(uri);
+  }));
   connection.onDidChangeConfiguration((p) => {
     const settings = p.settings as { recc?: unknown } | undefined;
     const allow = allowPathsSetting(settings?.recc);

@@ -13,6 +13,16 @@ afterAll(() => c.stop());
 const actions = (uri: string, d: Diagnostic, sent: Diagnostic[] = [d]) =>
   c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: sent } });
 
+/** common.rec (not open) and an open spec that uses it, clean. */
+async function openUser(client: LspClient) {
+  const common = `block widen(x: tensor, n: int = 8) {\n  return dense(x, n)\n}\n`;
+  const libUri = client.file('common.rec', common);
+  const spec = SPEC.replace('use std.poso', 'use std.poso\nuse "./common.rec" as common').replace('{ from: trunk }', '{ from: common.widen(trunk) }');
+  const specUri = client.file('user.rec', spec);
+  expect((await client.open(specUri, spec)).diagnostics).toEqual([]);
+  return { common, libUri, specUri };
+}
+
 describe('diagnostics', () => {
   it('publishes nothing for a clean spec, then an unknown name with its code, range and fix', async () => {
     const uri = c.file('spec.rec', SPEC);
@@ -61,11 +71,7 @@ describe('diagnostics', () => {
   });
 
   it('re-checks an open spec when a file it uses changes in the editor, before it is saved', async () => {
-    const common = `block widen(x: tensor, n: int = 8) {\n  return dense(x, n)\n}\n`;
-    const libUri = c.file('common.rec', common);
-    const spec = SPEC.replace('use std.poso', 'use std.poso\nuse "./common.rec" as common').replace('{ from: trunk }', '{ from: common.widen(trunk) }');
-    const specUri = c.file('user.rec', spec);
-    expect((await c.open(specUri, spec)).diagnostics).toEqual([]);
+    const { common, libUri, specUri } = await openUser(c);
     await c.open(libUri, common);
     const before = c.published.length;
     await c.change(libUri, common.replace('widen', 'wider'));
@@ -75,5 +81,23 @@ describe('diagnostics', () => {
     const closed = c.published.length;
     await c.close(libUri);
     expect((await c.publishedAfter(specUri, closed)).map((d) => d.code)).toEqual([]);
+  });
+});
+
+describe('files changed on disk', () => {
+  let w: LspClient;
+  beforeAll(async () => {
+    w = await LspClient.start({ workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
+  });
+  afterAll(() => w.stop());
+
+  it('are watched, and the open specs that use one are checked again', async () => {
+    const { common, libUri, specUri } = await openUser(w);
+    expect(w.registrations).toEqual([{ id: expect.any(String), method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*' }] } }]);
+    // Saved by another program: the spec is published again (no new version of its own).
+    w.file('common.rec', common.replace('widen', 'wider'));
+    const before = w.published.length;
+    await w.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: libUri, type: 2 }] });
+    expect((await w.publishedAfter(specUri, before)).map((d) => d.code)).toEqual(['REC2006']);
   });
 });

@@ -2,8 +2,8 @@
 // new version drops the rest of a stale one, and completion never waits for an elaboration.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
@@ -88,6 +88,27 @@ describe('specs that use an open file', () => {
     // Analysed again, the spec reads the buffer (its own text did not change).
     expect(ws.analysis(user)!.modules.find((m) => m.path.endsWith('common.rec'))!.text).toContain('wider');
     expect(ws.update(TextDocument.create(lib, 'rec', 3, common.replace('widen', 'wider')))).toEqual([]);
+  });
+
+  it('are stale when the file changes on disk, unless it is open in the editor; so are the specs that read a vocabulary', () => {
+    const { ws, common, user, lib } = setup();
+    const dir = dirname(fileURLToPath(user));
+    expect(ws.changedOnDisk([join(dir, 'elsewhere.rec')])).toEqual([]);
+    expect(ws.changedOnDisk([join(dir, 'common.rec')])).toEqual([user]);
+    ws.analysis(user);
+    ws.update(TextDocument.create(lib, 'rec', 1, common));
+    expect(ws.changedOnDisk([join(dir, 'common.rec')])).toEqual([]); // its buffer is what they read
+    // A vocabulary read from a file beside the spec.
+    writeFileSync(join(dir, 'domains.txt'), 'A\nB\n');
+    const vocab = pathToFileURL(join(dir, 'vocab.rec')).href;
+    ws.update(TextDocument.create(vocab, 'rec', 1, 'model m {\n  features {\n    d: id(vocab: "./domains.txt", dim: 2)\n    y: label\n  }\n  task t : binary(label: y) { from: d }\n}\n'));
+    expect(ws.analysis(vocab)!.diagnostics).toEqual([]);
+    expect(ws.changedOnDisk([join(dir, 'domains.txt')])).toEqual([vocab]);
+    // … and when it is edited in the editor: the spec reads the buffer.
+    ws.analysis(vocab);
+    expect(ws.update(TextDocument.create(pathToFileURL(join(dir, 'domains.txt')).href, 'plaintext', 1, 'A\nB\n'))).toEqual([]);
+    expect(ws.update(TextDocument.create(pathToFileURL(join(dir, 'domains.txt')).href, 'plaintext', 2, 'A\nB\nC\n'))).toEqual([vocab]);
+    expect(ws.analysis(vocab)!.model!.graph.features.find((f) => f.name === 'd')).toMatchObject({ source: { kind: 'vocab', values: ['A', 'B', 'C'] } });
   });
 
   it('are stale when the edited file is closed, and read it from disk again', () => {

@@ -87,7 +87,11 @@ export class LspClient {
     readonly arrivals: Arrival[],
   ) {}
 
-  static async start(): Promise<LspClient> {
+  /** Registrations the server asked for (client/registerCapability), in order. */
+  readonly registrations: Array<{ method: string; registerOptions?: unknown }> = [];
+
+  /** A server started on this build; `capabilities`: what this client says it supports. */
+  static async start(capabilities: Record<string, unknown> = {}): Promise<LspClient> {
     if (!existsSync(join(ROOT, 'dist/recc.cjs'))) throw new Error('build first: npm run build');
     const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const reader = new StreamMessageReader(child.stdout!);
@@ -106,8 +110,9 @@ export class LspClient {
     child.stderr!.on('data', (b: Buffer) => c.stderr.push(b.toString()));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => c.published.push(p));
     conn.onNotification('window/logMessage', (p: { type: number; message: string }) => p.type === 1 && c.logged.push(p.message));
+    conn.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => void c.registrations.push(...p.registrations));
     conn.listen();
-    const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: pathToFileURL(c.dir).href, capabilities: {} });
+    const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: pathToFileURL(c.dir).href, capabilities });
     c.capabilities = init.capabilities;
     await conn.sendNotification('initialized', {});
     return c;
