@@ -25,6 +25,8 @@ export interface Analysis {
   symbols: SymbolIndex;
   /** Every module loaded (the root first), for go-to-definition into stdlib. */
   modules: Module[];
+  /** The files a `use` named that could not be read: the analysis is stale once one can be. */
+  unreadModules: string[];
   model?: ModelResult;
   /** The files elaboration read (vocabularies) and what they held: a later analysis may reuse it only if they still do. */
   reads?: Map<string, string | undefined>;
@@ -134,7 +136,7 @@ export class StagedAnalysis {
     for (const m of models.slice(1)) found.push(diag('REC2002', m.name.span, 'a spec holds one model', { hint: 'put each model in its own file' }));
     this.found = found;
     const modules = [root, ...this.loader.modules().filter((m) => m !== root)];
-    this.result = { file: this.path, ast: root.ast, diagnostics: dedupe(sortDiagnostics([...found])), symbols: resolver.index, modules };
+    this.result = { file: this.path, ast: root.ast, diagnostics: dedupe(sortDiagnostics([...found])), symbols: resolver.index, modules, unreadModules: [...this.loader.unread] };
     this.stage = 'resolved';
   }
 

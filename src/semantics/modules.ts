@@ -67,6 +67,8 @@ export class ModuleLoader {
   private readonly cache = new Map<string, Module>();
   private readonly loading: string[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** The files a `use` named that could not be read (missing, outside the allowed trees): one may appear. */
+  readonly unread = new Set<string>();
 
   constructor(
     private readonly read: ReadChecked,
@@ -167,6 +169,7 @@ export class ModuleLoader {
     const cached = this.cache.get(path)?.text;
     const r = cached !== undefined ? { text: cached } : this.read(path, 'spec');
     if (isRefusal(r)) {
+      this.unread.add(path);
       const hint = r.code === 'REC2010' ? 'or copy the file into the spec\'s directory' : r.code === 'REC2009' ? 'paths in `use` are relative to the file that uses them' : undefined;
       this.diagnostics.push(diag(r.code, spanOfPath, r.error, hint ? { hint } : {}));
       return;

@@ -52,11 +52,11 @@ export class Workspace {
   close(uri: string): string[] {
     this.outOfSync.delete(uri);
     const path = uriToPath(uri);
-    const edited = this.open.delete(path);
+    const wasOpen = this.open.delete(path);
     this.analyses.delete(uri);
     this.last.delete(uri);
     this.elaborated.delete(uri);
-    return edited ? this.dropUsers(path) : [];
+    return wasOpen ? this.dropUsers(path) : [];
   }
 
   /**
@@ -69,14 +69,16 @@ export class Workspace {
     return [...stale];
   }
 
-  /** Drop the analyses that read `path` (a module, a vocabulary) with a text other than `text` (any text when undefined); returns their URIs. */
+  /**
+   * Drop the analyses that read `path` (a module, a vocabulary) and got another text than `text`,
+   * or tried to and could not; any read of it when `text` is undefined (the disk's text changed).
+   * Returns their URIs.
+   */
   private dropUsers(path: string, text?: string): string[] {
     const stale: string[] = [];
     for (const [uri, { staged }] of this.analyses) {
-      const a = staged.analysis;
-      if (!a) continue;
-      const read = a.modules.some((m) => m.path === path && m.text !== text) || (a.reads?.has(path) && a.reads.get(path) !== text);
-      if (read) {
+      const read = staged.analysis && readOf(staged.analysis, path);
+      if (read && (text === undefined || read.text !== text)) {
         this.analyses.delete(uri);
         stale.push(uri);
       }
@@ -146,6 +148,14 @@ export class Workspace {
     this.analyses.set(uri, { version: doc.version, staged });
     return staged;
   }
+}
+
+/** What an analysis read of `path`: its text, or undefined text when it could not read it; undefined when it did not try. */
+function readOf(a: Analysis, path: string): { text: string | undefined } | undefined {
+  const m = a.modules.find((x) => x.path === path);
+  if (m) return { text: m.text };
+  if (a.reads?.has(path)) return { text: a.reads.get(path) };
+  return a.unreadModules.includes(path) ? { text: undefined } : undefined;
 }
 
 /** The `allowPaths` list of a settings object (`{ allowPaths: ["/data", …] }`), if it has a valid one. */

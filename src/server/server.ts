@@ -66,7 +66,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // again. Every file of the workspace, since a vocabulary may have any name; an event costs a
   // lookup in the few open analyses.
   connection.onInitialized(() => {
-    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+    // A client that refuses it only misses these re-checks: no error to raise.
+    if (watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
   });
   connection.onDidChangeWatchedFiles(safe(connection, undefined, (p) => {
     for (const uri of ws.changedOnDisk(p.changes.map((c) => uriToPath(c.uri)))) schedule(uri);

@@ -111,6 +111,30 @@ describe('specs that use an open file', () => {
     expect(ws.analysis(vocab)!.model!.graph.features.find((f) => f.name === 'd')).toMatchObject({ source: { kind: 'vocab', values: ['A', 'B', 'C'] } });
   });
 
+  it('are stale when a file they could not read appears, in the editor or on disk', () => {
+    const { ws, user } = setup();
+    const dir = dirname(fileURLToPath(user));
+    const later = pathToFileURL(join(dir, 'later.rec')).href;
+    const spec = pathToFileURL(join(dir, 'early.rec')).href;
+    const text = TEXT.replace(/^use /m, 'use "./later.rec" as later\nuse ');
+    ws.update(TextDocument.create(spec, 'rec', 1, text));
+    expect(ws.analysis(spec)!.diagnostics.map((d) => d.code)).toContain('REC2009'); // no such file
+    expect(ws.update(TextDocument.create(later, 'rec', 1, 'block twice(x: tensor) {\n  return x\n}\n'))).toEqual([spec]);
+    expect(ws.analysis(spec)!.diagnostics.map((d) => d.code)).not.toContain('REC2009');
+    expect(ws.close(later)).toEqual([spec]);
+    expect(ws.analysis(spec)!.diagnostics.map((d) => d.code)).toContain('REC2009'); // it was never saved
+    writeFileSync(join(dir, 'later.rec'), 'block twice(x: tensor) {\n  return x\n}\n');
+    expect(ws.changedOnDisk([join(dir, 'later.rec')])).toEqual([spec]);
+    expect(ws.analysis(spec)!.diagnostics.map((d) => d.code)).not.toContain('REC2009');
+    // A vocabulary file that is missing, then written.
+    const vocab = pathToFileURL(join(dir, 'words.rec')).href;
+    ws.update(TextDocument.create(vocab, 'rec', 1, 'model m {\n  features {\n    d: id(vocab: "./words.txt", dim: 2)\n    y: label\n  }\n  task t : binary(label: y) { from: d }\n}\n'));
+    expect(ws.analysis(vocab)!.diagnostics).not.toEqual([]);
+    writeFileSync(join(dir, 'words.txt'), 'A\n');
+    expect(ws.changedOnDisk([join(dir, 'words.txt')])).toEqual([vocab]);
+    expect(ws.analysis(vocab)!.diagnostics).toEqual([]);
+  });
+
   it('are stale when the edited file is closed, and read it from disk again', () => {
     const { ws, common, user, lib } = setup();
     ws.update(TextDocument.create(lib, 'rec', 2, common.replace('widen', 'wider')));
