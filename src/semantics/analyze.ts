@@ -25,8 +25,6 @@ export interface Analysis {
   symbols: SymbolIndex;
   /** Every module loaded (the root first), for go-to-definition into stdlib. */
   modules: Module[];
-  /** The files a `use` named that could not be read: the analysis is stale once one can be. */
-  unreadModules: string[];
   model?: ModelResult;
   /** The files elaboration read (vocabularies) and what they held: a later analysis may reuse it only if they still do. */
   reads?: Map<string, string | undefined>;
@@ -106,6 +104,14 @@ export class StagedAnalysis {
     return this.result;
   }
 
+  /**
+   * What this analysis has read of `path` so far (a module, a vocabulary): its text, or undefined
+   * text when it tried and could not; undefined when it has not tried. It is stale once that changes.
+   */
+  readOf(path: string): { text: string | undefined } | undefined {
+    return this.loader.readOf(path) ?? (this.result?.reads?.has(path) ? { text: this.result.reads.get(path) } : undefined);
+  }
+
   /** Run the next stage (none once elaborated); returns the stage reached. */
   next(): Stage {
     if (this.stage === 'changed') this.parse();
@@ -136,7 +142,7 @@ export class StagedAnalysis {
     for (const m of models.slice(1)) found.push(diag('REC2002', m.name.span, 'a spec holds one model', { hint: 'put each model in its own file' }));
     this.found = found;
     const modules = [root, ...this.loader.modules().filter((m) => m !== root)];
-    this.result = { file: this.path, ast: root.ast, diagnostics: dedupe(sortDiagnostics([...found])), symbols: resolver.index, modules, unreadModules: [...this.loader.unread] };
+    this.result = { file: this.path, ast: root.ast, diagnostics: dedupe(sortDiagnostics([...found])), symbols: resolver.index, modules };
     this.stage = 'resolved';
   }
 

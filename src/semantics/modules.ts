@@ -68,13 +68,20 @@ export class ModuleLoader {
   private readonly loading: string[] = [];
   readonly diagnostics: Diagnostic[] = [];
   /** The files a `use` named that could not be read (missing, outside the allowed trees): one may appear. */
-  readonly unread = new Set<string>();
+  private readonly unread = new Set<string>();
 
   constructor(
     private readonly read: ReadChecked,
     /** What the parses of earlier analyses left (the language server's); without it every file is parsed. */
     private readonly parses?: ParseCache,
   ) {}
+
+  /** What was read of `path` so far: its text, or undefined text when a `use` of it could not read it; undefined when nothing tried. */
+  readOf(path: string): { text: string | undefined } | undefined {
+    const m = this.cache.get(path);
+    if (m) return { text: m.text };
+    return this.unread.has(path) ? { text: undefined } : undefined;
+  }
 
   /** All modules loaded so far (for the language server: go to definition into stdlib). */
   modules(): Module[] {

@@ -77,7 +77,7 @@ export class Workspace {
   private dropUsers(path: string, text?: string): string[] {
     const stale: string[] = [];
     for (const [uri, { staged }] of this.analyses) {
-      const read = staged.analysis && readOf(staged.analysis, path);
+      const read = staged.readOf(path);
       if (read && (text === undefined || read.text !== text)) {
         this.analyses.delete(uri);
         stale.push(uri);
@@ -148,14 +148,6 @@ export class Workspace {
     this.analyses.set(uri, { version: doc.version, staged });
     return staged;
   }
-}
-
-/** What an analysis read of `path`: its text, or undefined text when it could not read it; undefined when it did not try. */
-function readOf(a: Analysis, path: string): { text: string | undefined } | undefined {
-  const m = a.modules.find((x) => x.path === path);
-  if (m) return { text: m.text };
-  if (a.reads?.has(path)) return { text: a.reads.get(path) };
-  return a.unreadModules.includes(path) ? { text: undefined } : undefined;
 }
 
 /** The `allowPaths` list of a settings object (`{ allowPaths: ["/data", …] }`), if it has a valid one. */

@@ -90,6 +90,14 @@ describe('specs that use an open file', () => {
     expect(ws.update(TextDocument.create(lib, 'rec', 3, common.replace('widen', 'wider')))).toEqual([]);
   });
 
+  it('are stale when the file changes while their analysis has parsed it and not yet resolved', () => {
+    const { ws, common, user, lib } = setup();
+    ws.update(TextDocument.create(user, 'rec', 2, ws.document(user)!.getText() + '\n'));
+    expect(ws.step(user)).toBe('parsed'); // common.rec read, the analysis not yet resolved
+    expect(ws.update(TextDocument.create(lib, 'rec', 1, common.replace('widen', 'wider')))).toEqual([user]);
+    expect(ws.analysis(user)!.modules.find((m) => m.path.endsWith('common.rec'))!.text).toContain('wider');
+  });
+
   it('are stale when the file changes on disk, unless it is open in the editor; so are the specs that read a vocabulary', () => {
     const { ws, common, user, lib } = setup();
     const dir = dirname(fileURLToPath(user));
