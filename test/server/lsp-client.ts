@@ -126,23 +126,24 @@ export class LspClient {
   }
 
   /** Diagnostics published for `uri` at `version` (waits for them). */
-  async diagnostics(uri: string, version: number, timeoutMs = 30_000): Promise<PublishDiagnosticsParams> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = [...this.published].reverse().find((p) => p.uri === uri && p.version === version);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} v${version}; got ${JSON.stringify(this.published.map((p) => [p.uri, p.version]))}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  diagnostics(uri: string, version: number, timeoutMs = 30_000): Promise<PublishDiagnosticsParams> {
+    const find = () => [...this.published].reverse().find((p) => p.uri === uri && p.version === version);
+    return this.waitFor(find, () => `no diagnostics for ${uri} v${version}; got ${JSON.stringify(this.published.map((p) => [p.uri, p.version]))}`, timeoutMs);
   }
 
   /** The first diagnostics published for `uri` after the first `after` publications (waits for them). */
   async publishedAfter(uri: string, after: number, timeoutMs = 30_000): Promise<Diagnostic[]> {
+    const find = () => this.published.slice(after).find((p) => p.uri === uri);
+    return (await this.waitFor(find, () => `no diagnostics for ${uri} after ${after} publications`, timeoutMs)).diagnostics;
+  }
+
+  /** What `find` gives once it gives something, polled; an error saying `missing()` after `timeoutMs`. */
+  private async waitFor<T>(find: () => T | undefined, missing: () => string, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = this.published.slice(after).find((p) => p.uri === uri);
-      if (hit) return hit.diagnostics;
-      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} after ${after} publications`);
+      const hit = find();
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(missing());
       await new Promise((r) => setTimeout(r, 10));
     }
   }
