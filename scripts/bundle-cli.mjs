@@ -54,11 +54,13 @@ writeFileSync(`${dist}recc.cjs`, Buffer.concat([Buffer.from(`// recc CLI bundle 
 // Functions compiled by the time of the cache are in it: run a check, as `recc check` would.
 const { loadCli } = createRequire(import.meta.url)('../bin/load-bundle.js');
 const { cli, saveCodeCache } = loadCli();
-// its `ok …` line is not the build's to print
-const write = process.stdout.write;
-process.stdout.write = () => true;
+// Its `ok …` line is not the build's to print. recc check writes it with fs.writeSync on fd 1
+// (src/cli/output.ts writeStdout), which the bundle reads from node:fs at each call: muted here.
+const fs = createRequire(import.meta.url)('node:fs');
+const writeSync = fs.writeSync;
+fs.writeSync = (fd, ...rest) => (fd === 1 ? rest[0].length : writeSync(fd, ...rest));
 const exit = await cli.main(['node', 'recc', 'check', fileURLToPath(new URL('../examples/pepnet-multidomain.rec', import.meta.url))]).finally(() => {
-  process.stdout.write = write;
+  fs.writeSync = writeSync;
 });
 if (exit !== 0) throw new Error(`recc check of the example failed (exit ${exit}); no code cache written`);
 saveCodeCache();
