@@ -65,6 +65,14 @@ const KEYWORD_SET = new Set<TokenType>(T.KEYWORD_TOKENS);
 /** The lists whose items keep where they are in the text, for the check of the commas between them. */
 const LOCATED_LISTS = new Set(['param', 'arg', 'items']);
 
+// The options of the subrules and tokens read most often, made once (a literal is an object per call).
+const OPERANDS = { LABEL: 'operands' };
+const OPS = { LABEL: 'ops' };
+const PREFIXES = { LABEL: 'prefixes' };
+const SUFFIXES = { LABEL: 'suffixes' };
+const NAME = { LABEL: 'name' };
+const VALUE = { LABEL: 'value' };
+
 /** Chevrotain's members this parser hooks into (not in its typings). */
 interface Hooks {
   cstInvocationStateUpdate: (name: string) => void;
@@ -515,30 +523,39 @@ export class RecParser extends EmbeddedActionsParser {
    */
   expr = this.rule('expr', () => {
     const f = this.open({ rule: 'expr', operands: [], ops: [] });
-    f.operands.push(this.SUBRULE(this.operand, { LABEL: 'operands' }));
-    this.MANY(() => {
-      f.ops.push(this.CONSUME(T.BinaryOp, { LABEL: 'ops' }));
-      f.operands.push(this.SUBRULE2(this.operand, { LABEL: 'operands' }));
-    });
+    // A new array rather than a push: the first push into `[]` allocates room for 17 items, and
+    // most expressions have one operand. (Recovery stores into the `[]` before the throw instead.)
+    f.operands = [this.SUBRULE(this.operand, OPERANDS)];
+    this.MANY(
+      (this.exprTail ??= () => {
+        const f = this.top();
+        f.ops.push(this.CONSUME(T.BinaryOp, OPS));
+        f.operands.push(this.SUBRULE2(this.operand, OPERANDS));
+      }),
+    );
     return this.builder?.expr(f);
   });
 
   /** Prefix operators, a primary, then calls `(…)`, members `.name` and indexes `[…]`, in order. */
   operand = this.rule('operand', () => {
     const f = this.open({ rule: 'operand', prefixes: [], primary: undefined, suffixes: [] });
-    this.MANY(() => {
-      f.prefixes.push(this.OR((this.prefixAlts ??= [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'prefixes' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefixes' }) }])));
-    });
+    this.MANY(
+      (this.prefixLoop ??= () => {
+        this.top().prefixes.push(this.OR((this.prefixAlts ??= [{ ALT: () => this.CONSUME(T.Not, PREFIXES) }, { ALT: () => this.CONSUME(T.Minus, PREFIXES) }])));
+      }),
+    );
     f.primary = this.SUBRULE(this.primary);
-    this.MANY2(() => {
-      f.suffixes.push(
-        this.OR2((this.suffixAlts ??= [
-          { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
-          { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
-          { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: 'suffixes' }) },
-        ])),
-      );
-    });
+    this.MANY2(
+      (this.suffixLoop ??= () => {
+        this.top().suffixes.push(
+          this.OR2((this.suffixAlts ??= [
+            { ALT: () => this.SUBRULE(this.callSuffix, SUFFIXES) },
+            { ALT: () => this.SUBRULE(this.memberSuffix, SUFFIXES) },
+            { ALT: () => this.SUBRULE(this.indexSuffix, SUFFIXES) },
+          ])),
+        );
+      }),
+    );
     return this.builder?.operand(f);
   });
 
@@ -569,14 +586,16 @@ export class RecParser extends EmbeddedActionsParser {
 
   arg = this.rule('arg', () => {
     const f = this.open({ rule: 'arg', name: undefined, value: undefined });
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Colon,
-      DEF: () => {
-        f.name = this.SUBRULE(this.fieldName, { LABEL: 'name' });
-        this.CONSUME(T.Colon);
-      },
-    });
-    f.value = this.SUBRULE(this.expr, { LABEL: 'value' });
+    this.OPTION(
+      (this.argName ??= {
+        GATE: () => this.LA(2).tokenType === T.Colon,
+        DEF: () => {
+          this.top().name = this.SUBRULE(this.fieldName, NAME);
+          this.CONSUME(T.Colon);
+        },
+      }),
+    );
+    f.value = this.SUBRULE(this.expr, VALUE);
     return this.builder?.arg(f, this.depth);
   });
 
@@ -590,28 +609,34 @@ export class RecParser extends EmbeddedActionsParser {
    * occurrence indices (7–9) stay unique within it.
    */
   private commaList(item: (idx: number) => unknown, closer: TokenType, label: string): void {
-    const f = this.top();
-    const items = f[label] as unknown[];
-    const commas = f.Comma as IToken[];
+    this.OPTION9((this.commaLists[label] ??= this.commaListBody(item, closer, label)));
+  }
+
+  /** The body of commaList for one kind of list, made once (each label has one item rule and closer). */
+  private commaListBody(item: (idx: number) => unknown, closer: TokenType, label: string): () => void {
+    const options = { LABEL: label };
     const located = (v: unknown) => this.builder?.item(v, this.depth);
-    this.OPTION9(() => {
-      items.push(located(this.SUBRULE7(item, { LABEL: label })));
-      this.MANY9({
-        GATE: () => {
-          const next = this.LA(1);
-          // a trailing comma before the closer ends the list
-          if (next.tokenType === T.Comma) return this.LA(2).tokenType !== closer;
-          const starts = ITEM_START.has(next.tokenType) || (KEYWORD_SET.has(next.tokenType) && this.LA(2).tokenType === T.Colon);
-          return starts && !this.lineBreakBetween(this.LA(0), next);
-        },
-        DEF: () => {
-          // `f(a, , b)`: the extra commas are reported by ast-builder.ts, the list goes on
-          this.MANY8(() => commas.push(this.CONSUME7(T.Comma)));
-          items.push(located(this.SUBRULE8(item, { LABEL: label })));
-        },
-      });
-      this.OPTION7(() => commas.push(this.CONSUME8(T.Comma)));
-    });
+    const comma = () => (this.top().Comma as IToken[]).push(this.CONSUME7(T.Comma));
+    const more = {
+      GATE: () => {
+        const next = this.LA(1);
+        // a trailing comma before the closer ends the list
+        if (next.tokenType === T.Comma) return this.LA(2).tokenType !== closer;
+        const starts = ITEM_START.has(next.tokenType) || (KEYWORD_SET.has(next.tokenType) && this.LA(2).tokenType === T.Colon);
+        return starts && !this.lineBreakBetween(this.LA(0), next);
+      },
+      DEF: () => {
+        // `f(a, , b)`: the extra commas are reported by ast-builder.ts, the list goes on
+        this.MANY8(comma);
+        (this.top()[label] as unknown[]).push(located(this.SUBRULE8(item, options)));
+      },
+    };
+    const trailing = () => (this.top().Comma as IToken[]).push(this.CONSUME8(T.Comma));
+    return () => {
+      (this.top()[label] as unknown[]).push(located(this.SUBRULE7(item, options)));
+      this.MANY9(more);
+      this.OPTION7(trailing);
+    };
   }
 
   // The alternatives of the rules run most often are made once, not on every call (Chevrotain's
@@ -623,6 +648,12 @@ export class RecParser extends EmbeddedActionsParser {
   private suffixAlts?: IOrAlt<unknown>[];
   private stmtAlts?: IOrAlt<unknown>[];
   private modelItemAlts?: IOrAlt<unknown>[];
+  private exprTail?: () => void;
+  private prefixLoop?: () => void;
+  private suffixLoop?: () => void;
+  private argName?: { GATE: () => boolean; DEF: () => void };
+  /** commaList's bodies, by the label of their list. */
+  private readonly commaLists: Record<string, () => void> = {};
 
   primary = this.rule('primary', () => {
     const f = this.open({ rule: 'primary', token: undefined, items: undefined, Comma: undefined, record: undefined, hasInner: false, inner: undefined });
