@@ -609,10 +609,12 @@ export class RecParser extends EmbeddedActionsParser {
    * occurrence indices (7–9) stay unique within it.
    */
   private commaList(item: (idx: number) => unknown, closer: TokenType, label: string): void {
-    this.OPTION9((this.commaLists[label] ??= this.commaListBody(item, closer, label)));
+    const list = (this.commaLists[label] ??= { item, closer, body: this.commaListBody(item, closer, label) });
+    if (list.item !== item || list.closer !== closer) throw new Error(`internal: the comma list '${label}' is used with another item rule or closer`);
+    this.OPTION9(list.body);
   }
 
-  /** The body of commaList for one kind of list, made once (each label has one item rule and closer). */
+  /** The body of commaList for one kind of list, made once: a label stands for one item rule and closer (checked). */
   private commaListBody(item: (idx: number) => unknown, closer: TokenType, label: string): () => void {
     const options = { LABEL: label };
     const located = (v: unknown) => this.builder?.item(v, this.depth);
@@ -653,7 +655,7 @@ export class RecParser extends EmbeddedActionsParser {
   private suffixLoop?: () => void;
   private argName?: { GATE: () => boolean; DEF: () => void };
   /** commaList's bodies, by the label of their list. */
-  private readonly commaLists: Record<string, () => void> = {};
+  private readonly commaLists: Record<string, { item: (idx: number) => unknown; closer: TokenType; body: () => void }> = {};
 
   primary = this.rule('primary', () => {
     const f = this.open({ rule: 'primary', token: undefined, items: undefined, Comma: undefined, record: undefined, hasInner: false, inner: undefined });
