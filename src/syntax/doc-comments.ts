@@ -25,13 +25,16 @@ export class DocComments {
     }
   }
 
-  /** The doc text of the declaration starting at `offset`, with `///` and one space stripped. */
+  /**
+   * The doc text of the declaration starting at `offset`: each line without `///`, one space after
+   * it, and its trailing whitespace (which the formatter drops).
+   */
   take(offset: number): string | undefined {
     const group = this.byNext.get(offset);
     if (!group) return undefined;
     this.byNext.delete(offset);
     for (const d of group) this.used.add(d);
-    return group.map((d) => d.image.replace(/^\/\/\/ ?/, '').replace(/\r$/, '')).join('\n');
+    return group.map((d) => d.image.replace(/^\/\/\/ ?/, '').trimEnd()).join('\n');
   }
 
   /** Doc lines that document nothing (before a field, a `return`, …): kept as plain comments. */

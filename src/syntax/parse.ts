@@ -4,6 +4,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos, Span } from '../diagnostics/span.js';
 import type { Comment, SourceFile, TopItem } from './ast.js';
 import { AstBuilder } from './ast-builder.js';
+import { commentNode } from './comment-node.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
@@ -122,7 +123,7 @@ export function parse(text: string, fileName: string): ParseResult {
   // Doc comments that document nothing stay in the file as plain comments, so the formatter keeps them.
   const comments: Comment[] = [...((lexed.groups.comments ?? []) as IToken[]), ...docs.unused()]
     .sort((a, b) => a.startOffset - b.startOffset)
-    .map((t) => ({ kind: 'Comment', text: t.image, span: at(t.startOffset, t.startOffset + t.image.length) }));
+    .map((t) => commentNode(t, fileName, position));
   const file: SourceFile = { kind: 'File', items, comments, span: at(0, text.length) };
   // in text order (a stable sort: at one position, lexical errors stay first)
   return { file, diagnostics: diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset) };

@@ -19,6 +19,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Pos } from '../diagnostics/span.js';
 import type { BlockDecl, Comment, ModelDecl, ModelItem, SourceFile } from './ast.js';
 import { AstBuilder } from './ast-builder.js';
+import { commentNode } from './comment-node.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
 import { decodeString } from './literals.js';
@@ -236,7 +237,7 @@ export function splitComments(old: CleanParse, start: number, next: number): [Co
 }
 
 export function comments(e: Edit, r: Region, tokens: IToken[]): Comment[] {
-  return tokens.map((c) => ({ kind: 'Comment', text: c.image, span: { file: e.fileName, start: r.position(c.startOffset), end: r.position(c.startOffset + c.image.length) } }));
+  return tokens.map((c) => commentNode(c, e.fileName, r.position));
 }
 
 function rebuilt(e: Edit, r: Region, items: SourceFile['items'], comments: Comment[]): SourceFile {

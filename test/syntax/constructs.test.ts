@@ -190,6 +190,17 @@ describe('doc comments', () => {
     expect(b.span.start).toEqual({ offset: 26, line: 3, column: 1 });
   });
 
+  it('end at their last non-blank character, as comments do: trailing whitespace is no part of either', () => {
+    const text = '/// Adds one.  \r\n///\t\n/// Twice.\t\nblock inc(x: tensor) {  \n  // a note \t\n  return x + 1 /* inline */   \n}\n';
+    const r = parse(text, 'x.rec');
+    expect(r.diagnostics).toEqual([]);
+    expect((r.file.items[0] as A.BlockDecl).doc).toBe('Adds one.\n\nTwice.');
+    expect(r.file.comments.map((c) => c.text)).toEqual(['// a note', '/* inline */']);
+    // `// a note` starts at column 3 of line 5 and is 9 characters long
+    expect(r.file.comments[0]!.span.start).toMatchObject({ line: 5, column: 3 });
+    expect(r.file.comments[0]!.span.end).toMatchObject({ line: 5, column: 12 });
+  });
+
   it('attach to every documentable model item, also across a blank line or a plain comment', () => {
     const items = model(`/// the model
 model m {
