@@ -8,6 +8,7 @@ import type { BlockDecl, Expr, ModelDecl, Stmt, TaskDecl } from '../syntax/ast.j
 import { forEachChild } from '../syntax/visit.js';
 import { builtins } from './builtins/index.js';
 import type { Module, ModuleLoader } from './modules.js';
+import { selectorSegments } from './selectors.js';
 
 export type SymbolKind = 'block' | 'param' | 'let' | 'feature' | 'pc' | 'task' | 'module' | 'loop' | 'model' | 'builtin';
 
@@ -206,6 +207,10 @@ export class Resolver {
     }
     let lastLet: SymbolDef | undefined;
     const pcs: SymbolDef[] = [];
+    // Parameter selectors (train's `groups`, a stage's `freeze`, `train` and graft `into`) are
+    // read by the elaborator, not evaluated; their names are indexed once every name is defined.
+    const selectors: Expr[] = [];
+    const groups = new Set<string>();
     const task = (item: TaskDecl) => {
       // Tasks are not values: their own namespace, so a task may share its label's name.
       this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });
@@ -257,17 +262,53 @@ export class Resolver {
         case 'Task':
           task(item);
           break;
+        case 'Train':
+          for (const fl of item.fields) {
+            if (fl.name.name !== 'groups' || fl.value.kind !== 'Record') continue;
+            for (const g of fl.value.fields) {
+              groups.add(g.name.name);
+              selectors.push(g.value);
+            }
+          }
+          break;
         case 'Stage':
           for (const t of item.tasks) task(t);
+          for (const fl of item.fields) {
+            if (fl.name.name === 'freeze' || fl.name.name === 'train') selectors.push(fl.value);
+            if (fl.name.name !== 'graft') continue;
+            for (const g of fl.value.kind === 'List' ? fl.value.items : [fl.value]) {
+              if (g.kind !== 'Record') continue;
+              for (const x of g.fields) {
+                if (x.name.name === 'into') selectors.push(x.value);
+                else if (x.name.name === 'patch') this.expr(x.value, env);
+              }
+            }
+          }
           break;
         default:
           break;
       }
     }
+    for (const e of selectors) this.selectorRefs(e, env, groups);
     for (const pc of pcs) {
       if (!this.used.has(pc) && pc.span) {
         this.diagnostics.push(diag('REC5007', pc.span, `personalization code \`${pc.name}\` is never used`, { hint: 'pass it to a gated block, e.g. `poso.mlp(x, pc: ' + pc.name + ', units: [...])`' }));
       }
+    }
+  }
+
+  /**
+   * The names a selector selects under: a model-level `let` (its parameters are named after it),
+   * or a feature after `features.` (its table). Indexed as references, not as uses: a selector
+   * reads no value. A bare group name selects the group, and segments with `*` name nothing.
+   */
+  private selectorRefs(e: Expr, env: Env, groups: Set<string>): void {
+    for (const item of e.kind === 'List' ? e.items : [e]) {
+      const segs = selectorSegments(item);
+      if (!segs || (segs.length === 1 && groups.has(segs[0]!.name))) continue;
+      const [kind, seg] = segs[0]!.name === 'features' && segs.length > 1 ? (['feature', segs[1]!] as const) : (['let', segs[0]!] as const);
+      const d = seg.name.includes('*') ? undefined : env.lookup(seg.name);
+      if (d?.kind === kind) this.index.refs.push({ span: seg.span, def: d });
     }
   }
 

@@ -75,3 +75,33 @@ export function selectorCandidates(s: Selector, params: readonly string[]): stri
   }
   return [...out];
 }
+
+/**
+ * The segments of a selector as written, each with its span, or undefined when it is not a
+ * selector, or a string with an escape in it (its segments are then not where its characters
+ * are). The resolver indexes the names they select under (`net` in `net.*.ln2`, `items` in
+ * `"features.items.*"`), so that renaming a `let` or a feature renames its selectors too.
+ */
+export function selectorSegments(e: Expr): Array<{ name: string; span: Span }> | undefined {
+  if (e.kind === 'String') {
+    if (e.raw !== `"${e.value}"` || e.span.start.line !== e.span.end.line) return undefined;
+    const out: Array<{ name: string; span: Span }> = [];
+    let k = 0;
+    for (const name of e.value.split('.')) {
+      // a string is on one line: a segment's place is the string's, moved by its characters
+      const at = (d: number) => ({ offset: e.span.start.offset + 1 + d, line: e.span.start.line, column: e.span.start.column + 1 + d });
+      out.push({ name, span: { file: e.span.file, start: at(k), end: at(k + name.length) } });
+      k += name.length + 1;
+    }
+    return out;
+  }
+  const out: Array<{ name: string; span: Span }> = [];
+  let at: Expr = e;
+  while (at.kind === 'Member') {
+    out.unshift({ name: at.property.name, span: at.property.span });
+    at = at.object;
+  }
+  if (at.kind !== 'Name') return undefined;
+  out.unshift({ name: at.name, span: at.span });
+  return out;
+}

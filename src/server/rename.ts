@@ -2,6 +2,7 @@
 // defined in the stdlib, keywords and invalid names, and a new name that would collide with
 // one already visible where the symbol is defined (a rename must not change what a name means).
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
+import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
@@ -26,8 +27,23 @@ export function rename(a: Analysis, offset: number, newName: string): WorkspaceE
     a.symbols.defs.some((d) => d.name === newName && d.kind !== 'task' && d.span?.file === a.file && (d.kind === 'block' || d.kind === 'module' || d.kind === 'model' || itemAt(a, d.span.start.offset) === home));
   if (clash && def.kind !== 'task') return refuse(`\`${newName}\` is already defined here; pick another name`);
   if (def.kind === 'task' && a.symbols.defs.some((d) => d.kind === 'task' && d.name === newName)) return refuse(`a task \`${newName}\` already exists`);
+  const unaliased = def.kind === 'module' ? unaliasedUse(a, def.span) : undefined;
   const edits = occurrences(a, def)
     .filter((s) => s.file === a.file)
-    .map((s) => ({ range: toRange(s), newText: newName }));
+    .map((s) =>
+      // `use std.poso` names the module by its path, which must stay: it gets an alias instead
+      s === def.span && unaliased ? { range: toRange({ ...unaliased.span, start: unaliased.span.end }), newText: ` as ${newName}` } : { range: toRange(s), newText: newName },
+    );
   return { changes: { [pathToUri(a.file)]: edits } };
+}
+
+/** The `use` without `as` whose path ends with the module name at `span` (its last segment, or its file), with its path's span. */
+function unaliasedUse(a: Analysis, span: Span): { span: Span } | undefined {
+  for (const item of a.ast.items) {
+    if (item.kind !== 'Use' || item.alias) continue;
+    const path = item.path.kind === 'dotted' ? item.path.parts : [item.path];
+    const last = path[path.length - 1]!;
+    if (last.span.file === span.file && last.span.start.offset === span.start.offset) return { span: { ...path[0]!.span, end: last.span.end } };
+  }
+  return undefined;
 }

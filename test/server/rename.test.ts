@@ -1,0 +1,95 @@
+// Rename, in-process: a rename must not change what a spec means. Checked over every name of the
+// examples and the spec fixtures (the renamed text must check exactly as the original does), and
+// on the two places a name is written outside an expression: the path of a `use` without `as`,
+// and parameter selectors (`freeze: net`, `net.*.ln1`, `"features.items.*"`).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import type { Analysis } from '../../src/semantics/analyze.js';
+import { analyze } from '../../src/semantics/analyze.js';
+import { definition } from '../../src/server/definition.js';
+import { rename } from '../../src/server/rename.js';
+import { posOf, ROOT } from './lsp-client.js';
+
+/** The text with the edits of one file applied (from the last, so earlier positions hold). */
+function applied(text: string, edits: TextEdit[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) => starts[p.line]! + p.character;
+  let out = text;
+  for (const e of [...edits].sort((x, y) => offset(y.range.start) - offset(x.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** The edits of a rename in the analysed file, or undefined when it is refused. */
+function renamed(a: Analysis, offset: number, newName: string): TextEdit[] | undefined {
+  const r = rename(a, offset, newName);
+  if (!('changes' in r)) return undefined;
+  const files = Object.values((r as WorkspaceEdit).changes ?? {});
+  expect(files.length).toBeLessThanOrEqual(1);
+  return files[0];
+}
+
+const codes = (a: Analysis) => a.diagnostics.map((d) => `${d.code}@${d.span.start.line}`);
+
+describe('rename', () => {
+  it('gives, for every name of the examples and spec fixtures, a spec that checks exactly as before', () => {
+    const files = ['examples', 'test/fixtures/specs'].flatMap((d) =>
+      readdirSync(join(ROOT, d))
+        .filter((f) => f.endsWith('.rec'))
+        .map((f) => join(ROOT, d, f)),
+    );
+    let count = 0;
+    const broken: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const a = analyze(text, file);
+      for (const m of text.matchAll(/\b[a-z_][a-z0-9_]*\b/g)) {
+        const lineStart = text.lastIndexOf('\n', m.index) + 1;
+        if (text.slice(lineStart, m.index).includes('//')) continue; // in a comment
+        const edits = renamed(a, m.index + 1, 'zz_fresh');
+        if (!edits || edits.length === 0) continue;
+        count++;
+        const b = analyze(applied(text, edits), file);
+        if (codes(b).join() !== codes(a).join()) broken.push(`${file.slice(ROOT.length + 1)}: \`${m[0]}\` → ${b.diagnostics[0]?.code} ${b.diagnostics[0]?.message}`);
+      }
+    }
+    expect(broken.slice(0, 5)).toEqual([]);
+    // every name the files define in an expression, and the selectors: more than 600 renames
+    expect(count).toBeGreaterThan(600);
+  });
+
+  it('gives a module used without `as` an alias: its path names the module and stays', () => {
+    const text = readFileSync(join(ROOT, 'examples/peterrec-coldstart.rec'), 'utf8');
+    const a = analyze(text, 'coldstart.rec');
+    const edits = renamed(a, text.indexOf('peterrec.nextitnet') + 1, 'pr')!;
+    const out = applied(text, edits);
+    expect(out).toContain('use std.peterrec as pr\n');
+    expect(out).toContain('let net = pr.nextitnet(items');
+    // the graft's patch is renamed with the other uses
+    expect(out).toContain('patch: pr.parallel(bottleneck: 8)');
+    expect(out).not.toMatch(/peterrec\.\w+\(/);
+    expect(codes(analyze(out, 'coldstart.rec'))).toEqual(codes(a));
+  });
+
+  it('renames the selectors of a `let` and of a feature with them, in names and in strings', () => {
+    const text = readFileSync(join(ROOT, 'examples/peterrec-coldstart.rec'), 'utf8');
+    const a = analyze(text, 'coldstart.rec');
+    const net = renamed(a, text.indexOf('let net') + 5, 'backbone')!;
+    const at = (needle: string, delta = 0) => posOf(text, text.indexOf(needle) + delta);
+    expect(net.map((e) => e.range.start)).toEqual(
+      expect.arrayContaining([at('net = '), at('from: net', 6), at('freeze: [net', 9), at('train: [net.*', 8), at('"net.*.conv*"', 1)]),
+    );
+    const out = applied(text, net);
+    expect(out).toContain('freeze: [backbone, "features.items.*"]');
+    expect(out).toContain('train: [backbone.*.ln1]');
+    expect(out).toContain('graft: { into: "backbone.*.conv*"');
+    const items = applied(text, renamed(a, text.indexOf('items: seq') + 1, 'history')!);
+    expect(items).toContain('freeze: [net, "features.history.*"]');
+    expect(items).toContain('peterrec.nextitnet(history,');
+    // A selector's name leads to its definition.
+    const loc = definition(a, text.indexOf('"net.*.conv*"') + 2);
+    expect(loc?.range.start).toEqual(at('net = '));
+  });
+});
