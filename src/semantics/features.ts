@@ -64,6 +64,7 @@ function positiveInt(args: Args, key: string, what: string, ctx: Ctx, at: Span):
     ctx.el.report('REC3002', at, `missing \`${what}\``, ctx.f, { hint: `add \`${what}: …\`` });
     return undefined;
   }
+  if (a.value.kind === 'error') return undefined; // reported where it failed
   if (a.value.kind !== 'int' || a.value.value <= 0) {
     ctx.el.report('REC3001', a.span, `\`${what}\` must be a positive int, found ${describe(a.value)}`, ctx.f);
     return undefined;
@@ -87,6 +88,7 @@ function idSource(args: Args, ctx: Ctx, at: Span): IdSource | undefined {
     return undefined;
   }
   const v = vocab.value;
+  if (v.kind === 'error') return undefined; // reported where it failed
   if (v.kind === 'list') {
     const values = v.items.map((i) => (i.kind === 'string' ? i.value : i.kind === 'int' ? String(i.value) : undefined));
     if (values.some((x) => x === undefined) || values.length === 0) {

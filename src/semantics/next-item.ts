@@ -100,6 +100,8 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
     else if ((v.kind !== 'int' && v.kind !== 'float') || v.value <= 0) el.report('REC3008', fl.value.span, '`weight` must be a positive number', f);
     else weight = v.value;
   }
+  // The `let` it defaults to failed: that is reported where it failed, not again here.
+  if (from?.value.kind === 'error') return undefined;
   const h = from && asTensor(from.value);
   const len = seq.kind === 'seq' ? seq.maxLen : 0;
   if (!from || !h || h.shape.length !== 3 || h.shape[1] !== len || h.mask === undefined || typeof h.shape[2] !== 'number') {

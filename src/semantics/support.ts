@@ -49,7 +49,8 @@ function readPairs(d: SupportDecl, el: Elaborator, f: Frame, features: FeatureSp
     if (a.name.name === 'label') label = a.value;
     else if (a.name.name === 'size') {
       const v = el.evalExpr(a.value, f);
-      if (v.kind !== 'int' || v.value <= 0) {
+      if (v.kind === 'error') ok = false; // reported where it failed
+      else if (v.kind !== 'int' || v.value <= 0) {
         el.report('REC3001', a.value.span, '`size` must be a positive int', f);
         ok = false;
       } else size = v.value;

@@ -128,6 +128,8 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     el.report('REC5004', t.name.span, `task \`${name}\` has no input`, f, { hint: 'add `{ from: <tensor> }` or a `let` before the task' });
     return undefined;
   }
+  // The `let` it defaults to failed: that is reported where it failed, not again here.
+  if (from.value.kind === 'error') return undefined;
   const x = asTensor(from.value);
   if (!x || x.shape.length !== 2) {
     el.report('REC3001', from.span, `a task reads a [batch, d] tensor, found ${describe(from.value)}`, f, {

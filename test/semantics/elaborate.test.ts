@@ -102,6 +102,18 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(es[0]!.message).toContain('out of range');
   });
 
+  it('reports an error once: a task that reads a failed `let` by default says nothing more', () => {
+    // `nope` is unknown; the task's input is the last `let`, which failed with it.
+    const d = errors(spec('  let h = concat(a, nope)\n  task t : binary(label: clicked)'));
+    expect(d.map((x) => `${x.code} ${x.message}`)).toEqual(['REC2001 unknown name `nope`']);
+    // The same with the input named: the field's value is the error, already reported.
+    expect(errors(spec('  let h = concat(a, nope)\n  task t : binary(label: clicked) { from: h }')).map((x) => x.code)).toEqual(['REC2001']);
+    // A next-item task, and the sizes of a feature and of a support set.
+    expect(errors(spec('  let h = concat(a, nope)\n  task n : next_item(hist)')).map((x) => x.code)).toEqual(['REC2001']);
+    expect(errors(spec('  task t : binary(label: clicked) { from: a }').replace('dim: 3', 'dim: nope')).map((x) => x.code)).toEqual(['REC2001']);
+    expect(errors(spec('  support s by u: pairs(u, label: clicked, size: nope)\n  task t : binary(label: clicked) { from: a }')).map((x) => x.code)).toEqual(['REC2001']);
+  });
+
   it('compiles every stdlib block in a spec', () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'), 'utf8');
     const a = analyze(text, join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'));
