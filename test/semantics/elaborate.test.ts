@@ -111,6 +111,7 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     // A next-item task, and the sizes of a feature and of a support set.
     expect(errors(spec('  let h = concat(a, nope)\n  task n : next_item(hist)')).map((x) => x.code)).toEqual(['REC2001']);
     expect(errors(spec('  task t : binary(label: clicked) { from: a }').replace('dim: 3', 'dim: nope')).map((x) => x.code)).toEqual(['REC2001']);
+    expect(errors(spec('  task t : binary(label: clicked) { from: a }').replace('hash: 10', 'vocab: nope')).map((x) => x.code)).toEqual(['REC2001']);
     expect(errors(spec('  support s by u: pairs(u, label: clicked, size: nope)\n  task t : binary(label: clicked) { from: a }')).map((x) => x.code)).toEqual(['REC2001']);
   });
 
