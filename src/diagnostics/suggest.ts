@@ -1,4 +1,7 @@
-// "Did you mean": at most four known names close to an unknown one (Elm / rust-analyzer style).
+// "Did you mean": at most four known names close to an unknown one (Elm / rust-analyzer style),
+// and the quick fix that writes the closest over the misspelt one.
+import type { Suggestion } from './diagnostic.js';
+import type { Span } from './span.js';
 
 /** Damerau–Levenshtein distance (optimal string alignment) between two names. */
 export function editDistance(a: string, b: string): number {
@@ -40,4 +43,9 @@ export function didYouMean(names: string[]): string | undefined {
   const q = names.map((n) => `\`${n}\``);
   const list = q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
   return `did you mean ${list}?`;
+}
+
+/** The quick fix of a misspelt name at `span`: the closest of `names` written over it, or none. */
+export function fixWith(names: string[], span: Span, verb = 'replace with'): Suggestion[] {
+  return names.slice(0, 1).map((n) => ({ message: `${verb} \`${n}\``, span, text: n }));
 }

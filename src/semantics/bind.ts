@@ -2,7 +2,7 @@
 // unknown, duplicate and wrong-type cases reported once each. Shared by blocks and builtins.
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import { coerce, showType } from './types.js';
 import type { ArgValue, Bound, ParamSig, Signature, Value } from './values.js';
 
@@ -37,7 +37,7 @@ export function bindArgs(sig: Signature, args: ArgValue[], callSpan: Span, out: 
         out.push(
           diag('REC3003', a.name.span, `\`${sig.name}\` has no parameter \`${a.name.name}\``, {
             hint: didYouMean(alts) ?? `its parameters are ${sig.params.map((q) => `\`${q.name}\``).join(', ') || 'none'}`,
-            suggestions: alts.slice(0, 1).map((n) => ({ message: `rename to \`${n}\``, span: a.name!.span, text: n })),
+            suggestions: fixWith(alts, a.name!.span, 'rename to'),
           }),
         );
         continue;

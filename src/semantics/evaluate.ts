@@ -2,7 +2,7 @@
 // operators pick numeric or tensor arithmetic, statements run in lexical scopes. Calls are left to
 // calls.ts (a subclass), which expands blocks by evaluating their bodies here.
 import type { Span } from '../diagnostics/span.js';
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { GraphBuilder } from '../ir/builder.js';
 import type { Attrs } from '../ir/types.js';
 import type { BinaryExpr, BlockDecl, Expr, Stmt } from '../syntax/ast.js';
@@ -109,7 +109,7 @@ export abstract class Evaluator extends Reporting {
         const alts = suggestNames(e.name, f.scope.names());
         this.report('REC2001', e.span, `unknown name \`${e.name}\``, f, {
           hint: didYouMean(alts),
-          suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: e.span, text: n })),
+          suggestions: fixWith(alts, e.span),
         });
         return ERROR;
       }
@@ -170,14 +170,15 @@ export abstract class Evaluator extends Reporting {
       const alts = suggestNames(name, obj.module.blocks.keys());
       this.report('REC2006', span, `module \`${obj.alias}\` has no block \`${name}\``, f, {
         hint: didYouMean(alts) ?? `it defines ${[...obj.module.blocks.keys()].map((n) => `\`${n}\``).join(', ')}`,
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span, text: n })),
+        suggestions: fixWith(alts, span),
       });
       return ERROR;
     }
     if (obj.kind === 'record') {
       const v = obj.fields.get(name);
       if (v) return v;
-      this.report('REC2006', span, `this record has no field \`${name}\``, f, { hint: didYouMean(suggestNames(name, obj.fields.keys())) });
+      const alts = suggestNames(name, obj.fields.keys());
+      this.report('REC2006', span, `this record has no field \`${name}\``, f, { hint: didYouMean(alts), suggestions: fixWith(alts, span) });
       return ERROR;
     }
     this.report('REC3001', span, `\`.${name}\` needs a module or a record, found ${describe(obj)}`, f);
@@ -289,6 +290,7 @@ export abstract class Evaluator extends Reporting {
             const alts = suggestNames(s.name.name, f.scope.names());
             this.report('REC2007', s.name.span, `\`${s.name.name}\` is not declared`, f, {
               hint: `declare it first with \`let ${s.name.name} = …\`${alts.length ? `, or ${didYouMean(alts)}` : ''}`,
+              suggestions: fixWith(alts, s.name.span),
             });
           }
           break;

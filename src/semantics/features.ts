@@ -9,7 +9,7 @@
 //   user    : dense(64)                           a numeric vector
 //   rating  : label                               a column for label expressions only
 import { dirname, resolve } from 'node:path';
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { FeatureSpec, IdSource } from '../ir/types.js';
 import type { CallExpr, Expr, FeatureDecl } from '../syntax/ast.js';
@@ -42,7 +42,7 @@ function constArgs(call: CallExpr, ctx: Ctx, allowed: string[], kind: string, ev
       const alts = suggestNames(a.name.name, allowed);
       ctx.el.report('REC3003', a.name.span, `\`${kind}\` has no option \`${a.name.name}\``, ctx.f, {
         hint: didYouMean(alts) ?? `its options are ${allowed.map((n) => `\`${n}\``).join(', ')}`,
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `rename to \`${n}\``, span: a.name!.span, text: n })),
+        suggestions: fixWith(alts, a.name!.span, 'rename to'),
       });
       ok = false;
       continue;
@@ -198,6 +198,7 @@ function specOf(decl: FeatureDecl, ctx: Ctx, declared: Map<string, FeatureSpec>)
           const alts = suggestNames(item.name, [...declared.values()].filter((s) => s.kind === 'id').map((s) => s.name));
           ctx.el.report('REC2001', item.span, shared ? `\`${item.name}\` is not a categorical feature; a sequence can share only an \`id\` table` : `unknown feature \`${item.name}\``, ctx.f, {
             hint: didYouMean(alts) ?? 'declare the shared feature before the sequence',
+            suggestions: fixWith(alts, item.span),
           });
           return undefined;
         }
@@ -218,7 +219,7 @@ function specOf(decl: FeatureDecl, ctx: Ctx, declared: Map<string, FeatureSpec>)
       const alts = suggestNames(kind, FEATURE_KINDS);
       ctx.el.report('REC5005', e.callee.span, `unknown feature kind \`${kind}\``, ctx.f, {
         hint: didYouMean(alts) ?? `use one of ${FEATURE_KINDS.map((k) => `\`${k}\``).join(', ')}`,
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: e.callee.span, text: n })),
+        suggestions: fixWith(alts, e.callee.span),
       });
       return undefined;
     }

@@ -11,7 +11,7 @@
 //
 // A selector matches an instance path with as many segments (`net.*.conv*` matches
 // `net.residual0.conv1`, not `net` nor `net.residual0.conv1.x`).
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expr, Field, LetStmt } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
@@ -58,7 +58,8 @@ function readGrafts(value: Expr, el: Elaborator, f: Frame): Graft[] | undefined 
     const field = (n: string): Field | undefined => g.fields.find((x) => x.name.name === n);
     for (const x of g.fields) {
       if (x.name.name !== 'into' && x.name.name !== 'patch') {
-        el.report('REC5022', x.name.span, `a graft has no field \`${x.name.name}\``, f, { hint: didYouMean(suggestNames(x.name.name, ['into', 'patch'])) ?? 'its fields are `into` and `patch`' });
+        const alts = suggestNames(x.name.name, ['into', 'patch']);
+        el.report('REC5022', x.name.span, `a graft has no field \`${x.name.name}\``, f, { hint: didYouMean(alts) ?? 'its fields are `into` and `patch`', suggestions: fixWith(alts, x.name.span, 'rename to') });
         return undefined;
       }
     }
@@ -167,7 +168,7 @@ export function graftStage(el: Elaborator, stage: string, value: Expr, lets: rea
       const alts = suggestNames(s.text, near);
       el.report('REC5021', s.span, `\`${s.text}\` matches no block call of the model's \`let\`s: there is nothing to graft into`, f, {
         hint: didYouMean(alts) ?? (near.length > 0 ? `block calls at that depth are ${near.slice(0, 4).map((p) => `\`${p}\``).join(', ')}${near.length > 4 ? ', …' : ''}` : 'a target is the path of a block call, e.g. `net.*.conv*`'),
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: s.span, text: n })),
+        suggestions: fixWith(alts, s.span),
       });
     }
   }

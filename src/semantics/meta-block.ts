@@ -9,7 +9,7 @@
 // global block reads the embedding (REC5033), the task losses the MAML step can differentiate
 // (REC5034), one meta block per model (REC5035), the task batching settings (REC5036), and a meta
 // block with stages (REC5002, not supported yet).
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import { entryNodes } from '../ir/entry.js';
 import type { MamlOrder, MetaSpec } from '../ir/meta.js';
@@ -64,7 +64,10 @@ function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<Met
     if (k === 'order') {
       const name = e.kind === 'Name' ? e.name : undefined;
       if (name === 'first' || name === 'second') out.order = name;
-      else el.report('REC5030', e.span, '`order` is `second` (through the inner gradients, Alg. 2a) or `first` (the first-order approximation)', f, { hint: didYouMean(suggestNames(name ?? '', ['first', 'second'])) });
+      else {
+        const alts = name === undefined ? [] : suggestNames(name, ['first', 'second']);
+        el.report('REC5030', e.span, '`order` is `second` (through the inner gradients, Alg. 2a) or `first` (the first-order approximation)', f, { hint: didYouMean(alts), suggestions: fixWith(alts, e.span) });
+      }
     } else if (k === 'steps' || k === 'lr') {
       const v = el.evalExpr(e, f);
       const x = v.kind === 'int' || v.kind === 'float' ? v.value : undefined;
@@ -73,7 +76,7 @@ function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<Met
       else if (v.kind !== 'error') el.report('REC5030', e.span, k === 'steps' ? '`steps` is the number of inner SGD steps, an int from 1 to 20' : '`lr` is the inner learning rate α, a positive number', f);
     } else {
       const alts = suggestNames(k, INNER);
-      el.report('REC5030', fl.name.span, `\`inner\` has no setting \`${k}\``, f, { hint: didYouMean(alts) ?? 'its settings are `steps`, `lr` and `order`' });
+      el.report('REC5030', fl.name.span, `\`inner\` has no setting \`${k}\``, f, { hint: didYouMean(alts) ?? 'its settings are `steps`, `lr` and `order`', suggestions: fixWith(alts, fl.name.span, 'rename to') });
     }
   }
   return out;

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { parse } from '../syntax/parse.js';
@@ -150,7 +150,7 @@ export class ModuleLoader {
         this.diagnostics.push(
           diag('REC2004', span, `there is no stdlib module \`std.${name}\``, {
             hint: didYouMean(alts) ?? `the stdlib has ${stdModuleNames().map((n) => `std.${n}`).join(', ')}`,
-            suggestions: alts.slice(0, 1).map((a) => ({ message: `use \`${a}\``, span, text: a })),
+            suggestions: fixWith(alts, span, 'use'),
           }),
         );
         return;

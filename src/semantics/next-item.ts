@@ -13,7 +13,7 @@
 // (the objectives pass keeps it); for evaluation it also gives, per row, the summed loss and the
 // number of predicted positions, so the held-out loss is exactly the objective's mean.
 import type { Span } from '../diagnostics/span.js';
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { FeatureSpec, TaskSpec } from '../ir/types.js';
 import type { NumberLit, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
@@ -78,6 +78,7 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
       const alts = a.value.kind === 'Name' ? suggestNames(a.value.name, seqs.map((s) => s.name)) : [];
       el.report('REC5020', a.value.span, '`next_item` predicts the items of a sequence feature: name one', f, {
         hint: didYouMean(alts) ?? (seqs.length > 0 ? `the sequence features are ${seqs.map((s) => `\`${s.name}\``).join(', ')}` : 'declare one in `features`, e.g. `items: seq(id(hash: 10_000, dim: 64), max_len: 50)`'),
+        suggestions: fixWith(alts, a.value.span),
       });
       return undefined;
     }
@@ -91,7 +92,8 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   let weight = 1;
   for (const fl of t.fields) {
     if (!FIELDS.includes(fl.name.name)) {
-      el.report('REC3011', fl.name.span, `a next_item task has no field \`${fl.name.name}\``, f, { hint: didYouMean(suggestNames(fl.name.name, FIELDS)) ?? `its fields are ${FIELDS.join(', ')}` });
+      const alts = suggestNames(fl.name.name, FIELDS);
+      el.report('REC3011', fl.name.span, `a next_item task has no field \`${fl.name.name}\``, f, { hint: didYouMean(alts) ?? `its fields are ${FIELDS.join(', ')}`, suggestions: fixWith(alts, fl.name.span, 'rename to') });
       continue;
     }
     const v = el.evalExpr(fl.value, { ...f, path: name });

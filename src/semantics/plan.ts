@@ -11,7 +11,7 @@
 //   group, anything else is a path pattern);
 // - a trained parameter's optimizer is that of the spec-defined group holding it that
 //   `optimizer: { … }` names, else that of its declared group, else `dense`'s.
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import { DEFAULT_STAGE, type OptimizerAssignment, type StagePlan, type TrainPlan } from '../ir/plan.js';
 import { BUILTIN_GROUPS, type OptimizerSpec, type ParamDecl, type ParamGroup } from '../ir/types.js';
@@ -109,7 +109,7 @@ export class PlanBuilder {
     const listed = pool.slice(0, 4).map((c) => `\`${c}\``);
     this.el.report('REC5010', s.span, `\`${s.text}\` in ${what} matches no parameter`, this.f, {
       hint: didYouMean(alts) ?? (listed.length > 0 ? `parameters are named by their path; here there are ${listed.join(', ')}${pool.length > listed.length ? ', …' : ''}` : 'there are no parameters here'),
-      suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: s.span, text: n })),
+      suggestions: fixWith(alts, s.span),
     });
   }
 
@@ -120,7 +120,7 @@ export class PlanBuilder {
       const alts = suggestNames(k.group, Object.keys(this.groups));
       this.el.report('REC5011', k.span, `unknown parameter group \`${k.group}\``, this.f, {
         hint: didYouMean(alts) ?? `the groups are ${Object.keys(this.groups).map((g) => `\`${g}\``).join(', ')}`,
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: k.span, text: n })),
+        suggestions: fixWith(alts, k.span),
       });
     }
   }

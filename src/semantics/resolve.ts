@@ -3,7 +3,7 @@
 // definitions and unused bindings are reported. Blocks nobody calls are checked here too.
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { BlockDecl, Expr, ModelDecl, Stmt, TaskDecl } from '../syntax/ast.js';
 import { forEachChild } from '../syntax/visit.js';
 import { builtins } from './builtins/index.js';
@@ -94,7 +94,7 @@ export class Resolver {
     this.diagnostics.push(
       diag('REC2001', span, `unknown ${what} \`${name}\``, {
         hint: didYouMean(alts),
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span, text: n })),
+        suggestions: fixWith(alts, span),
       }),
     );
     return undefined;
@@ -343,7 +343,7 @@ export class Resolver {
           this.diagnostics.push(
             diag('REC2006', e.property.span, `module \`${obj.name}\` has no block \`${e.property.name}\``, {
               hint: didYouMean(alts) ?? `it defines ${[...obj.module.blocks.keys()].map((n) => `\`${n}\``).join(', ')}`,
-              suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: e.property.span, text: n })),
+              suggestions: fixWith(alts, e.property.span),
             }),
           );
         }

@@ -5,7 +5,7 @@
 // item, its features embedded as in the model (id and bucketize through the feature's own table,
 // dense as is) and its label, concatenated; padding positions are masked out of pooling and GRUs.
 // The graph reads the set from the inputs `<name>.<item>`, `<name>.label` and `<name>.mask`.
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import { SUPPORT_LABEL, SUPPORT_MASK, supportInput } from '../ir/support-inputs.js';
 import type { FeatureSpec, SupportSpec } from '../ir/types.js';
@@ -32,7 +32,7 @@ function readPairs(d: SupportDecl, el: Elaborator, f: Frame, features: FeatureSp
       const spec = a.value.kind === 'Name' ? features.find((s) => s.name === (a.value as { name: string }).name) : undefined;
       if (a.value.kind !== 'Name' || !spec) {
         const alts = a.value.kind === 'Name' ? suggestNames(a.value.name, features.filter((s) => s.kind !== 'label').map((s) => s.name)) : [];
-        el.report('REC5008', a.value.span, a.value.kind === 'Name' ? `unknown feature \`${a.value.name}\`` : 'a support item is a feature name', f, { hint: didYouMean(alts) ?? 'name features declared in `features { … }`' });
+        el.report('REC5008', a.value.span, a.value.kind === 'Name' ? `unknown feature \`${a.value.name}\`` : 'a support item is a feature name', f, { hint: didYouMean(alts) ?? 'name features declared in `features { … }`', suggestions: fixWith(alts, a.value.span) });
         ok = false;
       } else if (spec.kind !== 'id' && spec.kind !== 'bucketize' && spec.kind !== 'dense') {
         el.report('REC5008', a.value.span, `\`${spec.name}\` is a ${spec.kind} feature; support items are id, bucketize or dense features`, f, { hint: spec.kind === 'label' ? 'the label goes in `label: …`' : undefined });
@@ -55,7 +55,8 @@ function readPairs(d: SupportDecl, el: Elaborator, f: Frame, features: FeatureSp
         ok = false;
       } else size = v.value;
     } else {
-      el.report('REC3003', a.name.span, `\`pairs\` has no option \`${a.name.name}\``, f, { hint: didYouMean(suggestNames(a.name.name, ['label', 'size'])) ?? 'its options are `label` and `size`' });
+      const alts = suggestNames(a.name.name, ['label', 'size']);
+      el.report('REC3003', a.name.span, `\`pairs\` has no option \`${a.name.name}\``, f, { hint: didYouMean(alts) ?? 'its options are `label` and `size`', suggestions: fixWith(alts, a.name.span, 'rename to') });
       ok = false;
     }
   }

@@ -1,7 +1,7 @@
 // `task name : binary(label: rating >= 4) { from: trunk, tower: [64], weight: 1.0 }`.
 // A task reads a tensor (`from`, by default the model's last `let`), runs it through a tower
 // (the stdlib `mlp`, then a `dense` to the output width) and activates it for its kind.
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { FeatureSpec, LossKind, TaskKind, TaskSpec } from '../ir/types.js';
 import type { Expr, TaskDecl } from '../syntax/ast.js';
@@ -40,7 +40,7 @@ export function checkLabelExpr(e: Expr, labels: FeatureSpec[], el: Elaborator, f
       const alts = suggestNames(e.name, labels.map((l) => l.name));
       el.report('REC2008', e.span, `\`${e.name}\` is not a label column`, f, {
         hint: didYouMean(alts) ?? `declare it in \`features\` as \`${e.name}: label\``,
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: e.span, text: n })),
+        suggestions: fixWith(alts, e.span),
       });
       return false;
     }
@@ -65,6 +65,7 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     const alts = kindName ? suggestNames(kindName, Object.keys(TASK_KINDS)) : [];
     el.report('REC5004', head.kind === 'Call' ? head.callee.span : head.span, `unknown task kind${kindName ? ` \`${kindName}\`` : ''}`, f, {
       hint: didYouMean(alts) ?? 'use `binary(label: …)`, `regression(label: …)` or `multiclass(label: …, classes: N)`',
+      suggestions: fixWith(alts, head.kind === 'Call' ? head.callee.span : head.span),
     });
     return undefined;
   }
@@ -77,7 +78,8 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   for (const a of head.kind === 'Call' ? head.args : []) {
     const key = a.name?.name ?? 'label';
     if (!spec.options.includes(key)) {
-      el.report('REC3003', a.name?.span ?? a.span, `\`${kind}\` has no option \`${key}\``, f, { hint: didYouMean(suggestNames(key, spec.options)) ?? `its options are ${spec.options.join(', ')}` });
+      const alts = suggestNames(key, spec.options);
+      el.report('REC3003', a.name?.span ?? a.span, `\`${kind}\` has no option \`${key}\``, f, { hint: didYouMean(alts) ?? `its options are ${spec.options.join(', ')}`, suggestions: a.name ? fixWith(alts, a.name.span, 'rename to') : [] });
       continue;
     }
     if (key === 'label') label = a.value;
@@ -109,7 +111,7 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     const key = fl.name.name;
     if (!TASK_FIELDS.includes(key)) {
       const alts = suggestNames(key, TASK_FIELDS);
-      el.report('REC3011', fl.name.span, `a task has no field \`${key}\``, f, { hint: didYouMean(alts) ?? `its fields are ${TASK_FIELDS.join(', ')}` });
+      el.report('REC3011', fl.name.span, `a task has no field \`${key}\``, f, { hint: didYouMean(alts) ?? `its fields are ${TASK_FIELDS.join(', ')}`, suggestions: fixWith(alts, fl.name.span, 'rename to') });
       continue;
     }
     const v = el.evalExpr(fl.value, { ...f, path: name });

@@ -7,7 +7,7 @@
 //   split: random(test: 0.2) | by_key(user_id, test: 0.25) | chronological(timestamp, test: 0.2)
 //   metrics: [auc, gauc(by: user_id), logloss]
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
-import { didYouMean, suggestNames } from '../diagnostics/suggest.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
 import type { Expr, Field, TrainSection } from '../syntax/ast.js';
@@ -51,7 +51,7 @@ class Reader {
       const alts = suggestNames(name, allowed);
       this.el.report('REC5006', nameSpan, `unknown ${what} \`${name}\``, this.f, {
         hint: didYouMean(alts) ?? `use one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
-        suggestions: alts.slice(0, 1).map((n) => ({ message: `replace with \`${n}\``, span: nameSpan, text: n })),
+        suggestions: fixWith(alts, nameSpan),
       });
       return undefined;
     }
@@ -63,8 +63,10 @@ class Reader {
       }
       const opts = options(name);
       if (!opts.includes(a.name.name)) {
+        const alts = suggestNames(a.name.name, opts);
         this.el.report('REC3003', a.name.span, `\`${name}\` has no option \`${a.name.name}\``, this.f, {
-          hint: didYouMean(suggestNames(a.name.name, opts)) ?? `its options are ${opts.join(', ') || 'none'}`,
+          hint: didYouMean(alts) ?? `its options are ${opts.join(', ') || 'none'}`,
+          suggestions: fixWith(alts, a.name.span, 'rename to'),
         });
         continue;
       }
@@ -267,7 +269,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         const alts = suggestNames(key, known);
         el.report('REC3011', fl.name.span, `\`${where}\` has no setting \`${key}\``, f, {
           hint: didYouMean(alts) ?? `its settings are ${known.join(', ')}`,
-          suggestions: alts.slice(0, 1).map((n) => ({ message: `rename to \`${n}\``, span: fl.name.span, text: n })),
+          suggestions: fixWith(alts, fl.name.span, 'rename to'),
         });
       }
     }

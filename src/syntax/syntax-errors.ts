@@ -2,8 +2,9 @@
 // token (REC1003, a zero-width span where it belongs, "add `)`"); anything else is an unexpected
 // token (REC1002, on the token found).
 import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag, type Diagnostic, type Suggestion } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import { EOF } from './chevrotain.js';
 import * as T from './tokens.js';
 
@@ -22,6 +23,15 @@ const REPEATED: Record<string, string> = {
 
 /** Tokens that close a repetition: an error expecting one of them is really about the items. */
 const CLOSERS = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, EOF]);
+
+/** The words that start what a rule reads, for a misspelt one (`tarin {` in a model). */
+const STARTS: Record<string, string[]> = {
+  file: ['use', 'block', 'model'],
+  modelItem: ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'],
+  modelDecl: ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'],
+  stmt: ['let', 'for', 'if', 'return'],
+  body: ['let', 'for', 'if', 'return'],
+};
 
 /** Statements and model items that a user may write at the top level by mistake. */
 const INNER_ONLY = new Set<TokenType>([T.Let, T.For, T.If, T.Return, T.Features, T.Task, T.Train, T.Support, T.MetaBlock, T.Stage]);
@@ -54,9 +64,9 @@ export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Di
       const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
       const pos = T.isReadToken(prev) ? prev.startOffset + prev.image.length : start;
       const what = label(inserted.type);
-      return diag('REC1003', cx.at(pos, pos), `expected ${what} but found ${found}`, {
-        hint: what.startsWith('`') ? `add ${what}` : `add ${what} here`,
-      });
+      // `retrun x` reads as an assignment to `retrun` that lacks its `=`: a misspelt keyword
+      const keyword = rule === 'assignStmt' && prev ? misspelt(prev, cx, 'stmt') : undefined;
+      return diag('REC1003', cx.at(pos, pos), `expected ${what} but found ${found}`, keyword ?? { hint: what.startsWith('`') ? `add ${what}` : `add ${what} here` });
     }
     const expected = /^expected (.*?) but found/s.exec(e.message)?.[1] ?? '';
     const closer = [...CLOSERS].find((c) => label(c) === expected || (c === EOF && expected === 'EOF'));
@@ -68,14 +78,22 @@ export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Di
     }
     if (closer && REPEATED[rule]) {
       const what = rule === 'file' ? REPEATED.file! : `${REPEATED[rule]} or ${expected}`;
-      return diag('REC1002', cx.at(start, end), `expected ${what} but found ${found}`, { hint: hintFor(e, cx, rule, expected) });
+      return diag('REC1002', cx.at(start, end), `expected ${what} but found ${found}`, misspelt(e.token, cx, rule) ?? { hint: hintFor(e, cx, rule, expected) });
     }
     return diag('REC1002', cx.at(start, end), e.message, { hint: hintFor(e, cx, rule, expected) });
   }
   if (e.name === 'NotAllInputParsedException') {
-    return diag('REC1002', cx.at(start, end), e.message, { hint: hintFor(e, cx, 'file', '') });
+    return diag('REC1002', cx.at(start, end), e.message, misspelt(e.token, cx, 'file') ?? { hint: hintFor(e, cx, 'file', '') });
   }
-  return diag('REC1002', cx.at(start, end), e.message, { hint: hintFor(e, cx, rule, '') });
+  return diag('REC1002', cx.at(start, end), e.message, misspelt(e.token, cx, rule) ?? { hint: hintFor(e, cx, rule, '') });
+}
+
+/** A word found where `rule` reads a keyword and close to one: "did you mean `train`?", and the fix. */
+function misspelt(t: IToken, cx: ErrorContext, rule: string): { hint?: string; suggestions: Suggestion[] } | undefined {
+  if (!T.isReadToken(t) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(t.image)) return undefined;
+  const alts = suggestNames(t.image, STARTS[rule] ?? []);
+  if (alts.length === 0) return undefined;
+  return { hint: didYouMean(alts), suggestions: fixWith(alts, cx.at(t.startOffset, t.startOffset + t.image.length)) };
 }
 
 function hintFor(e: IRecognitionException, cx: ErrorContext, rule: string, expected: string): string | undefined {

@@ -105,6 +105,31 @@ model n { let b = 2 }`);
   });
 });
 
+describe('a misspelt keyword', () => {
+  it('is named, with the fix that writes the keyword over it', () => {
+    const ds = check(`  mdel m {
+//^^^^ REC1002
+}
+model n {
+  tarin { batch: 4 }
+//^^^^^ REC1002
+}
+block b(x: tensor) {
+  retrun x
+  //    ^ REC1003
+}`);
+    expect(ds.map((d) => d.hint)).toEqual(['did you mean `model`?', 'did you mean `train`?', 'did you mean `return`?']);
+    // the fix replaces the word itself (for `retrun x`, the word before the missing `=`)
+    expect(ds.map((d) => d.suggestions.map((s) => [s.text, s.span.start.line, s.span.start.column, s.span.end.column]))).toEqual([
+      [['model', 1, 3, 7]],
+      [['train', 5, 3, 8]],
+      [['return', 9, 3, 9]],
+    ]);
+    // a word far from every keyword keeps the usual hint
+    expect(parse('model n {\n  zebra { batch: 4 }\n}\n', 'x.rec').diagnostics[0]!.suggestions).toEqual([]);
+  });
+});
+
 describe('REC1003 missing token', () => {
   it('a missing `)`: a zero-width span right after the last argument', () => {
     const [d] = check(`model m {
