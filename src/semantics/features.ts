@@ -131,8 +131,11 @@ function specOf(decl: FeatureDecl, ctx: Ctx, declared: Map<string, FeatureSpec>)
   const e: Expr = decl.value;
   if (e.kind === 'Name' && e.name === 'label') return { kind: 'label', name, column: name };
   if (e.kind !== 'Call' || e.callee.kind !== 'Name') {
+    // `clicked: lable`: a misspelt `label`, the one kind written without arguments
+    const alts = e.kind === 'Name' ? suggestNames(e.name, ['label']) : [];
     ctx.el.report('REC5005', e.span, `\`${name}\` must be declared with ${FEATURE_KINDS.map((k) => `\`${k}\``).join(', ')}`, ctx.f, {
-      hint: 'e.g. `user_id: id(hash: 100_000, dim: 16)`',
+      hint: didYouMean(alts) ?? 'e.g. `user_id: id(hash: 100_000, dim: 16)`',
+      suggestions: fixWith(alts, e.span),
     });
     return undefined;
   }

@@ -47,4 +47,11 @@ describe('quick fixes', () => {
     expect(problems.slice(0, 5)).toEqual([]);
     expect(hints).toBeGreaterThan(300);
   });
+
+  it('name `label` for a misspelt kind written without arguments', () => {
+    const text = 'model m {\n  features {\n    a: dense(4)\n    clicked: lbael\n  }\n  task t : binary(label: clicked) { from: a }\n}\n';
+    const d = analyze(text, '/virtual/m.rec').diagnostics.find((x) => x.code === 'REC5005')!;
+    expect(d.hint).toBe('did you mean `label`?');
+    expect(d.suggestions.map((s) => [s.text, text.slice(s.span.start.offset, s.span.end.offset)])).toEqual([['label', 'lbael']]);
+  });
 });
