@@ -96,9 +96,12 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
   const call = callAt(m, offset);
   if (call?.atName) {
     if (section === 'features' && call.callee in FEATURE_OPTIONS) {
-      return FEATURE_OPTIONS[call.callee as keyof typeof FEATURE_OPTIONS]
+      const options = FEATURE_OPTIONS[call.callee as keyof typeof FEATURE_OPTIONS]
         .filter((o) => !call.named.has(o.name))
         .map((o) => ({ label: `${o.name}:`, kind: CompletionItemKind.Property, documentation: o.doc, insertText: `${o.name}: ` }));
+      // `seq(…)` first reads its ids: an `id` feature declared before it (sharing its table), or `id(…)`
+      if (call.callee === 'seq' && call.positional === 0) return [...sharedTables(a, offset), { label: 'id', kind: CompletionItemKind.Constructor }, ...options];
+      return options;
     }
     const names = scope();
     const target = calledBlock(a, call.callee, names);
@@ -128,4 +131,20 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
     if (section !== 'record' && section !== 'task' && section !== 'inner') return words;
   }
   return [...scopeItems(scope()), ...keywordItems(EXPR_KEYWORDS)];
+}
+
+/** The `id` features declared before `offset`, whose table a sequence may share (`seq(movie_id, …)`). */
+function sharedTables(a: Analysis, offset: number): CompletionItem[] {
+  const out: CompletionItem[] = [];
+  for (const item of a.ast.items) {
+    if (item.kind !== 'Model') continue;
+    for (const section of item.items) {
+      if (section.kind !== 'Features') continue;
+      for (const fd of section.features) {
+        const v = fd.value;
+        if (fd.span.end.offset < offset && v.kind === 'Call' && v.callee.kind === 'Name' && v.callee.name === 'id') out.push({ label: fd.name.name, kind: CompletionItemKind.Field, detail: `feature ${fd.name.name}` });
+      }
+    }
+  }
+  return out;
 }
