@@ -3,18 +3,13 @@
 // diagnostic. Checked on misspellings of the names in the examples and the spec fixtures: a
 // letter dropped or two letters swapped, anywhere a name is written (features, options, task
 // kinds and fields, train settings, selectors, keywords).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
+import { exampleSpecs, ROOT } from '../spec-files.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const files = ['examples', 'test/fixtures/specs'].flatMap((d) =>
-  readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith('.rec'))
-    .map((f) => join(ROOT, d, f)),
-);
+const files = exampleSpecs();
 
 describe('quick fixes', () => {
   it('come with every "did you mean", and applying one clears its diagnostic', () => {

@@ -1,18 +1,13 @@
 // Completion while typing a name, in-process, over every example and spec fixture: each reference
 // cut short (`dens` of `dense`, `movi` of `movie_id`) is offered back in full where it is typed.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
 import { complete } from '../../src/server/completion.js';
-import { ROOT } from './lsp-client.js';
+import { exampleSpecs, ROOT } from '../spec-files.js';
 
-const files = ['examples', 'test/fixtures/specs'].flatMap((d) =>
-  readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith('.rec'))
-    .map((f) => join(ROOT, d, f)),
-);
+const files = exampleSpecs();
 
 describe('completion while typing a name', () => {
   it('offers the name being typed, wherever the examples use one', () => {

@@ -2,7 +2,7 @@
 // examples and the spec fixtures (the renamed text must check exactly as the original does), and
 // on the two places a name is written outside an expression: the path of a `use` without `as`,
 // and parameter selectors (`freeze: net`, `net.*.ln1`, `"features.items.*"`).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
@@ -10,7 +10,8 @@ import type { Analysis } from '../../src/semantics/analyze.js';
 import { analyze } from '../../src/semantics/analyze.js';
 import { definition } from '../../src/server/definition.js';
 import { rename } from '../../src/server/rename.js';
-import { posOf, ROOT } from './lsp-client.js';
+import { exampleSpecs, ROOT } from '../spec-files.js';
+import { posOf } from './lsp-client.js';
 
 /** The text with the edits of one file applied (from the last, so earlier positions hold). */
 function applied(text: string, edits: TextEdit[]): string {
@@ -35,11 +36,7 @@ const codes = (a: Analysis) => a.diagnostics.map((d) => `${d.code}@${d.span.star
 
 describe('rename', () => {
   it('gives, for every name of the examples and spec fixtures, a spec that checks exactly as before', () => {
-    const files = ['examples', 'test/fixtures/specs'].flatMap((d) =>
-      readdirSync(join(ROOT, d))
-        .filter((f) => f.endsWith('.rec'))
-        .map((f) => join(ROOT, d, f)),
-    );
+    const files = exampleSpecs();
     let count = 0;
     const broken: string[] = [];
     for (const file of files) {
