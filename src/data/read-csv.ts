@@ -110,6 +110,12 @@ async function* delimited(input: ReaderInput, delimiter: string): AsyncGenerator
   }
   if (failure) {
     // nothing after a malformed record can be trusted, so this ends the file even with skipBadRows
+    if ((failure as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse names the file's last line, where it gave up; the quote opened in the record
+      // after the last one it delivered, which starts on `next`
+      report.errors.push({ file, row: next, code: 'REC6002', message: 'a quoted field opens in this row and is never closed: the rest of the file was read into it' });
+      return;
+    }
     const at = (failure as { lines?: number }).lines;
     report.errors.push({ file, row: typeof at === 'number' && at > 0 ? at : next, code: 'REC6002', message: `cannot parse the file here: ${failure.message}` });
     return;

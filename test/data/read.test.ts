@@ -71,6 +71,10 @@ describe('CSV and TSV', () => {
     const r = await readRows(file('q.csv', 'a,b\n1,2\n3,"oops\n'), strict);
     expect(r.rows).toHaveLength(1);
     expect(r.errors).toMatchObject([{ row: 3, code: 'REC6002' }]);
+    // the row where the quote opens, not the end of the file that it swallowed
+    const far = await readRows(file('q2.csv', 'a,b\n1,2\n\n3,"oops\n4,5\n6,7\n8,9\n'), strict);
+    expect(far.rows).toHaveLength(1);
+    expect(far.errors).toEqual([{ file: join(dir, 'q2.csv'), row: 4, code: 'REC6002', message: 'a quoted field opens in this row and is never closed: the rest of the file was read into it' }]);
   });
 
   it('stop after `limit` rows', async () => {
