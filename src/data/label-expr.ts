@@ -9,7 +9,7 @@
 // need numbers; comparisons and logic give 1 or 0. The result must be a finite number: NaN or ±∞
 // (e.g. a division by zero) is REC6002.
 import type { Expr } from '../syntax/ast.js';
-import { decimal, type RawCell } from './row.js';
+import { decimal, shownText, type RawCell } from './row.js';
 
 export type { Cell } from './row.js';
 
@@ -45,7 +45,7 @@ const num = (n: number): Val => ({ num: n, str: String(n), text: false });
 
 function needNumber(v: Val, op: string): LabelError | undefined {
   if (!v.text) return undefined;
-  const what = v.column ? `label column \`${v.column}\` holds \`${v.str}\`` : `the text "${v.str}"`;
+  const what = v.column ? `label column \`${v.column}\` holds ${shownText(v.str)}` : `the text "${v.str}"`;
   return { error: `${what}, not a number (\`${op}\` needs numbers)`, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
 }
 
@@ -79,7 +79,7 @@ export function evalLabel(e: Expr, column: (name: string) => RawCell): number | 
           const mixed = l.text && l.column && !r.text ? [l, r] : r.text && r.column && !l.text ? [r, l] : undefined;
           if (mixed) {
             const [cell, other] = mixed as [Val, Val];
-            return { error: `label column \`${cell.column}\` holds \`${cell.str}\`, compared with the number ${other.str} (\`${x.op}\` would never match it)`, code: 'REC6002', column: cell.column! };
+            return { error: `label column \`${cell.column}\` holds ${shownText(cell.str)}, compared with the number ${other.str} (\`${x.op}\` would never match it)`, code: 'REC6002', column: cell.column! };
           }
           const same = l.text || r.text ? l.str === r.str : l.num === r.num;
           return num(same === (x.op === '==') ? 1 : 0);
@@ -110,7 +110,7 @@ export function evalLabel(e: Expr, column: (name: string) => RawCell): number | 
   if (isErr(v)) return v;
   if (v.text) {
     const error = v.column
-      ? `label column \`${v.column}\` holds \`${v.str}\`, not a number (write a number, or true/false)`
+      ? `label column \`${v.column}\` holds ${shownText(v.str)}, not a number (write a number, or true/false)`
       : `the label expression gives the text "${v.str}", not a number`;
     return { error, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
   }

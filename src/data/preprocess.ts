@@ -18,7 +18,7 @@
 import type { FeatureSpec, IdSource, SupportSpec, TaskSpec } from '../ir/types.js';
 import { hashBucket } from './hash.js';
 import { evalLabel, labelColumns } from './label-expr.js';
-import { cellNumber, decimal, MAX_ERRORS, type DataError, type NumberedRow, type RawCell } from './row.js';
+import { cellNumber, decimal, MAX_ERRORS, shownCell, type DataError, type NumberedRow, type RawCell } from './row.js';
 import { sliceSupport, supportIndex, supportInputs, type InputArray, type SupportData } from './support.js';
 
 /** A columnar dataset ready to batch. */
@@ -94,7 +94,7 @@ export function denseValues(v: RawCell): number[] {
 /** The number of a cell, else BadValue (REC6002). */
 export function numberOf(v: RawCell, column: string): number {
   const x = cellNumber(v);
-  if (!Number.isFinite(x)) throw new BadValue(column, `\`${column}\` must be a number, found \`${Array.isArray(v) ? v.join(',') : String(v ?? '')}\``);
+  if (!Number.isFinite(x)) throw new BadValue(column, `\`${column}\` must be a number, found ${shownCell(v)}`);
   return x;
 }
 

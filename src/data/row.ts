@@ -61,6 +61,17 @@ export function cellNumber(v: RawCell): number {
   return decimal(v);
 }
 
+/** Text in a message: in backticks, cut after 40 characters (a cell may hold a whole document). */
+export function shownText(s: string): string {
+  return `\`${s.length > 40 ? `${s.slice(0, 40)}…` : s}\``;
+}
+
+/** A cell in a message: its text, JSON for a list, `null` for a JSON null, and an empty cell said so. */
+export function shownCell(v: RawCell): string {
+  if (v === undefined || v === '') return 'an empty cell';
+  return shownText(typeof v === 'string' ? v : JSON.stringify(v));
+}
+
 /** The first problem of a row under `checks`, or undefined when it passes. */
 export function checkRow(row: Row, checks: RowChecks): { column: string; code: 'REC6001' | 'REC6002'; message: string } | undefined {
   for (const c of checks.required ?? []) {
@@ -68,7 +79,7 @@ export function checkRow(row: Row, checks: RowChecks): { column: string; code: '
   }
   for (const c of checks.numeric ?? []) {
     if (!Object.hasOwn(row, c)) return { column: c, code: 'REC6001', message: `missing column \`${c}\`` };
-    if (!Number.isFinite(cellNumber(row[c]))) return { column: c, code: 'REC6002', message: `\`${c}\` must be a number, found \`${String(row[c] ?? '')}\`` };
+    if (!Number.isFinite(cellNumber(row[c]))) return { column: c, code: 'REC6002', message: `\`${c}\` must be a number, found ${shownCell(row[c])}` };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashBucket } from '../../src/data/hash.js';
-import { bucketOf, denseValues, idOf, preprocess, seqItems, slice } from '../../src/data/preprocess.js';
+import { bucketOf, denseValues, idOf, numberOf, preprocess, seqItems, slice } from '../../src/data/preprocess.js';
 import type { FeatureSpec, TaskSpec } from '../../src/ir/types.js';
 import type { Expr } from '../../src/syntax/ast.js';
 import { parse } from '../../src/syntax/parse.js';
@@ -108,6 +108,22 @@ describe('encoding rules', () => {
     expect(s.dataset.keys.user).toEqual(['b']);
     expect(Array.from(s.dataset.inputs.g!)).toEqual([3]);
     expect(Array.from(s.dataset.inputs.u!)).toEqual([hashBucket('b', 100)]);
+  });
+
+  it('show a bad value as it was written: null and lists as JSON, an empty cell said so, a long one cut', () => {
+    const message = (v: unknown) => {
+      try {
+        numberOf(v as never, 'n');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(null)).toBe('`n` must be a number, found `null`');
+    expect(message(['a', 2])).toBe('`n` must be a number, found `["a",2]`');
+    expect(message('')).toBe('`n` must be a number, found an empty cell');
+    expect(message('x'.repeat(5000))).toBe(`\`n\` must be a number, found \`${'x'.repeat(40)}…\``);
+    expect(message(true)).toBe('no error'); // a JSON boolean is 1 or 0
   });
 
   it('slice rows into a batch, in the order asked', () => {
