@@ -1,7 +1,7 @@
 // Reporting for the elaborator: a diagnostic goes at the innermost user-written span of the call
 // chain, the stdlib spans that led there become related notes, and each is reported once.
 import { diag, type Diagnostic, type Related } from '../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { CODES, type DiagnosticCode } from '../diagnostics/codes.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Site } from '../ir/builder.js';
 import { STDLIB_DIR } from './modules.js';
@@ -37,7 +37,10 @@ export class Reporting {
     for (let i = at + 1; i < chain.length; i++) {
       related.push({ span: chain[i]!, message: i === chain.length - 1 ? 'the error is here in the stdlib' : 'called from here' });
     }
-    const key = reportKey(code, where, message);
+    // Errors inside a stdlib call all land on the call: the first is the one to fix (the others,
+    // like a zero-width layer after `experts: 0`, follow from the same arguments).
+    const inside = where !== span && CODES[code].severity === 'error';
+    const key = inside ? reportKey('error inside', where, '') : reportKey(code, where, message);
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.diagnostics.push(diag(code, where, message, { hint: extra.hint, related, suggestions: where === span ? extra.suggestions : [] }));

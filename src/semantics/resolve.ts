@@ -242,7 +242,14 @@ export class Resolver {
           const v = item.value;
           if (v.kind === 'Call') {
             for (const a of v.args) {
-              if (!a.name && a.value.kind === 'Name') this.expr(a.value, env);
+              // an item names a feature; one that names nothing is the elaborator's to report (REC5008)
+              if (!a.name && a.value.kind === 'Name') {
+                const d = env.lookup(a.value.name);
+                if (d) {
+                  this.markUsed(d);
+                  this.index.refs.push({ span: a.value.span, def: d });
+                }
+              }
               else if (a.name?.name === 'label') this.labelRefs(a.value, env);
               else if (a.name) this.expr(a.value, env);
             }
@@ -280,7 +287,8 @@ export class Resolver {
               if (g.kind !== 'Record') continue;
               for (const x of g.fields) {
                 if (x.name.name === 'into') selectors.push(x.value);
-                else if (x.name.name === 'patch') this.expr(x.value, env);
+                // a block call (or a block): anything else is the elaborator's to report (REC5022)
+                else if (x.name.name === 'patch' && (x.value.kind === 'Call' || x.value.kind === 'Member' || x.value.kind === 'Name')) this.expr(x.value, env);
               }
             }
           }

@@ -177,7 +177,8 @@ export class AstBuilder {
   usePath(f: Frame): A.UseDecl['path'] | undefined {
     if (f.dottedPath) return f.dottedPath;
     const str = f.StringLit as IToken | undefined;
-    return T.isReadToken(str) ? { kind: 'file', value: decodeString(str.image).value, span: this.tokenSpan(str) } : undefined;
+    // an unclosed string (REC1004) names no file: it runs to the end of its line
+    return T.isReadToken(str) && str.tokenType !== T.UnterminatedString ? { kind: 'file', value: decodeString(str.image).value, span: this.tokenSpan(str) } : undefined;
   }
 
   dottedPath(f: Frame): A.UseDecl['path'] | undefined {

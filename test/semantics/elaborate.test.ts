@@ -112,6 +112,13 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(errors(spec('  let h = concat(a, nope)\n  task n : next_item(hist)')).map((x) => x.code)).toEqual(['REC2001']);
     expect(errors(spec('  task t : binary(label: clicked) { from: a }').replace('dim: 3', 'dim: nope')).map((x) => x.code)).toEqual(['REC2001']);
     expect(errors(spec('  task t : binary(label: clicked) { from: a }').replace('hash: 10', 'vocab: nope')).map((x) => x.code)).toEqual(['REC2001']);
+    // Reported by one stage only: an unknown support item (not also as an unknown name), a
+    // `use` of an unclosed string (not also as a file to read), and errors inside one stdlib call
+    // (the first; a zero-width layer follows from the same `experts: 0`).
+    expect(errors(spec('  support s by u: pairs(uu, label: clicked, size: 4)\n  task t : binary(label: clicked) { from: a }')).map((x) => x.code)).toEqual(['REC5008']);
+    expect(errors(`use "./common.rec\n${spec('  task t : binary(label: clicked) { from: a }')}`).map((x) => x.code)).toEqual(['REC1004']);
+    const mmoe = readFileSync(join(EXAMPLES, 'mmoe.rec'), 'utf8').replace(/experts: \d+/, 'experts: 0');
+    expect(analyze(mmoe, join(EXAMPLES, 'mmoe.rec')).diagnostics.map((x) => `${x.code} ${x.message}`)).toEqual(['REC3002 stack needs at least one tensor']);
     expect(errors(spec('  support s by u: pairs(u, label: clicked, size: nope)\n  task t : binary(label: clicked) { from: a }')).map((x) => x.code)).toEqual(['REC2001']);
   });
 

@@ -42,6 +42,9 @@ describe('robustness of the front end', () => {
           // an error is reported where it happens; what reads its value says nothing more
           expect(d.message, v).not.toMatch(/found error\b/);
         }
+        // and one error is one report: no two at the same place
+        const errorsAt = a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.span.start.offset);
+        expect(new Set(errorsAt).size, v).toBe(errorsAt.length);
       }
     });
   }
