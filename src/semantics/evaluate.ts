@@ -51,6 +51,18 @@ export abstract class Evaluator extends Reporting {
 
   // ── scopes ────────────────────────────────────────────────────────────────
 
+  /**
+   * A block of the prelude (std.layers) by name, whatever the spec defines under that name: the
+   * compiler's own uses (a task's tower and output layer) must not call a user's `let mlp`.
+   */
+  preludeBlock(name: string): Extract<Value, { kind: 'block' }> | undefined {
+    for (const p of this.loader.prelude()) {
+      const decl = p.blocks.get(name);
+      if (decl) return { kind: 'block', decl, module: p, qualified: name };
+    }
+    return undefined;
+  }
+
   /** The names a module sees at top level: builtins, prelude blocks, its imports and blocks. */
   globalScope(module: Module): Scope {
     let s = this.globals.get(module);

@@ -142,9 +142,10 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   // The tower and the output layer are the prelude's `mlp` and `dense`, named `<task>.tower`
   // and `<task>.out`.
   const tf: Frame = { ...f, path: name, counters: new Map() };
-  const mlp = f.scope.lookup('mlp')?.value;
-  const dense = f.scope.lookup('dense')?.value;
-  if (mlp?.kind !== 'block' || dense?.kind !== 'block') throw new Error('internal: the prelude lacks mlp/dense');
+  // (from the prelude itself: a spec may define its own `mlp` or `dense`)
+  const mlp = el.preludeBlock('mlp');
+  const dense = el.preludeBlock('dense');
+  if (!mlp || !dense) throw new Error('internal: the prelude lacks mlp/dense');
   let h: Value = x;
   if (tower.length > 0) {
     h = el.callBlock(mlp, [

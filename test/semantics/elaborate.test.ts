@@ -122,6 +122,22 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(errors(spec('  support s by u: pairs(u, label: clicked, size: nope)\n  task t : binary(label: clicked) { from: a }')).map((x) => x.code)).toEqual(['REC2001']);
   });
 
+  it('builds the tower and output layer of a task with the blocks of the prelude, whatever the spec calls `mlp` or `dense`', () => {
+    // A `let mlp` made the task look its tower up as a tensor and throw; a `block mlp` of the
+    // file would have been called as the tower.
+    const text = 'block mlp(x: tensor, units: [int]) {\n  return x\n}\n\nmodel m {\n  features {\n    a: dense(4)\n    clicked: label\n  }\n  let dense = mlp(a, units: [2])\n  let h = relu(dense)\n  task t : binary(label: clicked) { from: h, tower: [3] }\n}\n';
+    const a = analyze(text, '/virtual/m.rec');
+    expect(a.diagnostics).toEqual([]);
+    // tower 4 → 3 and output 3 → 1, as std.layers' mlp and dense make them
+    expect(a.graph!.params.map((p) => [p.name, p.shape])).toEqual([
+      ['t.tower.dense0.kernel', [4, 3]],
+      ['t.tower.dense0.bias', [3]],
+      ['t.out.kernel', [3, 1]],
+      ['t.out.bias', [1]],
+    ]);
+    expect(analyze(text.replace('let dense = mlp(a, units: [2])\n  let h = relu(dense)', 'let mlp = relu(a)\n  let h = mlp'), '/virtual/m.rec').diagnostics).toEqual([]);
+  });
+
   it('compiles every stdlib block in a spec', () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'), 'utf8');
     const a = analyze(text, join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'));
