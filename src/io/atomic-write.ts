@@ -10,6 +10,7 @@
 import { randomInt } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { makeDirs } from './make-dirs.js';
 
 /** `.<name>.<pid>.<time>.<random>.<kind>` beside the target (removeStaleTemps reads the pid). */
 const tmpName = (path: string, kind: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${randomInt(2 ** 31)}.${kind}`);
@@ -136,7 +137,7 @@ export class AtomicFile {
  */
 export function writeDirectoryAtomic(path: string, files: Record<string, Uint8Array | string>): void {
   const parent = dirname(path);
-  mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   const tmp = tmpName(path, 'tmp');
   const old = tmpName(path, 'old');
   try {
@@ -146,7 +147,7 @@ export function writeDirectoryAtomic(path: string, files: Record<string, Uint8Ar
       const clean = normalize(rel);
       if (isAbsolute(clean) || clean.split(sep).includes('..')) throw new Error(`internal: ${rel} is outside the directory`);
       const file = join(tmp, clean);
-      mkdirSync(dirname(file), { recursive: true });
+      makeDirs(dirname(file));
       dirs.add(dirname(file));
       writeSynced(file, data);
     }
@@ -187,7 +188,7 @@ function syncDirectory(dir: string): void {
  */
 export function ensureWritableDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
     let above = dirname(dir);
     while (!existsSync(above) && dirname(above) !== above) above = dirname(above);

@@ -2,10 +2,10 @@
 // one left, by parameter name. For each stage a backend runner (tfjs-runner.ts) and the stage loop
 // (loop.ts); checkpoints record the stage, so `--resume` continues inside it. A spec without
 // stages is a plan of one stage, trained exactly as before stages existed.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { slice, type Dataset } from '../data/preprocess.js';
+import { makeDirs } from '../io/make-dirs.js';
 import { objectives } from '../ir/passes/objectives.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
@@ -84,7 +84,7 @@ export interface TrainResult {
 
 /** Train a program's plan on the train rows of `data`, evaluating each stage on the test rows. */
 export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: { train: Int32Array; test: Int32Array }, opts: TrainOptions): Promise<TrainResult> {
-  mkdirSync(opts.outDir, { recursive: true });
+  makeDirs(opts.outDir);
   // The front end's graphs have their objectives; one built by hand gets them here.
   const graph = objectives(program);
   const plan = planOf(graph);
