@@ -48,7 +48,8 @@ const BAD_TASK_FIELD: Record<string, string> = {
 
 type Draft = Omit<MetaSpec, 'params'>;
 
-const INNER = ['steps', 'lr', 'order'];
+/** The settings of a meta block's `inner { … }`. */
+export const INNER = ['steps', 'lr', 'order'];
 
 function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<MetaSpec, 'steps' | 'lr' | 'order'> {
   const out = { steps: META_DEFAULTS.steps, lr: META_DEFAULTS.lr, order: META_DEFAULTS.order };

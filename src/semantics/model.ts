@@ -14,9 +14,16 @@ import { declareSupport } from './support.js';
 import { graftStage } from './graft.js';
 import { PlanBuilder, type StageDraft } from './plan.js';
 import { elaborateTask } from './tasks.js';
-import { readSettings, readTrain } from './train-section.js';
+import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
+
+/** What a stage reads besides the settings: what it freezes, trains and grafts. */
+const STAGE_OWN_FIELDS = ['freeze', 'train', 'graft'];
+/** The fields of `train { … }` (completion offers them): the settings, `groups`, and LiMAML's task batching. */
+export const TRAIN_SECTION_FIELDS = [...TRAIN_FIELDS, 'groups', ...TASK_FIELDS];
+/** The fields of a `stage { … }` besides its tasks. */
+export const STAGE_SECTION_FIELDS = [...TRAIN_FIELDS, ...STAGE_OWN_FIELDS];
 
 export interface ModelResult {
   graph: IRGraph;
@@ -172,7 +179,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         el.report('REC5009', s.name.span, name === SERVE ? 'a stage cannot be named `serve`: that is the serving entry' : `stage \`${name}\` is defined twice`, f, { hint: 'rename the stage' });
         return;
       }
-      const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, ['freeze', 'train', 'graft']);
+      const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, STAGE_OWN_FIELDS);
       const own = [...modelTasks, ...stageTasks[i]!];
       if (own.length === 0) {
         el.report('REC5009', s.name.span, `stage \`${name}\` trains nothing: it has no task`, f, { hint: 'add a task inside the stage, e.g. `task click : binary(label: clicked)`, or one in the model' });

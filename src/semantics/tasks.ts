@@ -16,7 +16,8 @@ export const TASK_KINDS: Record<TaskKind, { losses: LossKind[]; options: string[
   multiclass: { losses: ['softmax_ce'], options: ['label', 'loss', 'classes'] },
   next_item: { losses: ['softmax_ce'], options: ['label', 'loss'] }, // next-item.ts
 };
-const TASK_FIELDS = ['from', 'tower', 'weight'];
+/** The fields of a task's `{ … }`. */
+export const TASK_FIELDS = ['from', 'tower', 'weight'];
 
 /** Label expressions are data, not code: only label columns, literals and operators. */
 export function checkLabelExpr(e: Expr, labels: FeatureSpec[], el: Elaborator, f: Frame): boolean {

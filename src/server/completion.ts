@@ -8,8 +8,9 @@ import { builtins } from '../semantics/builtins/index.js';
 import { FEATURE_KINDS } from '../semantics/features.js';
 import { stdModuleNames, type Module } from '../semantics/modules.js';
 import type { SymbolDef } from '../semantics/resolve.js';
-import { TASK_KINDS } from '../semantics/tasks.js';
-import { TRAIN_FIELDS } from '../semantics/train-section.js';
+import { INNER } from '../semantics/meta-block.js';
+import { STAGE_SECTION_FIELDS, TRAIN_SECTION_FIELDS } from '../semantics/model.js';
+import { TASK_FIELDS, TASK_KINDS } from '../semantics/tasks.js';
 import type { BlockDecl, TypeExpr } from '../syntax/ast.js';
 import { callAt, lineBefore, mask, sectionAt, type CallContext, type Section } from './cursor-context.js';
 import { FEATURE_OPTIONS } from './feature-options.js';
@@ -29,6 +30,9 @@ const LINE_KEYWORDS: Record<Section, string[]> = {
   record: [],
 };
 const EXPR_KEYWORDS = ['true', 'false', 'not', 'and', 'or'];
+
+/** The field names of the sections made of `name: value` fields (the checker's own lists). */
+const FIELDS: Partial<Record<Section, readonly string[]>> = { train: TRAIN_SECTION_FIELDS, stage: STAGE_SECTION_FIELDS, task: TASK_FIELDS, inner: INNER };
 
 const typeText = (t: TypeExpr | undefined): string => (!t ? 'any' : t.name === 'list' ? `[${typeText(t.elem)}]` : t.name);
 
@@ -103,6 +107,12 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
       if (call.callee === 'seq' && call.positional === 0) return [...sharedTables(a, offset), { label: 'id', kind: CompletionItemKind.Constructor }, ...options];
       return options;
     }
+    // `task t : binary(` takes options, not values: `label:`, `loss:`, `classes:`
+    // (its first argument may also be given by position: the label, or next_item's sequence)
+    if (call.callee in TASK_KINDS && /\btask\s+\w+\s*:\s*\w+\s*\([^(){}]*$/.test(lineBefore(m, offset))) {
+      const options = TASK_KINDS[call.callee as keyof typeof TASK_KINDS].options.filter((o) => !call.named.has(o)).map((o) => ({ label: `${o}:`, kind: CompletionItemKind.Property, insertText: `${o}: ` }));
+      return call.positional === 0 && call.named.size === 0 ? [...options, ...scopeItems(scope())] : options;
+    }
     const names = scope();
     const target = calledBlock(a, call.callee, names);
     if (target) return [...paramItems(target.block, target.owner, call), ...scopeItems(names), ...keywordItems(EXPR_KEYWORDS)];
@@ -118,8 +128,12 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
     if (/^\s*\w+\s*:\s*\w*$/.test(before)) return FEATURE_KINDS.map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
     if (/^\s*\w*$/.test(before)) return [];
   }
-  if (section === 'train' && /^\s*\w*$/.test(before)) {
-    return TRAIN_FIELDS.map((f) => ({ label: f, kind: CompletionItemKind.Property, insertText: `${f}: ` }));
+  // A field's name: at the start of a line, or after `{` or `,` (`{ from: x, tower: [8] }`), but
+  // not inside a value's brackets (`freeze: [tables, |`).
+  const fields = FIELDS[section];
+  if (fields && /(^|[{,])\s*\w*$/.test(before) && !insideBrackets(lineBefore(m, offset))) {
+    const items = fields.map((f) => ({ label: f, kind: CompletionItemKind.Property, insertText: `${f}: ` }));
+    return /^\s*\w*$/.test(before) ? [...items, ...keywordItems(LINE_KEYWORDS[section])] : items;
   }
   if (section === 'model' && /^\s*task\s+\w+\s*:\s*\w*$/.test(before)) {
     return Object.keys(TASK_KINDS).map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
@@ -147,4 +161,14 @@ function sharedTables(a: Analysis, offset: number): CompletionItem[] {
     }
   }
   return out;
+}
+
+/** Whether a line (masked) ends inside `(…)` or `[…]` opened after its last `{`. */
+function insideBrackets(line: string): boolean {
+  let depth = 0;
+  for (const c of line.slice(line.lastIndexOf('{') + 1)) {
+    if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+  }
+  return depth > 0;
 }

@@ -40,4 +40,28 @@ describe('completion while typing a name', () => {
     const after = text.indexOf(', max_len') + 2;
     expect(complete(analyze(text, '/virtual/m.rec'), text, after).map((i) => i.label)).toEqual(['max_len:', 'sep:', 'column:']);
   });
+
+  it('offers the fields the checker reads in train, stage, task and inner blocks, and the options of a task kind', () => {
+    const spec = (body: string) => `model m {\n  features {\n    a: dense(4)\n    c: label\n  }\n${body}\n}\n`;
+    const at = (text: string, marker: string) => {
+      const cut = text.replace(marker, '');
+      return complete(analyze(cut, '/virtual/m.rec'), cut, text.indexOf(marker)).map((i) => i.label);
+    };
+    // The checker's own list, from its hint for a field it does not know.
+    const settings = (text: string) => /its settings are (.*)$/.exec(analyze(text, '/virtual/m.rec').diagnostics.find((d) => d.code === 'REC3011')!.hint!)![1]!.split(', ');
+    const train = spec('  train {\n    batch: 4\n    ‸\n  }\n  task t : binary(label: c) { from: a }');
+    expect(at(train, '‸')).toEqual(settings(train.replace('‸', 'zzz: 1')));
+    expect(at(train, '‸')).toEqual(expect.arrayContaining(['groups', 'tasks_per_batch', 'support_fraction']));
+    const stage = spec('  stage s {\n    epochs: 1\n    ‸\n    task t : binary(label: c) { from: a }\n  }');
+    expect(at(stage, '‸')).toEqual([...settings(stage.replace('‸', 'zzz: 1')), 'task']);
+    // a task's fields, after `{` or `,`, and the options of its kind
+    expect(at(spec('  task t : binary(label: c) { ‸ }'), '‸')).toEqual(['from', 'tower', 'weight']);
+    expect(at(spec('  task t : binary(label: c) { from: a, ‸ }'), '‸')).toEqual(['from', 'tower', 'weight']);
+    expect(at(spec('  task t : binary(‸)'), '‸').slice(0, 2)).toEqual(['label:', 'loss:']); // then the names: a label may be given by position
+    expect(at(spec('  task t : multiclass(label: c, ‸)'), '‸')).toEqual(['loss:', 'classes:']);
+    // not inside a value's brackets
+    expect(at(spec('  stage s {\n    freeze: [a, ‸]\n    task t : binary(label: c) { from: a }\n  }'), '‸')).not.toContain('optimizer');
+    // a meta block's inner settings
+    expect(at(spec('  meta_block u by a {\n    inner { steps: 1, ‸ }\n    return a\n  }'), '‸')).toEqual(['steps', 'lr', 'order']);
+  });
 });
