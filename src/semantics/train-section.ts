@@ -15,8 +15,20 @@ import type { Elaborator, Frame } from './elaborate.js';
 
 export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'lr_decay', 'early_stop', 'group_by', 'data'];
 const OPTIMIZERS = { adam: ['lr', 'beta1', 'beta2', 'epsilon'], adagrad: ['lr', 'initial_accumulator'], sgd: ['lr'] } as const;
-const SPLITS = ['random', 'by_key', 'chronological'];
-const METRICS = ['auc', 'gauc', 'logloss', 'mse', 'mae', 'recall', 'ndcg'];
+
+/**
+ * The calls a setting takes, each with its named options: what the checker accepts below and
+ * what completion offers (`optimizer: adam(lr: …)`, `metrics: [gauc(by: …)]`).
+ */
+export const SETTING_CALLS: Record<'optimizer' | 'lr_decay' | 'split' | 'metrics' | 'data', Record<string, readonly string[]>> = {
+  optimizer: OPTIMIZERS,
+  lr_decay: { constant: [], cosine: [] },
+  split: { random: ['test'], by_key: ['key', 'test'], chronological: ['by', 'test'] },
+  metrics: { auc: [], gauc: ['by'], logloss: [], mse: [], mae: [], recall: ['k', 'by'], ndcg: ['k', 'by'] },
+  data: { synth: ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise', 'version'] },
+};
+const callsOf = (setting: keyof typeof SETTING_CALLS) => Object.keys(SETTING_CALLS[setting]);
+const optionsOf = (setting: keyof typeof SETTING_CALLS) => (name: string) => SETTING_CALLS[setting][name] ?? [];
 
 export function defaultTrain(): TrainSpec {
   const adam: OptimizerSpec = { kind: 'adam', lr: 1e-3 };
@@ -99,7 +111,7 @@ class Reader {
   }
 
   optimizer(e: Expr): OptimizerSpec | undefined {
-    const c = this.call(e, Object.keys(OPTIMIZERS), (n) => OPTIMIZERS[n as keyof typeof OPTIMIZERS], 'optimizer');
+    const c = this.call(e, callsOf('optimizer'), optionsOf('optimizer'), 'optimizer');
     if (!c) return undefined;
     const lr = this.number(c.named.get('lr') ?? c.pos[0], 'lr', (x) => x > 0, 'a positive number') ?? (c.named.has('lr') ? undefined : 1e-3);
     if (lr === undefined) return undefined;
@@ -197,7 +209,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         break;
       }
       case 'lr_decay': {
-        const c = r.call(e, ['constant', 'cosine'], () => [], 'learning-rate decay');
+        const c = r.call(e, callsOf('lr_decay'), optionsOf('lr_decay'), 'learning-rate decay');
         if (c) spec.lrDecay = c.name as 'constant' | 'cosine';
         break;
       }
@@ -212,7 +224,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         break;
       }
       case 'split': {
-        const c = r.call(e, SPLITS, (n) => (n === 'random' ? ['test'] : n === 'by_key' ? ['key', 'test'] : ['by', 'test']), 'split');
+        const c = r.call(e, callsOf('split'), optionsOf('split'), 'split');
         if (!c) break;
         const test = r.fraction(c.named.get('test'), 'test') ?? 0.2;
         let s: SplitSpec | undefined;
@@ -229,7 +241,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         const items = e.kind === 'List' ? e.items : [e];
         const ms: MetricSpec[] = [];
         for (const item of items) {
-          const c = r.call(item, METRICS, (n) => (n === 'gauc' ? ['by'] : n === 'recall' || n === 'ndcg' ? ['k', 'by'] : []), 'metric');
+          const c = r.call(item, callsOf('metrics'), optionsOf('metrics'), 'metric');
           if (!c) continue;
           if (c.name === 'gauc' || c.name === 'recall' || c.name === 'ndcg') {
             const by = r.column(c.named.get('by') ?? c.pos[c.name === 'gauc' ? 0 : 1], 'by');
@@ -251,7 +263,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         let d: DataSource | undefined;
         if (e.kind === 'String') d = { kind: 'file', path: e.value };
         else {
-          const c = r.call(e, ['synth'], () => ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise', 'version'], 'data source');
+          const c = r.call(e, callsOf('data'), optionsOf('data'), 'data source');
           const setting = c?.pos[0];
           if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
             const options: Record<string, number> = {};

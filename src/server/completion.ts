@@ -11,6 +11,7 @@ import type { SymbolDef } from '../semantics/resolve.js';
 import { INNER } from '../semantics/meta-block.js';
 import { STAGE_SECTION_FIELDS, TRAIN_SECTION_FIELDS } from '../semantics/model.js';
 import { TASK_FIELDS, TASK_KINDS } from '../semantics/tasks.js';
+import { SETTING_CALLS } from '../semantics/train-section.js';
 import type { BlockDecl, TypeExpr } from '../syntax/ast.js';
 import { callAt, lineBefore, mask, sectionAt, type CallContext, type Section } from './cursor-context.js';
 import { FEATURE_OPTIONS } from './feature-options.js';
@@ -107,6 +108,12 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
       if (call.callee === 'seq' && call.positional === 0) return [...sharedTables(a, offset), { label: 'id', kind: CompletionItemKind.Constructor }, ...options];
       return options;
     }
+    // `optimizer: adam(`, `metrics: [gauc(`: the call's options (its first value may be positional)
+    const settingCall = (section === 'train' || section === 'stage') && Object.values(SETTING_CALLS).find((calls) => Object.hasOwn(calls, call.callee));
+    if (settingCall) {
+      const options = settingCall[call.callee]!.filter((o) => !call.named.has(o)).map((o) => ({ label: `${o}:`, kind: CompletionItemKind.Property, insertText: `${o}: ` }));
+      return call.positional === 0 && call.named.size === 0 ? [...options, ...scopeItems(scope())] : options;
+    }
     // `task t : binary(` takes options, not values: `label:`, `loss:`, `classes:`
     // (its first argument may also be given by position: the label, or next_item's sequence)
     if (call.callee in TASK_KINDS && /\btask\s+\w+\s*:\s*\w+\s*\([^(){}]*$/.test(lineBefore(m, offset))) {
@@ -127,6 +134,11 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
   if (section === 'features') {
     if (/^\s*\w+\s*:\s*\w*$/.test(before)) return FEATURE_KINDS.map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
     if (/^\s*\w*$/.test(before)) return [];
+  }
+  // The value of a setting that is a call: `optimizer: ad`, `metrics: [auc, ga`
+  if (section === 'train' || section === 'stage') {
+    const setting = /\b(\w+)\s*:\s*(?:\[(?:[^[\]]*,)?\s*)?\w*$/.exec(lineBefore(m, offset))?.[1];
+    if (setting && Object.hasOwn(SETTING_CALLS, setting)) return Object.keys(SETTING_CALLS[setting as keyof typeof SETTING_CALLS]).map((n) => ({ label: n, kind: CompletionItemKind.Function }));
   }
   // A field's name: at the start of a line, or after `{` or `,` (`{ from: x, tower: [8] }`), but
   // not inside a value's brackets (`freeze: [tables, |`).

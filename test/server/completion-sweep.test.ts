@@ -41,7 +41,7 @@ describe('completion while typing a name', () => {
     expect(complete(analyze(text, '/virtual/m.rec'), text, after).map((i) => i.label)).toEqual(['max_len:', 'sep:', 'column:']);
   });
 
-  it('offers the fields the checker reads in train, stage, task and inner blocks, and the options of a task kind', () => {
+  it('offers the fields the checker reads in train, stage, task and inner blocks, the calls a setting takes, and options', () => {
     const spec = (body: string) => `model m {\n  features {\n    a: dense(4)\n    c: label\n  }\n${body}\n}\n`;
     const at = (text: string, marker: string) => {
       const cut = text.replace(marker, '');
@@ -61,6 +61,15 @@ describe('completion while typing a name', () => {
     expect(at(spec('  task t : multiclass(label: c, ‸)'), '‸')).toEqual(['loss:', 'classes:']);
     // not inside a value's brackets
     expect(at(spec('  stage s {\n    freeze: [a, ‸]\n    task t : binary(label: c) { from: a }\n  }'), '‸')).not.toContain('optimizer');
+    // the calls a setting takes, as the checker lists them, and their options
+    const useOneOf = (text: string, code: string) => [...analyze(text, '/virtual/m.rec').diagnostics.find((d) => d.code === code)!.hint!.matchAll(/`(\w+)`/g)].map((x) => x[1]);
+    const train2 = (setting: string) => spec(`  train {\n    ${setting}\n  }\n  task t : binary(label: c) { from: a }`);
+    expect(at(train2('optimizer: ‸'), '‸')).toEqual(useOneOf(train2('optimizer: zz'), 'REC5006'));
+    expect(at(train2('metrics: [auc, ‸]'), '‸')).toEqual(useOneOf(train2('metrics: [zz]'), 'REC5006'));
+    expect(at(train2('split: ‸'), '‸')).toEqual(['random', 'by_key', 'chronological']);
+    expect(at(train2('optimizer: adam(lr: 0.1, ‸)'), '‸')).toEqual(['beta1:', 'beta2:', 'epsilon:']);
+    expect(at(train2('split: by_key(a, ‸)'), '‸')).toEqual(['key:', 'test:']);
+    expect(at(train2('metrics: [gauc(‸)]'), '‸')).toEqual(expect.arrayContaining(['by:', 'a']));
     // a meta block's inner settings
     expect(at(spec('  meta_block u by a {\n    inner { steps: 1, ‸ }\n    return a\n  }'), '‸')).toEqual(['steps', 'lr', 'order']);
   });
