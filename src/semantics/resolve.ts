@@ -249,8 +249,7 @@ export class Resolver {
                   this.markUsed(d);
                   this.index.refs.push({ span: a.value.span, def: d });
                 }
-              }
-              else if (a.name?.name === 'label') this.labelRefs(a.value, env);
+              } else if (a.name?.name === 'label') this.labelRefs(a.value, env);
               else if (a.name) this.expr(a.value, env);
             }
           }

@@ -108,18 +108,17 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
       if (call.callee === 'seq' && call.positional === 0) return [...sharedTables(a, offset), { label: 'id', kind: CompletionItemKind.Constructor }, ...options];
       return options;
     }
-    // `optimizer: adam(`, `metrics: [gauc(`: the call's options (its first value may be positional)
+    // The options of a call the checker reads, not evaluates; its first argument may also be a
+    // value given by position (a column, a label, next_item's sequence).
+    const options = (names: readonly string[]) => {
+      const items = names.filter((o) => !call.named.has(o)).map((o) => ({ label: `${o}:`, kind: CompletionItemKind.Property, insertText: `${o}: ` }));
+      return call.positional === 0 && call.named.size === 0 ? [...items, ...scopeItems(scope())] : items;
+    };
+    // `optimizer: adam(`, `metrics: [gauc(`
     const settingCall = (section === 'train' || section === 'stage') && Object.values(SETTING_CALLS).find((calls) => Object.hasOwn(calls, call.callee));
-    if (settingCall) {
-      const options = settingCall[call.callee]!.filter((o) => !call.named.has(o)).map((o) => ({ label: `${o}:`, kind: CompletionItemKind.Property, insertText: `${o}: ` }));
-      return call.positional === 0 && call.named.size === 0 ? [...options, ...scopeItems(scope())] : options;
-    }
-    // `task t : binary(` takes options, not values: `label:`, `loss:`, `classes:`
-    // (its first argument may also be given by position: the label, or next_item's sequence)
-    if (call.callee in TASK_KINDS && /\btask\s+\w+\s*:\s*\w+\s*\([^(){}]*$/.test(lineBefore(m, offset))) {
-      const options = TASK_KINDS[call.callee as keyof typeof TASK_KINDS].options.filter((o) => !call.named.has(o)).map((o) => ({ label: `${o}:`, kind: CompletionItemKind.Property, insertText: `${o}: ` }));
-      return call.positional === 0 && call.named.size === 0 ? [...options, ...scopeItems(scope())] : options;
-    }
+    if (settingCall) return options(settingCall[call.callee]!);
+    // `task t : binary(`: `label:`, `loss:`, `classes:`
+    if (call.callee in TASK_KINDS && /\btask\s+\w+\s*:\s*\w+\s*\([^(){}]*$/.test(lineBefore(m, offset))) return options(TASK_KINDS[call.callee as keyof typeof TASK_KINDS].options);
     const names = scope();
     const target = calledBlock(a, call.callee, names);
     if (target) return [...paramItems(target.block, target.owner, call), ...scopeItems(names), ...keywordItems(EXPR_KEYWORDS)];
