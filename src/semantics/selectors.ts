@@ -24,15 +24,23 @@ export function readSelector(e: Expr): Selector | { error: string } {
     if (segments.some((s) => !SEGMENT.test(s))) return { error: `\`"${e.value}"\` is not a parameter path: use names, digits, \`_\` and \`*\` between dots` };
     return { text: e.value, segments, span: e.span };
   }
-  const parts: string[] = [];
+  const path = namePath(e);
+  if (!path) return { error: 'expected a parameter path like `net`, `net.*.ln2` or `"net.block*.ln2"`' };
+  const parts = path.map((p) => p.name);
+  return { text: parts.join('.'), segments: parts, span: e.span };
+}
+
+/** The names of `a.b.c` (a name and its members), each with its span; undefined for anything else. */
+function namePath(e: Expr): Array<{ name: string; span: Span }> | undefined {
+  const out: Array<{ name: string; span: Span }> = [];
   let at: Expr = e;
   while (at.kind === 'Member') {
-    parts.unshift(at.property.name);
+    out.unshift({ name: at.property.name, span: at.property.span });
     at = at.object;
   }
-  if (at.kind !== 'Name') return { error: 'expected a parameter path like `net`, `net.*.ln2` or `"net.block*.ln2"`' };
-  parts.unshift(at.name);
-  return { text: parts.join('.'), segments: parts, span: e.span };
+  if (at.kind !== 'Name') return undefined;
+  out.unshift({ name: at.name, span: at.span });
+  return out;
 }
 
 /** The selectors of a field's value: one selector or a list of them. */
@@ -95,13 +103,5 @@ export function selectorSegments(e: Expr): Array<{ name: string; span: Span }> |
     }
     return out;
   }
-  const out: Array<{ name: string; span: Span }> = [];
-  let at: Expr = e;
-  while (at.kind === 'Member') {
-    out.unshift({ name: at.property.name, span: at.property.span });
-    at = at.object;
-  }
-  if (at.kind !== 'Name') return undefined;
-  out.unshift({ name: at.name, span: at.span });
-  return out;
+  return namePath(e);
 }

@@ -64,9 +64,10 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   const kindName = head.kind === 'Call' && head.callee.kind === 'Name' ? head.callee.name : head.kind === 'Name' ? head.name : undefined;
   if (!kindName || !(kindName in TASK_KINDS)) {
     const alts = kindName ? suggestNames(kindName, Object.keys(TASK_KINDS)) : [];
-    el.report('REC5004', head.kind === 'Call' ? head.callee.span : head.span, `unknown task kind${kindName ? ` \`${kindName}\`` : ''}`, f, {
+    const at = head.kind === 'Call' ? head.callee.span : head.span;
+    el.report('REC5004', at, `unknown task kind${kindName ? ` \`${kindName}\`` : ''}`, f, {
       hint: didYouMean(alts) ?? 'use `binary(label: …)`, `regression(label: …)` or `multiclass(label: …, classes: N)`',
-      suggestions: fixWith(alts, head.kind === 'Call' ? head.callee.span : head.span),
+      suggestions: fixWith(alts, at),
     });
     return undefined;
   }
