@@ -13,14 +13,15 @@ import { STAGE_SECTION_FIELDS, TRAIN_SECTION_FIELDS } from '../semantics/model.j
 import { TASK_FIELDS, TASK_KINDS } from '../semantics/tasks.js';
 import { SETTING_CALLS } from '../semantics/train-section.js';
 import type { BlockDecl, TypeExpr } from '../syntax/ast.js';
+import { MODEL_ITEM_WORDS, TOP_LEVEL_WORDS } from '../syntax/tokens.js';
 import { callAt, lineBefore, mask, sectionAt, type CallContext, type Section } from './cursor-context.js';
 import { FEATURE_OPTIONS } from './feature-options.js';
 import { namesInScope } from './scope-at.js';
 
 // What may start a line in each section. `pc` is a contextual word, not a reserved keyword.
 const LINE_KEYWORDS: Record<Section, string[]> = {
-  top: ['use', 'block', 'model'],
-  model: ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'],
+  top: TOP_LEVEL_WORDS,
+  model: MODEL_ITEM_WORDS,
   block: ['let', 'for', 'if', 'else', 'return'],
   meta: ['inner', 'let', 'for', 'if', 'return'],
   stage: ['task'],

@@ -26,11 +26,11 @@ const CLOSERS = new Set<TokenType>([T.RBrace, T.RParen, T.RBracket, EOF]);
 
 /** The words that start what a rule reads, for a misspelt one (`tarin {` in a model). */
 const STARTS: Record<string, string[]> = {
-  file: ['use', 'block', 'model'],
-  modelItem: ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'],
-  modelDecl: ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'],
-  stmt: ['let', 'for', 'if', 'return'],
-  body: ['let', 'for', 'if', 'return'],
+  file: T.TOP_LEVEL_WORDS,
+  modelItem: T.MODEL_ITEM_WORDS,
+  modelDecl: T.MODEL_ITEM_WORDS,
+  stmt: T.STATEMENT_WORDS,
+  body: T.STATEMENT_WORDS,
 };
 
 /** Statements and model items that a user may write at the top level by mistake. */

@@ -70,6 +70,12 @@ export const KEYWORD_TOKENS = [MetaBlock, Features, Support, Return, Block, Mode
 /** The keywords that start a top-level item: where the parser resumes after a stray token. */
 export const TOP_LEVEL = new Set([Use, Block, Model]);
 
+// The words that start a file's items, a model's items and a block's statements, as written (`pc`
+// is a contextual word, an identifier elsewhere): for completion and for a misspelt one's fix.
+export const TOP_LEVEL_WORDS = ['use', 'block', 'model'];
+export const MODEL_ITEM_WORDS = ['features', 'pc', 'let', 'task', 'train', 'support', 'meta_block', 'stage'];
+export const STATEMENT_WORDS = ['let', 'for', 'if', 'return'];
+
 /** Reserved words. `pc` is contextual (a model item only), so it stays usable as a name. */
 export const KEYWORDS: string[] = ['meta_block', 'use', 'as', 'block', 'model', 'features', 'let', 'for', 'in', 'if', 'else', 'return', 'task', 'train', 'support', 'by', 'inner', 'stage', 'true', 'false', 'and', 'or', 'not'];
 
