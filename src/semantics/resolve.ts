@@ -9,6 +9,7 @@ import { forEachChild } from '../syntax/visit.js';
 import { builtins } from './builtins/index.js';
 import type { Module, ModuleLoader } from './modules.js';
 import { selectorSegments } from './selectors.js';
+import { typeExprText } from './types.js';
 
 export type SymbolKind = 'block' | 'param' | 'let' | 'feature' | 'pc' | 'task' | 'module' | 'loop' | 'model' | 'builtin';
 
@@ -48,12 +49,8 @@ class Env {
 }
 
 function blockDetail(b: BlockDecl, qualified: string): string {
-  const ps = b.params.map((p) => `${p.name.name}${p.type ? `: ${typeText(p.type)}` : ''}${p.default ? ' = …' : ''}`);
+  const ps = b.params.map((p) => `${p.name.name}${p.type ? `: ${typeExprText(p.type)}` : ''}${p.default ? ' = …' : ''}`);
   return `block ${qualified}(${ps.join(', ')})`;
-}
-
-function typeText(t: NonNullable<BlockDecl['params'][number]['type']>): string {
-  return t.name === 'list' && t.elem ? `[${typeText(t.elem)}]` : t.name;
 }
 
 export class Resolver {
@@ -148,7 +145,7 @@ export class Resolver {
     const env = new Env(moduleEnv);
     for (const p of b.params) {
       if (p.default) this.expr(p.default, moduleEnv);
-      this.def(env, { name: p.name.name, kind: 'param', span: p.name.span, doc: p.doc, detail: `${p.name.name}${p.type ? `: ${typeText(p.type)}` : ''}` }, `parameter \`${p.name.name}\` is declared twice`);
+      this.def(env, { name: p.name.name, kind: 'param', span: p.name.span, doc: p.doc, detail: `${p.name.name}${p.type ? `: ${typeExprText(p.type)}` : ''}` }, `parameter \`${p.name.name}\` is declared twice`);
     }
     this.stmts(b.body, env);
   }

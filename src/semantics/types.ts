@@ -21,6 +21,11 @@ export function typeFromAst(t: TypeExpr | undefined): Type {
   return { kind: t.name } as Type;
 }
 
+/** A type as written in a block's parameter list (`tensor`, `[int]`); `any` when none is written. */
+export function typeExprText(t: TypeExpr | undefined): string {
+  return !t ? 'any' : t.name === 'list' ? `[${typeExprText(t.elem)}]` : t.name;
+}
+
 export function showType(t: Type): string {
   return t.kind === 'list' ? `[${showType(t.elem)}]` : t.kind;
 }

@@ -12,10 +12,12 @@ import { INNER } from '../semantics/meta-block.js';
 import { STAGE_SECTION_FIELDS, TRAIN_SECTION_FIELDS } from '../semantics/model.js';
 import { TASK_FIELDS, TASK_KINDS } from '../semantics/tasks.js';
 import { SETTING_CALLS } from '../semantics/train-section.js';
-import type { BlockDecl, TypeExpr } from '../syntax/ast.js';
+import type { BlockDecl } from '../syntax/ast.js';
+import { typeExprText } from '../semantics/types.js';
 import { MODEL_ITEM_WORDS, TOP_LEVEL_WORDS } from '../syntax/tokens.js';
 import { callAt, lineBefore, mask, sectionAt, type CallContext, type Section } from './cursor-context.js';
 import { FEATURE_OPTIONS } from './feature-options.js';
+import { calledBlock } from './queries.js';
 import { namesInScope } from './scope-at.js';
 
 // What may start a line in each section. `pc` is a contextual word, not a reserved keyword.
@@ -36,8 +38,6 @@ const EXPR_KEYWORDS = ['true', 'false', 'not', 'and', 'or'];
 /** The field names of the sections made of `name: value` fields (the checker's own lists). */
 const FIELDS: Partial<Record<Section, readonly string[]>> = { train: TRAIN_SECTION_FIELDS, stage: STAGE_SECTION_FIELDS, task: TASK_FIELDS, inner: INNER };
 
-const typeText = (t: TypeExpr | undefined): string => (!t ? 'any' : t.name === 'list' ? `[${typeText(t.elem)}]` : t.name);
-
 function paramItems(b: BlockDecl, owner: Module | undefined, call: CallContext): CompletionItem[] {
   return (b.params ?? [])
     .map((p, i) => ({ p, i }))
@@ -47,26 +47,13 @@ function paramItems(b: BlockDecl, owner: Module | undefined, call: CallContext):
       return {
         label: `${p.name.name}:`,
         kind: CompletionItemKind.Property,
-        detail: `${typeText(p.type)}${dflt !== undefined ? ` = ${dflt}` : ''}`,
+        detail: `${typeExprText(p.type)}${dflt !== undefined ? ` = ${dflt}` : ''}`,
         ...(p.doc ? { documentation: p.doc } : {}),
         insertText: `${p.name.name}: `,
         // Declaration order, required parameters first.
         sortText: `0${p.default ? 1 : 0}${String(i).padStart(3, '0')}`,
       };
     });
-}
-
-/** The block a callee names (`poso.mlp`, `mlp`, a block of this file), with its module. */
-function calledBlock(a: Analysis, callee: string, scope: SymbolDef[]): { block: BlockDecl; owner?: Module } | undefined {
-  const parts = callee.split('.');
-  if (parts.length === 2) {
-    const mod = a.modules[0]?.imports.get(parts[0]!)?.module;
-    const block = mod?.blocks.get(parts[1]!);
-    return block ? { block, owner: mod } : undefined;
-  }
-  const def = scope.find((d) => d.name === callee && d.kind === 'block');
-  const block = def?.owner?.blocks.get(callee);
-  return block ? { block, owner: def!.owner } : undefined;
 }
 
 function scopeItems(defs: SymbolDef[], sortPrefix = '1'): CompletionItem[] {

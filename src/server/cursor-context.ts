@@ -121,6 +121,8 @@ export interface CallContext {
   positional: number;
   /** True when the cursor is where an argument's name goes (after `(` or `,`). */
   atName: boolean;
+  /** The name the cursor's argument gives (`units` in `mlp(x, units: [8|`), if it names one. */
+  cursorName?: string;
 }
 
 /** The call whose parentheses hold the cursor, if the cursor is directly inside one. */
@@ -151,7 +153,8 @@ export function callAt(m: string, offset: number): CallContext | undefined {
     } else if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']') depth--;
   }
-  return { callee, named, positional, atName: /^\s*[A-Za-z_]?\w*$/.test(cursorArg) };
+  const cursorName = /^\s*([A-Za-z_]\w*)\s*:/.exec(cursorArg)?.[1];
+  return { callee, named, positional, atName: /^\s*[A-Za-z_]?\w*$/.test(cursorArg), ...(cursorName !== undefined ? { cursorName } : {}) };
 }
 
 /** The text of the cursor's line before the cursor. */

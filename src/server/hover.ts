@@ -5,13 +5,12 @@
 import type { Hover } from 'vscode-languageserver/node.js';
 import { graphStats } from '../ir/stats.js';
 import type { Analysis } from '../semantics/analyze.js';
+import { typeExprText } from '../semantics/types.js';
 import { describe } from '../semantics/values.js';
-import type { TypeExpr } from '../syntax/ast.js';
 import { contains, toRange } from './documents.js';
 import { namedArgAt, symbolAt } from './queries.js';
 
 const code = (s: string) => `\`\`\`rec\n${s}\n\`\`\``;
-const typeText = (t: TypeExpr | undefined): string => (!t ? 'any' : t.name === 'list' ? `[${typeText(t.elem)}]` : t.name);
 
 /** The instance cost line for a call at the offset, when the model elaborated. */
 function instanceCost(a: Analysis, offset: number): string | undefined {
@@ -32,7 +31,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
     const { param, owner } = arg;
     const dflt = param.default ? ` = ${owner.text.slice(param.default.span.start.offset, param.default.span.end.offset)}` : '';
     const qualified = owner.isStd ? `${owner.name}.${arg.block.name.name}` : arg.block.name.name;
-    const parts = [code(`${param.name.name}: ${typeText(param.type)}${dflt}`), `parameter of \`${qualified}\``];
+    const parts = [code(`${param.name.name}: ${typeExprText(param.type)}${dflt}`), `parameter of \`${qualified}\``];
     if (param.doc) parts.push(param.doc);
     return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: toRange(arg.at) };
   }

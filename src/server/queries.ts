@@ -73,3 +73,16 @@ export function namedArgSites(a: Analysis, param: SymbolDef): Span[] {
   });
   return out;
 }
+
+/** The block a callee names (`poso.mlp`, `mlp`, a block of this file), with its module. */
+export function calledBlock(a: Analysis, callee: string, scope: SymbolDef[]): { block: BlockDecl; owner?: Module } | undefined {
+  const parts = callee.split('.');
+  if (parts.length === 2) {
+    const mod = a.modules[0]?.imports.get(parts[0]!)?.module;
+    const block = mod?.blocks.get(parts[1]!);
+    return block ? { block, owner: mod } : undefined;
+  }
+  const def = scope.find((d) => d.name === callee && d.kind === 'block');
+  const block = def?.owner?.blocks.get(callee);
+  return block ? { block, owner: def!.owner } : undefined;
+}

@@ -10,9 +10,11 @@ import { toLspDiagnostics } from './diagnostics.js';
 import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
 import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
+import { inlayHints } from './inlay-hints.js';
 import { badPosition, badRange, checkedUpdate, invalidPosition, outOfSyncError } from './positions.js';
 import { references } from './references.js';
 import { rename } from './rename.js';
+import { signatureHelp } from './signature-help.js';
 import { documentSymbols } from './symbols.js';
 
 function safe<A extends unknown[], R>(conn: Connection, fallback: R, f: (...a: A) => R): (...a: A) => R {
@@ -57,6 +59,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentSymbolProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: true,
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'recc' },
     };
@@ -123,25 +127,38 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const uri of stale) schedule(uri);
   });
 
-  /** The document, its analysis and the offset of a request's position; an error response when the position is not one of the document. */
-  const at = (uri: string, pos: unknown) => {
+  /**
+   * The document, its analysis and the offset of a request's position; an error response when the
+   * position is not one of the document. `typing`: a request made while typing (completion,
+   * signature help), answered from the recent analysis (documents.ts: a resolved one, without
+   * waiting for an elaboration).
+   */
+  const at = (uri: string, pos: unknown, typing = false) => {
     const doc = ws.document(uri);
     if (!doc) return undefined;
     if (ws.outOfSync.has(uri)) return outOfSyncError();
     const why = badPosition(doc, pos);
     if (why) return invalidPosition(why);
-    const a = ws.analysis(uri);
+    const a = typing ? ws.recentAnalysis(uri) : ws.analysis(uri);
+    if (typing && scheduled.has(uri)) answered.add(uri);
     return a ? { doc, a, offset: doc.offsetAt(pos as { line: number; character: number }) } : undefined;
   };
   connection.onCompletion(safe(connection, [], (p) => {
+    const c = at(p.textDocument.uri, p.position, true);
+    return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset);
+  }));
+  connection.onSignatureHelp(safe(connection, null, (p) => {
+    const c = at(p.textDocument.uri, p.position, true);
+    return !c || c instanceof ResponseError ? (c ?? null) : signatureHelp(c.a, c.doc.getText(), c.offset);
+  }));
+  connection.languages.inlayHint.on(safe(connection, [], (p) => {
     const doc = ws.document(p.textDocument.uri);
     if (!doc) return [];
     if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
-    const why = badPosition(doc, p.position);
+    const why = badRange(doc, p.range);
     if (why) return invalidPosition(why);
-    const a = ws.recentAnalysis(p.textDocument.uri);
-    if (scheduled.has(p.textDocument.uri)) answered.add(p.textDocument.uri);
-    return a ? complete(a, doc.getText(), doc.offsetAt(p.position)) : [];
+    const a = ws.analysis(p.textDocument.uri);
+    return a ? inlayHints(a, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)) : [];
   }));
   connection.onHover(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);

@@ -3,10 +3,9 @@
 // recovery can leave a declaration without its name: such nodes are left out, never guessed.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
-import type { Ident, SourceFile, TaskDecl, TypeExpr } from '../syntax/ast.js';
+import type { Ident, SourceFile, TaskDecl } from '../syntax/ast.js';
+import { typeExprText } from '../semantics/types.js';
 import { toRange } from './documents.js';
-
-const typeText = (t: TypeExpr | undefined): string | undefined => (!t ? undefined : t.name === 'list' ? `[${typeText(t.elem) ?? 'any'}]` : t.name);
 
 function sym(name: string, kind: SymbolKind, span: Span, sel: Span, children: DocumentSymbol[] = [], detail?: string): DocumentSymbol {
   // The selection must lie inside the range; a recovered node may have a shorter span.
@@ -29,7 +28,7 @@ export function documentSymbols(file: SourceFile): DocumentSymbol[] {
       if (name) out.push(sym(item.alias?.name ? `${name} as ${item.alias.name}` : name, SymbolKind.Module, item.span, item.alias?.span ?? item.span));
     } else if (item.kind === 'Block') {
       if (!named(item.name)) continue;
-      const params = (item.params ?? []).filter((p) => named(p.name)).map((p) => sym(p.name.name, SymbolKind.Variable, p.span, p.name.span, [], typeText(p.type)));
+      const params = (item.params ?? []).filter((p) => named(p.name)).map((p) => sym(p.name.name, SymbolKind.Variable, p.span, p.name.span, [], p.type && typeExprText(p.type)));
       out.push(sym(item.name.name, SymbolKind.Function, item.span, item.name.span, params, 'block'));
     } else if (item.kind === 'Model') {
       if (!named(item.name)) continue;

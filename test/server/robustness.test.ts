@@ -48,10 +48,12 @@ describe('robustness', () => {
         await c.request('textDocument/hover', td);
         await c.request('textDocument/definition', td);
         await c.request('textDocument/references', { ...td, context: { includeDeclaration: true } });
+        await c.request('textDocument/signatureHelp', td);
         // Rename either edits or refuses with InvalidParams; an internal error would be a bug.
         await c.request('textDocument/rename', { ...td, newName: 'renamed' }).catch((e: { code?: number }) => expect(e.code).toBe(-32602));
       }
       await c.request('textDocument/documentSymbol', { textDocument: { uri } });
+      await c.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: posOf(text, text.length) } });
       await c.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: posOf(text, text.length) }, context: { diagnostics } });
       await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
     }
@@ -116,6 +118,8 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
         ['textDocument/definition', td],
         ['textDocument/references', { ...td, context: { includeDeclaration: true } }],
         ['textDocument/rename', { ...td, newName: 'renamed' }],
+        ['textDocument/signatureHelp', td],
+        ['textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position } }],
         ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position }, context: { diagnostics: [] } }],
       ] as const) {
         const err = await c.request(method, params).then(() => undefined, (e: { code?: number }) => e);
