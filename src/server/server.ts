@@ -9,6 +9,7 @@ import { definition } from './definition.js';
 import { toLspDiagnostics } from './diagnostics.js';
 import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
 import { formatDocument } from './formatting.js';
+import { highlights } from './highlights.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import { badPosition, badRange, checkedUpdate, invalidPosition, outOfSyncError } from './positions.js';
@@ -55,6 +56,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
         renameProvider: true,
         documentSymbolProvider: true,
         documentFormattingProvider: true,
@@ -171,6 +173,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onReferences(safe(connection, [], (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context.includeDeclaration);
+  }));
+  connection.onDocumentHighlight(safe(connection, [], (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return !c || c instanceof ResponseError ? (c ?? []) : highlights(c.a, c.offset);
   }));
   connection.onRenameRequest(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);

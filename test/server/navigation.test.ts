@@ -1,10 +1,10 @@
-// Hover, go to definition, find references, rename (and its refusals) and the outline, over
+// Hover, go to definition, find references, highlights, rename (and its refusals) and the outline, over
 // the protocol, checked against values worked out by hand or read from the files directly.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentSymbol, Location, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import type { DocumentHighlight, DocumentSymbol, Location, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { BIN, LspClient, pos, ROOT, SPEC } from './lsp-client.js';
 
 // SPEC plus a block of the file's own, called from the model.
@@ -94,6 +94,16 @@ describe('definition and references', () => {
     const n = [pos(TEXT, 'n: int'), pos(TEXT, 'n)\n'), pos(TEXT, 'n: 8')];
     expect((await refs('n: int', true)).map((l) => l.range.start)).toEqual(n);
     expect((await refs('n: 8', true)).map((l) => l.range.start)).toEqual(n);
+  });
+
+  it('highlights a name where it is defined (a write) and used (reads), in this file only', async () => {
+    const marks = (needle: string) => c.request<DocumentHighlight[]>('textDocument/documentHighlight', { textDocument: { uri }, position: pos(TEXT, needle, 1) });
+    // 3 is a write, 2 a read (DocumentHighlightKind)
+    expect((await marks('n)\n')).map((h) => [h.range.start, h.kind])).toEqual([[pos(TEXT, 'n: int'), 3], [pos(TEXT, 'n)\n'), 2], [pos(TEXT, 'n: 8'), 2]]);
+    expect((await marks('trunk =')).map((h) => [h.range.start, h.kind])).toEqual([[pos(TEXT, 'trunk ='), 3], [pos(TEXT, 'trunk, n'), 2]]);
+    // a stdlib block: its uses here, not its definition in stdlib/poso.rec
+    expect((await marks('mlp(user_id')).map((h) => [h.range.start, h.kind])).toEqual([[pos(TEXT, 'mlp(user_id'), 2]]);
+    expect(await marks('model m')).toEqual([]);
   });
 });
 

@@ -49,6 +49,7 @@ describe('robustness', () => {
         await c.request('textDocument/definition', td);
         await c.request('textDocument/references', { ...td, context: { includeDeclaration: true } });
         await c.request('textDocument/signatureHelp', td);
+        await c.request('textDocument/documentHighlight', td);
         // Rename either edits or refuses with InvalidParams; an internal error would be a bug.
         await c.request('textDocument/rename', { ...td, newName: 'renamed' }).catch((e: { code?: number }) => expect(e.code).toBe(-32602));
       }
@@ -119,6 +120,7 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
         ['textDocument/references', { ...td, context: { includeDeclaration: true } }],
         ['textDocument/rename', { ...td, newName: 'renamed' }],
         ['textDocument/signatureHelp', td],
+        ['textDocument/documentHighlight', td],
         ['textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position } }],
         ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position }, context: { diagnostics: [] } }],
       ] as const) {
