@@ -48,6 +48,18 @@ export function neededColumns(graph: Pick<IRGraph, 'features' | 'tasks' | 'suppo
 
 const siteOf = (span: Span | undefined) => (span ? { site: span } : {});
 
+/** Columns a run needs besides features and labels: split keys, GAUC keys, the group column, the meta block's key. */
+export function keyColumns(graph: Pick<IRGraph, 'train' | 'meta'>): string[] {
+  const t = graph.train;
+  const cols = new Set<string>();
+  if (t.split.kind === 'by_key') cols.add(t.split.key);
+  if (t.split.kind === 'chronological') cols.add(t.split.by);
+  for (const m of t.metrics) if ('by' in m) cols.add(m.by);
+  if (t.groupBy) cols.add(t.groupBy);
+  if (graph.meta) cols.add(graph.meta.key);
+  return [...cols];
+}
+
 /** `spec.rec:12:5`, relative to the working directory when below it. */
 export function siteText(span: Span): string {
   const rel = relative(process.cwd(), span.file);
@@ -67,8 +79,11 @@ export function missingMessage(n: NeededColumn, columns: readonly string[], wher
   return `no column \`${n.column}\` for ${n.by}${at}; ${where} has ${listColumns(columns)}${alts.length ? `; ${didYouMean(alts)}` : ''}`;
 }
 
-/** One error per needed column that a header (on `line`; 0: a format without one, Parquet) lacks. */
-export function checkHeader(needed: readonly NeededColumn[], columns: readonly string[], file: string, line: number): DataError[] {
+/**
+ * One error per needed column that a header (on `line`; 0: a format without one, Parquet) lacks.
+ * `where` names what has the columns in the message.
+ */
+export function checkHeader(needed: readonly NeededColumn[], columns: readonly string[], file: string, line: number, where = line === 0 ? 'the file' : 'the header'): DataError[] {
   const have = new Set(columns);
-  return needed.filter((n) => !have.has(n.column)).map((n) => ({ file, row: line, column: n.column, code: 'REC6001', message: missingMessage(n, columns, line === 0 ? 'the file' : 'the header') }));
+  return needed.filter((n) => !have.has(n.column)).map((n) => ({ file, row: line, column: n.column, code: 'REC6001', message: missingMessage(n, columns, where) }));
 }

@@ -14,6 +14,7 @@ import { declareSupport } from './support.js';
 import { graftStage } from './graft.js';
 import { PlanBuilder, type StageDraft } from './plan.js';
 import { elaborateTask } from './tasks.js';
+import { checkSynthColumns } from './synth-columns.js';
 import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
@@ -219,6 +220,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     plan: planned.plan,
     ...(meta ? { meta } : {}),
   };
+  checkSynthColumns(el, graph, train, f);
   return { graph, elaborator: el, scope };
 }
 

@@ -9,6 +9,7 @@
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
+import { synthColumns, SYNTH_NAMES } from '../data/synth/settings.js';
 import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
 import type { Expr, Field, TrainSection } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
@@ -272,6 +273,14 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
               if (n !== undefined) options[k] = n;
             }
             d = { kind: 'synth', setting: setting.kind === 'Name' ? setting.name : setting.value, options };
+            const known = synthColumns(d.setting, options.version);
+            if ('error' in known) {
+              // an unknown setting gets the nearest names; an unknown version is on the `version:` option
+              const alts = known.unknown === 'setting' ? suggestNames(d.setting, SYNTH_NAMES) : [];
+              const at = known.unknown === 'setting' ? setting.span : (c.named.get('version')?.span ?? setting.span);
+              el.report('REC5006', at, known.error, f, { hint: didYouMean(alts), suggestions: fixWith(alts, setting.span, 'use') });
+              d = undefined;
+            }
           } else if (c) r.fail(c.span, '`synth` needs a setting name, e.g. `synth(poso, rows: 100_000)`');
         }
         if (d) spec.data = d;

@@ -4,6 +4,7 @@
 // a line where the cursor is, and otherwise the names in scope.
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
+import { latestVersion, SYNTH_NAMES, SYNTH_SETTINGS } from '../data/synth/settings.js';
 import { builtins } from '../semantics/builtins/index.js';
 import { FEATURE_KINDS } from '../semantics/features.js';
 import { stdModuleNames, type Module } from '../semantics/modules.js';
@@ -104,6 +105,10 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
     };
     // `optimizer: adam(`, `metrics: [gauc(`
     const settingCall = (section === 'train' || section === 'stage') && Object.values(SETTING_CALLS).find((calls) => Object.hasOwn(calls, call.callee));
+    // `data: synth(`: the settings' names first
+    if (settingCall && call.callee === 'synth' && call.positional === 0 && call.named.size === 0) {
+      return [...SYNTH_NAMES.map((n) => ({ label: n, kind: CompletionItemKind.EnumMember, detail: `columns: ${SYNTH_SETTINGS[n]![latestVersion(n)]!.join(', ')}` })), ...options(settingCall.synth!).filter((i) => i.kind === CompletionItemKind.Property)];
+    }
     if (settingCall) return options(settingCall[call.callee]!);
     // `task t : binary(`: `label:`, `loss:`, `classes:`
     if (call.callee in TASK_KINDS && /\btask\s+\w+\s*:\s*\w+\s*\([^(){}]*$/.test(lineBefore(m, offset))) return options(TASK_KINDS[call.callee as keyof typeof TASK_KINDS].options);

@@ -3,7 +3,7 @@
 // generated in memory with the spec's seed). Files are encoded as they are read: no row is kept.
 import { dirname, resolve } from 'node:path';
 import { encodeFile } from '../data/encode-file.js';
-import { neededColumns } from '../data/needed-columns.js';
+import { checkHeader, keyColumns, neededColumns } from '../data/needed-columns.js';
 import { preprocess, RowEncoder, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import { formatDataError, type DataError } from '../data/row.js';
@@ -11,7 +11,7 @@ import { settingAt, SYNTH } from '../data/synth/index.js';
 import { filePolicy, isRefusal, openChecked, reachOf, type FilePolicy } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
 
-export { formatDataError };
+export { formatDataError, keyColumns };
 
 export interface Loaded {
   dataset: Dataset;
@@ -27,18 +27,6 @@ export interface LoadOptions {
   seed: number;
   /** What the spec's `data:` may name (src/io/file-policy.ts); `--data` is the user's own choice. */
   files?: FilePolicy;
-}
-
-/** Columns the run needs besides features and labels: split keys, GAUC keys, the group column. */
-export function keyColumns(graph: IRGraph): string[] {
-  const t = graph.train;
-  const cols = new Set<string>();
-  if (t.split.kind === 'by_key') cols.add(t.split.key);
-  if (t.split.kind === 'chronological') cols.add(t.split.by);
-  for (const m of t.metrics) if ('by' in m) cols.add(m.by);
-  if (t.groupBy) cols.add(t.groupBy);
-  if (graph.meta) cols.add(graph.meta.key);
-  return [...cols];
 }
 
 /** The data file of a run and the trees it may be in (undefined: anywhere, the user named it). */
@@ -60,9 +48,14 @@ export async function loadData(graph: IRGraph, opts: LoadOptions): Promise<Loade
       const code = Object.hasOwn(SYNTH, spec.setting) ? 'REC6020' : 'REC6004';
       return { dataset: emptyDataset(), source: `synth(${spec.setting})`, skipped: 0, errors: [fileError(graph.file, code, setting.error)] };
     }
+    // Its columns are known before any row is made: a column the model reads that it lacks is one
+    // error, as a file's header would give, not one per row.
+    const source = `synth(${spec.setting})`;
+    const missing = checkHeader(neededColumns(graph, keys), setting.columns, source, 0, source);
+    if (missing.length > 0) return { dataset: emptyDataset(), source, skipped: 0, errors: missing };
     // every option of `synth(setting, …)` reaches the generator (users, items, …)
     const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });
-    const r = preprocess(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: `synth(${spec.setting})`, keyColumns: keys, skipBadRows: opts.skipBadRows });
+    const r = preprocess(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: source, keyColumns: keys, skipBadRows: opts.skipBadRows });
     return { dataset: r.dataset, source: `synth(${spec.setting}, rows: ${rows.length})`, skipped: r.skipped, errors: r.errors };
   }
   const where = dataFile(graph, opts);

@@ -8,7 +8,8 @@ import { POSO_DOC } from '../../src/data/synth/poso.js';
 import { POSO_V1_DOC, posoV1Rows } from '../../src/data/synth/poso-v1.js';
 import { parquetReadObjects } from 'hyparquet';
 import { stringify } from 'csv-stringify/sync';
-import { POSO_COLUMNS, posoRows } from '../../src/data/synth/poso.js';
+import { posoRows } from '../../src/data/synth/poso.js';
+import { POSO_COLUMNS } from '../../src/data/synth/settings.js';
 import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { loadData } from '../../src/train/data-source.js';
 

@@ -70,6 +70,11 @@ describe('completion while typing a name', () => {
     expect(at(train2('optimizer: adam(lr: 0.1, ‸)'), '‸')).toEqual(['beta1:', 'beta2:', 'epsilon:']);
     expect(at(train2('split: by_key(a, ‸)'), '‸')).toEqual(['key:', 'test:']);
     expect(at(train2('metrics: [gauc(‸)]'), '‸')).toEqual(expect.arrayContaining(['by:', 'a']));
+    // `data: synth(`: the setting names the checker accepts (its "known:" list), then the options
+    const known = /\(known: (.*)\)$/.exec(analyze(train2('data: synth(zz)'), '/virtual/m.rec').diagnostics.find((d) => d.code === 'REC5006')!.message)![1]!.split(', ');
+    expect(at(train2('data: synth(‸)'), '‸').slice(0, known.length)).toEqual(known);
+    expect(at(train2('data: synth(‸)'), '‸')).toContain('rows:');
+    expect(at(train2('data: synth(poso, ‸)'), '‸')).not.toContain('poso');
     // a meta block's inner settings
     expect(at(spec('  meta_block u by a {\n    inner { steps: 1, ‸ }\n    return a\n  }'), '‸')).toEqual(['steps', 'lr', 'order']);
   });

@@ -14,8 +14,6 @@ import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
 import { denseText, dot, gauss, gaussVec, intIn } from './random.js';
 
-export const CMML_USER_COLUMNS = ['user_id', 'item_id', 'user', 'item', 'rating', 'timestamp'];
-
 export const CMML_USER_DOC =
   'CMML user-specific setting (CMML §4, MeLU): every user is a task with 20-50 ratings (1-5); rating = ' +
   'round(3 + user bias + (shared taste from user features + personal taste) . item features + noise), so the personal ' +

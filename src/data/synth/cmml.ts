@@ -19,8 +19,6 @@ import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
 import { denseText, gauss, gaussVec, intIn, sigmoid } from './random.js';
 
-export const CMML_COLUMNS = ['scenario', 'user_id', 'item_id', 'user', 'item', 'clicked', 'timestamp'];
-
 export const CMML_DOC =
   'CMML setting (CMML §4): many tasks (scenario) with 5-40 samples each; clicked = Bernoulli(sigmoid(task bias + ' +
   'user^T (0.6 W0 + task-specific rank-2 part) item)), so preferences differ by task and must be read from the task\'s ' +

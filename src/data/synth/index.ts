@@ -1,15 +1,16 @@
 // Synthetic paper settings: `recc synth SETTING` and `data: synth(SETTING, rows: N)` in a spec.
 // Each generator is seeded and deterministic: the same options give the same rows, bit for bit.
 import type { Row } from '../row.js';
-import { CMML_COLUMNS, CMML_DOC, cmmlRows } from './cmml.js';
-import { CMML_USER_COLUMNS, CMML_USER_DOC, cmmlUserRows } from './cmml-user.js';
-import { LIMAML_COLUMNS, LIMAML_DOC, limamlRows } from './limaml.js';
+import { CMML_DOC, cmmlRows } from './cmml.js';
+import { CMML_USER_DOC, cmmlUserRows } from './cmml-user.js';
+import { LIMAML_DOC, limamlRows } from './limaml.js';
 import type { SynthOptions } from './options.js';
-import { PEPNET_COLUMNS, PEPNET_DOC, pepnetRows } from './pepnet.js';
-import { PETERREC_COLD_COLUMNS, PETERREC_COLD_DOC, PETERREC_COLUMNS, PETERREC_DOC, peterrecColdRows, peterrecRows } from './peterrec.js';
-import { PEPNET_V1_COLUMNS, PEPNET_V1_DOC, pepnetV1Rows } from './pepnet-v1.js';
-import { POSO_COLUMNS, POSO_DOC, posoRows } from './poso.js';
+import { PEPNET_DOC, pepnetRows } from './pepnet.js';
+import { PETERREC_COLD_DOC, PETERREC_DOC, peterrecColdRows, peterrecRows } from './peterrec.js';
+import { PEPNET_V1_DOC, pepnetV1Rows } from './pepnet-v1.js';
+import { POSO_DOC, posoRows } from './poso.js';
 import { POSO_V1_DOC, posoV1Rows } from './poso-v1.js';
+import { CMML_COLUMNS, CMML_USER_COLUMNS, LIMAML_COLUMNS, PEPNET_COLUMNS, PEPNET_V1_COLUMNS, PETERREC_COLD_COLUMNS, PETERREC_COLUMNS, POSO_COLUMNS, synthColumns } from './settings.js';
 
 export type { SynthOptions } from './options.js';
 
@@ -47,14 +48,10 @@ export interface SynthData {
  * or version is an error value listing the known ones.
  */
 export function settingAt(setting: string, version?: number): Generator | { error: string } {
-  const g = Object.hasOwn(SYNTH, setting) ? SYNTH[setting] : undefined;
-  if (!g) return { error: `unknown synthetic setting \`${setting}\` (known: ${Object.keys(SYNTH).join(', ')})` };
-  const latest = g.version ?? 1;
-  if (version === undefined || version === latest) return g;
-  const old = g.older && Object.hasOwn(g.older, version) ? g.older[version] : undefined;
-  if (old) return old;
-  const known = [...Object.keys(g.older ?? {}), String(latest)].join(', ');
-  return { error: `synthetic setting \`${setting}\` has no version ${version} (known: ${known})` };
+  const known = synthColumns(setting, version);
+  if ('error' in known) return known;
+  const g = SYNTH[setting]!;
+  return version === undefined || version === (g.version ?? 1) ? g : g.older![version]!;
 }
 
 /** Generate a setting's rows (at `opts.version`, the latest by default), or an error value. */

@@ -16,8 +16,6 @@ import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
 import { denseText, dot, gauss, gaussVec, interceptFor } from './random.js';
 
-export const LIMAML_COLUMNS = ['user_id', 'ts', 'user_feats', 'item_id', 'item_feats', 'clicked'];
-
 export const LIMAML_DOC =
   'LiMAML setting (paper 001 §6, pTap-like): users with a latent 8-d preference p_u; user_feats = A·p_u + N(0, σ²) (noisy meta features, σ = noise/10, default 1.0); ' +
   'items with exact features q_i (item_feats) and a hidden popularity b_i (only item_id shows it); clicked ~ Bernoulli(σ(1.5 p_u·q_i/√8 + b_i + c)), 30 % positives. ' +

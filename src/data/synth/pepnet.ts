@@ -42,8 +42,6 @@ import { denseText, dot, gauss, gaussVec, intIn, weightedPicker } from './random
 
 export { DOMAIN_OFFSETS, DOMAIN_SHARES, PEPNET_DOMAINS, PEPNET_RATES, PEPNET_TASKS, type PepnetTask } from './pepnet-domains.js';
 
-export const PEPNET_COLUMNS = ['uid', 'iid', 'aid', 'domain', 'age', 'hist', 'user', 'item', ...PEPNET_TASKS, 'timestamp'];
-
 export const PEPNET_DOC =
   'PEPNet setting v2 (PEPNet §1, §2.2, §4): three domains A/B/C (70/25/5 % of rows) that share users, items and features ' +
   'but weigh the user x item dimensions differently (positive per-dimension weights: A the first half, C the second half, ' +

@@ -26,8 +26,6 @@ import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
 import { gauss, intIn, weightedPicker, type Rng } from './random.js';
 
-export const PETERREC_COLUMNS = ['user_id', 'items', 'age', 'type'];
-
 export const PETERREC_DOC =
   'PeterRec setting (seeds/004): every user has a latent type (0..types-1) that shapes a Markov sequence of 8-20 items ' +
   '(stay in the previous item\'s cluster with p 0.5, else a cluster drawn from the type\'s preferences); `age` = type with ' +
@@ -100,8 +98,6 @@ export function peterrecRows(opts: SynthOptions): Row[] {
   }
   return rows;
 }
-
-export const PETERREC_COLD_COLUMNS = ['user_id', 'items', 'target', 'liked', 'type'];
 
 export const PETERREC_COLD_DOC =
   'PeterRec cold-start setting (seeds/004, ColdRec): the users of `peterrec` (same seed, same sequences), and items of a ' +

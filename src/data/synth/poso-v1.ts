@@ -20,8 +20,6 @@ import type { SynthOptions } from './options.js';
 import { makeMovies, pickMovie } from './poso-movies.js';
 import { dot, gauss, unit } from './random.js';
 
-export const POSO_COLUMNS = ['user_id', 'movie_id', 'rated_movies', 'rated_tags', 'avc', 'rating', 'is_new', 'timestamp'];
-
 export const POSO_V1_DOC =
   'POSO setting (POSO §5.3, MovieLens-like): users rate movies over time; avc is the number of ratings a user gave before. ' +
   'New users (avc < 10, ~5 % of samples) rate by movie popularity; experienced users by movie quality and their own taste ' +

@@ -31,8 +31,6 @@ import type { SynthOptions } from './options.js';
 import { makeMovies, pickMovie } from './poso-movies.js';
 import { dot, gauss, unit } from './random.js';
 
-export const POSO_COLUMNS = ['user_id', 'movie_id', 'rated_movies', 'rated_tags', 'avc', 'rating', 'is_new', 'timestamp'];
-
 /** Below this avc a user rates by the new-user function (and `is_new` is `new`). */
 export const POSO_NEW_AVC = 10;
 
