@@ -11,7 +11,7 @@ import { SUPPORT_LABEL, SUPPORT_MASK, supportInput } from '../ir/support-inputs.
 import type { FeatureSpec, SupportSpec } from '../ir/types.js';
 import type { Expr, SupportDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
-import { checkLabelExpr } from './tasks.js';
+import { checkLabelExpr, overColumns } from './tasks.js';
 import { type TensorValue, type Value } from './values.js';
 
 type Item = Extract<FeatureSpec, { kind: 'id' | 'bucketize' | 'dense' }>;
@@ -67,8 +67,9 @@ function readPairs(d: SupportDecl, el: Elaborator, f: Frame, features: FeatureSp
   if (!label) el.report('REC3002', e.span, 'a support set needs the label of its items: `label: …`', f);
   if (size === undefined && !e.args.some((a) => a.name?.name === 'size')) el.report('REC3002', e.span, 'a support set needs its padded length: `size: N`', f);
   if (!ok || !label || size === undefined) return undefined;
-  if (!checkLabelExpr(label, features.filter((s) => s.kind === 'label'), el, f)) return undefined;
-  return { items, label, size };
+  const labels = features.filter((s) => s.kind === 'label');
+  if (!checkLabelExpr(label, labels, el, f)) return undefined;
+  return { items, label: overColumns(label, labels), size };
 }
 
 function tensor(node: { id: number; shape: TensorValue['shape']; dtype: TensorValue['dtype'] }): TensorValue {

@@ -51,6 +51,34 @@ export function checkLabelExpr(e: Expr, labels: FeatureSpec[], el: Elaborator, f
   }
 }
 
+/**
+ * A checked label expression over the data's columns: each label feature's name becomes the
+ * column it reads (`rating: label(column: "stars")` makes `rating == 5` read `stars`). The
+ * nodes keep their spans, so an error about a column points at the name written.
+ */
+export function overColumns(e: Expr, labels: FeatureSpec[]): Expr {
+  switch (e.kind) {
+    case 'Name': {
+      const column = labels.find((l) => l.name === e.name)?.column;
+      return column === undefined || column === e.name ? e : { ...e, name: column };
+    }
+    case 'Paren': {
+      const expr = overColumns(e.expr, labels);
+      return expr === e.expr ? e : { ...e, expr };
+    }
+    case 'Unary': {
+      const operand = overColumns(e.operand, labels);
+      return operand === e.operand ? e : { ...e, operand };
+    }
+    case 'Binary': {
+      const [left, right] = [overColumns(e.left, labels), overColumns(e.right, labels)];
+      return left === e.left && right === e.right ? e : { ...e, left, right };
+    }
+    default:
+      return e;
+  }
+}
+
 function intList(v: Value): number[] | undefined {
   if (v.kind !== 'list') return undefined;
   const out = v.items.map((i) => (i.kind === 'int' && i.value > 0 ? i.value : NaN));
@@ -104,7 +132,9 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     el.report('REC3002', head.span, 'a multiclass task needs `classes: N`', f);
     return undefined;
   }
-  if (!checkLabelExpr(label, features.filter((s) => s.kind === 'label'), el, f)) return undefined;
+  const labels = features.filter((s) => s.kind === 'label');
+  if (!checkLabelExpr(label, labels, el, f)) return undefined;
+  label = overColumns(label, labels);
 
   let from = defaultFrom;
   let tower: number[] = [];

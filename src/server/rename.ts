@@ -4,6 +4,7 @@
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
+import type { FeatureDecl } from '../syntax/ast.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { pathToUri, toRange } from './documents.js';
@@ -34,7 +35,38 @@ export function rename(a: Analysis, offset: number, newName: string): WorkspaceE
       // `use std.poso` names the module by its path, which must stay: it gets an alias instead
       s === def.span && unaliased ? { range: toRange({ ...unaliased.span, start: unaliased.span.end }), newText: ` as ${newName}` } : { range: toRange(s), newText: newName },
     );
+  // A feature reads the data column of its name unless it names another: that column must stay.
+  const column = def.kind === 'feature' ? columnKept(a, def.span, def.name) : undefined;
+  if (column) edits.push(column);
   return { changes: { [pathToUri(a.file)]: edits } };
+}
+
+/** The edit that gives the feature declared at `span` its column by name (`column: "old"`), when it has none. */
+function columnKept(a: Analysis, span: Span, name: string): { range: ReturnType<typeof toRange>; newText: string } | undefined {
+  const decl = featureDecls(a).find((d) => d.name.span.start.offset === span.start.offset);
+  if (!decl) return undefined;
+  const v = decl.value;
+  const text = `column: ${JSON.stringify(name)}`;
+  const at = (offset: number, newText: string) => {
+    const p = v.span.end.offset === offset ? v.span.end : { ...v.span.end, offset, column: v.span.end.column - (v.span.end.offset - offset) };
+    return { range: toRange({ file: v.span.file, start: p, end: p }), newText };
+  };
+  // `clicked: label`: a bare kind gets its argument list
+  if (v.kind === 'Name') return at(v.span.end.offset, `(${text})`);
+  if (v.kind !== 'Call' || (v.args ?? []).some((x) => x.name?.name === 'column')) return undefined;
+  // before the call's `)`; after a comma when it has arguments (a trailing comma is kept)
+  const close = v.span.end.offset - 1;
+  const args = v.args ?? [];
+  const last = args[args.length - 1];
+  if (!last) return at(close, text);
+  return { range: toRange({ file: v.span.file, start: last.span.end, end: last.span.end }), newText: `, ${text}` };
+}
+
+/** The features declared in the file's model. */
+function featureDecls(a: Analysis): FeatureDecl[] {
+  const model = a.ast.items.find((i) => i.kind === 'Model');
+  if (!model) return [];
+  return model.items.flatMap((i) => (i.kind === 'Features' ? i.features : []));
 }
 
 /** The `use` without `as` whose path ends with the module name at `span` (its last segment, or its file), with its path's span. */

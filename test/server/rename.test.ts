@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import type { Analysis } from '../../src/semantics/analyze.js';
 import { analyze } from '../../src/semantics/analyze.js';
+import { labelColumns } from '../../src/data/label-expr.js';
 import { definition } from '../../src/server/definition.js';
 import { rename } from '../../src/server/rename.js';
 import { exampleSpecs, ROOT } from '../spec-files.js';
@@ -88,5 +89,39 @@ describe('rename', () => {
     // A selector's name leads to its definition.
     const loc = definition(a, text.indexOf('"net.*.conv*"') + 2);
     expect(loc?.range.start).toEqual(at('net = '));
+  });
+
+  it('keeps the data column a renamed feature reads', () => {
+    const text = [
+      'model m {',
+      '  features {',
+      '    user: id(hash: 100, dim: 8)',
+      '    item: id(hash: 100, dim: 8, column: "item_id")',
+      '    hist: seq(item, max_len: 4,',
+      '    )',
+      '    clicked: label',
+      '  }',
+      '  let h = concat(user, item, mean(hist))',
+      '  task t : binary(label: clicked) { from: h }',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyze(text, 'm.rec');
+    expect(a.diagnostics).toEqual([]);
+    const renameAt = (needle: string) => applied(text, renamed(a, text.indexOf(needle) + 1, 'zz')!);
+    // the feature's name was its column: the column is now named
+    expect(renameAt('user:')).toContain('    zz: id(hash: 100, dim: 8, column: "user")\n');
+    expect(renameAt('clicked:')).toContain('    zz: label(column: "clicked")\n');
+    expect(renameAt('clicked:')).toContain('binary(label: zz)');
+    // after the last argument, a trailing comma kept
+    expect(renameAt('hist:')).toContain('    zz: seq(item, max_len: 4, column: "hist",\n    )');
+    // a column already named stays as it is
+    expect(renameAt('item:')).toContain('    zz: id(hash: 100, dim: 8, column: "item_id")\n');
+    // each renamed spec reads the same columns, the label's included
+    for (const needle of ['user:', 'clicked:', 'hist:', 'item:']) {
+      const g = analyze(renameAt(needle), 'm.rec').graph!;
+      expect(g.features.map((f) => f.column), needle).toEqual(['user', 'item_id', 'hist', 'clicked']);
+      expect(labelColumns(g.tasks[0]!.label), needle).toEqual(['clicked']);
+    }
   });
 });

@@ -49,7 +49,7 @@ export interface SynthData {
  */
 export function settingAt(setting: string, version?: number): Generator | { error: string } {
   const known = synthColumns(setting, version);
-  if ('error' in known) return known;
+  if ('error' in known) return { error: known.error };
   const g = SYNTH[setting]!;
   return version === undefined || version === (g.version ?? 1) ? g : g.older![version]!;
 }
