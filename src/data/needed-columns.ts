@@ -41,7 +41,6 @@ export function neededColumns(graph: Pick<IRGraph, 'features' | 'tasks' | 'suppo
     for (const c of labelColumns(s.label)) need({ column: c, by: `the label of support set \`${s.name}\``, ...siteOf(nameSpan(s.label, c)) });
   }
   if (graph.meta) need({ column: graph.meta.key, by: `meta block \`${graph.meta.name}\` (its key: rows with the same value are one task)`, site: graph.meta.span });
-  for (const f of graph.features) if (f.kind === 'label') need({ column: f.column, by: `label \`${f.name}\`` });
   for (const k of keyColumns) need({ column: k, by: 'the train section (a split, metric or group key)' });
   return [...out.values()];
 }

@@ -228,7 +228,9 @@ export class RowEncoder {
   ) {
     const { features, tasks, supports = [] } = model;
     this.inputsF = features.filter((f): f is InputFeature => f.kind !== 'label');
-    const cols = new Set<string>([...features.filter((f) => f.kind === 'label').map((f) => f.column), ...keyColumns]);
+    // Label columns are those the tasks and support sets read: a stage's data need not hold the
+    // labels of another stage's tasks (PeterRec pretrains on sequences without the profile labels).
+    const cols = new Set<string>(keyColumns);
     for (const f of this.inputsF) cols.add(f.column);
     for (const t of tasks) for (const c of labelColumns(t.label)) cols.add(c);
     for (const s of supports) [s.key, ...labelColumns(s.label)].forEach((c) => cols.add(c));
@@ -249,7 +251,6 @@ export class RowEncoder {
     const cell = (c: string): RawCell => cells[this.at.get(c)!];
     const n = this.n;
     try {
-      for (const c of this.model.features) if (c.kind === 'label' && cell(c.column) === undefined) throw new BadValue(c.column, `missing column \`${c.column}\``, 'REC6001');
       for (const c of this.keyColumns) if (cell(c) === undefined) throw new BadValue(c, `missing column \`${c}\``, 'REC6001');
       for (const f of this.inputsF) {
         const v = cell(f.column);

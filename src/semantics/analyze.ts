@@ -10,7 +10,7 @@ import type { ParseCache } from '../syntax/parse-cache.js';
 import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult, type Resume } from './model.js';
 import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
-import { checkedReader, ModuleLoader, type Module, type ReadChecked, type ReadFile } from './modules.js';
+import { checkedReader, ModuleLoader, type Module, type ReadChecked, type ReadFile, type ReadKind } from './modules.js';
 import { Resolver, type SymbolIndex } from './resolve.js';
 
 export interface Analysis {
@@ -27,7 +27,7 @@ export interface Analysis {
   modules: Module[];
   model?: ModelResult;
   /** The files elaboration read (vocabularies) and what they held: a later analysis may reuse it only if they still do. */
-  reads?: Map<string, string | undefined>;
+  reads?: Map<string, { kind: ReadKind; text: string | undefined }>;
 }
 
 export interface AnalyzeOptions {
@@ -109,7 +109,8 @@ export class StagedAnalysis {
    * text when it tried and could not; undefined when it has not tried. It is stale once that changes.
    */
   readOf(path: string): { text: string | undefined } | undefined {
-    return this.loader.readOf(path) ?? (this.result?.reads?.has(path) ? { text: this.result.reads.get(path) } : undefined);
+    const read = this.result?.reads?.get(path);
+    return this.loader.readOf(path) ?? (read ? { text: read.text } : undefined);
   }
 
   /** Run the next stage (none once elaborated); returns the stage reached. */
@@ -151,10 +152,10 @@ export class StagedAnalysis {
     const model = result.ast.items.find((i) => i.kind === 'Model');
     this.stage = 'elaborated';
     if (!model || this.syntaxBroken) return;
-    const reads = new Map<string, string | undefined>();
+    const reads = new Map<string, { kind: ReadKind; text: string | undefined }>();
     const tracked: ReadChecked = (p, kind) => {
       const t = this.readFile(p, kind);
-      reads.set(p, isRefusal(t) ? undefined : t.text);
+      reads.set(p, { kind, text: isRefusal(t) ? undefined : t.text });
       return t;
     };
     const elaborated = elaborateModel(model, this.root!, this.loader, tracked, resumable(this.opts.previous, result, this.readFile), this.opts.memoise);
@@ -196,8 +197,8 @@ function resumable(previous: Analysis | undefined, now: Analysis, readFile: Read
   if (previous.modules.length !== now.modules.length) return undefined;
   const before = new Map(previous.modules.map((m) => [m.path, m.ast]));
   if (now.modules.some((m) => m.path !== now.file && before.get(m.path) !== m.ast)) return undefined;
-  for (const [path, text] of previous.reads) {
-    const r = readFile(path, 'vocabulary');
+  for (const [path, { kind, text }] of previous.reads) {
+    const r = readFile(path, kind);
     if ((isRefusal(r) ? undefined : r.text) !== text) return undefined;
   }
   return { elaborator: previous.model.elaborator, model, stale };

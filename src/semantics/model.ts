@@ -14,7 +14,7 @@ import { declareSupport } from './support.js';
 import { graftStage } from './graft.js';
 import { PlanBuilder, type StageDraft } from './plan.js';
 import { elaborateTask } from './tasks.js';
-import { checkSynthColumns } from './synth-columns.js';
+import { checkDataColumns } from './data-columns.js';
 import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
@@ -220,7 +220,9 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     plan: planned.plan,
     ...(meta ? { meta } : {}),
   };
-  checkSynthColumns(el, graph, train, f);
+  // a stage's own settings, then the model's
+  const fieldsOf = (stage: string) => [...(stages.find((s) => s.name.name === stage)?.fields ?? []), ...(train?.fields ?? [])];
+  checkDataColumns(el, graph, fieldsOf, readFile, f);
   return { graph, elaborator: el, scope };
 }
 

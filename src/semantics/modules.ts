@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
-import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
+import { filePolicy, headOf, isRefusal, outside, readChecked, readHeadChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { parse } from '../syntax/parse.js';
 import type { ParseCache } from '../syntax/parse-cache.js';
@@ -39,7 +39,9 @@ export const readFileOrUndefined: ReadFile = (path) => {
 };
 
 /** What the front end reads through: a file's text, or why it is not read. */
-export type ReadChecked = (path: string, kind: 'spec' | 'vocabulary') => { text: string } | Refusal;
+/** What the front end reads: a spec or a vocabulary whole, or a data file's first lines (its header). */
+export type ReadKind = 'spec' | 'vocabulary' | 'data-head';
+export type ReadChecked = (path: string, kind: ReadKind) => { text: string } | Refusal;
 
 /**
  * Reads for the analysis of `specFile` under `policy`: files in its directory tree, the allowed
@@ -50,8 +52,8 @@ export function checkedReader(policy: FilePolicy, specFile: string, overlay?: Re
   const reach = reachOf(policy, specFile, [STDLIB_DIR]);
   return (path, kind) => {
     const text = overlay?.(path);
-    if (text === undefined) return readChecked(policy, path, kind, reach);
-    return outside(path, reach) ?? { text };
+    if (text === undefined) return kind === 'data-head' ? readHeadChecked(policy, path, reach) : readChecked(policy, path, kind, reach);
+    return outside(path, reach) ?? { text: kind === 'data-head' ? headOf(text) : text };
   };
 }
 

@@ -41,10 +41,13 @@ describe('recc synth', () => {
     expect(none.stderr).toBe('error: pass -o DIR to write the data (or --describe to print what the setting models)\n');
   });
 
-  it('a spec asking for an unknown version gets REC6020 before any training', async () => {
+  it('a spec asking for an unknown version is refused by the checker, and by training before any row', async () => {
     const spec = (v: number) =>
       `model m {\n  features {\n    avc: bucketize(boundaries: [10], dim: 4)\n    rating: label\n  }\n  let h = mlp(avc, [4])\n  task fav : binary(label: rating == 5)\n  train {\n    data: synth(poso, rows: 200, version: ${v})\n  }\n}\n`;
-    const g = analyze(spec(7), join(ROOT, 'm.rec')).graph!;
+    const a = analyze(spec(7), join(ROOT, 'm.rec'));
+    expect(a.diagnostics.map((d) => [d.code, d.message])).toEqual([['REC5006', 'synthetic setting `poso` has no version 7 (known: 1, 2)']]);
+    // a graph that asks for it anyway (as an older build's would): REC6020 before any row is made
+    const g = { ...a.partialGraph!, train: { ...a.partialGraph!.train, data: { kind: 'synth' as const, setting: 'poso', options: { rows: 200, version: 7 } } } };
     const r = await loadData(g, { skipBadRows: false, seed: 1 });
     expect(r.errors).toEqual([{ file: join(ROOT, 'm.rec'), row: 0, code: 'REC6020', message: 'synthetic setting `poso` has no version 7 (known: 1, 2)' }]);
     const ok = await loadData(analyze(spec(1), join(ROOT, 'm.rec')).graph!, { skipBadRows: false, seed: 1 });

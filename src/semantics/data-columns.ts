@@ -1,0 +1,78 @@
+// The columns a model reads, checked against its data before it trains: a synthetic setting's
+// columns are fixed by its name (`data: synth(poso)`), and a CSV or TSV file names them in its
+// header, which the checker reads (its first lines only, under the file policy, like a
+// vocabulary). Each column a stage's data lacks is a warning at the spec text that reads it, not an
+// error: the same spec may train on a file of its own (`recc train --data FILE`) that has it.
+// JSON Lines and Parquet files are not looked into (a JSON object's keys may differ row by row; a
+// Parquet schema is at the file's end).
+import { dirname, relative, resolve } from 'node:path';
+import { formatOf } from '../data/file-format.js';
+import { headerColumns } from '../data/header-line.js';
+import { keyColumns, neededColumns } from '../data/needed-columns.js';
+import { synthColumns } from '../data/synth/settings.js';
+import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
+import type { Span } from '../diagnostics/span.js';
+import { isRefusal } from '../io/file-policy.js';
+import { planOf, stageGraph } from '../ir/plan.js';
+import type { DataSource, IRGraph } from '../ir/types.js';
+import type { Expr, Field } from '../syntax/ast.js';
+import { forEachChild } from '../syntax/visit.js';
+import type { Elaborator, Frame } from './elaborate.js';
+import type { ReadChecked } from './modules.js';
+
+/** Where a stage's settings are written: the stage's own fields, then the model's train section (a stage inherits what it does not set). */
+export type SettingFields = (stage: string) => Field[];
+
+export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: SettingFields, readFile: ReadChecked, f: Frame): void {
+  const seen = new Set<string>();
+  for (const stage of planOf(graph).stages) {
+    const g = stageGraph(graph, stage);
+    const data = g.train.data;
+    const has = data && columnsOf(data, graph.file, readFile);
+    if (!has) continue;
+    const fields = fieldsOf(stage.name);
+    for (const n of neededColumns(g, keyColumns(g))) {
+      if (has.columns.includes(n.column) || seen.has(`${has.name}\0${n.column}`)) continue;
+      seen.add(`${has.name}\0${n.column}`);
+      // A column written where it is read (a label's name, a key in the settings) can be replaced by the nearest one.
+      const written = n.site ? (n.site.end.offset - n.site.start.offset === n.column.length ? { span: n.site, quoted: false } : undefined) : writtenIn(fields, n.column);
+      const alts = written ? suggestNames(n.column, has.columns) : [];
+      const list = `its columns are ${has.columns.map((c) => `\`${c}\``).join(', ')}`;
+      const fixes = written ? fixWith(alts, written.span, 'use').map((x) => (written.quoted ? { ...x, text: JSON.stringify(x.text) } : x)) : [];
+      const at = written?.span ?? n.site ?? fields.find((x) => x.name.name === 'data')?.value.span ?? graph.nodes[0]!.span;
+      el.report('REC6021', at, `${has.name} has no column \`${n.column}\`, which ${n.by} reads: training on it fails`, f, {
+        hint: `${alts.length > 0 ? `${didYouMean(alts)} Or` : `${list}; or`} train on data that has it (\`recc train --data FILE\`)`,
+        suggestions: fixes,
+      });
+    }
+  }
+}
+
+/** The columns of a data source and how to name it, when they can be known before training. */
+function columnsOf(data: DataSource, specFile: string, readFile: ReadChecked): { name: string; columns: readonly string[] } | undefined {
+  if (data.kind === 'synth') {
+    const known = synthColumns(data.setting, data.options.version);
+    return 'error' in known ? undefined : { name: `synth(${data.setting})`, columns: known.columns }; // an unknown one is reported where it is written
+  }
+  const format = formatOf(data.path);
+  if (format !== 'csv' && format !== 'tsv') return undefined;
+  const path = resolve(dirname(specFile), data.path);
+  const head = readFile(path, 'data-head');
+  // a file that cannot be read is reported when training opens it
+  if (isRefusal(head) || head.text.startsWith('PAR1')) return undefined;
+  const columns = headerColumns(head.text, format);
+  const shown = relative(dirname(specFile), path);
+  return columns && { name: shown.startsWith('..') ? path : shown, columns };
+}
+
+/** Where the settings write `column`, as a name or a string (`by_key(user_id)`, `group_by: "is_new"`). */
+function writtenIn(fields: Field[], column: string): { span: Span; quoted: boolean } | undefined {
+  let found: { span: Span; quoted: boolean } | undefined;
+  const walk = (e: Expr): void => {
+    if (found) return;
+    if ((e.kind === 'Name' && e.name === column) || (e.kind === 'String' && e.value === column)) found = { span: e.span, quoted: e.kind === 'String' };
+    else forEachChild(e, walk);
+  };
+  for (const fl of fields) if (fl.name.name !== 'data') walk(fl.value);
+  return found;
+}

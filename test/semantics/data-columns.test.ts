@@ -1,0 +1,203 @@
+// The columns a model reads, checked before it trains. On synthetic data (`data: synth(…)`) the
+// setting's name and version are checked where they are written and its columns are fixed by
+// them; a CSV or TSV file names them in its header. `recc check` warns at the spec text that reads
+// each missing column; training reports one once, as a file's header would, not once per row. The
+// columns expected are written out by hand, and a generated row of every setting and version has
+// exactly its setting's.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDataError } from '../../src/data/row.js';
+import { generate, settingAt } from '../../src/data/synth/index.js';
+import { SYNTH_SETTINGS, synthColumns } from '../../src/data/synth/settings.js';
+import { analyze } from '../../src/semantics/analyze.js';
+import { loadData } from '../../src/train/data-source.js';
+import { planOf, stageGraph } from '../../src/ir/plan.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToFileURL } from 'node:url';
+import { Workspace } from '../../src/server/documents.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const FILE = join(ROOT, 'examples/poso-movielens.rec');
+const BASE = readFileSync(FILE, 'utf8');
+const at = (text: string, needle: string) => text.indexOf(needle);
+/** The text with a diagnostic's first fix applied. */
+const applyFix = (text: string, d: Diagnostic) => {
+  const s = d.suggestions[0]!;
+  return text.slice(0, s.span.start.offset) + s.text + text.slice(s.span.end.offset);
+};
+
+describe('synthetic settings', () => {
+  it("every setting's rows have exactly the columns its name and version declare", () => {
+    expect(synthColumns('poso').columns).toEqual(['user_id', 'movie_id', 'rated_movies', 'rated_tags', 'avc', 'rating', 'is_new', 'timestamp']);
+    for (const [setting, versions] of Object.entries(SYNTH_SETTINGS)) {
+      for (const v of Object.keys(versions).map(Number)) {
+        const g = settingAt(setting, v);
+        if ('error' in g) throw new Error(g.error);
+        const data = generate(setting, { rows: 30, seed: 3, version: v });
+        if ('error' in data) throw new Error(data.error);
+        const seen = new Set(data.rows.flatMap((r) => Object.keys(r)));
+        expect([...seen].sort(), `${setting} v${v}`).toEqual([...versions[v]!].sort());
+        expect(g.columns, `${setting} v${v}`).toEqual(versions[v]);
+      }
+    }
+  });
+});
+
+describe('recc check on synthetic data', () => {
+  it('names an unknown setting where it is written, with the nearest as a fix', () => {
+    const text = BASE.replace('synth(poso,', 'synth(posoo,');
+    const d = analyze(text, FILE).diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => [x.code, x.span.start.offset])).toEqual([['REC5006', at(text, 'posoo')]]);
+    expect(d[0]!.message).toContain('unknown synthetic setting `posoo`');
+    expect(analyze(applyFix(text, d[0]!), FILE).diagnostics).toEqual([]);
+  });
+
+  it('names an unknown version at its option', () => {
+    const text = BASE.replace('synth(poso, rows: 200_000)', 'synth(poso, rows: 200_000, version: 7)');
+    const d = analyze(text, FILE).diagnostics;
+    expect(d.map((x) => [x.code, x.span.start.offset, x.message])).toEqual([['REC5006', at(text, '7)'), 'synthetic setting `poso` has no version 7 (known: 1, 2)']]);
+  });
+
+  it("warns at each feature, label and key that reads a column the setting's rows lack", () => {
+    const text = BASE.replace('    rating: label\n', '    rating: label\n    genre: id(hash: 100, dim: 4)\n    liked: label\n')
+      .replace('task favorite : binary(label: rating == 5)', 'task favorite : binary(label: liked == 1)')
+      .replace('group_by: is_new', 'group_by: "is_neww"')
+      .replace('let query = concat(user_id, movie_id)', 'let query = concat(user_id, movie_id, genre)');
+    const d = analyze(text, FILE).diagnostics;
+    expect(d.map((x) => [x.code, x.severity, x.span.start.offset, x.message])).toEqual([
+      ['REC6021', 'warning', at(text, 'genre: id'), 'synth(poso) has no column `genre`, which feature `genre` reads: training on it fails'],
+      ['REC6021', 'warning', at(text, 'liked == 1'), 'synth(poso) has no column `liked`, which the label of task `favorite` reads: training on it fails'],
+      ['REC6021', 'warning', at(text, '"is_neww"'), 'synth(poso) has no column `is_neww`, which the train section (a split, metric or group key) reads: training on it fails'],
+    ]);
+    // no column near `genre`: the hint lists the setting's columns; `is_neww` is one letter off `is_new`
+    expect(d[0]!.hint).toContain('its columns are `user_id`, `movie_id`');
+    expect(d[0]!.suggestions ?? []).toEqual([]);
+    expect(d[2]!.hint).toMatch(/^did you mean `is_new`\?/);
+    // the fix keeps the quotes of a string
+    expect(applyFix(text, d[2]!)).toContain('group_by: "is_new"');
+  });
+
+  it('stays silent on every example (their columns are their settings)', () => {
+    for (const f of ['poso-movielens', 'pepnet-multidomain', 'cmml-user', 'limaml-mlp', 'peterrec-profile', 'peterrec-coldstart']) {
+      const file = join(ROOT, `examples/${f}.rec`);
+      expect(analyze(readFileSync(file, 'utf8'), file).diagnostics, f).toEqual([]);
+    }
+  });
+});
+
+describe('training on synthetic data', () => {
+  it('reports a missing column once, naming the spec line and the columns the setting has', async () => {
+    const text = BASE.replace('    rating: label\n', '    rating: label\n    genre: id(hash: 100, dim: 4)\n').replace('let query = concat(user_id, movie_id)', 'let query = concat(user_id, movie_id, genre)');
+    const a = analyze(text, FILE);
+    const line = text.slice(0, at(text, 'genre: id')).split('\n').length;
+    const loaded = await loadData(a.graph!, { rows: 50, skipBadRows: false, seed: 1 });
+    expect(loaded.errors.map(formatDataError)).toEqual([
+      `synth(poso) (column genre): error[REC6001]: no column \`genre\` for feature \`genre\` (examples/poso-movielens.rec:${line}:5); synth(poso) has user_id, movie_id, rated_movies, rated_tags, avc, rating, is_new, timestamp`,
+    ]);
+  });
+});
+
+describe('recc check on a data file', () => {
+  const spec = (data: string, extra = '') => `model m {
+  features {
+    user: id(hash: 10, dim: 4)
+    item: id(hash: 10, dim: 4)
+    clicked: label
+  }
+  let h = concat(user, item)
+  task t : binary(label: clicked) { from: h }
+  train {
+    data: "${data}"${extra}
+  }
+}
+`;
+  const dir = mkdtempSync(join(tmpdir(), 'recc-data-columns-'));
+  const put = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  const check = (text: string) => analyze(text, join(dir, 's.rec')).diagnostics.map((d) => [d.code, d.span.start.offset, d.message]);
+
+  it("warns at each column a CSV or TSV header lacks, naming the file as the spec does", () => {
+    put('a.csv', 'user,item,click\n1,2,1\n');
+    const text = spec('a.csv');
+    expect(check(text)).toEqual([['REC6021', at(text, 'clicked)'), 'a.csv has no column `clicked`, which the label of task `t` reads: training on it fails']]);
+    // a BOM, blank lines before the header, spaces around names, quotes: as the reader reads them
+    put('b.csv', '\uFEFF\n  \n"user" , item ,clicked\n1,2,1\n');
+    expect(check(spec('b.csv'))).toEqual([]);
+    put('c.tsv', 'user\t"item"\tclicked\n');
+    const tsv = spec('c.tsv');
+    // TSV has no quoting: the column is named `"item"`
+    expect(check(tsv)).toEqual([['REC6021', at(tsv, 'item: id'), 'c.tsv has no column `item`, which feature `item` reads: training on it fails']]);
+  });
+
+  it('offers the nearest column for a key written in the train section', () => {
+    put('d.csv', 'user,item,clicked,user_group\n');
+    const text = spec('d.csv', '\n    group_by: usr_group');
+    const d = analyze(text, join(dir, 's.rec')).diagnostics;
+    expect(d.map((x) => [x.code, x.span.start.offset])).toEqual([['REC6021', at(text, 'usr_group')]]);
+    expect(analyze(applyFix(text, d[0]!), join(dir, 's.rec')).diagnostics).toEqual([]);
+  });
+
+  it('says nothing of a file it cannot read or does not read (training reports those)', () => {
+    expect(check(spec('missing.csv'))).toEqual([]);
+    put('e.jsonl', '{"user": 1}\n');
+    expect(check(spec('e.jsonl'))).toEqual([]);
+    put('f.parquet', 'PAR1 not really');
+    expect(check(spec('f.parquet'))).toEqual([]);
+    // a header longer than what is read: unknown, not missing
+    put('g.csv', `${'x,'.repeat(40_000)}user\n`);
+    expect(check(spec('g.csv'))).toEqual([]);
+  });
+
+  it('checks each stage against its own data, and training reads each stage from it', async () => {
+    put('pre.csv', 'user,item,clicked\n1,2,1\n3,4,0\n');
+    put('fine.csv', 'user,item,liked\n5,6,0\n7,8,1\n');
+    const text = `model m {
+  features {
+    user: id(hash: 10, dim: 4)
+    item: id(hash: 10, dim: 4)
+    clicked: label
+    liked: label
+  }
+  let h = concat(user, item)
+  train {
+    data: "fine.csv"
+  }
+  stage pre {
+    data: "pre.csv"
+    task a : binary(label: clicked) { from: h }
+  }
+  stage fine {
+    task b : binary(label: liked) { from: h }
+  }
+}
+`;
+    expect(check(text)).toEqual([]);
+    // a stage's data need not hold the labels of the other stage's tasks
+    const g = analyze(text, join(dir, 's.rec')).graph!;
+    for (const st of planOf(g).stages) {
+      const loaded = await loadData(stageGraph(g, st), { skipBadRows: false, seed: 1 });
+      expect(loaded.errors, st.name).toEqual([]);
+      expect(Object.values(loaded.dataset.labels).map((l) => [...l]), st.name).toEqual([st.name === 'pre' ? [1, 0] : [0, 1]]);
+    }
+    const swapped = text.replace('data: "pre.csv"', 'data: "fine.csv"');
+    expect(check(swapped)).toEqual([['REC6021', at(swapped, 'clicked)'), 'fine.csv has no column `clicked`, which the label of task `a` reads: training on it fails']]);
+  });
+
+  it("is checked again in the editor when the data file's header changes", () => {
+    put('h.csv', 'user,item,click\n');
+    const ws = new Workspace();
+    const specUri = pathToFileURL(join(dir, 'h.rec')).href;
+    const csvUri = pathToFileURL(join(dir, 'h.csv')).href;
+    ws.update(TextDocument.create(specUri, 'rec', 1, spec('h.csv')));
+    expect(ws.analysis(specUri)!.diagnostics.map((d) => d.code)).toEqual(['REC6021']);
+    // the file opened and fixed in the editor: the spec's analysis is stale, and the new one sees the buffer
+    expect(ws.update(TextDocument.create(csvUri, 'csv', 1, 'user,item,click\n'))).toEqual([]);
+    expect(ws.update(TextDocument.create(csvUri, 'csv', 2, 'user,item,clicked\n'))).toEqual([specUri]);
+    expect(ws.analysis(specUri)!.diagnostics).toEqual([]);
+    // closed: read from the disk again
+    expect(ws.close(csvUri)).toEqual([specUri]);
+    expect(ws.analysis(specUri)!.diagnostics.map((d) => d.code)).toEqual(['REC6021']);
+  });
+});
