@@ -45,13 +45,6 @@ function headOf(name: string): string {
   return dot < 0 ? name : name.slice(0, dot);
 }
 
-/** The parameters that share a head, and their names indexed up to `indexed` when a lookup needs it. */
-interface HeadParams {
-  params: number[];
-  names: Map<string, number>;
-  indexed: number;
-}
-
 export type AddResult = { node: IRNode } | { error: string; code: 'REC4001' | 'REC4002' | 'REC4003' | 'REC3008' };
 
 export class GraphBuilder {
@@ -62,15 +55,12 @@ export class GraphBuilder {
   readonly inputs: IRNode[] = [];
   /** The node of each parameter, in the order of `params`. */
   private readonly paramNodeIds: number[] = [];
-  /**
-   * The parameters (their indices in `params`) by the first segment of their names (`trunk` of
-   * `trunk.dense0.kernel`), to look a name up among those that share its head only: a lookup is a
-   * check that a name is free, made inside the instance being expanded, and indexing every name
-   * of the model for it (hashing each) was the most costly step of a large spec's elaboration.
-   */
-  private readonly byHead = new Map<string, HeadParams>();
-  /** The head of the last parameter and its entry: the parameters of one instance come together. */
-  private last: { head: string; params: HeadParams } | undefined;
+  /** Parameter name → node, indexed up to `indexedParams` when a lookup needs it (most never do). */
+  private readonly paramNodes = new Map<string, number>();
+  private indexedParams = 0;
+  /** The first segment of every parameter name (`trunk` of `trunk.dense0.kernel`). */
+  private readonly heads = new Set<string>();
+  private lastHead = '';
   /** Instances currently being elaborated, innermost last. */
   private readonly open: BlockInstance[] = [];
   /** Every event since the journal was opened, or undefined when nobody is listening. */
@@ -91,34 +81,25 @@ export class GraphBuilder {
   }
 
   hasParam(name: string): boolean {
-    return this.paramIndexOf(name) !== undefined;
+    return this.paramIndex().has(name);
   }
 
-  /** The index in `params` of the parameter named `name`, if declared. */
-  private paramIndexOf(name: string): number | undefined {
-    const h = this.byHead.get(headOf(name));
-    if (!h) return undefined;
-    for (; h.indexed < h.params.length; h.indexed++) h.names.set(this.params[h.params[h.indexed]!]!.name, h.params[h.indexed]!);
-    return h.names.get(name);
+  private paramIndex(): Map<string, number> {
+    for (; this.indexedParams < this.params.length; this.indexedParams++) this.paramNodes.set(this.params[this.indexedParams]!.name, this.paramNodeIds[this.indexedParams]!);
+    return this.paramNodes;
   }
 
   /** False when no parameter name starts with `path` (then none of `path.…` needs checking). */
   mayHaveParamsUnder(path: string): boolean {
-    return this.byHead.has(headOf(path));
+    return this.heads.has(headOf(path));
   }
 
-  /** Note the parameter at `index` of `params` under its head. */
-  private noteHead(name: string, index: number): void {
+  private noteHead(name: string): void {
     // the parameters of one instance come together: most share the head noted last
-    let last = this.last;
-    const h = last?.head ?? '';
-    if (!(last && name.length > h.length && name.charCodeAt(h.length) === 46 && name.startsWith(h))) {
-      const head = headOf(name);
-      let params = this.byHead.get(head);
-      if (!params) this.byHead.set(head, (params = { params: [], names: new Map(), indexed: 0 }));
-      this.last = last = { head, params };
-    }
-    last.params.params.push(index);
+    const h = this.lastHead;
+    if (h && name.length > h.length && name.charCodeAt(h.length) === 46 && name.startsWith(h)) return;
+    this.lastHead = headOf(name);
+    this.heads.add(this.lastHead);
   }
 
   /**
@@ -126,12 +107,12 @@ export class GraphBuilder {
    * checked that the name is free (a replayed block).
    */
   param(name: string, shape: number[], init: Init, group: ParamGroup, trainable: boolean, site: Site, known = false): { node: IRNode } | { duplicate: true } {
-    if (!known && this.hasParam(name)) return { duplicate: true };
+    if (!known && this.mayHaveParamsUnder(name) && this.paramIndex().has(name)) return { duplicate: true };
     const decl: ParamDecl = { name, shape, init, group, trainable, span: site.span };
     this.params.push(decl);
     const node = this.push('param', [], { name, shape }, 'float32', shape, site, false);
     this.paramNodeIds.push(node.id);
-    this.noteHead(name, this.params.length - 1);
+    this.noteHead(name);
     for (const inst of this.open) inst.params.push(name);
     this.journal?.push({ kind: 'param', decl, node });
     return { node };
@@ -164,15 +145,15 @@ export class GraphBuilder {
     for (let i = 0; i < s.params.length; i++) {
       this.params.push(s.params[i]!);
       this.paramNodeIds.push(s.paramNodeIds[i]!);
-      this.noteHead(s.params[i]!.name, this.params.length - 1);
     }
+    for (const h of s.heads) this.heads.add(h);
     if (s.instances.length > 0) Array.prototype.push.apply(this.instances, s.instances);
   }
 
   /** Whether none of the parameter names of a slice is declared yet. */
   paramsFree(s: BuildSlice): boolean {
     // A head nobody used frees every name under it: the usual case, checked once per head.
-    return s.heads.every((h) => !this.byHead.has(h)) || this.namesFree(s.params);
+    return s.heads.every((h) => !this.heads.has(h)) || this.namesFree(s.params);
   }
 
   /** Whether none of these parameter names is declared yet. */
@@ -182,7 +163,7 @@ export class GraphBuilder {
       const name = p.name;
       if (head && name.length > head.length && name.charCodeAt(head.length) === 46 && name.startsWith(head)) continue;
       if (this.mayHaveParamsUnder(name)) {
-        if (this.hasParam(name)) return false;
+        if (this.paramIndex().has(name)) return false;
       } else head = headOf(name);
     }
     return true;
@@ -197,8 +178,8 @@ export class GraphBuilder {
 
   /** A node shared by name (a feature's table used by two features). */
   paramNode(name: string): IRNode | undefined {
-    const i = this.paramIndexOf(name);
-    return i === undefined ? undefined : this.nodes[this.paramNodeIds[i]!];
+    const id = this.paramIndex().get(name);
+    return id === undefined ? undefined : this.nodes[id];
   }
 
   input(feature: string, dtype: DType, shape: Shape, site: Site): IRNode {
