@@ -23,12 +23,25 @@ import type { ReadChecked } from './modules.js';
 /** Where a stage's settings are written: the stage's own fields, then the model's train section (a stage inherits what it does not set). */
 export type SettingFields = (stage: string) => Field[];
 
-export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: SettingFields, readFile: ReadChecked, f: Frame): void {
+/** A data source's columns and how to name it in a message (`synth(poso)`, `ratings.csv`). */
+export interface DataColumns {
+  name: string;
+  columns: readonly string[];
+}
+
+/**
+ * Check every stage's data; returns the columns of the model's own data (the train section's),
+ * when they are known, for completion.
+ */
+export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: SettingFields, readFile: ReadChecked, f: Frame): DataColumns | undefined {
   const seen = new Set<string>();
+  // stages that inherit the model's data share its source: read it once
+  const known = new Map<DataSource, DataColumns | undefined>();
+  const columns = (data: DataSource) => (known.has(data) ? known.get(data) : known.set(data, columnsOf(data, graph.file, readFile)).get(data));
   for (const stage of planOf(graph).stages) {
     const g = stageGraph(graph, stage);
     const data = g.train.data;
-    const has = data && columnsOf(data, graph.file, readFile);
+    const has = data && columns(data);
     if (!has) continue;
     const fields = fieldsOf(stage.name);
     for (const n of neededColumns(g, keyColumns(g))) {
@@ -46,10 +59,11 @@ export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: Setti
       });
     }
   }
+  return graph.train.data && columns(graph.train.data);
 }
 
 /** The columns of a data source and how to name it, when they can be known before training. */
-function columnsOf(data: DataSource, specFile: string, readFile: ReadChecked): { name: string; columns: readonly string[] } | undefined {
+function columnsOf(data: DataSource, specFile: string, readFile: ReadChecked): DataColumns | undefined {
   if (data.kind === 'synth') {
     const known = synthColumns(data.setting, data.options.version);
     return 'error' in known ? undefined : { name: `synth(${data.setting})`, columns: known.columns }; // an unknown one is reported where it is written

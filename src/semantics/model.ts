@@ -14,7 +14,7 @@ import { declareSupport } from './support.js';
 import { graftStage } from './graft.js';
 import { PlanBuilder, type StageDraft } from './plan.js';
 import { elaborateTask } from './tasks.js';
-import { checkDataColumns } from './data-columns.js';
+import { checkDataColumns, type DataColumns } from './data-columns.js';
 import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
@@ -31,6 +31,8 @@ export interface ModelResult {
   elaborator: Elaborator;
   /** The model scope after elaboration (for hover: the value of each name). */
   scope: Scope;
+  /** The columns of the model's data, when they are known before training (for completion). */
+  dataColumns?: DataColumns;
 }
 
 /** The elaboration of an earlier version of the model, and the blocks edited since (the language server). */
@@ -222,8 +224,8 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   };
   // a stage's own settings, then the model's
   const fieldsOf = (stage: string) => [...(stages.find((s) => s.name.name === stage)?.fields ?? []), ...(train?.fields ?? [])];
-  checkDataColumns(el, graph, fieldsOf, readFile, f);
-  return { graph, elaborator: el, scope };
+  const dataColumns = checkDataColumns(el, graph, fieldsOf, readFile, f);
+  return { graph, elaborator: el, scope, ...(dataColumns ? { dataColumns } : {}) };
 }
 
 /** Evaluate `callee(args)` so that, when it is a block, its instance takes the frame's path. */

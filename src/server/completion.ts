@@ -4,6 +4,7 @@
 // a line where the cursor is, and otherwise the names in scope.
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
+import type { DataColumns } from '../semantics/data-columns.js';
 import { latestVersion, SYNTH_NAMES, SYNTH_SETTINGS } from '../data/synth/settings.js';
 import { builtins } from '../semantics/builtins/index.js';
 import { FEATURE_KINDS } from '../semantics/features.js';
@@ -70,7 +71,15 @@ function scopeItems(defs: SymbolDef[], sortPrefix = '1'): CompletionItem[] {
 
 const keywordItems = (words: string[]): CompletionItem[] => words.map((k) => ({ label: k, kind: CompletionItemKind.Keyword, sortText: `2${k}` }));
 
-export function complete(a: Analysis, text: string, offset: number): CompletionItem[] {
+/** The data's columns as completion items (`detail`: where they come from). */
+const columnItems = (data: DataColumns | undefined, except: ReadonlySet<string> = new Set()): CompletionItem[] =>
+  (data?.columns ?? []).filter((c) => !except.has(c)).map((c) => ({ label: c, kind: CompletionItemKind.Field, detail: `column of ${data!.name}`, sortText: `0${c}` }));
+
+/**
+ * Completion at `offset`. `data`: the columns of the spec's data as its last elaboration knew them
+ * (its header, or a synthetic setting's), offered where a column is named.
+ */
+export function complete(a: Analysis, text: string, offset: number, data?: DataColumns): CompletionItem[] {
   const before = lineBefore(text, offset);
   const m = mask(text);
   const section = sectionAt(m, offset);
@@ -101,7 +110,9 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
     // value given by position (a column, a label, next_item's sequence).
     const options = (names: readonly string[]) => {
       const items = names.filter((o) => !call.named.has(o)).map((o) => ({ label: `${o}:`, kind: CompletionItemKind.Property, insertText: `${o}: ` }));
-      return call.positional === 0 && call.named.size === 0 ? [...items, ...scopeItems(scope())] : items;
+      // a split's first argument is a column (`by_key(user_id, …)`)
+      const first = call.callee === 'by_key' || call.callee === 'chronological' ? columnItems(data) : [];
+      return call.positional === 0 && call.named.size === 0 ? [...first, ...items, ...scopeItems(scope())] : items;
     };
     // `optimizer: adam(`, `metrics: [gauc(`
     const settingCall = (section === 'train' || section === 'stage') && Object.values(SETTING_CALLS).find((calls) => Object.hasOwn(calls, call.callee));
@@ -125,8 +136,11 @@ export function complete(a: Analysis, text: string, offset: number): CompletionI
   }
   if (section === 'features') {
     if (/^\s*\w+\s*:\s*\w*$/.test(before)) return FEATURE_KINDS.map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
-    if (/^\s*\w*$/.test(before)) return [];
+    // a new feature: the data's columns not declared yet, each reading its own column
+    if (/^\s*\w*$/.test(before)) return columnItems(data, new Set(featureNames(a))).map((i) => ({ ...i, insertText: `${i.label}: ` }));
   }
+  // a key column: `group_by: …`, `gauc(by: …)`
+  if ((section === 'train' || section === 'stage') && /\b(group_by|by)\s*:\s*\w*$/.test(lineBefore(m, offset))) return columnItems(data);
   // The value of a setting that is a call: `optimizer: ad`, `metrics: [auc, ga`
   if (section === 'train' || section === 'stage') {
     const setting = /\b(\w+)\s*:\s*(?:\[(?:[^[\]]*,)?\s*)?\w*$/.exec(lineBefore(m, offset))?.[1];
@@ -175,4 +189,10 @@ function insideBrackets(line: string): boolean {
     else if ((c === ')' || c === ']') && depth > 0) depth--;
   }
   return depth > 0;
+}
+
+/** The names of the features the file's model declares. */
+function featureNames(a: Analysis): string[] {
+  const model = a.ast.items.find((i) => i.kind === 'Model');
+  return model ? model.items.flatMap((i) => (i.kind === 'Features' ? i.features.map((f) => f.name.name) : [])) : [];
 }

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
+import type { DataColumns } from '../semantics/data-columns.js';
 import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
 
@@ -97,6 +98,11 @@ export class Workspace {
     if (!staged) return undefined;
     if (staged.stage === 'resolved' || staged.stage === 'elaborated') return staged.analysis;
     return this.last.get(uri) ?? staged.runTo('resolved');
+  }
+
+  /** The columns of a document's data as the last elaboration of its model knew them (for completion while typing). */
+  dataColumns(uri: string): DataColumns | undefined {
+    return this.elaborated.get(uri)?.model?.dataColumns;
   }
 
   document(uri: string): TextDocument | undefined {

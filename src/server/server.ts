@@ -147,7 +147,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
   connection.onCompletion(safe(connection, [], (p) => {
     const c = at(p.textDocument.uri, p.position, true);
-    return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset);
+    return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset, ws.dataColumns(p.textDocument.uri));
   }));
   connection.onSignatureHelp(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position, true);

@@ -1,0 +1,78 @@
+// Completion of the data's column names, where a spec names a column: a new feature in
+// `features { }` (the columns not declared yet), a split's key, `group_by:` and a metric's `by:`.
+// The columns come from the data's header (or a synthetic setting), as the checker read it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/semantics/analyze.js';
+import { complete } from '../../src/server/completion.js';
+import { LspClient, posOf } from './lsp-client.js';
+
+const HEADER = ['user_id', 'item_id', 'clicked', 'region'];
+const SPEC = `model m {
+  features {
+    user_id: id(hash: 10, dim: 4)
+    clicked: label
+    ‸1
+  }
+  task t : binary(label: clicked) { from: user_id }
+  train {
+    data: "d.csv"
+    split: by_key(‸2)
+    metrics: [auc, gauc(by: ‸3)]
+    group_by: ‸4
+  }
+}
+`;
+const dir = mkdtempSync(join(tmpdir(), 'recc-column-completion-'));
+writeFileSync(join(dir, 'd.csv'), `${HEADER.join(',')}\n1,2,1,eu\n`);
+
+/** The spec with every marker but `k` removed (a key typed where the others are: `region`), and the offset of `k`. */
+function at(k: number): { text: string; offset: number } {
+  let text = SPEC;
+  for (let i = 1; i <= 4; i++) if (i !== k) text = text.replace(`‸${i}`, i === 1 ? '' : 'region');
+  return { text: text.replace(`‸${k}`, ''), offset: text.indexOf(`‸${k}`) };
+}
+
+describe('completion of column names', () => {
+  it('offers the columns the features do not read yet, and the columns where a key is named', () => {
+    // the columns as the last elaboration of the whole spec knew them (the text being typed may not parse)
+    const whole = SPEC.replace(/‸[234]/g, 'region').replace('‸1', '');
+    const columns = analyze(whole, join(dir, 's.rec')).model?.dataColumns;
+    expect(columns).toEqual({ name: 'd.csv', columns: HEADER });
+    const labels = (k: number) => {
+      const { text, offset } = at(k);
+      return complete(analyze(text, join(dir, 's.rec')), text, offset, columns).map((i) => i.label);
+    };
+    expect(labels(1)).toEqual(['item_id', 'region']);
+    expect(labels(2).slice(0, 4)).toEqual(HEADER);
+    expect(labels(3)).toEqual(HEADER);
+    expect(labels(4)).toEqual(HEADER);
+  });
+
+  it("offers a synthetic setting's columns", () => {
+    const text = SPEC.replace('data: "d.csv"', 'data: synth(cmml_user, rows: 10)').replace(/‸[234]/g, 'user_id').replace('‸1', '');
+    const offset = SPEC.indexOf('‸1');
+    const a = analyze(text, join(dir, 's.rec'));
+    expect(complete(a, text, offset, a.model!.dataColumns).map((i) => i.label)).toEqual(['item_id', 'user', 'item', 'rating', 'timestamp']);
+  });
+});
+
+describe('over the protocol', () => {
+  let c: LspClient;
+  beforeAll(async () => {
+    c = await LspClient.start();
+  });
+  afterAll(() => c.stop());
+
+  it('the server offers the columns of the last elaborated analysis while the line does not parse', async () => {
+    const whole = SPEC.replace(/‸[234]/g, 'region').replace('‸1', '');
+    const uri = c.file('s.rec', whole);
+    writeFileSync(join(c.dir, 'd.csv'), `${HEADER.join(',')}\n`);
+    expect((await c.open(uri, whole)).diagnostics).toEqual([]);
+    const { text, offset } = at(4);
+    expect((await c.change(uri, text)).diagnostics.map((d) => d.code)).toEqual(['REC1002']);
+    expect(await c.labels(uri, posOf(text, offset))).toEqual(HEADER);
+  });
+});
