@@ -164,34 +164,3 @@ export function readChecked(policy: FilePolicy, path: string, kind: FileKind, re
     closeSync(opened.fd);
   }
 }
-
-/** How much of a data file the checker reads for its header. */
-export const HEAD_BYTES = 64 * 2 ** 10;
-
-/**
- * The first lines of a data file (its header, for the checker), under the rules above: up to
- * HEAD_BYTES, cut after the last line break when the file goes on (so every line is whole; ''
- * when the first line is longer). A file that is not text gives a refusal.
- */
-export function readHeadChecked(policy: FilePolicy, path: string, reach?: readonly string[]): { text: string } | Refusal {
-  const opened = openChecked(policy, path, 'data', reach);
-  if (isRefusal(opened)) return opened;
-  try {
-    const buf = Buffer.allocUnsafe(HEAD_BYTES);
-    const n = readSync(opened.fd, buf, 0, HEAD_BYTES, 0);
-    const bytes = buf.subarray(0, n);
-    if (bytes.includes(0)) return { code: 'REC2011', error: `\`${path}\` is not a text file (it holds NUL bytes)` };
-    const whole = n < HEAD_BYTES || opened.stats.size === n;
-    const text = new TextDecoder('utf-8').decode(whole ? bytes : bytes.subarray(0, bytes.lastIndexOf(10) + 1));
-    return { text };
-  } catch (e) {
-    return { code: 'REC2009', error: `cannot read \`${path}\`: ${cause(e)}` };
-  } finally {
-    closeSync(opened.fd);
-  }
-}
-
-/** The first lines of a text in memory (an editor's buffer of a data file), cut as readHeadChecked cuts a file. */
-export function headOf(text: string): string {
-  return text.length <= HEAD_BYTES ? text : text.slice(0, text.lastIndexOf('\n', HEAD_BYTES) + 1);
-}

@@ -105,12 +105,12 @@ export class StagedAnalysis {
   }
 
   /**
-   * What this analysis has read of `path` so far (a module, a vocabulary): its text, or undefined
-   * text when it tried and could not; undefined when it has not tried. It is stale once that changes.
+   * What this analysis has read of `path` so far (a module, a vocabulary, a data file's columns)
+   * and how: its text, or undefined text when it tried and could not; undefined when it has not
+   * tried. It is stale once that changes.
    */
-  readOf(path: string): { text: string | undefined } | undefined {
-    const read = this.result?.reads?.get(path);
-    return this.loader.readOf(path) ?? (read ? { text: read.text } : undefined);
+  readOf(path: string): { text: string | undefined; kind?: ReadKind } | undefined {
+    return this.loader.readOf(path) ?? this.result?.reads?.get(path);
   }
 
   /** Run the next stage (none once elaborated); returns the stage reached. */

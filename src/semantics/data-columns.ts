@@ -1,13 +1,10 @@
 // The columns a model reads, checked against its data before it trains: a synthetic setting's
-// columns are fixed by its name (`data: synth(poso)`), and a CSV or TSV file names them in its
-// header, which the checker reads (its first lines only, under the file policy, like a
-// vocabulary). Each column a stage's data lacks is a warning at the spec text that reads it, not an
-// error: the same spec may train on a file of its own (`recc train --data FILE`) that has it.
-// JSON Lines and Parquet files are not looked into (a JSON object's keys may differ row by row; a
-// Parquet schema is at the file's end).
+// columns are fixed by its name (`data: synth(poso)`), and a data file names them (a CSV or TSV
+// header, a JSON Lines file's first object, a Parquet footer: data/file-columns.ts), read under
+// the file policy and tracked like a vocabulary. Each column a stage's data lacks is a warning at
+// the spec text that reads it, not an error: the same spec may train on a file of its own
+// (`recc train --data FILE`) that has it.
 import { dirname, relative, resolve } from 'node:path';
-import { formatOf } from '../data/file-format.js';
-import { headerColumns } from '../data/header-line.js';
 import { keyColumns, neededColumns } from '../data/needed-columns.js';
 import { synthColumns } from '../data/synth/settings.js';
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
@@ -68,15 +65,12 @@ function columnsOf(data: DataSource, specFile: string, readFile: ReadChecked): D
     const known = synthColumns(data.setting, data.options.version);
     return 'error' in known ? undefined : { name: `synth(${data.setting})`, columns: known.columns }; // an unknown one is reported where it is written
   }
-  const format = formatOf(data.path);
-  if (format !== 'csv' && format !== 'tsv') return undefined;
   const path = resolve(dirname(specFile), data.path);
-  const head = readFile(path, 'data-head');
+  const read = readFile(path, 'data-columns');
   // a file that cannot be read is reported when training opens it
-  if (isRefusal(head) || head.text.startsWith('PAR1')) return undefined;
-  const columns = headerColumns(head.text, format);
+  const columns = isRefusal(read) ? undefined : (JSON.parse(read.text) as string[] | null);
   const shown = relative(dirname(specFile), path);
-  return columns && { name: shown.startsWith('..') ? path : shown, columns };
+  return columns ? { name: shown.startsWith('..') ? path : shown, columns } : undefined;
 }
 
 /** Where the settings write `column`, as a name or a string (`by_key(user_id)`, `group_by: "is_new"`). */

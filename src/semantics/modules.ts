@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
-import { filePolicy, headOf, isRefusal, outside, readChecked, readHeadChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
+import { columnsInText, headOf, readFileColumns } from '../data/file-columns.js';
+import { formatOf } from '../data/file-format.js';
+import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { parse } from '../syntax/parse.js';
 import type { ParseCache } from '../syntax/parse-cache.js';
@@ -39,8 +41,11 @@ export const readFileOrUndefined: ReadFile = (path) => {
 };
 
 /** What the front end reads through: a file's text, or why it is not read. */
-/** What the front end reads: a spec or a vocabulary whole, or a data file's first lines (its header). */
-export type ReadKind = 'spec' | 'vocabulary' | 'data-head';
+/**
+ * What the front end reads: a spec or a vocabulary whole, or the columns a data file names (as
+ * JSON: a list of names, or null when they cannot be known before training; data/file-columns.ts).
+ */
+export type ReadKind = 'spec' | 'vocabulary' | 'data-columns';
 export type ReadChecked = (path: string, kind: ReadKind) => { text: string } | Refusal;
 
 /**
@@ -52,9 +57,21 @@ export function checkedReader(policy: FilePolicy, specFile: string, overlay?: Re
   const reach = reachOf(policy, specFile, [STDLIB_DIR]);
   return (path, kind) => {
     const text = overlay?.(path);
-    if (text === undefined) return kind === 'data-head' ? readHeadChecked(policy, path, reach) : readChecked(policy, path, kind, reach);
-    return outside(path, reach) ?? { text: kind === 'data-head' ? headOf(text) : text };
+    if (text !== undefined) return outside(path, reach) ?? { text: bufferRead(path, text, kind) };
+    if (kind !== 'data-columns') return readChecked(policy, path, kind, reach);
+    const r = readFileColumns(policy, path, reach);
+    return isRefusal(r) ? r : { text: JSON.stringify(r.columns ?? null) };
   };
+}
+
+/**
+ * What a read of `kind` gives for an editor's buffer of `path` holding `text`: the text, or the
+ * columns a data file's text names (a text format by its name; a buffer is never Parquet).
+ */
+export function bufferRead(path: string, text: string, kind: ReadKind): string {
+  if (kind !== 'data-columns') return text;
+  const format = formatOf(path);
+  return JSON.stringify((format && format !== 'parquet' && columnsInText(headOf(text), format)) || null);
 }
 
 export function stdModuleNames(): string[] {

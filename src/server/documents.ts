@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
+import { bufferRead } from '../semantics/modules.js';
 import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
 
@@ -79,7 +80,7 @@ export class Workspace {
     const stale: string[] = [];
     for (const [uri, { staged }] of this.analyses) {
       const read = staged.readOf(path);
-      if (read && (text === undefined || read.text !== text)) {
+      if (read && (text === undefined || read.text !== bufferRead(path, text, read.kind ?? 'spec'))) {
         this.analyses.delete(uri);
         stale.push(uri);
       }

@@ -1,10 +1,12 @@
 // The columns a model reads, checked before it trains. On synthetic data (`data: synth(…)`) the
 // setting's name and version are checked where they are written and its columns are fixed by
-// them; a CSV or TSV file names them in its header. `recc check` warns at the spec text that reads
+// them; a data file names them (a CSV or TSV header, a JSON Lines file's first object, a Parquet
+// footer). `recc check` warns at the spec text that reads
 // each missing column; training reports one once, as a file's header would, not once per row. The
 // columns expected are written out by hand, and a generated row of every setting and version has
 // exactly its setting's.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,12 +141,28 @@ describe('recc check on a data file', () => {
     expect(analyze(applyFix(text, d[0]!), join(dir, 's.rec')).diagnostics).toEqual([]);
   });
 
-  it('says nothing of a file it cannot read or does not read (training reports those)', () => {
+  it("reads a JSON Lines file's first object and a Parquet file's footer", () => {
+    put('e.jsonl', '\n{"user": 1, "item": 2, "click": 1}\n{"user": 1, "item": 2, "clicked": 1}\n');
+    const jsonl = spec('e.jsonl');
+    expect(check(jsonl)).toEqual([['REC6021', at(jsonl, 'clicked)'), 'e.jsonl has no column `clicked`, which the label of task `t` reads: training on it fails']]);
+    const columnData = [
+      { name: 'user', data: [1, 2], type: 'INT32' as const },
+      { name: 'clicked', data: [0, 1], type: 'INT32' as const },
+    ];
+    writeFileSync(join(dir, 'p.parquet'), new Uint8Array(parquetWriteBuffer({ columnData })));
+    const parquet = spec('p.parquet');
+    expect(check(parquet)).toEqual([['REC6021', at(parquet, 'item: id'), 'p.parquet has no column `item`, which feature `item` reads: training on it fails']]);
+    // a Parquet file by its signature, whatever its name
+    writeFileSync(join(dir, 'p.data'), new Uint8Array(parquetWriteBuffer({ columnData })));
+    expect(check(spec('p.data')).map((d) => d[0])).toEqual(['REC6021']);
+  });
+
+  it('says nothing of a file whose columns cannot be known before training (training reports those)', () => {
     expect(check(spec('missing.csv'))).toEqual([]);
-    put('e.jsonl', '{"user": 1}\n');
-    expect(check(spec('e.jsonl'))).toEqual([]);
     put('f.parquet', 'PAR1 not really');
     expect(check(spec('f.parquet'))).toEqual([]);
+    put('h.json', '[{"user": 1}]\n');
+    expect(check(spec('h.json'))).toEqual([]);
     // a header longer than what is read: unknown, not missing
     put('g.csv', `${'x,'.repeat(40_000)}user\n`);
     expect(check(spec('g.csv'))).toEqual([]);

@@ -1,0 +1,71 @@
+// The columns a data file names, read before training (by the checker, under the file policy)
+// without reading the file: a CSV or TSV file's header, parsed as read-csv.ts parses it (blank
+// lines before it skipped, a BOM dropped, names trimmed, TSV without quoting); a JSON Lines
+// file's first object's keys (a row without one of the model's columns stops training, so the
+// first row stands for the file); a Parquet file's top-level fields, from its footer. A `.json`
+// array, a header longer than what is read or a file that does not parse: unknown.
+import { closeSync, readSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { parquetMetadata, parquetSchema } from 'hyparquet';
+import { isRefusal, openChecked, type FilePolicy, type Refusal } from '../io/file-policy.js';
+import { detectFormat, type Format } from './file-format.js';
+
+/** How much of a text file is read for its header. */
+export const HEAD_BYTES = 64 * 2 ** 10;
+/** The largest Parquet footer read (a footer lists every row group: large only for huge files). */
+const FOOTER_BYTES = 16 * 2 ** 20;
+/** How many records are looked at for the first that is not blank. */
+const LINES_SEEN = 64;
+
+/** The columns a text format's first lines name (`head`: whole lines only), or undefined. */
+export function columnsInText(head: string, format: Exclude<Format, 'parquet'>): string[] | undefined {
+  try {
+    if (format === 'jsonl') {
+      const first = head.split('\n').find((l) => l.trim() !== '');
+      const v: unknown = first === undefined ? undefined : JSON.parse(first);
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v) : undefined;
+    }
+    const records = parse(head, { delimiter: format === 'tsv' ? '\t' : ',', bom: true, relax_column_count: true, to: LINES_SEEN, ...(format === 'tsv' ? { quote: false } : {}) }) as string[][];
+    return records.find((r) => !(r.length === 1 && r[0]!.trim() === ''))?.map((h) => h.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first lines of a text in memory (an editor's buffer of a data file), cut as a file's head is. */
+export function headOf(text: string): string {
+  return text.length <= HEAD_BYTES ? text : text.slice(0, text.lastIndexOf('\n', HEAD_BYTES) + 1);
+}
+
+/** The columns of the data file at `path`, or undefined when they cannot be known before reading it all. */
+export function readFileColumns(policy: FilePolicy, path: string, reach?: readonly string[]): { columns: string[] | undefined } | Refusal {
+  const opened = openChecked(policy, path, 'data', reach);
+  if (isRefusal(opened)) return opened;
+  const { fd, stats } = opened;
+  try {
+    const format = detectFormat(path, fd);
+    if ('error' in format) return { columns: undefined };
+    if (format.format === 'parquet') return { columns: parquetColumns(fd, stats.size) };
+    const buf = Buffer.allocUnsafe(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    // whole lines only: a header cut short would name a column that is not there
+    const bytes = n < HEAD_BYTES || stats.size === n ? buf.subarray(0, n) : buf.subarray(0, buf.lastIndexOf(10) + 1);
+    return { columns: columnsInText(new TextDecoder('utf-8').decode(bytes), format.format) };
+  } catch {
+    return { columns: undefined };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A Parquet file's top-level fields, from its footer (the last 8 bytes give its length). */
+function parquetColumns(fd: number, size: number): string[] | undefined {
+  if (size < 12) return undefined;
+  const tail = Buffer.alloc(8);
+  readSync(fd, tail, 0, 8, size - 8);
+  const length = tail.readUInt32LE(0);
+  if (length + 8 > Math.min(size - 4, FOOTER_BYTES)) return undefined;
+  const footer = Buffer.alloc(length + 8);
+  readSync(fd, footer, 0, length + 8, size - length - 8);
+  return parquetSchema(parquetMetadata(footer)).children.map((c) => c.element.name);
+}
