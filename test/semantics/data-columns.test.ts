@@ -7,6 +7,7 @@
 // exactly its setting's.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import seedrandom from 'seedrandom';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -217,5 +218,42 @@ describe('recc check on a data file', () => {
     // closed: read from the disk again
     expect(ws.close(csvUri)).toEqual([specUri]);
     expect(ws.analysis(specUri)!.diagnostics.map((d) => d.code)).toEqual(['REC6021']);
+  });
+});
+
+describe('the checker and the reader agree', () => {
+  it("warns of exactly the columns training finds missing, for each format, over every example's columns", async () => {
+    const rng = seedrandom('data-columns-agree');
+    const dir = mkdtempSync(join(tmpdir(), 'recc-data-agree-'));
+    const cell = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v));
+    const quoted = (x: string) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x);
+    let cases = 0;
+    for (const f of ['poso-movielens', 'pepnet-multidomain', 'cmml-user', 'limaml-mlp']) {
+      const base = readFileSync(join(ROOT, `examples/${f}.rec`), 'utf8');
+      const m = /data: synth\((\w+)[^)]*\)/.exec(base)!;
+      const synth = generate(m[1]!, { rows: 20, seed: 1 });
+      if ('error' in synth) throw new Error(synth.error);
+      for (const ext of ['csv', 'tsv', 'jsonl', 'parquet', 'csv', 'tsv', 'jsonl', 'parquet']) {
+        // a random part of the setting's columns, in the setting's order
+        const cols = synth.columns.filter(() => rng() > 0.25);
+        const file = join(dir, `d${cases}.${ext}`);
+        const rows = synth.rows;
+        if (ext === 'csv') writeFileSync(file, [cols.join(','), ...rows.map((r) => cols.map((c) => quoted(cell(r[c]))).join(','))].join('\n'));
+        else if (ext === 'tsv') writeFileSync(file, [cols.join('\t'), ...rows.map((r) => cols.map((c) => cell(r[c])).join('\t'))].join('\n'));
+        else if (ext === 'jsonl') writeFileSync(file, rows.map((r) => JSON.stringify(Object.fromEntries(cols.map((c) => [c, r[c]])))).join('\n'));
+        else writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData: cols.map((c) => ({ name: c, type: 'STRING' as const, data: rows.map((r) => cell(r[c])) })) })));
+        const a = analyze(base.replace(m[0], `data: "${file}"`), join(dir, `s${cases++}.rec`));
+        const warned = new Set(a.diagnostics.filter((d) => d.code === 'REC6021').map((d) => /no column `([^`]+)`/.exec(d.message)![1]!));
+        const loaded = await loadData(a.graph ?? a.partialGraph!, { skipBadRows: false, seed: 1 });
+        const missing = new Set(loaded.errors.map((e) => (e.code === 'REC6001' ? e.column : `${e.code} ${e.message}`)));
+        const where = `${f} as ${ext}, columns ${cols.join(' ')}`;
+        // JSON Lines: training stops at the first row's first missing key; the checker names them all
+        if (ext === 'jsonl') {
+          expect(warned.size > 0, where).toBe(missing.size > 0);
+          for (const c of missing) expect(warned.has(c!), where).toBe(true);
+        } else expect([...warned].sort(), where).toEqual([...missing].sort());
+      }
+    }
+    expect(cases).toBe(32);
   });
 });
