@@ -12,8 +12,11 @@ import { detectFormat, type Format } from './file-format.js';
 
 /** How much of a text file is read for its header. */
 export const HEAD_BYTES = 64 * 2 ** 10;
-/** The largest Parquet footer read (a footer lists every row group: large only for huge files). */
-const FOOTER_BYTES = 16 * 2 ** 20;
+/**
+ * The largest Parquet footer read. A footer lists every row group's column chunks: a few KB for
+ * most files, and the editor reads it again on every edit of a spec that names the file.
+ */
+const FOOTER_BYTES = 2 ** 20;
 /** How many records are looked at for the first that is not blank. */
 const LINES_SEEN = 64;
 
@@ -37,24 +40,41 @@ export function headOf(text: string): string {
   return text.length <= HEAD_BYTES ? text : text.slice(0, text.lastIndexOf('\n', HEAD_BYTES) + 1);
 }
 
+/**
+ * The columns found in data files, by real path, with the size and modification time they were
+ * found at: the language server keeps one across analyses (a large Parquet footer takes ~15 ms
+ * to parse, and every edit of a spec checks its data again). Owned by the caller; none in the CLI.
+ */
+export type ColumnsCache = Map<string, { size: number; mtimeMs: number; columns: string[] | undefined }>;
+
 /** The columns of the data file at `path`, or undefined when they cannot be known before reading it all. */
-export function readFileColumns(policy: FilePolicy, path: string, reach?: readonly string[]): { columns: string[] | undefined } | Refusal {
+export function readFileColumns(policy: FilePolicy, path: string, reach?: readonly string[], cache?: ColumnsCache): { columns: string[] | undefined } | Refusal {
   const opened = openChecked(policy, path, 'data', reach);
   if (isRefusal(opened)) return opened;
-  const { fd, stats } = opened;
+  const { fd, stats, real } = opened;
+  try {
+    const hit = cache?.get(real);
+    if (hit && hit.size === stats.size && hit.mtimeMs === stats.mtimeMs) return { columns: hit.columns };
+    const columns = columnsOfFd(path, fd, stats.size);
+    cache?.set(real, { size: stats.size, mtimeMs: stats.mtimeMs, columns });
+    return { columns };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function columnsOfFd(path: string, fd: number, size: number): string[] | undefined {
   try {
     const format = detectFormat(path, fd);
-    if ('error' in format) return { columns: undefined };
-    if (format.format === 'parquet') return { columns: parquetColumns(fd, stats.size) };
+    if ('error' in format) return undefined;
+    if (format.format === 'parquet') return parquetColumns(fd, size);
     const buf = Buffer.allocUnsafe(HEAD_BYTES);
     const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
     // whole lines only: a header cut short would name a column that is not there
-    const bytes = n < HEAD_BYTES || stats.size === n ? buf.subarray(0, n) : buf.subarray(0, buf.lastIndexOf(10) + 1);
-    return { columns: columnsInText(new TextDecoder('utf-8').decode(bytes), format.format) };
+    const bytes = n < HEAD_BYTES || size === n ? buf.subarray(0, n) : buf.subarray(0, buf.lastIndexOf(10) + 1);
+    return columnsInText(new TextDecoder('utf-8').decode(bytes), format.format);
   } catch {
-    return { columns: undefined };
-  } finally {
-    closeSync(fd);
+    return undefined;
   }
 }
 

@@ -7,6 +7,7 @@ import type { IRGraph } from '../ir/types.js';
 import { runPasses } from '../ir/passes/index.js';
 import type { BlockDecl, SourceFile } from '../syntax/ast.js';
 import type { ParseCache } from '../syntax/parse-cache.js';
+import type { ColumnsCache } from '../data/file-columns.js';
 import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult, type Resume } from './model.js';
 import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
@@ -57,6 +58,8 @@ export interface AnalyzeOptions {
    * owns, so an edit parses what it changed only. Without it (the CLI) every file is parsed.
    */
   parses?: ParseCache;
+  /** The columns earlier analyses found in data files (data/file-columns.ts): the language server passes the one it owns. */
+  columns?: ColumnsCache;
   /** Replay block calls seen before with the same arguments (semantics/block-memo.ts); on unless a test compares. */
   memoise?: boolean;
 }
@@ -95,7 +98,7 @@ export class StagedAnalysis {
     private readonly opts: AnalyzeOptions = {},
   ) {
     this.path = resolvePath(file);
-    this.readFile = checkedReader(opts.files ?? filePolicy(), this.path, opts.readFile);
+    this.readFile = checkedReader(opts.files ?? filePolicy(), this.path, opts.readFile, opts.columns);
     this.loader = new ModuleLoader(this.readFile, opts.parses);
   }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
-import { columnsInText, headOf, readFileColumns } from '../data/file-columns.js';
+import { columnsInText, headOf, readFileColumns, type ColumnsCache } from '../data/file-columns.js';
 import { formatOf } from '../data/file-format.js';
 import { filePolicy, isRefusal, outside, readChecked, reachOf, type FilePolicy, type Refusal } from '../io/file-policy.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -53,13 +53,13 @@ export type ReadChecked = (path: string, kind: ReadKind) => { text: string } | R
  * trees and the stdlib. `overlay` (the editor's unsaved buffers) is read before the disk, under
  * the same rule of place.
  */
-export function checkedReader(policy: FilePolicy, specFile: string, overlay?: ReadFile): ReadChecked {
+export function checkedReader(policy: FilePolicy, specFile: string, overlay?: ReadFile, columns?: ColumnsCache): ReadChecked {
   const reach = reachOf(policy, specFile, [STDLIB_DIR]);
   return (path, kind) => {
     const text = overlay?.(path);
     if (text !== undefined) return outside(path, reach) ?? { text: bufferRead(path, text, kind) };
     if (kind !== 'data-columns') return readChecked(policy, path, kind, reach);
-    const r = readFileColumns(policy, path, reach);
+    const r = readFileColumns(policy, path, reach, columns);
     return isRefusal(r) ? r : { text: JSON.stringify(r.columns ?? null) };
   };
 }

@@ -9,6 +9,7 @@ import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
 import { bufferRead } from '../semantics/modules.js';
+import type { ColumnsCache } from '../data/file-columns.js';
 import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
 
@@ -35,6 +36,8 @@ export class Workspace {
   private readonly elaborated = new Map<string, Analysis>();
   /** What the analyses of these documents parsed: an edit parses what it changed only. */
   private readonly parses = new ParseCache();
+  /** The columns they found in data files, kept while a file's size and time stay. */
+  private readonly columns: ColumnsCache = new Map();
   /** Documents (URIs) whose copy here is out of sync: an edit was refused (see positions.ts). */
   readonly outOfSync = new Set<string>();
 
@@ -151,7 +154,7 @@ export class Workspace {
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.staged;
     // The last elaboration lets an edit elaborate only the model items it changed.
-    const staged = new StagedAnalysis(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri), parses: this.parses });
+    const staged = new StagedAnalysis(doc.getText(), uriToPath(uri), { readFile: this.readFile, files: this.files, deferPasses: true, previous: this.elaborated.get(uri), parses: this.parses, columns: this.columns });
     this.analyses.set(uri, { version: doc.version, staged });
     return staged;
   }

@@ -5,7 +5,9 @@
 // each missing column; training reports one once, as a file's header would, not once per row. The
 // columns expected are written out by hand, and a generated row of every setting and version has
 // exactly its setting's.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileColumns, type ColumnsCache } from '../../src/data/file-columns.js';
+import { filePolicy } from '../../src/io/file-policy.js';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import seedrandom from 'seedrandom';
 import { tmpdir } from 'node:os';
@@ -255,5 +257,32 @@ describe('the checker and the reader agree', () => {
       }
     }
     expect(cases).toBe(32);
+  });
+});
+
+describe('the columns cache the language server keeps', () => {
+  it("reads a file's columns again only when its size or time changes", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-columns-cache-'));
+    const file = join(dir, 'd.csv');
+    // times in whole seconds, which setting them keeps exactly
+    const T = 1_700_000_000;
+    writeFileSync(file, 'a,b\n1,2\n');
+    utimesSync(file, T, T);
+    const cache: ColumnsCache = new Map();
+    const columns = () => {
+      const r = readFileColumns(filePolicy(), file, undefined, cache);
+      return 'columns' in r ? r.columns : r.error;
+    };
+    expect(columns()).toEqual(['a', 'b']);
+    // the same size and time: the columns found before, without reading the file
+    writeFileSync(file, 'x,y\n1,2\n');
+    utimesSync(file, T, T);
+    expect(columns()).toEqual(['a', 'b']);
+    // another time: read again
+    utimesSync(file, T + 5, T + 5);
+    expect(columns()).toEqual(['x', 'y']);
+    // another size
+    writeFileSync(file, 'x,y,z\n');
+    expect(columns()).toEqual(['x', 'y', 'z']);
   });
 });
