@@ -44,8 +44,9 @@ export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: Setti
     for (const n of neededColumns(g, keyColumns(g))) {
       if (has.columns.includes(n.column) || seen.has(`${has.name}\0${n.column}`)) continue;
       seen.add(`${has.name}\0${n.column}`);
-      // A column written where it is read (a label's name, a key in the settings) can be replaced by the nearest one.
-      const written = n.site ? (n.site.end.offset - n.site.start.offset === n.column.length ? { span: n.site, quoted: false } : undefined) : writtenIn(fields, n.column);
+      // A key column written in the settings can be replaced by the nearest column. A feature or a
+      // label reads its column through its declaration, so no one name in the text is the fix.
+      const written = n.site ? undefined : writtenIn(fields, n.column);
       const alts = written ? suggestNames(n.column, has.columns) : [];
       const list = `its columns are ${has.columns.map((c) => `\`${c}\``).join(', ')}`;
       const fixes = written ? fixWith(alts, written.span, 'use').map((x) => (written.quoted ? { ...x, text: JSON.stringify(x.text) } : x)) : [];

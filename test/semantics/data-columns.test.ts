@@ -77,9 +77,13 @@ describe('recc check on synthetic data', () => {
       ['REC6021', 'warning', at(text, 'liked == 1'), 'synth(poso) has no column `liked`, which the label of task `favorite` reads: training on it fails'],
       ['REC6021', 'warning', at(text, '"is_neww"'), 'synth(poso) has no column `is_neww`, which the train section (a split, metric or group key) reads: training on it fails'],
     ]);
-    // no column near `genre`: the hint lists the setting's columns; `is_neww` is one letter off `is_new`
-    expect(d[0]!.hint).toContain('its columns are `user_id`, `movie_id`');
-    expect(d[0]!.suggestions ?? []).toEqual([]);
+    // a feature or a label: the hint lists the setting's columns (a label is read through its
+    // declaration, so replacing its name in the task would name no label); `is_neww` is one
+    // letter off `is_new`
+    for (const k of [0, 1]) {
+      expect(d[k]!.hint).toContain('its columns are `user_id`, `movie_id`');
+      expect(d[k]!.suggestions ?? []).toEqual([]);
+    }
     expect(d[2]!.hint).toMatch(/^did you mean `is_new`\?/);
     // the fix keeps the quotes of a string
     expect(applyFix(text, d[2]!)).toContain('group_by: "is_new"');
