@@ -1,7 +1,7 @@
 // Hover: a block's signature and doc comment; a parameter's type, default and doc (at its
 // declaration or at a named argument of a call); the shape of a feature, pc or let from the IR
-// (`let trunk: tensor[batch, 128]`); and at a block call the parameters and FLOPs of that
-// instance, from graphStats.
+// (`let trunk: tensor[batch, 128]`), and the data column a feature reads; and at a block call the
+// parameters and FLOPs of that instance, from graphStats.
 import type { Hover } from 'vscode-languageserver/node.js';
 import { graphStats } from '../ir/stats.js';
 import type { Analysis } from '../semantics/analyze.js';
@@ -23,6 +23,15 @@ function instanceCost(a: Analysis, offset: number): string | undefined {
   if (!inst) return undefined;
   const s = graphStats(g).instances.find((x) => x.path === inst.path);
   return s && `instance \`${s.path}\`: ${s.params.toLocaleString('en-US')} parameters, ${s.flops.toLocaleString('en-US')} FLOPs per sample`;
+}
+
+/** The data column a feature reads, and whether the model's data has it (when its columns are known). */
+function columnLine(a: Analysis, feature: string): string | undefined {
+  const spec = a.model?.graph.features.find((f) => f.name === feature);
+  if (!spec) return undefined;
+  const data = a.model?.dataColumns;
+  const where = !data ? '' : data.columns.includes(spec.column) ? ` of ${data.name}` : `, which ${data.name} lacks`;
+  return `reads column \`${spec.column}\`${where}`;
 }
 
 export function hover(a: Analysis, offset: number): Hover | null {
@@ -48,6 +57,10 @@ export function hover(a: Analysis, offset: number): Hover | null {
   } else if (def.detail) parts.push(code(def.detail));
   else parts.push(`\`${def.name}\` (${def.kind})`);
   if (def.doc) parts.push(def.doc);
+  if (def.kind === 'feature' && sameBinding) {
+    const column = columnLine(a, def.name);
+    if (column) parts.push(column);
+  }
   if (def.kind === 'block') {
     const cost = instanceCost(a, offset);
     if (cost) parts.push(cost);

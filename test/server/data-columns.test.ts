@@ -1,12 +1,14 @@
-// Completion of the data's column names, where a spec names a column: a new feature in
-// `features { }` (the columns not declared yet), a split's key, `group_by:` and a metric's `by:`.
-// The columns come from the data's header (or a synthetic setting), as the checker read it.
+// The data's columns in the editor, as the checker read them from the data's header (or a
+// synthetic setting): completion where a spec names a column (a new feature in `features { }`,
+// the columns not declared yet; a split's key, `group_by:`, a metric's `by:`), and hover on a
+// feature, naming the column it reads and whether the data has it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
 import { complete } from '../../src/server/completion.js';
+import { hover } from '../../src/server/hover.js';
 import { LspClient, posOf } from './lsp-client.js';
 
 const HEADER = ['user_id', 'item_id', 'clicked', 'region'];
@@ -56,6 +58,21 @@ describe('completion of column names', () => {
     const offset = SPEC.indexOf('‸1');
     const a = analyze(text, join(dir, 's.rec'));
     expect(complete(a, text, offset, a.model!.dataColumns).map((i) => i.label)).toEqual(['item_id', 'user', 'item', 'rating', 'timestamp']);
+  });
+});
+
+describe('hover on a feature', () => {
+  it('names the column it reads, and says when the data lacks it', () => {
+    const text = SPEC.replace(/‸[234]/g, 'region').replace('‸1', '    item: id(hash: 10, dim: 4, column: "item_id")\n    genre: id(hash: 10, dim: 4)\n');
+    const a = analyze(text, join(dir, 's.rec'));
+    const shown = (needle: string) => {
+      const h = hover(a, text.indexOf(needle));
+      return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    };
+    expect(shown('user_id: id')).toContain('reads column `user_id` of d.csv');
+    expect(shown('item: id')).toContain('reads column `item_id` of d.csv');
+    expect(shown('genre: id')).toContain('reads column `genre`, which d.csv lacks');
+    expect(shown('clicked: label')).toContain('reads column `clicked` of d.csv');
   });
 });
 
