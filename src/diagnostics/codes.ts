@@ -89,7 +89,7 @@ export const CODES = {
   REC6011: { severity: 'error', title: 'malformed Parquet file' },
   REC6012: { severity: 'error', title: 'Parquet column of a type that is not a cell (raw bytes)' },
   REC6020: { severity: 'error', title: 'unknown version of a synthetic setting' },
-  REC6021: { severity: 'warning', title: 'column the synthetic data lacks' },
+  REC6021: { severity: 'warning', title: 'column the data lacks' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

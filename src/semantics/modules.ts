@@ -40,12 +40,12 @@ export const readFileOrUndefined: ReadFile = (path) => {
   return isRefusal(r) ? undefined : r.text;
 };
 
-/** What the front end reads through: a file's text, or why it is not read. */
 /**
  * What the front end reads: a spec or a vocabulary whole, or the columns a data file names (as
  * JSON: a list of names, or null when they cannot be known before training; data/file-columns.ts).
  */
 export type ReadKind = 'spec' | 'vocabulary' | 'data-columns';
+/** What the front end reads through: the text a read of that kind gives, or why it is not read. */
 export type ReadChecked = (path: string, kind: ReadKind) => { text: string } | Refusal;
 
 /**

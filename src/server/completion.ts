@@ -20,7 +20,7 @@ import { MODEL_ITEM_WORDS, TOP_LEVEL_WORDS } from '../syntax/tokens.js';
 import { callAt, lineBefore, mask, sectionAt, type CallContext, type Section } from './cursor-context.js';
 import { FEATURE_OPTIONS } from './feature-options.js';
 import { calledBlock } from './queries.js';
-import { namesInScope } from './scope-at.js';
+import { featureDecls, namesInScope } from './scope-at.js';
 
 // What may start a line in each section. `pc` is a contextual word, not a reserved keyword.
 const LINE_KEYWORDS: Record<Section, string[]> = {
@@ -137,7 +137,7 @@ export function complete(a: Analysis, text: string, offset: number, data?: DataC
   if (section === 'features') {
     if (/^\s*\w+\s*:\s*\w*$/.test(before)) return FEATURE_KINDS.map((k) => ({ label: k, kind: CompletionItemKind.Constructor }));
     // a new feature: the data's columns not declared yet, each reading its own column
-    if (/^\s*\w*$/.test(before)) return columnItems(data, new Set(featureNames(a))).map((i) => ({ ...i, insertText: `${i.label}: ` }));
+    if (/^\s*\w*$/.test(before)) return columnItems(data, new Set(featureDecls(a).map((f) => f.name.name))).map((i) => ({ ...i, insertText: `${i.label}: ` }));
   }
   // a key column: `group_by: …`, `gauc(by: …)`
   if ((section === 'train' || section === 'stage') && /\b(group_by|by)\s*:\s*\w*$/.test(lineBefore(m, offset))) return columnItems(data);
@@ -167,18 +167,9 @@ export function complete(a: Analysis, text: string, offset: number, data?: DataC
 
 /** The `id` features declared before `offset`, whose table a sequence may share (`seq(movie_id, …)`). */
 function sharedTables(a: Analysis, offset: number): CompletionItem[] {
-  const out: CompletionItem[] = [];
-  for (const item of a.ast.items) {
-    if (item.kind !== 'Model') continue;
-    for (const section of item.items) {
-      if (section.kind !== 'Features') continue;
-      for (const fd of section.features) {
-        const v = fd.value;
-        if (fd.span.end.offset < offset && v.kind === 'Call' && v.callee.kind === 'Name' && v.callee.name === 'id') out.push({ label: fd.name.name, kind: CompletionItemKind.Field, detail: `feature ${fd.name.name}` });
-      }
-    }
-  }
-  return out;
+  return featureDecls(a)
+    .filter((fd) => fd.span.end.offset < offset && fd.value.kind === 'Call' && fd.value.callee.kind === 'Name' && fd.value.callee.name === 'id')
+    .map((fd) => ({ label: fd.name.name, kind: CompletionItemKind.Field, detail: `feature ${fd.name.name}` }));
 }
 
 /** Whether a line (masked) ends inside `(…)` or `[…]` opened after its last `{`. */
@@ -189,10 +180,4 @@ function insideBrackets(line: string): boolean {
     else if ((c === ')' || c === ']') && depth > 0) depth--;
   }
   return depth > 0;
-}
-
-/** The names of the features the file's model declares. */
-function featureNames(a: Analysis): string[] {
-  const model = a.ast.items.find((i) => i.kind === 'Model');
-  return model ? model.items.flatMap((i) => (i.kind === 'Features' ? i.features.map((f) => f.name.name) : [])) : [];
 }

@@ -4,12 +4,11 @@
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
-import type { FeatureDecl } from '../syntax/ast.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { pathToUri, toRange } from './documents.js';
 import { occurrences, symbolAt } from './queries.js';
-import { itemAt, namesInScope } from './scope-at.js';
+import { featureDecls, itemAt, namesInScope } from './scope-at.js';
 
 const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
 
@@ -60,13 +59,6 @@ function columnKept(a: Analysis, span: Span, name: string): { range: ReturnType<
   const last = args[args.length - 1];
   if (!last) return at(close, text);
   return { range: toRange({ file: v.span.file, start: last.span.end, end: last.span.end }), newText: `, ${text}` };
-}
-
-/** The features declared in the file's model. */
-function featureDecls(a: Analysis): FeatureDecl[] {
-  const model = a.ast.items.find((i) => i.kind === 'Model');
-  if (!model) return [];
-  return model.items.flatMap((i) => (i.kind === 'Features' ? i.features : []));
 }
 
 /** The `use` without `as` whose path ends with the module name at `span` (its last segment, or its file), with its path's span. */

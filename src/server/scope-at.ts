@@ -6,13 +6,19 @@ import type { Analysis } from '../semantics/analyze.js';
 import { builtins } from '../semantics/builtins/index.js';
 import { PRELUDE } from '../semantics/modules.js';
 import type { SymbolDef } from '../semantics/resolve.js';
-import type { Ident, Stmt, TopItem } from '../syntax/ast.js';
+import type { FeatureDecl, Ident, Stmt, TopItem } from '../syntax/ast.js';
 
 /** The top-level item the cursor is in: the last one starting before it (recovery may cut spans short). */
 export function itemAt(a: Analysis, offset: number): TopItem | undefined {
   let found: TopItem | undefined;
   for (const item of a.ast.items ?? []) if (item.span.start.offset <= offset) found = item;
   return found;
+}
+
+/** The features the file's model declares, in order. */
+export function featureDecls(a: Analysis): FeatureDecl[] {
+  const model = a.ast.items.find((i) => i.kind === 'Model');
+  return model ? model.items.flatMap((i) => (i.kind === 'Features' ? i.features : [])) : [];
 }
 
 export function namesInScope(a: Analysis, offset: number): SymbolDef[] {

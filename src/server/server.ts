@@ -153,14 +153,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const c = at(p.textDocument.uri, p.position, true);
     return !c || c instanceof ResponseError ? (c ?? null) : signatureHelp(c.a, c.doc.getText(), c.offset);
   }));
-  connection.languages.inlayHint.on(safe(connection, [], (p) => {
-    const doc = ws.document(p.textDocument.uri);
-    if (!doc) return [];
-    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
-    const why = badRange(doc, p.range);
+  /** The document and its analysis for a request over a range; an error response when the range is not one of the document. */
+  const over = (uri: string, range: unknown) => {
+    const doc = ws.document(uri);
+    if (!doc) return undefined;
+    if (ws.outOfSync.has(uri)) return outOfSyncError();
+    const why = badRange(doc, range);
     if (why) return invalidPosition(why);
-    const a = ws.analysis(p.textDocument.uri);
-    return a ? inlayHints(a, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)) : [];
+    const a = ws.analysis(uri);
+    return a ? { doc, a } : undefined;
+  };
+  connection.languages.inlayHint.on(safe(connection, [], (p) => {
+    const c = over(p.textDocument.uri, p.range);
+    return !c || c instanceof ResponseError ? (c ?? []) : inlayHints(c.a, c.doc.offsetAt(p.range.start), c.doc.offsetAt(p.range.end));
   }));
   connection.onHover(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
@@ -188,12 +193,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return a ? documentSymbols(a.ast) : [];
   }));
   connection.onCodeAction(safe(connection, [], (p) => {
-    const doc = ws.document(p.textDocument.uri);
-    if (doc && ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
-    const why = doc && badRange(doc, p.range);
-    if (why) return invalidPosition(why);
-    const a = ws.analysis(p.textDocument.uri);
-    return a ? quickFixes(a, p.textDocument.uri, p.range, p.context.diagnostics) : [];
+    const c = over(p.textDocument.uri, p.range);
+    return !c || c instanceof ResponseError ? (c ?? []) : quickFixes(c.a, p.textDocument.uri, p.range, p.context.diagnostics);
   }));
   connection.onDocumentFormatting(async (p) => {
     const doc = ws.document(p.textDocument.uri);

@@ -29,8 +29,6 @@ import type { Row } from '../row.js';
 import type { SynthOptions } from './options.js';
 import { DOMAIN_OFFSETS, DOMAIN_SHARES, drawLabels, PEPNET_DOMAINS, PEPNET_TASKS, setTaskLogits, type PepnetTask } from './pepnet-domains.js';
 import { dot, gauss, gaussVec, intIn, weightedPicker } from './random.js';
-import { PEPNET_V1_COLUMNS } from './settings.js';
-export { PEPNET_V1_COLUMNS };
 
 export const PEPNET_V1_DOC =
   'PEPNet setting (PEPNet §4): three domains A/B/C (70/25/5 % of rows) in which the same user-item pair is scored ' +
