@@ -167,6 +167,27 @@ for (const [name, position] of Object.entries(positions)) {
   for (const n of names) completion[n][name] = stats(t[n].slice(10));
 }
 
+// The requests an editor makes after each change besides diagnostics: semantic tokens of the whole
+// file, its folding ranges, and expand selection at the cursor (n/a: a build without them).
+const whole = { textDocument: { uri } };
+const structure = {
+  'semantic tokens, whole file': ['textDocument/semanticTokens/full', whole],
+  'folding ranges': ['textDocument/foldingRange', whole],
+  'selection range at a cursor': ['textDocument/selectionRange', { ...whole, positions: [at('(v0, group, ', 2)] }],
+};
+const structureTimes = Object.fromEntries(names.map((n) => [n, {}]));
+for (const [name, [method, params]] of Object.entries(structure)) {
+  const t = Object.fromEntries(names.map((n) => [n, []]));
+  for (let k = 0; k < 30; k++) {
+    await each(k, async (n, s) => {
+      const start = performance.now();
+      const ok = await s.conn.sendRequest(method, params).then(() => true, () => false);
+      if (ok) t[n].push(performance.now() - start);
+    });
+  }
+  for (const n of names) structureTimes[n][name] = t[n].length > 10 ? stats(t[n].slice(10)) : undefined;
+}
+
 const col = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(42) : c.padEnd(48))).join('');
 console.log(`spec: ${text.split('\n').length} lines, ${Math.round(text.length / 1024)} KiB (${lets} lets calling ${Math.round(targetLines * 0.3 / 6)} blocks)`);
 console.log(col(['', ...names.map((n) => (n === 'reference' ? `reference (${against})` : n))]));
@@ -179,6 +200,7 @@ for (const name of Object.keys(EDITS)) {
   console.log(col(['    and back', ...names.map((n) => fmt(stats(times[n][name].back)))]));
 }
 for (const name of Object.keys(positions)) console.log(col([`completion, ${name}`, ...names.map((n) => fmt(completion[n][name]))]));
+for (const name of Object.keys(structure)) console.log(col([name, ...names.map((n) => (structureTimes[n][name] ? fmt(structureTimes[n][name]) : 'n/a'))]));
 if (against) {
   const ratio = (f) => (f('this build') / f('reference')).toFixed(2);
   console.log('ratios this build / reference (medians):');

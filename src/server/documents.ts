@@ -104,6 +104,15 @@ export class Workspace {
     return this.last.get(uri) ?? staged.runTo('resolved');
   }
 
+  /**
+   * The current version's tree and names, without waiting for an elaboration: what folding,
+   * selection ranges and semantic tokens read. Unlike recentAnalysis(), never an older version's,
+   * whose positions may not be the text's.
+   */
+  resolved(uri: string): Analysis | undefined {
+    return this.staged(uri)?.runTo('resolved');
+  }
+
   /** The columns of a document's data as the last elaboration of its model knew them (for completion while typing). */
   dataColumns(uri: string): DataColumns | undefined {
     return this.elaborated.get(uri)?.model?.dataColumns;

@@ -8,6 +8,7 @@ import { complete } from './completion.js';
 import { definition } from './definition.js';
 import { toLspDiagnostics } from './diagnostics.js';
 import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
+import { foldingRanges } from './folding.js';
 import { formatDocument } from './formatting.js';
 import { highlights } from './highlights.js';
 import { hover } from './hover.js';
@@ -15,6 +16,8 @@ import { inlayHints } from './inlay-hints.js';
 import { badPosition, badRange, checkedUpdate, invalidPosition, outOfSyncError } from './positions.js';
 import { references } from './references.js';
 import { rename } from './rename.js';
+import { selectionRanges } from './selection-ranges.js';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { signatureHelp } from './signature-help.js';
 import { documentSymbols } from './symbols.js';
 
@@ -63,6 +66,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         codeActionProvider: true,
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
         inlayHintProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
       },
       serverInfo: { name: 'recc' },
     };
@@ -191,6 +197,35 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
     const a = ws.analysis(p.textDocument.uri);
     return a ? documentSymbols(a.ast) : [];
+  }));
+  // Folding, selection ranges and semantic tokens read the current text's tree and names only, so
+  // they are answered before the elaboration of an edit, as completion is (an editor asks for
+  // semantic tokens after each change).
+  const current = (uri: string) => {
+    const doc = ws.document(uri);
+    if (!doc) return undefined;
+    if (ws.outOfSync.has(uri)) return outOfSyncError();
+    const a = ws.resolved(uri);
+    if (scheduled.has(uri)) answered.add(uri);
+    return a ? { doc, a } : undefined;
+  };
+  connection.onFoldingRanges(safe(connection, [], (p) => {
+    const c = current(p.textDocument.uri);
+    return !c || c instanceof ResponseError ? (c ?? []) : foldingRanges(c.a.ast, c.doc.getText(), (o) => c.doc.positionAt(o));
+  }));
+  connection.onSelectionRanges(safe(connection, [], (p) => {
+    const c = current(p.textDocument.uri);
+    if (!c || c instanceof ResponseError) return c ?? [];
+    if (!Array.isArray(p.positions)) return invalidPosition(`positions is a list, found ${JSON.stringify(p.positions)}`);
+    for (const q of p.positions as unknown[]) {
+      const why = badPosition(c.doc, q);
+      if (why) return invalidPosition(why);
+    }
+    return selectionRanges(c.a.ast, p.positions.map((q) => c.doc.offsetAt(q)), (o) => c.doc.positionAt(o));
+  }));
+  connection.languages.semanticTokens.on(safe(connection, { data: [] }, (p) => {
+    const c = current(p.textDocument.uri);
+    return !c || c instanceof ResponseError ? (c ?? { data: [] }) : semanticTokens(c.a, (o) => c.doc.positionAt(o));
   }));
   connection.onCodeAction(safe(connection, [], (p) => {
     const c = over(p.textDocument.uri, p.range);

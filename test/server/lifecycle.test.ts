@@ -154,7 +154,7 @@ describe('specs that use an open file', () => {
 });
 
 describe('the server’s order of work', () => {
-  it('writes the answer to a completion sent behind a didOpen before it elaborates the document', async () => {
+  it('writes the answer to a completion sent behind a didOpen, and to semantic tokens behind a didChange, before it elaborates the document', async () => {
     // The server and a client in this process, over in-memory streams: one event loop, so the order
     // of the server's work is the same on every run, however busy the machine.
     const { PassThrough } = await import('node:stream');
@@ -198,6 +198,15 @@ describe('the server’s order of work', () => {
       const items = (await client.sendRequest('textDocument/completion', { textDocument: { uri: 'file:///tmp/big.rec' }, position: { line, character } })) as Array<{ label: string }>;
       await published;
       expect(items.map((i) => i.label)).toEqual(expect.arrayContaining([`v${lets - 2}`, 'v0']));
+      expect(work).toEqual(['parsed', 'resolved', 'answer', 'elaborated', 'textDocument/publishDiagnostics']);
+
+      // Semantic tokens, which an editor asks for after each change, likewise: from the resolved tree.
+      const republished = new Promise((resolve) => client.onNotification('textDocument/publishDiagnostics', resolve));
+      work.length = 0;
+      void client.sendNotification('textDocument/didChange', { textDocument: { uri: 'file:///tmp/big.rec', version: 2 }, contentChanges: [{ text: text.replace('width: 16', 'width: 17') }] });
+      const tokens = (await client.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri: 'file:///tmp/big.rec' } })) as { data: number[] };
+      await republished;
+      expect(tokens.data.length).toBeGreaterThan(0);
       expect(work).toEqual(['parsed', 'resolved', 'answer', 'elaborated', 'textDocument/publishDiagnostics']);
     } finally {
       StagedAnalysis.prototype.next = next;

@@ -37,6 +37,12 @@ export function posOf(text: string, offset: number): Position {
   return { line: before.length - 1, character: before[before.length - 1]!.length };
 }
 
+/** Whether range `outer` holds range `inner` (ends included). */
+export function holdsRange(outer: { start: Position; end: Position }, inner: { start: Position; end: Position }): boolean {
+  const le = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
 /** Just after the end of `needle`. */
 export const after = (text: string, needle: string) => pos(text, needle, needle.length);
 

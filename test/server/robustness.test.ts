@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TextEdit } from 'vscode-languageserver-protocol/node';
-import { LspClient, posOf, ROOT, SPEC } from './lsp-client.js';
+import type { SelectionRange, TextEdit } from 'vscode-languageserver-protocol/node';
+import { holdsRange as holds, LspClient, posOf, ROOT, SPEC } from './lsp-client.js';
 
 const rng = seedrandom('recc-lsp-robustness');
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
@@ -54,6 +54,24 @@ describe('robustness', () => {
         await c.request('textDocument/rename', { ...td, newName: 'renamed' }).catch((e: { code?: number }) => expect(e.code).toBe(-32602));
       }
       await c.request('textDocument/documentSymbol', { textDocument: { uri } });
+      await c.request('textDocument/foldingRange', { textDocument: { uri } });
+      // tokens in text order, none overlapping the one before, each within its line
+      const { data } = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+      const docLines = text.split(/\r\n|\r|\n/);
+      for (let i = 0, line = 0, ch = 0, end = 0; i < data.length; i += 5) {
+        const [dl, dc, len] = data.slice(i, i + 3) as [number, number, number];
+        if (dl > 0) end = 0;
+        [line, ch] = [line + dl, dl === 0 ? ch + dc : dc];
+        expect(ch >= end && len > 0 && ch + len <= docLines[line]!.length, JSON.stringify([text, line, ch])).toBe(true);
+        end = ch + len;
+      }
+      const everywhere = Array.from({ length: 4 }, () => posOf(text, Math.floor(rng() * (text.length + 1))));
+      const chains = await c.request<SelectionRange[]>('textDocument/selectionRange', { textDocument: { uri }, positions: everywhere });
+      // each range holds its position, and each parent holds its child and is larger
+      chains.forEach((s, i) => {
+        expect(holds(s.range, { start: everywhere[i]!, end: everywhere[i]! }), JSON.stringify([text, everywhere[i]])).toBe(true);
+        for (let x = s; x.parent; x = x.parent) expect(holds(x.parent.range, x.range) && !holds(x.range, x.parent.range), JSON.stringify([text, everywhere[i]])).toBe(true);
+      });
       await c.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: posOf(text, text.length) } });
       await c.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: posOf(text, text.length) }, context: { diagnostics } });
       await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
@@ -121,6 +139,7 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
         ['textDocument/rename', { ...td, newName: 'renamed' }],
         ['textDocument/signatureHelp', td],
         ['textDocument/documentHighlight', td],
+        ['textDocument/selectionRange', { textDocument: { uri }, positions: [{ line, character: 7 }, position] }],
         ['textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position } }],
         ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position }, context: { diagnostics: [] } }],
       ] as const) {
