@@ -6,6 +6,7 @@ import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { quickFixes } from './code-actions.js';
 import { complete } from './completion.js';
 import { definition } from './definition.js';
+import { documentLinks } from './document-links.js';
 import { toLspDiagnostics } from './diagnostics.js';
 import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
 import { foldingRanges } from './folding.js';
@@ -69,6 +70,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         foldingRangeProvider: true,
         selectionRangeProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        documentLinkProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'recc' },
     };
@@ -226,6 +228,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.languages.semanticTokens.on(safe(connection, { data: [] }, (p) => {
     const c = current(p.textDocument.uri);
     return !c || c instanceof ResponseError ? (c ?? { data: [] }) : semanticTokens(c.a, (o) => c.doc.positionAt(o));
+  }));
+  // The files a spec names are known once it is elaborated (what it read).
+  connection.onDocumentLinks(safe(connection, [], (p) => {
+    const doc = ws.document(p.textDocument.uri);
+    if (!doc) return [];
+    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
+    const a = ws.analysis(p.textDocument.uri);
+    return a ? documentLinks(a, (o) => doc.positionAt(o)) : [];
   }));
   connection.onCodeAction(safe(connection, [], (p) => {
     const c = over(p.textDocument.uri, p.range);
