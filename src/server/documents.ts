@@ -3,15 +3,18 @@
 // server runs on its event loop. A new version replaces the analysis of the last one wherever it
 // stands, so the rest of a stale analysis is never run. Other files are read through the open
 // buffers first, so a `use` of an unsaved file sees the editor's text.
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
-import { bufferRead } from '../semantics/modules.js';
+import { bufferRead, STDLIB_DIR, stdModuleNames } from '../semantics/modules.js';
 import type { ColumnsCache } from '../data/file-columns.js';
 import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
+import type { SourceFile } from '../syntax/ast.js';
 
 /** A file URI's path; other URIs (`untitled:`, a file URL with a host) are used as they are. */
 export function uriToPath(uri: string): string {
@@ -111,6 +114,28 @@ export class Workspace {
    */
   resolved(uri: string): Analysis | undefined {
     return this.staged(uri)?.runTo('resolved');
+  }
+
+  /**
+   * The files workspace symbols search: the open specs and the files they use, as last analysed
+   * (without waiting for an elaboration), and every stdlib module, used or not. Each is named as a
+   * spec names it: `std.poso`, or its file name.
+   */
+  searchedFiles(): { path: string; ast: SourceFile; container: string }[] {
+    const files = new Map<string, { path: string; ast: SourceFile; container: string }>();
+    for (const doc of this.open.values()) {
+      for (const m of this.recentAnalysis(doc.uri)?.modules ?? []) files.set(m.path, { path: m.path, ast: m.ast, container: m.isStd ? `std.${m.name}` : basename(m.path) });
+    }
+    for (const name of stdModuleNames()) {
+      const path = join(STDLIB_DIR, `${name}.rec`);
+      if (files.has(path)) continue;
+      try {
+        files.set(path, { path, ast: this.parses.unchanged(readFileSync(path, 'utf8'), path).file, container: `std.${name}` });
+      } catch {
+        // a stdlib file that cannot be read: nothing of it to find
+      }
+    }
+    return [...files.values()];
   }
 
   /** The columns of a document's data as the last elaboration of its model knew them (for completion while typing). */

@@ -21,6 +21,7 @@ import { selectionRanges } from './selection-ranges.js';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { signatureHelp } from './signature-help.js';
 import { documentSymbols } from './symbols.js';
+import { workspaceSymbols } from './workspace-symbols.js';
 
 function safe<A extends unknown[], R>(conn: Connection, fallback: R, f: (...a: A) => R): (...a: A) => R {
   return (...a: A) => {
@@ -71,6 +72,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         selectionRangeProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         documentLinkProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
       },
       serverInfo: { name: 'recc' },
     };
@@ -229,6 +231,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const c = current(p.textDocument.uri);
     return !c || c instanceof ResponseError ? (c ?? { data: [] }) : semanticTokens(c.a, (o) => c.doc.positionAt(o));
   }));
+  connection.onWorkspaceSymbol(safe(connection, [], (p) => workspaceSymbols(typeof p.query === 'string' ? p.query : '', ws.searchedFiles())));
   // The files a spec names are known once it is elaborated (what it read).
   connection.onDocumentLinks(safe(connection, [], (p) => {
     const doc = ws.document(p.textDocument.uri);

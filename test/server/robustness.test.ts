@@ -56,6 +56,7 @@ describe('robustness', () => {
       await c.request('textDocument/documentSymbol', { textDocument: { uri } });
       await c.request('textDocument/foldingRange', { textDocument: { uri } });
       await c.request('textDocument/documentLink', { textDocument: { uri } });
+      await c.request('workspace/symbol', { query: pick(['', 'a', 'x', 'mlp', 'é']) });
       // tokens in text order, none overlapping the one before, each within its line
       const { data } = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
       const docLines = text.split(/\r\n|\r|\n/);

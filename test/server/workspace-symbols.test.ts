@@ -1,0 +1,95 @@
+// Workspace symbols over the protocol: a query finds the blocks of stdlib modules the spec does not
+// use, a used file's blocks and the open spec's model items, each where its name is written. The
+// expected answers are written from the texts below and from stdlib/pepnet.rec's own text.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SymbolInformation } from 'vscode-languageserver-protocol/node';
+import { LspClient, pos, ROOT } from './lsp-client.js';
+
+const COMMON = `/// Widen a tensor.
+block widen(x: tensor, n: int = 8) {
+  return relu(dense(x, n))
+}
+`;
+
+const TEXT = `use std.poso
+use "./common.rec"
+
+model shop {
+  features {
+    user_id: id(hash: 100, dim: 4)
+    avc: bucketize(boundaries: [1, 10], dim: 2)
+    clicked: label
+  }
+  pc group = avc
+  let wide = common.widen(user_id)
+  let trunk = poso.mlp(wide, pc: group, units: [8])
+  task click : binary(label: clicked) { from: trunk }
+}
+`;
+
+let c: LspClient;
+let uri: string;
+let commonUri: string;
+const query = (q: string) => c.request<SymbolInformation[]>('workspace/symbol', { query: q });
+const at = (text: string, needle: string, name: string) => {
+  const start = pos(text, needle, needle.indexOf(name));
+  return { start, end: { line: start.line, character: start.character + name.length } };
+};
+
+beforeAll(async () => {
+  c = await LspClient.start();
+  commonUri = c.file('common.rec', COMMON);
+  uri = c.file('ws.rec', TEXT);
+  expect((await c.open(uri, TEXT)).diagnostics).toEqual([]);
+});
+afterAll(() => c.stop());
+
+describe('workspace symbols', () => {
+  it('are advertised', () => {
+    expect(c.capabilities.workspaceSymbolProvider).toBe(true);
+  });
+
+  it("find a stdlib block the spec does not use, by the letters of its name in order", async () => {
+    const pepnet = readFileSync(join(ROOT, 'stdlib/pepnet.rec'), 'utf8');
+    const got = await query('gnu');
+    expect(got).toContainEqual({
+      name: 'gate_nu',
+      kind: 12, // Function
+      location: { uri: pathToFileURL(join(ROOT, 'stdlib/pepnet.rec')).href, range: at(pepnet, 'block gate_nu(', 'gate_nu') },
+      containerName: 'std.pepnet',
+    });
+    for (const s of got) expect(s.name.toLowerCase()).toMatch(/g.*n.*u/);
+  });
+
+  it("find a used file's block and the open spec's model items, names starting with the query first", async () => {
+    expect((await query('wide')).map((s) => [s.name, s.kind, s.containerName, s.location.uri, s.location.range])).toEqual([
+      ['wide', 13, 'ws.rec › shop', uri, at(TEXT, 'let wide =', 'wide')],
+      ['widen', 12, 'common.rec', commonUri, at(COMMON, 'block widen', 'widen')],
+    ]);
+    // `de` starts `dense` (std.layers) and is in `wide`, which is shorter: the prefix comes first
+    const de = (await query('de')).map((s) => s.name);
+    expect(de).toContain('wide');
+    const lastPrefix = de.findLastIndex((n) => n.startsWith('de'));
+    expect(de[0]).toBe('dense');
+    expect(de.findIndex((n) => !n.startsWith('de'))).toBe(lastPrefix + 1);
+    const items = await query('shop');
+    expect(items.map((s) => [s.name, s.kind])).toEqual([['shop', 5]]);
+    expect((await query('CLICK')).map((s) => [s.name, s.kind, s.containerName])).toEqual([
+      ['click', 24, 'ws.rec › shop'],
+      ['clicked', 8, 'ws.rec › shop'],
+    ]);
+  });
+
+  it('follow the open spec as it is edited', async () => {
+    await c.change(uri, TEXT.replace('let trunk', 'let tower').replace('from: trunk', 'from: tower'));
+    try {
+      expect((await query('trunk')).filter((s) => s.location.uri === uri)).toEqual([]);
+      expect((await query('tower')).map((s) => s.name)).toContain('tower');
+    } finally {
+      await c.change(uri, TEXT);
+    }
+  });
+});
