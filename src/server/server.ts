@@ -1,9 +1,10 @@
 // The language server (`recc lsp --stdio`), one feature per file, all on the compiler's front end.
 // Every handler is wrapped so that any text, however broken, gets an answer and never a crash.
-import { createConnection, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
+import { CodeActionKind, createConnection, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { quickFixes } from './code-actions.js';
+import { extractLet } from './extract-let.js';
 import { complete } from './completion.js';
 import { definition } from './definition.js';
 import { documentLinks } from './document-links.js';
@@ -65,7 +66,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         renameProvider: true,
         documentSymbolProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract] },
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
         inlayHintProvider: true,
         foldingRangeProvider: true,
@@ -242,7 +243,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onCodeAction(safe(connection, [], (p) => {
     const c = over(p.textDocument.uri, p.range);
-    return !c || c instanceof ResponseError ? (c ?? []) : quickFixes(c.a, p.textDocument.uri, p.range, p.context.diagnostics);
+    if (!c || c instanceof ResponseError) return c ?? [];
+    // A client may ask for some kinds only (`refactor` takes in `refactor.extract`).
+    const only = Array.isArray(p.context.only) ? p.context.only : undefined;
+    const wanted = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const text = c.doc.getText();
+    return [
+      ...(wanted(CodeActionKind.QuickFix) ? quickFixes(c.a, p.textDocument.uri, p.range, p.context.diagnostics) : []),
+      ...(wanted(CodeActionKind.RefactorExtract) ? extractLet(c.a, text, p.textDocument.uri, c.doc.offsetAt(p.range.start), c.doc.offsetAt(p.range.end), (o) => c.doc.positionAt(o)) : []),
+    ];
   }));
   connection.onDocumentFormatting(async (p) => {
     const doc = ws.document(p.textDocument.uri);
