@@ -1,8 +1,12 @@
 // Hover: a block's signature and doc comment; a parameter's type, default and doc (at its
 // declaration or at a named argument of a call); the shape of a feature, pc or let from the IR
-// (`let trunk: tensor[batch, 128]`), and the data column a feature reads; and at a block call the
-// parameters and FLOPs of that instance, from graphStats.
+// (`let trunk: tensor[batch, 128]`), and the data column a feature reads; at a block call the
+// parameters and FLOPs of that instance, from graphStats; and at a key column of the train section
+// (`group_by: region`, `by_key(user_id)`, `gauc(by: user)`), whether the data has it.
 import type { Hover } from 'vscode-languageserver/node.js';
+import { keyColumns } from '../data/needed-columns.js';
+import type { Expr } from '../syntax/ast.js';
+import { forEachChild } from '../syntax/visit.js';
 import { graphStats } from '../ir/stats.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { typeExprText } from '../semantics/types.js';
@@ -29,9 +33,30 @@ function instanceCost(a: Analysis, offset: number): string | undefined {
 function columnLine(a: Analysis, feature: string): string | undefined {
   const spec = a.model?.graph.features.find((f) => f.name === feature);
   if (!spec) return undefined;
+  return `reads column \`${spec.column}\`${inData(a, spec.column)}`;
+}
+
+/** Whether the data has `column`, in words: ` of d.csv`, `, which d.csv lacks`, or nothing when its columns are not known. */
+function inData(a: Analysis, column: string): string {
   const data = a.model?.dataColumns;
-  const where = !data ? '' : data.columns.includes(spec.column) ? ` of ${data.name}` : `, which ${data.name} lacks`;
-  return `reads column \`${spec.column}\`${where}`;
+  return !data ? '' : data.columns.includes(column) ? ` of ${data.name}` : `, which ${data.name} lacks`;
+}
+
+/** A key column named at the offset in the train section's settings (a name or a string), and where. */
+function keyColumnAt(a: Analysis, offset: number): { column: string; expr: Expr } | undefined {
+  const graph = a.model?.graph;
+  const model = a.ast.items.find((i) => i.kind === 'Model');
+  if (!graph || !model) return undefined;
+  const keys = new Set(keyColumns(graph));
+  let found: { column: string; expr: Expr } | undefined;
+  const visit = (e: Expr): void => {
+    if (found || !contains(e.span, a.file, offset)) return;
+    const column = e.kind === 'Name' ? e.name : e.kind === 'String' ? e.value : undefined;
+    if (column !== undefined && keys.has(column)) found = { column, expr: e };
+    else forEachChild(e, visit);
+  };
+  for (const m of model.items) if (m.kind === 'Train') for (const f of m.fields ?? []) visit(f.value);
+  return found;
 }
 
 export function hover(a: Analysis, offset: number): Hover | null {
@@ -45,7 +70,12 @@ export function hover(a: Analysis, offset: number): Hover | null {
     return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: toRange(arg.at) };
   }
   const hit = symbolAt(a, offset);
-  if (!hit) return null;
+  if (!hit) {
+    const key = keyColumnAt(a, offset);
+    if (!key) return null;
+    const value = `data column \`${key.column}\`${inData(a, key.column)}: a key of the train section (a split, metric or group key)`;
+    return { contents: { kind: 'markdown', value }, range: toRange(key.expr.span) };
+  }
   const { def } = hit;
   const parts: string[] = [];
   const value = a.model?.scope.lookup(def.name);

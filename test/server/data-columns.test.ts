@@ -1,7 +1,7 @@
 // The data's columns in the editor, as the checker read them from the data's header (or a
 // synthetic setting): completion where a spec names a column (a new feature in `features { }`,
 // the columns not declared yet; a split's key, `group_by:`, a metric's `by:`), and hover on a
-// feature, naming the column it reads and whether the data has it.
+// feature or a key column of the train section, naming the column and whether the data has it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,23 @@ describe('hover on a feature', () => {
     expect(shown('item: id')).toContain('reads column `item_id` of d.csv');
     expect(shown('genre: id')).toContain('reads column `genre`, which d.csv lacks');
     expect(shown('clicked: label')).toContain('reads column `clicked` of d.csv');
+  });
+});
+
+describe('hover on a key column of the train section', () => {
+  it('says whether the data has it, as a name or a string', () => {
+    const text = SPEC.replace('‸1', '').replace('by_key(‸2)', 'by_key(user_id)').replace('gauc(by: ‸3)', 'gauc(by: "region")').replace('group_by: ‸4', 'group_by: country');
+    const a = analyze(text, join(dir, 's.rec'));
+    const shown = (needle: string, delta = 0) => {
+      const h = hover(a, text.indexOf(needle) + delta);
+      return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : null;
+    };
+    expect(shown('"region"', 2)).toBe('data column `region` of d.csv: a key of the train section (a split, metric or group key)');
+    expect(shown('country', 1)).toBe('data column `country`, which d.csv lacks: a key of the train section (a split, metric or group key)');
+    // a key reads the column, also where a feature has its name
+    expect(shown('user_id)', 1)).toBe('data column `user_id` of d.csv: a key of the train section (a split, metric or group key)');
+    // a setting that names no column gets none
+    expect(shown('auc,')).toBeNull();
   });
 });
 
