@@ -140,6 +140,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const uri of stale) schedule(uri);
   });
 
+  /** The open document; an error response when its copy is out of sync, undefined when it is not open. */
+  const opened = (uri: string) => {
+    const doc = ws.document(uri);
+    return doc && ws.outOfSync.has(uri) ? outOfSyncError() : doc;
+  };
   /**
    * The document, its analysis and the offset of a request's position; an error response when the
    * position is not one of the document. `typing`: a request made while typing (completion,
@@ -147,9 +152,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * waiting for an elaboration).
    */
   const at = (uri: string, pos: unknown, typing = false) => {
-    const doc = ws.document(uri);
-    if (!doc) return undefined;
-    if (ws.outOfSync.has(uri)) return outOfSyncError();
+    const doc = opened(uri);
+    if (!doc || doc instanceof ResponseError) return doc;
     const why = badPosition(doc, pos);
     if (why) return invalidPosition(why);
     const a = typing ? ws.recentAnalysis(uri) : ws.analysis(uri);
@@ -166,9 +170,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   /** The document and its analysis for a request over a range; an error response when the range is not one of the document. */
   const over = (uri: string, range: unknown) => {
-    const doc = ws.document(uri);
-    if (!doc) return undefined;
-    if (ws.outOfSync.has(uri)) return outOfSyncError();
+    const doc = opened(uri);
+    if (!doc || doc instanceof ResponseError) return doc;
     const why = badRange(doc, range);
     if (why) return invalidPosition(why);
     const a = ws.analysis(uri);
@@ -199,7 +202,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return !c || c instanceof ResponseError ? (c ?? null) : rename(c.a, c.offset, p.newName);
   }));
   connection.onDocumentSymbol(safe(connection, [], (p) => {
-    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
+    const doc = opened(p.textDocument.uri);
+    if (!doc || doc instanceof ResponseError) return doc ?? [];
     const a = ws.analysis(p.textDocument.uri);
     return a ? documentSymbols(a.ast) : [];
   }));
@@ -207,9 +211,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // they are answered before the elaboration of an edit, as completion is (an editor asks for
   // semantic tokens after each change).
   const current = (uri: string) => {
-    const doc = ws.document(uri);
-    if (!doc) return undefined;
-    if (ws.outOfSync.has(uri)) return outOfSyncError();
+    const doc = opened(uri);
+    if (!doc || doc instanceof ResponseError) return doc;
     const a = ws.resolved(uri);
     if (scheduled.has(uri)) answered.add(uri);
     return a ? { doc, a } : undefined;
@@ -235,9 +238,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onWorkspaceSymbol(safe(connection, [], (p) => workspaceSymbols(typeof p.query === 'string' ? p.query : '', ws.searchedFiles())));
   // The files a spec names are known once it is elaborated (what it read).
   connection.onDocumentLinks(safe(connection, [], (p) => {
-    const doc = ws.document(p.textDocument.uri);
-    if (!doc) return [];
-    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
+    const doc = opened(p.textDocument.uri);
+    if (!doc || doc instanceof ResponseError) return doc ?? [];
     const a = ws.analysis(p.textDocument.uri);
     return a ? documentLinks(a, (o) => doc.positionAt(o)) : [];
   }));
@@ -254,9 +256,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     ];
   }));
   connection.onDocumentFormatting(async (p) => {
-    const doc = ws.document(p.textDocument.uri);
-    if (!doc) return [];
-    if (ws.outOfSync.has(p.textDocument.uri)) return outOfSyncError();
+    const doc = opened(p.textDocument.uri);
+    if (!doc || doc instanceof ResponseError) return doc ?? [];
     try {
       return await formatDocument(doc, ws.analysis(p.textDocument.uri), uriToPath(p.textDocument.uri));
     } catch (e) {
