@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { quickFixes } from './code-actions.js';
 import { extractLet } from './extract-let.js';
+import { inlineLet } from './inline-let.js';
 import { complete } from './completion.js';
 import { definition } from './definition.js';
 import { documentLinks } from './document-links.js';
@@ -66,7 +67,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         renameProvider: true,
         documentSymbolProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract, CodeActionKind.RefactorInline] },
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
         inlayHintProvider: true,
         foldingRangeProvider: true,
@@ -253,6 +254,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return [
       ...(wanted(CodeActionKind.QuickFix) ? quickFixes(c.a, p.textDocument.uri, p.range, p.context.diagnostics) : []),
       ...(wanted(CodeActionKind.RefactorExtract) ? extractLet(c.a, text, p.textDocument.uri, c.doc.offsetAt(p.range.start), c.doc.offsetAt(p.range.end), (o) => c.doc.positionAt(o)) : []),
+      ...(wanted(CodeActionKind.RefactorInline) ? inlineLet(c.a, text, p.textDocument.uri, c.doc.offsetAt(p.range.start), (o) => c.doc.positionAt(o)) : []),
     ];
   }));
   connection.onDocumentFormatting(async (p) => {

@@ -124,10 +124,16 @@ describe('over the protocol', () => {
   };
 
   it('is offered as refactor.extract, also to a client asking for refactors only, and not to one asking for quick fixes', async () => {
-    expect(c.capabilities.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'refactor.extract'] });
+    expect(c.capabilities.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'refactor.extract', 'refactor.inline'] });
     const [all, refactors, fixes] = await Promise.all([actions(), actions(['refactor']), actions(['quickfix'])]);
     expect(all.map((a) => [a.title, a.kind])).toEqual([['Extract to `let extracted`', 'refactor.extract']]);
     expect(refactors).toEqual(all);
     expect(fixes).toEqual([]);
+  });
+
+  it('offers inline at a let read once (inline-let.ts; its own tests are in inline-let.test.ts)', async () => {
+    const at = pos(TEXT, 'let trunk', 4);
+    const got = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [], only: ['refactor.inline'] } });
+    expect(got.map((a) => [a.title, a.kind])).toEqual([['Inline `let trunk`', 'refactor.inline']]);
   });
 });

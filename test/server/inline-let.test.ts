@@ -1,0 +1,102 @@
+// "Inline `let`": the edits written out for a hand-made spec, where it is not offered, and a sweep
+// over the examples and spec fixtures: each model `let` read once, inlined, gives a spec that
+// checks with no new error and builds the same graph (the same operations on the same shapes, the
+// same parameter shapes; names may differ, since parameters are named after their `let`).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TextEdit } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { IRGraph } from '../../src/ir/types.js';
+import { analyze } from '../../src/semantics/analyze.js';
+import { inlineLet } from '../../src/server/inline-let.js';
+import { ROOT } from './lsp-client.js';
+
+const TEXT = `use std.poso
+
+model m {
+  features {
+    user_id: id(hash: 100, dim: 4)
+    item_id: id(hash: 100, dim: 4)
+    avc: bucketize(boundaries: [1, 10], dim: 2)
+    clicked: label
+  }
+  pc group = avc
+  /// Both ids.
+  let both = concat(user_id, item_id)
+  let sum = user_id + item_id
+  let scaled = sum * 2.0
+  let trunk = poso.mlp(concat(both, scaled), pc: group, units: [8])
+  let twice = trunk + trunk
+  task click : binary(label: clicked) { from: twice }
+}
+`;
+
+/** The spec after inlining the `let` whose name (or use) is at the first `needle` after `after`; undefined when not offered. */
+function inlined(text: string, needle: string, after = ''): string | undefined {
+  const at = text.indexOf(needle, text.indexOf(after));
+  const a = analyze(text, '/tmp/inline.rec');
+  const doc = TextDocument.create('file:///tmp/inline.rec', 'rec', 1, text);
+  const [action] = inlineLet(a, text, doc.uri, at, (o) => doc.positionAt(o));
+  return action && TextDocument.applyEdits(doc, action.edit!.changes![doc.uri]!);
+}
+
+describe('inline let', () => {
+  it('writes the value where it is read and removes the let with its doc comment', () => {
+    const want = TEXT.replace('  /// Both ids.\n  let both = concat(user_id, item_id)\n', '').replace('poso.mlp(concat(both, scaled)', 'poso.mlp(concat(concat(user_id, item_id), scaled)');
+    // from the declaration and from the use alike
+    expect(inlined(TEXT, 'both =')).toBe(want);
+    expect(inlined(TEXT, 'both,')).toBe(want);
+  });
+
+  it('puts parentheses around a compound value where an operator holds it, and not elsewhere', () => {
+    expect(inlined(TEXT, 'sum =')).toBe(TEXT.replace('  let sum = user_id + item_id\n', '').replace('sum * 2.0', '(user_id + item_id) * 2.0'));
+    expect(inlined(TEXT, 'scaled =')).toBe(TEXT.replace('  let scaled = sum * 2.0\n', '').replace('concat(both, scaled)', 'concat(both, sum * 2.0)'));
+  });
+
+  it('inlines into a task', () => {
+    expect(inlined(TEXT, 'twice =')).toBe(TEXT.replace('  let twice = trunk + trunk\n', '').replace('from: twice', 'from: trunk + trunk'));
+  });
+
+  it('is not offered for a let read twice, a pc, a feature, or a let a selector names', () => {
+    expect(inlined(TEXT, 'trunk =')).toBeUndefined();
+    expect(inlined(TEXT, 'group =')).toBeUndefined();
+    expect(inlined(TEXT, 'user_id:')).toBeUndefined();
+    // trunk read once: offered, unless a stage's freeze list names it
+    const once = TEXT.replace('trunk + trunk', 'trunk * 2.0');
+    expect(inlined(once, 'trunk =')).toBeDefined();
+    const frozen = once.replace('  task click', '  stage warm {\n    epochs: 1\n  }\n  stage tune {\n    epochs: 1\n    freeze: [trunk]\n  }\n  task click');
+    expect(analyze(frozen, '/tmp/inline.rec').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(inlined(frozen, 'trunk =')).toBeUndefined();
+  });
+});
+
+/** The graph as what it computes: each node's operation and shape, and each parameter's shape, sorted. */
+function computed(g: IRGraph): { nodes: string[]; params: string[] } {
+  return { nodes: g.nodes.map((n) => `${n.op}:${n.dtype}:${JSON.stringify(n.shape)}`).sort(), params: g.params.map((p) => JSON.stringify(p.shape)).sort() };
+}
+
+describe('inlining any let of the examples and fixtures read once', () => {
+  it('gives a spec with no new error and the same graph', () => {
+    const specs = ['examples', 'test/fixtures/specs'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, d, f)));
+    let tried = 0;
+    for (const file of specs) {
+      const text = readFileSync(file, 'utf8');
+      const before = analyze(text, file);
+      if (!before.graph) continue;
+      const doc = TextDocument.create('file:///x.rec', 'rec', 1, text);
+      const want = computed(before.graph);
+      for (const d of before.symbols.defs) {
+        if (d.kind !== 'let' || d.span?.file !== before.file) continue;
+        const [action] = inlineLet(before, text, doc.uri, d.span.start.offset, (o) => doc.positionAt(o));
+        if (!action) continue;
+        tried++;
+        const edited = TextDocument.applyEdits(doc, action.edit!.changes![doc.uri] as TextEdit[]);
+        const after = analyze(edited, file);
+        expect(after.diagnostics.filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.message}`), `${file}: ${d.name}`).toEqual([]);
+        expect(computed(after.graph!), `${file}: ${d.name}`).toEqual(want);
+      }
+    }
+    expect(tried).toBeGreaterThan(20);
+  });
+});
