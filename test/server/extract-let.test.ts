@@ -3,16 +3,16 @@
 // extracted, extracted, gives a spec that checks with no new error and builds the same graph (the
 // same operations on the same shapes, the same parameter shapes; only names may differ, since a
 // layer's parameters are named after the `let` it is in).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../src/semantics/analyze.js';
-import type { IRGraph } from '../../src/ir/types.js';
+import { computedGraph } from '../helpers/computed.js';
+import { exampleSpecs } from '../spec-files.js';
 import { forEachExpr } from '../../src/server/ast-walk.js';
 import { extractLet } from '../../src/server/extract-let.js';
-import { LspClient, pos, ROOT } from './lsp-client.js';
+import { LspClient, pos } from './lsp-client.js';
 
 const TEXT = `use std.poso
 
@@ -72,24 +72,16 @@ describe('extract to let', () => {
   });
 });
 
-/** The graph as what it computes: each node's operation and shape, and each parameter's shape, sorted. */
-function computed(g: IRGraph): { nodes: string[]; params: string[] } {
-  return { nodes: g.nodes.map((n) => `${n.op}:${n.dtype}:${JSON.stringify(n.shape)}`).sort(), params: g.params.map((p) => JSON.stringify(p.shape)).sort() };
-}
-
 describe('extracting any expression of the examples and fixtures', () => {
-  const dirs = ['examples', 'test/fixtures/specs'];
-  const specs = dirs.flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, d, f)));
-
   it('gives a spec with no new error and the same graph', () => {
     let tried = 0;
     let metaTried = 0;
-    for (const file of specs) {
+    for (const file of exampleSpecs()) {
       const text = readFileSync(file, 'utf8');
       const before = analyze(text, file);
       if (!before.graph) continue;
       const doc = TextDocument.create('file:///x.rec', 'rec', 1, text);
-      const want = computed(before.graph);
+      const want = computedGraph(before.graph);
       const metaBlocks = before.ast.items.flatMap((i) => (i.kind === 'Model' ? i.items.filter((m) => m.kind === 'MetaBlock') : []));
       forEachExpr(before.ast, (e) => {
         const [action] = extractLet(before, text, doc.uri, e.span.start.offset, e.span.end.offset, (o) => doc.positionAt(o));
@@ -100,7 +92,7 @@ describe('extracting any expression of the examples and fixtures', () => {
         const after = analyze(edited, file);
         const where = `${file}: ${text.slice(e.span.start.offset, e.span.end.offset)}`;
         expect(after.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`), where).toEqual([]);
-        expect(computed(after.graph!), where).toEqual(want);
+        expect(computedGraph(after.graph!), where).toEqual(want);
       });
     }
     expect(tried).toBeGreaterThan(150);

@@ -2,15 +2,14 @@
 // over the examples and spec fixtures: each model `let` read once, inlined, gives a spec that
 // checks with no new error and builds the same graph (the same operations on the same shapes, the
 // same parameter shapes; names may differ, since parameters are named after their `let`).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { IRGraph } from '../../src/ir/types.js';
 import { analyze } from '../../src/semantics/analyze.js';
+import { computedGraph } from '../helpers/computed.js';
+import { exampleSpecs } from '../spec-files.js';
 import { inlineLet } from '../../src/server/inline-let.js';
-import { ROOT } from './lsp-client.js';
 
 const TEXT = `use std.poso
 
@@ -71,21 +70,15 @@ describe('inline let', () => {
   });
 });
 
-/** The graph as what it computes: each node's operation and shape, and each parameter's shape, sorted. */
-function computed(g: IRGraph): { nodes: string[]; params: string[] } {
-  return { nodes: g.nodes.map((n) => `${n.op}:${n.dtype}:${JSON.stringify(n.shape)}`).sort(), params: g.params.map((p) => JSON.stringify(p.shape)).sort() };
-}
-
 describe('inlining any let of the examples and fixtures read once', () => {
   it('gives a spec with no new error and the same graph', () => {
-    const specs = ['examples', 'test/fixtures/specs'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, d, f)));
     let tried = 0;
-    for (const file of specs) {
+    for (const file of exampleSpecs()) {
       const text = readFileSync(file, 'utf8');
       const before = analyze(text, file);
       if (!before.graph) continue;
       const doc = TextDocument.create('file:///x.rec', 'rec', 1, text);
-      const want = computed(before.graph);
+      const want = computedGraph(before.graph);
       for (const d of before.symbols.defs) {
         if (d.kind !== 'let' || d.span?.file !== before.file) continue;
         const [action] = inlineLet(before, text, doc.uri, d.span.start.offset, (o) => doc.positionAt(o));
@@ -94,7 +87,7 @@ describe('inlining any let of the examples and fixtures read once', () => {
         const edited = TextDocument.applyEdits(doc, action.edit!.changes![doc.uri] as TextEdit[]);
         const after = analyze(edited, file);
         expect(after.diagnostics.filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.message}`), `${file}: ${d.name}`).toEqual([]);
-        expect(computed(after.graph!), `${file}: ${d.name}`).toEqual(want);
+        expect(computedGraph(after.graph!), `${file}: ${d.name}`).toEqual(want);
       }
     }
     expect(tried).toBeGreaterThan(20);
