@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../src/semantics/analyze.js';
-import { computedGraph } from '../helpers/computed.js';
+import { expectSameModel } from '../helpers/refactoring.js';
 import { exampleSpecs } from '../spec-files.js';
 import { forEachExpr } from '../../src/server/ast-walk.js';
 import { extractLet } from '../../src/server/extract-let.js';
@@ -81,18 +81,13 @@ describe('extracting any expression of the examples and fixtures', () => {
       const before = analyze(text, file);
       if (!before.graph) continue;
       const doc = TextDocument.create('file:///x.rec', 'rec', 1, text);
-      const want = computedGraph(before.graph);
       const metaBlocks = before.ast.items.flatMap((i) => (i.kind === 'Model' ? i.items.filter((m) => m.kind === 'MetaBlock') : []));
       forEachExpr(before.ast, (e) => {
         const [action] = extractLet(before, text, doc.uri, e.span.start.offset, e.span.end.offset, (o) => doc.positionAt(o));
         if (!action) return;
         tried++;
         if (metaBlocks.some((m) => m.span.start.offset < e.span.start.offset && e.span.end.offset < m.span.end.offset)) metaTried++;
-        const edited = TextDocument.applyEdits(doc, action.edit!.changes![doc.uri] as TextEdit[]);
-        const after = analyze(edited, file);
-        const where = `${file}: ${text.slice(e.span.start.offset, e.span.end.offset)}`;
-        expect(after.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`), where).toEqual([]);
-        expect(computedGraph(after.graph!), where).toEqual(want);
+        expectSameModel(file, text, before.graph!, action.edit!.changes![doc.uri] as TextEdit[], `${file}: ${text.slice(e.span.start.offset, e.span.end.offset)}`);
       });
     }
     expect(tried).toBeGreaterThan(150);

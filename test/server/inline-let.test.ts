@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../src/semantics/analyze.js';
-import { computedGraph } from '../helpers/computed.js';
+import { expectSameModel } from '../helpers/refactoring.js';
 import { exampleSpecs } from '../spec-files.js';
 import { inlineLet } from '../../src/server/inline-let.js';
 
@@ -78,16 +78,12 @@ describe('inlining any let of the examples and fixtures read once', () => {
       const before = analyze(text, file);
       if (!before.graph) continue;
       const doc = TextDocument.create('file:///x.rec', 'rec', 1, text);
-      const want = computedGraph(before.graph);
       for (const d of before.symbols.defs) {
         if (d.kind !== 'let' || d.span?.file !== before.file) continue;
         const [action] = inlineLet(before, text, doc.uri, d.span.start.offset, (o) => doc.positionAt(o));
         if (!action) continue;
         tried++;
-        const edited = TextDocument.applyEdits(doc, action.edit!.changes![doc.uri] as TextEdit[]);
-        const after = analyze(edited, file);
-        expect(after.diagnostics.filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.message}`), `${file}: ${d.name}`).toEqual([]);
-        expect(computedGraph(after.graph!), `${file}: ${d.name}`).toEqual(want);
+        expectSameModel(file, text, before.graph, action.edit!.changes![doc.uri] as TextEdit[], `${file}: ${d.name}`);
       }
     }
     expect(tried).toBeGreaterThan(20);
