@@ -1,9 +1,11 @@
-// Rename a symbol in the current file. Refused, with an error the editor shows: builtins, names
-// defined in the stdlib, keywords and invalid names, and a new name that would collide with
-// one already visible where the symbol is defined (a rename must not change what a name means).
+// Rename a symbol in the current file (and, before it, say what the cursor would rename). Refused,
+// with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
+// names, and a new name that would collide with one already visible where the symbol is defined
+// (a rename must not change what a name means).
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
+import type { SymbolDef } from '../semantics/resolve.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { pathToUri, toRange } from './documents.js';
@@ -12,13 +14,30 @@ import { featureDecls, itemAt, namesInScope } from './scope-at.js';
 
 const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
 
-export function rename(a: Analysis, offset: number, newName: string): WorkspaceEdit | ResponseError<void> {
+/** The symbol at `offset` when this file may rename it, and where its name is written there; else why not. */
+function renamable(a: Analysis, offset: number): { def: SymbolDef & { span: Span }; at: Span } | ResponseError<void> {
   const hit = symbolAt(a, offset);
   if (!hit) return refuse('nothing to rename here');
   const { def } = hit;
   if (def.kind === 'builtin' || !def.span) return refuse(`\`${def.name}\` is a builtin and cannot be renamed`);
   if (isStdFile(def.span.file)) return refuse(`\`${def.name}\` is defined in the stdlib and cannot be renamed`);
   if (def.span.file !== a.file) return refuse(`\`${def.name}\` is defined in another file; rename it there`);
+  return { def: def as SymbolDef & { span: Span }, at: hit.at };
+}
+
+/**
+ * Before a rename (LSP prepareRename): the name under the cursor and its range, for the editor to
+ * offer; or why it cannot be renamed, shown at once instead of after the new name is typed.
+ */
+export function prepareRename(a: Analysis, offset: number): { range: ReturnType<typeof toRange>; placeholder: string } | ResponseError<void> {
+  const r = renamable(a, offset);
+  return r instanceof ResponseError ? r : { range: toRange(r.at), placeholder: r.def.name };
+}
+
+export function rename(a: Analysis, offset: number, newName: string): WorkspaceEdit | ResponseError<void> {
+  const r = renamable(a, offset);
+  if (r instanceof ResponseError) return r;
+  const { def } = r;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.includes(newName)) return refuse(`\`${newName}\` is not a valid name`);
   if (newName === def.name) return { changes: {} };
   const home = itemAt(a, def.span.start.offset);

@@ -18,7 +18,7 @@ import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import { badPosition, badRange, checkedUpdate, invalidPosition, outOfSyncError } from './positions.js';
 import { references } from './references.js';
-import { rename } from './rename.js';
+import { prepareRename, rename } from './rename.js';
 import { selectionRanges } from './selection-ranges.js';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { signatureHelp } from './signature-help.js';
@@ -64,7 +64,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         definitionProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,
-        renameProvider: true,
+        renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract, CodeActionKind.RefactorInline] },
@@ -197,6 +197,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDocumentHighlight(safe(connection, [], (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? []) : highlights(c.a, c.offset);
+  }));
+  connection.onPrepareRename(safe(connection, null, (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    return !c || c instanceof ResponseError ? (c ?? null) : prepareRename(c.a, c.offset);
   }));
   connection.onRenameRequest(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);

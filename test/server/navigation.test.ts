@@ -144,6 +144,18 @@ describe('rename', () => {
     await expect(rename('trunk =', 'concat')).rejects.toThrow(/already defined/);
     await expect(rename('model m', '')).rejects.toThrow();
   });
+
+  it('says before the rename what the cursor would rename, or why it cannot', async () => {
+    expect(c.capabilities.renameProvider).toEqual({ prepareProvider: true });
+    const prepare = (needle: string, delta = 1) => c.request<{ range: { start: unknown; end: unknown }; placeholder: string } | null>('textDocument/prepareRename', { textDocument: { uri }, position: pos(TEXT, needle, delta) });
+    // the name, where the cursor is: a use, a declaration, a named argument for its parameter
+    expect(await prepare('trunk, n')).toEqual({ range: { start: pos(TEXT, 'trunk, n'), end: pos(TEXT, 'trunk, n', 5) }, placeholder: 'trunk' });
+    expect(await prepare('widen(x')).toEqual({ range: { start: pos(TEXT, 'widen(x'), end: pos(TEXT, 'widen(x', 5) }, placeholder: 'widen' });
+    expect(await prepare('n: 8')).toEqual({ range: { start: pos(TEXT, 'n: 8'), end: pos(TEXT, 'n: 8', 1) }, placeholder: 'n' });
+    await expect(prepare('mlp(user_id')).rejects.toThrow(/defined in the stdlib/);
+    await expect(prepare('relu(y')).rejects.toThrow(/builtin/);
+    await expect(prepare('model m', 0)).rejects.toThrow(/nothing to rename/);
+  });
 });
 
 describe('document symbols', () => {

@@ -50,6 +50,8 @@ describe('robustness', () => {
         await c.request('textDocument/references', { ...td, context: { includeDeclaration: true } });
         await c.request('textDocument/signatureHelp', td);
         await c.request('textDocument/documentHighlight', td);
+        // Prepare rename answers or refuses with InvalidParams, as rename does.
+        await c.request('textDocument/prepareRename', td).catch((e: { code?: number }) => expect(e.code).toBe(-32602));
         // Rename either edits or refuses with InvalidParams; an internal error would be a bug.
         await c.request('textDocument/rename', { ...td, newName: 'renamed' }).catch((e: { code?: number }) => expect(e.code).toBe(-32602));
       }
@@ -139,6 +141,7 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
         ['textDocument/definition', td],
         ['textDocument/references', { ...td, context: { includeDeclaration: true } }],
         ['textDocument/rename', { ...td, newName: 'renamed' }],
+        ['textDocument/prepareRename', td],
         ['textDocument/signatureHelp', td],
         ['textDocument/documentHighlight', td],
         ['textDocument/selectionRange', { textDocument: { uri }, positions: [{ line, character: 7 }, position] }],
