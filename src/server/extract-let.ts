@@ -11,6 +11,7 @@
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { Expr, Stmt } from '../syntax/ast.js';
+import { declarationStart } from '../syntax/doc-comments.js';
 import { forEachChild } from '../syntax/visit.js';
 
 interface Site {
@@ -75,15 +76,9 @@ export function extractLet(a: Analysis, text: string, uri: string, start: number
   if (!site) return [];
   // The new line goes above the host's doc comment, with the host's indentation; a host that
   // does not start its line (`{ let a = …` on one line) gets none.
-  const lineStart = text.lastIndexOf('\n', site.hostStart - 1) + 1;
-  const indent = text.slice(lineStart, site.hostStart);
-  if (indent.trim() !== '') return [];
-  let insertAt = lineStart;
-  while (insertAt > 0) {
-    const previous = text.lastIndexOf('\n', insertAt - 2) + 1;
-    if (!text.slice(previous, insertAt).trim().startsWith('///')) break;
-    insertAt = previous;
-  }
+  const insertAt = declarationStart(text, site.hostStart);
+  if (insertAt === undefined) return [];
+  const indent = text.slice(text.lastIndexOf('\n', site.hostStart - 1) + 1, site.hostStart);
   const name = freshName(text);
   const at = position(insertAt);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -7,6 +7,7 @@
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { Expr, LetStmt } from '../syntax/ast.js';
+import { declarationStart } from '../syntax/doc-comments.js';
 import { forEachChild } from '../syntax/visit.js';
 import { symbolAt } from './queries.js';
 
@@ -47,15 +48,9 @@ export function inlineLet(a: Analysis, text: string, uri: string, offset: number
   const replacement = site.tight && !ATOMIC.has(item.value.kind) ? `(${value})` : value;
   // The `let`'s lines go, from its doc comment to its line break; a `let` that shares a line
   // with something else is not offered.
-  const lineStart = text.lastIndexOf('\n', item.span.start.offset - 1) + 1;
+  const from = declarationStart(text, item.span.start.offset);
   const lineEnd = text.indexOf('\n', item.span.end.offset);
-  if (text.slice(lineStart, item.span.start.offset).trim() !== '' || text.slice(item.span.end.offset, lineEnd < 0 ? text.length : lineEnd).trim() !== '') return [];
-  let from = lineStart;
-  while (from > 0) {
-    const previous = text.lastIndexOf('\n', from - 2) + 1;
-    if (!text.slice(previous, from).trim().startsWith('///')) break;
-    from = previous;
-  }
+  if (from === undefined || text.slice(item.span.end.offset, lineEnd < 0 ? text.length : lineEnd).trim() !== '') return [];
   const to = lineEnd < 0 ? text.length : lineEnd + 1;
   return [
     {

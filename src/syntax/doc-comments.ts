@@ -42,3 +42,25 @@ export class DocComments {
     return this.docs.filter((d) => !this.used.has(d));
   }
 }
+
+/**
+ * Where the text of the declaration whose first token is at `offset` begins, as the rule above
+ * gives it its doc: the start of its first `///` line (comments and blank lines between them and
+ * it included), else the start of its own line. Undefined when other text comes before it on its
+ * line. For edits that move a declaration or put one before it (the language server's
+ * refactorings), so that its doc comment goes with it. Read line by line: a block comment between
+ * the doc and the declaration ends the search (the doc is then not found).
+ */
+export function declarationStart(text: string, offset: number): number | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  if (text.slice(lineStart, offset).trim() !== '') return undefined;
+  let start = lineStart;
+  for (let at = lineStart; at > 0; ) {
+    const from = text.lastIndexOf('\n', at - 2) + 1;
+    const line = text.slice(from, at).trim();
+    if (line !== '' && !line.startsWith('//')) break;
+    if (line.startsWith('///')) start = from;
+    at = from;
+  }
+  return start;
+}

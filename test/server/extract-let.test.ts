@@ -53,6 +53,15 @@ describe('extract to let', () => {
     );
   });
 
+  it('keeps a doc comment with its let when blank lines or comments stand between them', () => {
+    const spaced = TEXT.replace('  /// The trunk.\n', '  /// The trunk.\n\n  // (widths by hand)\n');
+    const out = extracted(spaced, 'concat(user_id, avc)')!;
+    expect(out).toBe(spaced.replace('  /// The trunk.\n', '  let extracted = concat(user_id, avc)\n  /// The trunk.\n').replace('widen(concat(user_id, avc), n: 4)', 'widen(extracted, n: 4)'));
+    // as the parser attaches docs
+    const docOf = (name: string) => analyze(out, '/tmp/extract.rec').symbols.defs.find((d) => d.name === name)?.doc;
+    expect([docOf('trunk'), docOf('extracted')]).toEqual(['The trunk.', undefined]);
+  });
+
   it('in a block, inside the loop body that holds the expression, at its indentation', () => {
     expect(extracted(TEXT, 'relu(dense(h, n))')).toBe(TEXT.replace('    h = h + relu(dense(h, n))', '    let extracted = relu(dense(h, n))\n    h = h + extracted'));
   });

@@ -48,6 +48,14 @@ describe('inline let', () => {
     expect(inlined(TEXT, 'both,')).toBe(want);
   });
 
+  it('takes the doc comment too when blank lines or comments stand between it and the let', () => {
+    const spaced = TEXT.replace('  /// Both ids.\n', '  /// Both ids.\n\n  // (a note)\n');
+    const out = inlined(spaced, 'both =')!;
+    expect(out).toBe(spaced.replace('  /// Both ids.\n\n  // (a note)\n  let both = concat(user_id, item_id)\n', '').replace('poso.mlp(concat(both, scaled)', 'poso.mlp(concat(concat(user_id, item_id), scaled)'));
+    // no doc is left to fall on the next let
+    expect(analyze(out, '/tmp/inline.rec').symbols.defs.find((d) => d.name === 'sum')?.doc).toBeUndefined();
+  });
+
   it('puts parentheses around a compound value where an operator holds it, and not elsewhere', () => {
     expect(inlined(TEXT, 'sum =')).toBe(TEXT.replace('  let sum = user_id + item_id\n', '').replace('sum * 2.0', '(user_id + item_id) * 2.0'));
     expect(inlined(TEXT, 'scaled =')).toBe(TEXT.replace('  let scaled = sum * 2.0\n', '').replace('concat(both, scaled)', 'concat(both, sum * 2.0)'));
