@@ -5,13 +5,14 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { keyColumns } from '../data/needed-columns.js';
 import { formatDataError } from '../data/row.js';
 import { outputFormat } from '../data/write-table.js';
 import { isRefusal, openChecked } from '../io/file-policy.js';
 import { servingGraph } from '../ir/plan.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { columnClash, scoreFile } from '../predict/score-file.js';
-import { dataFile, keyColumns } from '../train/data-source.js';
+import { dataFile } from '../train/data-source.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';

@@ -11,7 +11,7 @@ import { settingAt, SYNTH } from '../data/synth/index.js';
 import { filePolicy, isRefusal, openChecked, reachOf, type FilePolicy } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
 
-export { formatDataError, keyColumns };
+export { formatDataError };
 
 export interface Loaded {
   dataset: Dataset;

@@ -16,14 +16,14 @@
 import seedrandom from 'seedrandom';
 import { encodeFile } from '../data/encode-file.js';
 import { fnv1a32 } from '../data/hash.js';
-import { neededColumns } from '../data/needed-columns.js';
+import { keyColumns, neededColumns } from '../data/needed-columns.js';
 import { RowEncoder, slice, type Batchable, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import type { DataError, RawCell } from '../data/row.js';
 import { readRecords } from '../data/source.js';
 import { filePolicy, isRefusal, openChecked } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
-import { dataFile, keyColumns, type LoadOptions } from './data-source.js';
+import { dataFile, type LoadOptions } from './data-source.js';
 import type { BatchStream } from './train.js';
 
 export const DEFAULT_SHUFFLE_BUFFER = 65_536;

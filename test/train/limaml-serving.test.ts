@@ -23,7 +23,7 @@ import { initBackend } from '../../src/lower/tfjs/backend.js';
 import { servingModels } from '../../src/lower/serving-models.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
 import { saveWeights } from '../../src/train/checkpoint.js';
-import { keyColumns } from '../../src/train/data-source.js';
+import { keyColumns } from '../../src/data/needed-columns.js';
 import { auc } from '../../src/train/metrics.js';
 import { splitTestTasks } from '../../src/train/task-split.js';
 import { tfjsRunner } from '../../src/train/tfjs-runner.js';
