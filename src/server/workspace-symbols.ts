@@ -6,7 +6,7 @@ import { SymbolKind, type SymbolInformation } from 'vscode-languageserver/node.j
 import type { Ident, SourceFile } from '../syntax/ast.js';
 import { pathToUri, toRange } from './documents.js';
 
-/** A file to search: its path, its tree, and what its names are qualified with (`std.poso`, `common.rec`). */
+/** A file to search (each once: Workspace.searchedFiles): its path, its tree, and what its names are qualified with (`std.poso`, `common.rec`). */
 export interface SearchedFile {
   path: string;
   ast: SourceFile;
@@ -26,14 +26,11 @@ function matches(name: string, query: string): boolean {
 export function workspaceSymbols(query: string, files: SearchedFile[]): SymbolInformation[] {
   const q = query.toLowerCase();
   const found: SymbolInformation[] = [];
-  const seen = new Set<string>();
   const add = (id: Ident | undefined, kind: SymbolKind, f: SearchedFile, container = f.container) => {
     if (!id?.name || !matches(id.name.toLowerCase(), q)) return;
     found.push({ name: id.name, kind, location: { uri: pathToUri(f.path), range: toRange(id.span) }, containerName: container });
   };
   for (const f of files) {
-    if (seen.has(f.path)) continue; // a file two open specs use is searched once
-    seen.add(f.path);
     for (const item of f.ast.items ?? []) {
       if (item.kind === 'Block') add(item.name, SymbolKind.Function, f);
       if (item.kind !== 'Model') continue;
