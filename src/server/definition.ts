@@ -2,12 +2,14 @@
 // parameter in the called block.
 import type { Location } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
-import { pathToUri, toRange } from './documents.js';
+import { toRange, uriIn } from './documents.js';
 import { namedArgAt, symbolAt } from './queries.js';
 
-export function definition(a: Analysis, offset: number): Location | null {
+/** `uri`: the document's. */
+export function definition(a: Analysis, offset: number, uri: string): Location | null {
+  const uriOf = uriIn(a, uri);
   const arg = namedArgAt(a, offset);
-  if (arg) return { uri: pathToUri(arg.owner.path), range: toRange(arg.param.name.span) };
+  if (arg) return { uri: uriOf(arg.owner.path), range: toRange(arg.param.name.span) };
   const span = symbolAt(a, offset)?.def.span;
-  return span ? { uri: pathToUri(span.file), range: toRange(span) } : null;
+  return span ? { uri: uriOf(span.file), range: toRange(span) } : null;
 }

@@ -25,6 +25,19 @@ export function uriToPath(uri: string): string {
   }
 }
 export const pathToUri = (p: string) => pathToFileURL(p).href;
+/**
+ * The URIs of the paths an analysis of the document at `uri` names: the document's own for its
+ * file (an `untitled:` document has no file URL), a file URL for any other.
+ */
+export const uriIn = (a: { file: string }, uri: string) => (p: string) => (p === a.file ? uri : pathToUri(p));
+
+/** A file to search (each once: Workspace.searchedFiles): its path and URI, its tree, and what its names are qualified with (`std.poso`, `common.rec`). */
+export interface SearchedFile {
+  path: string;
+  uri: string;
+  ast: SourceFile;
+  container: string;
+}
 
 export class Workspace {
   private readonly open = new Map<string, TextDocument>();
@@ -119,18 +132,20 @@ export class Workspace {
   /**
    * The files workspace symbols search: the open specs and the files they use, as last analysed
    * (without waiting for an elaboration), and every stdlib module, used or not. Each is named as a
-   * spec names it: `std.poso`, or its file name.
+   * spec names it: `std.poso`, or its file name. `uri`: an open document's own (an unsaved one has no file URL).
    */
-  searchedFiles(): { path: string; ast: SourceFile; container: string }[] {
-    const files = new Map<string, { path: string; ast: SourceFile; container: string }>();
+  searchedFiles(): SearchedFile[] {
+    const files = new Map<string, SearchedFile>();
     for (const doc of this.open.values()) {
-      for (const m of this.recentAnalysis(doc.uri)?.modules ?? []) files.set(m.path, { path: m.path, ast: m.ast, container: m.isStd ? `std.${m.name}` : basename(m.path) });
+      const a = this.recentAnalysis(doc.uri);
+      const uriOf = uriIn(a ?? { file: '' }, doc.uri);
+      for (const m of a?.modules ?? []) files.set(m.path, { path: m.path, uri: uriOf(m.path), ast: m.ast, container: m.isStd ? `std.${m.name}` : basename(m.path) });
     }
     for (const name of stdModuleNames()) {
       const path = join(STDLIB_DIR, `${name}.rec`);
       if (files.has(path)) continue;
       try {
-        files.set(path, { path, ast: this.parses.unchanged(readFileSync(path, 'utf8'), path).file, container: `std.${name}` });
+        files.set(path, { path, uri: pathToUri(path), ast: this.parses.unchanged(readFileSync(path, 'utf8'), path).file, container: `std.${name}` });
       } catch {
         // a stdlib file that cannot be read: nothing of it to find
       }

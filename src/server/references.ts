@@ -2,14 +2,15 @@
 // (uses inside stdlib files are not listed: the analysis links names of the open file only).
 import type { Location } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
-import { pathToUri, toRange } from './documents.js';
+import { toRange, uriIn } from './documents.js';
 import { occurrences, symbolAt } from './queries.js';
 
-export function references(a: Analysis, offset: number, includeDeclaration: boolean): Location[] {
+/** `uri`: the document's. */
+export function references(a: Analysis, offset: number, includeDeclaration: boolean, uri: string): Location[] {
   const hit = symbolAt(a, offset);
   if (!hit) return [];
   const decl = hit.def.span;
   return occurrences(a, hit.def)
     .filter((s) => includeDeclaration || !decl || s.file !== decl.file || s.start.offset !== decl.start.offset)
-    .map((s) => ({ uri: pathToUri(s.file), range: toRange(s) }));
+    .map((s) => ({ uri: uriIn(a, uri)(s.file), range: toRange(s) }));
 }

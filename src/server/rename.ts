@@ -8,9 +8,15 @@ import type { Analysis } from '../semantics/analyze.js';
 import type { SymbolDef } from '../semantics/resolve.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
-import { pathToUri, toRange } from './documents.js';
+import { toRange } from './documents.js';
 import { occurrences, symbolAt } from './queries.js';
-import { featureDecls, itemAt, namesInScope } from './scope-at.js';
+import { featureDecls, globalNames, itemAt, namesInScope } from './scope-at.js';
+
+/**
+ * A block or a module is seen in every item of the file: its new name must not be a builtin's or
+ * a prelude block's (their uses would then read it), nor one that shadows it where it is used.
+ */
+const isGlobal = (def: SymbolDef) => def.kind === 'block' || def.kind === 'module';
 
 const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
 
@@ -34,7 +40,8 @@ export function prepareRename(a: Analysis, offset: number): { range: ReturnType<
   return r instanceof ResponseError ? r : { range: toRange(r.at), placeholder: r.def.name };
 }
 
-export function rename(a: Analysis, offset: number, newName: string): WorkspaceEdit | ResponseError<void> {
+/** `uri`: the document's, which the edits are for. */
+export function rename(a: Analysis, offset: number, newName: string, uri: string): WorkspaceEdit | ResponseError<void> {
   const r = renamable(a, offset);
   if (r instanceof ResponseError) return r;
   const { def } = r;
@@ -43,7 +50,8 @@ export function rename(a: Analysis, offset: number, newName: string): WorkspaceE
   const home = itemAt(a, def.span.start.offset);
   const clash =
     namesInScope(a, def.span.end.offset + 1).some((d) => d.name === newName) ||
-    a.symbols.defs.some((d) => d.name === newName && d.kind !== 'task' && d.span?.file === a.file && (d.kind === 'block' || d.kind === 'module' || d.kind === 'model' || itemAt(a, d.span.start.offset) === home));
+    a.symbols.defs.some((d) => d.name === newName && d.kind !== 'task' && d.span?.file === a.file && (d.kind === 'block' || d.kind === 'module' || d.kind === 'model' || itemAt(a, d.span.start.offset) === home)) ||
+    (isGlobal(def) && (globalNames(a).some((d) => d.name === newName) || occurrences(a, def).some((s) => namesInScope(a, s.start.offset).some((d) => d.name === newName))));
   if (clash && def.kind !== 'task') return refuse(`\`${newName}\` is already defined here; pick another name`);
   if (def.kind === 'task' && a.symbols.defs.some((d) => d.kind === 'task' && d.name === newName)) return refuse(`a task \`${newName}\` already exists`);
   const unaliased = def.kind === 'module' ? unaliasedUse(a, def.span) : undefined;
@@ -56,7 +64,7 @@ export function rename(a: Analysis, offset: number, newName: string): WorkspaceE
   // A feature reads the data column of its name unless it names another: that column must stay.
   const column = def.kind === 'feature' ? columnKept(a, def.span, def.name) : undefined;
   if (column) edits.push(column);
-  return { changes: { [pathToUri(a.file)]: edits } };
+  return { changes: { [uri]: edits } };
 }
 
 /** The edit that gives the feature declared at `span` its column by name (`column: "old"`), when it has none. */

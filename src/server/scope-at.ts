@@ -63,14 +63,18 @@ export function namesInScope(a: Analysis, offset: number): SymbolDef[] {
       else if ((m.kind === 'Support' || m.kind === 'MetaBlock') && before(m)) local(m.name, 'let');
     }
   }
-  if (item?.kind === 'Block' || item?.kind === 'Model') {
-    for (const d of a.symbols.defs) if (d.span?.file === a.file && (d.kind === 'block' || d.kind === 'module')) add(d);
-    const root = a.modules[0];
-    for (const m of a.modules) {
-      if (m === root || !m.isStd || !PRELUDE.includes(m.name)) continue;
-      for (const [name, b] of m.blocks) add({ name, kind: 'block', span: b.name.span, doc: b.doc, detail: `block ${name} (std.${m.name})`, owner: m });
-    }
-    for (const b of builtins().values()) add({ name: b.name, kind: 'builtin', doc: b.doc, detail: 'builtin' });
-  }
+  if (item?.kind === 'Block' || item?.kind === 'Model') for (const d of globalNames(a)) add(d);
   return [...out.values()];
+}
+
+/** The names every block and model of the file sees, the file's own first: its blocks and modules, the prelude's blocks, the builtins. */
+export function globalNames(a: Analysis): SymbolDef[] {
+  const out: SymbolDef[] = a.symbols.defs.filter((d) => d.span?.file === a.file && (d.kind === 'block' || d.kind === 'module'));
+  const root = a.modules[0];
+  for (const m of a.modules) {
+    if (m === root || !m.isStd || !PRELUDE.includes(m.name)) continue;
+    for (const [name, b] of m.blocks) out.push({ name, kind: 'block', span: b.name.span, doc: b.doc, detail: `block ${name} (std.${m.name})`, owner: m });
+  }
+  for (const b of builtins().values()) out.push({ name: b.name, kind: 'builtin', doc: b.doc, detail: 'builtin' });
+  return out;
 }

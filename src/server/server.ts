@@ -10,7 +10,7 @@ import { complete } from './completion.js';
 import { definition } from './definition.js';
 import { documentLinks } from './document-links.js';
 import { toLspDiagnostics } from './diagnostics.js';
-import { allowPathsSetting, uriToPath, Workspace } from './documents.js';
+import { allowPathsSetting, uriIn, uriToPath, Workspace } from './documents.js';
 import { foldingRanges } from './folding.js';
 import { formatDocument } from './formatting.js';
 import { highlights } from './highlights.js';
@@ -99,7 +99,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const publish = safe(connection, undefined, (uri: string) => {
     const a = ws.analysis(uri);
     const version = ws.document(uri)?.version;
-    if (a) void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(a.diagnostics, a.file) });
+    if (a) void connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(a.diagnostics, a.file, a.modules, uriIn(a, uri)) });
   });
   // A document's analysis runs one stage per turn of the event loop (documents.ts), for the newest
   // text: a change that arrives between two stages drops the rest of the stale analysis, and a
@@ -188,11 +188,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onDefinition(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return !c || c instanceof ResponseError ? (c ?? null) : definition(c.a, c.offset);
+    return !c || c instanceof ResponseError ? (c ?? null) : definition(c.a, c.offset, p.textDocument.uri);
   }));
   connection.onReferences(safe(connection, [], (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context.includeDeclaration);
+    return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context.includeDeclaration, p.textDocument.uri);
   }));
   connection.onDocumentHighlight(safe(connection, [], (p) => {
     const c = at(p.textDocument.uri, p.position);
@@ -204,7 +204,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onRenameRequest(safe(connection, null, (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return !c || c instanceof ResponseError ? (c ?? null) : rename(c.a, c.offset, p.newName);
+    return !c || c instanceof ResponseError ? (c ?? null) : rename(c.a, c.offset, p.newName, p.textDocument.uri);
   }));
   connection.onDocumentSymbol(safe(connection, [], (p) => {
     const doc = opened(p.textDocument.uri);

@@ -3,15 +3,9 @@
 // personalization codes, `let`s and tasks. A query matches a name holding its characters in
 // order, ignoring case (`gnu` finds `gate_nu`); names that start with the query come first.
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver/node.js';
-import type { Ident, SourceFile } from '../syntax/ast.js';
-import { pathToUri, toRange } from './documents.js';
+import type { Ident } from '../syntax/ast.js';
+import { toRange, type SearchedFile } from './documents.js';
 
-/** A file to search (each once: Workspace.searchedFiles): its path, its tree, and what its names are qualified with (`std.poso`, `common.rec`). */
-export interface SearchedFile {
-  path: string;
-  ast: SourceFile;
-  container: string;
-}
 
 /** At most this many answers: a one-letter query matches most names. */
 const LIMIT = 256;
@@ -28,7 +22,7 @@ export function workspaceSymbols(query: string, files: SearchedFile[]): SymbolIn
   const found: SymbolInformation[] = [];
   const add = (id: Ident | undefined, kind: SymbolKind, f: SearchedFile, container = f.container) => {
     if (!id?.name || !matches(id.name.toLowerCase(), q)) return;
-    found.push({ name: id.name, kind, location: { uri: pathToUri(f.path), range: toRange(id.span) }, containerName: container });
+    found.push({ name: id.name, kind, location: { uri: f.uri, range: toRange(id.span) }, containerName: container });
   };
   for (const f of files) {
     for (const item of f.ast.items ?? []) {

@@ -82,6 +82,34 @@ describe('diagnostics', () => {
     await c.close(libUri);
     expect((await c.publishedAfter(specUri, closed)).map((d) => d.code)).toEqual([]);
   });
+
+  it('shows an error in a file the spec uses on the `use` that reaches it, where `recc check` fails too', async () => {
+    // helpers.rec has an unknown name on its line 2; the spec reaches it through common.rec.
+    const helpers = 'block lift(x: tensor) {\n  return rleu(x)\n}\n';
+    c.file('helpers.rec', helpers);
+    const common = 'use "./helpers.rec" as helpers\n\nblock widen(x: tensor) {\n  return helpers.lift(dense(x, 8))\n}\n';
+    const commonUri = c.file('common.rec', common);
+    const spec = SPEC.replace('use std.poso', 'use std.poso\nuse "./common.rec" as common').replace('{ from: trunk }', '{ from: common.widen(trunk) }');
+    const uri = c.file('user-of-broken.rec', spec);
+    const { diagnostics } = await c.open(uri, spec);
+    expect(diagnostics.map((d) => d.code)).toEqual(['REC2001']);
+    const [d] = diagnostics;
+    const use = 'use "./common.rec" as common';
+    expect(d!.range).toEqual({ start: pos(spec, use), end: pos(spec, use, use.length) });
+    expect(d!.message).toMatch(/^in helpers\.rec:2:10: unknown name `rleu`/);
+    const helpersUri = commonUri.replace(/common\.rec$/, 'helpers.rec');
+    expect(d!.relatedInformation![0]).toEqual({ location: { uri: helpersUri, range: { start: pos(helpers, 'rleu'), end: pos(helpers, 'rleu', 4) } }, message: expect.stringMatching(/^unknown name `rleu`/) });
+  });
+
+  it('shows a `use` cycle in each spec of it', async () => {
+    const a = 'use "./cyc-b.rec" as b\n\nblock fa(x: tensor) {\n  return b.fb(x)\n}\n';
+    const b = 'use "./cyc-a.rec" as a\n\nblock fb(x: tensor) {\n  return relu(x)\n}\n';
+    const aUri = c.file('cyc-a.rec', a);
+    c.file('cyc-b.rec', b);
+    const [d] = (await c.open(aUri, a)).diagnostics;
+    expect(d).toMatchObject({ code: 'REC2005', range: { start: { line: 0, character: 0 } } });
+    expect(d!.message).toMatch(/^in cyc-b\.rec:1:\d+: /);
+  });
 });
 
 describe('files changed on disk', () => {

@@ -133,6 +133,22 @@ describe('rename', () => {
     expect(param.every((e) => e.newText === 'width')).toBe(true);
   });
 
+  it('answers an unsaved (untitled:) document with its own URI, not a file of that name', async () => {
+    const untitled = 'untitled:Untitled-1';
+    expect((await c.open(untitled, TEXT)).diagnostics).toEqual([]);
+    const at = (needle: string) => ({ textDocument: { uri: untitled }, position: pos(TEXT, needle, 1) });
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { ...at('trunk ='), newName: 'body' });
+    expect(Object.keys(edit.changes!)).toEqual([untitled]);
+    expect(await c.request<Location>('textDocument/definition', at('trunk, n:'))).toEqual({ uri: untitled, range: { start: pos(TEXT, 'trunk ='), end: pos(TEXT, 'trunk =', 5) } });
+    const refs = await c.request<Location[]>('textDocument/references', { ...at('trunk ='), context: { includeDeclaration: true } });
+    expect(refs.map((r) => r.uri)).toEqual([untitled, untitled]);
+    // a stdlib definition is still a file
+    expect((await c.request<Location>('textDocument/definition', at('mlp(user_id'))).uri).toMatch(/^file:.*stdlib\/poso\.rec$/);
+    const symbols = await c.request<Array<{ name: string; location: Location }>>('workspace/symbol', { query: 'trunk' });
+    expect(symbols.filter((x) => x.name === 'trunk').map((x) => x.location.uri)).toContain(untitled);
+    await c.close(untitled);
+  });
+
   it('refuses stdlib names, builtins, keywords and names that would collide', async () => {
     await expect(rename('mlp(user_id', 'x')).rejects.toThrow(/defined in the stdlib/);
     await expect(rename('dense(x', 'x')).rejects.toThrow(/defined in the stdlib/);

@@ -4,6 +4,7 @@
 // and parameter selectors (`freeze: net`, `net.*.ln1`, `"features.items.*"`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import type { Analysis } from '../../src/semantics/analyze.js';
@@ -26,7 +27,7 @@ function applied(text: string, edits: TextEdit[]): string {
 
 /** The edits of a rename in the analysed file, or undefined when it is refused. */
 function renamed(a: Analysis, offset: number, newName: string): TextEdit[] | undefined {
-  const r = rename(a, offset, newName);
+  const r = rename(a, offset, newName, pathToFileURL(a.file).href);
   if (!('changes' in r)) return undefined;
   const files = Object.values((r as WorkspaceEdit).changes ?? {});
   expect(files.length).toBeLessThanOrEqual(1);
@@ -87,7 +88,7 @@ describe('rename', () => {
     expect(items).toContain('freeze: [net, "features.history.*"]');
     expect(items).toContain('peterrec.nextitnet(history,');
     // A selector's name leads to its definition.
-    const loc = definition(a, text.indexOf('"net.*.conv*"') + 2);
+    const loc = definition(a, text.indexOf('"net.*.conv*"') + 2, pathToFileURL(a.file).href);
     expect(loc?.range.start).toEqual(at('net = '));
   });
 
@@ -122,6 +123,39 @@ describe('rename', () => {
       const g = analyze(renameAt(needle), 'm.rec').graph!;
       expect(g.features.map((f) => f.column), needle).toEqual(['user', 'item_id', 'hist', 'clicked']);
       expect(labelColumns(g.tasks[0]!.label), needle).toEqual(['clicked']);
+    }
+  });
+
+  it('refuses a block or module name that would take over a builtin, a prelude block or a name where it is used', () => {
+    const text = [
+      'use std.poso',
+      '',
+      'block widen(x: tensor) {',
+      '  return dense(x, 8)',
+      '}',
+      '',
+      'model m {',
+      '  features {',
+      '    user: id(hash: 100, dim: 8)',
+      '    clicked: label',
+      '  }',
+      '  let h = relu(widen(user))',
+      '  let g = poso.mlp(h, pc: user, units: [8])',
+      '  task t : binary(label: clicked) { from: g }',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyze(text, 'm.rec');
+    expect(a.diagnostics).toEqual([]);
+    const at = (needle: string) => text.indexOf(needle) + 1;
+    // `relu(…)` would call the module; `dense(…)` in the block would call itself; `h` is a let where `poso.mlp` is read
+    expect(renamed(a, at('poso\n'), 'relu')).toBeUndefined();
+    expect(renamed(a, at('widen('), 'dense')).toBeUndefined();
+    expect(renamed(a, at('poso\n'), 'h')).toBeUndefined();
+    // a fresh name is fine, and the renamed spec checks as before
+    for (const [needle, name] of [['poso\n', 'pso'], ['widen(', 'wider']] as const) {
+      const out = applied(text, renamed(a, at(needle), name)!);
+      expect(analyze(out, 'm.rec').diagnostics, out).toEqual([]);
     }
   });
 });
