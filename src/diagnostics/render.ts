@@ -35,7 +35,7 @@ function snippet(
 ): string[] {
   const text = opts.sources(span.file);
   if (text === undefined) return [];
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n|\r|\n/); // as syntax/line-index.ts counts lines
   const lineText = lines[span.start.line - 1];
   if (lineText === undefined) return [];
   const gutter = String(span.start.line);

@@ -59,6 +59,9 @@ export function coerce(v: Value, t: Type): { ok: true; value: Value } | { ok: fa
       for (const item of v.items) {
         const r = coerce(item, t.elem);
         if (!r.ok) return { ok: false, found: `a list containing ${r.found}` };
+        // An item already reported makes the whole list the error value, which its readers pass on
+        // silently: `[dim(x), units]` with a bad `units` is not also a shape `[4, NaN]`.
+        if (r.value.kind === 'error') return r;
         items.push(r.value);
       }
       return { ok: true, value: { kind: 'list', items } };

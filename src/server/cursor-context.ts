@@ -1,6 +1,7 @@
 // Where the cursor is, read from the raw text: while the user types, the text rarely parses, so
 // completion cannot wait for a tree. Comments and strings are blanked first so that a `{` or `(`
 // inside them does not count.
+import { lineEnd, lineStart } from '../syntax/line-index.js';
 
 /** The kind of `{ … }` the cursor is in. `top` is outside every brace. */
 export type Section = 'top' | 'model' | 'block' | 'features' | 'train' | 'inner' | 'meta' | 'stage' | 'task' | 'record';
@@ -16,22 +17,21 @@ export function mask(text: string): string {
     const next = text.charCodeAt(i + 1);
     if (c === 47 && next === 47) {
       // `//` to the end of the line
-      let end = text.indexOf('\n', i);
-      if (end < 0) end = text.length;
+      const end = lineEnd(text, i);
       out += text.slice(from, i) + ' '.repeat(end - i);
       i = from = end;
     } else if (c === 47 && next === 42) {
       // `/* … */`, its newlines kept
       const close = text.indexOf('*/', i + 2);
       const end = close < 0 ? text.length : close + 2;
-      out += text.slice(from, i) + text.slice(i, end).replace(/[^\n]/g, ' ');
+      out += text.slice(from, i) + text.slice(i, end).replace(/[^\r\n]/g, ' ');
       i = from = end;
     } else if (c === 34) {
       // a string's contents up to its closing quote or the end of the line; `\x` is one character
       let j = i + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== '\n') {
+      while (j < text.length && text[j] !== '"' && text[j] !== '\n' && text[j] !== '\r') {
         if (text[j] === '\\') j++;
-        if (j < text.length && text[j] !== '\n') j++;
+        if (j < text.length && text[j] !== '\n' && text[j] !== '\r') j++;
       }
       out += text.slice(from, i + 1) + ' '.repeat(j - i - 1);
       from = j;
@@ -159,5 +159,5 @@ export function callAt(m: string, offset: number): CallContext | undefined {
 
 /** The text of the cursor's line before the cursor. */
 export function lineBefore(text: string, offset: number): string {
-  return text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+  return text.slice(lineStart(text, offset), offset);
 }

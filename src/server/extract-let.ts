@@ -7,11 +7,13 @@
 // loop variable is). Not in features, tasks, support sets or the train section, whose expressions
 // are declarations, label expressions over data columns or settings, not values a `let` can hold.
 // The expression must be exactly what is selected (spaces around it aside), and more than a name:
-// a callee (`poso.mlp`) or a whole value is not offered.
+// a callee (`poso.mlp`) or a whole value is not offered, nor anything inside a `let` that a
+// parameter selector names (below).
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
-import type { Expr, Stmt } from '../syntax/ast.js';
+import type { Expr, LetStmt, ModelDecl, Stmt } from '../syntax/ast.js';
 import { declarationStart } from '../syntax/doc-comments.js';
+import { lineEnd, lineStart, nextLineStart } from '../syntax/line-index.js';
 import { forEachChild } from '../syntax/visit.js';
 
 interface Site {
@@ -54,6 +56,19 @@ function freshName(text: string): string {
 }
 
 /**
+ * Whether a parameter selector (`freeze: [net]`, `train: net.*`, a graft's `into`, `groups`) names
+ * the model `let` `item`. Its parameters are named after it, so a layer taken out of it into a new
+ * `let` would leave the selection: the spec would still check, and train other parameters.
+ */
+function selected(a: Analysis, model: ModelDecl, item: LetStmt): boolean {
+  const at = item.name.span.start.offset;
+  const sections = model.items.filter((m) => m.kind === 'Stage' || m.kind === 'Train');
+  return a.symbols.refs.some(
+    (r) => r.def.span?.file === a.file && r.def.span.start.offset === at && sections.some((s) => s.span.start.offset <= r.span.start.offset && r.span.end.offset <= s.span.end.offset),
+  );
+}
+
+/**
  * The action for the selection [start, end) of the document, if it selects an expression that can
  * be extracted; `position` is the document's.
  */
@@ -67,7 +82,7 @@ export function extractLet(a: Analysis, text: string, uri: string, start: number
     if (item.kind === 'Block') inStatements(item.body, start, end, sites);
     else if (item.kind === 'Model') {
       for (const m of item.items ?? []) {
-        if (m.kind === 'Let') within(m.value, start, end, m.span.start.offset, sites);
+        if (m.kind === 'Let' && !selected(a, item, m)) within(m.value, start, end, m.span.start.offset, sites);
         else if (m.kind === 'MetaBlock') inStatements(m.body, start, end, sites);
       }
     }
@@ -78,10 +93,10 @@ export function extractLet(a: Analysis, text: string, uri: string, start: number
   // does not start its line (`{ let a = …` on one line) gets none.
   const insertAt = declarationStart(text, site.hostStart);
   if (insertAt === undefined) return [];
-  const indent = text.slice(text.lastIndexOf('\n', site.hostStart - 1) + 1, site.hostStart);
+  const indent = text.slice(lineStart(text, site.hostStart), site.hostStart);
   const name = freshName(text);
   const at = position(insertAt);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = text.slice(lineEnd(text, 0), nextLineStart(text, 0)) || '\n'; // the document's own line break
   return [
     {
       title: `Extract to \`let ${name}\``,

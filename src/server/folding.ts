@@ -6,6 +6,7 @@
 import { FoldingRangeKind, type FoldingRange, type Position } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
 import type { ModelItem, SourceFile, Stmt } from '../syntax/ast.js';
+import { lineStart } from '../syntax/line-index.js';
 import { forEachExpr } from './ast-walk.js';
 
 /** `position` is the document's (LSP lines: a lone `\r` ends one too). */
@@ -85,6 +86,5 @@ export function foldingRanges(file: SourceFile, text: string, position: (offset:
 
 /** Whether the comment is alone on its line (a comment after code is part of that line). */
 function onlyCommentOnLine(text: string, span: Span): boolean {
-  const lineStart = Math.max(text.lastIndexOf('\n', span.start.offset - 1), text.lastIndexOf('\r', span.start.offset - 1)) + 1;
-  return text.slice(lineStart, span.start.offset).trim() === '';
+  return text.slice(lineStart(text, span.start.offset), span.start.offset).trim() === '';
 }

@@ -8,6 +8,7 @@ import { CodeActionKind, type CodeAction, type Position } from 'vscode-languages
 import type { Analysis } from '../semantics/analyze.js';
 import type { Expr, LetStmt } from '../syntax/ast.js';
 import { declarationStart } from '../syntax/doc-comments.js';
+import { lineEnd, nextLineStart } from '../syntax/line-index.js';
 import { forEachChild } from '../syntax/visit.js';
 import { symbolAt } from './queries.js';
 
@@ -49,9 +50,8 @@ export function inlineLet(a: Analysis, text: string, uri: string, offset: number
   // The `let`'s lines go, from its doc comment to its line break; a `let` that shares a line
   // with something else is not offered.
   const from = declarationStart(text, item.span.start.offset);
-  const lineEnd = text.indexOf('\n', item.span.end.offset);
-  if (from === undefined || text.slice(item.span.end.offset, lineEnd < 0 ? text.length : lineEnd).trim() !== '') return [];
-  const to = lineEnd < 0 ? text.length : lineEnd + 1;
+  if (from === undefined || text.slice(item.span.end.offset, lineEnd(text, item.span.end.offset)).trim() !== '') return [];
+  const to = nextLineStart(text, item.span.end.offset);
   return [
     {
       title: `Inline \`let ${hit.def.name}\``,

@@ -32,8 +32,8 @@ export function badRange(doc: TextDocument, r: unknown): string | undefined {
   return undefined;
 }
 
-/** The error response to a request at a position that is not one. */
-export const invalidPosition = (why: string) => new ResponseError<void>(ErrorCodes.InvalidParams, `recc: ${why}`);
+/** The error response to a request whose params are not what it takes (a position that is not one of the document, no document). */
+export const invalidParams = (why: string) => new ResponseError<void>(ErrorCodes.InvalidParams, `recc: ${why}`);
 
 /** The error response to a request on a document whose copy is out of sync. */
 export const outOfSyncError = () => new ResponseError<void>(LSPErrorCodes.ContentModified, 'recc: an edit of this document was refused, so the server\'s copy is out of sync: close and reopen it');

@@ -16,7 +16,7 @@ import { formatDocument } from './formatting.js';
 import { highlights } from './highlights.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
-import { badPosition, badRange, checkedUpdate, invalidPosition, outOfSyncError } from './positions.js';
+import { badPosition, badRange, checkedUpdate, invalidParams, outOfSyncError } from './positions.js';
 import { references } from './references.js';
 import { prepareRename, rename } from './rename.js';
 import { selectionRanges } from './selection-ranges.js';
@@ -88,7 +88,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
   });
   connection.onDidChangeWatchedFiles(safe(connection, undefined, (p) => {
-    for (const uri of ws.changedOnDisk(p.changes.map((c) => uriToPath(c.uri)))) schedule(uri);
+    const changes: unknown[] = Array.isArray(p?.changes) ? p.changes : [];
+    const paths = changes.flatMap((c) => (typeof (c as { uri?: unknown })?.uri === 'string' ? [uriToPath((c as { uri: string }).uri)] : []));
+    for (const uri of ws.changedOnDisk(paths)) schedule(uri);
   }));
   connection.onDidChangeConfiguration((p) => {
     const settings = p.settings as { recc?: unknown } | undefined;
@@ -122,6 +124,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     else if (stage) schedule(uri);
   });
   documents.onDidChangeContent((e) => {
+    // a didOpen without a text: there is no document to check
+    if (typeof e.document.getText() !== 'string') return;
     if (ws.outOfSync.has(e.document.uri)) {
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       return;
@@ -146,6 +150,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const doc = ws.document(uri);
     return doc && ws.outOfSync.has(uri) ? outOfSyncError() : doc;
   };
+  /** A request about a document: one whose params name none is refused as invalid, not logged as the server's failure. */
+  const forDocument = <P, R>(fallback: R, f: (p: P) => R) =>
+    safe(connection, fallback, (p: P): R | ResponseError<void> => {
+      const uri = (p as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+      return typeof uri === 'string' ? f(p) : invalidParams(`textDocument.uri is a string, found ${JSON.stringify(uri) ?? 'nothing'}`);
+    });
   /**
    * The document, its analysis and the offset of a request's position; an error response when the
    * position is not one of the document. `typing`: a request made while typing (completion,
@@ -156,16 +166,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const doc = opened(uri);
     if (!doc || doc instanceof ResponseError) return doc;
     const why = badPosition(doc, pos);
-    if (why) return invalidPosition(why);
+    if (why) return invalidParams(why);
     const a = typing ? ws.recentAnalysis(uri) : ws.analysis(uri);
     if (typing && scheduled.has(uri)) answered.add(uri);
     return a ? { doc, a, offset: doc.offsetAt(pos as { line: number; character: number }) } : undefined;
   };
-  connection.onCompletion(safe(connection, [], (p) => {
+  connection.onCompletion(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position, true);
     return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset, ws.dataColumns(p.textDocument.uri));
   }));
-  connection.onSignatureHelp(safe(connection, null, (p) => {
+  connection.onSignatureHelp(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position, true);
     return !c || c instanceof ResponseError ? (c ?? null) : signatureHelp(c.a, c.doc.getText(), c.offset);
   }));
@@ -174,39 +184,39 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const doc = opened(uri);
     if (!doc || doc instanceof ResponseError) return doc;
     const why = badRange(doc, range);
-    if (why) return invalidPosition(why);
+    if (why) return invalidParams(why);
     const a = ws.analysis(uri);
     return a ? { doc, a } : undefined;
   };
-  connection.languages.inlayHint.on(safe(connection, [], (p) => {
+  connection.languages.inlayHint.on(forDocument([], (p) => {
     const c = over(p.textDocument.uri, p.range);
     return !c || c instanceof ResponseError ? (c ?? []) : inlayHints(c.a, c.doc.offsetAt(p.range.start), c.doc.offsetAt(p.range.end));
   }));
-  connection.onHover(safe(connection, null, (p) => {
+  connection.onHover(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? null) : hover(c.a, c.offset);
   }));
-  connection.onDefinition(safe(connection, null, (p) => {
+  connection.onDefinition(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? null) : definition(c.a, c.offset, p.textDocument.uri);
   }));
-  connection.onReferences(safe(connection, [], (p) => {
+  connection.onReferences(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context.includeDeclaration, p.textDocument.uri);
+    return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context?.includeDeclaration === true, p.textDocument.uri);
   }));
-  connection.onDocumentHighlight(safe(connection, [], (p) => {
+  connection.onDocumentHighlight(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? []) : highlights(c.a, c.offset);
   }));
-  connection.onPrepareRename(safe(connection, null, (p) => {
+  connection.onPrepareRename(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? null) : prepareRename(c.a, c.offset);
   }));
-  connection.onRenameRequest(safe(connection, null, (p) => {
+  connection.onRenameRequest(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
     return !c || c instanceof ResponseError ? (c ?? null) : rename(c.a, c.offset, p.newName, p.textDocument.uri);
   }));
-  connection.onDocumentSymbol(safe(connection, [], (p) => {
+  connection.onDocumentSymbol(forDocument([], (p) => {
     const doc = opened(p.textDocument.uri);
     if (!doc || doc instanceof ResponseError) return doc ?? [];
     const a = ws.analysis(p.textDocument.uri);
@@ -222,46 +232,49 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (scheduled.has(uri)) answered.add(uri);
     return a ? { doc, a } : undefined;
   };
-  connection.onFoldingRanges(safe(connection, [], (p) => {
+  connection.onFoldingRanges(forDocument([], (p) => {
     const c = current(p.textDocument.uri);
     return !c || c instanceof ResponseError ? (c ?? []) : foldingRanges(c.a.ast, c.doc.getText(), (o) => c.doc.positionAt(o));
   }));
-  connection.onSelectionRanges(safe(connection, [], (p) => {
+  connection.onSelectionRanges(forDocument([], (p) => {
     const c = current(p.textDocument.uri);
     if (!c || c instanceof ResponseError) return c ?? [];
-    if (!Array.isArray(p.positions)) return invalidPosition(`positions is a list, found ${JSON.stringify(p.positions)}`);
+    if (!Array.isArray(p.positions)) return invalidParams(`positions is a list, found ${JSON.stringify(p.positions)}`);
     for (const q of p.positions as unknown[]) {
       const why = badPosition(c.doc, q);
-      if (why) return invalidPosition(why);
+      if (why) return invalidParams(why);
     }
     return selectionRanges(c.a.ast, p.positions.map((q) => c.doc.offsetAt(q)), (o) => c.doc.positionAt(o));
   }));
-  connection.languages.semanticTokens.on(safe(connection, { data: [] }, (p) => {
+  connection.languages.semanticTokens.on(forDocument({ data: [] }, (p) => {
     const c = current(p.textDocument.uri);
     return !c || c instanceof ResponseError ? (c ?? { data: [] }) : semanticTokens(c.a, (o) => c.doc.positionAt(o));
   }));
   connection.onWorkspaceSymbol(safe(connection, [], (p) => workspaceSymbols(typeof p.query === 'string' ? p.query : '', ws.searchedFiles())));
   // The files a spec names are known once it is elaborated (what it read).
-  connection.onDocumentLinks(safe(connection, [], (p) => {
+  connection.onDocumentLinks(forDocument([], (p) => {
     const doc = opened(p.textDocument.uri);
     if (!doc || doc instanceof ResponseError) return doc ?? [];
     const a = ws.analysis(p.textDocument.uri);
     return a ? documentLinks(a, (o) => doc.positionAt(o)) : [];
   }));
-  connection.onCodeAction(safe(connection, [], (p) => {
+  connection.onCodeAction(forDocument([], (p) => {
     const c = over(p.textDocument.uri, p.range);
     if (!c || c instanceof ResponseError) return c ?? [];
     // A client may ask for some kinds only (`refactor` takes in `refactor.extract`).
-    const only = Array.isArray(p.context.only) ? p.context.only : undefined;
+    const only = Array.isArray(p.context?.only) ? p.context.only : undefined;
+    // the client's diagnostics only help match a fix to the one it shows: malformed ones are dropped
+    const sent: typeof p.context.diagnostics = Array.isArray(p.context?.diagnostics) ? p.context.diagnostics : [];
     const wanted = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const text = c.doc.getText();
     return [
-      ...(wanted(CodeActionKind.QuickFix) ? quickFixes(c.a, p.textDocument.uri, p.range, p.context.diagnostics) : []),
+      ...(wanted(CodeActionKind.QuickFix) ? quickFixes(c.a, p.textDocument.uri, p.range, sent.filter((d) => !badRange(c.doc, d?.range))) : []),
       ...(wanted(CodeActionKind.RefactorExtract) ? extractLet(c.a, text, p.textDocument.uri, c.doc.offsetAt(p.range.start), c.doc.offsetAt(p.range.end), (o) => c.doc.positionAt(o)) : []),
       ...(wanted(CodeActionKind.RefactorInline) ? inlineLet(c.a, text, p.textDocument.uri, c.doc.offsetAt(p.range.start), (o) => c.doc.positionAt(o)) : []),
     ];
   }));
   connection.onDocumentFormatting(async (p) => {
+    if (typeof p?.textDocument?.uri !== 'string') return invalidParams('textDocument.uri is a string');
     const doc = opened(p.textDocument.uri);
     if (!doc || doc instanceof ResponseError) return doc ?? [];
     try {

@@ -2,6 +2,7 @@
 // declaration's first token (with only comments and blank lines in between) becomes its `doc`.
 // The lexer keeps them out of the token stream, so the grammar need not mention them.
 import type { IToken } from 'chevrotain';
+import { lineStart } from './line-index.js';
 
 export class DocComments {
   /** Doc lines, grouped by the offset of the first significant token after them. */
@@ -52,11 +53,11 @@ export class DocComments {
  * the doc and the declaration ends the search (the doc is then not found).
  */
 export function declarationStart(text: string, offset: number): number | undefined {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  if (text.slice(lineStart, offset).trim() !== '') return undefined;
-  let start = lineStart;
-  for (let at = lineStart; at > 0; ) {
-    const from = text.lastIndexOf('\n', at - 2) + 1;
+  const own = lineStart(text, offset);
+  if (text.slice(own, offset).trim() !== '') return undefined;
+  let start = own;
+  for (let at = own; at > 0; ) {
+    const from = lineStart(text, at - 1);
     const line = text.slice(from, at).trim();
     if (line !== '' && !line.startsWith('//')) break;
     if (line.startsWith('///')) start = from;

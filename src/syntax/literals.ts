@@ -11,6 +11,15 @@ export function numberValue(raw: string): { value: number; isInt: boolean } {
   return { value: Number.isFinite(finite) ? finite : 0, isInt: !/[.eE]/.test(clean) };
 }
 
+/**
+ * Whether a number literal is an integer a float cannot hold exactly (past 2^53 - 1): it would
+ * read as a neighbour, silently (REC1005).
+ */
+export function isUnsafeInteger(raw: string): boolean {
+  const n = numberValue(raw);
+  return n.isInt && !Number.isSafeInteger(n.value);
+}
+
 /** An escape sequence that means nothing, as an offset into the raw literal. */
 export interface BadEscape {
   offset: number;

@@ -7,7 +7,7 @@ import { AstBuilder } from './ast-builder.js';
 import { commentNode } from './comment-node.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
-import { decodeString } from './literals.js';
+import { decodeString, isUnsafeInteger } from './literals.js';
 import { MAX_NESTING, MAX_TREE_DEPTH, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
@@ -47,6 +47,13 @@ export function parse(text: string, fileName: string): ParseResult {
       diagnostics.push(
         diag('REC1005', at(t.startOffset, t.startOffset + t.image.length), `malformed number \`${t.image}\``, {
           hint: 'write numbers like 16, 200_000, 0.05 or 1e-3 (one `_` between digits)',
+        }),
+      );
+    }
+    if (t.tokenType === T.NumberLit && isUnsafeInteger(t.image)) {
+      diagnostics.push(
+        diag('REC1005', at(t.startOffset, t.startOffset + t.image.length), `integer \`${t.image}\` is too large`, {
+          hint: 'integers go up to 9_007_199_254_740_991 (2^53 - 1)',
         }),
       );
     }

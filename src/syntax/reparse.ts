@@ -21,8 +21,8 @@ import type { BlockDecl, Comment, ModelDecl, ModelItem, SourceFile } from './ast
 import { AstBuilder } from './ast-builder.js';
 import { commentNode } from './comment-node.js';
 import { DocComments } from './doc-comments.js';
-import { lineIndex } from './line-index.js';
-import { decodeString } from './literals.js';
+import { lineIndex, lineStart } from './line-index.js';
+import { decodeString, isUnsafeInteger } from './literals.js';
 import { tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
 import * as T from './tokens.js';
@@ -89,6 +89,7 @@ export function region(e: Edit, start: number, next: Pos | undefined, depth: num
   for (const t of lexed.tokens) {
     if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) return undefined;
     if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
+    if (t.tokenType === T.NumberLit && isUnsafeInteger(t.image)) return undefined;
   }
   if (tooDeepAt(lexed.tokens, depth)) return undefined;
   return { ...lexed, position, lines: next ? nextNow.line - next.line : 0 };
@@ -216,7 +217,7 @@ function leadingDocs(text: string, at: Pos): Pos {
   if (text.slice(offset, at.offset).trim() !== '') return at;
   let first = { offset, line, column: 1 };
   while (offset > 0) {
-    const from = text.lastIndexOf('\n', offset - 2) + 1;
+    const from = lineStart(text, offset - 1);
     const content = text.slice(from, offset - 1).trim();
     if (content !== '' && !content.startsWith('///')) break;
     offset = from;

@@ -14,8 +14,8 @@ const DIGITS = [...'0123456789'];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, start_chars_hint: [' ', '\t', '\r', '\n'], line_breaks: true });
 // `///` documents the declaration that follows; `////…` (a separator line) is a plain comment.
-export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/(?!\/)[^\n]*/, group: 'docs', start_chars_hint: ['/'], line_breaks: false });
-export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments', start_chars_hint: ['/'], line_breaks: false });
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/(?!\/)[^\r\n]*/, group: 'docs', start_chars_hint: ['/'], line_breaks: false });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments', start_chars_hint: ['/'], line_breaks: false });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', start_chars_hint: ['/'], line_breaks: true });
 /** An unterminated block comment runs to the end of the file; the lexer reports it (REC1006). */
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', start_chars_hint: ['/'], line_breaks: true });
@@ -85,8 +85,8 @@ export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d+(?:_\d+)*
 // Malformed numbers and unterminated strings stay in the token stream as numbers and strings
 // (token categories), so one typo gives one diagnostic, not a cascade of parse errors.
 export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\d_.]*(?:[eE][+-]?[\d_]*)?[A-Za-z0-9_]*/, categories: [NumberLit], start_chars_hint: DIGITS, line_breaks: false });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string', start_chars_hint: ['"'], line_breaks: false });
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, categories: [StringLit], start_chars_hint: ['"'], line_breaks: false });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string', start_chars_hint: ['"'], line_breaks: false });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, categories: [StringLit], start_chars_hint: ['"'], line_breaks: false });
 
 /** A token for a fixed text, an operator or a bracket: its label is the text in backticks. */
 function symbol(name: string, text: string, categories: TokenType[] = []): TokenType {
@@ -159,16 +159,16 @@ const lexerTokens: TokenType[] = [
 /** The parser's vocabulary: the lexer's tokens and the categories it consumes whole. */
 export const allTokens: TokenType[] = [AnyName, BinaryOp, ...lexerTokens];
 
-// Only `\n` ends a line, as in src/diagnostics/span.ts. Spans take their lines and columns from
-// line-index.ts, by offset, and a token ends where its image does: its start offset is all that is
-// tracked (the 2,000-line generated spec lexes in 1.7 ms, against 2.2–3.2 ms with lines and columns).
+// A line ends at `\n`, `\r\n` or a lone `\r` (line-index.ts): a comment or a string stops at
+// either character. Spans take their lines and columns from line-index.ts, by offset, and a token
+// ends where its image does: its start offset is all that is tracked (the 2,000-line generated spec lexes in 1.7 ms, against 2.2–3.2 ms with lines and columns).
 export const RecLexer = new Lexer(lexerTokens, {
   positionTracking: 'onlyOffset',
   ensureOptimizations: true,
   // Its validations cost ~30 ms at start-up; the tests run them (RECC_VALIDATE_GRAMMAR=1), like the parser's.
   skipValidations: process.env.RECC_VALIDATE_GRAMMAR !== '1',
-  lineTerminatorsPattern: /\n/g,
-  lineTerminatorCharacters: ['\n'],
+  lineTerminatorsPattern: /\n|\r\n?/g,
+  lineTerminatorCharacters: ['\n', '\r'],
 });
 
 /** A token read from the text, not one that error recovery inserted (those have NaN offsets). */

@@ -138,6 +138,14 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(analyze(text.replace('let dense = mlp(a, units: [2])\n  let h = relu(dense)', 'let mlp = relu(a)\n  let h = mlp'), '/virtual/m.rec').diagnostics).toEqual([]);
   });
 
+  it('reports a wrong-typed argument once: the list it is an item of stays silent', () => {
+    // `units` goes into `param("kernel", [dim(x), units])` in std.layers: not also a shape [3, NaN].
+    for (const bad of ['"8"', 'true', '2.5']) {
+      const d = errors(spec(`  let h = dense(a, ${bad})\n  task t : binary(label: clicked) { from: h }`));
+      expect(d.map((x) => `${x.code} ${x.message}`), bad).toEqual([`REC3001 argument \`units\` of \`dense\` expects int, found ${bad === 'true' ? 'bool' : bad === '2.5' ? 'float' : 'string'}`]);
+    }
+  });
+
   it('compiles every stdlib block in a spec', () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'), 'utf8');
     const a = analyze(text, join(import.meta.dirname, '../fixtures/specs/all-blocks.rec'));

@@ -46,6 +46,16 @@ describe('diagnostics', () => {
     expect((await c.change(uri, SPEC)).diagnostics).toEqual([]);
   });
 
+  it('places diagnostics on the lines the editor counts, whichever line break the document uses', async () => {
+    const broken = SPEC.replace('from: trunk', 'from: trnk');
+    const want = { start: pos(broken, 'trnk'), end: pos(broken, 'trnk', 4) };
+    for (const [name, eol] of [['crlf', '\r\n'], ['cr', '\r']]) {
+      const uri = c.file(`${name}.rec`, SPEC);
+      const d = (await c.open(uri, broken.replace(/\n/g, eol))).diagnostics.find((x) => x.code === 'REC2001');
+      expect(d?.range, name).toEqual(want);
+    }
+  });
+
   it('offers the module member fix and relates a duplicate to its first definition', async () => {
     const uri = c.file('members.rec', SPEC);
     const twice = 'block pair(x: tensor) {\n  return x\n}\n';

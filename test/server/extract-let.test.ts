@@ -53,6 +53,11 @@ describe('extract to let', () => {
     );
   });
 
+  it('writes the document’s own line break, \\r\\n or a lone \\r, and finds the doc comment across it', () => {
+    const want = TEXT.replace('  /// The trunk.\n', '  let extracted = concat(user_id, avc)\n  /// The trunk.\n').replace('widen(concat(user_id, avc), n: 4)', 'widen(extracted, n: 4)');
+    for (const eol of ['\r\n', '\r']) expect(extracted(TEXT.replace(/\n/g, eol), 'concat(user_id, avc)'), JSON.stringify(eol)).toBe(want.replace(/\n/g, eol));
+  });
+
   it('keeps a doc comment with its let when blank lines or comments stand between them', () => {
     const spaced = TEXT.replace('  /// The trunk.\n', '  /// The trunk.\n\n  // (widths by hand)\n');
     const out = extracted(spaced, 'concat(user_id, avc)')!;
@@ -78,6 +83,17 @@ describe('extract to let', () => {
     expect(extracted(TEXT, 'concat(user_id')).toBeUndefined();
     expect(extracted(TEXT, 'id(hash: 100, dim: 4)')).toBeUndefined();
     expect(extracted(TEXT, 'binary(label: clicked)')).toBeUndefined();
+  });
+
+  it('offers nothing inside a let that a parameter selector names: the layer would leave the selection', () => {
+    const staged = TEXT.replace('  task click', '  let net = concat(dense(trunk, 4), dense(trunk, 8))\n  task click').replace('from: trunk', 'from: net').replace(
+      /\n}\n$/,
+      '\n  stage pre { }\n  stage tune { freeze: [net] }\n}\n',
+    );
+    expect(analyze(staged, '/tmp/extract.rec').diagnostics).toEqual([]);
+    expect(extracted(staged, 'dense(trunk, 8)')).toBeUndefined();
+    // the same let, named by no selector
+    expect(extracted(staged.replace('freeze: [net]', 'freeze: [trunk]'), 'dense(trunk, 8)')).toContain('let extracted = dense(trunk, 8)');
   });
 });
 

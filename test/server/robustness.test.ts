@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SelectionRange, TextEdit } from 'vscode-languageserver-protocol/node';
-import { holdsRange as holds, LspClient, posOf, ROOT, SPEC } from './lsp-client.js';
+import { holdsRange as holds, LspClient, pos, posOf, ROOT, SPEC } from './lsp-client.js';
 
 const rng = seedrandom('recc-lsp-robustness');
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
@@ -123,6 +123,13 @@ describe('formatting', () => {
     expect(await fmt()).toEqual([]);
     await c.change(uri, SPEC.replace('units: [8])', 'units: [8]'));
     expect(await fmt()).toEqual([]);
+    // a document's own line breaks are kept
+    for (const eol of ['\r\n', '\r']) {
+      await c.change(uri, messy.replace(/\n/g, eol));
+      expect((await fmt())[0]!.newText, JSON.stringify(eol)).toBe(SPEC.replace(/\n/g, eol));
+      await c.change(uri, SPEC.replace(/\n/g, eol));
+      expect(await fmt(), JSON.stringify(eol)).toEqual([]);
+    }
   });
 });
 
@@ -156,6 +163,29 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
     expect(await c.hover(uri, { line, character: 7 })).toContain('let trunk');
     const last = SPEC.split('\n');
     await c.request('textDocument/hover', { textDocument: { uri }, position: { line: last.length - 1, character: last[last.length - 1]!.length } });
+    expect(c.logged).toEqual([]);
+  });
+
+  it('params without a document are refused, and optional parts may be left out, with nothing logged as a failure', async () => {
+    const uri = c.file('params.rec', SPEC);
+    await c.open(uri, SPEC);
+    const position = pos(SPEC, 'trunk =', 1);
+    const range = { start: { line: 0, character: 0 }, end: position };
+    for (const method of ['textDocument/hover', 'textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/semanticTokens/full', 'textDocument/documentLink', 'textDocument/formatting']) {
+      for (const params of [{ position }, { textDocument: {}, position }, { textDocument: { uri: 5 }, position }]) {
+        const err = await c.request(method, params).then(() => undefined, (e: { code?: number }) => e);
+        expect(err, `${method} ${JSON.stringify(params)}`).toMatchObject({ code: -32602 });
+      }
+    }
+    // references without a context: no declaration; a code action without one, or with malformed diagnostics: the fixes of the range
+    expect(await c.request('textDocument/references', { textDocument: { uri }, position })).toHaveLength(1);
+    expect(await c.request('textDocument/codeAction', { textDocument: { uri }, range })).toEqual(expect.any(Array));
+    expect(await c.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [{}, { range: null, code: 'REC2001' }] } })).toEqual(expect.any(Array));
+    // notifications with parts missing change nothing
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', {});
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{}] });
+    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: c.file('no-text.rec', SPEC), languageId: 'rec', version: 1 } });
+    expect(await c.hover(uri, position)).toContain('let trunk');
     expect(c.logged).toEqual([]);
   });
 

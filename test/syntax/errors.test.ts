@@ -200,6 +200,19 @@ describe('lexical errors', () => {
     expect(ds[0]!.message).toBe('malformed number `10__000`');
   });
 
+  it('REC1005: an integer past 2^53 - 1, which a float cannot hold exactly', () => {
+    const ds = check(`model m {
+  let a = 9_007_199_254_740_991
+  let b = 9007199254740993
+  //      ^^^^^^^^^^^^^^^^ REC1005
+  let c = 99999999999999999999999999
+  //      ^^^^^^^^^^^^^^^^^^^^^^^^^^ REC1005
+  let d = 1e30
+}`);
+    expect(ds[0]!.message).toBe('integer `9007199254740993` is too large');
+    expect(ds[0]!.hint).toBe('integers go up to 9_007_199_254_740_991 (2^53 - 1)');
+  });
+
   it('REC1006: an unterminated block comment, marked at its `/*`', () => {
     // (no caret marker here: the comment swallows everything after it)
     const r = parse('model m { let a = 1 }\n  /* the end\n', 'x.rec');

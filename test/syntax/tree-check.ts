@@ -46,7 +46,10 @@ const REQUIRED: Record<string, string[]> = {
   file: ['value', 'span'],
 };
 
-/** Line and column of every offset of `text`, by walking it once (independent of the parser's index). */
+/**
+ * Line and column of every offset of `text`, by walking it once (independent of the parser's
+ * index). A line ends at `\n`, `\r\n` or a lone `\r`, as LSP counts them.
+ */
 function lineColumns(text: string): { line: Int32Array; column: Int32Array } {
   const line = new Int32Array(text.length + 1);
   const column = new Int32Array(text.length + 1);
@@ -55,7 +58,8 @@ function lineColumns(text: string): { line: Int32Array; column: Int32Array } {
   for (let i = 0; i <= text.length; i++) {
     line[i] = l;
     column[i] = c;
-    if (text.charCodeAt(i) === 10) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
       l++;
       c = 1;
     } else c++;
