@@ -4,8 +4,10 @@ the rows `recc train` holds out:
   random         a seeded shuffle of the row indices; round(n * test) rows are test
   by_key         the distinct keys, sorted, shuffled with the seed; the first
                  round(#keys * test) keys are test keys, with all their rows
-  chronological  rows sorted by a column (numbers when every value parses as one, else text;
-                 ties by row order); the latest round(n * test) rows are test
+  chronological  rows sorted by a column of decimal numbers or of ISO 8601 dates (a date-time
+                 without a zone is UTC; ties by row order); the latest round(n * test) rows
+                 are test. Any other value (an empty one too), or a column mixing numbers and
+                 dates, is a ValueError: recc refuses such a row (REC6002), never sorts as text
 
 The shuffles draw from seedrandom's ARC4 generator (the npm package recc uses, seeded with
 `split:<seed>`); it is written out here because no Python package reproduces it. The test
@@ -95,16 +97,52 @@ def _js_order(text):
     return text.encode("utf-16-be")
 
 
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?", re.IGNORECASE)
+_MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
-def _js_number(text):
-    """JavaScript's Number(text) for a split's time column: a finite number, or None."""
-    t = text.strip()
-    if not t or not _DECIMAL.fullmatch(t):
+def _civil_days(y, m, d):
+    """Days from 1970-01-01 (H. Hinnant's days_from_civil), as src/data/time-order.ts."""
+    yy = y - 1 if m <= 2 else y
+    era = yy // 400
+    yoe = yy - era * 400
+    doy = (153 * (m - 3 if m > 2 else m + 9) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _iso_time(text):
+    """The milliseconds of an ISO 8601 date or date-time, or None (time-order.ts's isoTime)."""
+    m = _ISO.fullmatch(text)
+    if not m:
         return None
-    v = int(t, 0) if t[:2].lower() in ("0x", "0o", "0b") else float(t)
-    return float(v) if math.isfinite(v) else None
+    y, mo, d, h, mi, s = (0 if x is None else int(x) for x in m.groups()[:6])
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    if mo < 1 or mo > 12 or d < 1 or d > (29 if mo == 2 and leap else _MONTH_DAYS[mo - 1]) or h > 23 or mi > 59 or s > 59:
+        return None
+    offset = 0
+    zone = m.group(8)
+    if zone and zone.upper() != "Z":
+        z = zone.replace(":", "")
+        zh, zm = int(z[1:3]), int(z[3:5])
+        if zh > 23 or zm > 59:
+            return None
+        offset = (-1 if z[0] == "-" else 1) * (zh * 60 + zm) * 60000
+    frac = float(m.group(7)) * 1000 if m.group(7) else 0
+    # the order of time-order.ts's sum, so that the doubles are the same
+    return _civil_days(y, mo, d) * 86400000 + ((h * 60 + mi) * 60 + s) * 1000 + frac - offset
+
+
+def _time(text):
+    """A split time: ("number", x) for a decimal, ("date", ms) for an ISO date, else None."""
+    t = text.strip()
+    if _DECIMAL.fullmatch(t):
+        v = float(t)
+        if math.isfinite(v):
+            return "number", v
+    ms = _iso_time(t)
+    return None if ms is None else ("date", ms)
 
 
 def random_split(n, test, seed):
@@ -123,11 +161,13 @@ def by_key_split(keys, test, seed):
 
 def chronological_split(order, test):
     n = len(order)
-    nums = [_js_number(v) for v in order]
-    if all(x is not None for x in nums):
-        idx = sorted(range(n), key=lambda i: (nums[i], i))
-    else:
-        idx = sorted(range(n), key=lambda i: (_js_order(order[i]), i))
+    times = []
+    for i, v in enumerate(order):
+        t = _time(v)
+        if t is None or (times and t[0] != times[0][0]):
+            raise ValueError(f"chronological split, row {i + 1}: {v!r} is not a number or an ISO date like the rows before it")
+        times.append(t)
+    idx = sorted(range(n), key=lambda i: (times[i][1], i))
     k = n - _round(n * test)
     return np.sort(np.array(idx[:k], dtype=np.int64)), np.sort(np.array(idx[k:], dtype=np.int64))
 

@@ -6,10 +6,10 @@
 // text). `==` and `!=` compare text when either side is a string literal or both are text, numbers
 // when both are numbers; a text cell compared with a number (`click == 1` over `yes`) is REC6002,
 // since it would silently be unequal on every row. Arithmetic, ordering, `and`, `or` and `not`
-// need numbers; comparisons and logic give 1 or 0. The result must be a finite number: NaN or ±∞
-// (e.g. a division by zero) is REC6002.
+// need numbers; comparisons and logic give 1 or 0. A number cell must be finite as a float32 (NaN,
+// ±∞ and `1e39` are REC6002, in every format), and so must the result (e.g. a division by zero).
 import type { Expr } from '../syntax/ast.js';
-import { decimal, shownText, type RawCell } from './row.js';
+import { cellNumber, decimal, float32Finite, shownCell, shownText, type RawCell } from './row.js';
 
 export type { Cell } from './row.js';
 
@@ -32,12 +32,24 @@ function cellVal(c: RawCell, name: string): Val | LabelError {
   if (c === undefined) return { error: `missing column \`${name}\``, code: 'REC6001', column: name };
   if (c === null || c === '') return { error: `label column \`${name}\` is empty`, code: 'REC6001', column: name };
   if (typeof c === 'boolean') return { num: c ? 1 : 0, str: String(c), text: false, column: name };
-  if (typeof c === 'number') return { num: c, str: String(c), text: false, column: name };
+  if (typeof c === 'number') return float32Finite(c) ? { num: c, str: String(c), text: false, column: name } : outOfRange(c, name);
   if (Array.isArray(c)) return { num: NaN, str: c.join('|'), text: true, column: name };
   const t = c.trim();
   const low = t.toLowerCase();
   const num = low === 'true' ? 1 : low === 'false' ? 0 : decimal(t);
-  return { num, str: t, text: !Number.isFinite(num), column: name };
+  // a decimal past float32's range (`1e39`, `1e400`) is a number the labels' float32 tensor cannot hold, not text
+  if (!Number.isNaN(num) && !float32Finite(num)) return outOfRange(c, name);
+  return { num, str: t, text: Number.isNaN(num), column: name };
+}
+
+/**
+ * A label cell holding a number a float32 cannot (`1e39`, a JSON `1e400`, a Parquet NaN or
+ * Infinity): REC6002 at the cell, whatever the expression does with it (`rating >= 4` would make
+ * Infinity a positive and NaN a negative, and a regression would train on them).
+ */
+function outOfRange(c: string | number, name: string): LabelError {
+  const why = Number.isNaN(cellNumber(c)) ? 'not a number' : "beyond float32's range (±3.4e38)";
+  return { error: `label column \`${name}\` holds ${shownCell(c)}, ${why}`, code: 'REC6002', column: name };
 }
 
 const isErr = (v: Val | LabelError): v is LabelError => 'error' in v;
@@ -115,6 +127,7 @@ export function evalLabel(e: Expr, column: (name: string) => RawCell): number | 
     return { error, code: 'REC6002', ...(v.column ? { column: v.column } : {}) };
   }
   if (!Number.isFinite(v.num)) return { error: `the label expression gives ${v.num} on this row (a division by zero?)`, code: 'REC6002' };
+  if (!float32Finite(v.num)) return { error: `the label expression gives ${v.num} on this row, beyond float32's range (±3.4e38)`, code: 'REC6002' };
   return v.num;
 }
 

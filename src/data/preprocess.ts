@@ -7,19 +7,24 @@
 //   id, hash N                hashBucket(String(value), N) ∈ 1..N (src/data/hash.ts); "" / null → 0
 //                             (numbers hash as their JavaScript decimal text: 42 → "42", 1.5 → "1.5")
 //   seq(max_len L, sep s)     the cell split on s (a JSON array: its items), each item trimmed,
-//                             empty items dropped; the LAST L items kept (most recent), left-aligned,
-//                             right-padded with 0; each item mapped like an id of the seq's source
-//   bucketize b_1 ≤ … ≤ b_K   1 + #{i : b_i ≤ x}  ∈ 1..K+1; x must be a number (REC6002)
+//                             empty (and null) items dropped; the LAST L items kept (most recent),
+//                             left-aligned, right-padded with 0; each item mapped like an id of the
+//                             seq's source
+//   bucketize b_1 ≤ … ≤ b_K   1 + #{i : b_i ≤ x}  ∈ 1..K+1; x must be a number finite as a float32
+//                             (REC6002)
 //   dense(n)                  n numbers separated by "," or whitespace or "|" (or a JSON array);
-//                             another count, or a non-number, is REC6002
+//                             another count, or an item that is not a number finite as a float32,
+//                             is REC6002
+//   chronological split key   a number or an ISO date on every row (src/data/time-order.ts), REC6002
 //   label columns             must be present; label expressions read them (src/data/label-expr.ts)
 //
 // Output is columnar: one Int32Array (ids) or Float32Array (dense) per feature, row-major.
-import type { FeatureSpec, IdSource, SupportSpec, TaskSpec } from '../ir/types.js';
+import type { FeatureSpec, IdSource, SplitSpec, SupportSpec, TaskSpec } from '../ir/types.js';
 import { hashBucket } from './hash.js';
 import { evalLabel, labelColumns } from './label-expr.js';
-import { cellNumber, decimal, MAX_ERRORS, shownCell, type DataError, type NumberedRow, type RawCell } from './row.js';
+import { cellNumber, MAX_ERRORS, numberProblem, type DataError, type NumberedRow, type RawCell } from './row.js';
 import { sliceSupport, supportIndex, supportInputs, type InputArray, type SupportData } from './support.js';
+import { orderTime, type TimeKind } from './time-order.js';
 
 /** A columnar dataset ready to batch. */
 export interface Batchable {
@@ -77,25 +82,31 @@ export function bucketOf(x: number, boundaries: readonly number[]): number {
 /** A sequence cell's items, oldest first, before truncation to max_len. */
 export function seqItems(v: RawCell, sep: string): string[] {
   if (v === null || v === undefined) return [];
-  const parts = Array.isArray(v) ? v.map(String) : String(v).split(sep);
+  // A list's null item (JSON Lines, Parquet) is no item, as an empty item between two separators
+  // of a text cell is none: `["m1", null, "m2"]` is the same sequence as "m1||m2" and "m1|m2".
+  const parts = Array.isArray(v) ? v.filter((x) => x !== null).map(String) : String(v).split(sep);
   return parts.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** A dense cell's items: a list's as they are, a number, or a text's split on "," blanks or "|". */
+function denseItems(v: RawCell): Array<string | number | boolean | null> {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return [v];
+  return String(v ?? '')
+    .split(/[\s,|]+/)
+    .filter((s) => s !== '');
 }
 
 /** A dense cell's numbers (NaN where an item is not a number). */
 export function denseValues(v: RawCell): number[] {
-  if (Array.isArray(v)) return v.map((x) => cellNumber(x));
-  if (typeof v === 'number' || typeof v === 'boolean') return [cellNumber(v)];
-  return String(v ?? '')
-    .split(/[\s,|]+/)
-    .filter((s) => s !== '')
-    .map(decimal);
+  return denseItems(v).map(cellNumber);
 }
 
-/** The number of a cell, else BadValue (REC6002). */
+/** The number of a cell, else BadValue (REC6002): not a number, or not one a float32 holds. */
 export function numberOf(v: RawCell, column: string): number {
-  const x = cellNumber(v);
-  if (!Number.isFinite(x)) throw new BadValue(column, `\`${column}\` must be a number, found ${shownCell(v)}`);
-  return x;
+  const bad = numberProblem(v);
+  if (bad) throw new BadValue(column, `\`${column}\` must be a number, ${bad}`);
+  return cellNumber(v);
 }
 
 /** Per-sample shape of a feature's input. */
@@ -123,11 +134,13 @@ function encodeFeature(f: InputFeature, v: RawCell, out: Int32Array | Float32Arr
 
 /** The `f.size` numbers of a dense cell, else BadValue (REC6002). */
 export function denseOf(f: Extract<FeatureSpec, { kind: 'dense' }>, v: RawCell): number[] {
-  const xs = denseValues(v);
-  if (xs.length !== f.size) throw new BadValue(f.column, `\`${f.column}\` must hold ${f.size} number${f.size === 1 ? '' : 's'}, found ${xs.length}`);
-  const badAt = xs.findIndex((x) => !Number.isFinite(x));
-  if (badAt >= 0) throw new BadValue(f.column, `\`${f.column}\` item ${badAt + 1} is not a number`);
-  return xs;
+  const items = denseItems(v);
+  if (items.length !== f.size) throw new BadValue(f.column, `\`${f.column}\` must hold ${f.size} number${f.size === 1 ? '' : 's'}, found ${items.length}`);
+  for (let i = 0; i < items.length; i++) {
+    const bad = numberProblem(items[i]!);
+    if (bad) throw new BadValue(f.column, `\`${f.column}\` item ${i + 1} must be a number, ${bad}`);
+  }
+  return items.map(cellNumber);
 }
 
 /** Raw cell text as the key columns keep it. */
@@ -194,7 +207,8 @@ class KeyColumn {
   }
 }
 
-export type EncoderModel = { features: readonly FeatureSpec[]; tasks: readonly TaskSpec[]; supports?: readonly SupportSpec[] };
+/** What an encoder reads: the features, the tasks' labels, support sets, and the split's time column (`train.split`). */
+export type EncoderModel = { features: readonly FeatureSpec[]; tasks: readonly TaskSpec[]; supports?: readonly SupportSpec[]; train?: { split: SplitSpec } };
 
 /** A row's first problem, for the caller to report with the row's file and line (or to skip). */
 export interface BadRow {
@@ -221,6 +235,10 @@ export class RowEncoder {
   private readonly supportKeys: KeyColumn[];
   private readonly supportLabels: ChunkedColumn<Float32Array>[];
   private readonly sLabels: number[];
+  /** The column a chronological split orders rows by, checked on every row (time-order.ts). */
+  private readonly timeColumn: string | undefined;
+  /** The kind of time the rows kept so far hold (numbers or dates: one per file). */
+  private timeKind: TimeKind | undefined;
 
   constructor(
     private readonly model: EncoderModel,
@@ -234,6 +252,9 @@ export class RowEncoder {
     for (const f of this.inputsF) cols.add(f.column);
     for (const t of tasks) for (const c of labelColumns(t.label)) cols.add(c);
     for (const s of supports) [s.key, ...labelColumns(s.label)].forEach((c) => cols.add(c));
+    const split = model.train?.split;
+    this.timeColumn = split?.kind === 'chronological' ? split.by : undefined;
+    if (this.timeColumn !== undefined) cols.add(this.timeColumn);
     this.columns = [...cols];
     this.columns.forEach((c, i) => this.at.set(c, i));
     const width = (f: InputFeature) => featureShape(f).reduce((a, b) => a * b, 1);
@@ -250,8 +271,16 @@ export class RowEncoder {
     const { tasks, supports = [] } = this.model;
     const cell = (c: string): RawCell => cells[this.at.get(c)!];
     const n = this.n;
+    let timeKind = this.timeKind;
     try {
       for (const c of this.keyColumns) if (cell(c) === undefined) throw new BadValue(c, `missing column \`${c}\``, 'REC6001');
+      if (this.timeColumn !== undefined) {
+        const c = this.timeColumn;
+        if (cell(c) === undefined) throw new BadValue(c, `missing column \`${c}\` (the chronological split's time)`, 'REC6001');
+        const t = orderTime(c, cell(c), timeKind);
+        if ('error' in t) throw new BadValue(c, t.error);
+        timeKind = t.kind;
+      }
       for (const f of this.inputsF) {
         const v = cell(f.column);
         if (v === undefined) throw new BadValue(f.column, `missing column \`${f.column}\` (feature \`${f.name}\`)`, 'REC6001');
@@ -276,6 +305,7 @@ export class RowEncoder {
       if (!(e instanceof BadValue)) throw e;
       return { column: e.column, code: e.code, message: e.message };
     }
+    this.timeKind = timeKind;
     for (const [k, col] of this.keys) col.push(cell(k));
     supports.forEach((s, i) => {
       this.supportKeys[i]!.push(cell(s.key));

@@ -1,19 +1,24 @@
 // JSON Lines, streamed with node:readline: one JSON object per line, blank lines ignored but
 // counted (a record's line is the file's). Cells keep their JSON types (numbers, booleans, null,
-// arrays of items for sequences). A line that is not a JSON object is REC6002. A `.json` file
-// holding one array of objects is read whole; its records are numbered by position.
+// arrays of items for sequences), but for numbers JSON.parse cannot keep (integers past 2^53,
+// numbers past float64's range), which are their literal text (json-number-text.ts says why). A
+// line that is not a JSON object is REC6002. A `.json` file holding one array of objects is read
+// whole; its records are numbered by position.
 //
 // Objects name their own columns, so there is no header: the consumer sees the first object's
 // keys, and a later object may lack a column (its cell is undefined). Keys are read as own
 // properties only: `__proto__`, `constructor` and the like are columns like any other.
 import { createInterface } from 'node:readline';
+import { hasLossyNumber, parseKeepingNumbers } from './json-number-text.js';
 import { badRow, type DataRecord, type ReaderInput } from './record.js';
 import type { RawCell, Row } from './row.js';
 
 /** A JSON value as a cell: nested objects (and arrays of them) become their JSON text. */
 function toCell(v: unknown): RawCell {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v as Array<string | number>;
+  // a list's null items stay items (a sequence drops them like empty items): as JSON text the
+  // whole list would be one sequence item
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x === 'string' || typeof x === 'number')) return v as Array<string | number | null>;
   return JSON.stringify(v);
 }
 
@@ -39,9 +44,20 @@ export async function* jsonlRecords(input: ReaderInput): AsyncGenerator<DataReco
   const cells: RawCell[] = [];
   const seen = new Set<string>();
   let objects = 0;
-  // One parsed value at `line`: a record, or 'bad' (reported or skipped), or 'stop'.
-  const take = (v: unknown, line: number): DataRecord | 'bad' | 'stop' => {
+  // One parsed value at `line`: a record, or 'bad' (reported or skipped), or 'stop'. `again`
+  // parses its text again keeping the numbers JSON.parse could not (json-number-text.ts), only
+  // for a value holding one.
+  const take = (parsed: unknown, line: number, again: () => unknown): DataRecord | 'bad' | 'stop' => {
+    let v = parsed;
     if (!isObject(v)) return badRow(report, skipBadRows, { file, row: line, code: 'REC6002', message: 'the line is not a JSON object' }) ? 'bad' : 'stop';
+    if (hasLossyNumber(v)) {
+      try {
+        v = again();
+      } catch (e) {
+        return badRow(report, skipBadRows, { file, row: line, code: 'REC6002', message: `the line is not a JSON object recc can read: ${(e as Error).message}` }) ? 'bad' : 'stop';
+      }
+      if (!isObject(v)) return 'stop'; // the same text as JSON.parse read: an object
+    }
     objects++;
     if (!wanted) {
       wanted = input.header({ columns: Object.keys(v), line, fixed: false });
@@ -70,8 +86,9 @@ export async function* jsonlRecords(input: ReaderInput): AsyncGenerator<DataReco
         }
         const items = Array.isArray(all) ? all : [];
         if (items.length === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file holds an empty array' });
+        let again: unknown[] | undefined;
         for (let i = 0; i < items.length; i++) {
-          const r = take(items[i], i + 1);
+          const r = take(items[i], i + 1, () => (again ??= parseKeepingNumbers(text) as unknown[])[i]);
           if (r === 'stop') return;
           if (r !== 'bad') yield r;
         }
@@ -105,7 +122,7 @@ export async function* jsonlRecords(input: ReaderInput): AsyncGenerator<DataReco
       } catch {
         v = undefined;
       }
-      const r = take(v, line);
+      const r = take(v, line, () => parseKeepingNumbers(text));
       if (r === 'stop') return;
       if (r !== 'bad') yield r;
     }

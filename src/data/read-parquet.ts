@@ -11,7 +11,8 @@
 // integers (INT64 too, as numbers when exact, else as their decimal text), floats, booleans,
 // strings, null; lists of strings or numbers are sequences; timestamps and dates are ISO text;
 // structs and maps are their JSON text. A file that is not whole (no footer, a footer longer than
-// the file, a page that does not decode) is REC6011, naming the row group and its rows.
+// the file, an empty or corrupt footer, a page that does not decode) is REC6011, naming the row
+// group and its rows where it is one.
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type ParquetParsers } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -56,8 +57,9 @@ function toCell(v: unknown): RawCell | typeof BYTES {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : String(v);
   if (v instanceof Uint8Array) return BYTES;
   if (Array.isArray(v)) {
-    const items = v.map((x) => (typeof x === 'bigint' ? toCell(x) : x));
-    return items.every((x) => typeof x === 'string' || typeof x === 'number') ? (items as Array<string | number>) : json(v);
+    // a null element stays an item, as in JSON Lines (a sequence drops it like an empty item)
+    const items = v.map((x) => (typeof x === 'bigint' ? toCell(x) : x === undefined ? null : x));
+    return items.every((x) => x === null || typeof x === 'string' || typeof x === 'number') ? (items as Array<string | number | null>) : json(v);
   }
   return json(v);
 }
@@ -93,6 +95,18 @@ class Cursor {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^parquet /, '');
 
+/**
+ * Why a footer did not read. hyparquet's own file errors say what it found (`metadata length …
+ * exceeds …`). Anything else is the footer's bytes not decoding: its Thrift decoder's error
+ * (`thrift struct ended without STOP`, kept as a detail) or JavaScript failing inside it on bytes
+ * that are no metadata (`Cannot read properties of undefined`, which says nothing to a user).
+ */
+function footerMessage(e: unknown, length: number): string {
+  if (e instanceof Error && e.message.startsWith('parquet ')) return `cannot read the Parquet footer: ${message(e)}`;
+  const detail = e instanceof Error && e.constructor === Error ? ` (${e.message})` : '';
+  return `the Parquet footer (${length} bytes) is corrupt: it does not decode as Parquet metadata${detail}; was the file damaged, or written by a broken writer?`;
+}
+
 /** The records of a Parquet file; problems go to `input.report`. */
 export async function* parquetRecords(input: ReaderInput): AsyncGenerator<DataRecord> {
   const { file, report, skipBadRows, fd } = input;
@@ -107,14 +121,20 @@ export async function* parquetRecords(input: ReaderInput): AsyncGenerator<DataRe
       fail(0, 'REC6011', `not a whole Parquet file: it does not end with the Parquet footer (\`PAR1\`); was it cut short while copying or writing? (${size} bytes)`);
       return;
     }
-    let meta: FileMetaData;
-    try {
-      meta = await parquetMetadataAsync(buffer, { parsers: PARSERS });
-    } catch (e) {
-      fail(0, 'REC6011', `cannot read the Parquet footer: ${message(e)}`);
+    const footerLength = Buffer.from(buffer.slice(size - 8, size - 4) as ArrayBuffer).readUInt32LE(0);
+    if (footerLength === 0) {
+      fail(0, 'REC6011', 'the Parquet footer is empty (its length is 0): the file was not finished by its writer, or is damaged');
       return;
     }
-    const columns = parquetSchema(meta).children.map((c) => c.element.name);
+    let meta: FileMetaData;
+    let columns: string[];
+    try {
+      meta = await parquetMetadataAsync(buffer, { parsers: PARSERS });
+      columns = parquetSchema(meta).children.map((c) => c.element.name);
+    } catch (e) {
+      fail(0, 'REC6011', footerMessage(e, footerLength));
+      return;
+    }
     report.columns = columns;
     const total = Number(meta.num_rows);
     if (total === 0) {

@@ -4,7 +4,8 @@ import { CODES, type DiagnosticCode } from '../diagnostics/codes.js';
 
 /** One cell: CSV gives strings; JSON Lines also gives numbers, booleans, null and arrays. */
 export type Cell = string | number | boolean | null | undefined;
-export type RawCell = Cell | Array<string | number>;
+/** A list's null items stay (a sequence drops them as it drops empty items; a dense vector refuses them). */
+export type RawCell = Cell | Array<string | number | null>;
 export type Row = Record<string, RawCell>;
 
 /** A row with the line of the file it starts on (the CSV header is line 1), for error messages. */
@@ -39,7 +40,7 @@ export function formatDataError(e: DataError): string {
 export interface RowChecks {
   /** Columns every row must have (features, label columns, keys): REC6001 when absent. */
   required?: readonly string[];
-  /** Columns that must hold a finite number (or a boolean): REC6002 otherwise. */
+  /** Columns that must hold a number finite as a float32 (or a boolean): REC6002 otherwise. */
   numeric?: readonly string[];
 }
 
@@ -61,15 +62,38 @@ export function cellNumber(v: RawCell): number {
   return decimal(v);
 }
 
+/**
+ * Whether a number stays finite as a float32. Inputs and labels become float32 tensors, where
+ * `1e39` (finite as a JavaScript number) is Infinity and turns the loss, the scores and the
+ * metrics into NaN far from the cell that caused it: such a value is bad data, like `1e400`.
+ */
+export const float32Finite = (x: number): boolean => Number.isFinite(Math.fround(x));
+
+/**
+ * What is wrong with a cell read as a number (`found …`), or undefined when it is a number a
+ * model can take: a decimal (or a number, a boolean) whose float32 is finite.
+ */
+export function numberProblem(v: RawCell): string | undefined {
+  const x = cellNumber(v);
+  if (float32Finite(x)) return undefined;
+  // NaN from text that is no decimal, or a NaN cell (Parquet floats); a number out of range else
+  return Number.isNaN(x) ? `found ${shownCell(v)}` : `found ${shownCell(v)}, beyond float32's range (±3.4e38)`;
+}
+
 /** Text in a message: in backticks, cut after 40 characters (a cell may hold a whole document). */
 export function shownText(s: string): string {
   return `\`${s.length > 40 ? `${s.slice(0, 40)}…` : s}\``;
 }
 
-/** A cell in a message: its text, JSON for a list, `null` for a JSON null, and an empty cell said so. */
+// Numbers as JavaScript writes them: JSON.stringify would show NaN and ±Infinity (a Parquet float
+// cell, a JSON number past float64's range) as `null`, hiding the value at fault.
+const itemText = (x: string | number | null) => (typeof x === 'string' ? JSON.stringify(x) : String(x));
+
+/** A cell in a message: its text, a list's items, `NaN`/`Infinity` as such, `null` for a JSON null, and an empty cell said so. */
 export function shownCell(v: RawCell): string {
   if (v === undefined || v === '') return 'an empty cell';
-  return shownText(typeof v === 'string' ? v : JSON.stringify(v));
+  if (Array.isArray(v)) return shownText(`[${v.map(itemText).join(',')}]`);
+  return shownText(String(v));
 }
 
 /** The first problem of a row under `checks`, or undefined when it passes. */
@@ -79,7 +103,8 @@ export function checkRow(row: Row, checks: RowChecks): { column: string; code: '
   }
   for (const c of checks.numeric ?? []) {
     if (!Object.hasOwn(row, c)) return { column: c, code: 'REC6001', message: `missing column \`${c}\`` };
-    if (!Number.isFinite(cellNumber(row[c]))) return { column: c, code: 'REC6002', message: `\`${c}\` must be a number, found ${shownCell(row[c])}` };
+    const bad = numberProblem(row[c]);
+    if (bad) return { column: c, code: 'REC6002', message: `\`${c}\` must be a number, ${bad}` };
   }
   return undefined;
 }

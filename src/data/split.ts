@@ -3,12 +3,13 @@
 //   by_key         whole keys held out (e.g. users): the distinct keys, sorted, shuffled with the
 //                  seed; the first round(#keys × test) are test keys. Deterministic for a seed and
 //                  independent of row order.
-//   chronological  rows sorted by a column (numbers numerically, otherwise as text, e.g. ISO
-//                  dates; ties by row order); the latest round(n × test) rows are test
+//   chronological  rows sorted by a column of numbers or of ISO dates (time-order.ts; ties by
+//                  row order); the latest round(n × test) rows are test
 // The shuffles use seedrandom (`split:<seed>`), so a split is the same on every machine.
 import seedrandom from 'seedrandom';
 import type { SplitSpec } from '../ir/types.js';
 import type { Batchable } from './preprocess.js';
+import { orderTime, type TimeKind } from './time-order.js';
 
 export interface Split {
   train: Int32Array;
@@ -42,13 +43,23 @@ export function byKeySplit(keys: readonly string[], test: number, seed: number):
   return { train: Int32Array.from(train), test: Int32Array.from(testIdx) };
 }
 
-/** The latest fraction `test` of the rows by `order` (numbers if all parse, else text). */
-export function chronologicalSplit(order: readonly string[], test: number): Split {
+/**
+ * The latest fraction `test` of the rows by `order` (numbers, or ISO dates: time-order.ts). The
+ * loader refuses rows whose time is neither, or of the other kind (REC6002 at the cell), so one
+ * here is a caller that skipped the loader: an error, never a fallback to text order.
+ */
+export function chronologicalSplit(order: readonly string[], test: number, column = 'the time'): Split {
   const n = order.length;
-  const nums = order.map((v) => (v.trim() === '' ? NaN : Number(v)));
-  const numeric = nums.every((x) => Number.isFinite(x));
+  const times = new Float64Array(n);
+  let kind: TimeKind | undefined;
+  for (let i = 0; i < n; i++) {
+    const t = orderTime(column, order[i], kind);
+    if ('error' in t) throw new Error(`chronological split, row ${i + 1}: ${t.error}`);
+    kind = t.kind;
+    times[i] = t.at;
+  }
   const idx = Array.from({ length: n }, (_, i) => i);
-  idx.sort(numeric ? (a, b) => nums[a]! - nums[b]! || a - b : (a, b) => (order[a]! < order[b]! ? -1 : order[a]! > order[b]! ? 1 : a - b));
+  idx.sort((a, b) => times[a]! - times[b]! || a - b);
   const k = n - Math.round(n * test);
   return { train: sorted(idx.slice(0, k)), test: sorted(idx.slice(k)) };
 }
@@ -62,5 +73,5 @@ export function split(ds: Batchable, spec: SplitSpec, seed: number): Split {
   const col = spec.kind === 'by_key' ? spec.key : spec.by;
   const keys = ds.keys[col];
   if (!keys) throw new Error(`split: the dataset does not keep column \`${col}\``);
-  return spec.kind === 'by_key' ? byKeySplit(keys, spec.test, seed) : chronologicalSplit(keys, spec.test);
+  return spec.kind === 'by_key' ? byKeySplit(keys, spec.test, seed) : chronologicalSplit(keys, spec.test, col);
 }

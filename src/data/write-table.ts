@@ -4,8 +4,10 @@
 // leaves no partial output. Text columns are strings; float columns are float32 values, written
 // in CSV, TSV and JSON as a decimal of at most 9 significant digits (fewer when they suffice)
 // that reads back as the same float32, and in Parquet as FLOAT; double columns (the numbers of
-// `recc synth`) are float64, written as JavaScript's shortest round-trip text and as DOUBLE. Parquet goes through hyparquet-writer (the writer
-// of the hyparquet family that reads it, see read-parquet.ts), one row group per 65 536 rows.
+// `recc synth`) are float64, written as JavaScript's shortest round-trip text and as DOUBLE. NaN
+// and ±Infinity are written as such in CSV and TSV, and as null in JSON Lines (JSON has neither).
+// Parquet goes through hyparquet-writer (the writer of the hyparquet family that reads it, see
+// read-parquet.ts), one row group per 65 536 rows.
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import { AtomicFile } from '../io/atomic-write.js';
@@ -96,10 +98,13 @@ export function openTable(path: string, format: Format, decl: ColumnDecl[], crea
     };
   }
   if (format === 'jsonl') {
+    // JSON has no NaN or ±Infinity: a score that is one (weights that diverged) is null, as
+    // JSON.stringify and pandas write it, never a bare `NaN` that makes the line unreadable
+    const jsonCell = (c: TableColumn, i: number) => (c.kind === 'text' ? JSON.stringify(c.values[i]) : Number.isFinite(c.values[i]) ? cell(c, i) : 'null');
     return {
       write(cols) {
         const lines: string[] = [];
-        for (let i = 0; i < n(cols); i++) lines.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${c.kind === 'text' ? JSON.stringify(c.values[i]) : cell(c, i)}`).join(',')}}`);
+        for (let i = 0; i < n(cols); i++) lines.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${jsonCell(c, i)}`).join(',')}}`);
         if (lines.length > 0) file.write(`${lines.join('\n')}\n`);
       },
       commit: () => file.commit(),

@@ -4,8 +4,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SchemaElement } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { formatDataError } from '../../src/data/row.js';
+import { feedModel, onnxFeeds } from '../../src/data/onnx-feeds.js';
+import { formatDataError, type Row } from '../../src/data/row.js';
 import { analyze } from '../../src/semantics/analyze.js';
 import { loadData } from '../../src/train/data-source.js';
 
@@ -143,5 +146,91 @@ describe('missing columns and line numbers', () => {
     const ok = (i: number) => JSON.stringify({ user: `u${i}`, x: [1, 2], n: i, click: i % 2 });
     const l = await load('k.jsonl', `${ok(0)}\n\n${ok(1)}\n{"user": "u", "x": [1], "n": 1, "click": 0}\n`);
     expect(l.errors).toMatchObject([{ row: 4, column: 'x', code: 'REC6002' }]);
+  });
+});
+
+describe('numbers a float32 cannot hold', () => {
+  // Inputs and labels are float32 tensors: NaN, ±Infinity and 1e39 (finite as a float64) would
+  // train as NaN losses, score as NaN and compare silently (`y >= 4` is 1 for Infinity, 0 for NaN).
+  const SPEC_Y = `model m {
+  features {
+    user: id(hash: 100, dim: 2)
+    x: dense(2)
+    n: bucketize(boundaries: [10, 20], dim: 2)
+    y: label
+  }
+  task t : binary(label: y >= 4) { from: concat(user, x, n) }
+  task r : regression(label: y) { from: concat(user, x, n) }
+  train { split: random(test: 0.25) }
+}
+`;
+  const graph = () => analyze(SPEC_Y, 'm.rec').graph!;
+  const parquetFile = (dir: string, name: string, bad: { column: 'n' | 'y'; value: number; type: 'FLOAT' | 'DOUBLE' }) => {
+    const n = [1, 2, 3, 4];
+    const y = [5, 1, 4, 2];
+    const at = 2; // the third row
+    const type = (c: 'n' | 'y') => (bad.column === c ? bad.type : 'DOUBLE');
+    const column = (c: 'n' | 'y', xs: number[]) => ({ name: c, data: xs.map((v, i) => (bad.column === c && i === at ? bad.value : v)) });
+    const schema = [
+      { name: 'root', num_children: 4 },
+      { name: 'user', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      { name: 'x', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      ...(['n', 'y'] as const).map((c) => ({ name: c, type: type(c), repetition_type: 'REQUIRED' })),
+    ] as SchemaElement[];
+    const f = join(dir, name);
+    writeFileSync(f, new Uint8Array(parquetWriteBuffer({ schema, columnData: [{ name: 'user', data: ['a', 'b', 'c', 'd'] }, { name: 'x', data: n.map(() => [1, 2]) }, column('n', n), column('y', y)] })));
+    return f;
+  };
+
+  it('NaN, ±Infinity, 1e39 and 1e400 are REC6002 at the cell in CSV, JSON Lines and Parquet, shown as they are', async () => {
+    const { load, dir } = setup(SPEC_Y);
+    const g = graph();
+    const csv = (row: string) => `user,x,n,y\nu0,"1,2",3,5\n${row}\nu2,"1,2",3,1\n`;
+    const jsonl = (row: string) => `{"user":"u0","x":[1,2],"n":3,"y":5}\n${row}\n{"user":"u2","x":[1,2],"n":3,"y":1}\n`;
+    const cases: Array<[string, string, Record<string, unknown>, string]> = [
+      ['y.csv', csv('u1,"1,2",3,1e39'), { row: 3, column: 'y', field: 4 }, "label column `y` holds `1e39`, beyond float32's range (±3.4e38)"],
+      ['y.csv', csv('u1,"1,2",3,1e400'), { row: 3, column: 'y', field: 4 }, "label column `y` holds `1e400`, beyond float32's range (±3.4e38)"],
+      ['n.csv', csv('u1,"1,2",1e39,1'), { row: 3, column: 'n', field: 3 }, "`n` must be a number, found `1e39`, beyond float32's range (±3.4e38)"],
+      ['x.csv', csv('u1,"1e39,2",3,1'), { row: 3, column: 'x', field: 2 }, "`x` item 1 must be a number, found `1e39`, beyond float32's range (±3.4e38)"],
+      ['y.jsonl', jsonl('{"user":"u1","x":[1,2],"n":3,"y":1e400}'), { row: 2, column: 'y' }, "label column `y` holds `1e400`, beyond float32's range (±3.4e38)"],
+      ['y.jsonl', jsonl('{"user":"u1","x":[1,2],"n":3,"y":-1e39}'), { row: 2, column: 'y' }, "label column `y` holds `-1e39`, beyond float32's range (±3.4e38)"],
+      ['n.jsonl', jsonl('{"user":"u1","x":[1,2],"n":1e400,"y":1}'), { row: 2, column: 'n' }, "`n` must be a number, found `1e400`, beyond float32's range (±3.4e38)"],
+      ['x.jsonl', jsonl('{"user":"u1","x":[1e400,2],"n":3,"y":1}'), { row: 2, column: 'x' }, "`x` item 1 must be a number, found `1e400`, beyond float32's range (±3.4e38)"],
+      ['x.jsonl', jsonl('{"user":"u1","x":[1,null],"n":3,"y":1}'), { row: 2, column: 'x' }, '`x` item 2 must be a number, found `null`'],
+    ];
+    for (const [name, text, at, message] of cases) {
+      const r = await load(name, text);
+      expect(r.errors, `${name}: ${text}`).toEqual([{ file: join(dir, name), ...at, code: 'REC6002', message: expect.stringContaining(message) }]);
+    }
+    const parquetCases: Array<[{ column: 'n' | 'y'; value: number; type: 'FLOAT' | 'DOUBLE' }, string]> = [
+      [{ column: 'y', value: NaN, type: 'FLOAT' }, 'label column `y` holds `NaN`, not a number'],
+      [{ column: 'y', value: Infinity, type: 'DOUBLE' }, "label column `y` holds `Infinity`, beyond float32's range"],
+      [{ column: 'y', value: 1e39, type: 'DOUBLE' }, "label column `y` holds `1e+39`, beyond float32's range"],
+      [{ column: 'n', value: NaN, type: 'DOUBLE' }, '`n` must be a number, found `NaN`'],
+      [{ column: 'n', value: -Infinity, type: 'FLOAT' }, "`n` must be a number, found `-Infinity`, beyond float32's range"],
+    ];
+    for (const [bad, message] of parquetCases) {
+      const f = parquetFile(dir, 'bad.parquet', bad);
+      const r = await loadData(g, { data: f, skipBadRows: false, seed: 1 });
+      // Parquet rows by number (from 1), columns by position
+      expect(r.errors, message).toEqual([{ file: f, row: 3, column: bad.column, field: bad.column === 'n' ? 3 : 4, code: 'REC6002', message: expect.stringContaining(message) }]);
+      expect(formatDataError(r.errors[0]!)).toMatch(new RegExp(`bad\\.parquet:3:${bad.column === 'n' ? 3 : 4} \\(column ${bad.column}\\): error\\[REC6002\\]`));
+      const s = await loadData(g, { data: f, skipBadRows: true, seed: 1 });
+      expect([s.errors, s.skipped, s.dataset.n]).toEqual([[], 1, 3]);
+    }
+    // the largest float32 and the smallest numbers are fine
+    const ok = await load('ok.csv', csv('u1,"3.4e38,1e-50",-3.4e38,3.4e38'));
+    expect(ok.errors).toEqual([]);
+  });
+
+  it('predict refuses them as training does (its feeds are float32 too)', () => {
+    const g = graph();
+    const feeds = (x: string, n: unknown) => () => onnxFeeds(feedModel(g), [{ user: 'u', x, n } as Row]);
+    expect(feeds('1e39,2', 3)).toThrow("row 1: `x` item 1 must be a number, found `1e39`, beyond float32's range (±3.4e38)");
+    expect(feeds('1,2', 1e39)).toThrow("row 1: `n` must be a number, found `1e+39`, beyond float32's range (±3.4e38)");
+    expect(feeds('1,2', NaN)).toThrow('row 1: `n` must be a number, found `NaN`');
+    expect(feeds('1,2', 3)).not.toThrow();
   });
 });

@@ -99,6 +99,17 @@ describe('Parquet input', () => {
     const l = await readRows(bytesFile('lying.parquet', lying), strict);
     expect(l.errors).toMatchObject([{ code: 'REC6011' }]);
     expect(l.errors[0]!.message).toMatch(/^cannot read the Parquet footer: /);
+    // a footer of length 0, and one whose bytes are no metadata: said so, not a JavaScript error
+    const empty = Buffer.from(whole);
+    empty.writeUInt32LE(0, whole.length - 8);
+    const e = await readRows(bytesFile('empty-footer.parquet', empty), strict);
+    expect(e.errors).toEqual([{ file: join(dir, 'empty-footer.parquet'), row: 0, code: 'REC6011', message: expect.stringMatching(/^the Parquet footer is empty \(its length is 0\)/) }]);
+    const footer = (bytes: Buffer) => Buffer.concat([Buffer.from('PAR1'), bytes, Buffer.from([bytes.length, 0, 0, 0]), Buffer.from('PAR1')]);
+    for (const [name, bytes] of [['zeros4.parquet', footer(Buffer.alloc(4))], ['zeros64.parquet', footer(Buffer.alloc(64))], ['ones.parquet', footer(Buffer.alloc(64, 0xff))]] as const) {
+      const c = await readRows(bytesFile(name, bytes), strict);
+      expect(c.errors, name).toMatchObject([{ row: 0, code: 'REC6011', message: expect.stringMatching(/^the Parquet footer \(\d+ bytes\) is corrupt: it does not decode as Parquet metadata/) }]);
+      expect(c.errors[0]!.message, name).not.toMatch(/Cannot read|undefined|properties/);
+    }
     // a damaged data page (the footer intact): the row group is named
     const damaged = Buffer.from(whole);
     for (let i = 200; i < 4000; i++) damaged[i] = (i * 7919) & 0xff;

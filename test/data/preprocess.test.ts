@@ -37,6 +37,7 @@ describe('encoding rules', () => {
     expect([0.5, 1, 9.99, 10, 99, -3].map((x) => bucketOf(x, [1, 10]))).toEqual([1, 2, 2, 3, 3, 1]);
     expect(seqItems(' a | |b||c ', '|')).toEqual(['a', 'b', 'c']);
     expect(seqItems(['a', 2, ''], '|')).toEqual(['a', '2']);
+    expect(seqItems(['a', null, 'b'], '|')).toEqual(['a', 'b']); // a null item is none, like an empty one
     expect(seqItems(null, '|')).toEqual([]);
     expect(denseValues('1, 2|3  4')).toEqual([1, 2, 3, 4]);
     expect(denseValues([1, '2'])).toEqual([1, 2]);
@@ -121,6 +122,10 @@ describe('encoding rules', () => {
     };
     expect(message(null)).toBe('`n` must be a number, found `null`');
     expect(message(['a', 2])).toBe('`n` must be a number, found `["a",2]`');
+    // NaN and ±Infinity as such: JSON would show them as null
+    expect(message(NaN)).toBe('`n` must be a number, found `NaN`');
+    expect(message(-Infinity)).toBe("`n` must be a number, found `-Infinity`, beyond float32's range (±3.4e38)");
+    expect(message([1, NaN, null])).toBe('`n` must be a number, found `[1,NaN,null]`');
     expect(message('')).toBe('`n` must be a number, found an empty cell');
     expect(message('x'.repeat(5000))).toBe(`\`n\` must be a number, found \`${'x'.repeat(40)}…\``);
     expect(message(true)).toBe('no error'); // a JSON boolean is 1 or 0

@@ -1,8 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SchemaElement } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { formatOf, readRows } from '../../src/data/read.js';
+import { analyze } from '../../src/semantics/analyze.js';
+import { loadData } from '../../src/train/data-source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'recc-read-'));
 function file(name: string, text: string): string {
@@ -113,6 +117,41 @@ describe('JSON Lines and JSON', () => {
     expect((await readRows(file('d.json', '{"a": 1}\n{"a": 2}\n'), strict)).rows.map((x) => x.row.a)).toEqual([1, 2]);
     expect((await readRows(file('e.json', '[{"a": 1}, 3'), strict)).errors).toMatchObject([{ code: 'REC6002' }]);
     expect((await readRows(file('f.jsonl', '\n\n'), strict)).errors).toMatchObject([{ code: 'REC6004' }]);
+  });
+
+  it('a list\'s null item is no item of a sequence, as an empty item of a text cell is none, in JSON Lines and Parquet', async () => {
+    const spec = `model m {
+  features {
+    h: seq(id(hash: 1000, dim: 2), max_len: 4)
+    y: label
+  }
+  task t : regression(label: y) { from: mean(h) }
+}
+`;
+    const g = analyze(spec, join(dir, 'm.rec')).graph!;
+    // rows: a list with a null item, the same without it, the text with an empty item, and the list's JSON text
+    const jsonl = file('seq.jsonl', ['["m1", null, "m2"]', '["m1", "m2"]', '"m1||m2"', '"[\\"m1\\",null,\\"m2\\"]"'].map((h) => `{"h": ${h}, "y": 1}`).join('\n'));
+    expect((await readRows(jsonl, strict)).rows[0]!.row.h).toEqual(['m1', null, 'm2']);
+    const j = await loadData(g, { data: jsonl, skipBadRows: false, seed: 1 });
+    expect(j.errors).toEqual([]);
+    const h = Array.from(j.dataset.inputs.h!);
+    const row = (i: number) => h.slice(4 * i, 4 * i + 4);
+    expect(row(0)).toEqual(row(1));
+    expect(row(0)).toEqual(row(2));
+    expect(row(0)[2]).toBe(0);
+    expect(row(3)).not.toEqual(row(0)); // one item, the whole text
+    const schema = [
+      { name: 'root', num_children: 2 },
+      { name: 'h', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      { name: 'y', type: 'INT32', repetition_type: 'REQUIRED' },
+    ] as SchemaElement[];
+    const pq = file('seq.parquet', new Uint8Array(parquetWriteBuffer({ schema, columnData: [{ name: 'h', data: [['m1', null, 'm2'], ['m1', 'm2']] }, { name: 'y', data: [1, 1] }] })));
+    expect((await readRows(pq, strict)).rows[0]!.row.h).toEqual(['m1', null, 'm2']);
+    const p = await loadData(g, { data: pq, skipBadRows: false, seed: 1 });
+    expect(p.errors).toEqual([]);
+    expect(Array.from(p.dataset.inputs.h!)).toEqual([...row(0), ...row(1)]);
   });
 
   it('dispatch on the extension', () => {
