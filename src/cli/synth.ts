@@ -6,6 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Format } from '../data/file-format.js';
 import type { Row } from '../data/row.js';
 import { settingAt, SYNTH } from '../data/synth/index.js';
+import { MAX_SYNTH_ROWS_TEXT, synthRowsRefusal } from '../data/synth/max-rows.js';
 import { openTable, type TableColumn } from '../data/write-table.js';
 import { ensureWritableDir, removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
 import { displayPath } from './output.js';
@@ -60,11 +61,16 @@ export function runSynth(setting: string, o: SynthCliOptions): number {
     process.stdout.write(`${setting} (version ${version}): ${s.doc}\n`);
     return 0;
   }
+  const tooMany = synthRowsRefusal(setting, o.rows, `--rows ${o.rows}`);
+  if (tooMany) {
+    process.stderr.write(`error[REC6013]: ${tooMany}\n`);
+    return 1;
+  }
   if (!o.out) {
     process.stderr.write('error: pass -o DIR to write the data (or --describe to print what the setting models)\n');
     return 1;
   }
-  ensureWritableDir(o.out);
+  ensureWritableDir(o.out, `-o ${o.out}`);
   removeStaleTemps(o.out);
   const rows = s.generate({ seed: o.seed, rows: o.rows });
   const file = join(o.out, `${setting}.${o.format}`);
@@ -81,7 +87,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
     .argument('<setting>', Object.keys(SYNTH).join(' | '))
     .option('-o, --out <dir>', 'output directory: SETTING.<format> and SETTING.README.md')
     .addOption(new Option('--format <f>', 'file format').choices(FORMATS).default('csv'))
-    .option('--rows <n>', 'rows to generate', positiveInt, 100_000)
+    .option('--rows <n>', `rows to generate (at most ${MAX_SYNTH_ROWS_TEXT}: they are made in memory)`, positiveInt, 100_000)
     .option('--seed <n>', 'seed (an integer ≥ 0)', seedInt, 1)
     .option('--setting-version <n>', 'the setting\'s version (default: the latest; poso and pepnet: 2, 1 = the earlier setting)', positiveInt)
     .option('--describe', 'print the generative process, what a model must learn, and the options; write nothing')

@@ -1,9 +1,9 @@
 // `recc train SPEC`: train on the spec's data (or --data), print metrics per task and group, and
 // write the checkpoint, weights, report, loss curve and a serving ONNX file to --out.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { split } from '../data/split.js';
+import { MAX_SYNTH_ROWS_TEXT } from '../data/synth/max-rows.js';
 import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
 import { artefactFiles, writeArtefacts } from '../train/artefacts.js';
 import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
@@ -11,6 +11,7 @@ import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
 import { oneClassWarnings } from '../train/label-balance.js';
+import { splitShortfall } from '../train/split-shortfall.js';
 import { DEFAULT_SHUFFLE_BUFFER, streamData } from '../train/stream-data.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import { nonFiniteTensors } from '../train/checkpoint-check.js';
@@ -21,6 +22,7 @@ import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
 import { trainBackend, type TrainBackendName } from './train-backend.js';
 import { VERSION } from './version.js';
+import { readWeightsFile } from './weights.js';
 
 export const BACKENDS = ['auto', 'gpu', 'node', 'wasm', 'cpu'];
 /** `recc train` also trains on onnxruntime (train-backend.ts). */
@@ -59,12 +61,8 @@ function readPretrained(o: TrainCliOptions): Pretrained | { error: string } | un
   if (o.init === undefined) {
     return o.from === undefined ? undefined : { error: 'error: --from starts at a stage from another run\'s weights: give them with --init FILE' };
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(o.init);
-  } catch (e) {
-    return { error: `error[REC6006]: cannot read ${o.init}: ${(e as Error).message}` };
-  }
+  const bytes = readWeightsFile(o.init);
+  if ('error' in bytes) return bytes;
   const r = decodeSafetensors(bytes);
   if ('error' in r) return { error: `error[REC6006]: ${o.init}: ${r.error}` };
   const tensors = Object.fromEntries(Object.entries(r.tensors).filter(([k]) => !k.startsWith('optimizer/')));
@@ -97,7 +95,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   const { tf, backend } = chosen;
   // The output directory first: a read-only or full disk is found before minutes of loading.
   const out = resolve(o.out ?? join('runs', graph.model));
-  ensureWritableDir(out);
+  ensureWritableDir(out, o.out !== undefined ? `-o ${o.out}` : `the output directory ${displayPath(out)}`);
   const stale = removeStaleTemps(out);
   if (stale.length > 0) log(`removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} that a killed run left in ${displayPath(out)}`);
   const plan = planOf(graph);
@@ -130,6 +128,8 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
         const loaded = await loadData(view, loadOpts(s.seed));
         if (loaded.errors.length > 0) throw new DataLoadError(loaded.errors.map(formatDataError));
         const parts = split(loaded.dataset, s.split, s.seed);
+        const short = splitShortfall(s.split, loaded.dataset, parts);
+        if (short) throw new DataLoadError([formatDataError({ file: loaded.source, row: 0, code: 'REC6004', message: short })]);
         for (const w of oneClassWarnings(view.tasks, loaded.dataset.labels, parts.train, loaded.source)) log(formatDataError(w));
         started(stage, loaded.source, loaded.skipped, parts.train.length, parts.test.length, false);
         return { dataset: loaded.dataset, split: parts };
@@ -210,7 +210,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .option('--data <file>', 'CSV, TSV, JSON Lines or Parquet file (default: the spec\'s `train { data: … }`)')
       .option('-o, --out <dir>', 'output directory (default: runs/<model>)')
       .option('--epochs <n>', 'override the spec\'s epochs', positiveInt)
-      .option('--rows <n>', 'use at most this many rows (synthetic settings: generate this many)', positiveInt)
+      .option('--rows <n>', `use at most this many rows (synthetic settings: generate this many, at most ${MAX_SYNTH_ROWS_TEXT})`, positiveInt)
       .addOption(new Option('--backend <name>', 'training backend: auto (tfjs-node if installed, else onnxruntime, else wasm), TensorFlow.js (gpu, node, wasm, cpu) or onnxruntime (ort, ort-cuda)').choices(TRAIN_BACKENDS).default('auto'))
       .option('--threads <n>', 'onnxruntime intra-op threads (ort, and auto when it picks onnxruntime)', positiveInt, 1)
       .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping', false)

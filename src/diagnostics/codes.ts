@@ -88,6 +88,7 @@ export const CODES = {
   REC6010: { severity: 'error', title: 'data file in a format recc does not read or write' },
   REC6011: { severity: 'error', title: 'malformed Parquet file' },
   REC6012: { severity: 'error', title: 'Parquet column of a type that is not a cell (raw bytes)' },
+  REC6013: { severity: 'error', title: 'more rows than a synthetic setting generates' },
   REC6020: { severity: 'error', title: 'unknown version of a synthetic setting' },
   REC6021: { severity: 'warning', title: 'column the data lacks' },
 } as const satisfies Record<string, CodeInfo>;

@@ -8,6 +8,7 @@ import { preprocess, RowEncoder, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import { formatDataError, type DataError } from '../data/row.js';
 import { settingAt, SYNTH } from '../data/synth/index.js';
+import { synthRowsRefusal } from '../data/synth/max-rows.js';
 import { filePolicy, isRefusal, openChecked, reachOf, type FilePolicy } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
 
@@ -53,8 +54,11 @@ export async function loadData(graph: IRGraph, opts: LoadOptions): Promise<Loade
     const source = `synth(${spec.setting})`;
     const missing = checkHeader(neededColumns(graph, keys), setting.columns, source, 0, source);
     if (missing.length > 0) return { dataset: emptyDataset(), source, skipped: 0, errors: missing };
+    const count = opts.rows ?? spec.options.rows ?? 100_000;
+    const tooMany = synthRowsRefusal(spec.setting, count, opts.rows !== undefined ? `--rows ${opts.rows}` : `\`rows: ${count}\``);
+    if (tooMany) return { dataset: emptyDataset(), source, skipped: 0, errors: [fileError(opts.rows !== undefined ? source : graph.file, 'REC6013', tooMany)] };
     // every option of `synth(setting, …)` reaches the generator (users, items, …)
-    const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: opts.rows ?? spec.options.rows ?? 100_000 });
+    const rows = setting.generate({ ...spec.options, seed: spec.options.seed ?? opts.seed, rows: count });
     const r = preprocess(graph, rows.map((row, i) => ({ row, line: i + 1 })), { file: source, keyColumns: keys, skipBadRows: opts.skipBadRows });
     return { dataset: r.dataset, source: `synth(${spec.setting}, rows: ${rows.length})`, skipped: r.skipped, errors: r.errors };
   }
@@ -71,7 +75,7 @@ export async function loadData(graph: IRGraph, opts: LoadOptions): Promise<Loade
   if (report.errors.length > 0) return { dataset: emptyDataset(), source: file, skipped: report.skipped, errors: report.errors };
   const dataset = enc.finish();
   const errors: DataError[] = [];
-  if (dataset.n === 0) errors.push(fileError(file, 'REC6004', 'no usable rows'));
+  if (dataset.n === 0) errors.push(fileError(file, 'REC6004', report.skipped > 0 ? `no usable rows: ${report.skipped === 1 ? 'the only row was' : `all ${report.skipped} rows were`} skipped as bad (--skip-bad-rows)` : 'no usable rows'));
   return { dataset, source: file, skipped: report.skipped, errors };
 }
 

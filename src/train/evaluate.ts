@@ -102,8 +102,9 @@ export function evaluate(graph: IRGraph, preds: Record<string, Float32Array>, ds
   const groupCol = graph.train.groupBy;
   const groups = groupCol && ds.keys[groupCol] ? [...new Set(ds.keys[groupCol])].sort() : [];
   for (const t of graph.tasks) {
-    const p = preds[t.name]!;
-    const y = ds.labels[t.name]!;
+    // No rows, no batches: a predictor leaves out the tasks of an empty set, whose metrics are n/a.
+    const p = preds[t.name] ?? new Float32Array(0);
+    const y = ds.labels[t.name] ?? new Float32Array(0);
     const rows: Record<string, MetricRow> = { all: metricsOf(t, graph.train.metrics, p, y, ds.keys) };
     for (const g of groups) {
       const idx = ds.keys[groupCol!]!.flatMap((v, i) => (v === g ? [i] : []));

@@ -59,6 +59,15 @@ function heldOut(graph: IRGraph, seed: number, line: number, key: RawCell): bool
   return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32 < s.test;
 }
 
+/** `all 3 rows` or `the only row`, for the message of a split that held out every row. */
+const allRows = (n: number) => (n === 1 ? 'the only row' : `all ${n} rows`);
+
+/** How the stream holds rows out, for the messages of a split with an empty side. */
+function streamHolding(graph: IRGraph): string {
+  const s = graph.train.split;
+  return s.kind === 'by_key' ? `it holds out each \`${s.key}\` value with probability ${s.test}, by the value's hash` : `it holds out each row with probability ${s.test}, by its line's hash`;
+}
+
 /** Rows of several datasets of the same features, one after the other. */
 function concatRows(parts: Batchable[]): Batchable {
   const n = parts.reduce((a, p) => a + p.n, 0);
@@ -109,7 +118,10 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
   }, report);
   if (report.errors.length > 0) return { ...none(where.file, 'REC6004', ''), errors: report.errors, skipped: report.skipped };
   const test = testEnc.finish();
-  if (trainRows === 0) return none(where.file, 'REC6004', 'no training rows: the split held out every row');
+  // Every row skipped as bad leaves both sides empty: that is the data's fault, not the split's.
+  if (trainRows === 0 && test.n === 0) return none(where.file, 'REC6004', report.skipped > 0 ? `no usable rows: ${report.skipped === 1 ? 'the only row was' : `all ${report.skipped} rows were`} skipped as bad (--skip-bad-rows)` : 'no usable rows');
+  if (trainRows === 0) return none(where.file, 'REC6004', `no training rows: the split held out every row: --stream held out ${allRows(test.n)} (${streamHolding(graph)})`);
+  if (test.n === 0) return none(where.file, 'REC6004', `no test rows: the split held out no row: --stream held out none of the data's ${trainRows === 1 ? '1 row' : `${trainRows} rows`} (${streamHolding(graph)}; few ${splitKey === undefined ? 'rows' : 'keys'} may draw none: use more data, or train without --stream for an exact split)`);
 
   const buffer = Math.max(opts.batch, opts.shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER);
   const batches: BatchStream = {

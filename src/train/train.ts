@@ -106,6 +106,9 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     let testSet = slice(dataset, split.test);
     let adaptOn: typeof testSet | undefined;
     if (trainSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no training rows: the split left every row for testing (use more data or a smaller \`test\` fraction)`);
+    // Checked here too, not only by the CLI (split-shortfall.ts): a run with nothing to score
+    // would train to the end and then report metrics of nothing.
+    if (testSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no test rows: the split held out no row (use more data or a larger \`test\` fraction)`);
     if (stage.batching.kind === 'tasks') {
       // MAML: batches of tasks; test tasks adapt on their support rows, their query rows are scored
       const b = stage.batching;
@@ -117,6 +120,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       const t = splitTestTasks(dataset, b.key, split.test, b.support);
       testSet = t.query;
       adaptOn = t.support;
+      if (testSet.n === 0) throw new TrainError(`no held-out task has two rows or more (tasks are the rows sharing \`${b.key}\`): a task is scored on the rows after those it adapts on, so nothing would be scored`);
       view = { ...view, train: { ...view.train, groupBy: view.train.groupBy ?? TASK_SLICE } };
     }
     const epochs = opts.epochs ?? stage.settings.epochs;

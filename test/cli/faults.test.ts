@@ -72,6 +72,22 @@ describe.skipIf(!canMount)('I/O faults (tmpfs mounts; needs root)', () => {
   });
 });
 
+describe('an output directory that is a file', () => {
+  it('train and synth -o FILE: one line naming what was given, before any work, the file kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-ofile-'));
+    const file = join(dir, 'existing.txt');
+    writeFileSync(file, 'keep\n');
+    const t = recc('train', CLICKS, '-o', file, '--epochs', '1');
+    expect(t.status).toBe(1);
+    expect(oneLine(t.stderr)).toBe(`error[REC6009]: -o ${file} is a file, not a directory`);
+    const s = recc('synth', 'poso', '-o', file, '--rows', '10');
+    expect(s.status).toBe(1);
+    expect(oneLine(s.stderr)).toBe(`error[REC6009]: -o ${file} is a file, not a directory`);
+    expect(readFileSync(file, 'utf8')).toBe('keep\n');
+    expect(readdirSync(dir)).toEqual(['existing.txt']);
+  });
+});
+
 describe('labels of one class', () => {
   it('warns, naming the task, before training', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-one-'));

@@ -10,6 +10,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { stringify } from 'csv-stringify/sync';
 import { posoRows } from '../../src/data/synth/poso.js';
 import { POSO_COLUMNS } from '../../src/data/synth/settings.js';
+import { MAX_SYNTH_ROWS, synthRowsRefusal } from '../../src/data/synth/max-rows.js';
 import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { loadData } from '../../src/train/data-source.js';
 
@@ -39,6 +40,23 @@ describe('recc synth', () => {
     const none = recc('synth', 'pepnet');
     expect(none.status).toBe(1);
     expect(none.stderr).toBe('error: pass -o DIR to write the data (or --describe to print what the setting models)\n');
+  });
+
+  it('more rows than a setting makes in memory: refused in one line before any row (synth, train, a spec\'s rows)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-synth-rows-'));
+    const s = recc('synth', 'poso', '-o', dir, '--rows', '99999999999999');
+    expect(s.status).toBe(1);
+    expect(s.stderr).toBe('error[REC6013]: --rows 99999999999999: synthetic setting `poso` makes at most 5,000,000 rows (they are generated in memory)\n');
+    expect(recc('synth', '--help').stdout).toMatch(/--rows <n> +rows to generate \(at most 5,000,000/);
+    const t = recc('train', join(ROOT, 'examples/poso-movielens.rec'), '--rows', '99999999999999', '-o', join(dir, 'run'));
+    expect(t.status).toBe(1);
+    expect(t.stderr).not.toMatch(/^\s+at /m);
+    expect(t.stderr.trim()).toBe('synth(poso): error[REC6013]: --rows 99999999999999: synthetic setting `poso` makes at most 5,000,000 rows (they are generated in memory)');
+    const g = analyze('model m { features { user_id: id(hash: 10, dim: 2)  rating: label } task t : regression(label: rating) { from: user_id } train { data: synth(poso, rows: 99_999_999_999_999) } }', join(dir, 'm.rec')).graph!;
+    const loaded = await loadData(g, { skipBadRows: false, seed: 1 });
+    expect(loaded.errors.map((e) => [e.file, e.code, e.message])).toEqual([[join(dir, 'm.rec'), 'REC6013', '`rows: 99999999999999`: synthetic setting `poso` makes at most 5,000,000 rows (they are generated in memory)']]);
+    expect(synthRowsRefusal('poso', MAX_SYNTH_ROWS, '--rows')).toBeUndefined();
+    expect(synthRowsRefusal('poso', MAX_SYNTH_ROWS + 1, '--rows')).toBeDefined();
   });
 
   it('a spec asking for an unknown version is refused by the checker, and by training before any row', async () => {

@@ -1,7 +1,8 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from '../../src/train/metrics.js';
-import { formatEvaluation } from '../../src/train/evaluate.js';
+import { evaluate, formatEvaluation } from '../../src/train/evaluate.js';
+import { analyze } from '../../src/semantics/analyze.js';
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, ties counting one half. */
 function pairwiseAuc(s: number[], y: number[]): number {
@@ -144,5 +145,29 @@ describe('formatEvaluation', () => {
     const ends = (line: string) => [...line.matchAll(/\S+/g)].slice(-2).map((m) => m.index! + m[0].length);
     expect(lines.slice(2).map(ends)).toEqual([ends(lines[1]!), ends(lines[1]!)]);
     expect(lines[3]).toBe('  task_samples=fewer than 25         518    0.5868');
+  });
+});
+
+describe('evaluate', () => {
+  it('gives n/a for every metric of an empty set, without throwing (no predictions at all)', () => {
+    // An empty set has no batches, so a predictor returns no task at all: `recc eval` of a meta
+    // model whose every task has one row (support only, nothing to score) gets here.
+    const g = analyze(`model m {
+      features { x: dense(2)  y: label  r: label  c: label }
+      let h = x
+      task click : binary(label: y) { from: h }
+      task score : regression(label: r) { from: h }
+      task kind : multiclass(label: c, classes: 3) { from: h }
+      train { metrics: [auc, gauc(by: user), logloss, mse, mae, recall(5, by: user), ndcg(5, by: user)]  group_by: seg }
+    }`, '/tmp/m.rec').graph!;
+    const e = evaluate(g, {}, { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} });
+    expect(Object.keys(e.tasks)).toEqual(['click', 'score', 'kind']);
+    for (const rows of Object.values(e.tasks)) {
+      const { n, ...metrics } = rows.all!;
+      expect(n).toBe(0);
+      expect(Object.keys(metrics).length).toBeGreaterThan(0);
+      for (const v of Object.values(metrics)) expect(v).toBeNaN();
+    }
+    expect(formatEvaluation(e)).toMatch(/^ {2}all +0 +n\/a +n\/a/m);
   });
 });

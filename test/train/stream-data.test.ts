@@ -1,5 +1,7 @@
 // `recc train --stream` (issue 17, item 8): every training row once per epoch, in batches of the
 // spec's size, the same for the same seed; the split held out row by row; what it cannot do refused.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
@@ -48,5 +50,25 @@ describe('streamed training data', () => {
     expect(streamRefusal(chrono)).toMatch(/chronological/);
     expect(streamRefusal(analyzeFile(join(import.meta.dirname, '../../examples/poso-movielens.rec')).graph!)).toMatch(/synthetic/);
     expect(streamRefusal(g)).toBeUndefined();
+  });
+
+  it('every row skipped as bad: says so, with the count, rather than blaming the split', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'recc-stream-bad-')), 'bad.csv');
+    // every row's dense value has two numbers, not three
+    writeFileSync(f, `user,x,c,clicked\n${Array.from({ length: 30 }, (_, i) => `u${i},"1,2",a,1`).join('\n')}\n`);
+    const s = await streamData(g, { data: f, skipBadRows: true, seed: 1, batch: 32 });
+    expect(s.errors.map((e) => [e.code, e.message])).toEqual([['REC6004', 'no usable rows: all 30 rows were skipped as bad (--skip-bad-rows)']]);
+    // the same in memory
+    const m = await loadData(g, { data: f, skipBadRows: true, seed: 1 });
+    expect(m.errors.map((e) => [e.code, e.message])).toEqual([['REC6004', 'no usable rows: all 30 rows were skipped as bad (--skip-bad-rows)']]);
+  });
+
+  it('no row held out: says so, and how the stream holds rows out', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'recc-stream-one-')), 'one.csv');
+    writeFileSync(f, `user,x,c,clicked\n${Array.from({ length: 30 }, (_, i) => `u1,"${i},2,3",a,${i % 2}`).join('\n')}\n`);
+    const s = await streamData(g, { data: f, skipBadRows: false, seed: 1, batch: 32 });
+    expect(s.errors).toHaveLength(1);
+    expect(s.errors[0]!.code).toBe('REC6004');
+    expect(s.errors[0]!.message).toMatch(/^no test rows: the split held out no row: --stream held out none of the data's 30 rows \(it holds out each `user` value with probability 0\.25/);
   });
 });

@@ -172,4 +172,30 @@ describe('recc train as a process', () => {
     expect(h.stderr).toContain('error[REC6004]');
     expect(recc(['train', SPEC, '--epochs', 'many']).status).toBe(2);
   });
+
+  it('a split that holds out no row stops before training, saying why, in memory and with --stream', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-split-'));
+    // one user: by_key(user, test: 0.25) holds out round(0.25 × 1) = 0 keys
+    const one = join(dir, 'one.csv');
+    writeFileSync(one, `user,x,c,clicked\n${Array.from({ length: 40 }, (_, i) => `u1,"${i},2,3",a,${i % 2}`).join('\n')}\n`);
+    // one row under a random split: round(0.3 × 1) = 0 rows
+    const spec = join(dir, 'random.rec');
+    writeFileSync(spec, readFileSync(SPEC, 'utf8').replace(/split: .*/, 'split: random(test: 0.3)'));
+    const lone = join(dir, 'lone.csv');
+    writeFileSync(lone, 'user,x,c,clicked\nu1,"1,2,3",a,1\n');
+    const runs = [
+      { args: [SPEC, '--data', one], file: one, why: 'by_key(user, test: 0.25) holds out round(0.25 × 1) = 0 of the data\'s 1 key (`user` value)' },
+      { args: [spec, '--data', lone], file: lone, why: 'random(test: 0.3) holds out round(0.3 × 1) = 0 of the data\'s 1 row' },
+      { args: [SPEC, '--data', one, '--stream'], file: one, why: '--stream held out none of the data\'s 40 rows (it holds out each `user` value with probability 0.25' },
+    ];
+    for (const [k, run] of runs.entries()) {
+      const out = join(dir, `out${k}`);
+      const r = recc(['train', ...run.args, '-o', out, '--epochs', '1']);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.stderr).not.toMatch(/^epoch /m);
+      expect(r.stderr).toContain(`${run.file}: error[REC6004]: no test rows: the split held out no row: ${run.why}`);
+      expect(r.status).toBe(1);
+      expect(readdirSync(out)).toEqual([]);
+    }
+  });
 });
