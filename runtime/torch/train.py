@@ -257,14 +257,18 @@ def gauc(scores, labels, keys):
 
 
 def evaluate(model, ds, spec, stage, device):
+    # The stage's own entry, as recc train predicts a stage (src/train/tfjs-runner.ts): `serve`
+    # outputs the last stage's tasks only, so an earlier stage's (PeterRec's pretraining `next`)
+    # are not among its outputs. The entry also computes the stage's objective: its labels go in.
     model.eval()
-    names = list(M.INPUTS["serve"])
+    entry = stage["entry"]
+    names = [k for k in M.INPUTS[entry] if k in ds.inputs]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     outs = {t["name"]: [] for t in tasks}
     with torch.no_grad():
         for start in range(0, ds.n, 4096):
             rows = np.arange(start, min(ds.n, start + 4096))
-            o = model(batch_inputs(ds, rows, names, [], device), entry="serve")
+            o = model(batch_inputs(ds, rows, names, tasks, device), entry=entry)
             for t in tasks:
                 outs[t["name"]].append(o[t["name"]].reshape(len(rows), -1).cpu().numpy())
     model.train()
@@ -571,7 +575,13 @@ def main(argv=None):
     tables = torchrec_tables.TorchRecTables({n: shape for n, (shape, _) in chosen.items()}, device) if chosen else None
     model = M.Model(sparse=not (dist.is_initialized() and dist.get_backend() == "nccl"), torchrec=tables)
     sparse_tables = model.sparse_tables
-    init = weights.load(args.init)
+    try:
+        init = weights.load(args.init)
+    except (weights.WeightsError, OSError) as e:
+        # a bad --init is the user's input, not a bug: one line naming it, the usage status
+        why = e if isinstance(e, weights.WeightsError) else f"cannot read {args.init}: {e.strerror or e}"
+        print(f"error: --init {why} [REC6006]", file=sys.stderr)
+        raise SystemExit(2) from None
     missing = [n for n in M.PARAMS if n not in init]
     wrong = [n for n in M.PARAMS if n in init and list(init[n].shape) != M.PARAMS[n][0]]
     if missing or wrong:

@@ -3,8 +3,9 @@
 // weights (said plainly) for serving smoke tests.
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ensureWritableDir, removeStaleTemps, writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
+import { refuseDirectoryOutput, refuseOutputOverInput } from '../io/output-path.js';
 import { paddedTables, zeroPaddedTables } from '../ir/padding-rows.js';
 import { entryNodes, getEntry, SERVE } from '../ir/entry.js';
 import { supportInputNames } from '../ir/support-inputs.js';
@@ -17,6 +18,7 @@ import { tritonRepository, TRITON_VERSION } from '../lower/triton/repository.js'
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
+import { specInputs } from './spec-inputs.js';
 import { readWeights } from './weights.js';
 import { VERSION } from './version.js';
 
@@ -26,7 +28,8 @@ export interface CompileOptions {
   out?: string;
   triton?: string;
   maxBatchSize: number;
-  maxQueueDelay: number;
+  /** Microseconds (a uint64 in Triton's config: a bigint from the command line). */
+  maxQueueDelay: number | bigint;
   weights?: string;
   target: string;
   seed: number;
@@ -40,6 +43,37 @@ function paddingNote(graph: IRGraph, weights: Record<string, Float32Array>): str
   const masked = [...paddedTables(graph)].filter((t) => !zero.has(t));
   if (masked.length === 0) return [];
   return [`  note: row 0 (padding) of ${masked.join(', ')} is not zero (weights trained before padding rows were kept at zero): their sum and mean pooling keep masks`];
+}
+
+/**
+ * Why an output must not be written, checked before any is: no file written is one the run
+ * reads (the spec, its data and vocabularies, --weights), and each Triton model directory, which
+ * is replaced whole, is missing, empty or an earlier one of recc (src/io/output-path.ts).
+ */
+function refuseOutputs(graph: IRGraph, o: CompileOptions, models: ReturnType<typeof servingModels>, entryName: string): string | undefined {
+  const inputs = [...specInputs(graph).map((path) => ({ path, role: `the spec's input ${displayPath(path)}` })), ...(o.weights ? [{ path: o.weights, role: 'the --weights file' }] : [])];
+  if (o.out) {
+    const files = entryName === SERVE && models.length > 1 ? models.map((m) => join(o.out!, m.file)) : [o.out];
+    for (const f of files) {
+      const r = refuseOutputOverInput(f, f === o.out ? `-o ${o.out}` : `${displayPath(f)} (in -o ${o.out})`, inputs);
+      if (r) return r;
+    }
+  }
+  if (o.triton) {
+    for (const [name, files] of tritonRepository(models, { maxBatchSize: o.maxBatchSize, maxQueueDelayMicroseconds: o.maxQueueDelay })) {
+      const r = refuseDirectoryOutput({
+        path: join(o.triton, name),
+        shown: `${displayPath(join(o.triton, name))} (the Triton model \`${name}\` in --triton ${o.triton})`,
+        command: 'recc compile --triton',
+        what: 'a Triton model directory',
+        files: Object.keys(files),
+        marker: 'config.pbtxt',
+        inputs: inputs.map((i) => i.path),
+      });
+      if (r) return r;
+    }
+  }
+  return undefined;
 }
 
 export function runCompile(file: string, o: CompileOptions): number {
@@ -79,6 +113,11 @@ export function runCompile(file: string, o: CompileOptions): number {
   }
   const meta = { reccVersion: VERSION, extra: { 'recc.weights': origin } };
   const models = servingModels(graph, weights, meta);
+  const refused = refuseOutputs(graph, o, models, entryName);
+  if (refused) {
+    process.stderr.write(`error[REC6009]: ${refused}\n`);
+    return 1;
+  }
   const lines: string[] = [];
   if (o.out && entryName === SERVE && models.length > 1) {
     // a LiMAML model: -o names a directory for global.onnx and meta.onnx
@@ -86,7 +125,7 @@ export function runCompile(file: string, o: CompileOptions): number {
       process.stderr.write(`error: ${graph.model} serves as ${models.length} models (${models.map((m) => m.file).join(', ')}): -o names a directory to write them into, e.g. -o ${o.out.slice(0, -5)}\n`);
       return 1;
     }
-    ensureWritableDir(o.out);
+    ensureWritableDir(o.out, `-o ${o.out}`);
     removeStaleTemps(resolve(o.out));
     for (const m of models) {
       writeFileAtomic(join(o.out, m.file), m.onnx);
@@ -137,15 +176,24 @@ export function runCompile(file: string, o: CompileOptions): number {
   return 0;
 }
 
-function positive(v: string): number {
-  const n = Number(v);
+// Triton's ModelConfig (model_config.proto) holds max_batch_size in an int32 and
+// max_queue_delay_microseconds in a uint64: a value past them is a config.pbtxt Triton cannot
+// parse, found only when the server starts, so each is refused here, at its option.
+const INT32_MAX = 2 ** 31 - 1;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+function maxBatchSize(v: string): number {
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  if (n > INT32_MAX) throw new InvalidArgumentError(`at most ${INT32_MAX} (Triton's max_batch_size is a 32-bit integer)`);
   return n;
 }
 
-function nonNegative(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+/** Microseconds as a bigint: a uint64 is exact past 2^53, and is written as digits, never `1e+23`. */
+function maxQueueDelay(v: string): bigint {
+  if (!/^\s*\d+\s*$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer (microseconds)');
+  const n = BigInt(v.trim());
+  if (n > UINT64_MAX) throw new InvalidArgumentError(`at most ${UINT64_MAX} microseconds (Triton's max_queue_delay_microseconds is an unsigned 64-bit integer)`);
   return n;
 }
 
@@ -156,9 +204,10 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .description('compile a spec to a serving artefact: an ONNX file (-o) and/or a Triton model repository (--triton)')
       .argument('<spec>', '.rec file')
       .option('-o, --out <file>', 'ONNX file to write, e.g. model.onnx (a model with a meta_block: a directory for global.onnx and meta.onnx)')
-      .option('--triton <dir>', 'Triton model repository to write into: <dir>/<model>/config.pbtxt and <dir>/<model>/1/model.onnx (the model directory is replaced whole)')
-      .option('--max-batch-size <n>', 'Triton: largest batch the server forms', positive, 1024)
-      .option('--max-queue-delay <µs>', 'Triton: how long the dynamic batcher may wait to fill a batch, in microseconds', nonNegative, 100)
+      .option('--triton <dir>', 'Triton model repository to write into: <dir>/<model>/config.pbtxt and <dir>/<model>/1/model.onnx (the model directory is replaced whole: it must be new, empty, or one recc wrote)')
+      .option('--max-batch-size <n>', `Triton: largest batch the server forms (1 to ${INT32_MAX})`, maxBatchSize, 1024)
+      // a bigint default needs its description given: commander's help JSON-encodes defaults
+      .addOption(new Option('--max-queue-delay <µs>', 'Triton: how long the dynamic batcher may wait to fill a batch, in microseconds').argParser(maxQueueDelay).default(100n, '100'))
       .option('--weights <file>', 'trained weights (safetensors); without it, seeded random weights')
       .option('--target <target>', 'onnx', 'onnx')
       .option('--seed <n>', 'seed of the random weights', (v) => Number.parseInt(v, 10), 1)

@@ -43,6 +43,7 @@ import { newReport } from '../data/record.js';
 import { formatDataError, type DataError } from '../data/row.js';
 import { openTable, outputFormat, type TableWriter } from '../data/write-table.js';
 import { isRefusal, openChecked } from '../io/file-policy.js';
+import { refuseOutputOverInput } from '../io/output-path.js';
 import { makeTempDir, removeStaleTemps } from '../io/atomic-write.js';
 import type { IRGraph } from '../ir/types.js';
 import type { BackendName } from '../lower/tfjs/backend.js';
@@ -212,6 +213,16 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
   if (isRefusal(opened)) return fail(formatDataError({ file: where.file, row: 0, code: opened.code, message: opened.error }));
 
   const out = resolve(o.out);
+  // as `recc predict`: OUT replaces its file at the end, so -o the --data file would leave the
+  // embeddings where the data was (compared as files, by the descriptor read from)
+  const over = refuseOutputOverInput(out, `-o ${o.out}`, [
+    { stats: opened.stats, role: o.data !== undefined ? 'the --data file' : `the spec's data file ${where.file}` },
+    { path: o.weights, role: 'the --weights file' },
+  ]);
+  if (over) {
+    closeSync(opened.fd);
+    return fail(`error[REC6009]: ${over}`);
+  }
   removeStaleTemps(dirname(out)); // with the spill directories of killed runs
   const buckets = bucketCount(fstatSync(opened.fd).size, (o.bucketMb ?? DEFAULT_BUCKET_MB) * 2 ** 20);
   let dir: string;

@@ -2,6 +2,7 @@
 // onnxruntime, streamed in batches with a progress bar, into a CSV, TSV, JSON Lines or Parquet
 // file (by OUT's extension): the kept columns (`--keep`, by default the spec's key columns), then
 // one column per task output (src/predict/score-file.ts).
+import { closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -9,6 +10,7 @@ import { keyColumns } from '../data/needed-columns.js';
 import { formatDataError } from '../data/row.js';
 import { outputFormat } from '../data/write-table.js';
 import { isRefusal, openChecked } from '../io/file-policy.js';
+import { refuseOutputOverInput } from '../io/output-path.js';
 import { servingGraph } from '../ir/plan.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { columnClash, scoreFile } from '../predict/score-file.js';
@@ -16,6 +18,7 @@ import { dataFile } from '../train/data-source.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
+import { specInputs } from './spec-inputs.js';
 import { positiveInt } from './train.js';
 import { VERSION } from './version.js';
 import { readWeights } from './weights.js';
@@ -55,6 +58,17 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   if (!where) return fail('error[REC6004]: no data: pass --data FILE (or set `data:` to a file in the spec\'s train section)');
   const opened = openChecked(policyOf(o), where.file, 'data', where.reach);
   if (isRefusal(opened)) return fail(`${where.file}: error[${opened.code}]: ${opened.error}`);
+  // Before a row is read: the output replaces its file at the end, so -o the --data file would
+  // leave the scores where the data was. Compared as files (the descriptor read from), not names.
+  const over = refuseOutputOverInput(out, `-o ${o.out}`, [
+    { stats: opened.stats, role: o.data !== undefined ? 'the --data file' : `the spec's data file ${displayPath(where.file)}` },
+    { path: o.weights, role: 'the --weights file' },
+    ...specInputs(spec).map((path) => ({ path, role: `the spec's input ${displayPath(path)}` })),
+  ]);
+  if (over) {
+    closeSync(opened.fd);
+    return fail(`error[REC6009]: ${over}`);
+  }
   const onnx = lowerToOnnx(spec, weights, { reccVersion: VERSION, extra: { 'recc.weights': `weights from ${o.weights}` } });
 
   const tty = process.stderr.isTTY === true;

@@ -7,6 +7,8 @@
 //      and not on a kernel file system (/proc, /sys: their files claim a size of 0 and hold
 //      anything, the environment included);
 //   3. small enough for its kind (LIMITS; data files are streamed and have no limit).
+// Weights files (`--weights`, `--init`) are named by the user and read whole into memory: they
+// follow rules 2 and 3 (readBytesChecked), so `--weights /dev/zero` is refused, not read forever.
 // A refusal names the path and the rule, never what the file holds. The checks and the read go
 // through one file descriptor, opened without blocking (a FIFO would block the open), so the file
 // checked is the file read. Files the user names on the command line skip rule 1 only.
@@ -14,7 +16,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, stat
 import { basename, dirname, resolve, sep } from 'node:path';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 
-export type FileKind = 'spec' | 'vocabulary' | 'data';
+export type FileKind = 'spec' | 'vocabulary' | 'data' | 'weights';
 
 export interface FilePolicy {
   /** Absolute directories whose trees every spec may read, besides its own. */
@@ -23,8 +25,12 @@ export interface FilePolicy {
   readonly limits: Readonly<Record<FileKind, number>>;
 }
 
-/** A spec (and each file it uses) ≤ 4 MiB, a vocabulary ≤ 64 MiB (about 5 million values); data unlimited. */
-export const LIMITS: Readonly<Record<FileKind, number>> = { spec: 4 * 2 ** 20, vocabulary: 64 * 2 ** 20, data: Infinity };
+/**
+ * A spec (and each file it uses) ≤ 4 MiB, a vocabulary ≤ 64 MiB (about 5 million values); data
+ * unlimited; weights (safetensors, read whole into memory) ≤ 2 GiB, about 500 million float32
+ * parameters: the serving ONNX file that holds them is a protobuf, which stops at 2 GiB anyway.
+ */
+export const LIMITS: Readonly<Record<FileKind, number>> = { spec: 4 * 2 ** 20, vocabulary: 64 * 2 ** 20, data: Infinity, weights: 2 * 2 ** 30 };
 
 export function filePolicy(allow: readonly string[] = [], limits: Partial<Record<FileKind, number>> = {}): FilePolicy {
   return { allow: allow.map((d) => resolve(d)), limits: { ...LIMITS, ...limits } };
@@ -134,8 +140,8 @@ export function openChecked(policy: FilePolicy, path: string, kind: FileKind, re
   return { fd, real, stats };
 }
 
-/** The UTF-8 text of a spec or vocabulary file under the rules above (`reach`: see openChecked). */
-export function readChecked(policy: FilePolicy, path: string, kind: FileKind, reach?: readonly string[]): { text: string } | Refusal {
+/** The bytes of a file under the rules above, whole (`reach`: see openChecked). */
+export function readBytesChecked(policy: FilePolicy, path: string, kind: FileKind, reach?: readonly string[]): { bytes: Buffer } | Refusal {
   const opened = openChecked(policy, path, kind, reach);
   if (isRefusal(opened)) return opened;
   const limit = policy.limits[kind];
@@ -143,24 +149,35 @@ export function readChecked(policy: FilePolicy, path: string, kind: FileKind, re
     // Read to the end, but never past the limit: a file may grow after fstat.
     const chunks: Buffer[] = [];
     let total = 0;
+    // The first read asks for the whole file as fstat sizes it, and one byte more (a file that
+    // grew): a large weights file is then one buffer, not chunks copied again into one.
+    let want = Math.min(limit + 1, opened.stats.size + 1);
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, limit - total + 1)));
+      const buf = Buffer.allocUnsafe(Math.min(want, Math.max(1, limit - total + 1)));
+      want = 1 << 20;
       const n = readSync(opened.fd, buf, 0, buf.length, null);
       if (n === 0) break;
       chunks.push(buf.subarray(0, n));
       total += n;
       if (total > limit) return { code: 'REC2011', error: `\`${path}\` grew past the ${human(limit)} limit of a ${kind} file while it was read` };
     }
-    const bytes = Buffer.concat(chunks, total);
-    if (bytes.includes(0)) return { code: 'REC2011', error: `\`${path}\` is not a text file (it holds NUL bytes)` };
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
-    } catch {
-      return { code: 'REC2011', error: `\`${path}\` is not UTF-8 text` };
-    }
+    return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
   } catch (e) {
     return { code: 'REC2009', error: `cannot read \`${path}\`: ${cause(e)}` };
   } finally {
     closeSync(opened.fd);
+  }
+}
+
+/** The UTF-8 text of a spec or vocabulary file under the rules above (`reach`: see openChecked). */
+export function readChecked(policy: FilePolicy, path: string, kind: FileKind, reach?: readonly string[]): { text: string } | Refusal {
+  const read = readBytesChecked(policy, path, kind, reach);
+  if (isRefusal(read)) return read;
+  const { bytes } = read;
+  if (bytes.includes(0)) return { code: 'REC2011', error: `\`${path}\` is not a text file (it holds NUL bytes)` };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+  } catch {
+    return { code: 'REC2011', error: `\`${path}\` is not UTF-8 text` };
   }
 }

@@ -81,6 +81,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
   const size = bytes.length - base;
   // tensor names come from the file: a `__proto__` tensor must be a key, not a prototype
   const tensors: Record<string, NamedTensor & { dtype: string }> = Object.create(null);
+  const spans: Array<{ name: string; s: number; e: number }> = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
     if (typeof info !== 'object' || info === null) return { error: `tensor ${name}: the entry is not an object with dtype, shape and data_offsets` };
@@ -94,11 +95,20 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     const [s, e] = data_offsets as [number, number];
     if (e < s || e - s !== n * dt.bytes) return { error: `tensor ${name}: data_offsets [${s}, ${e}] hold ${e - s} bytes, but shape [${shape.join(', ')}] ${dtype} needs ${n * dt.bytes}` };
     if (e > size) return { error: `tensor ${name}: data_offsets [${s}, ${e}] run past the end of the data (${size} bytes)` };
+    if (e > s) spans.push({ name, s, e });
     const data = new Float32Array(n);
     // A copy, whatever the alignment (a Buffer's slice would be a view of Node's shared pool).
     if (dtype === 'F32' && LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(base + s, base + e));
     else for (let i = 0; i < n; i++) data[i] = dt.read(view, base + s + i * dt.bytes);
     tensors[name] = { dtype, shape: shape as number[], data };
+  }
+  // The format gives each tensor bytes of its own: two reading the same bytes is a file written
+  // wrong (or made to alias one tensor into another), refused rather than loaded as weights.
+  spans.sort((a, b) => a.s - b.s || a.e - b.e);
+  let last: (typeof spans)[number] | undefined;
+  for (const t of spans) {
+    if (last && t.s < last.e) return { error: `tensors ${last.name} (data_offsets [${last.s}, ${last.e}]) and ${t.name} ([${t.s}, ${t.e}]) overlap: each tensor's bytes must be its own` };
+    if (!last || t.e > last.e) last = t;
   }
   const meta = (header as Record<string, unknown>).__metadata__ ?? {};
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string')) {

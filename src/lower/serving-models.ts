@@ -9,12 +9,16 @@ import { limamlProgram } from '../ir/passes/limaml.js';
 import { SUPPORT_PREFIX, SUPPORT_ROWS_MASK } from '../ir/passes/maml.js';
 import type { IRGraph } from '../ir/types.js';
 import { lowerToOnnx, type OnnxMeta } from './onnx/lower.js';
+import { SUPPORT_ROWS_DIM } from './onnx/signature.js';
 import type { ServingModel } from './triton/repository.js';
 
 /** A serving model and the file name it is written as outside a Triton repository. */
 export interface ServingFile extends ServingModel {
   file: string;
 }
+
+/** meta.onnx's inputs: `support.*` (a task's rows, the mask and labels among them) have SUPPORT_ROWS_DIM rows. */
+const supportRowsDim = (input: string) => (input.startsWith(SUPPORT_PREFIX) ? SUPPORT_ROWS_DIM : 'batch');
 
 /** `steps`: the meta block's inner steps in meta.onnx (default its `inner { steps }`). */
 export function servingModels(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta, steps?: number): ServingFile[] {
@@ -30,6 +34,7 @@ export function servingModels(graph: IRGraph, weights: Record<string, Float32Arr
   return [
     { name: `${graph.model}_global`, file: 'global.onnx', onnx: lowerToOnnx(program, weights, { ...meta, extra: { ...meta.extra, 'recc.meta_block': m.name } }, GLOBAL_ENTRY) },
     // one task a request: its support rows are the first dimension, so requests must not be batched together
-    { name: `${graph.model}_meta`, file: 'meta.onnx', onnx: lowerToOnnx(program, weights, { ...meta, extra: { ...meta.extra, ...rule } }, META_ENTRY), batched: false },
+    // …and its support rows are not as many as its latest rows: a symbol of their own
+    { name: `${graph.model}_meta`, file: 'meta.onnx', onnx: lowerToOnnx(program, weights, { ...meta, extra: { ...meta.extra, ...rule } }, META_ENTRY, supportRowsDim), batched: false },
   ];
 }

@@ -48,6 +48,15 @@ describe('recc meta-embed on awkward input', () => {
     expect(existsSync(join(dir, 'nokey.out.csv'))).toBe(false);
   });
 
+  it('-o the --data file is refused before the data is read, the data left as it was', () => {
+    const data = csv('self.csv', rows.slice(0, 20));
+    const before = readFileSync(data, 'utf8');
+    const r = embed(data, data);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error[REC6009]: -o ${data} is the --data file: writing there would replace what is read; give another output file`);
+    expect(readFileSync(data, 'utf8')).toBe(before);
+  });
+
   it('one vector per key: data grouped by key or interleaved gives the same file; a one-sample task is embedded; keyless rows are skipped and counted', () => {
     const lone = { ...rows[0]!, user_id: 'only-once' };
     const keyless = { ...rows[1]!, user_id: '' };

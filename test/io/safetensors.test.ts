@@ -138,6 +138,20 @@ describe('safetensors, more of the spec', () => {
       const r = decodeSafetensors(bytes);
       expect('error' in r ? r.error : 'decoded').toMatch(message);
     }
+    // two tensors on the same bytes (or part of them): the format gives each its own
+    const f16 = new Uint8Array(16);
+    expect(decodeSafetensors(fileOf({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f16))).toEqual({
+      error: "tensors a (data_offsets [0, 8]) and b ([0, 8]) overlap: each tensor's bytes must be its own",
+    });
+    expect(decodeSafetensors(fileOf({ b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] }, a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] } }, f16))).toEqual({
+      error: "tensors a (data_offsets [0, 12]) and b ([4, 12]) overlap: each tensor's bytes must be its own",
+    });
+    // inside an earlier, longer one (not only the next in order)
+    const inside = { a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } };
+    expect('error' in decodeSafetensors(fileOf(inside, f16))).toBe(true);
+    // adjacent tensors, and empty ones anywhere, do not overlap
+    const fine = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] }, b: { dtype: 'F32', shape: [2], data_offsets: [8, 16] } };
+    expect('tensors' in decodeSafetensors(fileOf(fine, f16))).toBe(true);
     const notJson = fileOf({}, new Uint8Array());
     notJson[8] = 0x7b + 1; // '|' instead of '{'
     expect(decodeSafetensors(notJson)).toEqual({ error: 'the header is not valid UTF-8 JSON' });

@@ -3,7 +3,7 @@
 // model_config.proto, compiled by protoc, parsed by protobuf's own text-format parser) and passes
 // Triton's checks of inputs and outputs against the ONNX model (test/helpers/triton_check.py).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,7 +117,7 @@ describe.runIf(canCheck)('Triton model repositories', () => {
 });
 
 describe('recc compile --triton', () => {
-  it('writes the repository, says how to serve it, and replaces the model directory whole on a second run', () => {
+  it('writes the repository, says how to serve it, and replaces the model directory whole on a second run (only one recc wrote)', () => {
     const repo = mkdtempSync(join(tmpdir(), 'recc-triton-cli-'));
     const r = recc('compile', 'examples/poso-movielens.rec', '--triton', repo, '--max-batch-size', '256', '--max-queue-delay', '500');
     expect(r.stderr).toBe('');
@@ -126,7 +126,13 @@ describe('recc compile --triton', () => {
     const config = readFileSync(join(repo, 'poso_movielens', 'config.pbtxt'), 'utf8');
     expect(config).toContain('max_batch_size: 256');
     expect(config).toContain('max_queue_delay_microseconds: 500');
+    // a file recc did not write there (another version, a labels file) is never deleted with it
     writeFileSync(join(repo, 'poso_movielens', 'stray'), 'x');
+    const stray = recc('compile', 'examples/poso-movielens.rec', '--triton', repo);
+    expect(stray.status).toBe(1);
+    expect(stray.stderr).toContain('but it also holds what it did not write (stray)');
+    expect(readdirSync(join(repo, 'poso_movielens')).sort()).toEqual(['1', 'config.pbtxt', 'stray']);
+    rmSync(join(repo, 'poso_movielens', 'stray'));
     expect(recc('compile', 'examples/poso-movielens.rec', '--triton', repo).status).toBe(0);
     expect(readdirSync(join(repo, 'poso_movielens')).sort()).toEqual(['1', 'config.pbtxt']);
     expect(readdirSync(repo)).toEqual(['poso_movielens']);
@@ -139,5 +145,30 @@ describe('recc compile --triton', () => {
     const zero = recc('compile', 'examples/poso-movielens.rec', '--triton', tmpdir(), '--max-batch-size', '0');
     expect(zero.status).not.toBe(0);
     expect(zero.stderr).toContain('expected a positive integer');
+  });
+
+  it('bounds --max-batch-size and --max-queue-delay to the proto’s int32 and uint64, written as integers', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'recc-triton-limits-'));
+    const big = recc('compile', 'examples/shared-bottom.rec', '--triton', repo, '--max-batch-size', '2147483648');
+    expect(big.status).toBe(2);
+    expect(big.stderr).toContain("argument '2147483648' is invalid. at most 2147483647 (Triton's max_batch_size is a 32-bit integer)");
+    expect(big.stderr).not.toMatch(/^\s+at /m);
+    const late = recc('compile', 'examples/shared-bottom.rec', '--triton', repo, '--max-queue-delay', '99999999999999999999999');
+    expect(late.status).toBe(2);
+    expect(late.stderr).toContain("argument '99999999999999999999999' is invalid. at most 18446744073709551615 microseconds");
+    expect(late.stderr).not.toMatch(/^\s+at /m);
+    expect(recc('compile', 'examples/shared-bottom.rec', '--triton', repo, '--max-queue-delay', '1.5').status).toBe(2);
+    expect(readdirSync(repo)).toEqual([]);
+    // the largest values each type holds: written exactly, and (where protoc is) parsed by Triton's proto
+    const most = recc('compile', 'examples/shared-bottom.rec', '--triton', repo, '--max-batch-size', '2147483647', '--max-queue-delay', '18446744073709551615');
+    expect(most.stderr).toBe('');
+    const config = readFileSync(join(repo, 'shared_bottom', 'config.pbtxt'), 'utf8');
+    expect(config).toContain('max_batch_size: 2147483647\n');
+    expect(config).toContain('max_queue_delay_microseconds: 18446744073709551615\n');
+    if (canCheck) {
+      const c = check(repo).shared_bottom!;
+      expect(c.errors).toEqual([]);
+      expect(c.config!.dynamic_batching!.max_queue_delay_microseconds).toBe('18446744073709551615');
+    }
   });
 });

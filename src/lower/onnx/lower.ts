@@ -10,7 +10,7 @@ import { entryNodes, getEntry, SERVE, type Entry } from '../../ir/entry.js';
 import { zeroPaddedTables } from '../../ir/padding-rows.js';
 import { foldLookups } from '../../ir/passes/fold-lookups.js';
 import { leanPooling } from '../../ir/passes/lean-pooling.js';
-import type { IRGraph } from '../../ir/types.js';
+import type { FeatureSpec, IRGraph } from '../../ir/types.js';
 import { supportInputNames } from '../../ir/support-inputs.js';
 import { getOp } from '../../ops/registry.js';
 import { preprocessFeature, preprocessSupport, type GraphInput } from './preprocess.js';
@@ -36,9 +36,24 @@ export interface OnnxMeta {
 }
 
 /** Feature specs for metadata, without vocabularies longer than 1000 entries. */
-function featureMeta(graph: IRGraph): string {
+/**
+ * `recc.features`: the features this graph takes (a client encodes rows into exactly its inputs),
+ * in the spec's order, with the labels; then each other input that is a vector per row (LiMAML's
+ * global.onnx reads the meta embedding so) as a `dense(d)` feature of its own name, the column
+ * `recc meta-embed` writes. Inputs that are neither (meta.onnx's support.mask and support labels)
+ * are described by the model's own metadata (recc.meta_adapt). An entry's features are those it
+ * is given (a LiMAML graph's global entry takes no support rows, its meta entry no item features).
+ */
+function featureMeta(graph: IRGraph, parts: EntryParts): string {
+  const taken = new Set(parts.features.map((f) => f.name));
+  const vectors = parts.others.flatMap(([k, id]): FeatureSpec[] => {
+    const n = graph.nodes[id]!;
+    return n.dtype === 'float32' && n.shape.length === 2 && n.shape[0] === 'batch' && typeof n.shape[1] === 'number' ? [{ kind: 'dense', name: k, column: k, size: n.shape[1] }] : [];
+  });
   return JSON.stringify(
-    graph.features.map((f) => ('source' in f && f.source.kind === 'vocab' && f.source.values.length > 1000 ? { ...f, source: { kind: 'vocab', size: f.source.values.length, file: f.source.file } } : f)),
+    [...graph.features.filter((f) => f.kind === 'label' || taken.has(f.name)), ...vectors].map((f) =>
+      'source' in f && f.source.kind === 'vocab' && f.source.values.length > 1000 ? { ...f, source: { kind: 'vocab', size: f.source.values.length, file: f.source.file } } : f,
+    ),
   );
 }
 
@@ -90,8 +105,12 @@ export function onnxNameClashes(graph: IRGraph, entryName = SERVE): string[] {
   return clashes;
 }
 
-/** Lower the entry `entryName` (default `serve`) of a graph with the given weights. */
-export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta, entryName = SERVE): Uint8Array {
+/**
+ * Lower the entry `entryName` (default `serve`) of a graph with the given weights. `batchDim`:
+ * the symbolic name of each graph input's batch dimension (default `batch` for all), for an entry
+ * whose inputs come in different counts of rows (LiMAML's meta.onnx).
+ */
+export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array>, meta: OnnxMeta, entryName = SERVE, batchDim: (input: string) => string = () => 'batch'): Uint8Array {
   const clashes = onnxNameClashes(graph, entryName);
   if (clashes.length > 0) throw new Error(`cannot lower ${graph.model} to ONNX: ${clashes.join('; ')}`);
   // sum and mean pooling without masks over tables whose padding row is zero (the same outputs)
@@ -134,7 +153,7 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
   const metadata: Record<string, string> = {
     'recc.version': meta.reccVersion,
     'recc.model': graph.model,
-    'recc.features': featureMeta(graph),
+    'recc.features': featureMeta(graph, parts),
     'recc.tasks': JSON.stringify(tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes }))),
     ...(entryName !== SERVE ? { 'recc.entry': entryName } : {}),
     // a support label is its expression's syntax tree without source positions (clients evaluate it)
@@ -151,7 +170,7 @@ export function lowerToOnnx(graph: IRGraph, weights: Record<string, Float32Array
       name: graph.model,
       node: tape.nodes,
       initializer: tape.initializers,
-      input: inputs.map((i) => valueInfo(i.name, i.elemType, i.dims)),
+      input: inputs.map((i) => valueInfo(i.name, i.elemType, i.dims, batchDim(i.name))),
       output: outputs,
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),

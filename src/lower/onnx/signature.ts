@@ -6,11 +6,18 @@ const { onnx } = pkg;
 
 export type ElemType = 'float32' | 'int64' | 'string';
 
+/**
+ * The symbolic dimension of a LiMAML task's support rows in meta.onnx: not `batch`, the latest
+ * rows' count, since ONNX takes one symbol for one size and a task sends 1 latest row and N
+ * support rows (onnxruntime warns on every run of a model that says otherwise).
+ */
+export const SUPPORT_ROWS_DIM = 'support_rows';
+
 export interface TensorSignature {
   name: string;
   elemType: ElemType;
-  /** 'batch' for the symbolic batch dimension. */
-  dims: Array<number | 'batch'>;
+  /** 'batch' for the symbolic batch dimension, SUPPORT_ROWS_DIM for a task's support rows. */
+  dims: Array<number | 'batch' | typeof SUPPORT_ROWS_DIM>;
 }
 
 export interface OnnxSignature {
@@ -26,6 +33,7 @@ function tensor(v: pkg.onnx.IValueInfoProto): TensorSignature {
   if (!v.name || !elemType) throw new Error(`internal: ONNX value ${v.name ?? '?'} has element type ${t?.elemType ?? 'none'}, not float32, int64 or string`);
   const dims = (t?.shape?.dim ?? []).map((d) => {
     if (d.dimParam === 'batch') return 'batch' as const;
+    if (d.dimParam === SUPPORT_ROWS_DIM) return SUPPORT_ROWS_DIM;
     const n = Number(d.dimValue ?? NaN);
     if (!Number.isInteger(n) || n < 1) throw new Error(`internal: ONNX value ${v.name} has a dimension ${d.dimParam ?? String(d.dimValue)}`);
     return n;

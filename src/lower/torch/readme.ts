@@ -3,6 +3,19 @@
 import { planOf } from '../../ir/plan.js';
 import type { IRGraph } from '../../ir/types.js';
 
+/**
+ * How the trained weights become the serving model: one ONNX file, or for a spec with a meta
+ * block (LiMAML) a directory of two (global.onnx, meta.onnx), which `recc compile` refuses to
+ * write as `-o model.onnx`.
+ */
+function serveCommand(graph: IRGraph, specFile: string): string {
+  if (!graph.meta) return `    recc compile ${specFile} --weights model.safetensors -o model.onnx`;
+  return `    recc compile ${specFile} --weights model.safetensors -o serving
+
+writes \`serving/global.onnx\` (the online model; the meta embedding is its input \`${graph.meta.name}\`) and
+\`serving/meta.onnx\` (adapt-and-embed, run per \`${graph.meta.key}\`): a model with a meta block serves as two.`;
+}
+
 export function torchReadme(graph: IRGraph, specFile: string): string {
   const plan = planOf(graph);
   const stages = plan.stages.map((s) => {
@@ -73,7 +86,7 @@ gradients and dense optimizers (recc's MAML step updates every row too).
   }
 ## Serve
 
-    recc compile ${specFile} --weights model.safetensors -o model.onnx
+${serveCommand(graph, specFile)}
 
 ## Differences from \`recc train\`
 

@@ -17,8 +17,8 @@ import type { ElemType, OnnxSignature, TensorSignature } from '../onnx/signature
 export interface TritonOptions {
   /** Largest batch Triton forms (≥ 1: every recc graph has a batch dimension). */
   maxBatchSize: number;
-  /** How long the dynamic batcher may hold a request to form a larger batch. */
-  maxQueueDelayMicroseconds: number;
+  /** How long the dynamic batcher may hold a request to form a larger batch (a uint64). */
+  maxQueueDelayMicroseconds: number | bigint;
 }
 
 const DATA_TYPE: Record<ElemType, string> = { float32: 'TYPE_FP32', int64: 'TYPE_INT64', string: 'TYPE_STRING' };
@@ -35,14 +35,14 @@ function entry(t: TensorSignature, dims: number[], reshape: boolean): string {
 
 /** An input or output of a batched model: the batch dimension left out. */
 function io(t: TensorSignature): string {
-  if (t.dims[0] !== 'batch' || t.dims.slice(1).includes('batch')) throw new Error(`internal: ${t.name} [${t.dims.join(', ')}] has no leading batch dimension`);
+  if (t.dims[0] !== 'batch' || t.dims.slice(1).some((d) => typeof d !== 'number')) throw new Error(`internal: ${t.name} [${t.dims.join(', ')}] has no leading batch dimension`);
   const rest = t.dims.slice(1) as number[];
   return entry(t, rest.length > 0 ? rest : [1], rest.length === 0);
 }
 
 /** An input or output of a model Triton does not batch: every dimension, -1 where it varies. */
 function unbatchedIo(t: TensorSignature): string {
-  return entry(t, t.dims.map((d) => (d === 'batch' ? -1 : d)), false);
+  return entry(t, t.dims.map((d) => (typeof d === 'number' ? d : -1)), false);
 }
 
 /**
@@ -50,7 +50,11 @@ function unbatchedIo(t: TensorSignature): string {
  * `batched: false` for a model whose every request must run alone (see above).
  */
 export function tritonConfig(name: string, sig: OnnxSignature, o: TritonOptions, comment: string[] = [], batched = true): string {
-  if (!Number.isInteger(o.maxBatchSize) || o.maxBatchSize < 1) throw new Error(`internal: max_batch_size ${o.maxBatchSize}`);
+  // the proto's types: max_batch_size int32, max_queue_delay_microseconds uint64 (as digits: a
+  // number past 2^70 would print as `1e+23`, which the text format does not take for an integer)
+  if (!Number.isInteger(o.maxBatchSize) || o.maxBatchSize < 1 || o.maxBatchSize > 2 ** 31 - 1) throw new Error(`internal: max_batch_size ${o.maxBatchSize}`);
+  const delay = typeof o.maxQueueDelayMicroseconds === 'bigint' ? o.maxQueueDelayMicroseconds : Number.isSafeInteger(o.maxQueueDelayMicroseconds) ? BigInt(o.maxQueueDelayMicroseconds) : -1n;
+  if (delay < 0n || delay >= 2n ** 64n) throw new Error(`internal: max_queue_delay_microseconds ${o.maxQueueDelayMicroseconds}`);
   const list = (ts: TensorSignature[]) => ts.map(batched ? io : unbatchedIo).join(',\n');
   return [
     ...comment.map((c) => `# ${c}`),
@@ -64,7 +68,7 @@ export function tritonConfig(name: string, sig: OnnxSignature, o: TritonOptions,
     'output [',
     list(sig.outputs),
     ']',
-    ...(batched ? ['dynamic_batching {', `  max_queue_delay_microseconds: ${o.maxQueueDelayMicroseconds}`, '}'] : []),
+    ...(batched ? ['dynamic_batching {', `  max_queue_delay_microseconds: ${delay}`, '}'] : []),
     '',
   ].join('\n');
 }
