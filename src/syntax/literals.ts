@@ -16,6 +16,7 @@ export function numberValue(raw: string): { value: number; isInt: boolean } {
  * read as a neighbour, silently (REC1005).
  */
 export function isUnsafeInteger(raw: string): boolean {
+  if (raw.length < 16) return false; // 2^53 has 16 digits: most literals are decided by their length
   const n = numberValue(raw);
   return n.isInt && !Number.isSafeInteger(n.value);
 }
