@@ -1,11 +1,14 @@
 // `recc fmt [--check | --stdout] PATHS`: format specs in place (atomically: temp file + rename),
 // list those that are not formatted, or print the formatted text. A directory stands for the
-// `.rec` files under it. A file that does not parse is reported with its first error and left alone.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// `.rec` files under it. A file that does not parse is reported with its first error and left alone;
+// so is one that `recc check` would refuse (not UTF-8, not a regular file, too large): decoding
+// such a file leniently would write U+FFFD over every byte it could not read.
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatRec } from '../format/format.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { filePolicy, isRefusal, readChecked, type Refusal } from '../io/file-policy.js';
 import { displayPath } from './output.js';
 
 /** The `.rec` files named or under the directories named, in a stable order. */
@@ -34,31 +37,65 @@ function expand(paths: string[]): { files: string[]; missing: string[] } {
   return { files, missing };
 }
 
+const BOM = '\uFEFF';
+
+/** Whether the file begins with a UTF-8 byte-order mark (readChecked drops it, as `check` may). */
+function startsWithBom(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(3);
+    return readSync(fd, head, 0, 3, 0) === 3 && head.equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A spec's text read as `recc check` reads it (the same policy, the same refusals), its byte-order
+ * mark kept: Prettier keeps a leading BOM in what it prints, so a formatted file keeps it too.
+ */
+function readSpec(path: string): { text: string } | Refusal {
+  const r = readChecked(filePolicy(), path, 'spec');
+  if (isRefusal(r)) return r;
+  try {
+    return startsWithBom(path) ? { text: BOM + r.text } : r;
+  } catch {
+    return r; // gone since it was read: the write will say so
+  }
+}
+
+/** The last line of a run: counts that are true, so that a file that failed is never called formatted. */
+function summary(o: { check: boolean; files: number; failed: number; failedFiles: number; unformatted: number; changed: number }): string {
+  const broken = o.failed ? `, ${o.failed} failed` : '';
+  if (!o.check) return `formatted ${o.changed} of ${o.files} file(s)${broken}`;
+  if (o.unformatted) return `${o.unformatted} of ${o.files} file(s) need formatting (run \`recc fmt\`)${broken}`;
+  return o.failed ? `${o.files - o.failedFiles} file(s) formatted${broken}` : `all ${o.files} file(s) formatted`;
+}
+
 /**
  * Exit code: 0 when every file is (now) formatted; 1 when `check` found unformatted files or a
  * file could not be read or parsed.
  */
 export async function runFmt(paths: string[], opts: { check: boolean; write: boolean }): Promise<number> {
   const { files, missing } = expand(paths);
-  let failed = missing.length;
   for (const m of missing) process.stderr.write(`${m}: no such file or directory\n`);
+  let failedFiles = 0;
   let unformatted = 0;
   let changed = 0;
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      process.stderr.write(`${displayPath(f)}: cannot read: ${(e as Error).message}\n`);
-      failed++;
+    const read = readSpec(f);
+    if (isRefusal(read)) {
+      process.stderr.write(`${displayPath(f)}: error[${read.code}]: ${read.error}\n`);
+      failedFiles++;
       continue;
     }
+    const text = read.text;
     let out: string;
     try {
       out = await formatRec(text, { filepath: f });
     } catch (e) {
       process.stderr.write(`${displayPath(f)}: not formatted: ${(e as Error).message.split('\n')[0]}\n`);
-      failed++;
+      failedFiles++;
       continue;
     }
     if (opts.check) {
@@ -74,16 +111,12 @@ export async function runFmt(paths: string[], opts: { check: boolean; write: boo
         changed++;
       } catch (e) {
         process.stderr.write(`${displayPath(f)}: cannot write: ${(e as Error).message}\n`);
-        failed++;
+        failedFiles++;
       }
     }
   }
-  const broken = failed ? `, ${failed} failed` : '';
-  if (opts.check) {
-    process.stderr.write(unformatted ? `${unformatted} of ${files.length} file(s) need formatting (run \`recc fmt\`)${broken}\n` : `all ${files.length} file(s) formatted${broken}\n`);
-  } else if (opts.write) {
-    process.stderr.write(`formatted ${changed} of ${files.length} file(s)${broken}\n`);
-  }
+  const failed = failedFiles + missing.length;
+  if (opts.check || opts.write) process.stderr.write(`${summary({ check: opts.check, files: files.length, failed, failedFiles, unformatted, changed })}\n`);
   return failed > 0 || unformatted > 0 ? 1 : 0;
 }
 

@@ -14,16 +14,22 @@
 //   indent in. Parentheses are the user's; numbers and strings are printed as written.
 // - `///` doc comments come from the nodes' `doc` fields, one `/// ` line each, above the node.
 // - `//` and `/* */` comments stay where they were: before a node on their own line, after it on
-//   the same line, or inside an empty body or empty brackets (see comments.ts).
+//   the same line, or inside an empty body or empty brackets (see comments.ts). One printed at the
+//   end of a line goes where the next run reads it the same way (line-end-comments.ts): one just
+//   before a body's `{` goes to the first line inside it, as one just after the `{` does.
+// - A `///` that documents nothing stays a comment: printed as `//` where it would document the
+//   declaration after it (stray-docs.ts).
 // - `:` in sections is not aligned: alignment reflows neighbouring lines on every rename, which
 //   makes diffs noisy, and the stdlib and examples are written without it.
 import type { AstPath, Doc, Parser, Plugin, Printer } from 'prettier';
 import { doc } from 'prettier';
 import type * as A from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
-import { handleComments, visitorKeys } from './comments.js';
+import { handleComments } from './comments.js';
 import { printRec } from './print.js';
-import { endOf, startOf, type Node } from './print-util.js';
+import { endOf, startOf, type AttachedComment, type Node } from './print-util.js';
+import { attachedCommentText } from './stray-docs.js';
+import { visitorKeys } from './visitor-keys.js';
 
 /**
  * A syntax error stops formatting: Prettier prints `loc` with a code frame, like its own errors.
@@ -64,8 +70,8 @@ const printer: Printer<Node> = {
   canAttachComment: (node) => 'kind' in node && node.kind !== 'Ident' && node.kind !== 'Type',
   isBlockComment: (c) => (c as unknown as A.Comment).text.startsWith('/*'),
   printComment: (path) => {
+    const text = attachedCommentText(path.node as unknown as AttachedComment, path.parent, path.grandparent);
     // A block comment spanning lines is kept verbatim, its inner lines not re-indented.
-    const text = (path.node as unknown as A.Comment).text;
     return doc.builders.join(doc.builders.literalline, text.split('\n'));
   },
   handleComments,

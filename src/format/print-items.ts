@@ -1,8 +1,9 @@
 // Printers of declarations and statements: top-level items, block bodies and model sections.
 import { doc, util, type AstPath, type Doc } from 'prettier';
 import type * as A from '../syntax/ast.js';
-import { AFTER_INNER, BEFORE_INNER } from './comments.js';
 import { body, dangling, delimited, docLines, endOf, lines, startOf, type Node, type Options, type Print } from './print-util.js';
+import { AFTER_INNER, BEFORE_INNER } from './regions.js';
+import { asPlainComment } from './stray-docs.js';
 
 const { indent, join, hardline, lineSuffix, breakParent } = doc.builders;
 
@@ -35,8 +36,12 @@ export function printItem(path: AstPath<Node>, options: Options, print: Print, n
       }, 'items');
       return [out, hardline];
     }
-    case 'Use':
-      return ['use ', n.path.kind === 'dotted' ? n.path.parts.map((x) => x.name).join('.') : JSON.stringify(n.path.value), n.alias ? ` as ${n.alias.name}` : ''];
+    case 'Use': {
+      // A file path is printed as written, like every string: re-encoding its decoded value could
+      // spell an escape the lexer does not know (`\u0008` as `\b`) or drop one the user chose.
+      const path = n.path.kind === 'dotted' ? n.path.parts.map((x) => x.name).join('.') : options.originalText.slice(startOf(n.path), endOf(n.path));
+      return ['use ', path, n.alias ? ` as ${n.alias.name}` : ''];
+    }
     case 'Block': {
       const params = all('params');
       // Documented parameters get a line each, so that their `///` lines stand above them.
@@ -89,7 +94,8 @@ export function printItem(path: AstPath<Node>, options: Options, print: Print, n
       const innerFields = all('inner');
       const innerComments = innerFields.length ? [] : dangling(path, 'inner');
       const beforeInner = dangling(path, BEFORE_INNER).map((c) => c.text);
-      const afterInner = dangling(path, AFTER_INNER);
+      // after `inner { … }`, a line comment is followed by the body's first statement: no stray `///` there
+      const afterInner = dangling(path, AFTER_INNER).map((c) => ({ ...c, text: asPlainComment(c.text) }));
       const after = afterInner.map((c) => (c.text.startsWith('/*') ? ` ${c.text}` : [lineSuffix(` ${c.text}`), breakParent]));
       const inner: Doc[] = innerFields.length
         ? ['inner ', delimited(path, '{', '}', innerFields, 'inner', true), ...after]

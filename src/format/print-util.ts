@@ -4,7 +4,7 @@ import { doc, util, type AstPath, type Doc, type ParserOptions } from 'prettier'
 import type { Span } from '../diagnostics/span.js';
 import type * as A from '../syntax/ast.js';
 
-const { group, indent, join, line, softline, hardline, ifBreak, breakParent, lineSuffix } = doc.builders;
+const { group, indent, join, line, softline, hardline, ifBreak } = doc.builders;
 
 /** Every node the printer sees (comments are printed by Prettier's machinery, see comments.ts). */
 export type Node =
@@ -30,6 +30,13 @@ export interface AttachedComment extends A.Comment {
   marker?: string;
 }
 
+/** A comment while Prettier attaches it (what handleComments see). */
+export interface Attaching extends A.Comment {
+  enclosingNode?: Node;
+  precedingNode?: Node;
+  followingNode?: Node;
+}
+
 const spanned = (n: unknown) => n as { span: Span };
 export const startOf = (n: unknown): number => spanned(n).span.start.offset;
 export const endOf = (n: unknown): number => spanned(n).span.end.offset;
@@ -51,7 +58,7 @@ export function dangling(path: AstPath<Node>, marker: string | undefined): A.Com
   return comments;
 }
 
-const isLineComment = (c: A.Comment) => !c.text.startsWith('/*');
+export const isLineComment = (c: A.Comment) => !c.text.startsWith('/*');
 
 /** A `{ … }` body of statements or declarations: the user's blank lines kept, at most one. */
 export function body(path: AstPath<Node>, print: Print, key: string, options: Options, blankBetween?: (a: Node, b: Node) => boolean): Doc {
@@ -94,14 +101,4 @@ export function delimited(path: AstPath<Node>, open: string, close: string, part
   }
   const pad = spaced ? line : softline;
   return group([open, indent([pad, join([',', line], parts)]), ifBreak(','), pad, close]);
-}
-
-/**
- * Comments dangling on a node in no bracket we print (e.g. `use std /* c *\/ .poso`): put after
- * the node so that no comment is ever lost; a `//` comment ends its line.
- */
-export function withStrayComments(path: AstPath<Node>, printed: Doc): Doc {
-  const cs = dangling(path, undefined);
-  if (cs.length === 0) return printed;
-  return [printed, ...cs.map((c) => (isLineComment(c) ? [lineSuffix(` ${c.text}`), breakParent] : ` ${c.text}`))];
 }

@@ -7,17 +7,77 @@
 // Scratch directories made beside an output (makeTempDir) are named the same way, for the same sweep.
 // A directory (a Triton model) is written the same way: whole into a temporary directory beside
 // it, then renamed into place.
+// A file that exists is replaced as the user had it (see replaced): a symlink stays a link and the
+// file it names is the one rewritten, and the new file gets the old one's permissions.
 import { randomInt } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { makeDirs } from './make-dirs.js';
 
 /** `.<name>.<pid>.<time>.<random>.<kind>` beside the target (removeStaleTemps reads the pid). */
 const tmpName = (path: string, kind: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${randomInt(2 ** 31)}.${kind}`);
 
-function writeSynced(path: string, data: Uint8Array | string): void {
+/** Links followed before giving up, as Linux does (its MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+/**
+ * What a write to `path` replaces: the file at the end of its chain of symlinks (renaming over the
+ * link itself would turn it into a regular file and leave the file it names as it was), and that
+ * file's stats when it exists (undefined for a new file). Only the last component is followed: a
+ * link among the directories is followed by the rename itself.
+ */
+function replaced(path: string): { file: string; old?: Stats } {
+  let file = path;
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    let st: Stats;
+    try {
+      st = lstatSync(file);
+    } catch {
+      return { file }; // a new file (or a link to one not made yet: made where the link points)
+    }
+    if (!st.isSymbolicLink()) return { file, old: st };
+    file = resolve(dirname(file), readlinkSync(file));
+  }
+  throw Object.assign(new Error(`too many symbolic links: ${path}`), { code: 'ELOOP' });
+}
+
+/**
+ * Give the new file (still temporary, nothing written yet) the replaced file's permission bits,
+ * so that a private file stays private, even while it is being written, and its owner where the
+ * process may (root): a plain open would give the umask's default and the writer as owner.
+ */
+function keepAccess(fd: number, old: Stats | undefined): void {
+  if (!old) return;
+  try {
+    if (process.getuid?.() !== old.uid || process.getgid?.() !== old.gid) fchownSync(fd, old.uid, old.gid);
+  } catch {
+    // only root may give a file away: the file is the writer's, as after an editor's save
+  }
+  fchmodSync(fd, old.mode & 0o7777);
+}
+
+function writeSynced(path: string, data: Uint8Array | string, old?: Stats): void {
   const fd = openSync(path, 'wx');
   try {
+    keepAccess(fd, old);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
@@ -38,6 +98,14 @@ export class WriteError extends Error {
   }
 }
 
+/** An output directory that exists as something else (a file): named as the user gave it (`-o x`), since the write that would fail names a temporary file in it. */
+export class NotADirectoryError extends WriteError {
+  constructor(path: string, shown: string, isFile: boolean) {
+    super(path, 'ENOTDIR');
+    this.message = isFile ? `${shown} is a file, not a directory` : `${shown} is not a directory`;
+  }
+}
+
 const CAUSES: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'the disk quota is exceeded',
@@ -50,6 +118,7 @@ const CAUSES: Record<string, string> = {
   EIO: 'an input/output error',
   EFBIG: 'the file is too large for the file system',
   EMFILE: 'too many open files',
+  ELOOP: 'too many levels of symbolic links',
 };
 
 /** The cause of an I/O error code in words, with the code. */
@@ -58,13 +127,16 @@ export function ioCause(code: string | undefined): string {
 }
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const dir = dirname(path);
-  const tmp = tmpName(path, 'tmp');
+  let tmp: string | undefined;
+  let dir: string;
   try {
-    writeSynced(tmp, data);
-    renameSync(tmp, path);
+    const { file, old } = replaced(path);
+    dir = dirname(file);
+    tmp = tmpName(file, 'tmp');
+    writeSynced(tmp, data, old);
+    renameSync(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    if (tmp) rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     throw typeof code === 'string' ? new WriteError(path, code) : e;
   }
@@ -77,13 +149,18 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
  * (or a failed write) removes it and leaves `path` as it was. Failures are WriteErrors.
  */
 export class AtomicFile {
-  private readonly tmp: string;
+  private readonly tmp: string = '';
+  /** The file renamed over: `path`, or the file its symlinks lead to. */
+  private readonly file: string = '';
   private fd: number | undefined;
 
   constructor(readonly path: string) {
-    this.tmp = tmpName(path, 'tmp');
     try {
+      const { file, old } = replaced(path);
+      this.file = file;
+      this.tmp = tmpName(file, 'tmp');
       this.fd = openSync(this.tmp, 'wx');
+      keepAccess(this.fd, old);
     } catch (e) {
       throw this.failed(e);
     }
@@ -106,18 +183,18 @@ export class AtomicFile {
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = undefined;
-      renameSync(this.tmp, this.path);
+      renameSync(this.tmp, this.file);
     } catch (e) {
       throw this.failed(e);
     }
-    syncDirectory(dirname(this.path));
+    syncDirectory(dirname(this.file));
   }
 
   /** Remove the temporary file; `path` is left as it was. */
   abort(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    rmSync(this.tmp, { force: true });
+    if (this.tmp) rmSync(this.tmp, { force: true });
   }
 
   private failed(e: unknown): unknown {
@@ -184,9 +261,19 @@ function syncDirectory(dir: string): void {
 /**
  * Create `dir` (and its parents) and check that it can be written, or throw a WriteError with the
  * real cause: a recursive mkdir under a read-only directory reports ENOENT, so the nearest
- * existing ancestor is asked instead.
+ * existing ancestor is asked instead. `shown`: how the user named it (e.g. `-o runs/x`), for the
+ * error of a `dir` that is a file.
  */
-export function ensureWritableDir(dir: string): void {
+export function ensureWritableDir(dir: string, shown = dir): void {
+  // A file in its place passes the checks below (it exists and is writable); the first write into
+  // it would fail, after a whole run, naming a temporary file the user never gave.
+  let kind: Stats | undefined;
+  try {
+    kind = statSync(dir);
+  } catch {
+    // absent (made below) or unreadable (the checks below say why)
+  }
+  if (kind && !kind.isDirectory()) throw new NotADirectoryError(dir, shown, kind.isFile());
   try {
     makeDirs(dir);
   } catch (e) {

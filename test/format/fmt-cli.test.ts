@@ -1,6 +1,6 @@
 // `recc fmt` (runFmt) on real files, and the plugin through Prettier's own command line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,11 +13,13 @@ const tidy = readFileSync(join(CASES, 'blocks/output.rec'), 'utf8');
 describe('recc fmt', () => {
   let dir: string;
   let stdout: string;
+  let stderr: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'recc-fmt-'));
     stdout = '';
+    stderr = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -59,6 +61,53 @@ describe('recc fmt', () => {
     expect(readFileSync(join(dir, 'bad.rec'), 'utf8')).toBe(broken);
     expect(readFileSync(join(dir, 'good.rec'), 'utf8')).toBe(tidy);
     expect(existsSync(join(dir, 'none.rec'))).toBe(false);
+  });
+
+  it('formats the file a symlink names, keeping the link, and keeps a file\'s permissions', async () => {
+    writeFileSync(join(dir, 'real.rec'), messy);
+    symlinkSync('real.rec', join(dir, 'link.rec'));
+    writeFileSync(join(dir, 'private.rec'), messy);
+    chmodSync(join(dir, 'private.rec'), 0o600);
+    expect(await runFmt([join(dir, 'link.rec'), join(dir, 'private.rec')], { check: false, write: true })).toBe(0);
+    expect(lstatSync(join(dir, 'link.rec')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.rec'), 'utf8')).toBe(tidy);
+    expect(readFileSync(join(dir, 'private.rec'), 'utf8')).toBe(tidy);
+    expect(statSync(join(dir, 'private.rec')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).sort()).toEqual(['link.rec', 'private.rec', 'real.rec']);
+  });
+
+  it('refuses a file that is not UTF-8 as `recc check` does (REC2011), and leaves its bytes alone', async () => {
+    // Latin-1 `é` (0xE9) in a comment: a lenient decoder would write U+FFFD over it.
+    const bytes = Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n'), Buffer.from(messy)]);
+    const f = join(dir, 'latin1.rec');
+    writeFileSync(f, bytes);
+    expect(await runFmt([f], { check: false, write: true })).toBe(1);
+    expect(readFileSync(f).equals(bytes)).toBe(true);
+    expect(stderr).toMatch(/latin1\.rec: error\[REC2011\]: `[^`]*latin1\.rec` is not UTF-8 text/);
+    expect(await runFmt([f], { check: true, write: true })).toBe(1);
+    expect(stdout).toBe('');
+  });
+
+  it('keeps a byte-order mark', async () => {
+    const f = join(dir, 'bom.rec');
+    writeFileSync(f, `\uFEFF${messy}`);
+    expect(await runFmt([f], { check: false, write: true })).toBe(0);
+    expect(readFileSync(f, 'utf8')).toBe(`\uFEFF${tidy}`);
+    expect(await runFmt([f], { check: true, write: true })).toBe(0);
+  });
+
+  it('--check does not call a file it could not parse formatted', async () => {
+    writeFileSync(join(dir, 'bad.rec'), 'model m {\n  let x = relu(\n}\n');
+    writeFileSync(join(dir, 'good.rec'), tidy);
+    expect(await runFmt([join(dir, 'bad.rec')], { check: true, write: true })).toBe(1);
+    expect(stderr).not.toMatch(/all 1 file\(s\) formatted/);
+    expect(stderr).toMatch(/^0 file\(s\) formatted, 1 failed$/m);
+    stderr = '';
+    expect(await runFmt([join(dir, 'bad.rec'), join(dir, 'good.rec')], { check: true, write: true })).toBe(1);
+    expect(stderr).toMatch(/^1 file\(s\) formatted, 1 failed$/m);
+    stderr = '';
+    expect(await runFmt([join(dir, 'good.rec')], { check: true, write: true })).toBe(0);
+    expect(stderr).toMatch(/^all 1 file\(s\) formatted$/m);
   });
 });
 

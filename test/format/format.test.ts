@@ -52,6 +52,12 @@ describe('formatter', () => {
     );
   });
 
+  it('prints a `use` path as written, escapes and all (re-encoding it could make a string the lexer rejects)', async () => {
+    for (const text of ['use "./a\\u0008b.rec" as a\n', 'use "./sub\\u{2F}common.rec" as c\n', 'use "./q\\"x.rec" as q\n']) {
+      expect(await formatRec(text), text).toBe(text);
+    }
+  });
+
   it('formats an empty file and a file of comments only', async () => {
     expect(await formatRec('')).toBe('');
     expect(await formatRec('\n\n// just a note\n/* and a block */\n')).toBe('// just a note\n/* and a block */\n');

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeDirectoryAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { AtomicFile, writeDirectoryAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
 
 /** Bytes whose length cannot be read: the write fails after the temporary file was created. */
 class FailingBytes extends Uint8Array {
@@ -46,6 +46,64 @@ describe('writeFileAtomic', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
     expect(() => writeFileAtomic(join(dir, 'no', 'such', 'file'), 'x')).toThrow(/ENOENT/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+// Replacing a user's file keeps what the user set up: a link stays a link (its target is the file
+// rewritten, the temporary file beside the target), and the file keeps its permissions.
+describe.each([
+  ['writeFileAtomic', (path: string, data: string) => writeFileAtomic(path, data)],
+  [
+    'AtomicFile',
+    (path: string, data: string) => {
+      const f = new AtomicFile(path);
+      f.write(data);
+      f.commit();
+    },
+  ],
+])('%s over an existing file', (_name, write) => {
+  it('writes through a chain of symlinks to the target, in its own directory, and leaves the links', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
+    mkdirSync(join(dir, 'real'));
+    mkdirSync(join(dir, 'links'));
+    writeFileSync(join(dir, 'real', 'spec.rec'), 'old');
+    symlinkSync('../real/spec.rec', join(dir, 'links', 'hop.rec'));
+    symlinkSync('hop.rec', join(dir, 'links', 'spec.rec'));
+    write(join(dir, 'links', 'spec.rec'), 'new');
+    expect(readFileSync(join(dir, 'real', 'spec.rec'), 'utf8')).toBe('new');
+    expect(lstatSync(join(dir, 'links', 'spec.rec')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'links', 'spec.rec'))).toBe('hop.rec');
+    expect(readlinkSync(join(dir, 'links', 'hop.rec'))).toBe('../real/spec.rec');
+    expect(readdirSync(join(dir, 'real'))).toEqual(['spec.rec']);
+    expect(readdirSync(join(dir, 'links')).sort()).toEqual(['hop.rec', 'spec.rec']);
+  });
+
+  it('creates the target of a link that points to no file yet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
+    symlinkSync('target.json', join(dir, 'link.json'));
+    write(join(dir, 'link.json'), 'made');
+    expect(readFileSync(join(dir, 'target.json'), 'utf8')).toBe('made');
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+  });
+
+  it('keeps the permissions of the file it replaces', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
+    for (const mode of [0o600, 0o640, 0o755]) {
+      const f = join(dir, `m${mode.toString(8)}`);
+      writeFileSync(f, 'old');
+      chmodSync(f, mode);
+      write(f, 'new');
+      expect(readFileSync(f, 'utf8')).toBe('new');
+      expect(statSync(f).mode & 0o777, mode.toString(8)).toBe(mode);
+    }
+  });
+
+  it('a loop of links is an error that writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
+    symlinkSync('b', join(dir, 'a'));
+    symlinkSync('a', join(dir, 'b'));
+    expect(() => write(join(dir, 'a'), 'x')).toThrow(/symbolic links \(ELOOP\)/);
+    expect(readdirSync(dir).sort()).toEqual(['a', 'b']);
   });
 });
 
