@@ -72,7 +72,9 @@ function columnsOfFd(path: string, fd: number, size: number): string[] | undefin
     const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
     // whole lines only: a header cut short would name a column that is not there
     const bytes = n < HEAD_BYTES || size === n ? buf.subarray(0, n) : buf.subarray(0, buf.lastIndexOf(10) + 1);
-    return columnsInText(new TextDecoder('utf-8').decode(bytes), format.format);
+    // The reader (csv-parse) reads a file with UTF-16 LE's byte order mark as UTF-16: so is its header here.
+    const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe;
+    return columnsInText(new TextDecoder(utf16 ? 'utf-16le' : 'utf-8').decode(bytes), format.format);
   } catch {
     return undefined;
   }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDataError } from '../../src/data/row.js';
+import { readRows } from '../../src/data/read.js';
 import { generate, settingAt } from '../../src/data/synth/index.js';
 import { SYNTH_SETTINGS, synthColumns } from '../../src/data/synth/settings.js';
 import { analyze } from '../../src/semantics/analyze.js';
@@ -261,6 +262,17 @@ describe('the checker and the reader agree', () => {
       }
     }
     expect(cases).toBe(32);
+  });
+});
+
+describe('the header of a UTF-16 file', () => {
+  it('is read as the reader reads it, by its byte order mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-utf16-'));
+    const file = join(dir, 'd.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('user_id,rating\nu1,4\n', 'utf16le')]));
+    const r = readFileColumns(filePolicy(), file);
+    expect('columns' in r ? r.columns : r.error).toEqual(['user_id', 'rating']);
+    expect((await readRows(file, { skipBadRows: false })).columns).toEqual(['user_id', 'rating']);
   });
 });
 
