@@ -84,9 +84,11 @@ export function attachLineEnd(comment: Attaching, text: string, file: Node, plac
   const afterComments = trailing && laterIn(endOf(comment.precedingNode!), startOf(comment));
   if (!isLine && !ownLine && !afterLineComment && !afterComments) return false;
   // (a `(` is left to the rules below: `dense // c⏎(4)` reads better as `dense(4) // c`; so is a
-  // task's `{`: its fields are printed on one line when they fit, `task t : … { tower: [64] } // c`)
+  // task's `{`: its fields are printed on one line when they fit, `task t : … { tower: [64] } // c`,
+  // unless comments in the task come after this one)
   const next = tokenAt(text, endOf(comment));
-  const opened = next >= 0 && text[next] === '{' && owner.kind !== 'Task' ? regions(owner, text).find((r) => r.open === next) : undefined;
+  const brace = next >= 0 && text[next] === '{' && (owner.kind !== 'Task' || laterIn(endOf(comment), endOf(owner)));
+  const opened = brace ? regions(owner, text).find((r) => r.open === next) : undefined;
   if (opened) {
     // a meta block's `inner { … }` is printed first in its body: a comment before the body goes before it
     if (opened.key === 'body' && regions(owner, text).some((r) => r.key === 'inner')) return util.addDanglingComment(owner, comment, BEFORE_INNER);
@@ -112,10 +114,11 @@ export function attachLineEnd(comment: Attaching, text: string, file: Node, plac
       const next = below ? (parent.kind === 'Binary' ? (parent as { right: Node }).right : nextItem(parent, key, node)) : undefined;
       return next ? util.addLeadingComment(next, comment) : util.addTrailingComment(node, comment);
     }
-    // After a call's callee the comment would go after the call, past any comment written in its
-    // arguments: then into the arguments instead, first, so that the comments keep their order.
-    const later = parent.kind === 'Call' && key === 'callee' && all.some((c) => startOf(c) >= endOf(comment) && endOf(c) <= endOf(parent));
-    const body = later ? 'args' : BODY_AFTER[parent.kind]?.[key];
+    // After a call's callee (a task's head) the comment would go after the call (the task), past
+    // any comment written in its arguments (fields): then into them instead, first, so that the
+    // comments keep their order.
+    const later = laterIn(endOf(comment), endOf(parent));
+    const body = (parent.kind === 'Call' && key === 'callee' && later ? 'args' : undefined) ?? (parent.kind === 'Task' && key === 'head' && later ? 'fields' : undefined) ?? BODY_AFTER[parent.kind]?.[key];
     const r = body ? regions(parent, text).find((x) => x.key === body) : undefined;
     if (r) return inside(parent, r, comment);
     node = parent;

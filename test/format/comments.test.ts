@@ -181,6 +181,10 @@ describe('formatter comments', () => {
       'block f(x: tensor) {\n  if x > 1 { // then\n  } else /* c */ { // else\n  }\n  return x\n}\n',
       // inline in a stage's head, before a comment in its body
       'model m {\n  stage s /* c */ {\n  // empty stage\n  }\n}\n',
+      // before a task's `{`, with a comment among its fields after it
+      'model m {\n  task t : binary(label: y) // c\n  { tower: [64] // t\n  }\n}\n',
+      // inline in a task's head, before its `{`, with a comment among its fields after it
+      'model m {\n  task t : binary(label: y) /* c */ { // f\n  tower: [64] }\n}\n',
     ];
     for (const text of texts) {
       const out = await formatRec(text);
