@@ -3,7 +3,7 @@
 // `.rec` files under it. A file that does not parse is reported with its first error and left alone;
 // so is one that `recc check` would refuse (not UTF-8, not a regular file, too large): decoding
 // such a file leniently would write U+FFFD over every byte it could not read.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatRec } from '../format/format.js';
@@ -37,32 +37,11 @@ function expand(paths: string[]): { files: string[]; missing: string[] } {
   return { files, missing };
 }
 
-const BOM = '\uFEFF';
-
-/** Whether the file begins with a UTF-8 byte-order mark (readChecked drops it, as `check` may). */
-function startsWithBom(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(3);
-    return readSync(fd, head, 0, 3, 0) === 3 && head.equals(Buffer.from([0xef, 0xbb, 0xbf]));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * A spec's text read as `recc check` reads it (the same policy, the same refusals), its byte-order
  * mark kept: Prettier keeps a leading BOM in what it prints, so a formatted file keeps it too.
  */
-function readSpec(path: string): { text: string } | Refusal {
-  const r = readChecked(filePolicy(), path, 'spec');
-  if (isRefusal(r)) return r;
-  try {
-    return startsWithBom(path) ? { text: BOM + r.text } : r;
-  } catch {
-    return r; // gone since it was read: the write will say so
-  }
-}
+const readSpec = (path: string): { text: string } | Refusal => readChecked(filePolicy(), path, 'spec', undefined, true);
 
 /** The last line of a run: counts that are true, so that a file that failed is never called formatted. */
 function summary(o: { check: boolean; files: number; failed: number; failedFiles: number; unformatted: number; changed: number }): string {

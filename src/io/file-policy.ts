@@ -169,14 +169,17 @@ export function readBytesChecked(policy: FilePolicy, path: string, kind: FileKin
   }
 }
 
-/** The UTF-8 text of a spec or vocabulary file under the rules above (`reach`: see openChecked). */
-export function readChecked(policy: FilePolicy, path: string, kind: FileKind, reach?: readonly string[]): { text: string } | Refusal {
+/**
+ * The UTF-8 text of a spec or vocabulary file under the rules above (`reach`: see openChecked).
+ * A leading byte-order mark is dropped, unless `keepBom` (the formatter writes the file back).
+ */
+export function readChecked(policy: FilePolicy, path: string, kind: FileKind, reach?: readonly string[], keepBom = false): { text: string } | Refusal {
   const read = readBytesChecked(policy, path, kind, reach);
   if (isRefusal(read)) return read;
   const { bytes } = read;
   if (bytes.includes(0)) return { code: 'REC2011', error: `\`${path}\` is not a text file (it holds NUL bytes)` };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepBom }).decode(bytes) };
   } catch {
     return { code: 'REC2011', error: `\`${path}\` is not UTF-8 text` };
   }
