@@ -18,13 +18,18 @@ export function joinSpans(a: Span, b: Span): Span {
   return { file: a.file, start: a.start.offset <= b.start.offset ? a.start : b.start, end: a.end.offset >= b.end.offset ? a.end : b.end };
 }
 
-/** Position of `offset` in `text` (1-based line and column; a line ends at `\n`, `\r\n` or a lone `\r`, as in syntax/line-index.ts). */
+/** Whether the character at `i` ends a line: `\n`, or a `\r` that no `\n` follows (as LSP counts lines). */
+export function endsLine(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10);
+}
+
+/** Position of `offset` in `text` (1-based line and column). */
 export function positionAt(text: string, offset: number): Pos {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+    if (endsLine(text, i)) {
       line++;
       lineStart = i + 1;
     }

@@ -4,13 +4,7 @@
 //
 // A line ends at `\n`, `\r\n` or a lone `\r`, as LSP counts lines (and Python, and most editors):
 // a spec saved with old Mac line ends reads as the lines its editor shows.
-import type { Pos } from '../diagnostics/span.js';
-
-/** Whether the character at `i` ends a line: `\n`, or a `\r` that no `\n` follows. */
-export function endsLine(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10);
-}
+import { endsLine, type Pos } from '../diagnostics/span.js';
 
 /** Where the line holding `offset` starts. Before a line start, `lineStart(text, start - 1)` is the line before's. */
 export function lineStart(text: string, offset: number): number {
