@@ -1,7 +1,9 @@
 // `recc predict SPEC --weights W --data FILE -o OUT`: score a data file with the serving graph in
 // onnxruntime, streamed in batches with a progress bar, into a CSV, TSV, JSON Lines or Parquet
 // file (by OUT's extension): the kept columns (`--keep`, by default the spec's key columns), then
-// one column per task output (src/predict/score-file.ts).
+// one column per task output (src/predict/score-file.ts). A LiMAML model is scored as it serves: its
+// global block, each row reading its key's meta embedding from `--meta` (what `recc meta-embed`
+// writes), a key without one embedded by the un-adapted meta block.
 import { closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -11,9 +13,13 @@ import { formatDataError } from '../data/row.js';
 import { outputFormat } from '../data/write-table.js';
 import { isRefusal, openChecked } from '../io/file-policy.js';
 import { refuseOutputOverInput } from '../io/output-path.js';
+import { GLOBAL_ENTRY } from '../ir/meta.js';
+import { limamlProgram, UNADAPTED_ENTRY } from '../ir/passes/limaml.js';
 import { servingGraph } from '../ir/plan.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
+import { readMetaTable } from '../predict/meta-table.js';
 import { columnClash, scoreFile } from '../predict/score-file.js';
+import { newReport } from '../data/record.js';
 import { dataFile } from '../train/data-source.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
@@ -27,6 +33,7 @@ export interface PredictCliOptions {
   allowPath?: string[];
   weights: string;
   data?: string;
+  meta?: string;
   out: string;
   keep?: string;
   batch: number;
@@ -48,7 +55,16 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   if ('error' in format) return fail(`${o.out}: error[REC6010]: ${format.error}`);
   const spec = loadSpec(file, policyOf(o));
   if (!spec) return 1;
-  const graph = servingGraph(spec);
+  const m = spec.meta;
+  if (o.meta !== undefined && !m) return fail(`error: --meta: ${spec.model} has no meta_block, so it reads no meta embeddings`);
+  if (m && o.meta === undefined) {
+    return fail(
+      `error: ${spec.model} serves its global block, which reads the meta embedding \`${m.name}\` of each \`${m.key}\`: pass --meta FILE, the output of \`recc meta-embed\` (a key it lacks is embedded by the un-adapted meta block)`,
+    );
+  }
+  // LiMAML: the global block, and the meta block un-adapted for keys without an embedding
+  const program = m && limamlProgram(spec, m.steps);
+  const graph = servingGraph(program ?? spec);
   const weights = readWeights(spec, o.weights);
   if ('error' in weights) return fail(`${weights.error}`);
   const keep = o.keep === undefined ? keyColumns(graph) : o.keep.split(',').map((c) => c.trim()).filter((c) => c !== '');
@@ -63,13 +79,32 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   const over = refuseOutputOverInput(out, `-o ${o.out}`, [
     { stats: opened.stats, role: o.data !== undefined ? 'the --data file' : `the spec's data file ${displayPath(where.file)}` },
     { path: o.weights, role: 'the --weights file' },
+    ...(o.meta !== undefined ? [{ path: o.meta, role: 'the --meta file' }] : []),
     ...specInputs(spec).map((path) => ({ path, role: `the spec's input ${displayPath(path)}` })),
   ]);
   if (over) {
     closeSync(opened.fd);
     return fail(`error[REC6009]: ${over}`);
   }
-  const onnx = lowerToOnnx(spec, weights, { reccVersion: VERSION, extra: { 'recc.weights': `weights from ${o.weights}` } });
+  const onnxMeta = { reccVersion: VERSION, extra: { 'recc.weights': `weights from ${o.weights}` } };
+  const onnx = program ? lowerToOnnx(program, weights, onnxMeta, GLOBAL_ENTRY) : lowerToOnnx(spec, weights, onnxMeta);
+  let lookup;
+  if (program && m && o.meta !== undefined) {
+    const table = openChecked(policyOf(o), o.meta, 'data');
+    if (isRefusal(table)) {
+      closeSync(opened.fd);
+      return fail(`${o.meta}: error[${table.code}]: ${table.error}`);
+    }
+    const report = newReport();
+    const dim = program.nodes[m.embedding]!.shape[1] as number;
+    const vectors = await readMetaTable(o.meta, table.fd, { name: m.name, key: m.key, dim }, report);
+    if (report.errors.length > 0) {
+      closeSync(opened.fd);
+      for (const e of report.errors) process.stderr.write(`${formatDataError(e)}\n`);
+      return fail(`nothing written to ${displayPath(out)}`);
+    }
+    lookup = { name: m.name, key: m.key, dim, vectors, unadapted: lowerToOnnx(program, weights, onnxMeta, UNADAPTED_ENTRY) };
+  }
 
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
@@ -86,7 +121,7 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   };
   let r;
   try {
-    r = await scoreFile(graph, onnx, { file: where.file, fd: opened.fd, out, format: format.format, keep, batch: o.batch, skipBadRows: o.skipBadRows, threads: o.threads, onBatch });
+    r = await scoreFile(graph, onnx, { file: where.file, fd: opened.fd, out, format: format.format, keep, batch: o.batch, skipBadRows: o.skipBadRows, threads: o.threads, onBatch, ...(lookup ? { meta: lookup } : {}) });
   } finally {
     bar?.stop();
   }
@@ -97,6 +132,15 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   }
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(`wrote ${displayPath(out)}: ${r.rows} rows${r.skipped ? ` (${r.skipped} bad rows skipped)` : ''}, columns ${r.columns.join(', ')} (${Math.round(r.rows / Math.max(seconds, 1e-3))} rows/s)\n`);
+  if (lookup && r.unadapted) {
+    const { rows, keys } = r.unadapted;
+    const plural = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+    process.stdout.write(
+      rows === 0
+        ? `  every row read its key's meta embedding from ${displayPath(o.meta!)} (${plural(lookup.vectors.size, 'key')})\n`
+        : `  ${plural(rows, 'row')} of ${plural(keys, 'key')} not in ${displayPath(o.meta!)} (or of no key) embedded by the un-adapted meta block\n`,
+    );
+  }
   return 0;
 }
 
@@ -109,6 +153,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
       .requiredOption('--weights <file>', 'weights (model.safetensors or checkpoint.safetensors)')
       .requiredOption('-o, --out <file>', 'output: .csv, .tsv, .jsonl or .parquet')
       .option('--data <file>', 'CSV, TSV, JSON Lines or Parquet (default: the spec\'s data file)')
+      .option('--meta <file>', 'a model with a meta_block: the meta embeddings by key, as `recc meta-embed` writes them')
       .option('--keep <columns>', 'comma-separated columns copied to the output before the scores (default: the spec\'s key columns; "" for none)')
       .option('--batch <rows>', `rows scored at a time (default ${DEFAULT_BATCH})`, positiveInt, DEFAULT_BATCH)
       .option('--threads <n>', 'onnxruntime threads (default 0: all cores)', nonNegativeInt, 0)
