@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ensureWritableDir, removeStaleTemps, writeDirectoryAtomic, writeFileAtomic } from '../io/atomic-write.js';
+import { ensureWritableDir, removeStaleTemps, StagedWrites } from '../io/atomic-write.js';
 import { refuseDirectoryOutput, refuseOutputOverInput } from '../io/output-path.js';
 import { paddedTables, zeroPaddedTables } from '../ir/padding-rows.js';
 import { entryNodes, getEntry, SERVE } from '../ir/entry.js';
@@ -119,6 +119,10 @@ export function runCompile(file: string, o: CompileOptions): number {
     return 1;
   }
   const lines: string[] = [];
+  // every output is staged, then all are put in place together: a write that fails (a full disk)
+  // leaves none of them changed, never a new global.onnx beside an old meta.onnx
+  const staged = new StagedWrites();
+  const written: string[] = [];
   if (o.out && entryName === SERVE && models.length > 1) {
     // a LiMAML model: -o names a directory for global.onnx and meta.onnx
     if (o.out.endsWith('.onnx')) {
@@ -128,28 +132,32 @@ export function runCompile(file: string, o: CompileOptions): number {
     ensureWritableDir(o.out, `-o ${o.out}`);
     removeStaleTemps(resolve(o.out));
     for (const m of models) {
-      writeFileAtomic(join(o.out, m.file), m.onnx);
-      lines.push(`wrote ${displayPath(join(o.out, m.file))} (ONNX IR 8, opset 17, ${(statSync(join(o.out, m.file)).size / 1e6).toFixed(2)} MB)`);
+      staged.file(join(o.out, m.file), m.onnx);
+      written.push(join(o.out, m.file));
     }
+  } else if (o.out) {
+    removeStaleTemps(dirname(resolve(o.out)));
+    staged.file(o.out, entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName));
+    written.push(o.out);
+  }
+  const repo = o.triton
+    ? tritonRepository(models, { maxBatchSize: o.maxBatchSize, maxQueueDelayMicroseconds: o.maxQueueDelay }, [
+        `Written by recc ${VERSION} from ${displayPath(file)} (model ${graph.model}); ${origin}.`,
+        'Inputs take raw values (see the recc README, "Data, preprocessing and serving").',
+      ])
+    : new Map<string, Record<string, Uint8Array | string>>();
+  for (const [name, files] of repo) staged.directory(join(o.triton!, name), files);
+  staged.commit();
+  for (const f of written) lines.push(`wrote ${displayPath(f)} (ONNX IR 8, opset 17, ${(statSync(f).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
+  if (o.out && entryName === SERVE && models.length > 1) {
     const m = graph.meta!;
     lines.push(`  global.onnx: the online model; it reads the meta embedding as input \`${m.name}\` ${showShape(graph.nodes[m.embedding]!.shape)}`);
     lines.push(`  meta.onnx: adapt-and-embed (${m.steps} inner step${m.steps === 1 ? '' : 's'}), run per \`${m.key}\` by the daily job (\`recc meta-embed\`, or any onnxruntime host)`);
-  } else if (o.out) {
-    removeStaleTemps(dirname(resolve(o.out)));
-    writeFileAtomic(o.out, entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName));
-    lines.push(`wrote ${displayPath(o.out)} (ONNX IR 8, opset 17, ${(statSync(o.out).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
   }
-  if (o.triton) {
-    const repo = tritonRepository(models, { maxBatchSize: o.maxBatchSize, maxQueueDelayMicroseconds: o.maxQueueDelay }, [
-      `Written by recc ${VERSION} from ${displayPath(file)} (model ${graph.model}); ${origin}.`,
-      'Inputs take raw values (see the recc README, "Data, preprocessing and serving").',
-    ]);
-    const batched = new Map(models.map((m) => [m.name, m.batched ?? true]));
-    for (const [name, files] of repo) {
-      writeDirectoryAtomic(join(o.triton, name), files);
-      const batching = batched.get(name) ? `max_batch_size ${o.maxBatchSize}, dynamic batching` : 'one task a request: max_batch_size 0, no batching';
-      lines.push(`wrote ${displayPath(join(o.triton, name))}/ (Triton: config.pbtxt, ${TRITON_VERSION}/model.onnx; ${batching})`);
-    }
+  const batched = new Map(models.map((m) => [m.name, m.batched ?? true]));
+  for (const name of repo.keys()) {
+    const batching = batched.get(name) ? `max_batch_size ${o.maxBatchSize}, dynamic batching` : 'one task a request: max_batch_size 0, no batching';
+    lines.push(`wrote ${displayPath(join(o.triton!, name))}/ (Triton: config.pbtxt, ${TRITON_VERSION}/model.onnx; ${batching})`);
   }
   const used = new Set(entryNodes(graph, entry).flatMap((id) => (graph.nodes[id]!.op === 'param' ? [String(graph.nodes[id]!.attrs.name)] : [])));
   const params = graph.params.filter((p) => used.has(p.name));

@@ -6,7 +6,8 @@
 // A process killed mid-write leaves its temporary file: the next run removes it (removeStaleTemps).
 // Scratch directories made beside an output (makeTempDir) are named the same way, for the same sweep.
 // A directory (a Triton model) is written the same way: whole into a temporary directory beside
-// it, then renamed into place.
+// it, then renamed into place. Outputs that belong together are staged all first and renamed into
+// place only once all are written (StagedWrites), so a failure leaves none of them changed.
 // A file that exists is replaced as the user had it (see replaced): a symlink stays a link and the
 // file it names is the one rewritten, and the new file gets the old one's permissions.
 import { randomInt } from 'node:crypto';
@@ -127,20 +128,110 @@ export function ioCause(code: string | undefined): string {
 }
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  let tmp: string | undefined;
-  let dir: string;
-  try {
-    const { file, old } = replaced(path);
-    dir = dirname(file);
-    tmp = tmpName(file, 'tmp');
-    writeSynced(tmp, data, old);
-    renameSync(tmp, file);
-  } catch (e) {
-    if (tmp) rmSync(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw typeof code === 'string' ? new WriteError(path, code) : e;
+  const staged = new StagedWrites();
+  staged.file(path, data);
+  staged.commit();
+}
+
+/**
+ * Several outputs that go in place together (a LiMAML model's global.onnx and meta.onnx, an ONNX
+ * file and its Triton repository): each is written whole and flushed beside its target first, and
+ * only when every one is written are they renamed into place, one after another. A failed write
+ * (a disk that fills on the second file) removes what was staged and leaves every target as it
+ * was: never a new global.onnx beside an old meta.onnx. Renames within a directory do not run out
+ * of space; one that fails all the same puts the directories already swapped back (a file already
+ * renamed over stays the new one) and names its target.
+ */
+export class StagedWrites {
+  private readonly staged: Array<{ shown: string; tmp: string; target: string; kind: 'file' | 'directory' }> = [];
+
+  // A failed write below removes everything staged, so a caller only lets the WriteError through.
+
+  /** Stage the file `path` (through its symlinks: see replaced), written and flushed now. */
+  file(path: string, data: Uint8Array | string): void {
+    let tmp: string | undefined;
+    try {
+      const { file, old } = replaced(path);
+      tmp = tmpName(file, 'tmp');
+      writeSynced(tmp, data, old);
+      this.staged.push({ shown: path, tmp, target: file, kind: 'file' });
+    } catch (e) {
+      if (tmp) rmSync(tmp, { force: true });
+      this.abort();
+      throw this.failed(path, e);
+    }
   }
-  syncDirectory(dir);
+
+  /**
+   * Stage the directory `path` holding exactly `files` (paths relative to it, `/`-separated), in
+   * place of what is there: written and flushed in a temporary directory beside it now.
+   */
+  directory(path: string, files: Record<string, Uint8Array | string>): void {
+    let tmp: string | undefined;
+    try {
+      makeDirs(dirname(path));
+      tmp = tmpName(path, 'tmp');
+      mkdirSync(tmp);
+      const dirs = new Set<string>([tmp]);
+      for (const [rel, data] of Object.entries(files)) {
+        const clean = normalize(rel);
+        if (isAbsolute(clean) || clean.split(sep).includes('..')) throw new Error(`internal: ${rel} is outside the directory`);
+        const file = join(tmp, clean);
+        makeDirs(dirname(file));
+        dirs.add(dirname(file));
+        writeSynced(file, data);
+      }
+      for (const d of dirs) syncDirectory(d);
+      this.staged.push({ shown: path, tmp, target: path, kind: 'directory' });
+    } catch (e) {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      this.abort();
+      throw this.failed(path, e);
+    }
+  }
+
+  /**
+   * Put everything staged in place. A file is renamed over its target. A directory cannot be
+   * swapped atomically on POSIX: an existing one is renamed aside first and removed once the new
+   * one is in place (for that instant it is absent, never half-written).
+   */
+  commit(): void {
+    const swapped: Array<{ target: string; old: string }> = [];
+    for (let i = 0; i < this.staged.length; i++) {
+      const s = this.staged[i]!;
+      let old: string | undefined;
+      try {
+        if (s.kind === 'directory' && existsSync(s.target)) {
+          old = tmpName(s.target, 'old');
+          renameSync(s.target, old);
+        }
+        renameSync(s.tmp, s.target);
+        if (old) swapped.push({ target: s.target, old });
+      } catch (e) {
+        if (old) renameSync(old, s.target);
+        for (const d of swapped.reverse()) {
+          rmSync(d.target, { recursive: true, force: true });
+          renameSync(d.old, d.target);
+        }
+        this.abort();
+        throw this.failed(s.shown, e);
+      }
+    }
+    for (const d of swapped) rmSync(d.old, { recursive: true, force: true });
+    for (const dir of new Set(this.staged.map((s) => dirname(s.target)))) syncDirectory(dir);
+    this.staged.length = 0;
+  }
+
+  /** Remove what was staged; every target is left as it was. */
+  abort(): void {
+    for (const s of this.staged) rmSync(s.tmp, { recursive: true, force: true });
+    this.staged.length = 0;
+  }
+
+  private failed(path: string, e: unknown): unknown {
+    const code = (e as NodeJS.ErrnoException).code;
+    return typeof code === 'string' ? new WriteError(path, code) : e;
+  }
 }
 
 /**
@@ -204,46 +295,11 @@ export class AtomicFile {
   }
 }
 
-/**
- * Write the directory `path` holding exactly `files` (paths relative to it, `/`-separated), in
- * place of what was there. Everything is written and flushed in a temporary directory beside it,
- * which is then renamed into place; an existing `path` is first renamed aside and removed only
- * after the new one is in place (POSIX has no atomic exchange of directories: for that instant
- * `path` is absent, never half-written). On a failure the temporary directory is removed and the
- * old `path` is back as it was.
- */
+/** Write the directory `path` holding exactly `files`, in place of what was there (StagedWrites.directory). */
 export function writeDirectoryAtomic(path: string, files: Record<string, Uint8Array | string>): void {
-  const parent = dirname(path);
-  makeDirs(parent);
-  const tmp = tmpName(path, 'tmp');
-  const old = tmpName(path, 'old');
-  try {
-    mkdirSync(tmp);
-    const dirs = new Set<string>([tmp]);
-    for (const [rel, data] of Object.entries(files)) {
-      const clean = normalize(rel);
-      if (isAbsolute(clean) || clean.split(sep).includes('..')) throw new Error(`internal: ${rel} is outside the directory`);
-      const file = join(tmp, clean);
-      makeDirs(dirname(file));
-      dirs.add(dirname(file));
-      writeSynced(file, data);
-    }
-    for (const d of dirs) syncDirectory(d);
-    const hadOld = existsSync(path);
-    if (hadOld) renameSync(path, old);
-    try {
-      renameSync(tmp, path);
-    } catch (e) {
-      if (hadOld) renameSync(old, path);
-      throw e;
-    }
-    rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw typeof code === 'string' ? new WriteError(path, code) : e;
-  }
-  syncDirectory(parent);
+  const staged = new StagedWrites();
+  staged.directory(path, files);
+  staged.commit();
 }
 
 function syncDirectory(dir: string): void {

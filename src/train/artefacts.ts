@@ -6,7 +6,7 @@
 //   report.md + loss.svg  metrics per task and group, loss curve   metrics.json  the same metrics
 // checkpoint.safetensors and state.json are written by the loop itself (checkpoint.ts).
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { StagedWrites, writeFileAtomic } from '../io/atomic-write.js';
 import type { IRGraph } from '../ir/types.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { servingModels } from '../lower/serving-models.js';
@@ -34,8 +34,12 @@ export function writeArtefacts(dir: string, graph: IRGraph, e: EpochEnd, info: R
   const meta = { 'recc.model': graph.model, 'recc.version': info.version, 'recc.step': step, 'recc.epoch': String(e.state.epoch) };
   saveWeights(join(dir, 'model.safetensors'), Object.fromEntries(graph.params.map((p) => [p.name, { shape: p.shape, data: e.weights[p.name]! }])), meta);
   const onnxMeta = { reccVersion: info.version, extra: { 'recc.step': step } };
-  if (e.lastStage) for (const m of servingModels(graph, e.weights, onnxMeta)) writeFileAtomic(join(dir, m.file), m.onnx);
-  else writeFileAtomic(join(dir, `${e.stage.name}.onnx`), lowerToOnnx(graph, e.weights, onnxMeta, e.stage.entry));
+  if (e.lastStage) {
+    // a LiMAML model's global.onnx and meta.onnx go in place together (a failed write changes neither)
+    const staged = new StagedWrites();
+    for (const m of servingModels(graph, e.weights, onnxMeta)) staged.file(join(dir, m.file), m.onnx);
+    staged.commit();
+  } else writeFileAtomic(join(dir, `${e.stage.name}.onnx`), lowerToOnnx(graph, e.weights, onnxMeta, e.stage.entry));
   writeFileAtomic(join(dir, 'loss.svg'), lossSvg(e.state.losses));
   const notes = [`backend: ${info.backend}, ${Math.round(e.samplesPerSecond)} samples/s`, ...(info.notes ?? []), ...(e.final ? [] : ['(run in progress: this report is rewritten after every epoch)'])];
   writeFileAtomic(join(dir, 'report.md'), reportMarkdown(graph.model, info.source, e.evaluation, e.state, notes));

@@ -5,7 +5,7 @@
 // optimizer slots, metrics history); it is written after the checkpoint and never read back.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { StagedWrites, writeFileAtomic } from '../io/atomic-write.js';
 import { checkWeights, decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import type { IRGraph } from '../ir/types.js';
 import { nonFiniteTensors, stateProblems } from './checkpoint-check.js';
@@ -60,8 +60,11 @@ export function tableSizes(graph: IRGraph): Record<string, number> {
 export function saveCheckpoint(dir: string, weights: Record<string, NamedTensor>, slots: Record<string, NamedTensor>, state: TrainState): void {
   const tensors: Record<string, NamedTensor> = { ...weights };
   for (const [k, v] of Object.entries(slots)) tensors[`optimizer/${k}`] = v;
-  writeFileAtomic(join(dir, CHECKPOINT), encodeSafetensors(tensors, { 'recc.state': JSON.stringify(state) }));
-  writeFileAtomic(join(dir, STATE_JSON), `${JSON.stringify({ checkpoint: CHECKPOINT, ...state }, null, 2)}\n`);
+  // the checkpoint and its state.json go in place together: a failed write changes neither
+  const staged = new StagedWrites();
+  staged.file(join(dir, CHECKPOINT), encodeSafetensors(tensors, { 'recc.state': JSON.stringify(state) }));
+  staged.file(join(dir, STATE_JSON), `${JSON.stringify({ checkpoint: CHECKPOINT, ...state }, null, 2)}\n`);
+  staged.commit();
 }
 
 export function saveWeights(path: string, weights: Record<string, NamedTensor>, meta: Record<string, string>): void {

@@ -3,7 +3,7 @@
 // The read-only and full file systems are tmpfs mounts, so these need root (CI and the dev
 // machines run as root); elsewhere they are skipped, saying why.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,48 @@ describe.skipIf(!canMount)('I/O faults (tmpfs mounts; needs root)', () => {
       expect(f).not.toMatch(/\.tmp$/);
       if (f === 'state.json' || f === 'metrics.json') expect(() => JSON.parse(readFileSync(join(tight, f), 'utf8'))).not.toThrow();
     }
+  });
+
+  /** The bytes of the 4 KiB pages a file of `n` bytes takes on tmpfs. */
+  const pages = (n: number) => Math.ceil(n / 4096) * 4096;
+  /** Fill `dir`'s file system until `room` bytes are left. */
+  const leave = (dir: string, room: number) => {
+    const st = statfsSync(dir);
+    writeFileSync(join(dir, 'filler'), Buffer.alloc(st.bavail * st.bsize - room, 1));
+  };
+
+  it("outputs that belong together change together: a disk that fills on a LiMAML model's meta.onnx leaves the old global.onnx", () => {
+    const disk = tmpfs('size=512k')!;
+    const out = join(disk, 'model');
+    const spec = join(ROOT, 'examples/limaml-mlp.rec');
+    expect(recc('compile', spec, '-o', out, '--seed', '1').status).toBe(0);
+    const before = { global: readFileSync(join(out, 'global.onnx')), meta: readFileSync(join(out, 'meta.onnx')) };
+    // room for a new global.onnx (83 kB), and, once it replaced the old one, not for meta.onnx (90 kB):
+    // written one after the other, a new global.onnx would be left beside the old meta.onnx
+    leave(disk, pages(before.global.length));
+    const c = recc('compile', spec, '-o', out, '--seed', '2');
+    expect(c.status).toBe(1);
+    expect(oneLine(c.stderr)).toBe(`error[REC6009]: cannot write ${join(out, 'meta.onnx')}: no space left on the device (ENOSPC)`);
+    expect(readFileSync(join(out, 'global.onnx')).equals(before.global)).toBe(true);
+    expect(readFileSync(join(out, 'meta.onnx')).equals(before.meta)).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(['global.onnx', 'meta.onnx']);
+  });
+
+  it('and an ONNX file with its Triton repository: a repository that does not fit leaves the old -o file', () => {
+    const disk = tmpfs('size=16m')!;
+    const spec = join(ROOT, 'examples/poso-movielens.rec');
+    const onnx = join(disk, 'model.onnx');
+    expect(recc('compile', spec, '-o', onnx, '--seed', '1').status).toBe(0);
+    const before = readFileSync(onnx);
+    // room for one new model (3.2 MB), and, once it replaced the old one, not for the repository's
+    // copy and config.pbtxt: written one after the other, the new -o file would be left
+    leave(disk, pages(before.length));
+    const c = recc('compile', spec, '-o', onnx, '--triton', join(disk, 'repo'), '--seed', '2');
+    expect(c.status).toBe(1);
+    expect(oneLine(c.stderr)).toBe(`error[REC6009]: cannot write ${join(disk, 'repo/poso_movielens')}: no space left on the device (ENOSPC)`);
+    expect(readFileSync(onnx).equals(before)).toBe(true);
+    expect(readdirSync(disk).sort()).toEqual(['filler', 'model.onnx', 'repo']);
+    expect(readdirSync(join(disk, 'repo'))).toEqual([]); // made for the repository, left empty
   });
 });
 

@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicFile, writeDirectoryAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { AtomicFile, StagedWrites, writeDirectoryAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
 
 /** Bytes whose length cannot be read: the write fails after the temporary file was created. */
 class FailingBytes extends Uint8Array {
@@ -144,5 +144,48 @@ describe('writeDirectoryAtomic', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-ad-'));
     expect(() => writeDirectoryAtomic(join(dir, 'm'), { '../escape': 'x' })).toThrow(/outside/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('StagedWrites', () => {
+  const setUp = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-sw-'));
+    writeFileAtomic(join(dir, 'a.onnx'), 'old a');
+    writeDirectoryAtomic(join(dir, 'repo'), { 'config.pbtxt': 'old config' });
+    return dir;
+  };
+  const contents = (dir: string) => ({ a: readFileSync(join(dir, 'a.onnx'), 'utf8'), repo: readdirSync(join(dir, 'repo')).map((f) => `${f}: ${readFileSync(join(dir, 'repo', f), 'utf8')}`) });
+
+  it('nothing is in place before commit; then everything is', () => {
+    const dir = setUp();
+    const s = new StagedWrites();
+    s.file(join(dir, 'a.onnx'), 'new a');
+    s.directory(join(dir, 'repo'), { 'config.pbtxt': 'new config' });
+    expect(contents(dir)).toEqual({ a: 'old a', repo: ['config.pbtxt: old config'] });
+    s.commit();
+    expect(contents(dir)).toEqual({ a: 'new a', repo: ['config.pbtxt: new config'] });
+    expect(readdirSync(dir).sort()).toEqual(['a.onnx', 'repo']);
+  });
+
+  it('a write that fails on the second output removes the first one staged: nothing changes', () => {
+    const dir = setUp();
+    const s = new StagedWrites();
+    s.file(join(dir, 'a.onnx'), 'new a');
+    expect(() => s.directory(join(dir, 'repo'), { 'config.pbtxt': new FailingBytes(4) })).toThrow('disk full');
+    expect(contents(dir)).toEqual({ a: 'old a', repo: ['config.pbtxt: old config'] });
+    expect(readdirSync(dir).sort()).toEqual(['a.onnx', 'repo']);
+  });
+
+  it('a rename that fails at commit puts back the directory already swapped, names its target, and leaves no temporary', () => {
+    const dir = setUp();
+    const s = new StagedWrites();
+    s.directory(join(dir, 'repo'), { 'config.pbtxt': 'new config' });
+    s.file(join(dir, 'b.onnx'), 'new b');
+    // the name is taken by a non-empty directory after staging: renaming a file over it fails
+    mkdirSync(join(dir, 'b.onnx'));
+    writeFileSync(join(dir, 'b.onnx', 'x'), 'x');
+    expect(() => s.commit()).toThrow(`cannot write ${join(dir, 'b.onnx')}`);
+    expect(contents(dir).repo).toEqual(['config.pbtxt: old config']);
+    expect(readdirSync(dir).sort()).toEqual(['a.onnx', 'b.onnx', 'repo']);
   });
 });
