@@ -9,6 +9,7 @@
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
+import { SYNTH_OPTION_BOUNDS, SYNTH_OPTION_RANGES } from '../data/synth/options.js';
 import { synthColumns, SYNTH_NAMES } from '../data/synth/settings.js';
 import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
 import type { Expr, Field, TrainSection } from '../syntax/ast.js';
@@ -269,10 +270,18 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
           if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
             const options: Record<string, number> = {};
             for (const [k, v] of c.named) {
-              const n = r.int(v, k, 0);
+              const { min, max } = SYNTH_OPTION_RANGES[k] ?? { min: 0, max: Number.MAX_SAFE_INTEGER };
+              const n = r.number(v, k, (x) => Number.isInteger(x) && x >= min && x <= max, `an int from ${min} to ${max.toLocaleString('en-US')}`);
               if (n !== undefined) options[k] = n;
             }
             d = { kind: 'synth', setting: setting.kind === 'Name' ? setting.name : setting.value, options };
+            for (const b of SYNTH_OPTION_BOUNDS) {
+              if (!b.settings.includes(d.setting)) continue;
+              const [count, buckets] = [options[b.count] ?? b.defaults[0], options[b.buckets] ?? b.defaults[1]];
+              if (count <= buckets) continue;
+              const at = c.named.get(b.buckets) ?? c.named.get(b.count)!;
+              r.fail(at.span, `${count} ${b.count} cannot have distinct ids among ${buckets} ${b.buckets.replace('_', ' ')}`, `give \`${b.buckets}\` at least ${count}, or fewer \`${b.count}\``);
+            }
             const known = synthColumns(d.setting, options.version);
             if ('error' in known) {
               // an unknown setting gets the nearest names; an unknown version is on the `version:` option

@@ -11,6 +11,8 @@ import { stringify } from 'csv-stringify/sync';
 import { posoRows } from '../../src/data/synth/poso.js';
 import { POSO_COLUMNS } from '../../src/data/synth/settings.js';
 import { MAX_SYNTH_ROWS, synthRowsRefusal } from '../../src/data/synth/max-rows.js';
+import { SYNTH } from '../../src/data/synth/index.js';
+import { SYNTH_OPTION_RANGES } from '../../src/data/synth/options.js';
 import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { loadData } from '../../src/train/data-source.js';
 
@@ -52,11 +54,43 @@ describe('recc synth', () => {
     expect(t.status).toBe(1);
     expect(t.stderr).not.toMatch(/^\s+at /m);
     expect(t.stderr.trim()).toBe('synth(poso): error[REC6013]: --rows 99999999999999: synthetic setting `poso` makes at most 5,000,000 rows (they are generated in memory)');
-    const g = analyze('model m { features { user_id: id(hash: 10, dim: 2)  rating: label } task t : regression(label: rating) { from: user_id } train { data: synth(poso, rows: 99_999_999_999_999) } }', join(dir, 'm.rec')).graph!;
+    // in a spec, the checker refuses it where it is written; a graph that asks for it anyway (as an older build's would) is refused before any row
+    const a = analyze('model m { features { user_id: id(hash: 10, dim: 2)  rating: label } task t : regression(label: rating) { from: user_id } train { data: synth(poso, rows: 99_999_999_999_999) } }', join(dir, 'm.rec'));
+    expect(a.diagnostics.map((d) => [d.code, d.message, d.span.end.offset - d.span.start.offset])).toEqual([['REC5006', '`rows` must be an int from 1 to 5,000,000', '99_999_999_999_999'.length]]);
+    const g = { ...a.partialGraph!, train: { ...a.partialGraph!.train, data: { kind: 'synth' as const, setting: 'poso', options: { rows: 99_999_999_999_999 } } } };
     const loaded = await loadData(g, { skipBadRows: false, seed: 1 });
     expect(loaded.errors.map((e) => [e.file, e.code, e.message])).toEqual([[join(dir, 'm.rec'), 'REC6013', '`rows: 99999999999999`: synthetic setting `poso` makes at most 5,000,000 rows (they are generated in memory)']]);
     expect(synthRowsRefusal('poso', MAX_SYNTH_ROWS, '--rows')).toBeUndefined();
     expect(synthRowsRefusal('poso', MAX_SYNTH_ROWS + 1, '--rows')).toBeDefined();
+  });
+
+  it("a setting's options out of range are refused where the spec writes them; the least value each takes generates rows", () => {
+    const spec = (data: string) => `model m {\n  features {\n    user_id: id(hash: 10, dim: 2)\n    rating: label\n  }\n  task t : regression(label: rating) { from: user_id }\n  train {\n    data: ${data}\n  }\n}\n`;
+    // each problem with the text it is reported at
+    const problems = (data: string) =>
+      analyze(spec(data), join(ROOT, 'm.rec'))
+        .diagnostics.filter((d) => d.code === 'REC5006')
+        .map((d) => `${spec(data).slice(d.span.start.offset, d.span.end.offset)}: ${d.message}`);
+    // each of these crashed training with a stack trace, or ran out of memory
+    expect(problems('synth(cmml, rows: 100, users: 0)')).toEqual(['0: `users` must be an int from 1 to 1,000,000']);
+    expect(problems('synth(poso, rows: 100, items: 0)')).toEqual(['0: `items` must be an int from 1 to 1,000,000']);
+    expect(problems('synth(cmml, rows: 100, items: 2_000_000_000)')).toEqual(['2_000_000_000: `items` must be an int from 1 to 1,000,000']);
+    expect(problems('synth(cmml, rows: 100, dim: 1_000_000)')).toEqual(['1_000_000: `dim` must be an int from 1 to 1,024']);
+    expect(problems('synth(peterrec, rows: 100, types: 0, clusters: 0)')).toEqual(['0: `types` must be an int from 1 to 10,000', '0: `clusters` must be an int from 1 to 10,000']);
+    expect(problems('synth(poso, rows: 0)')).toEqual(['0: `rows` must be an int from 1 to 5,000,000']);
+    // PeterRec's items each take a hash bucket of their own: at most as many as buckets, the defaults (160 of 256) counted
+    expect(problems('synth(peterrec, rows: 100, items: 300)')).toEqual(['300: 300 items cannot have distinct ids among 256 buckets']);
+    expect(problems('synth(peterrec_cold, rows: 100, buckets: 100)')).toEqual(['100: 160 items cannot have distinct ids among 100 buckets']);
+    expect(problems('synth(peterrec_cold, rows: 100, targets: 600)')).toEqual(['600: 600 targets cannot have distinct ids among 512 target buckets']);
+    expect(problems('synth(peterrec, rows: 100, items: 300, buckets: 300)')).toEqual([]);
+    // the least value of each option a setting reads makes rows
+    const least = Object.fromEntries(Object.entries(SYNTH_OPTION_RANGES).map(([k, r]) => [k, r.min]));
+    for (const [name, g] of Object.entries(SYNTH)) {
+      for (const option of ['users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'targets', 'noise']) {
+        const rows = g.generate({ seed: 1, rows: 50, [option]: least[option] });
+        expect(rows.length, `${name} ${option}: ${least[option]}`).toBe(50);
+      }
+    }
   });
 
   it('a spec asking for an unknown version is refused by the checker, and by training before any row', async () => {
