@@ -155,7 +155,13 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       first = { dataset: s.test, split: { train: new Int32Array(0), test: Int32Array.from({ length: s.test.n }, (_, i) => i) } };
       stream = s.batches;
       started(plan.stages[0]!, s.source, s.skipped, stream.rows, s.test.n, true);
-    } else first = await dataFor(plan.stages.find((st) => st.name === pretrained?.from) ?? plan.stages[0]!);
+    } else {
+      // every stage's data is loaded and split before the first step: a later stage's missing
+      // column or empty split is found now, not after the stages before it trained
+      const from = Math.max(0, plan.stages.findIndex((st) => st.name === pretrained?.from));
+      first = await dataFor(plan.stages[from]!);
+      for (const stage of plan.stages.slice(from + 1)) await dataFor(stage);
+    }
   } catch (e) {
     if (!(e instanceof DataLoadError)) throw e;
     for (const line of e.lines) log(line);

@@ -1,6 +1,7 @@
 // A split with nothing to score stops `train()` before it trains (the CLI says why first, with the
 // data's numbers: split-shortfall.ts; these are the checks of callers of the library).
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -36,5 +37,22 @@ describe('a split with nothing to score', () => {
     const run = train(tf, g, dataset, { train: trained, test }, opts());
     await expect(run).rejects.toThrow(/^no held-out task has two rows or more \(tasks are the rows sharing `user_id`\)/);
     await expect(run).rejects.toBeInstanceOf(TrainError);
+  });
+
+  it('a later stage whose split is empty: `recc train` says so before the first stage trains a step', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-late-split-'));
+    const root = join(import.meta.dirname, '../..');
+    // the profile stage reads a file of one labelled user: random(test: 0.2) holds out round(0.2 × 1) = 0 rows
+    const spec = readFileSync(join(root, 'examples/peterrec-profile.rec'), 'utf8')
+      .replace('data: synth(peterrec, rows: 1_500)', 'data: "one.csv"\n    split: random(test: 0.2)')
+      .replace('data: synth(peterrec, rows: 12_000)', 'data: synth(peterrec, rows: 300)');
+    writeFileSync(join(dir, 'profile.rec'), spec);
+    writeFileSync(join(dir, 'one.csv'), 'items,age\ni1|i2|i3,2\n');
+    const r = spawnSync(process.execPath, [join(root, 'bin/recc.js'), 'train', 'profile.rec', '-o', 'out', '--epochs', '1'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, 'one.csv')}: error[REC6004]: no test rows: the split held out no row: random(test: 0.2) holds out round(0.2 × 1) = 0 of the data's 1 row`);
+    expect(r.stderr).not.toMatch(/^epoch /m);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(dir, 'out/checkpoint.safetensors'))).toBe(false);
   });
 });
