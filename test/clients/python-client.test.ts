@@ -5,6 +5,8 @@
 //   test/fixtures/train/clicks.csv, the MovieLens fixture through loadMovieLens, every example's
 //   synthetic data (CSV, whose cells are text, and JSON Lines, whose cells are numbers), and
 //   random rows with empty cells, unknown vocabulary values and short or empty sequences.
+// Rows of awkward cells (big integers, null items, numbers past float32, text that is no decimal)
+// get the same feeds and ids, or an error of the same code and column, one row at a time.
 // It runs where /usr/bin/python3 has numpy; the client's onnxruntime path runs where onnxruntime
 // imports there too (not on this machine: the test says so), and its other parts are covered by
 // clients/python/tests (run below with unittest).
@@ -14,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMovieLens } from '../../src/data/movielens.js';
-import { modelInputs } from '../../src/data/preprocess.js';
+import { FeedEncoder, feedModel } from '../../src/data/onnx-feeds.js';
+import { modelInputs, preprocess } from '../../src/data/preprocess.js';
 import { readRows } from '../../src/data/read.js';
 import type { Row } from '../../src/data/row.js';
 import { SYNTH } from '../../src/data/synth/index.js';
@@ -48,6 +51,7 @@ interface Case {
   graph: IRGraph;
   model: string;
   data: string;
+  perRow?: boolean;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'recc-pyclient-'));
@@ -134,7 +138,7 @@ function randomCases(): Case[] {
 
 function python(cases: Case[]): { onnxruntime: boolean; results: PyResult[] } {
   const manifest = join(work, `cases-${k++}.json`);
-  writeFileSync(manifest, JSON.stringify(cases.map((c) => ({ model: c.model, data: c.data }))));
+  writeFileSync(manifest, JSON.stringify(cases.map((c) => ({ model: c.model, data: c.data, per_row: c.perRow === true }))));
   const r = spawnSync(PY, [join(ROOT, 'test/helpers/python_client.py'), manifest], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`the Python client failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as { onnxruntime: boolean; results: PyResult[] };
@@ -205,6 +209,73 @@ describe.runIf(haveNumpy)('the Python client', () => {
     expect(supportSets).toBeGreaterThan(0);
     if (!py.onnxruntime) console.log('python-client: onnxruntime does not import in /usr/bin/python3, so Model.predict ran only against a stub session (clients/python/tests)');
   }, 600_000);
+
+  it('treats awkward cells as the TypeScript loader does: the same feeds and ids, or an error of the same code and column', async () => {
+    // one awkward cell a row, written as JSON text (so big integers stay as written) over a valid row
+    const graph = spec('test/fixtures/specs/all-blocks.rec');
+    const base = '"uid": "u1", "iid": "i1", "aid": "a1", "domain": "A", "hist": "i1|i2", "avc": 5, "x": [1, 2, 3, 4, 5], "like": 1, "follow": 0';
+    const awkward: Array<[string, string]> = [
+      // ids: integers past 2^53 are their digits (as a CSV cell of them, and Parquet's INT64), not the float's
+      ['uid', '12345678901234567890'],
+      ['uid', '9007199254740993'],
+      ['uid', '-12345678901234567890'],
+      ['uid', '1e-7'],
+      ['uid', 'true'],
+      ['uid', 'null'],
+      ['domain', '"D"'],
+      // sequences: a null item is no item; big integers keep their digits
+      ['hist', '["i1", null, "i2"]'],
+      ['hist', '[null]'],
+      ['hist', '[12345678901234567890, 7]'],
+      // numbers: finite as a float32, written as decimals
+      ['avc', '1e39'],
+      ['avc', '-1e39'],
+      ['avc', '"1e39"'],
+      ['avc', '3.4028234e38'],
+      ['avc', '" 0x10 "'],
+      ['avc', '"0b101"'],
+      ['avc', '"Infinity"'],
+      ['avc', '"1_000"'],
+      ['avc', '"  12.5 "'],
+      ['avc', 'true'],
+      ['avc', '""'],
+      ['x', '[1, 2, 3, 4, 1e39]'],
+      ['x', '"1 2 3 4 0x5"'],
+      ['x', '[1, 2, 3, 4, null]'],
+      ['x', '"1,2,3,4,Infinity"'],
+      ['x', '[1, 2, 3, 4, true]'],
+      ['x', '"1|2|3|4|-1e39"'],
+      ['x', '"1 2 3 4 .5"'],
+    ];
+    const lines = awkward.map(([column, value]) => `{${base.replace(new RegExp(`"${column}": [^,]*(?:, [0-9]+)*(?=, "|$)`), `"${column}": ${value}`)}}`);
+    const data = join(work, `awkward-${k++}.jsonl`);
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const py = python([{ what: 'awkward cells', graph, model: modelFile(graph), data, perRow: true }]);
+    const verdicts = (py.results[0] as unknown as { rows: Array<{ feeds?: Record<string, PyArray>; ids?: Record<string, PyArray>; code?: string; column?: string }> }).rows;
+    const rows = (await readRows(data, { skipBadRows: false })).rows.map((x) => x.row);
+    expect(rows.length).toBe(awkward.length);
+    expect(verdicts.length).toBe(awkward.length);
+    const model = feedModel(graph);
+    let refused = 0;
+    rows.forEach((row, i) => {
+      const what = `${awkward[i]![0]}: ${awkward[i]![1]}`;
+      const enc = new FeedEncoder(model);
+      const bad = enc.push(enc.columns.map((c) => (Object.hasOwn(row, c) ? row[c] : undefined)));
+      const v = verdicts[i]!;
+      if (bad) {
+        refused++;
+        expect.soft({ code: v.code, column: v.column }, what).toEqual({ code: bad.code, column: bad.column });
+        return;
+      }
+      expect.soft(v.code, what).toBeUndefined();
+      if (v.code) return;
+      for (const [name, t] of Object.entries(enc.take())) expect.soft(difference(v.feeds![name]!, t.data as ArrayLike<number | bigint | string>, t.dims), `${what}: feed ${name}`).toBe('');
+      const r = preprocess(graph, [{ row, line: 1 }], { file: data, keyColumns: [] });
+      expect(r.errors, what).toEqual([]);
+      for (const [name, a] of Object.entries(modelInputs(r.dataset))) expect.soft(difference(v.ids![name]!, a.data, [1, ...a.shape]), `${what}: ids of ${name}`).toBe('');
+    });
+    expect(refused).toBeGreaterThan(5);
+  }, 120_000);
 
   it("its own unit tests pass (hashing, JavaScript's number text, label expressions, metadata, predict's batching)", () => {
     const r = spawnSync(PY, ['-m', 'unittest', 'discover', '-s', join(ROOT, 'clients/python/tests'), '-t', join(ROOT, 'clients/python')], { encoding: 'utf8', cwd: join(ROOT, 'clients/python') });

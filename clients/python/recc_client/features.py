@@ -8,15 +8,15 @@
 
 The rules (from preprocess.ts):
   id            "" / null / missing value → 0 (padding); else the cell's text (String(cell))
-  seq(L, sep)   the cell split on sep (a list: its items), items trimmed, empty items dropped,
-                the LAST L kept, left-aligned, right-padded
-  bucketize     the cell must be a finite number
-  dense(n)      n numbers separated by "," or whitespace or "|" (or a list)
+  seq(L, sep)   the cell split on sep (a list: its items, null items dropped), items trimmed,
+                empty items dropped, the LAST L kept, left-aligned, right-padded
+  bucketize     the cell must be a number (a decimal as text) finite as a float32
+  dense(n)      n numbers separated by "," or whitespace or "|" (or a list), each finite as a float32
 """
 import math
 
 from .fnv import hash_bucket
-from .jsvalues import cell_number, dense_values, js_string, js_trim
+from .jsvalues import cell_number, dense_values, float32_finite, js_string, js_trim
 
 
 class EncodeError(ValueError):
@@ -36,7 +36,8 @@ class BadValue(ValueError):
 def seq_items(v, sep):
     if v is None:
         return []
-    parts = [js_string(x) for x in v] if isinstance(v, (list, tuple)) else (list(js_string(v)) if sep == '' else js_string(v).split(sep))
+    # a list's null item is no item, as an empty item between two separators is none
+    parts = [js_string(x) for x in v if x is not None] if isinstance(v, (list, tuple)) else (list(js_string(v)) if sep == '' else js_string(v).split(sep))
     return [t for t in (js_trim(p) for p in parts) if t != '']
 
 
@@ -90,9 +91,10 @@ class Feature:
 
     def _number(self, v):
         x = cell_number(v)
-        if not math.isfinite(x):
+        if not float32_finite(x):
             shown = ','.join(js_string(i) for i in v) if isinstance(v, (list, tuple)) else ('' if v is None else js_string(v))
-            raise BadValue(self.column, f'`{self.column}` must be a number, found `{shown}`')
+            beyond = '' if math.isnan(x) else ", beyond float32's range (±3.4e38)"
+            raise BadValue(self.column, f'`{self.column}` must be a number, found `{shown}`{beyond}')
         return x
 
     def _dense(self, v):
@@ -100,8 +102,9 @@ class Feature:
         if len(xs) != self.size:
             raise BadValue(self.column, f'`{self.column}` must hold {self.size} number{"" if self.size == 1 else "s"}, found {len(xs)}')
         for k, x in enumerate(xs):
-            if not math.isfinite(x):
-                raise BadValue(self.column, f'`{self.column}` item {k + 1} is not a number')
+            if not float32_finite(x):
+                why = 'not a number' if math.isnan(x) else "beyond float32's range (±3.4e38)"
+                raise BadValue(self.column, f'`{self.column}` item {k + 1} must be a number, {why}')
         return xs
 
     def encode(self, v, raw):

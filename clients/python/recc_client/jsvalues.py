@@ -6,19 +6,24 @@ and the same number here as there:
 - ``js_string(v)``: ``String(v)``. Numbers print as ECMAScript's Number::toString does (``1.0`` is
   ``"1"``, ``1e-7`` is ``"1e-7"``, ``1e21`` is ``"1e+21"``), booleans as ``"true"``/``"false"``,
   lists joined with ``","``. Hashed ids hash this text.
-- ``js_number(s)``: ``Number(s)`` on text: surrounding JavaScript whitespace ignored, ``""`` is 0,
-  decimal literals, ``Infinity``, ``0x``/``0o``/``0b`` integers; anything else is NaN (no ``_``,
-  no ``inf``/``nan`` spellings, which Python's float() would accept).
 - ``js_trim(s)``: ``String.prototype.trim`` (JavaScript's whitespace, not Python's).
+- ``decimal(s)``: how the loader reads a number from text (its ``decimal``): a decimal literal
+  with surrounding blanks, else NaN; ``0x10``, ``Infinity`` and ``1_000`` are not numbers a data
+  file means.
+- ``float32_finite(x)``: whether x stays finite as a float32 (``Math.fround``): inputs and labels
+  are float32 tensors, where ``1e39`` is infinite, so the loader refuses it like ``1e400``.
+
+An int is its exact digits as text (``12345678901234567890``), as the loader keeps an integer of a
+JSON Lines file that a float64 cannot hold (and a CSV cell or a Parquet INT64 gives the digits).
 """
 import math
 import re
+import struct
 
 # ECMAScript WhiteSpace and LineTerminator code points (what trim() and Number() skip, and what
 # the regular expression class \s matches).
 _JS_SPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'
 _DECIMAL = re.compile(r'[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\Z')
-_RADIX = re.compile(r'0([xXoObB])([0-9a-fA-F]+)\Z')
 _SPLIT_DENSE = re.compile('[' + re.escape(_JS_SPACE) + ',|]+')
 
 
@@ -65,44 +70,44 @@ def js_string(v):
         return 'null'
     if isinstance(v, str):
         return v
-    if isinstance(v, (bool, int, float)):
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (bool, float)):
         return js_number_text(v)
     if isinstance(v, (list, tuple)):
         return ','.join('' if x is None else js_string(x) for x in v)
     return str(v)
 
 
-def js_number(s):
-    """Number(s) for text."""
+def decimal(s):
+    """The loader's decimal: the number of a decimal text (blanks around it ignored), else NaN."""
     t = js_trim(s)
-    if t == '':
-        return 0.0
-    if _DECIMAL.match(t):
-        return float(t)
-    if t in ('Infinity', '+Infinity'):
-        return math.inf
-    if t == '-Infinity':
-        return -math.inf
-    m = _RADIX.match(t)
-    if m:
-        base = {'x': 16, 'o': 8, 'b': 2}[m.group(1).lower()]
-        try:
-            return float(int(m.group(2), base))
-        except ValueError:
-            return math.nan
-    return math.nan
+    return float(t) if _DECIMAL.match(t) else math.nan
+
+
+def float32_finite(x):
+    """Math.fround(x) is finite: x rounds to a float32 short of infinity."""
+    if not math.isfinite(x):
+        return False
+    try:
+        struct.pack('<f', x)  # rounds as a C float cast does, and overflows where that is infinite
+    except OverflowError:
+        return False
+    return True
 
 
 def cell_number(v):
-    """The loader's cellNumber: numbers as they are, booleans 1/0, numeric text; else NaN."""
+    """The loader's cellNumber: numbers as they are, booleans 1/0, decimal text; else NaN."""
     if isinstance(v, bool):
         return 1.0 if v else 0.0
     if isinstance(v, (int, float)):
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:  # an int past float64's range, as `1e400` is in a file
+            return math.copysign(math.inf, v)
     if not isinstance(v, str):
         return math.nan
-    t = js_trim(v)
-    return math.nan if t == '' else js_number(t)
+    return decimal(v)
 
 
 def dense_values(v):
@@ -112,7 +117,7 @@ def dense_values(v):
     if isinstance(v, (bool, int, float)):
         return [cell_number(v)]
     text = '' if v is None else js_string(v)
-    return [js_number(p) for p in _SPLIT_DENSE.split(text) if p != '']
+    return [decimal(p) for p in _SPLIT_DENSE.split(text) if p != '']
 
 
 def js_div(a, b):

@@ -7,7 +7,7 @@ ordering, ``and``, ``or`` and ``not`` need numbers; comparisons and logic give 1
 must be a finite number."""
 import math
 
-from .jsvalues import js_div, js_number, js_number_text, js_string, js_trim
+from .jsvalues import cell_number, decimal, float32_finite, js_div, js_number_text, js_string, js_trim
 
 
 class LabelError(ValueError):
@@ -37,13 +37,24 @@ def _cell(row, name):
     if isinstance(c, bool):
         return _Val(1.0 if c else 0.0, js_string(c), False, name)
     if isinstance(c, (int, float)):
-        return _Val(float(c), js_string(c), False, name)
+        x = cell_number(c)
+        if not float32_finite(x):
+            raise _out_of_range(c, name)
+        return _Val(x, js_string(c), False, name)
     if isinstance(c, (list, tuple)):
         return _Val(math.nan, '|'.join(js_string(x) for x in c), True, name)
     t = js_trim(str(c))
     low = t.lower()
-    num = 1.0 if low == 'true' else 0.0 if low == 'false' else math.nan if t == '' else js_number(t)
-    return _Val(num, t, not math.isfinite(num), name)
+    num = 1.0 if low == 'true' else 0.0 if low == 'false' else decimal(t)
+    # a decimal past float32's range (`1e39`) is a number the labels' float32 tensor cannot hold, not text
+    if not math.isnan(num) and not float32_finite(num):
+        raise _out_of_range(c, name)
+    return _Val(num, t, math.isnan(num), name)
+
+
+def _out_of_range(c, name):
+    why = 'not a number' if math.isnan(cell_number(c)) else "beyond float32's range (±3.4e38)"
+    return LabelError(f'label column `{name}` holds `{js_string(c)}`, {why}', name)
 
 
 def _need_number(v, op):
@@ -109,4 +120,6 @@ def eval_label(expr, row):
         raise LabelError(f'the label expression gives the text "{v.text}", not a number')
     if not math.isfinite(v.num):
         raise LabelError(f'the label expression gives {js_number_text(v.num)} on this row (a division by zero?)')
+    if not float32_finite(v.num):
+        raise LabelError(f"the label expression gives {js_number_text(v.num)} on this row, beyond float32's range (±3.4e38)")
     return v.num

@@ -37,6 +37,16 @@ class LabelExpressions(unittest.TestCase):
             eval_label(binary('>', name('y'), num(1)), {'y': 'yes'})
         with self.assertRaisesRegex(LabelError, 'Infinity on this row'):
             eval_label(binary('/', name('y'), num(0)), {'y': '1'})
+        # past float32's range, in the cell or in the result (src/data/label-expr.ts)
+        for cell in ('1e39', 1e39, -1e39, 10 ** 40):
+            with self.assertRaisesRegex(LabelError, "beyond float32's range"):
+                eval_label(name('y'), {'y': cell})
+        with self.assertRaisesRegex(LabelError, "gives 1.0000000000000001e\\+39 on this row, beyond float32's range"):
+            eval_label(binary('*', name('y'), num(1e30)), {'y': '1e9'})
+        # text that is no decimal is text: `0x10` and `Infinity` are not numbers
+        for cell in ('0x10', 'Infinity', '1_000'):
+            with self.assertRaisesRegex(LabelError, 'not a number'):
+                eval_label(binary('>', name('y'), num(1)), {'y': cell})
 
 
 if __name__ == '__main__':

@@ -4,7 +4,7 @@ import math
 import unittest
 
 from recc_client.fnv import fnv1a32, hash_bucket
-from recc_client.jsvalues import cell_number, dense_values, js_number, js_number_text, js_string, js_trim
+from recc_client.jsvalues import cell_number, decimal, dense_values, float32_finite, js_number_text, js_string, js_trim
 
 
 class Hashing(unittest.TestCase):
@@ -32,20 +32,33 @@ class NumberText(unittest.TestCase):
 
     def test_string_of_cells(self):
         self.assertEqual(js_string(True), 'true')
+        # an int is its digits, past 2^53 too (the loader keeps such a JSON integer as written)
+        self.assertEqual(js_string(12345678901234567890), '12345678901234567890')
+        self.assertEqual(js_string(-(2 ** 53 + 1)), '-9007199254740993')
         self.assertEqual(js_string([1.0, 'b']), '1,b')
         self.assertEqual(js_string('  x '), '  x ')
 
 
 class NumberOfText(unittest.TestCase):
     def test_number(self):
-        self.assertEqual(js_number(' 12.5\n'), 12.5)
-        self.assertEqual(js_number(''), 0.0)
-        self.assertEqual(js_number('0x1A'), 26.0)
-        self.assertEqual(js_number('-Infinity'), -math.inf)
-        self.assertEqual(js_number('.5e1'), 5.0)
-        self.assertEqual(js_number('5.'), 5.0)
-        for bad in ('1_000', 'inf', 'nan', '1,5', '--1', '0x', 'Infinityx'):
-            self.assertTrue(math.isnan(js_number(bad)), bad)
+        # the loader's decimal (src/data/row.ts): decimal literals only
+        self.assertEqual(decimal(' 12.5\n'), 12.5)
+        self.assertEqual(decimal('.5e1'), 5.0)
+        self.assertEqual(decimal('5.'), 5.0)
+        self.assertEqual(decimal('-1e39'), -1e39)
+        for bad in ('', '0x1A', '0b101', 'Infinity', '-Infinity', '1_000', 'inf', 'nan', '1,5', '--1', '0x'):
+            self.assertTrue(math.isnan(decimal(bad)), bad)
+
+    def test_float32_range(self):
+        # Math.fround in Node 20: 3.4028235677973362e38 (the double below the halfway point) rounds down to
+        # the largest float32, 3.4028234663852886e38; the halfway point 3.4028235677973366e38 ties to even: Infinity
+        self.assertTrue(float32_finite(3.4028234663852886e38))
+        self.assertTrue(float32_finite(3.4028235677973362e38))
+        self.assertFalse(float32_finite(3.4028235677973366e38))
+        self.assertFalse(float32_finite(-1e39))
+        self.assertFalse(float32_finite(math.inf))
+        self.assertFalse(float32_finite(math.nan))
+        self.assertTrue(float32_finite(1e-50))  # underflows to 0: finite
 
     def test_cells(self):
         self.assertTrue(math.isnan(cell_number('  ')))
