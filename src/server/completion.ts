@@ -79,7 +79,11 @@ const columnItems = (data: DataColumns | undefined, except: ReadonlySet<string> 
  * Completion at `offset`. `data`: the columns of the spec's data as its last elaboration knew them
  * (its header, or a synthetic setting's), offered where a column is named.
  */
-export function complete(a: Analysis, text: string, offset: number, data?: DataColumns): CompletionItem[] {
+/**
+ * The completion at `offset` of `text`. `treeOffset`: where that is in the text `a` analysed, when
+ * `a` is of an older version (the edit not yet analysed): the names in scope are read there.
+ */
+export function complete(a: Analysis, text: string, offset: number, data?: DataColumns, treeOffset = offset): CompletionItem[] {
   const before = lineBefore(text, offset);
   const m = mask(text);
   const section = sectionAt(m, offset);
@@ -95,7 +99,7 @@ export function complete(a: Analysis, text: string, offset: number, data?: DataC
     return [...mod.blocks.values()].map((b) => ({ label: b.name.name, kind: CompletionItemKind.Function, detail: `block ${member[1]}.${b.name.name}`, ...(b.doc ? { documentation: b.doc } : {}) }));
   }
 
-  const scope = () => namesInScope(a, offset);
+  const scope = () => namesInScope(a, treeOffset);
   const call = callAt(m, offset);
   if (call?.atName) {
     if (section === 'features' && call.callee in FEATURE_OPTIONS) {
@@ -103,7 +107,7 @@ export function complete(a: Analysis, text: string, offset: number, data?: DataC
         .filter((o) => !call.named.has(o.name))
         .map((o) => ({ label: `${o.name}:`, kind: CompletionItemKind.Property, documentation: o.doc, insertText: `${o.name}: ` }));
       // `seq(…)` first reads its ids: an `id` feature declared before it (sharing its table), or `id(…)`
-      if (call.callee === 'seq' && call.positional === 0) return [...sharedTables(a, offset), { label: 'id', kind: CompletionItemKind.Constructor }, ...options];
+      if (call.callee === 'seq' && call.positional === 0) return [...sharedTables(a, treeOffset), { label: 'id', kind: CompletionItemKind.Constructor }, ...options];
       return options;
     }
     // The options of a call the checker reads, not evaluates; its first argument may also be a

@@ -63,3 +63,28 @@ export function checkedUpdate(outOfSync: Set<string>, refuse: (uri: string, why:
     return next;
   };
 }
+
+/**
+ * Where an offset of `now` was in `before`, an older text of the document: where a request answered
+ * from the last analysis, while the latest edits are not analysed yet, reads that analysis's tree.
+ *
+ * - The text before the cursor unchanged (edits after it, or a deletion at it): the same offset.
+ * - Else the text after the cursor unchanged (the user types at the cursor): the cursor is where
+ *   that text starts in `before`. When what precedes the cursor changed there (text typed just
+ *   before it), the cursor is after everything that ended at that place: half an offset past it,
+ *   so that a `let` ending right where the typing began is in scope, as in the new text.
+ * - Else (changes on both sides): the first change.
+ */
+export function offsetBefore(before: string, now: string, offset: number): number {
+  if (before === now) return offset;
+  let p = 0;
+  while (p < offset && p < before.length && before.charCodeAt(p) === now.charCodeAt(p)) p++;
+  if (p === offset) return offset;
+  const after = now.length - offset;
+  let s = 0;
+  while (s < after && s < before.length && before.charCodeAt(before.length - 1 - s) === now.charCodeAt(now.length - 1 - s)) s++;
+  if (s < after) return p;
+  const at = before.length - s;
+  const typed = at === 0 || before.charCodeAt(at - 1) !== now.charCodeAt(offset - 1);
+  return typed ? at + 0.5 : at;
+}

@@ -16,7 +16,7 @@ import { formatDocument } from './formatting.js';
 import { highlights } from './highlights.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
-import { badPosition, badRange, checkedUpdate, invalidParams, outOfSyncError } from './positions.js';
+import { badPosition, badRange, checkedUpdate, invalidParams, offsetBefore, outOfSyncError } from './positions.js';
 import { references } from './references.js';
 import { prepareRename, rename } from './rename.js';
 import { selectionRanges } from './selection-ranges.js';
@@ -169,15 +169,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (why) return invalidParams(why);
     const a = typing ? ws.recentAnalysis(uri) : ws.analysis(uri);
     if (typing && scheduled.has(uri)) answered.add(uri);
-    return a ? { doc, a, offset: doc.offsetAt(pos as { line: number; character: number }) } : undefined;
+    if (!a) return undefined;
+    const offset = doc.offsetAt(pos as { line: number; character: number });
+    // a recent analysis may be of the text before the latest edit: its tree is read where the cursor was then
+    const analysed = a.modules[0]?.text;
+    return { doc, a, offset, treeOffset: analysed === undefined ? offset : offsetBefore(analysed, doc.getText(), offset) };
   };
   connection.onCompletion(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position, true);
-    return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset, ws.dataColumns(p.textDocument.uri));
+    return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset, ws.dataColumns(p.textDocument.uri), c.treeOffset);
   }));
   connection.onSignatureHelp(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position, true);
-    return !c || c instanceof ResponseError ? (c ?? null) : signatureHelp(c.a, c.doc.getText(), c.offset);
+    return !c || c instanceof ResponseError ? (c ?? null) : signatureHelp(c.a, c.doc.getText(), c.offset, c.treeOffset);
   }));
   /** The document and its analysis for a request over a range; an error response when the range is not one of the document. */
   const over = (uri: string, range: unknown) => {

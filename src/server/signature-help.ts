@@ -30,11 +30,12 @@ interface Sig {
   doc?: string;
 }
 
-export function signatureHelp(a: Analysis, text: string, offset: number): SignatureHelp | null {
+/** The signature at `offset` of `text`; `treeOffset`: where that is in the text `a` analysed (complete()). */
+export function signatureHelp(a: Analysis, text: string, offset: number, treeOffset = offset): SignatureHelp | null {
   const m = mask(text);
   const call = callAt(m, offset);
   if (!call) return null;
-  const shown = sectionAt(m, offset) === 'features' ? featureKind(call.callee) : (blockSignature(a, call.callee, offset) ?? builtinSignature(call.callee));
+  const shown = sectionAt(m, offset) === 'features' ? featureKind(call.callee) : (blockSignature(a, call.callee, treeOffset) ?? builtinSignature(call.callee));
   if (!shown) return null;
   const { label, params, doc } = shown;
   // Each parameter's place in the label, as [start, end) offsets (the client highlights it).

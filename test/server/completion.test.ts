@@ -129,6 +129,45 @@ describe('completion on a document just opened', () => {
   });
 });
 
+describe('completion sent with the edit, before the edit is analysed', () => {
+  it('answers from the last analysis with the cursor moved back over the edit: the names in scope where the cursor is now', async () => {
+    const text = `block widen(x: tensor) {
+  let inner_name = dense(x, 4)
+  return inner_name
+}
+
+model m {
+  features {
+    user_id: id(hash: 100, dim: 4)
+    clicked: label
+  }
+  let model_name = widen(user_id)
+  let other = model_name
+  task click : binary(label: clicked) { from: other }
+}
+`;
+    const uri = c.file('stale.rec', text);
+    await c.open(uri, text);
+    // An editor pastes a long comment above the block and, in the same write, asks for completion
+    // in the block: the new offset, read in the last analysis's tree, would be in the model.
+    const comment = `// ${'pasted '.repeat(30)}\n`;
+    const now = comment + text.replace('  return inner_name', '  let y = \n  return inner_name');
+    expect(text.indexOf('let model_name') < now.indexOf('let y = ') + 'let y = '.length).toBe(true);
+    const changed = c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: now }] });
+    const items = c.completion(uri, after(now, 'let y = '));
+    await changed;
+    const names = (await items).map((i) => i.label);
+    expect(names).toEqual(expect.arrayContaining(['x', 'inner_name']));
+    expect(names).not.toContain('model_name');
+    expect(names).not.toContain('user_id');
+    await c.diagnostics(uri, 2);
+    // and on that analysis, after the edit (the cursor at the same place)
+    const settled = await c.labels(uri, after(now, 'let y = '));
+    expect(settled).toEqual(expect.arrayContaining(['x', 'inner_name']));
+    expect(settled).not.toContain('model_name');
+  });
+});
+
 describe('the feature option table the server completes from', () => {
   // The checker lists a kind's options when it meets an unknown one; the table must say the same.
   const probes: Record<keyof typeof FEATURE_OPTIONS, string> = {
