@@ -2,11 +2,10 @@
 // the diagnostics already say where, and reprinting a recovered tree could drop the user's text.
 // The formatter is imported on the first request, not with the server: requiring Prettier starts
 // the import of its ES module at once (index.cjs), ~50 ms of compiling that would otherwise run
-// beside the analysis of the first document opened. Line breaks are the document's own.
+// beside the analysis of the first document opened. Line breaks are the document's own (formatRec).
 import type { TextEdit } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../semantics/analyze.js';
-import { lineEnd, nextLineStart } from '../syntax/line-index.js';
 
 export async function formatDocument(doc: TextDocument, a: Analysis | undefined, filepath: string): Promise<TextEdit[]> {
   if (a?.diagnostics.some((d) => d.code.startsWith('REC1') && d.span.file === a.file)) return [];
@@ -18,10 +17,6 @@ export async function formatDocument(doc: TextDocument, a: Analysis | undefined,
   } catch {
     return [];
   }
-  // Prettier writes `\n`; the document keeps its own line break (an editor would otherwise turn
-  // the file's line ends over with the first format).
-  const eol = text.slice(lineEnd(text, 0), nextLineStart(text, 0));
-  if (eol === '\r\n' || eol === '\r') out = out.replace(/\n/g, eol);
   if (out === text) return [];
   return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: out }];
 }

@@ -96,6 +96,18 @@ describe('recc fmt', () => {
     expect(await runFmt([f], { check: true, write: true })).toBe(0);
   });
 
+  it("keeps a file's line ends (CRLF, CR), and --check calls a formatted CRLF file formatted", async () => {
+    for (const eol of ['\r\n', '\r']) {
+      const f = join(dir, `eol-${eol.length}.rec`);
+      writeFileSync(f, messy.replace(/\n/g, eol));
+      expect(await runFmt([f], { check: false, write: true })).toBe(0);
+      expect(readFileSync(f, 'utf8'), JSON.stringify(eol)).toBe(tidy.replace(/\n/g, eol));
+      stdout = '';
+      expect(await runFmt([f], { check: true, write: true }), JSON.stringify(eol)).toBe(0);
+      expect(stdout).toBe('');
+    }
+  });
+
   it('--check does not call a file it could not parse formatted', async () => {
     writeFileSync(join(dir, 'bad.rec'), 'model m {\n  let x = relu(\n}\n');
     writeFileSync(join(dir, 'good.rec'), tidy);
