@@ -135,6 +135,12 @@ export async function* parquetRecords(input: ReaderInput): AsyncGenerator<DataRe
       fail(0, 'REC6011', footerMessage(e, footerLength));
       return;
     }
+    // as a CSV header's: two fields of one name would be read as one column, their pages mixed
+    const twice = columns.find((c, i) => columns.indexOf(c) !== i);
+    if (twice !== undefined) {
+      report.errors.push({ file, row: 0, column: twice, code: 'REC6003', message: `the file's schema names column \`${twice}\` twice` });
+      return;
+    }
     report.columns = columns;
     const total = Number(meta.num_rows);
     if (total === 0) {

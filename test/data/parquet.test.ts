@@ -74,6 +74,14 @@ describe('Parquet input', () => {
     expect(formatDataError(r.errors[0]!)).toMatch(/^\S+types\.parquet \(column n\): error\[REC6001\]: no column `n` for feature `n`/);
   });
 
+  it('a schema naming a column twice is one REC6003, as a CSV header is (its two columns were read as one)', async () => {
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const f = bytesFile('dup.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 's', type: 'STRING', data: ['a', 'b'] }, { name: 'y', type: 'DOUBLE', data: [1, 2] }, { name: 's', type: 'STRING', data: ['c', 'd'] }] })));
+    const r = await readRows(f, strict);
+    expect(r.errors.map(formatDataError)).toEqual([`${f} (column s): error[REC6003]: the file's schema names column \`s\` twice`]);
+    expect(r.rows).toEqual([]);
+  });
+
   it('a column of the wrong type is an error at its row and column; raw bytes are REC6012', async () => {
     // a text column where a bucketized number is read
     const text = `model m {\n  features {\n    s: bucketize(boundaries: [1], dim: 2)\n    f64: label\n  }\n  task t : regression(label: f64) { from: s }\n}\n`;
