@@ -4,10 +4,10 @@
 // so is one that `recc check` would refuse (not UTF-8, not a regular file, too large): decoding
 // such a file leniently would write U+FFFD over every byte it could not read.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatRec } from '../format/format.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
 import { filePolicy, isRefusal, readChecked, type Refusal } from '../io/file-policy.js';
 import { displayPath } from './output.js';
 
@@ -61,6 +61,7 @@ export async function runFmt(paths: string[], opts: { check: boolean; write: boo
   let failedFiles = 0;
   let unformatted = 0;
   let changed = 0;
+  const swept = new Set<string>();
   for (const f of files) {
     const read = readSpec(f);
     if (isRefusal(read)) {
@@ -86,6 +87,11 @@ export async function runFmt(paths: string[], opts: { check: boolean; write: boo
       process.stdout.write(out);
     } else if (out !== text) {
       try {
+        // once per directory: the temporary files a killed `recc fmt` left beside its specs
+        if (!swept.has(dirname(f))) {
+          swept.add(dirname(f));
+          removeStaleTemps(dirname(f));
+        }
         writeFileAtomic(f, out);
         changed++;
       } catch (e) {

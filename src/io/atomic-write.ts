@@ -152,6 +152,9 @@ export class StagedWrites {
     let tmp: string | undefined;
     try {
       const { file, old } = replaced(path);
+      // through a link into another directory: a killed write's temporary is there, where the
+      // callers' sweep of the output's own directory does not look
+      if (dirname(file) !== dirname(resolve(path))) removeStaleTemps(dirname(file));
       tmp = tmpName(file, 'tmp');
       writeSynced(tmp, data, old);
       this.staged.push({ shown: path, tmp, target: file, kind: 'file' });
@@ -248,6 +251,7 @@ export class AtomicFile {
   constructor(readonly path: string) {
     try {
       const { file, old } = replaced(path);
+      if (dirname(file) !== dirname(resolve(path))) removeStaleTemps(dirname(file)); // as StagedWrites.file
       this.file = file;
       this.tmp = tmpName(file, 'tmp');
       this.fd = openSync(this.tmp, 'wx');

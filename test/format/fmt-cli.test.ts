@@ -96,6 +96,14 @@ describe('recc fmt', () => {
     expect(await runFmt([f], { check: true, write: true })).toBe(0);
   });
 
+  it('removes the temporary files a killed run left beside the specs it writes', async () => {
+    writeFileSync(join(dir, 'a.rec'), messy);
+    const stale = `.a.rec.${2 ** 22 + 1}.1700000000000.12345.tmp`; // a pid past Linux's pid_max: its writer is gone
+    writeFileSync(join(dir, stale), 'half');
+    expect(await runFmt([join(dir, 'a.rec')], { check: false, write: true })).toBe(0);
+    expect(readdirSync(dir)).toEqual(['a.rec']);
+  });
+
   it("keeps a file's line ends (CRLF, CR), and --check calls a formatted CRLF file formatted", async () => {
     for (const eol of ['\r\n', '\r']) {
       const f = join(dir, `eol-${eol.length}.rec`);

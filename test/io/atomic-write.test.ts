@@ -78,6 +78,20 @@ describe.each([
     expect(readdirSync(join(dir, 'links')).sort()).toEqual(['hop.rec', 'spec.rec']);
   });
 
+  it("removes the temporary file a killed write left beside the link's target, in its own directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-awl-'));
+    mkdirSync(join(dir, 'real'));
+    mkdirSync(join(dir, 'links'));
+    writeFileSync(join(dir, 'real', 'spec.rec'), 'old');
+    symlinkSync('../real/spec.rec', join(dir, 'links', 'spec.rec'));
+    // named as a write by a process that is gone (pid 2^22 + 1 is past Linux's pid_max) leaves it
+    const stale = `.spec.rec.${2 ** 22 + 1}.1700000000000.12345.tmp`;
+    writeFileSync(join(dir, 'real', stale), 'half');
+    write(join(dir, 'links', 'spec.rec'), 'new');
+    expect(readFileSync(join(dir, 'real', 'spec.rec'), 'utf8')).toBe('new');
+    expect(readdirSync(join(dir, 'real'))).toEqual(['spec.rec']);
+  });
+
   it('creates the target of a link that points to no file yet', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-aw-'));
     symlinkSync('target.json', join(dir, 'link.json'));
