@@ -107,6 +107,17 @@ export class Workspace {
     return stale;
   }
 
+  /** The analyses of the other open documents that `use` the file at `path` (each run to the end). */
+  usersOf(path: string, except: string): Array<{ uri: string; a: Analysis }> {
+    const out: Array<{ uri: string; a: Analysis }> = [];
+    for (const doc of this.open.values()) {
+      if (doc.uri === except || this.outOfSync.has(doc.uri)) continue;
+      const a = this.analysis(doc.uri);
+      if (a && a.file !== path && a.modules.some((m) => m.path === path)) out.push({ uri: doc.uri, a });
+    }
+    return out;
+  }
+
   /**
    * For completion, without waiting for an elaboration: the current version's analysis once it is
    * resolved, else the last one elaborated; only a document never analysed is parsed and resolved

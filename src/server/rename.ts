@@ -1,4 +1,5 @@
-// Rename a symbol in the current file (and, before it, say what the cursor would rename). Refused,
+// Rename a symbol in the current file, and a block or a block's parameter also in the open specs
+// that `use` the file (and, before it, say what the cursor would rename). Refused,
 // with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
 // names, and a new name that would collide with one already visible where the symbol is defined
 // (a rename must not change what a name means).
@@ -40,8 +41,12 @@ export function prepareRename(a: Analysis, offset: number): { range: ReturnType<
   return r instanceof ResponseError ? r : { range: toRange(r.at), placeholder: r.def.name };
 }
 
-/** `uri`: the document's, which the edits are for. */
-export function rename(a: Analysis, offset: number, newName: string, uri: string): WorkspaceEdit | ResponseError<void> {
+/**
+ * `uri`: the document's, which the edits are for. `users`: the open specs that use this file (their
+ * URIs and analyses), where a block's calls (`lib.old(…)`) and a parameter's named arguments
+ * (`old: 3`) are renamed too. A spec that is not open is not changed.
+ */
+export function rename(a: Analysis, offset: number, newName: string, uri: string, users: ReadonlyArray<{ uri: string; a: Analysis }> = []): WorkspaceEdit | ResponseError<void> {
   const r = renamable(a, offset);
   if (r instanceof ResponseError) return r;
   const { def } = r;
@@ -64,7 +69,15 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   // A feature reads the data column of its name unless it names another: that column must stay.
   const column = def.kind === 'feature' ? columnKept(a, def.span, def.name) : undefined;
   if (column) edits.push(column);
-  return { changes: { [uri]: edits } };
+  const changes: Record<string, typeof edits> = { [uri]: edits };
+  // a block (called `module.block(…)` elsewhere) and its parameters are the file's interface
+  if (def.kind === 'block' || def.kind === 'param') {
+    for (const u of users) {
+      const there = occurrences(u.a, def).filter((s) => s.file === u.a.file);
+      if (there.length > 0) changes[u.uri] = there.map((s) => ({ range: toRange(s), newText: newName }));
+    }
+  }
+  return { changes };
 }
 
 /** The edit that gives the feature declared at `span` its column by name (`column: "old"`), when it has none. */

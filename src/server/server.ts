@@ -218,7 +218,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onRenameRequest(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return !c || c instanceof ResponseError ? (c ?? null) : rename(c.a, c.offset, p.newName, p.textDocument.uri);
+    if (!c || c instanceof ResponseError) return c ?? null;
+    return rename(c.a, c.offset, p.newName, p.textDocument.uri, ws.usersOf(c.a.file, p.textDocument.uri));
   }));
   connection.onDocumentSymbol(forDocument([], (p) => {
     const doc = opened(p.textDocument.uri);

@@ -133,6 +133,47 @@ describe('rename', () => {
     expect(param.every((e) => e.newText === 'width')).toBe(true);
   });
 
+  it("renames a used file's block and its parameter in the open specs that use it too, giving texts that still check", async () => {
+    const lib = 'block shaped(x: tensor, width: int = 8) {\n  return relu(dense(x, width))\n}\n';
+    const user = (name: string) => SPEC.replace('use std.poso', 'use std.poso\nuse "./shapes.rec" as shapes').replace('{ from: trunk }', `{ from: shapes.shaped(trunk, width: 4) }`).replace('model m', `model ${name}`);
+    const libUri = c.file('shapes.rec', lib);
+    const [one, two] = [user('one'), user('two')];
+    const oneUri = c.file('one.rec', one);
+    const twoUri = c.file('two.rec', two);
+    const closed = c.file('closed.rec', user('closed')); // on disk, not open: not changed
+    for (const [u, t] of [[libUri, lib], [oneUri, one], [twoUri, two]] as const) expect((await c.open(u, t)).diagnostics).toEqual([]);
+    const apply = (t: string, edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>) => {
+      const lines = t.split('\n');
+      for (const e of [...edits].reverse()) {
+        const l = lines[e.range.start.line]!;
+        lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+      }
+      return lines.join('\n');
+    };
+    const texts = new Map<string, string>([[libUri, lib], [oneUri, one], [twoUri, two]]);
+    /** Rename at `needle` in the library; apply the edits, send the new texts; every file must check. */
+    const renameIn = async (needle: string, newName: string) => {
+      const changes = (await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: libUri }, position: pos(texts.get(libUri)!, needle, 1), newName })).changes!;
+      const before = new Map(texts);
+      for (const [u, edits] of Object.entries(changes)) texts.set(u, apply(texts.get(u)!, edits));
+      for (const u of [libUri, oneUri, twoUri]) expect((await c.change(u, texts.get(u)!)).diagnostics, u).toEqual([]);
+      return { changes, before };
+    };
+    // the block: its name in the library, its calls in the users
+    const block = await renameIn('shaped(x', 'formed');
+    expect(Object.keys(block.changes).sort()).toEqual([libUri, oneUri, twoUri].sort());
+    expect(block.changes[oneUri]!.map((e) => e.range.start)).toEqual([pos(one, 'shaped(trunk')]);
+    expect(texts.get(libUri)).toContain('block formed(x');
+    expect(texts.get(twoUri)).toContain('shapes.formed(trunk, width: 4)');
+    // the parameter: its uses in the block, the named arguments in the users
+    const param = await renameIn('width: int', 'units');
+    const lib2 = param.before.get(libUri)!;
+    expect(param.changes[libUri]!.map((e) => e.range.start)).toEqual([pos(lib2, 'width: int'), pos(lib2, 'width))')]);
+    expect(param.changes[twoUri]!.map((e) => e.range.start)).toEqual([pos(param.before.get(twoUri)!, 'width: 4')]);
+    expect(texts.get(oneUri)).toContain('shapes.formed(trunk, units: 4)');
+    expect(readFileSync(new URL(closed), 'utf8')).toContain('shapes.shaped(trunk');
+  });
+
   it('answers an unsaved (untitled:) document with its own URI, not a file of that name', async () => {
     const untitled = 'untitled:Untitled-1';
     expect((await c.open(untitled, TEXT)).diagnostics).toEqual([]);
