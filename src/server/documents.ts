@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
-import { StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
+import { analyze, StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
 import { bufferRead, STDLIB_DIR, stdModuleNames } from '../semantics/modules.js';
 import type { ColumnsCache } from '../data/file-columns.js';
@@ -105,6 +105,20 @@ export class Workspace {
       }
     }
     return stale;
+  }
+
+  /**
+   * The analysis of the file at `path` that `via` uses, and its URI: its open document's, or, when
+   * it is not open, of the text `via` read (names resolved; no model is elaborated).
+   */
+  fileAnalysis(path: string, via: Analysis): { uri: string; a: Analysis } | undefined {
+    const doc = this.open.get(path);
+    if (doc) {
+      const a = this.analysis(doc.uri);
+      return a && { uri: doc.uri, a };
+    }
+    const text = via.modules.find((m) => m.path === path)?.text;
+    return text === undefined ? undefined : { uri: pathToUri(path), a: analyze(text, path, { readFile: this.readFile, files: this.files, resolveOnly: true }) };
   }
 
   /** The analyses of the other open documents that `use` the file at `path` (each run to the end). */

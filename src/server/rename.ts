@@ -1,5 +1,6 @@
 // Rename a symbol in the current file, and a block or a block's parameter also in the open specs
-// that `use` the file (and, before it, say what the cursor would rename). Refused,
+// that `use` the file, from its file or from a spec that uses it (and, before it, say what the
+// cursor would rename). Refused,
 // with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
 // names, and a new name that would collide with one already visible where the symbol is defined
 // (a rename must not change what a name means).
@@ -21,15 +22,27 @@ const isGlobal = (def: SymbolDef) => def.kind === 'block' || def.kind === 'modul
 
 const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
 
-/** The symbol at `offset` when this file may rename it, and where its name is written there; else why not. */
-function renamable(a: Analysis, offset: number): { def: SymbolDef & { span: Span }; at: Span } | ResponseError<void> {
+/** A block or a block's parameter: renamed in its file and in the specs that use the file. */
+const sharedKind = (def: SymbolDef) => def.kind === 'block' || def.kind === 'param';
+
+/**
+ * The symbol at `offset` when it may be renamed, and where its name is written here; else why
+ * not. `elsewhere`: one defined in another file (a used file's block) may be, from there.
+ */
+function renamable(a: Analysis, offset: number, elsewhere = false): { def: SymbolDef & { span: Span }; at: Span } | ResponseError<void> {
   const hit = symbolAt(a, offset);
   if (!hit) return refuse('nothing to rename here');
   const { def } = hit;
   if (def.kind === 'builtin' || !def.span) return refuse(`\`${def.name}\` is a builtin and cannot be renamed`);
   if (isStdFile(def.span.file)) return refuse(`\`${def.name}\` is defined in the stdlib and cannot be renamed`);
-  if (def.span.file !== a.file) return refuse(`\`${def.name}\` is defined in another file; rename it there`);
+  if (def.span.file !== a.file && !(elsewhere && sharedKind(def))) return refuse(`\`${def.name}\` is defined in another file; rename it there`);
   return { def: def as SymbolDef & { span: Span }, at: hit.at };
+}
+
+/** Where the block or parameter at `offset` is defined, when that is another file (not the stdlib's): a rename is made there. */
+export function definedElsewhere(a: Analysis, offset: number): { path: string; offset: number } | undefined {
+  const r = renamable(a, offset, true);
+  return r instanceof ResponseError || r.def.span.file === a.file ? undefined : { path: r.def.span.file, offset: r.def.span.start.offset };
 }
 
 /**
@@ -37,7 +50,7 @@ function renamable(a: Analysis, offset: number): { def: SymbolDef & { span: Span
  * offer; or why it cannot be renamed, shown at once instead of after the new name is typed.
  */
 export function prepareRename(a: Analysis, offset: number): { range: ReturnType<typeof toRange>; placeholder: string } | ResponseError<void> {
-  const r = renamable(a, offset);
+  const r = renamable(a, offset, true);
   return r instanceof ResponseError ? r : { range: toRange(r.at), placeholder: r.def.name };
 }
 
@@ -71,7 +84,7 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   if (column) edits.push(column);
   const changes: Record<string, typeof edits> = { [uri]: edits };
   // a block (called `module.block(…)` elsewhere) and its parameters are the file's interface
-  if (def.kind === 'block' || def.kind === 'param') {
+  if (sharedKind(def)) {
     for (const u of users) {
       const there = occurrences(u.a, def).filter((s) => s.file === u.a.file);
       if (there.length > 0) changes[u.uri] = there.map((s) => ({ range: toRange(s), newText: newName }));

@@ -18,7 +18,7 @@ import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import { badPosition, badRange, checkedUpdate, invalidParams, offsetBefore, outOfSyncError } from './positions.js';
 import { references } from './references.js';
-import { prepareRename, rename } from './rename.js';
+import { definedElsewhere, prepareRename, rename } from './rename.js';
 import { selectionRanges } from './selection-ranges.js';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { signatureHelp } from './signature-help.js';
@@ -219,6 +219,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRenameRequest(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
     if (!c || c instanceof ResponseError) return c ?? null;
+    // a used file's block or parameter, from a spec calling it: renamed from its file
+    const home = definedElsewhere(c.a, c.offset);
+    const there = home && ws.fileAnalysis(home.path, c.a);
+    if (home && there) return rename(there.a, home.offset, p.newName, there.uri, ws.usersOf(home.path, there.uri));
     return rename(c.a, c.offset, p.newName, p.textDocument.uri, ws.usersOf(c.a.file, p.textDocument.uri));
   }));
   connection.onDocumentSymbol(forDocument([], (p) => {

@@ -1,7 +1,7 @@
 // Hover, go to definition, find references, highlights, rename (and its refusals) and the outline, over
 // the protocol, checked against values worked out by hand or read from the files directly.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentHighlight, DocumentSymbol, Location, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
@@ -171,6 +171,20 @@ describe('rename', () => {
     expect(param.changes[libUri]!.map((e) => e.range.start)).toEqual([pos(lib2, 'width: int'), pos(lib2, 'width))')]);
     expect(param.changes[twoUri]!.map((e) => e.range.start)).toEqual([pos(param.before.get(twoUri)!, 'width: 4')]);
     expect(texts.get(oneUri)).toContain('shapes.formed(trunk, units: 4)');
+    // from a spec that calls it: offered, and made in the library and every open user
+    const fromUser = (position: { line: number; character: number }, newName: string) => c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: oneUri }, position, newName });
+    const call = pos(texts.get(oneUri)!, 'formed(trunk', 1);
+    expect(await c.request('textDocument/prepareRename', { textDocument: { uri: oneUri }, position: call })).toEqual({ range: { start: pos(texts.get(oneUri)!, 'formed(trunk'), end: pos(texts.get(oneUri)!, 'formed(trunk', 6) }, placeholder: 'formed' });
+    const viaUser = (await fromUser(call, 'moulded')).changes!;
+    expect(Object.keys(viaUser).sort()).toEqual([libUri, oneUri, twoUri].sort());
+    expect(viaUser[libUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(libUri)!, 'formed(x')]);
+    // the library closed (saved as it is): its file is edited, as the specs read it from disk
+    writeFileSync(new URL(libUri), texts.get(libUri)!);
+    await c.close(libUri);
+    const closedLib = (await fromUser(call, 'moulded')).changes!;
+    expect(Object.keys(closedLib).sort()).toEqual([libUri, oneUri, twoUri].sort());
+    expect(closedLib[libUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(libUri)!, 'formed(x')]);
+    expect(closedLib[twoUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(twoUri)!, 'formed(trunk')]);
     expect(readFileSync(new URL(closed), 'utf8')).toContain('shapes.shaped(trunk');
   });
 
