@@ -9,6 +9,7 @@
 //   group_by: is_new          data: synth(poso, rows: 100_000)  |  data: "ratings.csv"
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
+import { groupDigits } from '../data/synth/max-rows.js';
 import { SYNTH_OPTION_BOUNDS, SYNTH_OPTION_RANGES } from '../data/synth/options.js';
 import { synthColumns, SYNTH_NAMES } from '../data/synth/settings.js';
 import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
@@ -271,7 +272,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
             const options: Record<string, number> = {};
             for (const [k, v] of c.named) {
               const { min, max } = SYNTH_OPTION_RANGES[k] ?? { min: 0, max: Number.MAX_SAFE_INTEGER };
-              const n = r.number(v, k, (x) => Number.isInteger(x) && x >= min && x <= max, `an int from ${min} to ${max.toLocaleString('en-US')}`);
+              const n = r.number(v, k, (x) => Number.isInteger(x) && x >= min && x <= max, `an int from ${min} to ${groupDigits(max)}`);
               if (n !== undefined) options[k] = n;
             }
             d = { kind: 'synth', setting: setting.kind === 'Name' ? setting.name : setting.value, options };
