@@ -123,7 +123,8 @@ export function runCompile(file: string, o: CompileOptions): number {
   // leaves none of them changed, never a new global.onnx beside an old meta.onnx
   const staged = new StagedWrites();
   const written: string[] = [];
-  if (o.out && entryName === SERVE && models.length > 1) {
+  const several = entryName === SERVE && models.length > 1; // LiMAML: global.onnx and meta.onnx
+  if (o.out && several) {
     // a LiMAML model: -o names a directory for global.onnx and meta.onnx
     if (o.out.endsWith('.onnx')) {
       process.stderr.write(`error: ${graph.model} serves as ${models.length} models (${models.map((m) => m.file).join(', ')}): -o names a directory to write them into, e.g. -o ${o.out.slice(0, -5)}\n`);
@@ -149,7 +150,7 @@ export function runCompile(file: string, o: CompileOptions): number {
   for (const [name, files] of repo) staged.directory(join(o.triton!, name), files);
   staged.commit();
   for (const f of written) lines.push(`wrote ${displayPath(f)} (ONNX IR 8, opset 17, ${(statSync(f).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
-  if (o.out && entryName === SERVE && models.length > 1) {
+  if (o.out && several) {
     const m = graph.meta!;
     lines.push(`  global.onnx: the online model; it reads the meta embedding as input \`${m.name}\` ${showShape(graph.nodes[m.embedding]!.shape)}`);
     lines.push(`  meta.onnx: adapt-and-embed (${m.steps} inner step${m.steps === 1 ? '' : 's'}), run per \`${m.key}\` by the daily job (\`recc meta-embed\`, or any onnxruntime host)`);
@@ -170,10 +171,10 @@ export function runCompile(file: string, o: CompileOptions): number {
       .filter(([k, id]) => !graph.features.some((f) => f.name === k) && (support.has(k) || reached.has(id)))
       .map(([k, id]) => support.get(k) ?? `${k} ${showShape(graph.nodes[id]!.shape)}`),
   ];
-  const several = entryName === SERVE && models.length > 1; // LiMAML: each file's part is said above
   process.stdout.write(
     [
       ...lines,
+      // LiMAML: each file's part is said above
       ...(several ? [] : [`  inputs:  ${inputs.join(', ')}`, `  outputs: ${Object.entries(entry.outputs).map(([k, id]) => `${k} ${showShape(graph.nodes[id]!.shape)}`).join(', ')}`]),
       `  parameters: ${count.toLocaleString('en-US')} in ${params.length} tensors, ${origin}`,
       ...paddingNote(graph, weights),

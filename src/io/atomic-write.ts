@@ -61,6 +61,17 @@ function replaced(path: string): { file: string; old?: Stats } {
 }
 
 /**
+ * What a write to `path` replaces (replaced), after sweeping the temporary files killed writes left
+ * beside that file when a link leads into another directory: the callers sweep the output's own
+ * directory only.
+ */
+function writeTarget(path: string): { file: string; old?: Stats } {
+  const target = replaced(path);
+  if (dirname(target.file) !== dirname(resolve(path))) removeStaleTemps(dirname(target.file));
+  return target;
+}
+
+/**
  * Give the new file (still temporary, nothing written yet) the replaced file's permission bits,
  * so that a private file stays private, even while it is being written, and its owner where the
  * process may (root): a plain open would give the umask's default and the writer as owner.
@@ -151,10 +162,7 @@ export class StagedWrites {
   file(path: string, data: Uint8Array | string): void {
     let tmp: string | undefined;
     try {
-      const { file, old } = replaced(path);
-      // through a link into another directory: a killed write's temporary is there, where the
-      // callers' sweep of the output's own directory does not look
-      if (dirname(file) !== dirname(resolve(path))) removeStaleTemps(dirname(file));
+      const { file, old } = writeTarget(path);
       tmp = tmpName(file, 'tmp');
       writeSynced(tmp, data, old);
       this.staged.push({ shown: path, tmp, target: file, kind: 'file' });
@@ -250,8 +258,7 @@ export class AtomicFile {
 
   constructor(readonly path: string) {
     try {
-      const { file, old } = replaced(path);
-      if (dirname(file) !== dirname(resolve(path))) removeStaleTemps(dirname(file)); // as StagedWrites.file
+      const { file, old } = writeTarget(path);
       this.file = file;
       this.tmp = tmpName(file, 'tmp');
       this.fd = openSync(this.tmp, 'wx');

@@ -21,7 +21,7 @@ export function feedsOf(session: ort.InferenceSession, feeds: Record<string, Fee
 export class MetaFeed {
   /** The keys of the rows pushed since the last embed. */
   private keys: string[] = [];
-  /** Keys scored un-adapted, and their rows. */
+  /** Keys scored un-adapted (the empty key aside), and their rows. */
   readonly missed = { keys: new Set<string>(), rows: 0 };
 
   private constructor(
@@ -58,7 +58,7 @@ export class MetaFeed {
       const own = (await this.session.run(ortTensors(feedsOf(this.session, feeds))))[name]!.data as Float32Array;
       for (const i of missing) {
         out.set(own.subarray(i * dim, (i + 1) * dim), i * dim);
-        this.missed.keys.add(this.keys[i]!);
+        if (this.keys[i] !== '') this.missed.keys.add(this.keys[i]!);
       }
       this.missed.rows += missing.length;
     }

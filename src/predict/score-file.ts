@@ -103,7 +103,7 @@ export async function scoreFile(graph: IRGraph, onnx: Uint8Array, o: ScoreOption
     o.onBatch?.(rows, report.progress?.() ?? 0);
   };
   const scored = (errors: DataError[], columns: string[]): Scored => {
-    const missed = meta && { rows: meta.missed.rows, keys: [...meta.missed.keys].filter((k) => k !== '').length };
+    const missed = meta && { rows: meta.missed.rows, keys: meta.missed.keys.size };
     return { rows, skipped: report.skipped, errors, columns, ...(missed ? { unadapted: missed } : {}) };
   };
   try {
