@@ -3,26 +3,19 @@
 // `.rec` files under it. A file that does not parse is reported with its first error and left alone;
 // so is one that `recc check` would refuse (not UTF-8, not a regular file, too large): decoding
 // such a file leniently would write U+FFFD over every byte it could not read.
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatRec } from '../format/format.js';
 import { removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
 import { filePolicy, isRefusal, readChecked, type Refusal } from '../io/file-policy.js';
+import { recFilesUnder } from '../io/rec-files.js';
 import { displayPath } from './output.js';
 
 /** The `.rec` files named or under the directories named, in a stable order. */
 function expand(paths: string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.rec')) files.push(p);
-    }
-  };
   for (const p of paths) {
     let isDir: boolean;
     try {
@@ -31,7 +24,7 @@ function expand(paths: string[]): { files: string[]; missing: string[] } {
       missing.push(p);
       continue;
     }
-    if (isDir) walk(p);
+    if (isDir) files.push(...recFilesUnder(p));
     else files.push(p);
   }
   return { files, missing };

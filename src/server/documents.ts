@@ -4,10 +4,11 @@
 // stands, so the rest of a stale analysis is never run. Other files are read through the open
 // buffers first, so a `use` of an unsaved file sees the editor's text.
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { filePolicy, type FilePolicy } from '../io/file-policy.js';
+import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
+import { recFilesUnder } from '../io/rec-files.js';
 import { analyze, StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
 import { bufferRead, STDLIB_DIR, stdModuleNames } from '../semantics/modules.js';
@@ -25,6 +26,9 @@ export function uriToPath(uri: string): string {
   }
 }
 export const pathToUri = (p: string) => pathToFileURL(p).href;
+
+/** The most specs on disk a cross-file rename reads (a workspace of many more is a home directory, not a project). */
+export const MAX_WORKSPACE_SPECS = 2000;
 /**
  * The URIs of the paths an analysis of the document at `uri` names: the document's own for its
  * file (an `untitled:` document has no file URL), a file URL for any other.
@@ -121,7 +125,11 @@ export class Workspace {
     return text === undefined ? undefined : { uri: pathToUri(path), a: analyze(text, path, { readFile: this.readFile, files: this.files, resolveOnly: true }) };
   }
 
-  /** The analyses of the other open documents that `use` the file at `path` (each run to the end). */
+  /**
+   * The specs that `use` the file at `path`, but the document `except`, with their analyses: the
+   * open documents (each run to the end), and the specs on disk under the workspace's folders
+   * that are not open (names resolved; no model is elaborated), whose URIs are file URLs.
+   */
   usersOf(path: string, except: string): Array<{ uri: string; a: Analysis }> {
     const out: Array<{ uri: string; a: Analysis }> = [];
     for (const doc of this.open.values()) {
@@ -129,7 +137,31 @@ export class Workspace {
       const a = this.analysis(doc.uri);
       if (a && a.file !== path && a.modules.some((m) => m.path === path)) out.push({ uri: doc.uri, a });
     }
+    // A spec names a file it uses by its file name (`use "./shapes.rec"`): one whose text does
+    // not hold that name is not analysed.
+    const name = basename(path, '.rec');
+    for (const file of this.specsOnDisk(path)) {
+      if (file === path || file === uriToPath(except) || this.open.has(file)) continue;
+      const read = readChecked(this.files, file, 'spec', [dirname(file)]);
+      if (isRefusal(read) || !read.text.includes(name)) continue;
+      const a = analyze(read.text, file, { readFile: this.readFile, files: this.files, resolveOnly: true });
+      if (a.modules.some((m) => m.path === path)) out.push({ uri: pathToUri(file), a });
+    }
     return out;
+  }
+
+  /**
+   * The workspace's folders (the client's `workspaceFolders`, or its `rootUri`): where the specs
+   * on disk that may use a file are looked for. Without one, the file's own folder.
+   */
+  roots: string[] = [];
+
+  /** The `.rec` files under the roots (or beside `path`), at most MAX_WORKSPACE_SPECS. */
+  private specsOnDisk(path: string): string[] {
+    const roots = this.roots.length > 0 ? this.roots : [dirname(path)];
+    const files = new Set<string>();
+    for (const root of roots) for (const f of recFilesUnder(root, MAX_WORKSPACE_SPECS - files.size)) files.add(f);
+    return [...files];
   }
 
   /**

@@ -1,6 +1,6 @@
-// Rename a symbol in the current file, and a block or a block's parameter also in the open specs
-// that `use` the file, from its file or from a spec that uses it (and, before it, say what the
-// cursor would rename). Refused,
+// Rename a symbol in the current file, and a block or a block's parameter also in the specs that
+// `use` the file (open, or on disk in the workspace), from its file or from a spec that uses it
+// (and, before it, say what the cursor would rename). Refused,
 // with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
 // names, and a new name that would collide with one already visible where the symbol is defined
 // (a rename must not change what a name means).
@@ -55,9 +55,9 @@ export function prepareRename(a: Analysis, offset: number): { range: ReturnType<
 }
 
 /**
- * `uri`: the document's, which the edits are for. `users`: the open specs that use this file (their
- * URIs and analyses), where a block's calls (`lib.old(…)`) and a parameter's named arguments
- * (`old: 3`) are renamed too. A spec that is not open is not changed.
+ * `uri`: the document's, which the edits are for. `users`: the specs that use this file (their
+ * URIs and analyses: Workspace.usersOf), where a block's calls (`lib.old(…)`) and a parameter's
+ * named arguments (`old: 3`) are renamed too.
  */
 export function rename(a: Analysis, offset: number, newName: string, uri: string, users: ReadonlyArray<{ uri: string; a: Analysis }> = []): WorkspaceEdit | ResponseError<void> {
   const r = renamable(a, offset);

@@ -55,6 +55,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const allow = allowPathsSetting(p.initializationOptions);
     if (allow) ws.setFilePolicy(filePolicy(allow));
     watchFiles = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    // where a rename looks for the specs on disk that use the renamed block's file
+    const folders = Array.isArray(p.workspaceFolders) ? p.workspaceFolders.map((w) => w?.uri) : [p.rootUri];
+    ws.roots = folders.filter((u): u is string => typeof u === 'string' && u.startsWith('file:')).map(uriToPath);
     return {
       capabilities: {
         // Edits arrive as ranges (TextDocuments applies them); the analysis diffs texts itself.

@@ -1,10 +1,13 @@
 // Hover, go to definition, find references, highlights, rename (and its refusals) and the outline, over
 // the protocol, checked against values worked out by hand or read from the files directly.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentHighlight, DocumentSymbol, Location, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { filePolicy } from '../../src/io/file-policy.js';
+import { analyze } from '../../src/semantics/analyze.js';
 import { BIN, LspClient, pos, ROOT, SPEC } from './lsp-client.js';
 
 // SPEC plus a block of the file's own, called from the model.
@@ -133,14 +136,31 @@ describe('rename', () => {
     expect(param.every((e) => e.newText === 'width')).toBe(true);
   });
 
-  it("renames a used file's block and its parameter in the open specs that use it too, giving texts that still check", async () => {
+  it("renames a used file's block and its parameter in the specs that use it too, open or on disk, giving texts that still check", async () => {
     const lib = 'block shaped(x: tensor, width: int = 8) {\n  return relu(dense(x, width))\n}\n';
-    const user = (name: string) => SPEC.replace('use std.poso', 'use std.poso\nuse "./shapes.rec" as shapes').replace('{ from: trunk }', `{ from: shapes.shaped(trunk, width: 4) }`).replace('model m', `model ${name}`);
+    const user = (name: string, path = './shapes.rec') => SPEC.replace('use std.poso', `use std.poso\nuse "${path}" as shapes`).replace('{ from: trunk }', `{ from: shapes.shaped(trunk, width: 4) }`).replace('model m', `model ${name}`);
     const libUri = c.file('shapes.rec', lib);
     const [one, two] = [user('one'), user('two')];
     const oneUri = c.file('one.rec', one);
     const twoUri = c.file('two.rec', two);
-    const closed = c.file('closed.rec', user('closed')); // on disk, not open: not changed
+    // on disk, not open: those that use the library (one in a sub-folder) are edited as the open
+    // ones; one that uses another file with a block of the same name is not, nor one in node_modules
+    const onDisk = (name: string, text: string) => {
+      mkdirSync(join(c.dir, dirname(name)), { recursive: true });
+      return c.file(name, text);
+    };
+    const closed = user('closed');
+    const closedUri = c.file('closed.rec', closed);
+    const nested = user('nested', '../shapes.rec');
+    const nestedUri = onDisk('sub/nested.rec', nested);
+    c.file('other.rec', lib);
+    const decoy = user('decoy', './other.rec');
+    const decoyUri = c.file('decoy.rec', decoy);
+    const vendoredUri = onDisk('node_modules/pkg/vendored.rec', user('vendored', '../../shapes.rec'));
+    const disk = [closedUri, nestedUri, decoyUri];
+    // the specs in sub-folders may read the library (allowPaths), as a workspace would allow it
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { recc: { allowPaths: [c.dir] } } });
+    const files = filePolicy([c.dir]);
     for (const [u, t] of [[libUri, lib], [oneUri, one], [twoUri, two]] as const) expect((await c.open(u, t)).diagnostics).toEqual([]);
     const apply = (t: string, edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>) => {
       const lines = t.split('\n');
@@ -150,42 +170,61 @@ describe('rename', () => {
       }
       return lines.join('\n');
     };
-    const texts = new Map<string, string>([[libUri, lib], [oneUri, one], [twoUri, two]]);
-    /** Rename at `needle` in the library; apply the edits, send the new texts; every file must check. */
-    const renameIn = async (needle: string, newName: string) => {
-      const changes = (await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: libUri }, position: pos(texts.get(libUri)!, needle, 1), newName })).changes!;
+    const texts = new Map<string, string>([[libUri, lib], [oneUri, one], [twoUri, two], [closedUri, closed], [nestedUri, nested], [decoyUri, decoy]]);
+    const libPath = fileURLToPath(libUri);
+    /** Apply a rename's edits: the open documents are sent their new texts, the files on disk written, as an editor saves them; every file must check. */
+    const applyAll = async (changes: Record<string, Parameters<typeof apply>[1]>) => {
       const before = new Map(texts);
       for (const [u, edits] of Object.entries(changes)) texts.set(u, apply(texts.get(u)!, edits));
       for (const u of [libUri, oneUri, twoUri]) expect((await c.change(u, texts.get(u)!)).diagnostics, u).toEqual([]);
-      return { changes, before };
+      for (const u of disk) {
+        writeFileSync(new URL(u), texts.get(u)!);
+        const readFile = (p: string) => (p === libPath ? texts.get(libUri) : undefined);
+        expect(analyze(texts.get(u)!, fileURLToPath(u), { readFile, files }).diagnostics, u).toEqual([]);
+      }
+      return before;
     };
+    /** Rename at `needle` in the library, and apply it. */
+    const renameIn = async (needle: string, newName: string) => {
+      const changes = (await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: libUri }, position: pos(texts.get(libUri)!, needle, 1), newName })).changes!;
+      return { changes, before: await applyAll(changes) };
+    };
+    const users = [libUri, oneUri, twoUri, closedUri, nestedUri].sort();
     // the block: its name in the library, its calls in the users
     const block = await renameIn('shaped(x', 'formed');
-    expect(Object.keys(block.changes).sort()).toEqual([libUri, oneUri, twoUri].sort());
+    expect(Object.keys(block.changes).sort()).toEqual(users);
     expect(block.changes[oneUri]!.map((e) => e.range.start)).toEqual([pos(one, 'shaped(trunk')]);
+    expect(block.changes[nestedUri]!.map((e) => e.range.start)).toEqual([pos(nested, 'shaped(trunk')]);
     expect(texts.get(libUri)).toContain('block formed(x');
     expect(texts.get(twoUri)).toContain('shapes.formed(trunk, width: 4)');
+    expect(readFileSync(new URL(closedUri), 'utf8')).toContain('shapes.formed(trunk, width: 4)');
     // the parameter: its uses in the block, the named arguments in the users
     const param = await renameIn('width: int', 'units');
     const lib2 = param.before.get(libUri)!;
+    expect(Object.keys(param.changes).sort()).toEqual(users);
     expect(param.changes[libUri]!.map((e) => e.range.start)).toEqual([pos(lib2, 'width: int'), pos(lib2, 'width))')]);
     expect(param.changes[twoUri]!.map((e) => e.range.start)).toEqual([pos(param.before.get(twoUri)!, 'width: 4')]);
     expect(texts.get(oneUri)).toContain('shapes.formed(trunk, units: 4)');
-    // from a spec that calls it: offered, and made in the library and every open user
+    expect(readFileSync(new URL(nestedUri), 'utf8')).toContain('shapes.formed(trunk, units: 4)');
+    // from a spec that calls it: offered, and made in the library and every user
     const fromUser = (position: { line: number; character: number }, newName: string) => c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: oneUri }, position, newName });
     const call = pos(texts.get(oneUri)!, 'formed(trunk', 1);
     expect(await c.request('textDocument/prepareRename', { textDocument: { uri: oneUri }, position: call })).toEqual({ range: { start: pos(texts.get(oneUri)!, 'formed(trunk'), end: pos(texts.get(oneUri)!, 'formed(trunk', 6) }, placeholder: 'formed' });
     const viaUser = (await fromUser(call, 'moulded')).changes!;
-    expect(Object.keys(viaUser).sort()).toEqual([libUri, oneUri, twoUri].sort());
+    expect(Object.keys(viaUser).sort()).toEqual(users);
     expect(viaUser[libUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(libUri)!, 'formed(x')]);
+    expect(viaUser[closedUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(closedUri)!, 'formed(trunk')]);
     // the library closed (saved as it is): its file is edited, as the specs read it from disk
     writeFileSync(new URL(libUri), texts.get(libUri)!);
     await c.close(libUri);
     const closedLib = (await fromUser(call, 'moulded')).changes!;
-    expect(Object.keys(closedLib).sort()).toEqual([libUri, oneUri, twoUri].sort());
+    expect(Object.keys(closedLib).sort()).toEqual(users);
     expect(closedLib[libUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(libUri)!, 'formed(x')]);
     expect(closedLib[twoUri]!.map((e) => e.range.start)).toEqual([pos(texts.get(twoUri)!, 'formed(trunk')]);
-    expect(readFileSync(new URL(closed), 'utf8')).toContain('shapes.shaped(trunk');
+    // the other library's user, and the one in node_modules, stayed as they were
+    expect(readFileSync(new URL(decoyUri), 'utf8')).toBe(decoy);
+    expect(readFileSync(new URL(vendoredUri), 'utf8')).toContain('shapes.shaped(trunk, width: 4)');
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { recc: { allowPaths: [] } } });
   });
 
   it('answers an unsaved (untitled:) document with its own URI, not a file of that name', async () => {
