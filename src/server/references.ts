@@ -1,16 +1,27 @@
-// Find references: every use of the symbol under the cursor that this file's analysis saw
-// (uses inside stdlib files are not listed: the analysis links names of the open file only).
+// Find references: every use of the symbol under the cursor that this file's analysis saw (uses
+// inside stdlib files are not listed: the analysis links names of the open file only), and for a
+// block of a used file or one of its parameters, the calls and named arguments in the specs that
+// use the file (open, or on disk in the workspace), as rename.ts renames them.
 import type { Location } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { toRange, uriIn } from './documents.js';
 import { occurrences, symbolAt } from './queries.js';
+import { sharedKind, type Users } from './rename.js';
 
-/** `uri`: the document's. */
-export function references(a: Analysis, offset: number, includeDeclaration: boolean, uri: string): Location[] {
+/** `uri`: the document's. `users`: the specs that use this file, read only for a block or a parameter. */
+export function references(a: Analysis, offset: number, includeDeclaration: boolean, uri: string, users: Users = () => []): Location[] {
   const hit = symbolAt(a, offset);
   if (!hit) return [];
   const decl = hit.def.span;
-  return occurrences(a, hit.def)
-    .filter((s) => includeDeclaration || !decl || s.file !== decl.file || s.start.offset !== decl.start.offset)
+  const notDecl = (s: { file: string; start: { offset: number } }) => includeDeclaration || !decl || s.file !== decl.file || s.start.offset !== decl.start.offset;
+  const here = occurrences(a, hit.def)
+    .filter(notDecl)
     .map((s) => ({ uri: uriIn(a, uri)(s.file), range: toRange(s) }));
+  if (!sharedKind(hit.def) || decl?.file !== a.file) return here;
+  const there = users().flatMap((u) =>
+    occurrences(u.a, hit.def)
+      .filter((s) => s.file === u.a.file)
+      .map((s) => ({ uri: u.uri, range: toRange(s) })),
+  );
+  return [...here, ...there];
 }

@@ -22,8 +22,11 @@ const isGlobal = (def: SymbolDef) => def.kind === 'block' || def.kind === 'modul
 
 const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
 
-/** A block or a block's parameter: renamed in its file and in the specs that use the file. */
-const sharedKind = (def: SymbolDef) => def.kind === 'block' || def.kind === 'param';
+/** A block or a block's parameter: renamed in its file and in the specs that use the file (and found there by references.ts). */
+export const sharedKind = (def: SymbolDef) => def.kind === 'block' || def.kind === 'param';
+
+/** The specs that use a file, with their URIs and analyses (Workspace.usersOf): asked for only when the symbol is a block or a parameter. */
+export type Users = () => ReadonlyArray<{ uri: string; a: Analysis }>;
 
 /**
  * The symbol at `offset` when it may be renamed, and where its name is written here; else why
@@ -59,7 +62,7 @@ export function prepareRename(a: Analysis, offset: number): { range: ReturnType<
  * URIs and analyses: Workspace.usersOf), where a block's calls (`lib.old(…)`) and a parameter's
  * named arguments (`old: 3`) are renamed too.
  */
-export function rename(a: Analysis, offset: number, newName: string, uri: string, users: ReadonlyArray<{ uri: string; a: Analysis }> = []): WorkspaceEdit | ResponseError<void> {
+export function rename(a: Analysis, offset: number, newName: string, uri: string, users: Users = () => []): WorkspaceEdit | ResponseError<void> {
   const r = renamable(a, offset);
   if (r instanceof ResponseError) return r;
   const { def } = r;
@@ -85,7 +88,7 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   const changes: Record<string, typeof edits> = { [uri]: edits };
   // a block (called `module.block(…)` elsewhere) and its parameters are the file's interface
   if (sharedKind(def)) {
-    for (const u of users) {
+    for (const u of users()) {
       const there = occurrences(u.a, def).filter((s) => s.file === u.a.file);
       if (there.length > 0) changes[u.uri] = there.map((s) => ({ range: toRange(s), newText: newName }));
     }

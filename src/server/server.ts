@@ -209,7 +209,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onReferences(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position);
-    return !c || c instanceof ResponseError ? (c ?? []) : references(c.a, c.offset, p.context?.includeDeclaration === true, p.textDocument.uri);
+    if (!c || c instanceof ResponseError) return c ?? [];
+    const include = p.context?.includeDeclaration === true;
+    // a used file's block or parameter, from a spec calling it: found from its file, as a rename
+    const home = definedElsewhere(c.a, c.offset);
+    const there = home && ws.fileAnalysis(home.path, c.a);
+    if (home && there) return references(there.a, home.offset, include, there.uri, () => ws.usersOf(home.path, there.uri));
+    return references(c.a, c.offset, include, p.textDocument.uri, () => ws.usersOf(c.a.file, p.textDocument.uri));
   }));
   connection.onDocumentHighlight(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position);
@@ -225,8 +231,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // a used file's block or parameter, from a spec calling it: renamed from its file
     const home = definedElsewhere(c.a, c.offset);
     const there = home && ws.fileAnalysis(home.path, c.a);
-    if (home && there) return rename(there.a, home.offset, p.newName, there.uri, ws.usersOf(home.path, there.uri));
-    return rename(c.a, c.offset, p.newName, p.textDocument.uri, ws.usersOf(c.a.file, p.textDocument.uri));
+    if (home && there) return rename(there.a, home.offset, p.newName, there.uri, () => ws.usersOf(home.path, there.uri));
+    return rename(c.a, c.offset, p.newName, p.textDocument.uri, () => ws.usersOf(c.a.file, p.textDocument.uri));
   }));
   connection.onDocumentSymbol(forDocument([], (p) => {
     const doc = opened(p.textDocument.uri);

@@ -99,6 +99,31 @@ describe('definition and references', () => {
     expect((await refs('n: 8', true)).map((l) => l.range.start)).toEqual(n);
   });
 
+  it("finds a used file's block and parameter in the specs that use the file, open or on disk, from the file or from a call", async () => {
+    const lib = 'block stretch(x: tensor, scale: int = 8) {\n  return relu(dense(x, scale))\n}\n';
+    const user = (name: string) => SPEC.replace('use std.poso', 'use std.poso\nuse "./refs-lib.rec" as refs').replace('{ from: trunk }', '{ from: refs.stretch(trunk, scale: 4) }').replace('model m', `model ${name}`);
+    const libUri = c.file('refs-lib.rec', lib);
+    const [open, onDisk] = [user('refs_open'), user('refs_disk')];
+    const openUri = c.file('refs-open.rec', open);
+    const diskUri = c.file('refs-disk.rec', onDisk); // not open
+    for (const [u, t] of [[libUri, lib], [openUri, open]] as const) expect((await c.open(u, t)).diagnostics).toEqual([]);
+    type Found = Array<[string, { line: number; character: number }]>;
+    const refs = async (at: string, text: string, needle: string, includeDeclaration: boolean): Promise<Found> =>
+      (await c.request<Location[]>('textDocument/references', { textDocument: { uri: at }, position: pos(text, needle, 1), context: { includeDeclaration } })).map((l) => [l.uri, l.range.start]);
+    const calls: Found = [[openUri, pos(open, 'stretch(trunk')], [diskUri, pos(onDisk, 'stretch(trunk')]];
+    const declared: Found = [[libUri, pos(lib, 'stretch(x')]];
+    const sorted = (f: Found) => [...f].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    expect(sorted(await refs(libUri, lib, 'stretch(x', true))).toEqual(sorted([...declared, ...calls]));
+    expect(sorted(await refs(libUri, lib, 'stretch(x', false))).toEqual(sorted(calls));
+    // from a call in a spec: the same, found from the library
+    expect(sorted(await refs(openUri, open, 'stretch(trunk', true))).toEqual(sorted([...declared, ...calls]));
+    // a parameter: its declaration and use in the block, the named arguments in the users
+    const scale: Found = [[libUri, pos(lib, 'scale: int')], [libUri, pos(lib, 'scale))')], [openUri, pos(open, 'scale: 4')], [diskUri, pos(onDisk, 'scale: 4')]];
+    expect(sorted(await refs(libUri, lib, 'scale: int', true))).toEqual(sorted(scale));
+    expect(sorted(await refs(openUri, open, 'scale: 4', true))).toEqual(sorted(scale));
+    for (const u of [libUri, openUri]) await c.close(u);
+  });
+
   it('highlights a name where it is defined (a write) and used (reads), in this file only', async () => {
     const marks = (needle: string) => c.request<DocumentHighlight[]>('textDocument/documentHighlight', { textDocument: { uri }, position: pos(TEXT, needle, 1) });
     // 3 is a write, 2 a read (DocumentHighlightKind)
