@@ -1,13 +1,39 @@
-// `recc check FILE…`: diagnostics for each spec; `ok` and a summary line when clean.
+// `recc check PATH…`: diagnostics for each spec; `ok` and a summary line when clean. A directory
+// stands for the `.rec` files under it, as for `recc fmt`.
+import { statSync } from 'node:fs';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { summarize } from '../diagnostics/render.js';
 import type { FilePolicy } from '../io/file-policy.js';
+import { recFilesUnder } from '../io/rec-files.js';
 import { analyzeFile } from '../semantics/analyze.js';
 import { displayPath, jsonDiagnostics, printDiagnostics, writeStdout, type Format } from './output.js';
 import { moduleTexts } from './spec.js';
 
-export function runCheck(files: string[], opts: { format: Format; files?: FilePolicy }): number {
+/** Whether `path` is a directory (a path that cannot be stat'ed is not: checking it says why). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function runCheck(paths: string[], opts: { format: Format; files?: FilePolicy }): number {
   let failed = false;
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!isDirectory(p)) {
+      files.push(p);
+      continue;
+    }
+    const under = recFilesUnder(p);
+    // a directory with nothing to check is a mistyped path more often than a clean one
+    if (under.length === 0) {
+      process.stderr.write(`${displayPath(p)}: no .rec files under this directory\n`);
+      failed = true;
+    }
+    files.push(...under);
+  }
   const json: Array<{ file: string; diagnostics: unknown[] }> = [];
   for (const file of files) {
     const a = analyzeFile(file, opts.files ? { files: opts.files } : {});

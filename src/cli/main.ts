@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     program
       .command('check')
       .description('check specs and report diagnostics (exit 1 on errors)')
-      .argument('<files...>', '.rec files')
+      .argument('<paths...>', '.rec files, or directories: the .rec files under them')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
   ).action(async (files: string[], opts: { format: 'text' | 'json'; allowPath: string[] }) => {
     const { runCheck } = await import('./check.js');

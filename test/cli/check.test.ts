@@ -1,6 +1,6 @@
 // `recc check` and `recc stats` as a user runs them (the built CLI, a real process).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,38 @@ describe('recc check', () => {
     expect(j.status).toBe(1);
     const parsed = JSON.parse(j.stdout);
     expect(parsed[0].diagnostics[0]).toMatchObject({ code: 'REC2001', severity: 'error', span: { start: { line: 6, column: 16 } } });
+  });
+
+  it('checks the .rec files under a directory, as fmt finds them, and says when there are none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-check-dir-'));
+    const good = 'block shaped(x: tensor) {\n  return relu(x)\n}\n';
+    const bad = 'model m {\n  let h = relu(aa)\n}\n';
+    for (const d of ['sub', 'node_modules/pkg', '.hidden']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'a.rec'), good);
+    writeFileSync(join(dir, 'notes.txt'), 'not a spec');
+    writeFileSync(join(dir, 'sub/b.rec'), bad);
+    writeFileSync(join(dir, 'node_modules/pkg/c.rec'), bad);
+    writeFileSync(join(dir, '.hidden/d.rec'), bad);
+    const r = recc('check', dir);
+    expect(r.status).toBe(1);
+    const checked = [...r.stdout.matchAll(/^(ok|failed) (\S+)/gm)].map((m) => [m[1], m[2]!.replace(/\\/g, '/').split('/').slice(-2).join('/')]);
+    expect(checked).toEqual([
+      ['ok', `${dir.split('/').pop()}/a.rec`],
+      ['failed', 'sub/b.rec'],
+    ]);
+    expect(r.stderr).toContain('b.rec:2:16: error[REC2001]: unknown name `aa`');
+    // a file and a directory together; the json output lists each file
+    const j = recc('check', '--format', 'json', join(dir, 'a.rec'), join(dir, 'sub'));
+    expect(JSON.parse(j.stdout).map((f: { file: string }) => f.file.split('/').pop())).toEqual(['a.rec', 'b.rec']);
+    // a directory named is checked whole, whatever its name; one without a spec is an error
+    expect(recc('check', join(dir, 'node_modules')).stdout).toMatch(/^failed \S*c\.rec/m);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'notes.txt'), 'not a spec');
+    const e = recc('check', join(dir, 'a.rec'), empty);
+    expect(e.status).toBe(1);
+    expect(e.stderr).toContain('empty: no .rec files under this directory');
+    expect(e.stdout).toMatch(/^ok \S*a\.rec/m);
   });
 
   it('has --help for every command', () => {
