@@ -140,7 +140,7 @@ export class Workspace {
     // A spec names a file it uses by its file name (`use "./shapes.rec"`): one whose text does
     // not hold that name is not analysed.
     const name = basename(path, '.rec');
-    for (const file of this.specsOnDisk(path)) {
+    for (const file of this.specsOnDisk(dirname(path))) {
       if (file === path || file === uriToPath(except) || this.open.has(file)) continue;
       const read = readChecked(this.files, file, 'spec', [dirname(file)]);
       if (isRefusal(read) || !read.text.includes(name)) continue;
@@ -156,9 +156,9 @@ export class Workspace {
    */
   roots: string[] = [];
 
-  /** The `.rec` files under the roots (or beside `path`), at most MAX_WORKSPACE_SPECS. */
-  private specsOnDisk(path: string): string[] {
-    const roots = this.roots.length > 0 ? this.roots : [dirname(path)];
+  /** The `.rec` files under the roots (without any, under `fallback`), at most MAX_WORKSPACE_SPECS. */
+  private specsOnDisk(fallback?: string): string[] {
+    const roots = this.roots.length > 0 ? this.roots : fallback ? [fallback] : [];
     const files = new Set<string>();
     for (const root of roots) for (const f of recFilesUnder(root, MAX_WORKSPACE_SPECS - files.size)) files.add(f);
     return [...files];
@@ -188,8 +188,9 @@ export class Workspace {
 
   /**
    * The files workspace symbols search: the open specs and the files they use, as last analysed
-   * (without waiting for an elaboration), and every stdlib module, used or not. Each is named as a
-   * spec names it: `std.poso`, or its file name. `uri`: an open document's own (an unsaved one has no file URL).
+   * (without waiting for an elaboration), the other specs on disk under the workspace's folders,
+   * and every stdlib module, used or not. Each is named as a spec names it: `std.poso`, or its
+   * file name. `uri`: an open document's own (an unsaved one has no file URL).
    */
   searchedFiles(): SearchedFile[] {
     const files = new Map<string, SearchedFile>();
@@ -197,6 +198,11 @@ export class Workspace {
       const a = this.recentAnalysis(doc.uri);
       const uriOf = uriIn(a ?? { file: '' }, doc.uri);
       for (const m of a?.modules ?? []) files.set(m.path, { path: m.path, uri: uriOf(m.path), ast: m.ast, container: m.isStd ? `std.${m.name}` : basename(m.path) });
+    }
+    for (const path of this.specsOnDisk()) {
+      if (files.has(path) || this.open.has(path)) continue;
+      const read = readChecked(this.files, path, 'spec', [dirname(path)]);
+      if (!isRefusal(read)) files.set(path, { path, uri: pathToUri(path), ast: this.parses.unchanged(read.text, path).file, container: basename(path) });
     }
     for (const name of stdModuleNames()) {
       const path = join(STDLIB_DIR, `${name}.rec`);

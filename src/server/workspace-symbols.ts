@@ -1,5 +1,6 @@
 // Workspace symbols ("go to symbol in workspace"): the blocks of every stdlib module, used or not,
-// and the blocks and models of the open specs and the files they use, with a model's features,
+// and the blocks and models of the open specs, the files they use and the other specs in the
+// workspace's folders (Workspace.searchedFiles), with a model's features,
 // personalization codes, `let`s and tasks. A query matches a name holding its characters in
 // order, ignoring case (`gnu` finds `gate_nu`); names that start with the query come first.
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver/node.js';

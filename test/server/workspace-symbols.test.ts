@@ -1,7 +1,7 @@
 // Workspace symbols over the protocol: a query finds the blocks of stdlib modules the spec does not
 // use, a used file's blocks and the open spec's model items, each where its name is written. The
 // expected answers are written from the texts below and from stdlib/pepnet.rec's own text.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,21 @@ describe('workspace symbols', () => {
       ['click', 24, 'ws.rec › shop'],
       ['clicked', 8, 'ws.rec › shop'],
     ]);
+  });
+
+  it('find the blocks and model items of the specs on disk in the workspace that are not open, but not under node_modules', async () => {
+    const other = 'block stretch(x: tensor) {\n  return relu(x)\n}\n\nmodel elsewhere {\n  features {\n    a: dense(2)\n    y: label\n  }\n  let stretched = stretch(a)\n  task fit : regression(label: y) { from: stretched }\n}\n';
+    mkdirSync(join(c.dir, 'specs/node_modules/dep'), { recursive: true });
+    const otherUri = c.file('specs/other.rec', other);
+    c.file('specs/node_modules/dep/vendored.rec', 'block stretchy(x: tensor) {\n  return x\n}\n');
+    expect((await query('stretch')).map((s) => [s.name, s.kind, s.containerName, s.location.uri, s.location.range])).toEqual([
+      ['stretch', 12, 'other.rec', otherUri, at(other, 'block stretch', 'stretch')],
+      ['stretched', 13, 'other.rec › elsewhere', otherUri, at(other, 'let stretched', 'stretched')],
+    ]);
+    expect((await query('elsewhere')).map((s) => [s.name, s.kind])).toEqual([['elsewhere', 5]]);
+    // the text on disk, as it changes
+    writeFileSync(new URL(otherUri), other.replace(/stretched/g, 'pulled'));
+    expect((await query('stretch')).map((s) => s.name)).toEqual(['stretch']);
   });
 
   it('follow the open spec as it is edited', async () => {
