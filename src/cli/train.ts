@@ -16,10 +16,12 @@ import { DEFAULT_SHUFFLE_BUFFER, streamData } from '../train/stream-data.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import { nonFiniteTensors } from '../train/checkpoint-check.js';
 import { startFromPretrained, type Pretrained } from '../train/pretrained.js';
+import type { Interrupt } from '../train/loop.js';
 import { train, TrainError, type BatchStream, type StageData } from '../train/train.js';
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
+import { catchStopSignals, signalStatus } from './stop-signals.js';
 import { trainBackend, type TrainBackendName } from './train-backend.js';
 import { VERSION } from './version.js';
 import { readWeightsFile } from './weights.js';
@@ -176,8 +178,13 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     notes,
   };
   let result;
+  // a stop signal from here on stops before the next step, checkpointed; during the load above, it
+  // stops the process at once (nothing is written before training)
+  const interrupt: Interrupt = {};
+  const release = catchStopSignals(interrupt, log);
   try {
     result = await train(tf, graph, first.dataset, first.split, {
+      interrupt,
       outDir: out,
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       resume: o.resume,
@@ -200,7 +207,10 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       return 1;
     }
     throw e;
+  } finally {
+    release();
   }
+  if (result.interrupted) return signalStatus(result.interrupted);
   log(`${Math.round(result.samplesPerSecond)} samples/s on ${backend}`);
   process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
   process.stdout.write(`wrote ${displayPath(out)}/{${[CHECKPOINT, STATE_JSON, ...artefactFiles(graph)].join(', ')}}\n`);

@@ -1,7 +1,8 @@
 // The loop of one stage: epochs of shuffled batches, a step per batch (whatever the stage's step
 // kind and the backend), checkpoints every N steps and at every epoch's end, evaluation after each
-// epoch, early stopping, and --max-steps. It reads and advances the run's TrainState, so a killed
-// run resumes inside the very batch order it was in.
+// epoch, early stopping, --max-steps, and a stop asked for from outside (a signal the CLI caught).
+// It reads and advances the run's TrainState, so a stopped or killed run resumes inside the very
+// batch order it was in.
 import { slice, type Dataset } from '../data/preprocess.js';
 import type { StagePlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
@@ -24,6 +25,14 @@ export function validationScore(graph: IRGraph, e: Evaluation): { name: string; 
   const name = names.find((k) => row[k] !== undefined && Number.isFinite(row[k]));
   if (!name) return undefined;
   return { name: `${first!.name} ${name}`, value: LOWER_IS_BETTER.has(name) ? -row[name]! : row[name]! };
+}
+
+/**
+ * A stop asked for while a run trains (the CLI sets `signal` when it catches SIGINT or SIGTERM):
+ * the loop stops before its next step, after a checkpoint of the steps not saved yet.
+ */
+export interface Interrupt {
+  signal?: string;
 }
 
 /** The training rows of a streamed run: how many, and each epoch's batches from batch `from` on. */
@@ -78,6 +87,8 @@ export interface StageLoop {
   checkpointEvery: number;
   /** Stop once the run has taken this many steps in all (checkpointed; continue with `resume`). */
   maxSteps?: number;
+  /** Read before each step: once it has a signal, the stage stops there (checkpointed). */
+  interrupt?: Interrupt;
   /** Save a resumable checkpoint of the current weights and `state`. */
   checkpoint: () => Promise<void>;
   /** After each epoch's checkpoint but the stage's last, e.g. to write artefacts. */
@@ -87,8 +98,12 @@ export interface StageLoop {
   speed: { samples: number; ms: number };
 }
 
-/** Train one stage from where `state` is; returns its last evaluation and whether --max-steps stopped the run. */
-export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; stopped: boolean }> {
+/**
+ * Train one stage from where `state` is; returns its last evaluation, whether --max-steps stopped
+ * the run, and the signal that interrupted it (then nothing is evaluated after the last whole
+ * epoch: the run ends at once).
+ */
+export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; stopped: boolean; interrupted?: string }> {
   const { state, stage, trainSet } = l;
   const spec = stage.settings;
   const { units, per, batches } = batchUnits(trainSet, spec.batch);
@@ -98,6 +113,13 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
   const doneSteps = state.doneSteps ?? 0;
   let evaluation: Evaluation = { tasks: {} };
   let stopped = false;
+  let interrupted: string | undefined;
+  // the step the checkpoint on disk holds (a resumed run starts from it): an interrupt saves the steps after it
+  let saved = state.step;
+  const save = async () => {
+    await l.checkpoint();
+    saved = state.step;
+  };
   try {
     // A resumed run that early stopping ended stays ended.
     outer: for (let epoch = state.epoch; epoch < l.epochs && !state.earlyStopped; epoch++) {
@@ -105,6 +127,20 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
       const streamed = l.stream?.epoch(epoch, state.batchInEpoch)[Symbol.asyncIterator]();
       progress.startEpoch(epoch, batches, state.batchInEpoch);
       for (let b = state.batchInEpoch; b < batches; b++) {
+        // A step on a synchronous backend (TensorFlow.js on wasm) never leaves the microtask
+        // queue: a turn of the event loop lets the process see a signal (~µs, a step takes ms).
+        if (l.interrupt) await new Promise((r) => setImmediate(r));
+        const signal = l.interrupt?.signal;
+        if (signal) {
+          progress.stop();
+          const at = doneSteps + state.step;
+          const unsaved = state.step !== saved;
+          if (unsaved) await save();
+          const what = unsaved ? 'checkpoint written' : at === 0 ? 'no step taken, nothing written' : 'its checkpoint was written already';
+          l.log(`${prefix}stopped by ${signal} after step ${at} (epoch ${epoch + 1}, batch ${b}): ${what}; continue with --resume`);
+          interrupted = signal;
+          break outer;
+        }
         const t0 = performance.now();
         const part = streamed
           ? ((await streamed.next()).value as Dataset | undefined)
@@ -128,12 +164,12 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
         progress.step(epoch, b + 1, batches, loss, Math.round(speedNow()));
         if (l.maxSteps !== undefined && doneSteps + state.step >= l.maxSteps) {
           progress.stop();
-          await l.checkpoint();
+          await save();
           l.log(`stopped after step ${doneSteps + state.step} (--max-steps); continue with --resume`);
           stopped = true;
           break outer;
         }
-        if (state.step % l.checkpointEvery === 0 && b < batches - 1) await l.checkpoint();
+        if (state.step % l.checkpointEvery === 0 && b < batches - 1) await save();
       }
       progress.stop();
       evaluation = evaluate(l.graph, await l.runner.predict(l.testSet), l.testSet);
@@ -154,13 +190,14 @@ export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; 
           state.earlyStopped = true;
         }
       }
-      await l.checkpoint();
+      await save();
       if (l.onEpoch && !stop && epoch + 1 < l.epochs) await l.onEpoch(evaluation);
       if (stop) break;
     }
   } finally {
     progress.stop();
   }
+  if (interrupted) return { evaluation, stopped: true, interrupted };
   if (Object.keys(evaluation.tasks).length === 0) evaluation = evaluate(l.graph, await l.runner.predict(l.testSet), l.testSet);
   return { evaluation, stopped };
 }

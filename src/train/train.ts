@@ -12,7 +12,7 @@ import type { IRGraph } from '../ir/types.js';
 import type { NamedTensor } from '../io/safetensors.js';
 import { CHECKPOINT, saveCheckpoint, type TrainState } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
-import { batchUnits, runStage, type BatchStream } from './loop.js';
+import { batchUnits, runStage, type BatchStream, type Interrupt } from './loop.js';
 import type { RunnerInit, StageRunner } from './runner.js';
 import { shuffleKey } from './shuffle.js';
 import { scheduleOf } from './schedule.js';
@@ -60,6 +60,8 @@ export interface TrainOptions {
   progress: boolean;
   /** Stop after this many steps in total (checkpointed; continue with `resume`). */
   maxSteps?: number;
+  /** Stop before the next step once it holds a signal (checkpointed; continue with `resume`): loop.ts. */
+  interrupt?: Interrupt;
   /** Called after each epoch's checkpoint and at the end, e.g. to write weights and a report. */
   onEpoch?: (e: EpochEnd) => void | Promise<void>;
   /** Called after each optimizer step with its duration (batch assembly, forward, backward, update). */
@@ -77,9 +79,12 @@ export interface TrainOptions {
 
 export interface TrainResult {
   weights: Record<string, Float32Array>;
+  /** The last stage's evaluation (interrupted: of its last whole epoch, or none). */
   evaluation: Evaluation;
   state: TrainState;
   samplesPerSecond: number;
+  /** The signal that stopped the run (`interrupt`): its checkpoint is written, nothing else. */
+  interrupted?: string;
 }
 
 /** Train a program's plan on the train rows of `data`, evaluating each stage on the test rows. */
@@ -159,12 +164,15 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
         runner, graph: view, stage, named, trainSet, testSet, epochs, state, speed,
         log: opts.log, progress: opts.progress, checkpointEvery: opts.checkpointEvery, checkpoint,
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+        ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
         ...(opts.onStep ? { onStep: opts.onStep } : {}),
         ...(opts.stream ? { stream: opts.stream } : {}),
         ...(opts.onEpoch ? { onEpoch: async (e: Evaluation) => opts.onEpoch!({ weights: current(), evaluation: e, state, stage, lastStage, final: false, samplesPerSecond: speedNow() }) } : {}),
       });
       evaluation = r.evaluation;
       weights = current();
+      // stopped from outside: the checkpoint is on disk; no evaluation, no artefacts, at once
+      if (r.interrupted) return { weights, evaluation, state, samplesPerSecond: speedNow(), interrupted: r.interrupted };
       if (r.stopped || lastStage) {
         if (opts.onEpoch) await opts.onEpoch({ weights, evaluation, state, stage, lastStage, final: true, samplesPerSecond: speedNow() });
         return { weights, evaluation, state, samplesPerSecond: speedNow() };

@@ -167,6 +167,36 @@ describe('training loop on hand-built graphs', () => {
     expect(resumed.evaluation.tasks.click!.all!.auc).toBeCloseTo(full.evaluation.tasks.click!.all!.auc!, 6);
   });
 
+  it('a run interrupted before a step checkpoints the steps taken, stops at once, and resumes to the uninterrupted weights', async () => {
+    const ds = separable(600, 'interrupt');
+    const g = logistic({ optimizer: { dense: { kind: 'adam', lr: 0.05 }, embedding: { kind: 'adagrad', lr: 0.1 } }, epochs: 2, batch: 50 });
+    const split = { train: range(0, 500), test: range(500, 600) };
+    const full = await train(tf, g, ds, split, opts());
+    const dir = out();
+    const interrupt: { signal?: string } = {};
+    const logs: string[] = [];
+    const finals: boolean[] = [];
+    // the signal comes during step 13 (epoch 2, batch 3): the loop stops before step 14
+    const part = await train(tf, g, ds, split, opts({ outDir: dir, interrupt, log: (l) => logs.push(l), onStep: ({ step }) => void (step === 13 && (interrupt.signal = 'SIGTERM')), onEpoch: (e) => void finals.push(e.final) }));
+    expect(part.interrupted).toBe('SIGTERM');
+    expect(part.state.step).toBe(13);
+    // no evaluation after the interrupt: the one of the last whole epoch
+    expect(part.evaluation).toEqual(part.state.history[0]!.metrics);
+    // the first epoch's end wrote artefacts; the interrupt wrote none, only the checkpoint
+    expect(finals).toEqual([false]);
+    expect(logs.at(-1)).toBe('stopped by SIGTERM after step 13 (epoch 2, batch 3): checkpoint written; continue with --resume');
+    const state = JSON.parse(readFileSync(join(dir, STATE_JSON), 'utf8')) as { step: number; epoch: number; batchInEpoch: number };
+    expect([state.step, state.epoch, state.batchInEpoch]).toEqual([13, 1, 3]);
+    const resumed = await train(tf, g, ds, split, opts({ outDir: dir, resume: true }));
+    expect(resumed.state.step).toBe(full.state.step);
+    for (const k of ['w', 'b']) Array.from(full.weights[k]!).forEach((v, i) => expect(resumed.weights[k]![i]).toBeCloseTo(v, 6));
+    // interrupted again right after the resume, before any step: nothing to write
+    const idle = { signal: 'SIGINT' };
+    const again = await train(tf, g, ds, split, opts({ outDir: out(), interrupt: idle, log: (l) => logs.push(l) }));
+    expect([again.interrupted, again.state.step]).toEqual(['SIGINT', 0]);
+    expect(logs.at(-1)).toBe('stopped by SIGINT after step 0 (epoch 1, batch 0): no step taken, nothing written; continue with --resume');
+  });
+
   it('refuses to resume from a checkpoint of another model, or a damaged one', async () => {
     const ds = separable(200, 'x');
     const split = { train: range(0, 150), test: range(150, 200) };

@@ -124,6 +124,44 @@ describe('recc train as a process', () => {
     expect(JSON.parse(b.stdout)).toEqual(ea);
   });
 
+  it('stops on SIGTERM before its next step, checkpointed (exit 143), and resumes from there', async () => {
+    /** Start a run of many epochs; once its second epoch began, send `signals`; resolve with its exit status and stderr. */
+    const signalled = async (out: string, signals: NodeJS.Signals[]) => {
+      // no checkpoint inside an epoch but the interrupt's
+      const args = [join(ROOT, 'bin/recc.js'), 'train', SPEC, '-o', out, '--epochs', '400', '--checkpoint-every', '100000', '--backend', 'wasm'];
+      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const deadline = Date.now() + 60_000;
+      while (!stderr.includes('epoch 1/400') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50));
+      for (const s of signals) child.kill(s);
+      return { status: await exited, stderr };
+    };
+    const out = mkdtempSync(join(tmpdir(), 'recc-term-'));
+    const t = await signalled(out, ['SIGTERM']);
+    expect(t.status, t.stderr).toBe(143);
+    expect(t.stderr).toContain('SIGTERM: stopping after this step to write a checkpoint');
+    const m = /stopped by SIGTERM after step (\d+) \(epoch (\d+), batch (\d+)\): (checkpoint written|its checkpoint was written already); continue with --resume/.exec(t.stderr);
+    expect(m, t.stderr).not.toBeNull();
+    const [step, epoch, batch] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { step: number; epoch: number; batchInEpoch: number; history: unknown[] };
+    // the state on disk is the step the message names, inside the epoch it names
+    expect([state.step, state.epoch + 1, state.batchInEpoch]).toEqual([step, epoch, batch]);
+    expect(m![4]).toBe(batch > 0 ? 'checkpoint written' : 'its checkpoint was written already');
+    // signalled once the first epoch ended: it stops in the second or later
+    expect(epoch).toBeGreaterThanOrEqual(2);
+    expect(state.history).toHaveLength(epoch - 1);
+    const perEpoch = (step - batch) / (epoch - 1);
+    checkRunDir(out);
+    const r = recc(['train', SPEC, '-o', out, '--epochs', String(epoch), '--resume', '--backend', 'wasm']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`resuming from step ${step} (epoch ${epoch}, batch ${batch})`);
+    const final = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { step: number; epoch: number; batchInEpoch: number };
+    expect([final.epoch, final.batchInEpoch, final.step]).toEqual([epoch, 0, epoch * perEpoch]);
+  });
+
   it('eval refuses weights that do not fit the spec, and files that are not safetensors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-eval-'));
     const bad = join(dir, 'w.safetensors');
