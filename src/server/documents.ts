@@ -27,8 +27,12 @@ export function uriToPath(uri: string): string {
 }
 export const pathToUri = (p: string) => pathToFileURL(p).href;
 
-/** The most specs on disk a cross-file rename reads (a workspace of many more is a home directory, not a project). */
-export const MAX_WORKSPACE_SPECS = 2000;
+/**
+ * The most specs on disk the server reads for a cross-file rename, references or workspace
+ * symbols, and the most directory entries it looks at to find them: a workspace of many more is a
+ * home directory, not a project, and is searched in part.
+ */
+export const WORKSPACE_WALK = { files: 2000, entries: 50_000 };
 /**
  * The URIs of the paths an analysis of the document at `uri` names: the document's own for its
  * file (an `untitled:` document has no file URL), a file URL for any other.
@@ -156,11 +160,11 @@ export class Workspace {
    */
   roots: string[] = [];
 
-  /** The `.rec` files under the roots (without any, under `fallback`), at most MAX_WORKSPACE_SPECS. */
+  /** The `.rec` files under the roots (without any, under `fallback`), within WORKSPACE_WALK. */
   private specsOnDisk(fallback?: string): string[] {
     const roots = this.roots.length > 0 ? this.roots : fallback ? [fallback] : [];
     const files = new Set<string>();
-    for (const root of roots) for (const f of recFilesUnder(root, MAX_WORKSPACE_SPECS - files.size)) files.add(f);
+    for (const root of roots) for (const f of recFilesUnder(root, { files: WORKSPACE_WALK.files - files.size, entries: WORKSPACE_WALK.entries })) files.add(f);
     return [...files];
   }
 
