@@ -92,7 +92,7 @@ def _round(x):
     return math.floor(x + 0.5)
 
 
-def _js_order(text):
+def js_order(text):
     """JavaScript's string order (UTF-16 code units)."""
     return text.encode("utf-16-be")
 
@@ -152,7 +152,7 @@ def random_split(n, test, seed):
 
 
 def by_key_split(keys, test, seed):
-    distinct = _shuffle(sorted(set(keys), key=_js_order), SeedRandom(f"split:{seed}"))
+    distinct = _shuffle(sorted(set(keys), key=js_order), SeedRandom(f"split:{seed}"))
     held = set(distinct[: _round(len(distinct) * test)])
     train = [i for i, k in enumerate(keys) if k not in held]
     tested = [i for i, k in enumerate(keys) if k in held]

@@ -273,15 +273,34 @@ def evaluate(model, ds, spec, stage, device):
                 outs[t["name"]].append(o[t["name"]].reshape(len(rows), -1).cpu().numpy())
     model.train()
     report = {}
+    slices = group_slices(ds.keys, stage, np.arange(ds.n))
     for t in tasks:
         if t["kind"] != "binary":
             continue
-        p = np.concatenate(outs[t["name"]])[:, 0]
-        report[f"{t['name']} auc"] = auc(p, ds.labels[t["name"]])
+        p, y = np.concatenate(outs[t["name"]])[:, 0], ds.labels[t["name"]]
+        report[f"{t['name']} auc"] = auc(p, y)
         for m in stage["settings"]["metrics"]:
             if m["kind"] == "gauc":
-                report[f"{t['name']} gauc({m['by']})"] = gauc(p, ds.labels[t["name"]], ds.keys[m["by"]])
+                report[f"{t['name']} gauc({m['by']})"] = gauc(p, y, ds.keys[m["by"]])
+        # each group of the spec's `group_by` column, with its row count, as recc train reports them
+        for suffix, rows in slices:
+            report[f"{t['name']} auc{suffix}"] = (auc(p[rows], y[rows]), int(rows.sum()))
+            for m in stage["settings"]["metrics"]:
+                if m["kind"] == "gauc":
+                    report[f"{t['name']} gauc({m['by']}){suffix}"] = (gauc(p[rows], y[rows], [ds.keys[m["by"]][i] for i in np.flatnonzero(rows)]), int(rows.sum()))
     return report
+
+
+def group_slices(keys, stage, rows):
+    """The groups of the stage's `group_by` column among `rows` (indices): a suffix (` col=value`)
+    and a mask over `rows` each, values in recc's order (src/train/evaluate.ts: sorted as
+    JavaScript sorts text); none without `group_by`."""
+    col = stage["settings"].get("groupBy")
+    if not col:
+        return []
+    values = [keys[col][i] for i in rows]
+    column = np.asarray(values, dtype=object)
+    return [(f" {col}={g}", column == g) for g in sorted(set(values), key=split.js_order)]
 
 
 # ── MAML stages (LiMAML, src/train/maml-step.ts) ─────────────────────────────
@@ -436,8 +455,7 @@ def evaluate_maml(model, ds, spec, stage, device):
     embedding of the task's latest support row (metaPredict), which can differ where the meta
     block reads features that vary within a task. Printed as `auc (query rows, adapted)`, over all
     query rows and, as recc reports them, per task-size slice (`task_samples=…`, with the slice's
-    row count) unless the spec groups its metrics by a column of its own (`group_by`: recc then
-    slices by that column, which train.py does not report)."""
+    row count), or per group of the spec's `group_by` column when it has one."""
     batching, step = stage["batching"], stage["step"]
     meta = spec["meta"]["params"]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
@@ -457,8 +475,9 @@ def evaluate_maml(model, ds, spec, stage, device):
     if not query:
         return report
     query, slices = np.asarray(query), np.asarray(slices)
-    # recc's groups in its order (sorted: `25 or more` before `fewer than 25`), each with its count
-    groups = [] if stage["settings"].get("groupBy") else [(f" {TASK_SLICE}={s}", slices == s) for s in sorted(set(slices.tolist()))]
+    # recc's groups in its order, each with its count: the spec's `group_by` column, else the task
+    # sizes (sorted: `25 or more` before `fewer than 25`)
+    groups = group_slices(ds.keys, stage, query) if stage["settings"].get("groupBy") else [(f" {TASK_SLICE}={s}", slices == s) for s in sorted(set(slices.tolist()))]
     for t in tasks:
         if t["kind"] != "binary":
             continue
@@ -604,7 +623,8 @@ def main(argv=None):
     else:
         ddp = lambda m: m  # noqa: E731
     tasks_by = sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"})
-    keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by))
+    groups = {s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")}
+    keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by) | groups)
     # held out of --data, unless --test or --no-split: each stage's split of the spec (split.py)
     held_out = not args.test and not args.no_split
     split_columns = sorted({c for s in stages for c in [s["settings"]["split"].get("key") or s["settings"]["split"].get("by")] if c}) if held_out else []

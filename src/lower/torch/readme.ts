@@ -54,7 +54,8 @@ One process (\`/usr/bin/python3\` or any Python with torch ≥ 1.13 and numpy):
     python3 train.py --data data.csv --out model.safetensors
 
 Each stage holds out the spec's \`split\` of \`--data\` (the same rows \`recc train\` holds out:
-\`split.py\` is recc's split, seeded shuffles included) and reports AUC / GAUC on them after the stage.
+\`split.py\` is recc's split, seeded shuffles included) and reports AUC / GAUC on them after the stage,
+over all of them and per group of the spec's \`group_by\` column when it has one, as \`recc train\` does.
 \`--test test.csv\` trains on all of \`--data\` and evaluates on that file instead; \`--no-split\`
 trains on all of \`--data\` without evaluating.
 
@@ -101,8 +102,7 @@ ${
   where the meta block reads features that vary within a task. train.py prints these as \`auc (query rows, adapted)\`,
   over every query row and per task-size slice as recc reports them (\`task_samples=25 or more\`,
   \`task_samples=fewer than 25\`: a task's rows in the test data, support rows included), each with
-  its row count. With \`group_by\` in the spec, recc slices by that column instead, which train.py
-  does not report.
+  its row count; with \`group_by\` in the spec, per group of that column instead, as recc does.
 `
       : ''
   }- Parquet is read through pyarrow (\`pip install pyarrow\`; without it, a Parquet file is an error

@@ -150,4 +150,33 @@ print(json.dumps([[ds.keys["row_id"][r], s] for _, q, s in train.test_tasks(ds.k
     // the slices are not the whole: a slice's AUC differs from the overall one
     expect(sliceGroups.some((s) => Math.abs(groups[s]!.auc! - groups.all!.auc!) > 1e-3)).toBe(true);
   }, 120_000);
+
+  it('train.py slices by the spec’s `group_by` column instead, as recc does', async () => {
+    const groupedFile = join(work, 'grouped.rec');
+    writeFileSync(groupedFile, SPEC.replace('    seed: 5\n', '    seed: 5\n    group_by: cohort\n'));
+    const gg = analyzeFile(groupedFile).graph!;
+    expect(gg.train.groupBy).toBe('cohort');
+    // a column the model does not read: each user's cohort, by the parity of its number
+    const cohort = (row: Row) => (Number(/u(\d+)$/.exec(String(row.user_id))![1]) % 2 ? 'late' : 'early');
+    const [trainC, testC] = [trainRows, testRows].map((rs) => rs.map((row) => ({ ...row, cohort: cohort(row) })));
+    const rowsC = [...trainC!, ...testC!];
+    const { dataset } = preprocess(gg, rowsC.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user_id', 'cohort'], skipBadRows: false });
+    await initBackend('cpu');
+    const trainIdx = Int32Array.from(trainC!, (_, i) => i);
+    const recc = await train(tf, gg, dataset, { train: trainIdx, test: testIdx }, { outDir: join(work, 'recc-grouped'), resume: false, checkpointEvery: 1e9, log: () => {}, progress: false });
+    const weights = join(work, 'grouped.safetensors');
+    writeFileSync(weights, encodeSafetensors(Object.fromEntries(gg.params.map((p) => [p.name, { shape: p.shape, data: recc.weights[p.name]! }]))));
+    const pkg = join(work, 'pkg-grouped');
+    writeDirectoryAtomic(pkg, torchPackage(gg, { specFile: groupedFile, reccVersion: 'test' }));
+    const printed = await runTrainPy([join(pkg, 'train.py'), '--data', csv('train-grouped.csv', trainC!), '--test', csv('test-grouped.csv', testC!), '--init', weights, '--epochs', '0', '--out', join(work, 'out-grouped.safetensors'), '--threads', '1']);
+    const groups = recc.evaluation.tasks.click!;
+    expect(Object.keys(groups)).toEqual(['all', 'cohort=early', 'cohort=late']);
+    expect(printed).not.toContain(TASK_SLICE);
+    for (const group of ['cohort=early', 'cohort=late']) {
+      const line = new RegExp(`click auc \\(query rows, adapted\\) ${group} ([0-9.]+) \\(n (\\d+)\\)`).exec(printed);
+      expect(line, `${group} in:\n${printed}`).not.toBeNull();
+      expect(Number(line![2]), `${group}: rows`).toBe(groups[group]!.n);
+      expect(Math.abs(Number(line![1]) - groups[group]!.auc!), `${group}: auc`).toBeLessThanOrEqual(1.5e-4);
+    }
+  }, 120_000);
 });

@@ -45,7 +45,8 @@ const SPEC = `model split_parity {
     epochs: 4
     seed: 11
     split: by_key(user, test: 0.3)
-    metrics: [auc]
+    metrics: [auc, gauc(by: user)]
+    group_by: segment
   }
 }
 `;
@@ -148,8 +149,10 @@ print(json.dumps(out))
     const specFile = join(work, 'split.rec');
     writeFileSync(specFile, SPEC);
     const g = analyzeFile(specFile).graph!;
-    const rows = randomRows(g, ROWS, 'split-py');
-    const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user'], skipBadRows: false });
+    // 20 users of 12 rows each (a GAUC over users has users of both classes), and a column the
+    // model does not read that slices the evaluation: three groups, one of them unicode
+    const rows = randomRows(g, ROWS, 'split-py').map((row, i) => ({ ...row, user: `u${i % 20}`, segment: ['new', 'regular', 'ré'][i % 3]! }));
+    const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user', 'segment'], skipBadRows: false });
     const parts = split(dataset, g.train.split, g.train.seed);
     expect(parts.test.length).toBeGreaterThan(20);
     await initBackend('cpu');
@@ -163,6 +166,25 @@ print(json.dumps(out))
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`stage train: ${parts.train.length} training rows, ${parts.test.length} held out (by_key(user, test: 0.3), seed 11)`);
     expect(r.stdout).toMatch(/like auc 0\.\d{4}/);
+    // the whole held-out set and each group of `group_by`, with its rows: recc's numbers (the same
+    // weights to 1e-4, so the same ranking but for near ties)
+    const printed = (name: string) => {
+      const m = new RegExp(`^  like ${name.replace(/[()]/g, '\\$&')} (\\S+)(?: \\(n (\\d+)\\))?$`, 'm').exec(r.stdout);
+      expect(m, `${name} in\n${r.stdout}`).not.toBeNull();
+      return { value: Number(m![1]), n: m![2] === undefined ? undefined : Number(m![2]) };
+    };
+    const evaluation = recc.evaluation.tasks.like!;
+    for (const row of Object.values(evaluation)) expect([row.auc, row.gauc].every(Number.isFinite)).toBe(true);
+    expect(Object.keys(evaluation)).toEqual(['all', 'segment=new', 'segment=regular', 'segment=ré']);
+    expect(printed('auc').value).toBeCloseTo(evaluation.all!.auc!, 3);
+    expect(printed('gauc(user)').value).toBeCloseTo(evaluation.all!.gauc!, 3);
+    for (const group of ['new', 'regular', 'ré']) {
+      const mine = evaluation[`segment=${group}`]!;
+      const auc = printed(`auc segment=${group}`);
+      expect(auc.value).toBeCloseTo(mine.auc!, 3);
+      expect(auc.n).toBe(mine.n);
+      expect(printed(`gauc(user) segment=${group}`).value).toBeCloseTo(mine.gauc!, 3);
+    }
     const got = decodeSafetensors(readFileSync(out));
     if ('error' in got) throw new Error(got.error);
     for (const p of g.params) expectRelClose(got.tensors[p.name]!.data, recc.weights[p.name]!, 1e-4, p.name);
