@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
-import { recFilesUnder } from '../io/rec-files.js';
+import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { analyze, StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
+import { DiskSpecs, type DiskSpec } from './disk-specs.js';
 import { bufferRead, STDLIB_DIR, stdModuleNames } from '../semantics/modules.js';
 import type { ColumnsCache } from '../data/file-columns.js';
 import { ParseCache } from '../syntax/parse-cache.js';
@@ -27,12 +27,6 @@ export function uriToPath(uri: string): string {
 }
 export const pathToUri = (p: string) => pathToFileURL(p).href;
 
-/**
- * The most specs on disk the server reads for a cross-file rename, references or workspace
- * symbols, and the most directory entries it looks at to find them: a workspace of many more is a
- * home directory, not a project, and is searched in part.
- */
-export const WORKSPACE_WALK = { files: 2000, entries: 50_000 };
 /**
  * The URIs of the paths an analysis of the document at `uri` names: the document's own for its
  * file (an `untitled:` document has no file URL), a file URL for any other.
@@ -60,6 +54,8 @@ export class Workspace {
   private readonly elaborated = new Map<string, Analysis>();
   /** What the analyses of these documents parsed: an edit parses what it changed only. */
   private readonly parses = new ParseCache();
+  /** The specs on disk in the workspace's folders, read again when they change. */
+  private readonly disk = new DiskSpecs();
   /** The columns they found in data files, kept while a file's size and time stay. */
   private readonly columns: ColumnsCache = new Map();
   /** Documents (URIs) whose copy here is out of sync: an edit was refused (see positions.ts). */
@@ -144,11 +140,10 @@ export class Workspace {
     // A spec names a file it uses by its file name (`use "./shapes.rec"`): one whose text does
     // not hold that name is not analysed.
     const name = basename(path, '.rec');
-    for (const file of this.specsOnDisk(dirname(path))) {
+    for (const { path: file, text } of this.specsOnDisk(dirname(path))) {
       if (file === path || file === uriToPath(except) || this.open.has(file)) continue;
-      const read = readChecked(this.files, file, 'spec', [dirname(file)]);
-      if (isRefusal(read) || !read.text.includes(name)) continue;
-      const a = analyze(read.text, file, { readFile: this.readFile, files: this.files, resolveOnly: true });
+      if (text === undefined || !text.includes(name)) continue;
+      const a = analyze(text, file, { readFile: this.readFile, files: this.files, resolveOnly: true });
       if (a.modules.some((m) => m.path === path)) out.push({ uri: pathToUri(file), a });
     }
     return out;
@@ -160,12 +155,9 @@ export class Workspace {
    */
   roots: string[] = [];
 
-  /** The `.rec` files under the roots (without any, under `fallback`), within WORKSPACE_WALK. */
-  private specsOnDisk(fallback?: string): string[] {
-    const roots = this.roots.length > 0 ? this.roots : fallback ? [fallback] : [];
-    const files = new Set<string>();
-    for (const root of roots) for (const f of recFilesUnder(root, { files: WORKSPACE_WALK.files - files.size, entries: WORKSPACE_WALK.entries })) files.add(f);
-    return [...files];
+  /** The specs on disk under the roots (without any, under `fallback`), with their texts. */
+  private specsOnDisk(fallback?: string): DiskSpec[] {
+    return this.disk.under(this.roots.length > 0 ? this.roots : fallback ? [fallback] : [], this.files);
   }
 
   /**
@@ -203,10 +195,9 @@ export class Workspace {
       const uriOf = uriIn(a ?? { file: '' }, doc.uri);
       for (const m of a?.modules ?? []) files.set(m.path, { path: m.path, uri: uriOf(m.path), ast: m.ast, container: m.isStd ? `std.${m.name}` : basename(m.path) });
     }
-    for (const path of this.specsOnDisk()) {
-      if (files.has(path) || this.open.has(path)) continue;
-      const read = readChecked(this.files, path, 'spec', [dirname(path)]);
-      if (!isRefusal(read)) files.set(path, { path, uri: pathToUri(path), ast: this.parses.unchanged(read.text, path).file, container: basename(path) });
+    for (const { path, text } of this.specsOnDisk()) {
+      if (files.has(path) || this.open.has(path) || text === undefined) continue;
+      files.set(path, { path, uri: pathToUri(path), ast: this.parses.unchanged(text, path).file, container: basename(path) });
     }
     for (const name of stdModuleNames()) {
       const path = join(STDLIB_DIR, `${name}.rec`);
@@ -238,6 +229,7 @@ export class Workspace {
   /** New `allowPaths`: every analysis is made again, since a file may now be read or refused. */
   setFilePolicy(files: FilePolicy): string[] {
     this.files = files;
+    this.disk.clear();
     this.analyses.clear();
     this.elaborated.clear();
     return [...this.open.values()].map((d) => d.uri);
