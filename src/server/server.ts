@@ -25,6 +25,11 @@ import { signatureHelp } from './signature-help.js';
 import { documentSymbols } from './symbols.js';
 import { workspaceSymbols } from './workspace-symbols.js';
 
+/** The paths of the `file:` folders among these (the other schemes have no files to read). */
+function folderPaths(folders: ReadonlyArray<{ uri?: unknown } | null | undefined>): string[] {
+  return folders.flatMap((f) => (typeof f?.uri === 'string' && f.uri.startsWith('file:') ? [uriToPath(f.uri)] : []));
+}
+
 function safe<A extends unknown[], R>(conn: Connection, fallback: R, f: (...a: A) => R): (...a: A) => R {
   return (...a: A) => {
     try {
@@ -51,13 +56,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // `allowPaths`: directories specs may read besides their own (`--allow-path` of the CLI), from
   // the initialization options or the `recc.allowPaths` workspace setting.
   let watchFiles = false;
+  let folderChanges = false;
   connection.onInitialize((p) => {
     const allow = allowPathsSetting(p.initializationOptions);
     if (allow) ws.setFilePolicy(filePolicy(allow));
     watchFiles = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    // where a rename looks for the specs on disk that use the renamed block's file
-    const folders = Array.isArray(p.workspaceFolders) ? p.workspaceFolders.map((w) => w?.uri) : [p.rootUri];
-    ws.roots = folders.filter((u): u is string => typeof u === 'string' && u.startsWith('file:')).map(uriToPath);
+    // where rename, references and workspace symbols look for the specs on disk that are not open
+    ws.roots = folderPaths(Array.isArray(p.workspaceFolders) ? p.workspaceFolders : [{ uri: p.rootUri }]);
+    folderChanges = p.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
         // Edits arrive as ranges (TextDocuments applies them); the analysis diffs texts itself.
@@ -78,6 +84,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         documentLinkProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'recc' },
     };
@@ -87,6 +94,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // again. Every file of the workspace, since a vocabulary may have any name; an event costs a
   // lookup in the few open analyses.
   connection.onInitialized(() => {
+    // folders added to the workspace or removed from it (a client that sends no such change keeps its first)
+    if (folderChanges) {
+      connection.workspace.onDidChangeWorkspaceFolders(safe(connection, undefined, (e) => {
+        const removed = new Set(folderPaths(e.removed));
+        ws.roots = [...new Set([...ws.roots.filter((r) => !removed.has(r)), ...folderPaths(e.added)])];
+      }));
+    }
     // A client that refuses it only misses these re-checks: no error to raise.
     if (watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
   });

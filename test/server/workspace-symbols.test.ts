@@ -1,7 +1,8 @@
 // Workspace symbols over the protocol: a query finds the blocks of stdlib modules the spec does not
 // use, a used file's blocks and the open spec's model items, each where its name is written. The
 // expected answers are written from the texts below and from stdlib/pepnet.rec's own text.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,25 @@ describe('workspace symbols', () => {
     // the text on disk, as it changes
     writeFileSync(new URL(otherUri), other.replace(/stretched/g, 'pulled'));
     expect((await query('stretch')).map((s) => s.name)).toEqual(['stretch']);
+  });
+
+  it("follow the workspace's folders as the editor adds and removes them", async () => {
+    const d = await LspClient.start({ workspace: { workspaceFolders: true } });
+    try {
+      expect(d.capabilities.workspace).toEqual({ workspaceFolders: { supported: true, changeNotifications: true } });
+      d.file('first.rec', 'block in_first(x: tensor) {\n  return x\n}\n');
+      const other = mkdtempSync(join(tmpdir(), 'recc-folder-'));
+      writeFileSync(join(other, 'second.rec'), 'block in_second(x: tensor) {\n  return x\n}\n');
+      const found = async () => (await d.request<SymbolInformation[]>('workspace/symbol', { query: 'in_' })).map((s) => s.name);
+      expect(await found()).toEqual(['in_first']);
+      const folder = (dir: string) => ({ uri: pathToFileURL(dir).href, name: dir });
+      await d.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(other)], removed: [] } });
+      expect(await found()).toEqual(['in_first', 'in_second']);
+      await d.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder(d.dir)] } });
+      expect(await found()).toEqual(['in_second']);
+    } finally {
+      await d.stop();
+    }
   });
 
   it('follow the open spec as it is edited', async () => {
