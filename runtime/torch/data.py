@@ -252,9 +252,11 @@ def columns_read(spec, key_columns=()):
     return names
 
 
-def encode(path, spec, key_columns=()):
-    """Encode a data file for the model of `spec`; DataError at the first bad row."""
-    records = list(read_records(path, columns_read(spec, key_columns)))
+def encode(path, spec, key_columns=(), optional_keys=()):
+    """Encode a data file for the model of `spec`; DataError at the first bad row. The text of
+    `key_columns` is kept; so is that of each of `optional_keys` that every row holds (the group
+    column, which only slices the evaluation)."""
+    records = list(read_records(path, columns_read(spec, list(key_columns) + list(optional_keys))))
     if not records:
         raise DataError(path, 1, "(file)", "no data rows", "REC6004")
     rows = [r for _, r in records]
@@ -278,6 +280,9 @@ def encode(path, spec, key_columns=()):
         raise
     inputs = {k: v.astype(np.int64) if v.dtype.kind == "i" else v for k, v in inputs.items()}
     keys = {c: [key_text(r[c]) for r in rows] for c in key_columns}
+    for c in optional_keys:
+        if c not in keys and all(c in r for r in rows):
+            keys[c] = [key_text(r[c]) for r in rows]
     return Dataset(len(rows), inputs, labels, keys)
 
 

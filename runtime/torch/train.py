@@ -20,6 +20,9 @@ TorchRec (--torchrec): large feature tables read by one lookup alone can live in
 EmbeddingCollection that DistributedModelParallel shards across the ranks (torchrec_tables.py);
 their optimizers run inside the backward, outside clipping and the schedule.
 
+Stopping and resuming (checkpoint.py): SIGINT or SIGTERM stops the run before the next step, the
+ranks agreeing on it, after rank 0 writes a checkpoint; --resume continues at that batch.
+
 MAML stages (LiMAML, a stage whose step is `maml`): batches of tasks (the rows sharing the meta
 block's key), each task's inner SGD steps on θ_meta over its support rows, the outer gradient of
 its query loss, as src/train/maml-step.ts. Under torch.distributed each rank takes a share of the
@@ -39,6 +42,7 @@ import torch.distributed as dist
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import checkpoint  # noqa: E402
 import data  # noqa: E402
 import model as M  # noqa: E402
 import split  # noqa: E402
@@ -59,6 +63,9 @@ def parse_args(argv=None):
     p.add_argument("--epochs", type=int, help="epochs per stage (default: the spec's)")
     p.add_argument("--batch", type=int, help="global batch size (default: the spec's)")
     p.add_argument("--max-steps", type=int, help="stop each stage after this many steps")
+    p.add_argument("--checkpoint", help="where rank 0 writes a resumable checkpoint (default: <out>.checkpoint): when the run stops on SIGINT or SIGTERM, and with --checkpoint-every")
+    p.add_argument("--checkpoint-every", type=int, default=0, help="also write the checkpoint every N steps (default 0: only when stopped)")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint, at the batch it stopped before (same data, --batch, --epochs, --max-steps)")
     p.add_argument("--no-shuffle", action="store_true", help="batches in file order")
     p.add_argument("--backend", choices=["gloo", "nccl"], help="torch.distributed backend (default: nccl with CUDA, else gloo)")
     p.add_argument("--threads", type=int, help="torch intra-op threads per process")
@@ -294,9 +301,9 @@ def evaluate(model, ds, spec, stage, device):
 def group_slices(keys, stage, rows):
     """The groups of the stage's `group_by` column among `rows` (indices): a suffix (` col=value`)
     and a mask over `rows` each, values in recc's order (src/train/evaluate.ts: sorted as
-    JavaScript sorts text); none without `group_by`."""
+    JavaScript sorts text); none without `group_by`, or when the data lacks the column."""
     col = stage["settings"].get("groupBy")
-    if not col:
+    if not col or col not in keys:
         return []
     values = [keys[col][i] for i in rows]
     column = np.asarray(values, dtype=object)
@@ -377,9 +384,10 @@ def maml_step(model, stage, meta, ds, batch_tasks, names, tasks, rank, world, de
     return float(reached[-1]) / len(learn), len(learn)
 
 
-def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
+def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses, ck, k, resumed):
     """A stage whose step is `maml`: epochs of shuffled batches of `perBatch` tasks (recc's loop.ts;
-    an epoch's batches count every task, a batch without a task of two rows makes no update)."""
+    an epoch's batches count every task, a batch without a task of two rows makes no update).
+    `ck`, `k`, `resumed`: as run_stage's."""
     settings, batching = stage["settings"], stage["batching"]
     meta = spec["meta"]["params"]
     trainable = set(stage["trainable"])
@@ -389,6 +397,9 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
         p.requires_grad_(name in learned)
     # recc's MAML step updates tables densely (every row, src/train/maml-step.ts): dense here too
     optimizers = make_optimizers(model, stage, set())
+    at = resumed["position"] if resumed else {"epoch": 0, "batch": 0, "step": 0}
+    if resumed:
+        checkpoint.restore(resumed, model, optimizers)
     trained = [p for n, p in model.named_parameters() if n in trainable]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
@@ -401,11 +412,14 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
     epochs = args.epochs if args.epochs is not None else settings["epochs"]
     per_epoch = math.ceil(len(all_tasks) / per)
     total = per_epoch * epochs if args.max_steps is None else min(per_epoch * epochs, args.max_steps)
-    step, seen, t0 = 0, 0, time.perf_counter()
-    for epoch in range(epochs):
-        for units in global_batches(len(all_tasks), per, settings["seed"], epoch, not args.no_shuffle):
+    step, seen, t0 = at["step"], 0, time.perf_counter()
+    for epoch in range(at["epoch"], epochs):
+        batches = global_batches(len(all_tasks), per, settings["seed"], epoch, not args.no_shuffle)
+        for b in range(at["batch"] if epoch == at["epoch"] else 0, len(batches)):
+            units = batches[b]
             if step >= total:
                 break
+            ck.before_batch(stage["name"], k, epoch, b, step, model, optimizers, losses)
             batch_tasks = [all_tasks[u] for u in units]
             loss, n_tasks = maml_step(model, stage, meta, ds, batch_tasks, names, tasks, rank, world, device)
             if loss is not None:
@@ -422,6 +436,7 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses):
             seen += sum(len(t) for t in batch_tasks)
             if rank == 0 and args.log_every and step % args.log_every == 0:
                 print(f"stage {stage['name']} step {step}/{total} loss {loss or 0.0:.6f} ({n_tasks} tasks)", flush=True)
+            ck.after_step(k, epoch, b, step, model, optimizers, losses)
     elapsed = time.perf_counter() - t0
     if rank == 0:
         print(f"stage {stage['name']}: {step} MAML steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
@@ -501,13 +516,18 @@ def set_learning_rates(optimizers, step, settings, total):
             g["lr"] = learning_rate(base, step, settings, total)
 
 
-def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses):
+def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tables, losses, ck, k, resumed):
+    """Train stage `k`; `ck`: its checkpoints (checkpoint.Checkpoints); `resumed`: the checkpoint
+    it continues from, or None."""
     settings = stage["settings"]
     trainable = set(stage["trainable"])
     for name, p in model.recc_parameters():
         p.requires_grad_(name in trainable)
     net = ddp(model)
     optimizers = make_optimizers(model, stage, sparse_tables)
+    at = resumed["position"] if resumed else {"epoch": 0, "batch": 0, "step": 0}
+    if resumed:
+        checkpoint.restore(resumed, model, optimizers)
     trained = [p for n, p in model.recc_parameters() if n in trainable]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
@@ -515,11 +535,14 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
     epochs = args.epochs if args.epochs is not None else settings["epochs"]
     per_epoch = math.ceil(ds.n / batch)
     total = per_epoch * epochs if args.max_steps is None else min(per_epoch * epochs, args.max_steps)
-    step, seen, t0 = 0, 0, time.perf_counter()
-    for epoch in range(epochs):
-        for rows in global_batches(ds.n, batch, settings["seed"], epoch, not args.no_shuffle):
+    step, seen, t0 = at["step"], 0, time.perf_counter()
+    for epoch in range(at["epoch"], epochs):
+        batches = global_batches(ds.n, batch, settings["seed"], epoch, not args.no_shuffle)
+        for b in range(at["batch"] if epoch == at["epoch"] else 0, len(batches)):
+            rows = batches[b]
             if step >= total:
                 break
+            ck.before_batch(stage["name"], k, epoch, b, step, model, optimizers, losses)
             mine = np.array_split(rows, world)[rank]
             X = batch_inputs(ds, mine, names, tasks, device)
             set_learning_rates(optimizers, step, settings, total)
@@ -540,9 +563,34 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
             seen += len(rows)
             if rank == 0 and args.log_every and step % args.log_every == 0:
                 print(f"stage {stage['name']} step {step}/{total} loss {loss:.6f}", flush=True)
+            ck.after_step(k, epoch, b, step, model, optimizers, losses)
     elapsed = time.perf_counter() - t0
     if rank == 0:
         print(f"stage {stage['name']}: {step} steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
+
+
+def train_stages(model, ddp, stages, first, spec, ds, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed):
+    """Train `stages` (the plan from stage `first` on), each evaluated after it; the first
+    continues from `resumed` when it is not None."""
+    for k, stage in enumerate(stages, start=first):
+        maml = stage["step"]["kind"] == "maml"
+        learn = ds
+        if held_out:
+            rows, tested = split.split(ds.n, ds.keys, stage["settings"]["split"], stage["settings"]["seed"])
+            learn, test = data.take(ds, rows), data.take(ds, tested)
+            if rank == 0:
+                print(f"stage {stage['name']}: {learn.n} training rows, {test.n} held out ({split_description(stage['settings']['split'])}, seed {stage['settings']['seed']})", flush=True)
+        at = resumed if k == first else None
+        if maml:
+            run_maml_stage(model, stage, spec, learn, args, rank, world, device, losses, ck, k, at)
+        else:
+            run_stage(model, ddp, stage, spec, learn, args, rank, world, device, sparse_tables, losses, ck, k, at)
+        # rank 0 evaluates; with TorchRec's sharded tables every rank must run the lookups with it
+        if test is not None and test.n > 0 and (rank == 0 or tables is not None):
+            report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
+            for name, v in report.items() if rank == 0 else ():
+                # a MAML stage's values come with their row count (recc's `n`)
+                print(f"  {name} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {name} {v:.4f}", flush=True)
 
 
 def torchrec_choice(args, stages, rank):
@@ -623,35 +671,43 @@ def main(argv=None):
     else:
         ddp = lambda m: m  # noqa: E731
     tasks_by = sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"})
-    groups = {s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")}
-    keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by) | groups)
+    # the group column only slices the evaluation: kept when the data has it
+    groups = sorted({s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")})
+    keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by))
     # held out of --data, unless --test or --no-split: each stage's split of the spec (split.py)
     held_out = not args.test and not args.no_split
     split_columns = sorted({c for s in stages for c in [s["settings"]["split"].get("key") or s["settings"]["split"].get("by")] if c}) if held_out else []
     try:
-        ds = data.encode(args.data, spec, sorted(set(tasks_by) | set(keys if held_out else []) | set(split_columns)))
-        test = data.encode(args.test, spec, keys) if args.test else None
+        ds = data.encode(args.data, spec, sorted(set(tasks_by) | set(keys if held_out else []) | set(split_columns)), groups if held_out else ())
+        test = data.encode(args.test, spec, keys, groups) if args.test else None
     except data.DataError as e:
         raise SystemExit(f"error: {e}") from None
-    losses = []
-    for stage in stages:
-        maml = stage["step"]["kind"] == "maml"
-        learn = ds
-        if held_out:
-            rows, tested = split.split(ds.n, ds.keys, stage["settings"]["split"], stage["settings"]["seed"])
-            learn, test = data.take(ds, rows), data.take(ds, tested)
-            if rank == 0:
-                print(f"stage {stage['name']}: {learn.n} training rows, {test.n} held out ({split_description(stage['settings']['split'])}, seed {stage['settings']['seed']})", flush=True)
-        if maml:
-            run_maml_stage(model, stage, spec, learn, args, rank, world, device, losses)
-        else:
-            run_stage(model, ddp, stage, spec, learn, args, rank, world, device, sparse_tables, losses)
-        # rank 0 evaluates; with TorchRec's sharded tables every rank must run the lookups with it
-        if test is not None and test.n > 0 and (rank == 0 or tables is not None):
-            report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
-            for k, v in report.items() if rank == 0 else ():
-                # a MAML stage's values come with their row count (recc's `n`)
-                print(f"  {k} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {k} {v:.4f}", flush=True)
+    # a checkpoint fits a run of the same model, data size, batches and schedule
+    settings = {"model": spec["model"], "rows": ds.n, "batch": args.batch, "epochs": args.epochs, "max_steps": args.max_steps, "shuffle": not args.no_shuffle}
+    path = args.checkpoint or f"{args.out}.checkpoint"
+    if tables is not None and (args.resume or args.checkpoint_every):
+        raise SystemExit("error: checkpoints do not hold TorchRec's sharded tables: use --torchrec off to checkpoint or resume")
+    try:
+        resumed = checkpoint.load(path, settings) if args.resume else None
+    except checkpoint.CheckpointError as e:
+        raise SystemExit(f"error: {e}") from None
+    losses = list(resumed["losses"]) if resumed else []
+    first = resumed["position"]["stage"] if resumed else 0
+    if resumed and rank == 0:
+        at = resumed["position"]
+        print(f"resuming from {path}: stage {stages[first]['name']}, step {at['step']} (epoch {at['epoch'] + 1}, batch {at['batch']})", flush=True)
+    stopper = checkpoint.Stopper(device)
+    stopper.install()
+    ck = checkpoint.Checkpoints(stopper, path, args.checkpoint_every, rank, settings, writable=tables is None)
+    try:
+        train_stages(model, ddp, stages[first:], first, spec, ds, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed)
+    except checkpoint.Stopped as e:
+        if rank == 0:
+            print(str(e), file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # Out at once, the checkpoint written: tearing the process group down (or Python's own
+        # teardown of it) can wait forever on a rank that has already gone (seen with gloo).
+        os._exit(128 + e.signum)
     everything = model.state_dict()
     state = {n: p for n, p in everything.items() if n in M.PARAMS}
     if tables is not None:

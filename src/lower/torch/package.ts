@@ -19,7 +19,7 @@ import { emitModelPy } from './module.js';
 import { torchReadme } from './readme.js';
 
 /** The Python files copied as they are (from runtime/torch/ at the package's root). */
-export const RUNTIME_FILES = ['data.py', 'split.py', 'torchrec_tables.py', 'train.py', 'weights.py'] as const;
+export const RUNTIME_FILES = ['checkpoint.py', 'data.py', 'split.py', 'torchrec_tables.py', 'train.py', 'weights.py'] as const;
 const RUNTIME = new URL('runtime/torch/', pathToFileURL(PACKAGE_ROOT));
 /** recc's Python client, whose encoder data.py uses (clients/python/recc_client/). */
 const CLIENT = new URL('clients/python/recc_client/', pathToFileURL(PACKAGE_ROOT));

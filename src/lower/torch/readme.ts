@@ -59,6 +59,12 @@ over all of them and per group of the spec's \`group_by\` column when it has one
 \`--test test.csv\` trains on all of \`--data\` and evaluates on that file instead; \`--no-split\`
 trains on all of \`--data\` without evaluating.
 
+Ctrl-C (SIGINT) or SIGTERM (a preempted job) stops the run before its next step; rank 0 writes a
+checkpoint to \`<out>.checkpoint\` (\`--checkpoint PATH\`; \`--checkpoint-every N\` writes one every
+N steps too), and the exit status is 130 or 143. Run the same command with \`--resume\` to
+continue at that batch, to the weights an uninterrupted run ends with. Under torch.distributed
+the ranks agree on the step every 10 steps, so a signal to any rank stops them all.
+
 Several processes, with torchrun:
 
     torchrun --nproc_per_node=2 train.py --data train.csv --out model.safetensors
