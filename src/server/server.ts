@@ -3,6 +3,7 @@
 import { CodeActionKind, createConnection, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
+import type { Analysis } from '../semantics/analyze.js';
 import { quickFixes } from './code-actions.js';
 import { extractLet } from './extract-let.js';
 import { inlineLet } from './inline-let.js';
@@ -192,6 +193,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const analysed = a.modules[0]?.text;
     return { doc, a, offset, treeOffset: analysed === undefined ? offset : offsetBefore(analysed, doc.getText(), offset) };
   };
+  /**
+   * Where rename and references answer about the symbol at `c`: a used file's block or parameter
+   * from the analysis of its file (its open document, or the text the spec read), anything else
+   * from `c` itself; with the specs that use that file, read only when asked.
+   */
+  const fromHome = (c: { a: Analysis; offset: number }, uri: string) => {
+    const home = definedElsewhere(c.a, c.offset);
+    const there = home && ws.fileAnalysis(home.path, c.a);
+    if (home && there) return { a: there.a, offset: home.offset, uri: there.uri, users: () => ws.usersOf(home.path, there.uri) };
+    return { a: c.a, offset: c.offset, uri, users: () => ws.usersOf(c.a.file, uri) };
+  };
   connection.onCompletion(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position, true);
     return !c || c instanceof ResponseError ? (c ?? []) : complete(c.a, c.doc.getText(), c.offset, ws.dataColumns(p.textDocument.uri), c.treeOffset);
@@ -224,12 +236,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onReferences(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position);
     if (!c || c instanceof ResponseError) return c ?? [];
-    const include = p.context?.includeDeclaration === true;
-    // a used file's block or parameter, from a spec calling it: found from its file, as a rename
-    const home = definedElsewhere(c.a, c.offset);
-    const there = home && ws.fileAnalysis(home.path, c.a);
-    if (home && there) return references(there.a, home.offset, include, there.uri, () => ws.usersOf(home.path, there.uri));
-    return references(c.a, c.offset, include, p.textDocument.uri, () => ws.usersOf(c.a.file, p.textDocument.uri));
+    const h = fromHome(c, p.textDocument.uri);
+    return references(h.a, h.offset, p.context?.includeDeclaration === true, h.uri, h.users);
   }));
   connection.onDocumentHighlight(forDocument([], (p) => {
     const c = at(p.textDocument.uri, p.position);
@@ -242,11 +250,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRenameRequest(forDocument(null, (p) => {
     const c = at(p.textDocument.uri, p.position);
     if (!c || c instanceof ResponseError) return c ?? null;
-    // a used file's block or parameter, from a spec calling it: renamed from its file
-    const home = definedElsewhere(c.a, c.offset);
-    const there = home && ws.fileAnalysis(home.path, c.a);
-    if (home && there) return rename(there.a, home.offset, p.newName, there.uri, () => ws.usersOf(home.path, there.uri));
-    return rename(c.a, c.offset, p.newName, p.textDocument.uri, () => ws.usersOf(c.a.file, p.textDocument.uri));
+    const h = fromHome(c, p.textDocument.uri);
+    return rename(h.a, h.offset, p.newName, h.uri, h.users);
   }));
   connection.onDocumentSymbol(forDocument([], (p) => {
     const doc = opened(p.textDocument.uri);
