@@ -76,12 +76,10 @@ const columnItems = (data: DataColumns | undefined, except: ReadonlySet<string> 
   (data?.columns ?? []).filter((c) => !except.has(c)).map((c) => ({ label: c, kind: CompletionItemKind.Field, detail: `column of ${data!.name}`, sortText: `0${c}` }));
 
 /**
- * Completion at `offset`. `data`: the columns of the spec's data as its last elaboration knew them
- * (its header, or a synthetic setting's), offered where a column is named.
- */
-/**
- * The completion at `offset` of `text`. `treeOffset`: where that is in the text `a` analysed, when
- * `a` is of an older version (the edit not yet analysed): the names in scope are read there.
+ * The completion at `offset` of `text`. `data`: the columns of the spec's data as its last
+ * elaboration knew them (its header, or a synthetic setting's), offered where a column is named.
+ * `treeOffset`: where `offset` is in the text `a` analysed, when `a` is of an older version (the
+ * edit not yet analysed): the names in scope are read there.
  */
 export function complete(a: Analysis, text: string, offset: number, data?: DataColumns, treeOffset = offset): CompletionItem[] {
   const before = lineBefore(text, offset);

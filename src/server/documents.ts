@@ -10,12 +10,12 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { filePolicy, type FilePolicy } from '../io/file-policy.js';
 import { analyze, StagedAnalysis, type Analysis, type Stage } from '../semantics/analyze.js';
 import type { DataColumns } from '../semantics/data-columns.js';
-import { DiskSpecs, type DiskSpec } from './disk-specs.js';
 import { bufferRead, STDLIB_DIR, stdModuleNames } from '../semantics/modules.js';
 import type { ColumnsCache } from '../data/file-columns.js';
 import { ParseCache } from '../syntax/parse-cache.js';
 import type { Span } from '../diagnostics/span.js';
 import type { SourceFile } from '../syntax/ast.js';
+import { DiskSpecs, type DiskSpec } from './disk-specs.js';
 
 /** A file URI's path; other URIs (`untitled:`, a file URL with a host) are used as they are. */
 export function uriToPath(uri: string): string {
@@ -26,7 +26,6 @@ export function uriToPath(uri: string): string {
   }
 }
 export const pathToUri = (p: string) => pathToFileURL(p).href;
-
 /**
  * The URIs of the paths an analysis of the document at `uri` names: the document's own for its
  * file (an `untitled:` document has no file URL), a file URL for any other.
@@ -140,8 +139,9 @@ export class Workspace {
     // A spec names a file it uses by its file name (`use "./shapes.rec"`): one whose text does
     // not hold that name is not analysed.
     const name = basename(path, '.rec');
+    const exceptPath = uriToPath(except);
     for (const { path: file, text } of this.specsOnDisk(dirname(path))) {
-      if (file === path || file === uriToPath(except) || this.open.has(file)) continue;
+      if (file === path || file === exceptPath || this.open.has(file)) continue;
       if (text === undefined || !text.includes(name)) continue;
       const a = analyze(text, file, { readFile: this.readFile, files: this.files, resolveOnly: true });
       if (a.modules.some((m) => m.path === path)) out.push({ uri: pathToUri(file), a });

@@ -19,6 +19,20 @@ export function symbolAt(a: Analysis, offset: number): { def: SymbolDef; at: Spa
   return def && arg ? { def, at: arg.at } : undefined;
 }
 
+/** A block or a block's parameter: the interface of its file, renamed and found in the specs that use the file too. */
+export const sharedKind = (def: SymbolDef) => def.kind === 'block' || def.kind === 'param';
+
+/** The specs that use a file, with their URIs and analyses (Workspace.usersOf), asked for only when the symbol is of a sharedKind. */
+export type Users = () => ReadonlyArray<{ uri: string; a: Analysis }>;
+
+/** Where each user writes the symbol `def` of the file it uses (its calls, its named arguments): users that do not, left out. */
+export function occurrencesInUsers(def: SymbolDef, users: Users): Array<{ uri: string; spans: Span[] }> {
+  return users().flatMap((u) => {
+    const spans = occurrences(u.a, def).filter((s) => s.file === u.a.file);
+    return spans.length > 0 ? [{ uri: u.uri, spans }] : [];
+  });
+}
+
 /** The definition and every reference of a symbol (same definition span), for a parameter
  *  also the named arguments that give it, in text order. */
 export function occurrences(a: Analysis, def: SymbolDef): Span[] {

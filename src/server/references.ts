@@ -5,8 +5,7 @@
 import type { Location } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import { toRange, uriIn } from './documents.js';
-import { occurrences, symbolAt } from './queries.js';
-import { sharedKind, type Users } from './rename.js';
+import { occurrences, occurrencesInUsers, sharedKind, symbolAt, type Users } from './queries.js';
 
 /** `uri`: the document's. `users`: the specs that use this file, read only for a block or a parameter. */
 export function references(a: Analysis, offset: number, includeDeclaration: boolean, uri: string, users: Users = () => []): Location[] {
@@ -18,10 +17,5 @@ export function references(a: Analysis, offset: number, includeDeclaration: bool
     .filter(notDecl)
     .map((s) => ({ uri: uriIn(a, uri)(s.file), range: toRange(s) }));
   if (!sharedKind(hit.def) || decl?.file !== a.file) return here;
-  const there = users().flatMap((u) =>
-    occurrences(u.a, hit.def)
-      .filter((s) => s.file === u.a.file)
-      .map((s) => ({ uri: u.uri, range: toRange(s) })),
-  );
-  return [...here, ...there];
+  return [...here, ...occurrencesInUsers(hit.def, users).flatMap((u) => u.spans.map((s) => ({ uri: u.uri, range: toRange(s) })))];
 }

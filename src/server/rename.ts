@@ -11,7 +11,7 @@ import type { SymbolDef } from '../semantics/resolve.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { toRange } from './documents.js';
-import { occurrences, symbolAt } from './queries.js';
+import { occurrences, occurrencesInUsers, sharedKind, symbolAt, type Users } from './queries.js';
 import { featureDecls, globalNames, itemAt, namesInScope } from './scope-at.js';
 
 /**
@@ -21,12 +21,6 @@ import { featureDecls, globalNames, itemAt, namesInScope } from './scope-at.js';
 const isGlobal = (def: SymbolDef) => def.kind === 'block' || def.kind === 'module';
 
 const refuse = (message: string) => new ResponseError<void>(ErrorCodes.InvalidParams, message);
-
-/** A block or a block's parameter: renamed in its file and in the specs that use the file (and found there by references.ts). */
-export const sharedKind = (def: SymbolDef) => def.kind === 'block' || def.kind === 'param';
-
-/** The specs that use a file, with their URIs and analyses (Workspace.usersOf): asked for only when the symbol is a block or a parameter. */
-export type Users = () => ReadonlyArray<{ uri: string; a: Analysis }>;
 
 /**
  * The symbol at `offset` when it may be renamed, and where its name is written here; else why
@@ -87,12 +81,7 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   if (column) edits.push(column);
   const changes: Record<string, typeof edits> = { [uri]: edits };
   // a block (called `module.block(…)` elsewhere) and its parameters are the file's interface
-  if (sharedKind(def)) {
-    for (const u of users()) {
-      const there = occurrences(u.a, def).filter((s) => s.file === u.a.file);
-      if (there.length > 0) changes[u.uri] = there.map((s) => ({ range: toRange(s), newText: newName }));
-    }
-  }
+  if (sharedKind(def)) for (const u of occurrencesInUsers(def, users)) changes[u.uri] = u.spans.map((s) => ({ range: toRange(s), newText: newName }));
   return { changes };
 }
 

@@ -125,8 +125,8 @@ describe('recc train as a process', () => {
   });
 
   it('stops on SIGTERM before its next step, checkpointed (exit 143), and resumes from there', async () => {
-    /** Start a run of many epochs; once its second epoch began, send `signals`; resolve with its exit status and stderr. */
-    const signalled = async (out: string, signals: NodeJS.Signals[]) => {
+    /** Start a run of many epochs; once its second epoch began, send `signal`; resolve with its exit status and stderr. */
+    const signalled = async (out: string, signal: NodeJS.Signals) => {
       // no checkpoint inside an epoch but the interrupt's
       const args = [join(ROOT, 'bin/recc.js'), 'train', SPEC, '-o', out, '--epochs', '400', '--checkpoint-every', '100000', '--backend', 'wasm'];
       const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -136,11 +136,11 @@ describe('recc train as a process', () => {
       const deadline = Date.now() + 60_000;
       while (!stderr.includes('epoch 1/400') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, 50));
-      for (const s of signals) child.kill(s);
+      child.kill(signal);
       return { status: await exited, stderr };
     };
     const out = mkdtempSync(join(tmpdir(), 'recc-term-'));
-    const t = await signalled(out, ['SIGTERM']);
+    const t = await signalled(out, 'SIGTERM');
     expect(t.status, t.stderr).toBe(143);
     expect(t.stderr).toContain('SIGTERM: stopping after this step to write a checkpoint');
     const m = /stopped by SIGTERM after step (\d+) \(epoch (\d+), batch (\d+)\): (checkpoint written|its checkpoint was written already); continue with --resume/.exec(t.stderr);
