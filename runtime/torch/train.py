@@ -52,6 +52,17 @@ import weights  # noqa: E402
 MAX_PAIRS = 4096
 
 
+def steps_count(text):
+    """A number of steps for argparse: a whole number, 0 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of steps (0 or more)")
+    return n
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="training data (.csv, .tsv, .jsonl; Parquet with pyarrow)")
@@ -64,7 +75,7 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, help="global batch size (default: the spec's)")
     p.add_argument("--max-steps", type=int, help="stop each stage after this many steps")
     p.add_argument("--checkpoint", help="where rank 0 writes a resumable checkpoint (default: <out>.checkpoint): when the run stops on SIGINT or SIGTERM, and with --checkpoint-every")
-    p.add_argument("--checkpoint-every", type=int, default=0, help="also write the checkpoint every N steps (default 0: only when stopped)")
+    p.add_argument("--checkpoint-every", type=steps_count, default=0, help="also write the checkpoint every N steps (default 0: only when stopped)")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint, at the batch it stopped before (same data, --batch, --epochs, --max-steps)")
     p.add_argument("--no-shuffle", action="store_true", help="batches in file order")
     p.add_argument("--backend", choices=["gloo", "nccl"], help="torch.distributed backend (default: nccl with CUDA, else gloo)")

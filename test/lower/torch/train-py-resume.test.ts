@@ -157,6 +157,9 @@ describe.runIf(haveTorch())('train.py stopped by SIGTERM and resumed', () => {
     const other = await trainPy([...base, '--out', part, '--resume', '--epochs', '61']);
     expect(other.code).toBe(1);
     expect(other.err).toMatch(/^error: --resume: \S+ was written by a run with other settings \(epochs None there, 61 here\)/m);
+    const negative = await trainPy([...base, '--out', join(work, 'nothing.safetensors'), '--checkpoint-every', '-3']);
+    expect(negative.code).toBe(2);
+    expect(negative.err).toContain("argument --checkpoint-every: '-3' is not a number of steps (0 or more)");
     const none = await trainPy([...base, '--out', join(work, 'nothing.safetensors'), '--resume']);
     expect(none.code).toBe(1);
     expect(none.err).toContain('--resume: there is no checkpoint at');
