@@ -475,24 +475,24 @@ def test_tasks(keys, fraction):
 
 
 def evaluate_maml(model, ds, spec, stage, device):
-    """recc's evaluation of a MAML stage (task-split.ts), but scoring with the whole adapted model:
-    each test task's first support rows adapt θ_meta (the inner loop, no outer gradient), then its
-    query rows are scored; tasks of one row have no query row. recc instead serves the meta
-    embedding of the task's latest support row (metaPredict), which can differ where the meta
-    block reads features that vary within a task. Printed as `auc (query rows, adapted)`, over all
-    query rows and, as recc reports them, per task-size slice (`task_samples=…`, with the slice's
-    row count), or per group of the spec's `group_by` column when it has one."""
-    batching, step = stage["batching"], stage["step"]
-    meta = spec["meta"]["params"]
+    """recc's evaluation of a stage of a model with a meta block, MAML's or not (task-split.ts),
+    but scoring with the whole adapted model: each test task's first support rows adapt θ_meta
+    (the meta block's inner steps on the stage's objective, no outer gradient), then its query
+    rows are scored by the stage's entry; tasks of one row have no query row. recc instead serves
+    the meta embedding of the task's latest support row (metaPredict), which can differ where the
+    meta block reads features that vary within a task. Printed as `auc (query rows, adapted)`,
+    over all query rows and, as recc reports them, per task-size slice (`task_samples=…`, with the
+    slice's row count), or per group of the spec's `group_by` column when it has one."""
+    inner = spec["meta"]
+    meta = inner["params"]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
-    serve = list(M.INPUTS["serve"])
     P = {n: p.detach().requires_grad_(n in meta) for n, p in model.named_parameters()}
     outs, query, slices = {t["name"]: [] for t in tasks}, [], []
-    for support, rows, size in test_tasks(ds.keys[batching["key"]], batching["support"]):
-        adapted = adapt(P, stage["entry"], meta, step, batch_inputs(ds, np.asarray(support), names, tasks, device), create_graph=False)
+    for support, rows, size in test_tasks(ds.keys[inner["key"]], inner["support"]):
+        adapted = adapt(P, stage["entry"], meta, inner, batch_inputs(ds, np.asarray(support), names, tasks, device), create_graph=False)
         with torch.no_grad():
-            o = M.ENTRIES["serve"](adapted, batch_inputs(ds, np.asarray(rows), serve, [], device))
+            o = M.ENTRIES[stage["entry"]](adapted, batch_inputs(ds, np.asarray(rows), names, tasks, device))
         for t in tasks:
             outs[t["name"]].append(o[t["name"]].reshape(len(rows), -1).numpy())
         query.extend(rows)
@@ -598,9 +598,9 @@ def train_stages(model, ddp, stages, first, spec, ds, test, held_out, args, rank
             run_stage(model, ddp, stage, spec, learn, args, rank, world, device, sparse_tables, losses, ck, k, at)
         # rank 0 evaluates; with TorchRec's sharded tables every rank must run the lookups with it
         if test is not None and test.n > 0 and (rank == 0 or tables is not None):
-            report = evaluate_maml(model, test, spec, stage, device) if maml else evaluate(model, test, spec, stage, device)
+            report = evaluate_maml(model, test, spec, stage, device) if "meta" in spec else evaluate(model, test, spec, stage, device)
             for name, v in report.items() if rank == 0 else ():
-                # a MAML stage's values come with their row count (recc's `n`)
+                # the values of a model with a meta block come with their row count (recc's `n`)
                 print(f"  {name} {v[0]:.4f} (n {v[1]})" if isinstance(v, tuple) else f"  {name} {v:.4f}", flush=True)
 
 

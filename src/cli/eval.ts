@@ -34,11 +34,10 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
   if (!run) return 1;
   const { tf, weights, data: loaded } = run;
   const params = Object.fromEntries(graph.params.map((p) => [p.name, tf.tensor(weights[p.name]!, p.shape)]));
-  const stage = graph.plan.stages[graph.plan.stages.length - 1]!;
   let e;
-  if (graph.meta && stage.batching.kind === 'tasks') {
+  if (graph.meta) {
     const all = Int32Array.from({ length: loaded.dataset.n }, (_, i) => i);
-    const { support, query } = splitTestTasks(loaded.dataset, graph.meta.key, all, stage.batching.support);
+    const { support, query } = splitTestTasks(loaded.dataset, graph.meta.key, all, graph.meta.support);
     const p = metaPredict(tf, metaRunner(tf, graph, graph.meta.steps), metaRunner(tf, graph, 0), params, support, query);
     e = evaluate({ ...graph, train: { ...graph.train, groupBy: graph.train.groupBy ?? TASK_SLICE } }, p, query);
   } else e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);

@@ -20,6 +20,11 @@ export interface MetaSpec {
   lr: number;
   /** `second`: the outer gradient differentiates through the inner gradients; `first` drops that term. */
   order: MamlOrder;
+  /**
+   * The fraction of a held-out task's rows (the first, in data order) it adapts on before its
+   * other rows are scored: the evaluation of every stage, MAML's or not (`support_fraction`).
+   */
+  support: number;
   span: Span;
 }
 

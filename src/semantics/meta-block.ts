@@ -7,8 +7,12 @@
 // reads parameters (REC5031), that the global block shares no parameter with the meta block
 // (θ_meta is adapted per task, the global block would read the unadapted one: REC5032), that the
 // global block reads the embedding (REC5033), the task losses the MAML step can differentiate
-// (REC5034), one meta block per model (REC5035), the task batching settings (REC5036), and a meta
-// block with stages (REC5002, not supported yet).
+// (REC5034), one meta block per model (REC5035), the task batching settings (REC5036), a stage's
+// `step:` (REC5009), and a meta block beside a stage that grafts (REC5002, not supported yet).
+//
+// With stages, each stage of a model with a meta block is a MAML stage unless it says
+// `step: supervised` (a warm-up of θ_global and θ_meta on rows, say); every stage is evaluated as
+// the model serves, each held-out task adapted on its support rows.
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import { entryNodes } from '../ir/entry.js';
@@ -46,7 +50,7 @@ const BAD_TASK_FIELD: Record<string, string> = {
   lr_tasks: '`lr_tasks` is an int ≥ 1: the tasks per batch the learning rates are written for',
 };
 
-type Draft = Omit<MetaSpec, 'params'>;
+type Draft = Omit<MetaSpec, 'params' | 'support'>;
 
 /** The settings of a meta block's `inner { … }`. */
 export const INNER = ['steps', 'lr', 'order'];
@@ -108,16 +112,18 @@ export interface MetaContext {
   nodes: readonly IRNode[];
   tasks: readonly TaskSpec[];
   groups: Readonly<Record<string, string[]>>;
-  /** Stage declarations (a meta block with stages is not supported yet). */
-  stages: ReadonlyArray<{ span: Span }>;
+  /** The `graft:` fields of the stages (a meta block beside a graft is not supported yet). */
+  grafts: ReadonlyArray<{ span: Span }>;
+  /** `support_fraction`: what a held-out task adapts on (MetaSpec.support). */
+  support: number;
 }
 
 const paramsOf = (nodes: readonly IRNode[], ids: readonly number[]) => [...new Set(ids.flatMap((id) => (nodes[id]!.op === 'param' ? [String(nodes[id]!.attrs.name)] : [])))];
 
 /** The meta block's spec once the whole model is elaborated; undefined (after reporting) when it cannot train. */
 export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaContext): MetaSpec | undefined {
-  if (c.stages.length > 0) {
-    el.report('REC5002', c.stages[0]!.span, 'a model with a `meta_block` and `stage`s is not supported yet: it trains as one MAML stage', f, { hint: 'remove the stages, or the meta block' });
+  if (c.grafts.length > 0) {
+    el.report('REC5002', c.grafts[0]!.span, 'a stage that grafts, in a model with a `meta_block`, is not supported yet', f, { hint: 'graft in a model without a meta block' });
     return undefined;
   }
   const params = paramsOf(c.nodes, entryNodes({ nodes: c.nodes as IRNode[] }, { inputs: {}, outputs: { m: d.embedding } }));
@@ -147,7 +153,29 @@ export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaConte
     el.report('REC2002', d.span, `\`${d.name}\` already names a parameter group`, f, { hint: 'rename the meta block (its parameters form a group of its name)' });
     return undefined;
   }
-  return { ...d, params };
+  return { ...d, params, support: c.support };
+}
+
+/** How a stage steps (`step: maml | supervised`); in a model with a meta block MAML's by default. */
+export type StageStep = 'maml' | 'supervised';
+const STEPS: StageStep[] = ['maml', 'supervised'];
+
+/** A stage's `step:` field, checked: a name among STEPS, and `maml` only in a model with a meta block. */
+export function readStageStep(fl: Field | undefined, el: Elaborator, f: Frame, meta: boolean): StageStep {
+  const byDefault = meta ? 'maml' : 'supervised';
+  if (!fl) return byDefault;
+  const e = fl.value;
+  const name = e.kind === 'Name' ? e.name : undefined;
+  if (name !== 'maml' && name !== 'supervised') {
+    const alts = name === undefined ? [] : suggestNames(name, STEPS);
+    el.report('REC5009', e.span, "a stage's `step` is `maml` (LiMAML's step over tasks, the default with a meta block) or `supervised` (a step over rows)", f, { hint: didYouMean(alts), suggestions: fixWith(alts, e.span) });
+    return byDefault;
+  }
+  if (name === 'maml' && !meta) {
+    el.report('REC5009', e.span, '`step: maml` adapts a meta block per task: the model has no `meta_block`', f, { hint: 'remove `step`, or add a meta block' });
+    return byDefault;
+  }
+  return name;
 }
 
 /** `tasks_per_batch`, `support_fraction` and `lr_tasks` from the train section's fields. */
@@ -171,7 +199,7 @@ export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborato
 }
 
 /**
- * The single stage of a model with a meta block, made a MAML stage over task batches with §6.4's
+ * A stage of a model with a meta block (each, unless it says `step: supervised`), made a MAML stage over task batches with §6.4's
  * large-batch recipe unless the spec says otherwise: clip norm 1.0 on the outer step, a linear
  * warm-up over the first 5 % of the steps, and every optimizer's learning rate scaled linearly from
  * `lr_tasks` to `tasks_per_batch` tasks a batch.

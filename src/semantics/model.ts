@@ -7,7 +7,7 @@ import type { IRGraph, SupportSpec, TaskSpec } from '../ir/types.js';
 import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, StageDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
 import { Elaborator, type Frame } from './elaborate.js';
 import { declareFeatures } from './features.js';
-import { declareMetaBlock, finishMetaBlock, mamlStage, readTaskBatching, TASK_FIELDS } from './meta-block.js';
+import { declareMetaBlock, finishMetaBlock, mamlStage, readStageStep, readTaskBatching, TASK_FIELDS } from './meta-block.js';
 import type { Module, ModuleLoader, ReadChecked } from './modules.js';
 import { Scope } from './scope.js';
 import { declareSupport } from './support.js';
@@ -19,8 +19,8 @@ import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
 
-/** What a stage reads besides the settings: what it freezes, trains and grafts. */
-const STAGE_OWN_FIELDS = ['freeze', 'train', 'graft'];
+/** What a stage reads besides the settings: what it freezes, trains and grafts, and how it steps. */
+const STAGE_OWN_FIELDS = ['freeze', 'train', 'graft', 'step'];
 /** The fields of `train { … }` (completion offers them): the settings, `groups`, and LiMAML's task batching. */
 export const TRAIN_SECTION_FIELDS = [...TRAIN_FIELDS, 'groups', ...TASK_FIELDS];
 /** The fields of a `stage { … }` besides its tasks. */
@@ -193,11 +193,14 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     });
     planned = planner.staged(drafts);
   }
-  const meta = metaDraft && finishMetaBlock(metaDraft, el, f, { nodes: builder.nodes, tasks: taskSpecs, groups: planned.groups, stages: stages.map((s) => ({ span: s.name.span })) });
   const batching = readTaskBatching(modelSettings.rest, el, f, metaDraft !== undefined);
+  const grafts = stages.flatMap((s) => s.fields.filter((x) => x.name.name === 'graft').map((x) => ({ span: x.name.span })));
+  const meta = metaDraft && finishMetaBlock(metaDraft, el, f, { nodes: builder.nodes, tasks: taskSpecs, groups: planned.groups, grafts, support: batching.support });
+  // each stage's `step:` (checked even when the meta block is not well formed)
+  const steps = new Map(stages.map((s) => [s.name.name, readStageStep(s.fields.find((x) => x.name.name === 'step'), el, f, metaDraft !== undefined)]));
   if (meta) {
     planned.groups[meta.name] = meta.params;
-    planned.plan.stages = planned.plan.stages.map((s) => mamlStage(s, meta, batching));
+    planned.plan.stages = planned.plan.stages.map((s) => (steps.get(s.name) === 'supervised' ? s : mamlStage(s, meta, batching)));
   }
   const last = planned.plan.stages[planned.plan.stages.length - 1];
   entries[SERVE] = entryOf(last ? last.tasks : modelTasks);

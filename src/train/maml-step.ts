@@ -17,7 +17,7 @@ import type { StagePlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
 import { buildForward, type Forward } from '../lower/tfjs/forward.js';
 import { batchTensors } from './evaluate.js';
-import { groupByKey, metaPredict, metaRunner, supportTensors, type MetaRunner } from './meta-embed.js';
+import { groupByKey, supportTensors } from './meta-embed.js';
 import { applyGradients, type SupervisedStep } from './supervised-step.js';
 import { taskTensors } from './task-tensors.js';
 
@@ -30,13 +30,11 @@ export function supportCount(n: number, fraction: number): number {
 
 export interface MamlTraining {
   step(s: SupervisedStep, batch: Dataset, step: number): number;
-  /** Predictions for query rows, each task adapted on its rows in `support`. */
-  predict(params: Record<string, tfc.Tensor>, query: Dataset): Record<string, Float32Array>;
 }
 
 const MAML_ENTRY = 'maml';
 
-export function mamlTraining(tf: TF, graph: IRGraph, stage: StagePlan, adaptOn?: Dataset): MamlTraining {
+export function mamlTraining(tf: TF, graph: IRGraph, stage: StagePlan): MamlTraining {
   const { step: kind, batching } = stage;
   const meta = graph.meta;
   if (kind.kind !== 'maml' || batching.kind !== 'tasks' || !meta) throw new Error(`internal: stage ${stage.name} is not a MAML stage`);
@@ -47,9 +45,6 @@ export function mamlTraining(tf: TF, graph: IRGraph, stage: StagePlan, adaptOn?:
   const g: IRGraph = { ...m.graph, entries: { ...m.graph.entries, [MAML_ENTRY]: { inputs: { ...m.graph.inputs }, outputs: { loss: m.loss } } } };
   const withGrad = trained.flatMap((name, k) => (m.grads[k] === undefined ? [] : [{ name, node: m.grads[k]! }]));
   const forward: Forward = buildForward(tf, g, MAML_ENTRY, { also: withGrad.map((w) => w.node) });
-  const adapted: MetaRunner = metaRunner(tf, graph, kind.steps);
-  const unadapted: MetaRunner = metaRunner(tf, graph, 0);
-  const empty: Dataset = { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} };
 
   return {
     step(s, batch, step) {
@@ -85,6 +80,5 @@ export function mamlTraining(tf: TF, graph: IRGraph, stage: StagePlan, adaptOn?:
         return loss;
       });
     },
-    predict: (params, query) => metaPredict(tf, adapted, unadapted, params, adaptOn ?? empty, query),
   };
 }

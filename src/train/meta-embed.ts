@@ -7,6 +7,7 @@ import { slice, type Dataset } from '../data/preprocess.js';
 import { GLOBAL_ENTRY, META_ENTRY, type MetaSpec } from '../ir/meta.js';
 import { limamlProgram } from '../ir/passes/limaml.js';
 import { SUPPORT_ROWS_MASK, supportInputName } from '../ir/passes/maml.js';
+import type { StagePlan } from '../ir/plan.js';
 import type { IRGraph, TaskSpec } from '../ir/types.js';
 import { buildForward, type Forward } from '../lower/tfjs/forward.js';
 import { batchTensors } from './evaluate.js';
@@ -46,11 +47,14 @@ export interface MetaRunner {
   global: Forward;
 }
 
-/** The adapt-and-embed and global forwards of a graph (objectives applied) with `steps` inner steps. */
-export function metaRunner(tf: TF, graph: IRGraph, steps: number): MetaRunner {
+/**
+ * The adapt-and-embed and global forwards of a graph (objectives applied) with `steps` inner
+ * steps: as the model serves, or as `stage` is evaluated (limamlProgram).
+ */
+export function metaRunner(tf: TF, graph: IRGraph, steps: number, stage?: StagePlan): MetaRunner {
   const meta = graph.meta;
   if (!meta) throw new Error('internal: metaRunner: the model has no meta block');
-  const program = limamlProgram(graph, steps);
+  const program = limamlProgram(graph, steps, stage);
   return {
     meta,
     steps,
@@ -107,4 +111,16 @@ export function metaPredict(tf: TF, m: MetaRunner, unadapted: MetaRunner, params
     for (const r of rows) embeddings.set(e, r * m.dim);
   }
   return globalPredict(tf, m, params, query, embeddings);
+}
+
+/**
+ * The predictions a stage of a model with a meta block is evaluated by: each task of the query
+ * rows adapted on its rows of `support` (metaPredict), as the stage's objective descends.
+ */
+export function adaptedPredictions(tf: TF, graph: IRGraph, stage: StagePlan, support: Dataset): (params: Record<string, tfc.Tensor>, query: Dataset) => Record<string, Float32Array> {
+  const meta = graph.meta;
+  if (!meta) throw new Error('internal: adaptedPredictions: the model has no meta block');
+  const adapted = metaRunner(tf, graph, meta.steps, stage);
+  const unadapted = metaRunner(tf, graph, 0, stage);
+  return (params, query) => metaPredict(tf, adapted, unadapted, params, support, query);
 }

@@ -1,7 +1,8 @@
-// A runner whose predictions are made on TensorFlow.js from its current weights. A MAML stage's
-// evaluation adapts each held-out task on its support rows before scoring its query rows
-// (maml-step.ts, meta-embed.ts); the ort backend trains such a stage (ort/maml-graph.ts) and
-// leaves this adapting evaluation, which runs once an epoch, to the TensorFlow.js runner.
+// A runner whose predictions are made on TensorFlow.js from its current weights. A model with a
+// meta block is evaluated adapted, after every stage: each held-out task adapts on its support
+// rows before its query rows are scored (meta-embed.ts); the ort backend trains its stages
+// (ort/maml-graph.ts for MAML's) and leaves this evaluation, which runs once an epoch, to the
+// TensorFlow.js runner.
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { RunnerInit, StageRunner } from './runner.js';
 import { tfjsRunner } from './tfjs-runner.js';

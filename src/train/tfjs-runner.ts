@@ -1,6 +1,6 @@
 // The TensorFlow.js training backend for one stage: the stage's entry as a forward function over
 // tf.Variables (trainable only where the stage trains them), one fused optimizer per group, and
-// the supervised step (or MAML's, maml-step.ts).
+// the supervised step (or MAML's, maml-step.ts); a model with a meta block predicts adapted.
 import { randomUUID } from 'node:crypto';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { entryNodes, getEntry } from '../ir/entry.js';
@@ -8,7 +8,9 @@ import { paddedTables } from '../ir/padding-rows.js';
 import { buildForward } from '../lower/tfjs/forward.js';
 import { predict } from './evaluate.js';
 import { groupOptimizers, optimizerSnapshot } from './group-optimizers.js';
+import type { Dataset } from '../data/preprocess.js';
 import { mamlTraining } from './maml-step.js';
+import { adaptedPredictions } from './meta-embed.js';
 import type { RunnerInit, StageRunner } from './runner.js';
 import { sparseTables } from './sparse-tables.js';
 import { divergedTask, supervisedStep, type SupervisedStep } from './supervised-step.js';
@@ -41,7 +43,10 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   // next_item tasks are evaluated from their per-row loss (semantics/next-item.ts)
   const instead = Object.fromEntries(graph.tasks.flatMap((t) => (t.evaluation !== undefined && Object.hasOwn(entry.outputs, t.name) ? [[t.name, t.evaluation]] : [])));
   const outputs = buildForward(tf, graph, stage.entry, { also: Object.values(instead) });
-  const maml = stage.step.kind === 'maml' ? mamlTraining(tf, graph, stage, init.adaptOn) : undefined;
+  const maml = stage.step.kind === 'maml' ? mamlTraining(tf, graph, stage) : undefined;
+  // a model with a meta block is scored adapted, whatever the stage's step (train.ts)
+  const empty: Dataset = { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} };
+  const adapted = graph.meta ? adaptedPredictions(tf, graph, stage, init.adaptOn ?? empty) : undefined;
   const s: SupervisedStep = {
     forward: buildForward(tf, graph, stage.entry, { objective: true }),
     tasks: graph.tasks,
@@ -58,7 +63,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   return {
     step: (batch, step) => (maml ? maml.step(s, batch, step) : supervisedStep(tf, s, batch, step)),
     diverged: (batch, step) => (maml ? 'the query loss of the batch\'s tasks' : divergedTask(tf, s, batch, step)),
-    predict: (ds) => (maml ? maml.predict(vars, ds) : predict(tf, outputs, vars, ds, 4096, instead)),
+    predict: (ds) => (adapted ? adapted(vars, ds) : predict(tf, outputs, vars, ds, 4096, instead)),
     weights: () => Object.fromEntries(params.map((p) => [p.name, Float32Array.from(vars[p.name]!.dataSync())])),
     optimizerState: (step) => optimizerSnapshot(optimizers, params, step),
     dispose() {

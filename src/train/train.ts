@@ -115,17 +115,23 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     // would train to the end and then report metrics of nothing.
     if (testSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no test rows: the split held out no row (use more data or a larger \`test\` fraction)`);
     if (stage.batching.kind === 'tasks') {
-      // MAML: batches of tasks; test tasks adapt on their support rows, their query rows are scored
+      // MAML: batches of tasks
       const b = stage.batching;
       const keys = dataset.keys[b.key];
       if (!keys) throw new TrainError(`the data has no column \`${b.key}\` (the meta block's key)`);
       const grouped = taskRanges(keys, split.train, b.perBatch);
       if (grouped.trainable === 0) throw new TrainError(`no training task has two rows or more (tasks are the rows sharing \`${b.key}\`): a task needs a support row and a query row`);
       trainSet = { data: dataset, rows: grouped.rows, n: grouped.rows.length, tasks: grouped.tasks };
-      const t = splitTestTasks(dataset, b.key, split.test, b.support);
+    }
+    if (graph.meta) {
+      // A model with a meta block is evaluated as it serves, after every stage (MAML's or not):
+      // held-out tasks adapt on their support rows, their query rows are scored.
+      const { key, support } = graph.meta;
+      if (!dataset.keys[key]) throw new TrainError(`the data has no column \`${key}\` (the meta block's key)`);
+      const t = splitTestTasks(dataset, key, split.test, support);
       testSet = t.query;
       adaptOn = t.support;
-      if (testSet.n === 0) throw new TrainError(`no held-out task has two rows or more (tasks are the rows sharing \`${b.key}\`): a task is scored on the rows after those it adapts on, so nothing would be scored`);
+      if (testSet.n === 0) throw new TrainError(`no held-out task has two rows or more (tasks are the rows sharing \`${key}\`): a task is scored on the rows after those it adapts on, so nothing would be scored`);
       view = { ...view, train: { ...view.train, groupBy: view.train.groupBy ?? TASK_SLICE } };
     }
     const epochs = opts.epochs ?? stage.settings.epochs;
@@ -147,7 +153,8 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     }
     const init: RunnerInit = { graph: view, stage, weights, ...(k === start.stage && start.optimizers ? { optimizers: start.optimizers } : {}), schedule, ...(adaptOn ? { adaptOn } : {}) };
     const backendRunner = opts.runner ? await opts.runner(init) : tfjsRunner(tf, init);
-    const runner = opts.runner && stage.step.kind === 'maml' ? predictingOnTfjs(tf, init, backendRunner) : backendRunner;
+    // a meta block's adapted predictions are made on TensorFlow.js (meta-embed.ts)
+    const runner = opts.runner && graph.meta ? predictingOnTfjs(tf, init, backendRunner) : backendRunner;
     const current = () => ({ ...weights, ...runner.weights() });
     const lastStage = k === plan.stages.length - 1;
     try {

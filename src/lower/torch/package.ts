@@ -37,8 +37,9 @@ export function torchSpec(graph: IRGraph, reccVersion: string): string {
     tasks: graph.tasks.map((t) => ({ name: t.name, kind: t.kind, classes: t.classes, loss: t.loss, weight: t.weight, label: t.label })),
     padded: [...paddedTables(graph)],
     plan: planOf(graph),
-    // θ_meta, the parameters a MAML stage's inner loop adapts (its step names the meta block's group)
-    ...(graph.meta ? { meta: { name: graph.meta.name, key: graph.meta.key, params: graph.meta.params } } : {}),
+    // θ_meta, the parameters a MAML stage's inner loop adapts (its step names the meta block's
+    // group), and how every stage's evaluation adapts it: inner steps and lr, the support fraction
+    ...(graph.meta ? { meta: { name: graph.meta.name, key: graph.meta.key, params: graph.meta.params, steps: graph.meta.steps, lr: graph.meta.lr, support: graph.meta.support } } : {}),
   };
   return `${JSON.stringify(spec, (k, v: unknown) => (k === 'span' || k === 'raw' ? undefined : v), 1)}\n`;
 }

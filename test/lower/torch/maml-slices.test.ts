@@ -179,4 +179,39 @@ print(json.dumps([[ds.keys["row_id"][r], s] for _, q, s in train.test_tasks(ds.k
       expect(Math.abs(Number(line![1]) - groups[group]!.auc!), `${group}: auc`).toBeLessThanOrEqual(1.5e-4);
     }
   }, 120_000);
+
+  it('train.py evaluates every stage of a staged model adapted, a supervised stage too, as recc does', async () => {
+    // `warm` steps over rows, `meta` is MAML's: both are scored on the query rows, adapted
+    const stagedFile = join(work, 'staged.rec');
+    writeFileSync(stagedFile, SPEC.replace('    seed: 5\n  }\n', '    seed: 5\n  }\n  stage warm { step: supervised, epochs: 1 }\n  stage meta { epochs: 1 }\n'));
+    const gs = analyzeFile(stagedFile).graph!;
+    expect(gs.plan.stages.map((st) => st.step.kind)).toEqual(['supervised', 'maml']);
+    const { dataset } = preprocess(gs, all.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user_id'], skipBadRows: false });
+    await initBackend('cpu');
+    const trainIdx = Int32Array.from(trainRows, (_, i) => i);
+    const evals: Record<string, number> = {};
+    const recc = await train(tf, gs, dataset, { train: trainIdx, test: testIdx }, {
+      outDir: join(work, 'recc-staged'), resume: false, checkpointEvery: 1e9, log: () => {}, progress: false,
+      onEpoch: (e) => void (evals[e.stage.name] = e.evaluation.tasks.click!.all!.n!),
+    });
+    // recc scores the query rows after each stage
+    expect(evals).toEqual({ warm: recc.evaluation.tasks.click!.all!.n, meta: recc.evaluation.tasks.click!.all!.n });
+    const weights = join(work, 'staged.safetensors');
+    writeFileSync(weights, encodeSafetensors(Object.fromEntries(gs.params.map((p) => [p.name, { shape: p.shape, data: recc.weights[p.name]! }]))));
+    const pkg = join(work, 'pkg-staged');
+    writeDirectoryAtomic(pkg, torchPackage(gs, { specFile: stagedFile, reccVersion: 'test' }));
+    // no training (--epochs 0): each stage scores recc's final weights, as recc's final evaluation did
+    const printed = await runTrainPy([join(pkg, 'train.py'), '--data', trainCsv, '--test', testCsv, '--init', weights, '--epochs', '0', '--out', join(work, 'out-staged.safetensors'), '--threads', '1']);
+    const lines = [...printed.matchAll(/click auc \(query rows, adapted\) ([0-9.]+) \(n (\d+)\)\n/g)];
+    expect(lines.length, printed).toBe(2);
+    for (const line of lines) {
+      expect(Number(line[2])).toBe(recc.evaluation.tasks.click!.all!.n);
+      expect(Math.abs(Number(line[1]) - recc.evaluation.tasks.click!.all!.auc!)).toBeLessThanOrEqual(1.5e-4);
+    }
+    // and it trains the plan: a supervised stage, then a MAML stage
+    const trained = await runTrainPy([join(pkg, 'train.py'), '--data', trainCsv, '--test', testCsv, '--out', join(work, 'trained-staged.safetensors'), '--threads', '1']);
+    expect(trained).toMatch(/stage warm: \d+ steps/);
+    expect(trained).toMatch(/stage meta: \d+ MAML steps/);
+    expect([...trained.matchAll(/click auc \(query rows, adapted\) [0-9.]+ \(n (\d+)\)\n/g)].map((m) => Number(m[1]))).toEqual([recc.evaluation.tasks.click!.all!.n, recc.evaluation.tasks.click!.all!.n]);
+  }, 120_000);
 });
