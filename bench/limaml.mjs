@@ -9,6 +9,8 @@
 //                      ± per-task adaptation of those layers (its inner steps) on the support rows
 //   LiMAML (MLP)       examples/limaml-mlp.rec        ± the meta embedding adapted on the support
 //   LiMAML (id)        examples/limaml-id.rec           rows (Alg. 2b: its latest support row) or not
+//   LiMAML (MLP, warm) examples/limaml-warm.rec       the MLP model, its stage `warm` (2 supervised
+//                      epochs on rows) before the MAML epochs, ± adapted as LiMAML (MLP)
 // AUC over all query rows and sliced by users with fewer than 25 / 25 or more test samples, mean ±
 // sd over seeds; then LiMAML (MLP) training time per epoch with n = 1, 2, 3 inner steps (Table 6).
 // Oracle rows: the same query rows scored with the setting's true logit (src/data/synth/limaml.ts
@@ -62,11 +64,16 @@ function oracleScores(graph, ds, query, idx, seed) {
   return scores(Float64Array.from(idx, (r) => truth.logit[r]), query);
 }
 
-/** `--tasks-per-batch N` for the models trained by MAML (default: each spec's). */
+/** `--tasks-per-batch N` for the MAML stages (default: each spec's). */
 function withTasksPerBatch(g) {
-  const stage = g.plan.stages[0];
-  if (!opts.tasksPerBatch || stage.batching.kind !== 'tasks') return g;
-  return { ...g, plan: { stages: [{ ...stage, batching: { ...stage.batching, perBatch: opts.tasksPerBatch } }] } };
+  if (!opts.tasksPerBatch) return g;
+  return { ...g, plan: { stages: g.plan.stages.map((s) => (s.batching.kind === 'tasks' ? { ...s, batching: { ...s.batching, perBatch: opts.tasksPerBatch } } : s)) } };
+}
+
+/** A staged model's MAML stage trains the MAML models' epochs; its supervised stage its own. */
+function withMetaEpochs(g) {
+  const epochs = opts.metaEpochs || opts.epochs;
+  return { ...g, plan: { stages: g.plan.stages.map((s) => (s.step.kind === 'maml' ? { ...s, settings: { ...s.settings, epochs } } : s)) } };
 }
 
 // `plain` / `tuned`: the model names of the two variants (without / with per-task adaptation)
@@ -75,11 +82,14 @@ const MODELS = [
   { name: 'MAML (whole net)', file: 'examples/limaml-maml-whole.rec', kind: 'whole', plain: 'MAML (whole net, not adapted)', tuned: 'MAML (whole net, adapted)' },
   { name: 'LiMAML (MLP)', file: 'examples/limaml-mlp.rec', kind: 'limaml', plain: 'LiMAML (MLP, not adapted)', tuned: 'LiMAML (MLP, adapted)' },
   { name: 'LiMAML (id)', file: 'examples/limaml-id.rec', kind: 'limaml', plain: 'LiMAML (id, not adapted)', tuned: 'LiMAML (id, adapted)' },
+  { name: 'LiMAML (MLP, warm)', file: 'examples/limaml-warm.rec', kind: 'limaml', staged: true, plain: 'LiMAML (MLP, warm, not adapted)', tuned: 'LiMAML (MLP, warm, adapted)' },
 ];
 // the paper's claims, paired by seed: LiMAML ahead of the fine-tuned vanilla model; adaptation helps MAML
 const PAIRS = [
   ['LiMAML (MLP, adapted)', 'vanilla (fine-tuned)'],
   ['LiMAML (id, adapted)', 'vanilla (fine-tuned)'],
+  ['LiMAML (MLP, warm, adapted)', 'vanilla (fine-tuned)'],
+  ['LiMAML (MLP, warm, adapted)', 'LiMAML (MLP, adapted)'],
   ['MAML (whole net, adapted)', 'MAML (whole net, not adapted)'],
 ];
 const ORACLE = 'oracle (true score)';
@@ -95,8 +105,9 @@ const started = performance.now();
 for (let seed = 1; seed <= opts.seeds; seed++) {
   report.seeds.push(seed);
   for (const m of MODELS) {
-    const g0 = withTasksPerBatch(compileExample(m.file));
-    const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs: m.kind === 'vanilla' ? opts.epochs : opts.metaEpochs || opts.epochs, runner });
+    const g0 = withTasksPerBatch(m.staged ? withMetaEpochs(compileExample(m.file)) : compileExample(m.file));
+    const epochs = m.staged ? undefined : m.kind === 'vanilla' ? opts.epochs : opts.metaEpochs || opts.epochs;
+    const r = await runOnce(tf, g0, { seed, rows: opts.rows, epochs, runner });
     const g = r.graph;
     const { support, query, queryRows } = splitTestTasks(r.dataset, 'user_id', r.test, SUPPORT_FRACTION);
     if (m === MODELS[0]) {
