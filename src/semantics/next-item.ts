@@ -63,7 +63,7 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
     }
     if (key === 'loss') {
       if (a.value.kind !== 'Name' || a.value.name !== 'softmax_ce') {
-        el.report('REC3008', a.value.span, '`next_item` takes the loss `softmax_ce` (a full softmax over the items)', f, { hint: 'remove `loss:`; sampled softmax is not supported yet' });
+        el.report('REC3008', a.value.span, '`next_item` takes the loss `softmax_ce` (a full softmax over the items)', f, { hint: 'remove `loss:`; for a sampled softmax write `next_item(items, negatives: N)`' });
         return undefined;
       }
       continue;

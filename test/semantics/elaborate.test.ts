@@ -102,6 +102,14 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(es[0]!.message).toContain('out of range');
   });
 
+  it('points a next-item task with another loss to the sampled softmax it has', () => {
+    const [e, ...rest] = errors(spec('  let h = concat(a, a)\n  task n : next_item(hist, loss: bpr)'));
+    expect(rest).toEqual([]);
+    expect([e!.code, e!.hint]).toEqual(['REC3008', 'remove `loss:`; for a sampled softmax write `next_item(items, negatives: N)`']);
+    // and the form it names is accepted
+    expect(errors(spec('  let h = relu(dense(hist, 6))\n  task n : next_item(hist, negatives: 4) { from: h }'))).toEqual([]);
+  });
+
   it('reports an error once: a task that reads a failed `let` by default says nothing more', () => {
     // `nope` is unknown; the task's input is the last `let`, which failed with it.
     const d = errors(spec('  let h = concat(a, nope)\n  task t : binary(label: clicked)'));
