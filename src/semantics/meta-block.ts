@@ -54,6 +54,8 @@ type Draft = Omit<MetaSpec, 'params' | 'support'>;
 
 /** The settings of a meta block's `inner { … }`. */
 export const INNER = ['steps', 'lr', 'order'];
+/** The values of `inner { order: … }`. */
+export const ORDERS: readonly MamlOrder[] = ['second', 'first'];
 
 function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<MetaSpec, 'steps' | 'lr' | 'order'> {
   const out = { steps: META_DEFAULTS.steps, lr: META_DEFAULTS.lr, order: META_DEFAULTS.order };
@@ -70,7 +72,7 @@ function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<Met
       const name = e.kind === 'Name' ? e.name : undefined;
       if (name === 'first' || name === 'second') out.order = name;
       else {
-        const alts = name === undefined ? [] : suggestNames(name, ['first', 'second']);
+        const alts = name === undefined ? [] : suggestNames(name, ORDERS);
         el.report('REC5030', e.span, '`order` is `second` (through the inner gradients, Alg. 2a) or `first` (the first-order approximation)', f, { hint: didYouMean(alts), suggestions: fixWith(alts, e.span) });
       }
     } else if (k === 'steps' || k === 'lr') {
@@ -158,7 +160,8 @@ export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaConte
 
 /** How a stage steps (`step: maml | supervised`); in a model with a meta block MAML's by default. */
 export type StageStep = 'maml' | 'supervised';
-const STEPS: StageStep[] = ['maml', 'supervised'];
+/** The values of a stage's `step:`. */
+export const STEPS: readonly StageStep[] = ['maml', 'supervised'];
 
 /** A stage's `step:` field, checked: a name among STEPS, and `maml` only in a model with a meta block. */
 export function readStageStep(fl: Field | undefined, el: Elaborator, f: Frame, meta: boolean): StageStep {

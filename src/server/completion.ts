@@ -10,7 +10,7 @@ import { builtins } from '../semantics/builtins/index.js';
 import { FEATURE_KINDS } from '../semantics/features.js';
 import { stdModuleNames, type Module } from '../semantics/modules.js';
 import type { SymbolDef } from '../semantics/resolve.js';
-import { INNER } from '../semantics/meta-block.js';
+import { INNER, ORDERS, STEPS } from '../semantics/meta-block.js';
 import { STAGE_SECTION_FIELDS, TRAIN_SECTION_FIELDS } from '../semantics/model.js';
 import { TASK_FIELDS, TASK_KINDS } from '../semantics/tasks.js';
 import { SETTING_CALLS } from '../semantics/train-section.js';
@@ -39,6 +39,8 @@ const EXPR_KEYWORDS = ['true', 'false', 'not', 'and', 'or'];
 
 /** The field names of the sections made of `name: value` fields (the checker's own lists). */
 const FIELDS: Partial<Record<Section, readonly string[]>> = { train: TRAIN_SECTION_FIELDS, stage: STAGE_SECTION_FIELDS, task: TASK_FIELDS, inner: INNER };
+/** The fields whose value is one of a few names, by section (the checker's own lists). */
+const NAMED_VALUES: Partial<Record<Section, Record<string, readonly string[]>>> = { stage: { step: STEPS }, inner: { order: ORDERS } };
 
 function paramItems(b: BlockDecl, owner: Module | undefined, call: CallContext): CompletionItem[] {
   return (b.params ?? [])
@@ -148,6 +150,10 @@ export function complete(a: Analysis, text: string, offset: number, data?: DataC
     const setting = /\b(\w+)\s*:\s*(?:\[(?:[^[\]]*,)?\s*)?\w*$/.exec(lineBefore(m, offset))?.[1];
     if (setting && Object.hasOwn(SETTING_CALLS, setting)) return Object.keys(SETTING_CALLS[setting as keyof typeof SETTING_CALLS]).map((n) => ({ label: n, kind: CompletionItemKind.Function }));
   }
+  // The value of a field that takes a name: `step: su`, `order: `
+  const named = NAMED_VALUES[section];
+  const field = named && /\b(\w+)\s*:\s*\w*$/.exec(lineBefore(m, offset))?.[1];
+  if (field && Object.hasOwn(named, field)) return named[field]!.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember }));
   // A field's name: at the start of a line, or after `{` or `,` (`{ from: x, tower: [8] }`), but
   // not inside a value's brackets (`freeze: [tables, |`).
   const fields = FIELDS[section];

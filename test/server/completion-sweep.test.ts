@@ -77,5 +77,13 @@ describe('completion while typing a name', () => {
     expect(at(train2('data: synth(poso, ‸)'), '‸')).not.toContain('poso');
     // a meta block's inner settings
     expect(at(spec('  meta_block u by a {\n    inner { steps: 1, ‸ }\n    return a\n  }'), '‸')).toEqual(['steps', 'lr', 'order']);
+    // the values of a field that takes a name, as the checker's hint lists them (`did you mean`
+    // aside): a stage's `step`, an inner loop's `order`
+    const named = (text: string, code: string) => [...analyze(text, '/virtual/m.rec').diagnostics.find((d) => d.code === code)!.message.matchAll(/`(\w+)` \(/g)].map((x) => x[1]);
+    const stepIn = (value: string) => spec(`  meta_block u by a {\n    return dense(a, 2)\n  }\n  task t : binary(label: c) { from: concat(u, a) }\n  stage s { step: ${value}, epochs: 1 }`);
+    expect(at(stepIn('‸'), '‸')).toEqual(named(stepIn('zz'), 'REC5009'));
+    expect(at(stepIn('su‸'), '‸')).toEqual(['maml', 'supervised']);
+    const orderIn = (value: string) => spec(`  meta_block u by a {\n    inner { order: ${value} }\n    return dense(a, 2)\n  }\n  task t : binary(label: c) { from: concat(u, a) }`);
+    expect(at(orderIn('‸'), '‸')).toEqual(named(orderIn('zz'), 'REC5030'));
   });
 });
