@@ -37,8 +37,11 @@ export function runStats(file: string, opts: { json: boolean; depth: number; fil
   out.push(line('total', '', s.totalParams.toLocaleString('en-US'), s.totalFlops.toLocaleString('en-US')));
   out.push(`(${human(s.totalParams)} parameters, ${human(s.trainableParams)} trainable; ${human(s.totalFlops)} FLOPs per sample, embedding lookups not counted)`);
   if (s.stages.length > 1) {
-    out.push('', line('stage', '', 'trained', 'of'));
-    for (const st of s.stages) out.push(`${line(st.stage, '', st.trainable.toLocaleString('en-US'), st.total.toLocaleString('en-US'))}  ${(100 * st.fraction).toFixed(2)} %`);
+    // a model with a meta block: how each stage steps (MAML's, or supervised on rows)
+    const steps = a.graph.meta !== undefined;
+    const step = (k: string) => (steps ? (k === 'maml' ? 'MAML' : k) : '');
+    out.push('', line('stage', steps ? 'step' : '', 'trained', 'of'));
+    for (const st of s.stages) out.push(`${line(st.stage, step(st.step), st.trainable.toLocaleString('en-US'), st.total.toLocaleString('en-US'))}  ${(100 * st.fraction).toFixed(2)} %`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;

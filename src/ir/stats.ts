@@ -1,7 +1,7 @@
 // Parameters and FLOPs per block instance and in total, like POSO's Table 1.
 import { getOp } from '../ops/registry.js';
 import { entryNodes, getEntry, SERVE } from './entry.js';
-import { planOf } from './plan.js';
+import { planOf, type StepKind } from './plan.js';
 import type { IRGraph, IRNode } from './types.js';
 
 export interface InstanceStats {
@@ -22,6 +22,8 @@ export interface StageStats {
   total: number;
   /** trainable / total. */
   fraction: number;
+  /** How it steps: on rows, or MAML's over tasks (a stage of a model with a meta block). */
+  step: StepKind['kind'];
 }
 
 export interface GraphStats {
@@ -59,7 +61,7 @@ export function graphStats(g: IRGraph): GraphStats {
   const stages = planOf(g).stages.map((st) => {
     const trainable = sum(st.trainable);
     const total = trainable + sum(st.frozen);
-    return { stage: st.name, trainable, total, fraction: total === 0 ? 0 : trainable / total };
+    return { stage: st.name, trainable, total, fraction: total === 0 ? 0 : trainable / total, step: st.step.kind };
   });
   const trainableParams = stages[stages.length - 1]?.trainable ?? 0;
   const serve = getEntry(g, SERVE);

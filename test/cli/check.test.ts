@@ -82,6 +82,17 @@ describe('recc stats', () => {
     expect(r.stdout).toMatch(/trunk\s+poso\.mlp\s+64,832\s+130,432/);
     expect(r.stdout).toMatch(/total\s+785,586/);
   });
+
+  it('says how each stage of a model with a meta block steps', () => {
+    const r = recc('stats', 'examples/limaml-warm.rec');
+    expect(r.status).toBe(0);
+    const table = r.stdout.slice(r.stdout.indexOf('\nstage'));
+    expect(table).toMatch(/^\s*stage\s+step\s+trained\s+of$/m);
+    expect(table).toMatch(/^warm\s+supervised\s+20,785\s+20,785\s+100\.00 %$/m);
+    expect(table).toMatch(/^meta\s+MAML\s+20,785\s+20,785\s+100\.00 %$/m);
+    // a model without one keeps the table it had
+    expect(recc('stats', 'examples/peterrec-profile.rec').stdout).toMatch(/^stage\s+trained\s+of$/m);
+  });
 });
 
 describe('recc compile', () => {
