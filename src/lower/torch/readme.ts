@@ -29,6 +29,8 @@ export function torchReadme(graph: IRGraph, specFile: string): string {
     return `- \`${s.name}\` (tasks ${s.tasks.join(', ')}; batch ${s.settings.batch}, ${epochs}): ${opts.join('; ')}`;
   });
   const maml = plan.stages.some((s) => s.step.kind === 'maml');
+  // a model with a meta block is evaluated adapted after every stage, MAML's or not
+  const adapted = graph.meta !== undefined;
   return `# ${graph.model}: PyTorch package exported by recc
 
 Generated from \`${specFile}\` by \`recc export torch\`; regenerate rather than edit.
@@ -100,9 +102,9 @@ ${serveCommand(graph, specFile)}
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
 - A hinge loss pairs positives and negatives within each rank's share of a batch.
 ${
-    maml
-      ? `- A MAML stage is evaluated (\`--test\`) on the query rows of the test tasks (the rows after each
-  task's support rows; a task of one row has none) with θ_meta adapted on the task's support rows
+    adapted
+      ? `- Every stage of a model with a meta block, MAML's or supervised, is evaluated (\`--test\`) on
+  the query rows of the test tasks (the rows after each task's support rows; a task of one row has none) with θ_meta adapted on the task's support rows
   by the inner loop, every query row scored by the adapted model on its own features; recc scores
   them with the meta embedding of the task's latest support row instead, so the two can differ
   where the meta block reads features that vary within a task. train.py prints these as \`auc (query rows, adapted)\`,
