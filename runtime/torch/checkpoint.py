@@ -9,8 +9,10 @@ renames it (a killed write loses nothing).
 
 The first SIGINT or SIGTERM (a scheduler preempting the job) asks to stop before the next step;
 under torch.distributed the ranks agree on it (a max all-reduce every AGREE_EVERY steps), so they
-stop at the same step, and rank 0 writes a checkpoint. A second signal exits at once. The exit status is the
-shell's for the signal (130, 143).
+stop at the same step, and rank 0 writes a checkpoint. A second signal exits at once, removing a
+checkpoint it cut off half written. The exit status is the shell's for the signal (130, 143). What
+a killed run (SIGKILL, the OOM killer) left half written beside the checkpoint or the weights is
+removed when the next run starts (sweep_temps).
 """
 
 import os
@@ -38,6 +40,8 @@ class Stopper:
     def __init__(self, device):
         self.signum = 0
         self.device = device
+        # the temporary file a checkpoint is being written to, removed if a second signal exits
+        self.writing = None
 
     def install(self):
         for s in (signal.SIGINT, signal.SIGTERM):
@@ -45,6 +49,8 @@ class Stopper:
 
     def _caught(self, signum, frame):
         if self.signum:
+            if self.writing:
+                remove_quietly(self.writing)
             os._exit(128 + signum)
         self.signum = signum
         print(f"{signal.Signals(signum).name}: stopping after this step to write a checkpoint (send it again to stop at once)", file=sys.stderr, flush=True)
@@ -62,8 +68,50 @@ class Stopper:
         return int(t.item())
 
 
-def save(path, model, optimizers, position, losses, settings):
-    """Write the checkpoint of the run at `position` ({stage, epoch, batch, step}: the next batch)."""
+def remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def temp_of(path):
+    """Where a checkpoint of `path` is written before it is renamed over it."""
+    return f"{path}.tmp{os.getpid()}"
+
+
+def sweep_temps(path):
+    """Remove what killed writers of `path` left beside it: `<path>.tmp<pid>` (a checkpoint) and
+    `<path>.tmp-<pid>` (weights.save) of processes that no longer run. A live writer's is kept."""
+    folder, base = os.path.split(os.path.abspath(path))
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        rest = name[len(base):] if name.startswith(base + ".tmp") else None
+        pid = rest[5:] if rest and rest.startswith(".tmp-") else rest[4:] if rest else None
+        if not pid or not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
+            continue
+        remove_quietly(os.path.join(folder, name))
+        removed.append(name)
+    return removed
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def save(path, model, optimizers, position, losses, settings, stopper=None):
+    """Write the checkpoint of the run at `position` ({stage, epoch, batch, step}: the next batch);
+    `stopper` learns the temporary file while it is written."""
     state = {
         "format": FORMAT,
         "position": position,
@@ -74,9 +122,16 @@ def save(path, model, optimizers, position, losses, settings):
         "steps": [getattr(opt, "t", None) for opt, _ in optimizers],
         "losses": list(losses),
     }
-    tmp = f"{path}.tmp{os.getpid()}"
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    tmp = temp_of(path)
+    if stopper is not None:
+        stopper.writing = tmp
+    try:
+        torch.save(state, tmp)
+        os.replace(tmp, path)
+    finally:
+        if stopper is not None:
+            stopper.writing = None
+        remove_quietly(tmp)
 
 
 class CheckpointError(Exception):
@@ -124,7 +179,7 @@ class Checkpoints:
 
     def _save(self, model, optimizers, position, losses):
         if self.rank == 0 and self.writable:
-            save(self.path, model, optimizers, position, losses, self.settings)
+            save(self.path, model, optimizers, position, losses, self.settings, self.stopper)
 
     def before_batch(self, stage, k, epoch, batch, step, model, optimizers, losses):
         """Stop here (Stopped) when a rank caught a signal, after a checkpoint of this position."""

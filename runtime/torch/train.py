@@ -707,6 +707,10 @@ def main(argv=None):
     if resumed and rank == 0:
         at = resumed["position"]
         print(f"resuming from {path}: stage {stages[first]['name']}, step {at['step']} (epoch {at['epoch'] + 1}, batch {at['batch']})", flush=True)
+    if rank == 0:
+        # what a killed run left half written beside the checkpoint and the weights
+        for target in (path, args.out):
+            checkpoint.sweep_temps(target)
     stopper = checkpoint.Stopper(device)
     stopper.install()
     ck = checkpoint.Checkpoints(stopper, path, args.checkpoint_every, rank, settings, writable=tables is None)

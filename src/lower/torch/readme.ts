@@ -65,7 +65,9 @@ Ctrl-C (SIGINT) or SIGTERM (a preempted job) stops the run before its next step;
 checkpoint to \`<out>.checkpoint\` (\`--checkpoint PATH\`; \`--checkpoint-every N\` writes one every
 N steps too), and the exit status is 130 or 143. Run the same command with \`--resume\` to
 continue at that batch, to the weights an uninterrupted run ends with. Under torch.distributed
-the ranks agree on the step every 10 steps, so a signal to any rank stops them all.
+the ranks agree on the step every 10 steps, so a signal to any rank stops them all. A second
+signal stops at once (a checkpoint it cuts off half written is removed), and what a killed run
+left half written beside the checkpoint or the weights is removed by the next run.
 
 Several processes, with torchrun:
 

@@ -4,7 +4,8 @@
 // gets the signal (the ranks agree on the step), and in a MAML stage (LiMAML). A checkpoint of
 // other settings, or none, is refused with one line.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,38 @@ async function stopOne(base: string[], full: string, part: string, stopAt: numbe
 }
 
 describe.runIf(haveTorch())('train.py stopped by SIGTERM and resumed', () => {
+  it('removes what killed runs left half written, not what a running one is writing; a second signal mid-write leaves nothing', async () => {
+    const specFile = join(work, 'sweep.rec');
+    writeFileSync(specFile, ADAM);
+    const { dir, csv } = exported('sweep', ADAM, randomRows(analyzeFile(specFile).graph!, 100, 'sweep'));
+    const out = join(work, 'sweep.safetensors');
+    // the pid of a process that has ended, and one that runs (this test's)
+    const dead = spawnSync('/usr/bin/python3', ['-c', 'import os; print(os.getpid())'], { encoding: 'utf8' }).stdout.trim();
+    const left = [`${out}.checkpoint.tmp${dead}`, `${out}.tmp-${dead}`];
+    const kept = [`${out}.checkpoint.tmp${process.pid}`, join(work, `sweep.safetensors.checkpoint.tmp${dead}x`), join(work, `other.safetensors.tmp-${dead}`)];
+    for (const f of [...left, ...kept]) writeFileSync(f, 'half written');
+    const r = await trainPy([join(dir, 'train.py'), '--data', csv, '--no-split', '--threads', '1', '--epochs', '1', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(left.filter((f) => existsSync(f))).toEqual([]);
+    expect(kept.filter((f) => existsSync(f))).toEqual(kept);
+    // the first signal asks to stop after the step; a second one while the checkpoint is being
+    // written exits at once, and removes the file being written
+    const py = `import os, sys; sys.path.insert(0, ${JSON.stringify(dir)})
+import checkpoint
+s = checkpoint.Stopper("cpu")
+t = checkpoint.temp_of(${JSON.stringify(join(work, 'second.checkpoint'))})
+open(t, "w").write("half written")
+s.writing = t
+s._caught(15, None)
+s._caught(15, None)
+print("not reached")`;
+    const second = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+    expect(second.status, second.stderr).toBe(143);
+    expect(second.stdout).not.toContain('not reached');
+    expect(existsSync(join(work, 'second.checkpoint'))).toBe(false);
+    expect(spawnSync('ls', [work], { encoding: 'utf8' }).stdout).not.toContain('second.checkpoint.tmp');
+  }, 120_000);
+
   it('ends with the weights of an uninterrupted run, and refuses a checkpoint of other settings', async () => {
     const specFile = join(work, 'adam-rows.rec');
     writeFileSync(specFile, ADAM);
