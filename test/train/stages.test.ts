@@ -89,8 +89,8 @@ describe('a two-stage plan', () => {
     // warm reads all but `like` (5_369) and trains all of it; tune reads everything (5_410) and
     // trains dense1 and both heads: 136 + 81 + 41 = 258.
     expect(graphStats(g).stages).toEqual([
-      { stage: 'warm', trainable: 5_369, total: 5_369, fraction: 1 },
-      { stage: 'tune', trainable: 258, total: 5_410, fraction: 258 / 5_410 },
+      { stage: 'warm', trainable: 5_369, total: 5_369, fraction: 1, step: 'supervised' },
+      { stage: 'tune', trainable: 258, total: 5_410, fraction: 258 / 5_410, step: 'supervised' },
     ]);
   });
 });
