@@ -17,7 +17,7 @@ import { decodeSafetensors } from '../io/safetensors.js';
 import { nonFiniteTensors } from '../train/checkpoint-check.js';
 import { startFromPretrained, type Pretrained } from '../train/pretrained.js';
 import type { Interrupt } from '../train/loop.js';
-import { train, TrainError, type BatchStream, type StageData } from '../train/train.js';
+import { train, TrainError, type StageData } from '../train/train.js';
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
@@ -80,6 +80,17 @@ class DataLoadError extends Error {
   }
 }
 
+/** `load` of a stage, made once per key (`keyOf`, JSON): stages that read the same data alike share it. */
+function sharedBy(keyOf: (stage: StagePlan) => unknown[], load: (stage: StagePlan) => Promise<StageData>): (stage: StagePlan) => Promise<StageData> {
+  const loads = new Map<string, Promise<StageData>>();
+  return (stage) => {
+    const key = JSON.stringify(keyOf(stage));
+    let p = loads.get(key);
+    if (!p) loads.set(key, (p = load(stage)));
+    return p;
+  };
+}
+
 export async function runTrain(file: string, o: TrainCliOptions): Promise<number> {
   const graph = loadSpec(file, policyOf(o));
   if (!graph) return 1;
@@ -119,51 +130,51 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   };
   const loadOpts = (seed: number) => ({ data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed, files: policyOf(o) });
   // Each stage's rows: stages that read the same data, split and labels share one load.
-  const cache = new Map<string, Promise<StageData>>();
-  const dataFor = (stage: StagePlan): Promise<StageData> => {
-    const s = stage.settings;
-    const key = JSON.stringify([s.data, s.split, s.seed, stage.tasks]);
-    let p = cache.get(key);
-    if (!p) {
-      p = (async () => {
-        const view = stageGraph(graph, stage);
-        const loaded = await loadData(view, loadOpts(s.seed));
-        if (loaded.errors.length > 0) throw new DataLoadError(loaded.errors.map(formatDataError));
-        const parts = split(loaded.dataset, s.split, s.seed);
-        const short = splitShortfall(s.split, loaded.dataset, parts);
-        if (short) throw new DataLoadError([formatDataError({ file: loaded.source, row: 0, code: 'REC6004', message: short })]);
-        for (const w of oneClassWarnings(view.tasks, loaded.dataset.labels, parts.train, loaded.source)) log(formatDataError(w));
-        started(stage, loaded.source, loaded.skipped, parts.train.length, parts.test.length, false);
-        return { dataset: loaded.dataset, split: parts };
-      })();
-      cache.set(key, p);
-    }
-    return p;
-  };
+  const dataFor = sharedBy(
+    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.tasks],
+    async (stage) => {
+      const s = stage.settings;
+      const view = stageGraph(graph, stage);
+      const loaded = await loadData(view, loadOpts(s.seed));
+      if (loaded.errors.length > 0) throw new DataLoadError(loaded.errors.map(formatDataError));
+      const parts = split(loaded.dataset, s.split, s.seed);
+      const short = splitShortfall(s.split, loaded.dataset, parts);
+      if (short) throw new DataLoadError([formatDataError({ file: loaded.source, row: 0, code: 'REC6004', message: short })]);
+      for (const w of oneClassWarnings(view.tasks, loaded.dataset.labels, parts.train, loaded.source)) log(formatDataError(w));
+      started(stage, loaded.source, loaded.skipped, parts.train.length, parts.test.length, false);
+      return { dataset: loaded.dataset, split: parts };
+    },
+  );
+  // With --stream, each stage's data is read once to check it and keep its test rows, then its
+  // training rows streamed each epoch; stages that read the same data the same way (the batch
+  // too) share it.
+  const streamFor = sharedBy(
+    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.settings.batch, s.tasks],
+    async (stage) => {
+      const s = stage.settings;
+      const r = await streamData(stageGraph(graph, stage), { ...loadOpts(s.seed), batch: s.batch, ...(o.shuffleBuffer ? { shuffleBuffer: o.shuffleBuffer } : {}) });
+      if (r.errors.length > 0) throw new DataLoadError(r.errors.map(formatDataError));
+      started(stage, r.source, r.skipped, r.batches.rows, r.test.n, true);
+      return { dataset: r.test, split: { train: new Int32Array(0), test: Int32Array.from({ length: r.test.n }, (_, i) => i) }, stream: r.batches };
+    },
+  );
+  const stageData = o.stream ? streamFor : dataFor;
   let first: StageData;
-  let stream: BatchStream | undefined;
   try {
-    if (o.stream) {
-      if (o.rows !== undefined) {
-        log('error: --rows and --stream do not go together (a stream reads the whole file each epoch)');
-        return 1;
-      }
-      if (plan.stages.length > 1) {
-        log('error: --stream trains a plan of one stage; this spec has stages');
-        return 1;
-      }
-      const s = await streamData(graph, { ...loadOpts(graph.train.seed), batch: graph.train.batch, ...(o.shuffleBuffer ? { shuffleBuffer: o.shuffleBuffer } : {}) });
-      if (s.errors.length > 0) throw new DataLoadError(s.errors.map(formatDataError));
-      first = { dataset: s.test, split: { train: new Int32Array(0), test: Int32Array.from({ length: s.test.n }, (_, i) => i) } };
-      stream = s.batches;
-      started(plan.stages[0]!, s.source, s.skipped, stream.rows, s.test.n, true);
-    } else {
-      // every stage's data is loaded and split before the first step: a later stage's missing
-      // column or empty split is found now, not after the stages before it trained
-      const from = Math.max(0, plan.stages.findIndex((st) => st.name === pretrained?.from));
-      first = await dataFor(plan.stages[from]!);
-      for (const stage of plan.stages.slice(from + 1)) await dataFor(stage);
+    if (o.stream && o.rows !== undefined) {
+      log('error: --rows and --stream do not go together (a stream reads the whole file each epoch)');
+      return 1;
     }
+    const maml = plan.stages.find((st) => st.batching.kind === 'tasks');
+    if (o.stream && maml) {
+      log(`error: --stream reads rows in file order; ${plan.stages.length > 1 ? `stage ${maml.name}, a MAML stage,` : 'a meta block'} trains on tasks grouped by their key: train without --stream`);
+      return 1;
+    }
+    // every stage's data is loaded (or, streamed, checked) and split before the first step: a
+    // later stage's missing column or empty split is found now, not after the stages before it trained
+    const from = Math.max(0, plan.stages.findIndex((st) => st.name === pretrained?.from));
+    first = await stageData(plan.stages[from]!);
+    for (const stage of plan.stages.slice(from + 1)) await stageData(stage);
   } catch (e) {
     if (!(e instanceof DataLoadError)) throw e;
     for (const line of e.lines) log(line);
@@ -194,7 +205,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       onEpoch: (e) => writeArtefacts(out, graph, e, info),
       ...(chosen.runner ? { runner: chosen.runner } : {}),
-      ...(stream ? { stream } : { dataFor }),
+      dataFor: stageData,
       ...(pretrained ? { pretrained } : {}),
     });
   } catch (e) {

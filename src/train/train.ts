@@ -47,6 +47,8 @@ export interface EpochEnd {
 export interface StageData {
   dataset: Dataset;
   split: { train: Int32Array; test: Int32Array };
+  /** The training rows read from a file each epoch (`--stream`): `dataset` then holds the test rows. */
+  stream?: BatchStream;
 }
 
 export interface TrainOptions {
@@ -68,7 +70,10 @@ export interface TrainOptions {
   onStep?: (s: { step: number; ms: number; loss: number }) => void;
   /** The data of a stage whose settings name other data than the run's (default: the run's). */
   dataFor?: (stage: StagePlan) => Promise<StageData>;
-  /** Training batches read from a file each epoch (`--stream`, stream-data.ts); `data` then holds the test rows. One stage only. */
+  /**
+   * Training batches read from a file each epoch (`--stream`, stream-data.ts); `data` then holds
+   * the test rows. One stage only: a plan of several streams each stage's own (StageData.stream).
+   */
   stream?: BatchStream;
   /** Start from another run's weights, at a given stage (`--init`, `--from`: pretrained.ts). */
   pretrained?: Pretrained;
@@ -94,7 +99,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
   const graph = objectives(program);
   const plan = planOf(graph);
   const named = plan.stages.length > 1;
-  if (opts.stream && named) throw new TrainError('--stream trains a plan of one stage; this spec has stages');
+  if (opts.stream && named) throw new Error('internal: `stream` serves a plan of one stage; a plan of several streams each stage through `dataFor`');
   if (opts.stream && plan.stages.some((s) => s.batching.kind === 'tasks')) throw new TrainError('--stream reads rows in file order; a meta block trains on tasks grouped by their key: train without --stream');
   const start = startRun(graph, plan, opts);
   let { state, weights } = start;
@@ -105,9 +110,10 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     const stage = plan.stages[k]!;
     if (k > start.stage) state = stageState(graph, plan, k, state);
     let view = stageGraph(graph, stage);
-    const { dataset, split } = opts.dataFor ? await opts.dataFor(stage) : { dataset: data, split: splitIdx };
+    const { dataset, split, stream } = opts.dataFor ? await opts.dataFor(stage) : { dataset: data, split: splitIdx, stream: opts.stream };
+    if (stream && stage.batching.kind === 'tasks') throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}--stream reads rows in file order; a MAML stage trains on tasks grouped by their key: train without --stream`);
     // The training rows are not copied out of the dataset: each batch is sliced from it through this index.
-    let trainSet: Parameters<typeof runStage>[0]['trainSet'] = { data: dataset, rows: split.train, n: opts.stream?.rows ?? split.train.length };
+    let trainSet: Parameters<typeof runStage>[0]['trainSet'] = { data: dataset, rows: split.train, n: stream?.rows ?? split.train.length };
     let testSet = slice(dataset, split.test);
     let adaptOn: typeof testSet | undefined;
     if (trainSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no training rows: the split left every row for testing (use more data or a smaller \`test\` fraction)`);
@@ -173,7 +179,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
         ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
         ...(opts.onStep ? { onStep: opts.onStep } : {}),
-        ...(opts.stream ? { stream: opts.stream } : {}),
+        ...(stream ? { stream } : {}),
         ...(opts.onEpoch ? { onEpoch: async (e: Evaluation) => opts.onEpoch!({ weights: current(), evaluation: e, state, stage, lastStage, final: false, samplesPerSecond: speedNow() }) } : {}),
       });
       evaluation = r.evaluation;
