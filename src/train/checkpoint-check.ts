@@ -6,7 +6,7 @@ import type { NamedTensor } from '../io/safetensors.js';
 /** No run takes 10^12 optimizer steps (30 years at a millisecond a step): more is a corrupt count. */
 export const MAX_STEPS = 1e12;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown, max = MAX_STEPS): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
 
 /** The problems of a parsed `recc.state`, one line each; empty when it can be used. */

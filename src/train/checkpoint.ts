@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { StagedWrites, writeFileAtomic } from '../io/atomic-write.js';
 import { checkWeights, decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
 import type { IRGraph } from '../ir/types.js';
-import { nonFiniteTensors, stateProblems } from './checkpoint-check.js';
+import { isObject, nonFiniteTensors, stateProblems } from './checkpoint-check.js';
 
 export interface TrainState {
   /**
@@ -104,6 +104,7 @@ export function loadCheckpoint(dir: string, graph?: IRGraph): Checkpoint | { err
   const malformed = stateProblems(parsed);
   if (malformed.length > 0) return { error: `${path}: the training state is malformed; start afresh without --resume or use another --out:\n${malformed.map((p) => `  ${p}`).join('\n')}` };
   const state = parsed as TrainState;
+  for (const h of state.history) nanForNull(h.metrics);
   const infinite = nonFiniteTensors(r.tensors);
   if (infinite.length > 0) return { error: `${path}: the checkpoint holds values that are not finite, so training cannot continue from it:\n${infinite.map((p) => `  ${p}`).join('\n')}` };
   const weights: Record<string, NamedTensor> = Object.create(null);
@@ -124,6 +125,22 @@ export function loadCheckpoint(dir: string, graph?: IRGraph): Checkpoint | { err
     if (problems.length > 0) return { error: `${path} does not match the spec; start afresh without --resume or use another --out:\n${problems.map((p) => `  ${p}`).join('\n')}` };
   }
   return { weights, slots, state };
+}
+
+/**
+ * JSON has no NaN: a metric that was NaN (n/a: a group with one class) was written as null. Put NaN
+ * back, so that a resumed run reports its earlier epochs as it reported them (an evaluation's
+ * values, `tasks → group → metric`, are numbers).
+ */
+function nanForNull(metrics: unknown): void {
+  const tasks = isObject(metrics) && isObject(metrics.tasks) ? metrics.tasks : {};
+  for (const groups of Object.values(tasks)) {
+    if (!isObject(groups)) continue;
+    for (const row of Object.values(groups)) {
+      if (!isObject(row)) continue;
+      for (const k of Object.keys(row)) if (row[k] === null) row[k] = NaN;
+    }
+  }
 }
 
 /** One group's optimizer state in a checkpoint: its step count and slots by `<parameter>/<slot>`. */

@@ -89,6 +89,25 @@ describe('checkpoint validation', () => {
     expect(r.state.step).toBe(5);
   });
 
+  it('a run whose held-out metric is n/a (one class: NaN, null in the checkpoint\'s JSON) resumes, and reports its earlier epochs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recc-nan-metric-'));
+    const csv = join(dir, 'one-class.csv');
+    // every row clicked: the AUC of the held-out rows is NaN after every epoch
+    const rows = readFileSync(join(import.meta.dirname, '../fixtures/train/clicks.csv'), 'utf8').trim().split('\n');
+    writeFileSync(csv, `${[rows[0], ...rows.slice(1).map((r) => r.replace(/,[01]$/, ',1'))].join('\n')}\n`);
+    const recc = (...args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/recc.js'), 'train', SPEC, '--data', csv, '-o', join(dir, 'out'), ...args], { encoding: 'utf8' });
+    // stopped in the second epoch, after the first epoch's evaluation
+    const batches = Math.ceil((rows.length - 1) * 0.75 / 32);
+    const first = recc('--max-steps', String(batches + 2));
+    expect(first.status, first.stderr).toBe(0);
+    const resumed = recc('--resume');
+    expect(resumed.stderr).not.toMatch(/TypeError|^\s+at /m);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const report = readFileSync(join(dir, 'out/report.md'), 'utf8');
+    // three epochs in the table, the first from before the stop
+    expect(report.match(/^\| [123] \| NaN \| NaN \|$/gm)).toHaveLength(3);
+  });
+
   it('compile --weights and eval --weights refuse weights that are not finite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recc-w-'));
     const w = Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: new Float32Array(p.shape.reduce((a, b) => a * b, 1)).fill(0.5) }]));

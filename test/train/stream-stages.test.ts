@@ -2,8 +2,8 @@
 // its data once to check it and keep its held-out rows, then streams its training rows each epoch,
 // as a one-stage run does. Checked against the stages run one at a time, each streamed on its own
 // (the one-stage path): `warm` alone, then `tune` alone started from warm's weights with `--init`,
-// must end with the weights of the streamed two-stage run, bit for bit. A MAML stage is refused
-// before anything is read.
+// must end with the weights of the streamed two-stage run, bit for bit; stopped inside its second
+// stage, it resumes to them. A MAML stage is refused before anything is read.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,18 @@ describe('recc train --stream with stages', () => {
     // tune trained what it does not freeze, from warm's values
     expect(Array.from(a['trunk.dense1.kernel']!.data)).not.toEqual(Array.from(w['trunk.dense1.kernel']!.data));
     expect(Array.from(a['trunk.dense0.kernel']!.data)).toEqual(Array.from(w['trunk.dense0.kernel']!.data));
+  }, 120_000);
+
+  it('a streamed run stopped inside its second stage resumes to the uninterrupted weights', () => {
+    const out = join(dir, 'resumed');
+    // warm: 2 epochs of ⌈train rows / 32⌉ batches; 36 steps stop inside tune
+    const part = recc(['train', TWO, '--data', csv, '--stream', '-o', out, '--max-steps', '36']);
+    expect(part.status, part.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'state.json'), 'utf8'))).toMatchObject({ stage: 'tune' });
+    const rest = recc(['train', TWO, '--data', csv, '--stream', '-o', out, '--resume']);
+    expect(rest.status, rest.stderr).toBe(0);
+    const [a, b] = [tensors(join(dir, 'both/model.safetensors')), tensors(join(out, 'model.safetensors'))];
+    for (const k of Object.keys(a)) expect(Array.from(b[k]!.data), k).toEqual(Array.from(a[k]!.data));
   }, 120_000);
 
   it('refuses a MAML stage before reading anything', () => {
