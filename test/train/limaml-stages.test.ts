@@ -8,6 +8,7 @@
 //    weights (`--init`), bit for bit;
 //  - warm is evaluated as the model serves: each held-out user adapted on its support rows, its
 //    query rows scored, as the single-stage spec's runner scores them from warm's weights.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { split } from '../../src/data/split.js';
 import { planOf, stageGraph } from '../../src/ir/plan.js';
 import type { IRGraph } from '../../src/ir/types.js';
 import { objectives } from '../../src/ir/passes/objectives.js';
-import { analyzeFile } from '../../src/semantics/analyze.js';
+import { analyze, analyzeFile } from '../../src/semantics/analyze.js';
 import { loadData } from '../../src/train/data-source.js';
 import { auc } from '../../src/train/metrics.js';
 import { splitTestTasks } from '../../src/train/task-split.js';
@@ -92,6 +93,22 @@ describe('a model with a meta block, trained in stages', () => {
     expect(all.n).toBe(query.n);
     expect(query.n).toBeLessThan(parts.test.length);
     expect(all.auc).toBeCloseTo(auc(p.click!, query.labels.click!), 10);
+  });
+
+  it('a MAML stage that freezes θ_meta trains the rest, and leaves θ_meta as warm left it', async () => {
+    const text = readFileSync(join(specs, 'limaml-staged.rec'), 'utf8').replace('  stage meta {\n    epochs: 1\n', '  stage meta {\n    epochs: 1\n    freeze: [user_meta]\n');
+    const a = analyze(text, join(specs, 'limaml-staged.rec'));
+    expect(a.diagnostics).toEqual([]);
+    const g = a.graph!;
+    expect(g.plan.stages[1]!.frozen).toEqual(g.meta!.params);
+    let warm: Record<string, Float32Array> = {};
+    const r = await trainRows(g, ROWS, { onEpoch: (e) => void (e.stage.name === 'warm' && (warm = e.weights)) });
+    for (const [name, w] of Object.entries(r.weights)) {
+      if (g.meta!.params.includes(name)) expect(Array.from(w), `${name} frozen`).toEqual(Array.from(warm[name]!));
+      else expect(Array.from(w), `${name} trained`).not.toEqual(Array.from(warm[name]!));
+    }
+    // warm trained as before: the freeze is meta's only
+    for (const [name, w] of Object.entries(afterWarm)) expect(Array.from(warm[name]!), name).toEqual(Array.from(w));
   });
 
   it('trains the same on --backend ort, a supervised stage then a MAML stage', async () => {
