@@ -8,7 +8,10 @@
 //    weights (`--init`), bit for bit;
 //  - warm is evaluated as the model serves: each held-out user adapted on its support rows, its
 //    query rows scored, as the single-stage spec's runner scores them from warm's weights.
-import { readFileSync } from 'node:fs';
+// And: a MAML stage that freezes θ_meta leaves it as warm left it; a run stopped inside the MAML
+// stage resumes to the uninterrupted weights; ort trains the plan as wasm does.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,13 +42,14 @@ describe('a model with a meta block, trained in stages', () => {
   let afterWarm: Record<string, Float32Array> = {};
   let warmEval: EpochEnd['evaluation'] | undefined;
   let final: Record<string, Float32Array> = {};
+  let warmSteps = 0;
   let ort: Ort;
 
   beforeAll(async () => {
     ort = await wasmAndOrt();
     const r = await trainRows(staged, ROWS, {
       onEpoch: (e) => {
-        if (e.stage.name === 'warm') [afterWarm, warmEval] = [e.weights, e.evaluation];
+        if (e.stage.name === 'warm') [afterWarm, warmEval, warmSteps] = [e.weights, e.evaluation, e.state.step];
       },
     });
     final = r.weights;
@@ -109,6 +113,14 @@ describe('a model with a meta block, trained in stages', () => {
     }
     // warm trained as before: the freeze is meta's only
     for (const [name, w] of Object.entries(afterWarm)) expect(Array.from(warm[name]!), name).toEqual(Array.from(w));
+  });
+
+  it('a run stopped inside the MAML stage resumes to the uninterrupted weights, bit for bit', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'recc-limaml-stages-'));
+    const part = await trainRows(staged, ROWS, { outDir, maxSteps: warmSteps + 3 });
+    expect([part.state.stage, part.state.step]).toEqual(['meta', 3]);
+    const rest = await trainRows(staged, ROWS, { outDir, resume: true });
+    for (const [name, w] of Object.entries(final)) expect(Array.from(rest.weights[name]!), name).toEqual(Array.from(w));
   });
 
   it('trains the same on --backend ort, a supervised stage then a MAML stage', async () => {
