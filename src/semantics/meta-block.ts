@@ -202,10 +202,10 @@ export function readTaskBatching(rest: ReadonlyMap<string, Field>, el: Elaborato
 }
 
 /**
- * A stage of a model with a meta block (each, unless it says `step: supervised`), made a MAML stage over task batches with §6.4's
- * large-batch recipe unless the spec says otherwise: clip norm 1.0 on the outer step, a linear
- * warm-up over the first 5 % of the steps, and every optimizer's learning rate scaled linearly from
- * `lr_tasks` to `tasks_per_batch` tasks a batch.
+ * A stage of a model with a meta block (each, unless it says `step: supervised`), made a MAML
+ * stage over task batches with §6.4's large-batch recipe unless the spec says otherwise: clip norm
+ * 1.0 on the outer step, a linear warm-up over the first 5 % of the steps, and every optimizer's
+ * learning rate scaled linearly from `lr_tasks` to `tasks_per_batch` tasks a batch.
  */
 export function mamlStage(stage: StagePlan, meta: MetaSpec, batching: TaskBatching): StagePlan {
   const tasks: Batching = { kind: 'tasks', key: meta.key, perBatch: batching.perBatch, support: batching.support };

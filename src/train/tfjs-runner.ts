@@ -3,12 +3,12 @@
 // the supervised step (or MAML's, maml-step.ts); a model with a meta block predicts adapted.
 import { randomUUID } from 'node:crypto';
 import type * as tfc from '@tensorflow/tfjs-core';
+import type { Dataset } from '../data/preprocess.js';
 import { entryNodes, getEntry } from '../ir/entry.js';
 import { paddedTables } from '../ir/padding-rows.js';
 import { buildForward } from '../lower/tfjs/forward.js';
 import { predict } from './evaluate.js';
 import { groupOptimizers, optimizerSnapshot } from './group-optimizers.js';
-import type { Dataset } from '../data/preprocess.js';
 import { mamlTraining } from './maml-step.js';
 import { adaptedPredictions } from './meta-embed.js';
 import type { RunnerInit, StageRunner } from './runner.js';

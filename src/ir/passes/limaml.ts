@@ -34,7 +34,7 @@ export function trainingObjective(g: IRGraph, stage = servedStage(g)): number {
 export function limamlProgram(g: IRGraph, steps: number, stage?: StagePlan): IRGraph {
   const meta = g.meta;
   if (!meta) throw new Error('internal: limamlProgram: the model has no meta block');
-  const adapted = adaptedNodes(g, trainingObjective(g, stage ?? servedStage(g)), [meta.embedding], meta.params, { steps, lr: meta.lr, order: 'second' });
+  const adapted = adaptedNodes(g, trainingObjective(g, stage), [meta.embedding], meta.params, { steps, lr: meta.lr, order: 'second' });
   const graph = adapted.graph;
   const ae = { embedding: adapted.nodes[0]! };
   const inputs: Record<string, number> = {};
