@@ -199,7 +199,10 @@ print(json.dumps([[ds.keys["row_id"][r], s] for _, q, s in train.test_tasks(ds.k
     const weights = join(work, 'staged.safetensors');
     writeFileSync(weights, encodeSafetensors(Object.fromEntries(gs.params.map((p) => [p.name, { shape: p.shape, data: recc.weights[p.name]! }]))));
     const pkg = join(work, 'pkg-staged');
-    writeDirectoryAtomic(pkg, torchPackage(gs, { specFile: stagedFile, reccVersion: 'test' }));
+    const files = torchPackage(gs, { specFile: stagedFile, reccVersion: 'test' });
+    writeDirectoryAtomic(pkg, files);
+    // its README says so, of the supervised stage too
+    expect(String(files['README.md'])).toContain("Every stage of a model with a meta block, MAML's or supervised, is evaluated");
     // no training (--epochs 0): each stage scores recc's final weights, as recc's final evaluation did
     const printed = await runTrainPy([join(pkg, 'train.py'), '--data', trainCsv, '--test', testCsv, '--init', weights, '--epochs', '0', '--out', join(work, 'out-staged.safetensors'), '--threads', '1']);
     const lines = [...printed.matchAll(/click auc \(query rows, adapted\) ([0-9.]+) \(n (\d+)\)\n/g)];
