@@ -16,6 +16,7 @@ removed when the next run starts (sweep_temps).
 """
 
 import os
+import re
 import signal
 import sys
 
@@ -88,11 +89,11 @@ def sweep_temps(path):
         names = os.listdir(folder)
     except OSError:
         return []
+    temp = re.compile(re.escape(base) + r"\.tmp-?(\d+)")
     removed = []
     for name in names:
-        rest = name[len(base):] if name.startswith(base + ".tmp") else None
-        pid = rest[5:] if rest and rest.startswith(".tmp-") else rest[4:] if rest else None
-        if not pid or not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
+        m = temp.fullmatch(name)
+        if not m or int(m[1]) == os.getpid() or alive(int(m[1])):
             continue
         remove_quietly(os.path.join(folder, name))
         removed.append(name)

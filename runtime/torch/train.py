@@ -238,6 +238,23 @@ def global_batches(n, batch, seed, epoch, shuffle):
     return [order[i : i + batch] for i in range(0, n, batch)]
 
 
+def resume_at(resumed, model, optimizers):
+    """Where a stage starts ({epoch, batch, step}): the checkpoint's position, its parameters and
+    optimizer states restored, when it continues from one; else the beginning."""
+    if not resumed:
+        return {"epoch": 0, "batch": 0, "step": 0}
+    checkpoint.restore(resumed, model, optimizers)
+    return resumed["position"]
+
+
+def stage_batches(n, batch, seed, epochs, shuffle, at):
+    """(epoch, batch index, units) of a stage's global batches from position `at` on."""
+    for epoch in range(at["epoch"], epochs):
+        batches = global_batches(n, batch, seed, epoch, shuffle)
+        for b in range(at["batch"] if epoch == at["epoch"] else 0, len(batches)):
+            yield epoch, b, batches[b]
+
+
 # ── metrics ──────────────────────────────────────────────────────────────────
 
 
@@ -301,12 +318,21 @@ def evaluate(model, ds, spec, stage, device):
             if m["kind"] == "gauc":
                 report[f"{t['name']} gauc({m['by']})"] = gauc(p, y, ds.keys[m["by"]])
         # each group of the spec's `group_by` column, with its row count, as recc train reports them
-        for suffix, rows in slices:
-            report[f"{t['name']} auc{suffix}"] = (auc(p[rows], y[rows]), int(rows.sum()))
-            for m in stage["settings"]["metrics"]:
-                if m["kind"] == "gauc":
-                    report[f"{t['name']} gauc({m['by']}){suffix}"] = (gauc(p[rows], y[rows], [ds.keys[m["by"]][i] for i in np.flatnonzero(rows)]), int(rows.sum()))
+        sliced(report, t["name"], "", p, y, np.arange(ds.n), ds.keys, stage, slices)
     return report
+
+
+def sliced(report, task, tag, p, y, rows, keys, stage, slices):
+    """Into `report`, for each (suffix, mask) of `slices`: the AUC and each GAUC of the stage's
+    metrics of the masked scores `p` and labels `y`, with the row count, as `<task> auc<tag><suffix>`
+    (`rows`: the data rows of `p`, whose GAUC keys are in `keys`)."""
+    for suffix, m in slices:
+        n = int(m.sum())
+        report[f"{task} auc{tag}{suffix}"] = (auc(p[m], y[m]), n)
+        for metric in stage["settings"]["metrics"]:
+            if metric["kind"] == "gauc":
+                by = [keys[metric["by"]][i] for i in rows[m]]
+                report[f"{task} gauc({metric['by']}){tag}{suffix}"] = (gauc(p[m], y[m], by), n)
 
 
 def group_slices(keys, stage, rows):
@@ -408,9 +434,7 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses, ck
         p.requires_grad_(name in learned)
     # recc's MAML step updates tables densely (every row, src/train/maml-step.ts): dense here too
     optimizers = make_optimizers(model, stage, set())
-    at = resumed["position"] if resumed else {"epoch": 0, "batch": 0, "step": 0}
-    if resumed:
-        checkpoint.restore(resumed, model, optimizers)
+    at = resume_at(resumed, model, optimizers)
     trained = [p for n, p in model.named_parameters() if n in trainable]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
@@ -424,30 +448,27 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses, ck
     per_epoch = math.ceil(len(all_tasks) / per)
     total = per_epoch * epochs if args.max_steps is None else min(per_epoch * epochs, args.max_steps)
     step, seen, t0 = at["step"], 0, time.perf_counter()
-    for epoch in range(at["epoch"], epochs):
-        batches = global_batches(len(all_tasks), per, settings["seed"], epoch, not args.no_shuffle)
-        for b in range(at["batch"] if epoch == at["epoch"] else 0, len(batches)):
-            units = batches[b]
-            if step >= total:
-                break
-            ck.before_batch(stage["name"], k, epoch, b, step, model, optimizers, losses)
-            batch_tasks = [all_tasks[u] for u in units]
-            loss, n_tasks = maml_step(model, stage, meta, ds, batch_tasks, names, tasks, rank, world, device)
-            if loss is not None:
-                if not math.isfinite(loss):
-                    raise SystemExit(f"error: stage {stage['name']}: the loss is {loss} at step {step} (lower the learning rate, or clip)")
-                set_learning_rates(optimizers, step, settings, total)
-                if settings.get("clipNorm"):
-                    clip_grad_norm(trained, settings["clipNorm"])
-                for opt, _ in optimizers:
-                    opt.step()
-                    opt.zero_grad(set_to_none=True)
-            losses.append(loss or 0.0)
-            step += 1
-            seen += sum(len(t) for t in batch_tasks)
-            if rank == 0 and args.log_every and step % args.log_every == 0:
-                print(f"stage {stage['name']} step {step}/{total} loss {loss or 0.0:.6f} ({n_tasks} tasks)", flush=True)
-            ck.after_step(k, epoch, b, step, model, optimizers, losses)
+    for epoch, b, units in stage_batches(len(all_tasks), per, settings["seed"], epochs, not args.no_shuffle, at):
+        if step >= total:
+            break
+        ck.before_batch(stage["name"], k, epoch, b, step, model, optimizers, losses)
+        batch_tasks = [all_tasks[u] for u in units]
+        loss, n_tasks = maml_step(model, stage, meta, ds, batch_tasks, names, tasks, rank, world, device)
+        if loss is not None:
+            if not math.isfinite(loss):
+                raise SystemExit(f"error: stage {stage['name']}: the loss is {loss} at step {step} (lower the learning rate, or clip)")
+            set_learning_rates(optimizers, step, settings, total)
+            if settings.get("clipNorm"):
+                clip_grad_norm(trained, settings["clipNorm"])
+            for opt, _ in optimizers:
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+        losses.append(loss or 0.0)
+        step += 1
+        seen += sum(len(t) for t in batch_tasks)
+        if rank == 0 and args.log_every and step % args.log_every == 0:
+            print(f"stage {stage['name']} step {step}/{total} loss {loss or 0.0:.6f} ({n_tasks} tasks)", flush=True)
+        ck.after_step(k, epoch, b, step, model, optimizers, losses)
     elapsed = time.perf_counter() - t0
     if rank == 0:
         print(f"stage {stage['name']}: {step} MAML steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
@@ -508,13 +529,7 @@ def evaluate_maml(model, ds, spec, stage, device):
         if t["kind"] != "binary":
             continue
         p, y = np.concatenate(outs[t["name"]])[:, 0], ds.labels[t["name"]][query]
-        for suffix, m in [("", np.ones(len(query), dtype=bool))] + groups:
-            n = int(m.sum())
-            report[f"{t['name']} auc (query rows, adapted){suffix}"] = (auc(p[m], y[m]), n)
-            for metric in stage["settings"]["metrics"]:
-                if metric["kind"] == "gauc":
-                    by = [ds.keys[metric["by"]][i] for i in query[m]]
-                    report[f"{t['name']} gauc({metric['by']}) (query rows, adapted){suffix}"] = (gauc(p[m], y[m], by), n)
+        sliced(report, t["name"], " (query rows, adapted)", p, y, query, ds.keys, stage, [("", np.ones(len(query), dtype=bool))] + groups)
     return report
 
 
@@ -536,9 +551,7 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
         p.requires_grad_(name in trainable)
     net = ddp(model)
     optimizers = make_optimizers(model, stage, sparse_tables)
-    at = resumed["position"] if resumed else {"epoch": 0, "batch": 0, "step": 0}
-    if resumed:
-        checkpoint.restore(resumed, model, optimizers)
+    at = resume_at(resumed, model, optimizers)
     trained = [p for n, p in model.recc_parameters() if n in trainable]
     tasks = [t for t in spec["tasks"] if t["name"] in stage["tasks"]]
     names = [k for k in M.INPUTS[stage["entry"]] if k in ds.inputs]
@@ -547,34 +560,31 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
     per_epoch = math.ceil(ds.n / batch)
     total = per_epoch * epochs if args.max_steps is None else min(per_epoch * epochs, args.max_steps)
     step, seen, t0 = at["step"], 0, time.perf_counter()
-    for epoch in range(at["epoch"], epochs):
-        batches = global_batches(ds.n, batch, settings["seed"], epoch, not args.no_shuffle)
-        for b in range(at["batch"] if epoch == at["epoch"] else 0, len(batches)):
-            rows = batches[b]
-            if step >= total:
-                break
-            ck.before_batch(stage["name"], k, epoch, b, step, model, optimizers, losses)
-            mine = np.array_split(rows, world)[rank]
-            X = batch_inputs(ds, mine, names, tasks, device)
-            set_learning_rates(optimizers, step, settings, total)
-            objective = net(X, entry=stage["entry"])["/objective"]
-            # DDP averages the ranks' gradients; weighting each rank's mean by its share of the
-            # batch makes that average the whole batch's mean gradient
-            (objective * (world * len(mine) / len(rows))).backward()
-            if settings.get("clipNorm"):
-                clip_grad_norm(trained, settings["clipNorm"])
-            for opt, _ in optimizers:
-                opt.step()
-                opt.zero_grad(set_to_none=True)
-            loss = all_reduce_sum(objective.detach() * len(mine)).item() / len(rows)
-            if not math.isfinite(loss):
-                raise SystemExit(f"error: stage {stage['name']}: the loss is {loss} at step {step} (lower the learning rate, or clip)")
-            losses.append(loss)
-            step += 1
-            seen += len(rows)
-            if rank == 0 and args.log_every and step % args.log_every == 0:
-                print(f"stage {stage['name']} step {step}/{total} loss {loss:.6f}", flush=True)
-            ck.after_step(k, epoch, b, step, model, optimizers, losses)
+    for epoch, b, rows in stage_batches(ds.n, batch, settings["seed"], epochs, not args.no_shuffle, at):
+        if step >= total:
+            break
+        ck.before_batch(stage["name"], k, epoch, b, step, model, optimizers, losses)
+        mine = np.array_split(rows, world)[rank]
+        X = batch_inputs(ds, mine, names, tasks, device)
+        set_learning_rates(optimizers, step, settings, total)
+        objective = net(X, entry=stage["entry"])["/objective"]
+        # DDP averages the ranks' gradients; weighting each rank's mean by its share of the
+        # batch makes that average the whole batch's mean gradient
+        (objective * (world * len(mine) / len(rows))).backward()
+        if settings.get("clipNorm"):
+            clip_grad_norm(trained, settings["clipNorm"])
+        for opt, _ in optimizers:
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+        loss = all_reduce_sum(objective.detach() * len(mine)).item() / len(rows)
+        if not math.isfinite(loss):
+            raise SystemExit(f"error: stage {stage['name']}: the loss is {loss} at step {step} (lower the learning rate, or clip)")
+        losses.append(loss)
+        step += 1
+        seen += len(rows)
+        if rank == 0 and args.log_every and step % args.log_every == 0:
+            print(f"stage {stage['name']} step {step}/{total} loss {loss:.6f}", flush=True)
+        ck.after_step(k, epoch, b, step, model, optimizers, losses)
     elapsed = time.perf_counter() - t0
     if rank == 0:
         print(f"stage {stage['name']}: {step} steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
