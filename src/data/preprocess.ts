@@ -42,6 +42,9 @@ export interface Batchable {
 }
 export type Dataset = Batchable;
 
+/** A dataset of no rows (what a load that failed gives, or a task with no support rows). */
+export const emptyDataset = (): Dataset => ({ n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} });
+
 export type InputFeature = Exclude<FeatureSpec, { kind: 'label' }>;
 
 /** A cell that cannot be encoded: its column, the message and the code (caught per row). */

@@ -17,7 +17,7 @@ import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import { entryNodes } from '../ir/entry.js';
 import type { MamlOrder, MetaSpec } from '../ir/meta.js';
-import type { Batching, StagePlan } from '../ir/plan.js';
+import type { Batching, StagePlan, StepKind } from '../ir/plan.js';
 import type { FeatureSpec, IRNode, TaskSpec } from '../ir/types.js';
 import type { Expr, Field, MetaBlockDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
@@ -158,13 +158,11 @@ export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaConte
   return { ...d, params, support: c.support };
 }
 
-/** How a stage steps (`step: maml | supervised`); in a model with a meta block MAML's by default. */
-export type StageStep = 'maml' | 'supervised';
-/** The values of a stage's `step:`. */
-export const STEPS: readonly StageStep[] = ['maml', 'supervised'];
+/** The values of a stage's `step:` (the plan's step kinds); in a model with a meta block MAML's by default. */
+export const STEPS: readonly StepKind['kind'][] = ['maml', 'supervised'];
 
 /** A stage's `step:` field, checked: a name among STEPS, and `maml` only in a model with a meta block. */
-export function readStageStep(fl: Field | undefined, el: Elaborator, f: Frame, meta: boolean): StageStep {
+export function readStageStep(fl: Field | undefined, el: Elaborator, f: Frame, meta: boolean): StepKind['kind'] {
   const byDefault = meta ? 'maml' : 'supervised';
   if (!fl) return byDefault;
   const e = fl.value;

@@ -4,7 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { encodeFile } from '../data/encode-file.js';
 import { checkHeader, keyColumns, neededColumns } from '../data/needed-columns.js';
-import { preprocess, RowEncoder, type Dataset } from '../data/preprocess.js';
+import { emptyDataset, preprocess, RowEncoder, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import { formatDataError, type DataError } from '../data/row.js';
 import { settingAt, SYNTH } from '../data/synth/index.js';
@@ -77,8 +77,4 @@ export async function loadData(graph: IRGraph, opts: LoadOptions): Promise<Loade
   const errors: DataError[] = [];
   if (dataset.n === 0) errors.push(fileError(file, 'REC6004', report.skipped > 0 ? `no usable rows: ${report.skipped === 1 ? 'the only row was' : `all ${report.skipped} rows were`} skipped as bad (--skip-bad-rows)` : 'no usable rows'));
   return { dataset, source: file, skipped: report.skipped, errors };
-}
-
-function emptyDataset(): Dataset {
-  return { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} };
 }

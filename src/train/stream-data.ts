@@ -17,7 +17,7 @@ import seedrandom from 'seedrandom';
 import { encodeFile } from '../data/encode-file.js';
 import { fnv1a32 } from '../data/hash.js';
 import { keyColumns, neededColumns } from '../data/needed-columns.js';
-import { RowEncoder, slice, type Batchable, type Dataset } from '../data/preprocess.js';
+import { emptyDataset, RowEncoder, slice, type Batchable, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import type { DataError, RawCell } from '../data/row.js';
 import { readRecords } from '../data/source.js';
@@ -171,8 +171,4 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
     },
   };
   return { test, batches, source: where.file, skipped: report.skipped, errors: [] };
-}
-
-function emptyDataset(): Dataset {
-  return { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} };
 }

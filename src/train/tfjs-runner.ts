@@ -3,7 +3,7 @@
 // the supervised step (or MAML's, maml-step.ts); a model with a meta block predicts adapted.
 import { randomUUID } from 'node:crypto';
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/preprocess.js';
+import { emptyDataset } from '../data/preprocess.js';
 import { entryNodes, getEntry } from '../ir/entry.js';
 import { paddedTables } from '../ir/padding-rows.js';
 import { buildForward } from '../lower/tfjs/forward.js';
@@ -45,8 +45,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   const outputs = buildForward(tf, graph, stage.entry, { also: Object.values(instead) });
   const maml = stage.step.kind === 'maml' ? mamlTraining(tf, graph, stage) : undefined;
   // a model with a meta block is scored adapted, whatever the stage's step (train.ts)
-  const empty: Dataset = { n: 0, inputs: {}, shapes: {}, labels: {}, keys: {} };
-  const adapted = graph.meta ? adaptedPredictions(tf, graph, stage, init.adaptOn ?? empty) : undefined;
+  const adapted = graph.meta ? adaptedPredictions(tf, graph, stage, init.adaptOn ?? emptyDataset()) : undefined;
   const s: SupervisedStep = {
     forward: buildForward(tf, graph, stage.entry, { objective: true }),
     tasks: graph.tasks,

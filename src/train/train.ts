@@ -100,7 +100,6 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
   const plan = planOf(graph);
   const named = plan.stages.length > 1;
   if (opts.stream && named) throw new Error('internal: `stream` serves a plan of one stage; a plan of several streams each stage through `dataFor`');
-  if (opts.stream && plan.stages.some((s) => s.batching.kind === 'tasks')) throw new TrainError('--stream reads rows in file order; a meta block trains on tasks grouped by their key: train without --stream');
   const start = startRun(graph, plan, opts);
   let { state, weights } = start;
   const speed = { samples: 0, ms: 0 };

@@ -106,10 +106,11 @@ ${serveCommand(graph, specFile)}
 ${
     adapted
       ? `- Every stage of a model with a meta block, MAML's or supervised, is evaluated (\`--test\`) on
-  the query rows of the test tasks (the rows after each task's support rows; a task of one row has none) with θ_meta adapted on the task's support rows
-  by the inner loop, every query row scored by the adapted model on its own features; recc scores
-  them with the meta embedding of the task's latest support row instead, so the two can differ
-  where the meta block reads features that vary within a task. train.py prints these as \`auc (query rows, adapted)\`,
+  the query rows of the test tasks (the rows after each task's support rows; a task of one row has
+  none) with θ_meta adapted on the task's support rows by the inner loop, every query row scored
+  by the adapted model on its own features; recc scores them with the meta embedding of the task's
+  latest support row instead, so the two can differ where the meta block reads features that vary
+  within a task. train.py prints these as \`auc (query rows, adapted)\`,
   over every query row and per task-size slice as recc reports them (\`task_samples=25 or more\`,
   \`task_samples=fewer than 25\`: a task's rows in the test data, support rows included), each with
   its row count; with \`group_by\` in the spec, per group of that column instead, as recc does.
