@@ -72,9 +72,10 @@ export function entryProblems(g: Pick<IRGraph, 'nodes'>, name: string, e: Entry)
   for (const [k, id] of named) if (!(Number.isInteger(id) && id >= 0 && id < g.nodes.length)) problems.push(`entry ${name}: ${k} names node ${id}, which does not exist`);
   if (problems.length > 0) return problems;
   const given = new Set(Object.values(e.inputs));
-  for (const id of entryNodes(g, e, { objective: true })) {
+  const live = liveNodes(g, e, { objective: true });
+  for (let id = 0; id < live.length; id++) {
     const n = g.nodes[id]!;
-    if (n.op === 'input' && !given.has(id)) problems.push(`entry ${name}: needs input ${String(n.attrs.feature)} (node ${id}) but does not provide it`);
+    if (live[id] === 1 && n.op === 'input' && !given.has(id)) problems.push(`entry ${name}: needs input ${String(n.attrs.feature)} (node ${id}) but does not provide it`);
   }
   if (e.objective !== undefined && g.nodes[e.objective]!.shape.length !== 0) problems.push(`entry ${name}: the objective (node ${e.objective}) is not a scalar`);
   return problems;

@@ -4,7 +4,7 @@ import { getOp } from '../ops/registry.js';
 import { sameShape } from '../ops/shapes.js';
 import { entryProblems } from './entry.js';
 import { supportInputNames } from './support-inputs.js';
-import type { IRGraph } from './types.js';
+import type { IRGraph, IRNode } from './types.js';
 
 /** The input node of a feature; names are the user's, so an inherited `toString` is no input. */
 const inputOf = (g: IRGraph, name: string): number | undefined => (Object.hasOwn(g.inputs, name) ? g.inputs[name] : undefined);
@@ -18,31 +18,44 @@ export function verify(g: IRGraph): string[] {
     if (p.shape.some((d) => !Number.isInteger(d) || d <= 0)) problems.push(`param ${p.name} has shape [${p.shape.join(', ')}]`);
   }
   const declaredParamNodes = new Set<string>();
-  // messages are built only for a failure: this runs after every pass, over every node
-  g.nodes.forEach((n, i) => {
-    const where = () => `node ${i} (${n.op})`;
-    if (n.id !== i) problems.push(`${where()}: id ${n.id} is not its index`);
+  // This runs after every pass, over every node: no closure or array is made per node but the
+  // inputs handed to the shape rule (a node is its own ShapeIn), and messages only for a failure.
+  const where = (i: number, n: IRNode) => `node ${i} (${n.op})`;
+  const nodes = g.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.id !== i) problems.push(`${where(i, n)}: id ${n.id} is not its index`);
     const op = getOp(n.op);
     if (!op) {
-      problems.push(`${where()}: unknown op`);
-      return;
+      problems.push(`${where(i, n)}: unknown op`);
+      continue;
     }
-    for (const inp of n.inputs) if (!(inp >= 0 && inp < i)) problems.push(`${where()}: input ${inp} is not an earlier node`);
-    n.shape.forEach((d, axis) => {
-      if (d === 'batch' && axis !== 0) problems.push(`${where()}: batch at axis ${axis}`);
-      if (d !== 'batch' && !(Number.isInteger(d) && d > 0)) problems.push(`${where()}: dimension ${d}`);
-    });
+    const ins: IRNode[] = [];
+    let inputsEarlier = true;
+    for (const inp of n.inputs) {
+      if (inp >= 0 && inp < i) ins.push(nodes[inp]!);
+      else {
+        inputsEarlier = false;
+        problems.push(`${where(i, n)}: input ${inp} is not an earlier node`);
+      }
+    }
+    for (let axis = 0; axis < n.shape.length; axis++) {
+      const d = n.shape[axis];
+      if (d === 'batch' && axis !== 0) problems.push(`${where(i, n)}: batch at axis ${axis}`);
+      if (d !== 'batch' && !(Number.isInteger(d) && d! > 0)) problems.push(`${where(i, n)}: dimension ${d}`);
+    }
     if (n.op === 'param') {
       const name = String(n.attrs.name);
-      if (!paramNames.has(name)) problems.push(`${where()}: param ${name} is not declared`);
-      if (declaredParamNodes.has(name)) problems.push(`${where()}: param ${name} has two nodes`);
+      if (!paramNames.has(name)) problems.push(`${where(i, n)}: param ${name} is not declared`);
+      if (declaredParamNodes.has(name)) problems.push(`${where(i, n)}: param ${name} has two nodes`);
       declaredParamNodes.add(name);
     }
-    if (n.op === 'input' && inputOf(g, String(n.attrs.feature)) !== i) problems.push(`${where()}: input ${n.attrs.feature} is not registered`);
-    const r = op.infer(n.inputs.map((j) => ({ shape: g.nodes[j]!.shape, dtype: g.nodes[j]!.dtype })), n.attrs);
-    if ('error' in r) problems.push(`${where()}: shape rule fails: ${r.error}`);
-    else if (r.dtype !== n.dtype || !sameShape(r.shape, n.shape)) problems.push(`${where()}: stored [${n.shape}] ${n.dtype} but the rule gives [${r.shape}] ${r.dtype}`);
-  });
+    if (n.op === 'input' && inputOf(g, String(n.attrs.feature)) !== i) problems.push(`${where(i, n)}: input ${n.attrs.feature} is not registered`);
+    if (!inputsEarlier) continue; // the shape rule needs every input
+    const r = op.infer(ins, n.attrs);
+    if ('error' in r) problems.push(`${where(i, n)}: shape rule fails: ${r.error}`);
+    else if (r.dtype !== n.dtype || !sameShape(r.shape, n.shape)) problems.push(`${where(i, n)}: stored [${n.shape}] ${n.dtype} but the rule gives [${r.shape}] ${r.dtype}`);
+  }
   for (const p of g.params) if (!declaredParamNodes.has(p.name)) problems.push(`param ${p.name} has no node`);
   for (const t of g.tasks) {
     for (const id of [t.output, t.logit, ...(t.evaluation !== undefined ? [t.evaluation] : [])]) if (!g.nodes[id]) problems.push(`task ${t.name}: node ${id} does not exist`);
