@@ -146,13 +146,15 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     },
   );
   // With --stream, each stage's data is read once to check it and keep its test rows, then its
-  // training rows streamed each epoch; stages that read the same data the same way (the batch
-  // too) share it.
+  // training rows streamed each epoch; stages that read the same data the same way (the batch,
+  // of rows or of tasks, too) share it.
   const streamFor = sharedBy(
-    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.settings.batch, s.tasks],
+    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.settings.batch, s.batching, s.tasks],
     async (stage) => {
       const s = stage.settings;
-      const r = await streamData(stageGraph(graph, stage), { ...loadOpts(s.seed), batch: s.batch, ...(o.shuffleBuffer ? { shuffleBuffer: o.shuffleBuffer } : {}) });
+      const b = stage.batching;
+      const tasks = b.kind === 'tasks' ? { tasks: { key: b.key, perBatch: b.perBatch } } : {};
+      const r = await streamData(stageGraph(graph, stage), { ...loadOpts(s.seed), batch: s.batch, ...tasks, ...(o.shuffleBuffer ? { shuffleBuffer: o.shuffleBuffer } : {}) });
       if (r.errors.length > 0) throw new DataLoadError(r.errors.map(formatDataError));
       started(stage, r.source, r.skipped, r.batches.rows, r.test.n, true);
       return { dataset: r.test, split: { train: new Int32Array(0), test: Int32Array.from({ length: r.test.n }, (_, i) => i) }, stream: r.batches };
@@ -163,11 +165,6 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   try {
     if (o.stream && o.rows !== undefined) {
       log('error: --rows and --stream do not go together (a stream reads the whole file each epoch)');
-      return 1;
-    }
-    const maml = plan.stages.find((st) => st.batching.kind === 'tasks');
-    if (o.stream && maml) {
-      log(`error: --stream reads rows in file order; ${plan.stages.length > 1 ? `stage ${maml.name}, a MAML stage,` : 'a meta block'} trains on tasks grouped by their key: train without --stream`);
       return 1;
     }
     // every stage's data is loaded (or, streamed, checked) and split before the first step: a

@@ -392,6 +392,28 @@ export function modelInputs(ds: Batchable): Record<string, InputArray> {
   return out;
 }
 
+/** Rows of several datasets of the same features and key columns, one after the other (no support sets). */
+export function concatRows(parts: Batchable[]): Batchable {
+  const n = parts.reduce((a, p) => a + p.n, 0);
+  const first = parts[0]!;
+  const join = <T extends Int32Array | Float32Array>(arrays: T[]): T => {
+    const out = new (arrays[0]!.constructor as new (k: number) => T)(arrays.reduce((a, x) => a + x.length, 0));
+    let at = 0;
+    for (const x of arrays) {
+      out.set(x, at);
+      at += x.length;
+    }
+    return out;
+  };
+  const inputs: Batchable['inputs'] = Object.create(null);
+  for (const k of Object.keys(first.inputs)) inputs[k] = join(parts.map((p) => p.inputs[k]!));
+  const labels: Batchable['labels'] = Object.create(null);
+  for (const k of Object.keys(first.labels)) labels[k] = join(parts.map((p) => p.labels[k]!));
+  const keys: Batchable['keys'] = Object.create(null);
+  for (const k of Object.keys(first.keys)) keys[k] = parts.flatMap((p) => p.keys[k]!);
+  return { n, inputs, shapes: first.shapes, labels, keys };
+}
+
 /** The rows at `idx`, in that order, as a new dataset (a batch, or one side of a split). */
 export function slice(ds: Batchable, idx: ArrayLike<number>): Batchable {
   const n = idx.length;

@@ -11,6 +11,7 @@ import { evaluate, LOWER_IS_BETTER, metricKey, type Evaluation } from './evaluat
 import { epochSummary, Progress } from './progress.js';
 import type { StageRunner } from './runner.js';
 import { shuffled } from './shuffle.js';
+import type { TaskCount } from './stream-tasks.js';
 import { TrainError } from './train-error.js';
 
 /**
@@ -35,9 +36,13 @@ export interface Interrupt {
   signal?: string;
 }
 
-/** The training rows of a streamed run: how many, and each epoch's batches from batch `from` on. */
+/**
+ * The training rows of a streamed run: how many, and each epoch's batches from batch `from` on;
+ * a MAML stage's come in batches of whole tasks, `tasks` counting them.
+ */
 export interface BatchStream {
   rows: number;
+  tasks?: TaskCount;
   epoch(epoch: number, from: number): AsyncIterable<Dataset>;
 }
 
@@ -48,7 +53,8 @@ export interface TaskRanges {
 }
 
 /** How many shuffled units (rows, or tasks) an epoch has, and how many go in a batch. */
-export function batchUnits(trainSet: StageLoop['trainSet'], batch: number): { units: number; per: number; batches: number } {
+export function batchUnits(trainSet: StageLoop['trainSet'], batch: number, stream?: BatchStream): { units: number; per: number; batches: number } {
+  if (stream?.tasks) return { units: stream.tasks.count, per: stream.tasks.perBatch, batches: Math.ceil(stream.tasks.count / stream.tasks.perBatch) };
   const units = trainSet.tasks ? trainSet.tasks.starts.length - 1 : trainSet.n;
   const per = trainSet.tasks ? trainSet.tasks.perBatch : batch;
   return { units, per, batches: Math.ceil(units / per) };
@@ -106,7 +112,7 @@ export interface StageLoop {
 export async function runStage(l: StageLoop): Promise<{ evaluation: Evaluation; stopped: boolean; interrupted?: string }> {
   const { state, stage, trainSet } = l;
   const spec = stage.settings;
-  const { units, per, batches } = batchUnits(trainSet, spec.batch);
+  const { units, per, batches } = batchUnits(trainSet, spec.batch, l.stream);
   const prefix = l.named ? `${stage.name}: ` : '';
   const progress = new Progress(l.progress, l.log, prefix);
   const speedNow = () => l.speed.samples / Math.max(l.speed.ms / 1000, 1e-9);

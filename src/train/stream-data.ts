@@ -11,13 +11,16 @@
 //     user or time gives batches from one window of it (shuffle such a file once first);
 //   - support sets (CMML) are refused: a row's set is every earlier row of its key, a pass that
 //     does not fit a stream;
+//   - a MAML stage (a meta block) needs each key's training rows together in the file, since a
+//     task is all of them: the first pass checks it, and each buffer is permuted by whole task
+//     (stream-tasks.ts);
 //   - synthetic settings are generated in memory and need no stream.
 // Memory is the test rows plus two buffers, whatever the file's size.
 import seedrandom from 'seedrandom';
 import { encodeFile } from '../data/encode-file.js';
 import { fnv1a32 } from '../data/hash.js';
 import { keyColumns, neededColumns } from '../data/needed-columns.js';
-import { emptyDataset, RowEncoder, slice, type Batchable, type Dataset } from '../data/preprocess.js';
+import { concatRows, emptyDataset, keyText, RowEncoder, slice, type Batchable, type Dataset } from '../data/preprocess.js';
 import { newReport } from '../data/record.js';
 import type { DataError, RawCell } from '../data/row.js';
 import { readRecords } from '../data/source.js';
@@ -25,6 +28,7 @@ import { filePolicy, isRefusal, openChecked } from '../io/file-policy.js';
 import type { IRGraph } from '../ir/types.js';
 import { dataFile, type LoadOptions } from './data-source.js';
 import type { BatchStream } from './train.js';
+import { TaskBatches, TaskRuns, type StreamTasks } from './stream-tasks.js';
 
 export const DEFAULT_SHUFFLE_BUFFER = 65_536;
 const CHUNK_ROWS = 8192;
@@ -46,8 +50,6 @@ export function streamRefusal(graph: IRGraph, data?: string): string | undefined
   return undefined;
 }
 
-const keyText = (v: RawCell) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v));
-
 /** Whether a row is held out, decided from the row alone (see the file header). */
 function heldOut(graph: IRGraph, seed: number, line: number, key: RawCell): boolean {
   const s = graph.train.split;
@@ -68,28 +70,8 @@ function streamHolding(graph: IRGraph): string {
   return s.kind === 'by_key' ? `it holds out each \`${s.key}\` value with probability ${s.test}, by the value's hash` : `it holds out each row with probability ${s.test}, by its line's hash`;
 }
 
-/** Rows of several datasets of the same features, one after the other. */
-function concatRows(parts: Batchable[]): Batchable {
-  const n = parts.reduce((a, p) => a + p.n, 0);
-  const first = parts[0]!;
-  const join = <T extends Int32Array | Float32Array>(arrays: T[]): T => {
-    const out = new (arrays[0]!.constructor as new (k: number) => T)(arrays.reduce((a, x) => a + x.length, 0));
-    let at = 0;
-    for (const x of arrays) {
-      out.set(x, at);
-      at += x.length;
-    }
-    return out;
-  };
-  const inputs: Batchable['inputs'] = Object.create(null);
-  for (const k of Object.keys(first.inputs)) inputs[k] = join(parts.map((p) => p.inputs[k]!));
-  const labels: Batchable['labels'] = Object.create(null);
-  for (const k of Object.keys(first.labels)) labels[k] = join(parts.map((p) => p.labels[k]!));
-  return { n, inputs, shapes: first.shapes, labels, keys: Object.create(null) };
-}
-
 /** Read the file once (check, count, keep the test rows); then stream its training rows each epoch. */
-export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBuffer?: number; batch: number }): Promise<Streamed> {
+export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBuffer?: number; batch: number; tasks?: StreamTasks }): Promise<Streamed> {
   const refused = streamRefusal(graph, opts.data);
   const where = dataFile(graph, opts);
   const none = (file: string, code: DataError['code'], message: string): Streamed => ({ test: emptyDataset(), batches: { rows: 0, epoch: async function* () {} }, source: file, skipped: 0, errors: [{ file, row: 0, code, message }] });
@@ -100,12 +82,15 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
   const first = open();
   if (isRefusal(first)) return none(where.file, first.code, first.error);
   const seed = opts.seed;
-  const keys = keyColumns(graph);
+  const tasks = opts.tasks;
+  const keys = [...new Set([...keyColumns(graph), ...(tasks ? [tasks.key] : [])])];
   const splitKey = graph.train.split.kind === 'by_key' ? graph.train.split.key : undefined;
 
   // Pass 1: every row checked; test rows kept, training rows counted and let go.
   const testEnc = new RowEncoder(graph, keys);
   const keyAt = splitKey === undefined ? -1 : testEnc.columns.indexOf(splitKey);
+  const runs = tasks && new TaskRuns(tasks.key);
+  const taskAt = tasks ? testEnc.columns.indexOf(tasks.key) : -1;
   let trainRows = 0;
   const report = newReport();
   await encodeFile(where.file, first.fd, testEnc, neededColumns(graph, keys), {
@@ -114,9 +99,11 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
       if (heldOut(graph, seed, line, cells[keyAt])) return;
       testEnc.pop();
       trainRows++;
+      runs?.row(line, keyText(cells[taskAt]));
     },
   }, report);
   if (report.errors.length > 0) return { ...none(where.file, 'REC6004', ''), errors: report.errors, skipped: report.skipped };
+  if (runs?.problem) return { ...none(where.file, 'REC6004', ''), errors: [{ file: where.file, row: runs.problem.line, column: tasks!.key, code: 'REC6004', message: runs.problem.message }] };
   const test = testEnc.finish();
   // Every row skipped as bad leaves both sides empty: that is the data's fault, not the split's.
   if (trainRows === 0 && test.n === 0) return none(where.file, 'REC6004', report.skipped > 0 ? `no usable rows: ${report.skipped === 1 ? 'the only row was' : `all ${report.skipped} rows were`} skipped as bad (--skip-bad-rows)` : 'no usable rows');
@@ -126,10 +113,15 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
   const buffer = Math.max(opts.batch, opts.shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER);
   const batches: BatchStream = {
     rows: trainRows,
+    ...(runs ? { tasks: runs.count(tasks!.perBatch) } : {}),
     async *epoch(epoch: number, from: number) {
       const rng = seedrandom(`stream:${seed}:${epoch}`);
       const opened = open();
       if (isRefusal(opened)) throw new Error(opened.error);
+      if (tasks) {
+        yield* taskEpoch(opened.fd, rng, from);
+        return;
+      }
       const fresh = () => new RowEncoder(graph, []);
       let enc = fresh();
       const wanted = splitKey === undefined ? enc.columns : [...enc.columns, splitKey];
@@ -170,5 +162,18 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
       if (held.length > 0 || carry) yield* drain(true);
     },
   };
+  /** A MAML stage's epoch: whole tasks, permuted by buffer (stream-tasks.ts). */
+  async function* taskEpoch(fd: number, rng: () => number, from: number): AsyncGenerator<Dataset> {
+    const fresh = () => new RowEncoder(graph, [tasks!.key]);
+    const columns = fresh().columns;
+    const wanted = splitKey === undefined ? columns : [...columns, splitKey];
+    const at = columns.indexOf(tasks!.key);
+    const out = new TaskBatches(fresh, rng, tasks!.perBatch, buffer, from);
+    for await (const rec of readRecords(where!.file, fd, { skipBadRows: true, report: newReport(), header: () => wanted })) {
+      if (heldOut(graph, seed, rec.line, rec.cells[wanted.length - 1])) continue;
+      yield* out.row(rec.cells, keyText(rec.cells[at]));
+    }
+    yield* out.end();
+  }
   return { test, batches, source: where.file, skipped: report.skipped, errors: [] };
 }

@@ -110,7 +110,6 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     if (k > start.stage) state = stageState(graph, plan, k, state);
     let view = stageGraph(graph, stage);
     const { dataset, split, stream } = opts.dataFor ? await opts.dataFor(stage) : { dataset: data, split: splitIdx, stream: opts.stream };
-    if (stream && stage.batching.kind === 'tasks') throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}--stream reads rows in file order; a MAML stage trains on tasks grouped by their key: train without --stream`);
     // The training rows are not copied out of the dataset: each batch is sliced from it through this index.
     let trainSet: Parameters<typeof runStage>[0]['trainSet'] = { data: dataset, rows: split.train, n: stream?.rows ?? split.train.length };
     let testSet = slice(dataset, split.test);
@@ -122,11 +121,18 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     if (stage.batching.kind === 'tasks') {
       // MAML: batches of tasks
       const b = stage.batching;
-      const keys = dataset.keys[b.key];
-      if (!keys) throw new TrainError(`the data has no column \`${b.key}\` (the meta block's key)`);
-      const grouped = taskRanges(keys, split.train, b.perBatch);
-      if (grouped.trainable === 0) throw new TrainError(`no training task has two rows or more (tasks are the rows sharing \`${b.key}\`): a task needs a support row and a query row`);
-      trainSet = { data: dataset, rows: grouped.rows, n: grouped.rows.length, tasks: grouped.tasks };
+      const noTask = `no training task has two rows or more (tasks are the rows sharing \`${b.key}\`): a task needs a support row and a query row`;
+      if (stream) {
+        // streamed in batches of whole tasks (stream-tasks.ts), counted by the stream's first pass
+        if (!stream.tasks) throw new Error('internal: a MAML stage streamed without its tasks');
+        if (stream.tasks.trainable === 0) throw new TrainError(noTask);
+      } else {
+        const keys = dataset.keys[b.key];
+        if (!keys) throw new TrainError(`the data has no column \`${b.key}\` (the meta block's key)`);
+        const grouped = taskRanges(keys, split.train, b.perBatch);
+        if (grouped.trainable === 0) throw new TrainError(noTask);
+        trainSet = { data: dataset, rows: grouped.rows, n: grouped.rows.length, tasks: grouped.tasks };
+      }
     }
     if (graph.meta) {
       // A model with a meta block is evaluated as it serves, after every stage (MAML's or not):
@@ -140,7 +146,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       view = { ...view, train: { ...view.train, groupBy: view.train.groupBy ?? TASK_SLICE } };
     }
     const epochs = opts.epochs ?? stage.settings.epochs;
-    const { batches } = batchUnits(trainSet, stage.settings.batch);
+    const { batches } = batchUnits(trainSet, stage.settings.batch, stream);
     if (k === start.stage && state.batchInEpoch > batches) {
       throw new TrainError(`${join(opts.outDir, CHECKPOINT)} is at batch ${state.batchInEpoch} of an epoch, but an epoch of this data has ${batches} batches (other data or --rows?); start afresh without --resume`);
     }
