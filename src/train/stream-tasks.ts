@@ -74,21 +74,19 @@ export class TaskRuns {
 }
 
 /**
- * One epoch's batches of whole tasks: rows come in file order (`row`), each task's kept until the
- * next key starts; a buffer of at least `buffer` rows of whole tasks is permuted by task and cut
- * into batches of `perBatch` tasks; the tasks short of a whole batch are carried to the next
- * buffer, and the epoch's last batch takes what is left. Batches before `from` (a resumed run)
- * are made the same way, so the permutation is the same, but not yielded.
+ * One epoch's batches of whole tasks: rows come in file order (`row`), encoded as they come; when
+ * a new task starts and at least `buffer` rows are held, the whole tasks held are permuted and cut
+ * into batches of `perBatch` tasks; the tasks short of a whole batch, and the task just begun,
+ * are carried to the next buffer; the epoch's last batch takes what is left. Batches before
+ * `from` (a resumed run) are made the same way, so the permutation is the same, but not yielded.
  */
 export class TaskBatches {
   private enc: RowEncoder;
-  /** Where each task held in `enc` starts (its row in `enc`). */
+  /** What the last buffer carried: whole tasks short of a batch, then the task going on. */
+  private carry: Batchable | undefined;
+  /** Where each task held starts: its row in the carried rows followed by `enc`'s. */
   private starts: number[] = [];
-  /** The current task: its key and its rows' cells (encoded when it is whole). */
   private key: string | undefined;
-  private cells: RawCell[][] = [];
-  /** Whole tasks a buffer left over, and where each starts in `data`. */
-  private carry: { data: Batchable; starts: number[] } | undefined;
   private batch = 0;
 
   constructor(
@@ -103,35 +101,25 @@ export class TaskBatches {
 
   /** A training row and its key's text; yields the batches a full buffer gives. */
   *row(cells: readonly RawCell[], key: string): Generator<Batchable> {
-    if (key !== this.key) {
-      this.endTask();
-      if (this.enc.n >= this.buffer) yield* this.drain(false);
-      this.key = key;
-    }
-    this.cells.push([...cells]);
+    const at = this.enc.n;
+    // a row with a problem was reported (or counted, --skip-bad-rows) by the first pass, and is
+    // no row of any task there either
+    if (this.enc.push(cells)) return;
+    if (key === this.key) return;
+    this.key = key;
+    this.starts.push((this.carry?.n ?? 0) + at);
+    if (at >= this.buffer) yield* this.drain(false);
   }
 
   /** The end of the epoch: the rest, in batches. */
   *end(): Generator<Batchable> {
-    this.endTask();
-    if (this.starts.length > 0 || this.carry) yield* this.drain(true);
-  }
-
-  private endTask(): void {
-    const start = this.enc.n;
-    // rows with a problem were reported (or counted, --skip-bad-rows) by the first pass
-    for (const c of this.cells) this.enc.push(c);
-    if (this.enc.n > start) this.starts.push(start);
-    this.cells = [];
+    if (this.starts.length > 0) yield* this.drain(true);
   }
 
   private *drain(end: boolean): Generator<Batchable> {
     const held = this.enc.finish();
-    const carried = this.carry;
-    const all = carried ? concatRows([carried.data, held]) : held;
-    const starts = carried ? [...carried.starts, ...this.starts.map((s) => s + carried.data.n)] : this.starts;
-    this.enc = this.fresh();
-    this.starts = [];
+    const all = this.carry ? concatRows([this.carry, held]) : held;
+    const starts = this.starts;
     const rowsOf = (tasks: ArrayLike<number>): number[] => {
       const out: number[] = [];
       for (let k = 0; k < tasks.length; k++) {
@@ -140,26 +128,27 @@ export class TaskBatches {
       }
       return out;
     };
-    const order = Int32Array.from({ length: starts.length }, (_, i) => i);
+    // the last task goes on in the next buffer, unless the epoch ends here
+    const whole = end ? starts.length : starts.length - 1;
+    const order = Int32Array.from({ length: whole }, (_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(this.rng() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    const full = end ? order.length : order.length - (order.length % this.perBatch);
+    const full = end ? whole : whole - (whole % this.perBatch);
     for (let at = 0; at < full; at += this.perBatch) {
       if (this.batch++ >= this.from) yield slice(all, rowsOf(order.subarray(at, Math.min(full, at + this.perBatch))));
     }
-    const rest = order.subarray(full);
-    if (rest.length === 0) {
-      this.carry = undefined;
-      return;
-    }
-    const restStarts: number[] = [];
-    let at = 0;
+    const rest = [...order.subarray(full), ...(end ? [] : [starts.length - 1])];
+    this.enc = this.fresh();
+    this.starts = [];
+    this.carry = undefined;
+    if (rest.length === 0) return;
+    let n = 0;
     for (const t of rest) {
-      restStarts.push(at);
-      at += (starts[t + 1] ?? all.n) - starts[t]!;
+      this.starts.push(n);
+      n += (starts[t + 1] ?? all.n) - starts[t]!;
     }
-    this.carry = { data: slice(all, rowsOf(rest)), starts: restStarts };
+    this.carry = slice(all, rowsOf(rest));
   }
 }

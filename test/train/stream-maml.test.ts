@@ -90,6 +90,30 @@ describe('recc train --stream of a MAML stage', () => {
     expect(new Map(other.flatMap((b) => [...b]))).toEqual(expected);
   });
 
+  it('a bad row skipped inside a task, with another key, splits no task (--skip-bad-rows)', async () => {
+    const s0 = await streamData(g, { data: csv, skipBadRows: false, seed: 1, batch: 64, tasks: TASKS });
+    const heldOut = new Set(s0.test.keys.user_id);
+    const train = [...new Set(sorted.map((r) => String(r.user_id)))].filter((u) => !heldOut.has(u));
+    const [u, v] = [train.find((x) => sorted.filter((r) => r.user_id === x).length >= 3)!, train.at(-1)!];
+    const inside = sorted.findIndex((r) => r.user_id === u) + 1;
+    const bad = join(dir, 'bad-row.csv');
+    // v's key, and a user_feats of two numbers where the spec reads eight
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    lines.splice(inside + 1, 0, `${v},1,"0.5,0.5",i1,"${Array(8).fill(0).join(',')}",1`);
+    writeFileSync(bad, lines.join('\n'));
+    const s = await streamData(g, { data: bad, skipBadRows: true, seed: 1, batch: 64, tasks: TASKS });
+    expect(s.errors).toEqual([]);
+    expect(s.skipped).toBe(1);
+    const got = new Map<string, string[]>();
+    for await (const b of s.batches.epoch(0, 0)) for (const [user, r] of tasksOf(b)) {
+      expect(got.has(user), `${user} twice`).toBe(false);
+      got.set(user, r);
+    }
+    expect(got.size).toBe(s.batches.tasks!.count);
+    const all = (await loadData(g, { data: csv, skipBadRows: false, seed: 1 })).dataset;
+    expect(got.get(u)).toEqual(tasksOf(all).get(u));
+  });
+
   it('refuses a training key whose rows come back after another key, with its line; a held-out key may', async () => {
     const s = await streamData(g, { data: csv, skipBadRows: false, seed: 1, batch: 64, tasks: TASKS });
     const heldOut = new Set(s.test.keys.user_id);
