@@ -30,6 +30,16 @@ export const SETTING_CALLS: Record<'optimizer' | 'lr_decay' | 'split' | 'metrics
   metrics: { auc: [], gauc: ['by'], logloss: [], mse: [], mae: [], recall: ['k', 'by'], ndcg: ['k', 'by'] },
   data: { synth: ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise', 'version'] },
 };
+/**
+ * What a call's positional arguments stand for, in order (`by_key(user_id, 0.25)` is
+ * `by_key(key: user_id, test: 0.25)`); `synth`'s first is its setting, which has no name.
+ */
+const POSITIONAL: Record<string, readonly string[]> = {
+  adam: ['lr'], adagrad: ['lr'], sgd: ['lr'],
+  random: ['test'], by_key: ['key', 'test'], chronological: ['by', 'test'],
+  gauc: ['by'], recall: ['k', 'by'], ndcg: ['k', 'by'],
+  synth: ['setting', 'rows'],
+};
 const callsOf = (setting: keyof typeof SETTING_CALLS) => Object.keys(SETTING_CALLS[setting]);
 const optionsOf = (setting: keyof typeof SETTING_CALLS) => (name: string) => SETTING_CALLS[setting][name] ?? [];
 
@@ -41,7 +51,7 @@ export function defaultTrain(): TrainSpec {
 interface Call {
   name: string;
   nameSpan: Span;
-  pos: Expr[];
+  /** Every argument by the option it gives, positional ones by POSITIONAL. */
   named: Map<string, Expr>;
   span: Span;
 }
@@ -70,12 +80,20 @@ class Reader {
       });
       return undefined;
     }
-    const c: Call = { name, nameSpan, pos: [], named: new Map(), span: e.span };
-    for (const a of e.kind === 'Call' ? e.args : []) {
-      if (!a.name) {
-        c.pos.push(a.value);
-        continue;
-      }
+    const c: Call = { name, nameSpan, named: new Map(), span: e.span };
+    const args = e.kind === 'Call' ? e.args : [];
+    const slots = POSITIONAL[name] ?? [];
+    const positional = args.filter((a) => !a.name);
+    positional.forEach((a, i) => {
+      if (i < slots.length) return;
+      const takes = slots.length === 0 ? 'no positional argument' : `${slots.length} positional argument${slots.length === 1 ? '' : 's'} (${slots.join(', ')})`;
+      const opts = options(name).filter((o) => !slots.includes(o));
+      const shown = opts.slice(0, 4).map((o) => `\`${o}: …\``).join(', ') + (opts.length > 4 ? ', …' : '');
+      this.el.report('REC3005', a.value.span, `\`${name}\` takes ${takes}`, this.f, { hint: opts.length > 0 ? `name the option it gives (${shown})` : 'remove it' });
+    });
+    positional.slice(0, slots.length).forEach((a, i) => c.named.set(slots[i]!, a.value));
+    for (const a of args) {
+      if (!a.name) continue;
       const opts = options(name);
       if (!opts.includes(a.name.name)) {
         const alts = suggestNames(a.name.name, opts);
@@ -83,6 +101,10 @@ class Reader {
           hint: didYouMean(alts) ?? `its options are ${opts.join(', ') || 'none'}`,
           suggestions: fixWith(alts, a.name.span, 'rename to'),
         });
+        continue;
+      }
+      if (c.named.has(a.name.name)) {
+        this.el.report('REC3004', a.name.span, `\`${name}\` is given \`${a.name.name}\` twice: by position and by name`, this.f, { hint: `remove one of them` });
         continue;
       }
       c.named.set(a.name.name, a.value);
@@ -116,7 +138,7 @@ class Reader {
   optimizer(e: Expr): OptimizerSpec | undefined {
     const c = this.call(e, callsOf('optimizer'), optionsOf('optimizer'), 'optimizer');
     if (!c) return undefined;
-    const lr = this.number(c.named.get('lr') ?? c.pos[0], 'lr', (x) => x > 0, 'a positive number') ?? (c.named.has('lr') ? undefined : 1e-3);
+    const lr = this.number(c.named.get('lr'), 'lr', (x) => x > 0, 'a positive number') ?? (c.named.has('lr') ? undefined : 1e-3);
     if (lr === undefined) return undefined;
     const o: OptimizerSpec = { kind: c.name as OptimizerSpec['kind'], lr };
     const b1 = this.number(c.named.get('beta1'), 'beta1', (x) => x >= 0 && x < 1, 'in [0, 1)');
@@ -233,7 +255,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         let s: SplitSpec | undefined;
         if (c.name === 'random') s = { kind: 'random', test };
         else {
-          const colExpr = c.named.get(c.name === 'by_key' ? 'key' : 'by') ?? c.pos[0];
+          const colExpr = c.named.get(c.name === 'by_key' ? 'key' : 'by');
           const col = colExpr ? r.column(colExpr, c.name === 'by_key' ? 'key' : 'by') : r.fail(c.span, `\`${c.name}\` needs a column, e.g. \`${c.name}(user_id)\``);
           if (col !== undefined) s = c.name === 'by_key' ? { kind: 'by_key', key: col, test } : { kind: 'chronological', by: col, test };
         }
@@ -247,14 +269,14 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
           const c = r.call(item, callsOf('metrics'), optionsOf('metrics'), 'metric');
           if (!c) continue;
           if (c.name === 'gauc' || c.name === 'recall' || c.name === 'ndcg') {
-            const by = r.column(c.named.get('by') ?? c.pos[c.name === 'gauc' ? 0 : 1], 'by');
+            const by = r.column(c.named.get('by'), 'by');
             if (by === undefined) {
               r.fail(c.span, `\`${c.name}\` is computed per key: add \`by: user_id\``);
               continue;
             }
             if (c.name === 'gauc') ms.push({ kind: 'gauc', by });
             else {
-              const k = r.int(c.named.get('k') ?? c.pos[0], 'k') ?? 10;
+              const k = r.int(c.named.get('k'), 'k') ?? 10;
               ms.push({ kind: c.name, k, by });
             }
           } else ms.push({ kind: c.name as 'auc' | 'logloss' | 'mse' | 'mae' });
@@ -267,10 +289,11 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         if (e.kind === 'String') d = { kind: 'file', path: e.value };
         else {
           const c = r.call(e, callsOf('data'), optionsOf('data'), 'data source');
-          const setting = c?.pos[0];
+          const setting = c?.named.get('setting');
           if (c && setting && (setting.kind === 'Name' || setting.kind === 'String')) {
             const options: Record<string, number> = {};
             for (const [k, v] of c.named) {
+              if (k === 'setting') continue;
               const { min, max } = SYNTH_OPTION_RANGES[k] ?? { min: 0, max: Number.MAX_SAFE_INTEGER };
               const n = r.number(v, k, (x) => Number.isInteger(x) && x >= min && x <= max, `an int from ${min} to ${groupDigits(max)}`);
               if (n !== undefined) options[k] = n;

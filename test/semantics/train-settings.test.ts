@@ -1,0 +1,53 @@
+// The calls of the train section take positional arguments in a fixed order (`by_key(user_id,
+// 0.5)` is `by_key(key: user_id, test: 0.5)`), and one too many is an error at its span: before,
+// a positional `test`, `rows` or `k` past the first was dropped without a word and the default
+// trained instead (`random(0.5)` held out 0.2; `synth(poso, 300)` made 100 000 rows).
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/semantics/analyze.js';
+
+const spec = (train: string) => `model m {
+  features { user_id: id(hash: 10, dim: 2)  rating: label }
+  let x = user_id
+  task t : binary(label: rating == 5)
+  train {
+${train}
+  }
+}
+`;
+
+/** The train settings of a spec, and its diagnostics as code, line:column and message. */
+function read(train: string) {
+  const a = analyze(spec(train), '/specs/m.rec');
+  return { train: a.model?.graph.train, diagnostics: a.diagnostics.map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`) };
+}
+
+describe('train settings', () => {
+  it('reads positional arguments as the options they stand for', () => {
+    const r = read(`    split: by_key(user_id, 0.5)
+    metrics: [recall(3, user_id), gauc(user_id), ndcg(5, by: user_id)]
+    optimizer: adam(0.01)
+    data: synth(poso, 300)`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.train!.split).toEqual({ kind: 'by_key', key: 'user_id', test: 0.5 });
+    expect(r.train!.metrics).toEqual([{ kind: 'recall', k: 3, by: 'user_id' }, { kind: 'gauc', by: 'user_id' }, { kind: 'ndcg', k: 5, by: 'user_id' }]);
+    expect(r.train!.optimizer.dense).toEqual({ kind: 'adam', lr: 0.01 });
+    expect(r.train!.data).toEqual({ kind: 'synth', setting: 'poso', options: { rows: 300 } });
+    expect(read('    split: random(0.5)').train!.split).toEqual({ kind: 'random', test: 0.5 });
+    expect(read('    split: chronological(ts, 0.1)').train!.split).toEqual({ kind: 'chronological', by: 'ts', test: 0.1 });
+  });
+
+  it('reports a positional argument past those a call takes, and an option given twice, at its span', () => {
+    /** The diagnostics of a one-line train section, and the column of `marked` (its last occurrence) on that line. */
+    const check = (line: string, marked: string, code: string, message: string) =>
+      expect(read(`    ${line}`).diagnostics, line).toEqual([`${code} 6:${4 + line.lastIndexOf(marked) + 1} ${message}`]);
+    // a positional argument gives its option wherever it is written
+    check('split: random(test: 0.2, 0.5)', 'test', 'REC3004', '`random` is given `test` twice: by position and by name');
+    check('split: random(0.3, test: 0.2)', 'test', 'REC3004', '`random` is given `test` twice: by position and by name');
+    check('split: by_key(user_id, 0.5, 0.1)', '0.1', 'REC3005', '`by_key` takes 2 positional arguments (key, test)');
+    check('metrics: [auc(user_id)]', 'user_id', 'REC3005', '`auc` takes no positional argument');
+    check('lr_decay: cosine(3)', '3', 'REC3005', '`cosine` takes no positional argument');
+    check('data: synth(poso, 300, 7)', '7', 'REC3005', '`synth` takes 2 positional arguments (setting, rows)');
+    check('optimizer: adam(0.01, 0.9)', '0.9', 'REC3005', '`adam` takes 1 positional argument (lr)');
+    expect(read('    data: synth(poso, rows: 300, seed: 7)').diagnostics).toEqual([]);
+  });
+});
