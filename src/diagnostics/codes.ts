@@ -91,6 +91,7 @@ export const CODES = {
   REC6013: { severity: 'error', title: 'more rows than a synthetic setting generates' },
   REC6020: { severity: 'error', title: 'unknown version of a synthetic setting' },
   REC6021: { severity: 'warning', title: 'column the data lacks' },
+  REC6022: { severity: 'warning', title: 'data file that cannot be read' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -71,6 +71,10 @@ function cause(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'ENAMETOOLONG') return 'the name is too long';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  // Node's own refusal of a path it cannot pass to the system (a NUL character in it)
+  if (code === 'ERR_INVALID_ARG_VALUE') return 'a path cannot hold a NUL character';
   return code ?? (e as Error).message;
 }
 

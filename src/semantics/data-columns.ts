@@ -33,14 +33,22 @@ export interface DataColumns {
 export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: SettingFields, readFile: ReadChecked, f: Frame): DataColumns | undefined {
   const seen = new Set<string>();
   // stages that inherit the model's data share its source: read it once
-  const known = new Map<DataSource, DataColumns | undefined>();
+  const known = new Map<DataSource, ReturnType<typeof columnsOf>>();
   const columns = (data: DataSource) => (known.has(data) ? known.get(data) : known.set(data, columnsOf(data, graph.file, readFile)).get(data));
   for (const stage of planOf(graph).stages) {
     const g = stageGraph(graph, stage);
     const data = g.train.data;
     const has = data && columns(data);
-    if (!has) continue;
     const fields = fieldsOf(stage.name);
+    if (has && 'refused' in has) {
+      // once per file, at the `data:` that names it (the stage's own, or the model's)
+      if (seen.has(`${has.name}\0`)) continue;
+      seen.add(`${has.name}\0`);
+      const at = fields.find((x) => x.name.name === 'data')?.value.span ?? graph.nodes[0]!.span;
+      el.report('REC6022', at, `${has.refused}: training on it fails`, f, { hint: 'fix the path, or train on another file (`recc train --data FILE`)' });
+      continue;
+    }
+    if (!has) continue;
     for (const n of neededColumns(g, keyColumns(g))) {
       if (has.columns.includes(n.column) || seen.has(`${has.name}\0${n.column}`)) continue;
       seen.add(`${has.name}\0${n.column}`);
@@ -57,21 +65,27 @@ export function checkDataColumns(el: Elaborator, graph: IRGraph, fieldsOf: Setti
       });
     }
   }
-  return graph.train.data && columns(graph.train.data);
+  const own = graph.train.data && columns(graph.train.data);
+  return own && 'columns' in own ? own : undefined;
 }
 
-/** The columns of a data source and how to name it, when they can be known before training. */
-function columnsOf(data: DataSource, specFile: string, readFile: ReadChecked): DataColumns | undefined {
+/**
+ * The columns of a data source and how to name it, when they can be known before training; or
+ * why its file cannot be read (training opens it the same way, and fails).
+ */
+function columnsOf(data: DataSource, specFile: string, readFile: ReadChecked): DataColumns | { name: string; refused: string } | undefined {
   if (data.kind === 'synth') {
     const known = synthColumns(data.setting, data.options.version);
     return 'error' in known ? undefined : { name: `synth(${data.setting})`, columns: known.columns }; // an unknown one is reported where it is written
   }
   const path = resolve(dirname(specFile), data.path);
   const read = readFile(path, 'data-columns');
-  // a file that cannot be read is reported when training opens it
-  const columns = isRefusal(read) ? undefined : (JSON.parse(read.text) as string[] | null);
   const shown = relative(dirname(specFile), path);
-  return columns ? { name: shown.startsWith('..') ? path : shown, columns } : undefined;
+  const name = shown.startsWith('..') ? path : shown;
+  if (isRefusal(read)) return { name, refused: read.error };
+  // null: a file whose columns cannot be read before training (a format that names none)
+  const columns = JSON.parse(read.text) as string[] | null;
+  return columns ? { name, columns } : undefined;
 }
 
 /** Where the settings write `column`, as a name or a string (`by_key(user_id)`, `group_by: "is_new"`). */

@@ -5,7 +5,7 @@
 // each missing column; training reports one once, as a file's header would, not once per row. The
 // columns expected are written out by hand, and a generated row of every setting and version has
 // exactly its setting's.
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFileColumns, type ColumnsCache } from '../../src/data/file-columns.js';
 import { filePolicy } from '../../src/io/file-policy.js';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -165,8 +165,28 @@ describe('recc check on a data file', () => {
     expect(check(spec('p.data')).map((d) => d[0])).toEqual(['REC6021']);
   });
 
+  it('warns, at `data:`, of a file that cannot be read, as training would refuse it', async () => {
+    const warned = (data: string) => {
+      const text = spec(data);
+      const d = check(text);
+      expect(d.map((x) => [x[0], x[1]]), data).toEqual([['REC6022', at(text, `"${data}"`)]]);
+      return d[0]![2];
+    };
+    expect(warned('missing.csv')).toBe(`cannot read \`${join(dir, 'missing.csv')}\`: no such file: training on it fails`);
+    expect(warned('.')).toBe(`\`${dir}\` is a directory: only regular files are read: training on it fails`);
+    // a spec one folder down reads no file of this one
+    put('up.csv', 'user,item,clicked\n');
+    mkdirSync(join(dir, 'down'), { recursive: true });
+    const below = analyze(spec('../up.csv'), join(dir, 'down/s.rec')).diagnostics;
+    expect(below.map((d) => [d.code, d.message])).toEqual([['REC6022', `\`${join(dir, 'up.csv')}\` is outside the spec's directory ${join(dir, 'down')}: a spec reads files only under its own directory (allow another with --allow-path DIR): training on it fails`]]);
+    expect(warned('a\\u{0}b.csv')).toMatch(/a path cannot hold a NUL character: training on it fails$/);
+    // training refuses the same file for the same reason
+    const g = analyze(spec('missing.csv'), join(dir, 's.rec')).graph!;
+    const loaded = await loadData(g, { skipBadRows: false, seed: 1 });
+    expect(loaded.errors.map((e) => e.message)).toEqual([`cannot read \`${join(dir, 'missing.csv')}\`: no such file`]);
+  });
+
   it('says nothing of a file whose columns cannot be known before training (training reports those)', () => {
-    expect(check(spec('missing.csv'))).toEqual([]);
     put('f.parquet', 'PAR1 not really');
     expect(check(spec('f.parquet'))).toEqual([]);
     put('h.json', '[{"user": 1}]\n');
