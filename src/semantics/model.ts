@@ -17,6 +17,7 @@ import { elaborateTask } from './tasks.js';
 import { checkDataColumns, type DataColumns } from './data-columns.js';
 import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
+import { checkModelSize } from './model-size.js';
 import { describe, type Value } from './values.js';
 
 /** What a stage reads besides the settings: what it freezes, trains and grafts, and how it steps. */
@@ -204,6 +205,8 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   }
   const last = planned.plan.stages[planned.plan.stages.length - 1];
   entries[SERVE] = entryOf(last ? last.tasks : modelTasks);
+  // what training allocates and the ONNX models hold: the parameters some entry reads
+  checkModelSize(el, f, builder.params, () => [...new Set(Object.values(entries).flatMap((e) => paramsOf(e)))]);
 
   // inputs a task's objective reads (a sampled softmax's negatives): registered, but in no entry
   // until the objectives pass adds them to their stages'
