@@ -18,7 +18,7 @@ import { limamlProgram, UNADAPTED_ENTRY } from '../ir/passes/limaml.js';
 import { servingGraph } from '../ir/plan.js';
 import { lowerToOnnx } from '../lower/onnx/lower.js';
 import { readMetaTable } from '../predict/meta-table.js';
-import { columnClash, scoreFile } from '../predict/score-file.js';
+import { columnClash, scoreColumns, scoreFile } from '../predict/score-file.js';
 import { newReport } from '../data/record.js';
 import { dataFile } from '../train/data-source.js';
 import { allowPathOption, policyOf } from './allow-path.js';
@@ -67,7 +67,13 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   const graph = servingGraph(program ?? spec);
   const weights = readWeights(spec, o.weights);
   if ('error' in weights) return fail(`${weights.error}`);
-  const keep = o.keep === undefined ? keyColumns(graph) : o.keep.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  // By default the key columns, less one a task's scores are named like (a task `is_new` beside
+  // `group_by: is_new`): said, not refused, since the user asked for no column.
+  const scores = new Set(graph.tasks.flatMap(scoreColumns));
+  const keep = o.keep === undefined ? keyColumns(graph).filter((c) => !scores.has(c)) : o.keep.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  for (const c of o.keep === undefined ? keyColumns(graph).filter((k) => scores.has(k)) : []) {
+    process.stderr.write(`note: the key column \`${c}\` is not copied to the output: a score column has its name (choose the columns with --keep)\n`);
+  }
   const clash = columnClash(keep, graph.tasks);
   if (clash) return fail(`error: ${clash}`);
   const where = dataFile(graph, { data: o.data, files: policyOf(o) });
