@@ -6,7 +6,9 @@
 // shape, is an error naming it and what the file holds near it (a renamed block would otherwise
 // train, or freeze, fresh weights). Every other parameter of the file that the spec has is
 // loaded too (FineAll starts from the pretrained weights); parameters the spec has and the file
-// lacks (a new head, the patches) keep their fresh values; the file's others are ignored.
+// lacks (a new head, the patches) keep their fresh values, and so do those the file holds in
+// another shape (a head with other classes), named in the log line; the file's others are
+// ignored. A file of which nothing fits is an error: the run would train from scratch.
 import { suggestNames } from '../diagnostics/suggest.js';
 import type { TrainPlan } from '../ir/plan.js';
 import type { IRGraph } from '../ir/types.js';
@@ -38,7 +40,12 @@ function nearNames(name: string, names: readonly string[]): string[] {
 }
 
 /** The stage index to start at and the weights to start from, or what is wrong. */
-export function startFromPretrained(graph: IRGraph, plan: TrainPlan, fresh: Record<string, Float32Array>, p: Pretrained): { stage: number; weights: Record<string, Float32Array>; loaded: number; ignored: number } | { error: string } {
+export function startFromPretrained(
+  graph: IRGraph,
+  plan: TrainPlan,
+  fresh: Record<string, Float32Array>,
+  p: Pretrained,
+): { stage: number; weights: Record<string, Float32Array>; loaded: number; ignored: number; reshaped: string[] } | { error: string } {
   const k = p.from === undefined ? 0 : plan.stages.findIndex((s) => s.name === p.from);
   if (k < 0) {
     const alts = suggestNames(p.from!, plan.stages.map((s) => s.name));
@@ -69,11 +76,17 @@ export function startFromPretrained(graph: IRGraph, plan: TrainPlan, fresh: Reco
   }
   const weights = { ...fresh };
   let loaded = 0;
+  const reshaped: string[] = [];
   for (const [name, t] of Object.entries(p.tensors)) {
     const want = shapes.get(name);
+    if (want && t.shape.join() !== want.join()) reshaped.push(`\`${name}\` is [${t.shape.join(', ')}] in the file, [${want.join(', ')}] in the spec`);
     if (!want || t.shape.join() !== want.join()) continue;
     weights[name] = t.data;
     loaded++;
   }
-  return { stage: k, weights, loaded, ignored: names.length - loaded };
+  if (loaded === 0) {
+    const why = reshaped.length > 0 ? `: ${reshaped.slice(0, 3).join('; ')}${reshaped.length > 3 ? `; … (${reshaped.length} in all)` : ''}` : names.length > 0 ? `; it holds ${names.slice(0, 3).map((n) => `\`${n}\``).join(', ')}${names.length > 3 ? ', …' : ''}` : ': it holds no tensor';
+    return { error: `${p.file} holds no parameter of this spec in the spec's shape, so --init would start nothing from it${why}` };
+  }
+  return { stage: k, weights, loaded, ignored: names.length - loaded - reshaped.length, reshaped };
 }

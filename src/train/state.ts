@@ -42,7 +42,8 @@ function freshStart(graph: IRGraph, plan: TrainPlan, o: { log: (line: string) =>
   if (!o.pretrained) return { state: stageState(graph, plan, 0), weights, stage: 0 };
   const r = startFromPretrained(graph, plan, weights, o.pretrained);
   if ('error' in r) throw new TrainError(r.error);
-  o.log(`starting${plan.stages.length > 1 ? ` at stage ${plan.stages[r.stage]!.name}` : ''} from ${o.pretrained.file}: ${r.loaded} parameter tensors loaded by name${r.ignored > 0 ? `, ${r.ignored} of the file's not in this spec` : ''}`);
+  const reshaped = r.reshaped.length === 0 ? '' : `; ${r.reshaped.length} of another shape start fresh (${r.reshaped.slice(0, 3).join('; ')}${r.reshaped.length > 3 ? '; …' : ''})`;
+  o.log(`starting${plan.stages.length > 1 ? ` at stage ${plan.stages[r.stage]!.name}` : ''} from ${o.pretrained.file}: ${r.loaded} parameter tensors loaded by name${reshaped}${r.ignored > 0 ? `, ${r.ignored} of the file's not in this spec` : ''}`);
   return { state: stageState(graph, plan, r.stage), weights: r.weights, stage: r.stage };
 }
 
