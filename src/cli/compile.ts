@@ -15,6 +15,7 @@ import type { IRGraph } from '../ir/types.js';
 import { servingModels } from '../lower/serving-models.js';
 import { initWeights } from '../lower/tfjs/init.js';
 import { tritonRepository, TRITON_VERSION } from '../lower/triton/repository.js';
+import { intOption } from './int-option.js';
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
@@ -191,12 +192,7 @@ export function runCompile(file: string, o: CompileOptions): number {
 const INT32_MAX = 2 ** 31 - 1;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-function maxBatchSize(v: string): number {
-  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  if (n > INT32_MAX) throw new InvalidArgumentError(`at most ${INT32_MAX} (Triton's max_batch_size is a 32-bit integer)`);
-  return n;
-}
+const maxBatchSize = intOption(1, INT32_MAX, "Triton's max_batch_size is a 32-bit integer");
 
 /** Microseconds as a bigint: a uint64 is exact past 2^53, and is written as digits, never `1e+23`. */
 function maxQueueDelay(v: string): bigint {

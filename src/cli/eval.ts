@@ -12,7 +12,8 @@ import { splitTestTasks, TASK_SLICE } from '../train/task-split.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
 import { startInference } from './inference.js';
-import { BACKENDS, positiveInt } from './train.js';
+import { positiveInt } from './int-option.js';
+import { BACKENDS } from './train.js';
 
 export interface EvalCliOptions {
   /** `--allow-path`: trees the spec may read besides its own. */

@@ -1,14 +1,10 @@
 // The `recc` command line. Each command lives in its own file and is imported only when it
 // runs, so `recc check` never loads TensorFlow.js or onnxruntime.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { allowPathOption, policyOf } from './allow-path.js';
+import { nonNegativeInt } from './int-option.js';
 import { VERSION } from './version.js';
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-}
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -35,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       .description('parameters and FLOPs per block instance and in total')
       .argument('<file>', '.rec file')
       .option('--json', 'print JSON', false)
-      .option('--depth <n>', 'deepest block instances to list', positiveInt, 1),
+      .option('--depth <n>', 'deepest block instances to list', nonNegativeInt, 1),
   ).action(async (file: string, opts: { json: boolean; depth: number; allowPath: string[] }) => {
     const { runStats } = await import('./stats.js');
     code = runStats(file, { ...opts, files: policyOf(opts) });

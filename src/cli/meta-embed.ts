@@ -52,7 +52,8 @@ import { embedTask, groupByKey, metaRunner, type MetaRunner } from '../train/met
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
-import { BACKENDS, positiveInt } from './train.js';
+import { nonNegativeInt, positiveInt } from './int-option.js';
+import { BACKENDS } from './train.js';
 import { startBackend } from './inference.js';
 
 export interface MetaEmbedOptions {
@@ -80,11 +81,6 @@ export function parseShard(v: string): { index: number; count: number } {
   return { index, count };
 }
 
-function nonNegativeInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
-  return n;
-}
 
 /** Float32 values as the shortest decimal text that reads back to the same float32. */
 function float32Text(x: number): string {

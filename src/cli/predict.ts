@@ -25,7 +25,7 @@ import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
 import { specInputs } from './spec-inputs.js';
-import { positiveInt } from './train.js';
+import { nonNegativeInt, positiveInt } from './int-option.js';
 import { VERSION } from './version.js';
 import { readWeights } from './weights.js';
 
@@ -43,7 +43,6 @@ export interface PredictCliOptions {
 
 export const DEFAULT_BATCH = 4096;
 
-const nonNegativeInt = (v: string): number => (/^\d+$/.test(v) ? Number(v) : positiveInt(v));
 
 export async function runPredict(file: string, o: PredictCliOptions): Promise<number> {
   const fail = (line: string) => {

@@ -2,7 +2,7 @@
 // or Parquet), with a README of what it models. A column of numbers is written as numbers (DOUBLE
 // in Parquet), every other column as text, so each format reads back as the CSV does.
 import { join } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Format } from '../data/file-format.js';
 import type { Row } from '../data/row.js';
 import { settingAt, SYNTH } from '../data/synth/index.js';
@@ -10,13 +10,8 @@ import { MAX_SYNTH_ROWS_TEXT, synthRowsRefusal } from '../data/synth/max-rows.js
 import { openTable, type TableColumn } from '../data/write-table.js';
 import { ensureWritableDir, removeStaleTemps, writeFileAtomic } from '../io/atomic-write.js';
 import { displayPath } from './output.js';
-import { positiveInt } from './train.js';
+import { nonNegativeInt, positiveInt } from './int-option.js';
 
-function seedInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
-  return n;
-}
 
 const FORMATS: Format[] = ['csv', 'tsv', 'jsonl', 'parquet'];
 const CHUNK = 65_536;
@@ -88,7 +83,7 @@ export function register(program: Command, setCode: (c: number) => void): void {
     .option('-o, --out <dir>', 'output directory: SETTING.<format> and SETTING.README.md')
     .addOption(new Option('--format <f>', 'file format').choices(FORMATS).default('csv'))
     .option('--rows <n>', `rows to generate (at most ${MAX_SYNTH_ROWS_TEXT}: they are made in memory)`, positiveInt, 100_000)
-    .option('--seed <n>', 'seed (an integer ≥ 0)', seedInt, 1)
+    .option('--seed <n>', 'seed (an integer ≥ 0)', nonNegativeInt, 1)
     .option('--setting-version <n>', 'the setting\'s version (default: the latest; poso and pepnet: 2, 1 = the earlier setting)', positiveInt)
     .option('--describe', 'print the generative process, what a model must learn, and the options; write nothing')
     .action((setting: string, o: Omit<SynthCliOptions, 'version'> & { settingVersion?: number }) =>

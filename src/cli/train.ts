@@ -1,7 +1,8 @@
 // `recc train SPEC`: train on the spec's data (or --data), print metrics per task and group, and
 // write the checkpoint, weights, report, loss curve and a serving ONNX file to --out.
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { positiveInt } from './int-option.js';
 import { split } from '../data/split.js';
 import { MAX_SYNTH_ROWS_TEXT } from '../data/synth/max-rows.js';
 import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
@@ -31,11 +32,6 @@ export const BACKENDS = ['auto', 'gpu', 'node', 'wasm', 'cpu'];
 export const TRAIN_BACKENDS = [...BACKENDS, 'ort', 'ort-cuda'];
 
 /** A commander parser for counts: an integer ≥ 1, else a usage error (never NaN). */
-export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
-  return n;
-}
 
 export interface TrainCliOptions {
   /** `--allow-path`: trees the spec may read besides its own. */

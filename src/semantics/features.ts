@@ -66,7 +66,9 @@ function positiveInt(args: Args, key: string, what: string, ctx: Ctx, at: Span):
   }
   if (a.value.kind === 'error') return undefined; // reported where it failed
   if (a.value.kind !== 'int' || a.value.value <= 0) {
-    ctx.el.report('REC3001', a.span, `\`${what}\` must be a positive int, found ${describe(a.value)}`, ctx.f);
+    // a number shows itself (`found 0`), another value its kind
+    const found = a.value.kind === 'int' || a.value.kind === 'float' ? String(a.value.value) : describe(a.value);
+    ctx.el.report('REC3001', a.span, `\`${what}\` must be a positive int, found ${found}`, ctx.f);
     return undefined;
   }
   return a.value.value;

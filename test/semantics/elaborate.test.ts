@@ -160,4 +160,12 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(a.graph!.tasks.length).toBeGreaterThan(0);
   });
+
+  it('says which number a feature size is when it is not a positive int', () => {
+    const msg = (decl: string) => errors(spec('  task t : binary(label: clicked) { from: a }').replace('u: id(hash: 10, dim: 3)', decl)).map((d) => d.message);
+    expect(msg('u: id(hash: 0, dim: 3)')).toEqual(['`hash` must be a positive int, found 0']);
+    expect(msg('u: id(hash: 10, dim: -2)')).toEqual(['`dim` must be a positive int, found -2']);
+    expect(msg('u: id(hash: 2.5, dim: 3)')).toEqual(['`hash` must be a positive int, found 2.5']);
+    expect(msg('u: id(hash: "many", dim: 3)')).toEqual(['`hash` must be a positive int, found string']);
+  });
 });
