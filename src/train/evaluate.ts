@@ -118,6 +118,12 @@ export function evaluate(graph: IRGraph, preds: Record<string, Float32Array>, ds
   return out;
 }
 
+/** A metric as every report shows it: four decimals, or `n/a` where it is undefined (AUC of one class). */
+export const metricText = (v: number): string => (Number.isNaN(v) ? 'n/a' : v.toFixed(4));
+
+/** A cell of a group's row: the row count as it is, a metric by metricText, nothing for a metric it lacks. */
+export const cellText = (r: Record<string, number>, c: string): string => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : metricText(r[c]!));
+
 /** The metrics as an aligned text table. */
 export function formatEvaluation(e: Evaluation): string {
   const lines: string[] = [];
@@ -128,7 +134,7 @@ export function formatEvaluation(e: Evaluation): string {
     lines.push(`task ${task}`);
     lines.push(`  ${'group'.padEnd(w)}${cols.map((c) => c.padStart(10)).join('')}`);
     for (const [g, r] of Object.entries(groups)) {
-      lines.push(`  ${g.padEnd(w)}${cols.map((c) => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : Number.isNaN(r[c]) ? 'n/a' : r[c]!.toFixed(4)).padStart(10)).join('')}`);
+      lines.push(`  ${g.padEnd(w)}${cols.map((c) => cellText(r, c).padStart(10)).join('')}`);
     }
   }
   return lines.join('\n');

@@ -1,7 +1,7 @@
 // What a user sees while a stage trains: a progress bar (loss, samples/s, ETA) on a terminal, or
 // a log line every few seconds when stderr is not one; and one summary line per epoch.
 import cliProgress from 'cli-progress';
-import type { Evaluation } from './evaluate.js';
+import { metricText, type Evaluation } from './evaluate.js';
 
 export class Progress {
   private readonly bar: cliProgress.SingleBar | undefined;
@@ -41,8 +41,8 @@ export function epochSummary(e: Evaluation): string {
   const parts: string[] = [];
   for (const [task, groups] of Object.entries(e.tasks)) {
     const cells = Object.entries(groups).map(([g, r]) => {
-      const ms = Object.entries(r).filter(([k, v]) => k !== 'n' && Number.isFinite(v));
-      return `${g === 'all' ? '' : `${g} `}${ms.map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ')}`;
+      const ms = Object.entries(r).filter(([k]) => k !== 'n');
+      return `${g === 'all' ? '' : `${g} `}${ms.map(([k, v]) => `${k} ${metricText(v)}`).join(' ')}`;
     });
     parts.push(`${task}: ${cells.join('; ')}`);
   }

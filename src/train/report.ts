@@ -1,7 +1,7 @@
 // The run report: metrics per task and group (markdown) and the loss curve (a small SVG drawn by
 // hand: a polyline needs no charting library).
 import type { TrainState } from './checkpoint.js';
-import type { Evaluation } from './evaluate.js';
+import { cellText, metricText, type Evaluation } from './evaluate.js';
 
 export function lossSvg(losses: TrainState['losses'], width = 640, height = 320): string {
   const pad = 48;
@@ -34,7 +34,7 @@ export function reportMarkdown(model: string, source: string, e: Evaluation, sta
   for (const [task, groups] of Object.entries(e.tasks)) {
     const cols = [...new Set(Object.values(groups).flatMap((r) => Object.keys(r)))];
     lines.push(`## task ${task}`, '', `| group | ${cols.join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`);
-    for (const [g, r] of Object.entries(groups)) lines.push(`| ${g} | ${cols.map((c) => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : r[c]!.toFixed(4))).join(' | ')} |`);
+    for (const [g, r] of Object.entries(groups)) lines.push(`| ${g} | ${cols.map((c) => cellText(r, c)).join(' | ')} |`);
     lines.push('');
   }
   if (state.history.length > 1) {
@@ -46,7 +46,7 @@ export function reportMarkdown(model: string, source: string, e: Evaluation, sta
       lines.push(`| ${h.epoch} | ${cols.map((c) => {
         const [t, k] = [c.slice(0, c.indexOf(' ')), c.slice(c.indexOf(' ') + 1)];
         const v = tasks[t]?.all?.[k];
-        return v === undefined ? '' : v.toFixed(4);
+        return v === undefined ? '' : metricText(v);
       }).join(' | ')} |`);
     }
     lines.push('');

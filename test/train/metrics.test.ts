@@ -1,7 +1,10 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from '../../src/train/metrics.js';
+import type { TrainState } from '../../src/train/checkpoint.js';
 import { evaluate, formatEvaluation } from '../../src/train/evaluate.js';
+import { epochSummary } from '../../src/train/progress.js';
+import { reportMarkdown } from '../../src/train/report.js';
 import { analyze } from '../../src/semantics/analyze.js';
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, ties counting one half. */
@@ -145,6 +148,20 @@ describe('formatEvaluation', () => {
     const ends = (line: string) => [...line.matchAll(/\S+/g)].slice(-2).map((m) => m.index! + m[0].length);
     expect(lines.slice(2).map(ends)).toEqual([ends(lines[1]!), ends(lines[1]!)]);
     expect(lines[3]).toBe('  task_samples=fewer than 25         518    0.5868');
+  });
+});
+
+describe('an undefined metric', () => {
+  it('reads n/a in the table, the epoch line and report.md alike', () => {
+    // AUC of a group with one class is undefined
+    const e = { tasks: { fav: { all: { n: 40, auc: 0.61 }, 'is_new=1': { n: 3, auc: Number.NaN } } } };
+    expect(formatEvaluation(e).split('\n')[3]).toMatch(/^ {2}is_new=1 +3 +n\/a$/);
+    expect(epochSummary(e)).toBe('fav: auc 0.6100; is_new=1 auc n/a');
+    const state = { step: 5, epoch: 2, history: [{ epoch: 1, metrics: { tasks: { fav: { all: { n: 40, auc: Number.NaN } } } } }, { epoch: 2, metrics: e }] } as unknown as TrainState;
+    const md = reportMarkdown('m', 'rows.csv', e, state, []);
+    expect(md).toContain('| is_new=1 | 3 | n/a |');
+    expect(md).toContain('| 1 | n/a |');
+    expect(md).not.toContain('NaN');
   });
 });
 
