@@ -66,6 +66,7 @@ export const CODES = {
   REC5011: { severity: 'error', title: 'unknown parameter group' },
   REC5012: { severity: 'warning', title: 'frozen parameters that nothing trains' },
   REC5013: { severity: 'error', title: 'model too large' },
+  REC5014: { severity: 'warning', title: 'metric no task reports' },
   REC5020: { severity: 'error', title: 'invalid next_item task' },
   REC5021: { severity: 'error', title: 'graft target matches no block' },
   REC5022: { severity: 'error', title: 'invalid graft' },

@@ -17,6 +17,7 @@ import { elaborateTask } from './tasks.js';
 import { checkDataColumns, type DataColumns } from './data-columns.js';
 import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
+import { checkMetricTasks } from './metric-tasks.js';
 import { checkModelSize } from './model-size.js';
 import { describe, type Value } from './values.js';
 
@@ -231,6 +232,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   // a stage's own settings, then the model's
   const fieldsOf = (stage: string) => [...(stages.find((s) => s.name.name === stage)?.fields ?? []), ...(train?.fields ?? [])];
   const dataColumns = checkDataColumns(el, graph, fieldsOf, readFile, f);
+  checkMetricTasks(el, f, graph.plan, taskSpecs, fieldsOf);
   return { graph, elaborator: el, scope, ...(dataColumns ? { dataColumns } : {}) };
 }
 

@@ -79,6 +79,9 @@ function metricsOf(task: TaskSpec, metrics: MetricSpec[], p: Float32Array, y: Fl
       if (m.kind === 'auc') row.auc = auc(p, y);
       if (m.kind === 'gauc' && keys[m.by]) row.gauc = gauc(p, y, keys[m.by]!).value;
       if (m.kind === 'logloss') row.logloss = logloss(p, y);
+      // of the predicted probability: the Brier score, and its absolute counterpart
+      if (m.kind === 'mse') row.mse = mse(p, y);
+      if (m.kind === 'mae') row.mae = mae(p, y);
       if ((m.kind === 'recall' || m.kind === 'ndcg') && keys[m.by]) row[metricKey(m)] = (m.kind === 'recall' ? recallAtK : ndcgAtK)(p, y, keys[m.by]!, m.k).value;
     }
     if (task.kind === 'regression') {

@@ -187,4 +187,34 @@ describe('evaluate', () => {
     }
     expect(formatEvaluation(e)).toMatch(/^ {2}all +0 +n\/a +n\/a/m);
   });
+
+  it('reports mse and mae of a binary task when asked: the Brier score and its absolute counterpart, by hand', () => {
+    const a = analyze(`model m {
+      features { x: dense(2)  y: label }
+      task click : binary(label: y) { from: x }
+      train { metrics: [auc, mse, mae] }
+    }`, '/tmp/m.rec');
+    expect(a.diagnostics).toEqual([]);
+    const p = new Float32Array([0.9, 0.2, 0.6, 0.4]);
+    const y = new Float32Array([1, 0, 0, 1]);
+    const e = evaluate(a.graph!, { click: p }, { n: 4, inputs: {}, shapes: {}, labels: { click: y }, keys: {} });
+    // (0.1² + 0.2² + 0.6² + 0.6²) / 4 and (0.1 + 0.2 + 0.6 + 0.6) / 4
+    expect(e.tasks.click!.all!.mse).toBeCloseTo(0.1925, 6);
+    expect(e.tasks.click!.all!.mae).toBeCloseTo(0.375, 6);
+    expect(e.tasks.click!.all!.auc).toBe(0.75);
+  });
+
+  it('warns of a metric no task of the model reports (REC5014), at its name', () => {
+    const text = `model m {
+      features { x: dense(2)  r: label }
+      task stars : regression(label: r) { from: x }
+      train { metrics: [mse, recall(5, by: user), logloss] }
+    }`;
+    const d = analyze(text, '/tmp/m.rec').diagnostics;
+    expect(d.map((x) => [x.code, x.severity, x.span.start.offset])).toEqual([
+      ['REC5014', 'warning', text.indexOf('recall(')],
+      ['REC5014', 'warning', text.indexOf('logloss')],
+    ]);
+    expect(d[0]!.message).toBe('no task of the model reports `recall` (its tasks: regression `stars`), so it is not computed');
+  });
 });
