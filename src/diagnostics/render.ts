@@ -1,5 +1,6 @@
 // Diagnostics as a person reads them: `file:line:col: error[REC2001]: message`, the source line,
 // carets under the span, related locations and the hint. JSON for machines.
+import stringWidth from 'string-width';
 import type { Diagnostic } from './diagnostic.js';
 
 export interface RenderOptions {
@@ -42,8 +43,13 @@ function snippet(
   const pad = ' '.repeat(gutter.length);
   const startCol = span.start.column;
   const endCol = span.end.line === span.start.line ? Math.max(span.end.column, startCol + 1) : lineText.length + 1;
-  const carets = ' '.repeat(Math.max(0, startCol - 1)) + '^'.repeat(Math.max(1, endCol - startCol));
-  return [`${pad} |`, `${gutter} | ${lineText.replace(/\t/g, ' ')}`, `${pad} | ${c('error', carets)}`];
+  // Columns count UTF-16 units (as LSP positions do); a terminal shows a CJK character or an
+  // emoji two cells wide and a combining mark in none: the carets go by cells (string-width).
+  const shown = lineText.replace(/\t/g, ' ');
+  const before = stringWidth(shown.slice(0, Math.max(0, startCol - 1)));
+  const under = stringWidth(shown.slice(Math.max(0, startCol - 1), Math.max(startCol - 1, endCol - 1)));
+  const carets = ' '.repeat(before) + '^'.repeat(Math.max(1, under));
+  return [`${pad} |`, `${gutter} | ${shown}`, `${pad} | ${c('error', carets)}`];
 }
 
 /** One-line summary: `2 errors, 1 warning`. */
