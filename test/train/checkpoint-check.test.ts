@@ -105,7 +105,7 @@ describe('checkpoint validation', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     const report = readFileSync(join(dir, 'out/report.md'), 'utf8');
     // three epochs in the table, the first from before the stop
-    expect(report.match(/^\| [123] \| NaN \| NaN \|$/gm)).toHaveLength(3);
+    expect(report.match(/^\| [123] \| n\/a \| n\/a \|$/gm)).toHaveLength(3);
   });
 
   it('compile --weights and eval --weights refuse weights that are not finite', () => {
