@@ -8,6 +8,7 @@ import { MAX_SYNTH_ROWS_TEXT } from '../data/synth/max-rows.js';
 import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
 import { artefactFiles, writeArtefacts } from '../train/artefacts.js';
 import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
+import { keyColumns } from '../data/needed-columns.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
@@ -125,9 +126,10 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
     if (skipped) notes.push(`${skipped} bad rows skipped${where(stage)}`);
   };
   const loadOpts = (seed: number) => ({ data: o.data, rows: o.rows, skipBadRows: o.skipBadRows, seed, files: policyOf(o) });
-  // Each stage's rows: stages that read the same data, split and labels share one load.
+  // Each stage's rows: stages that read the same data, split, labels and key columns (those its
+  // metrics and groups read) share one load.
   const dataFor = sharedBy(
-    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.tasks],
+    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.tasks, keyColumns(stageGraph(graph, s))],
     async (stage) => {
       const s = stage.settings;
       const view = stageGraph(graph, stage);
@@ -145,7 +147,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<number
   // training rows streamed each epoch; stages that read the same data the same way (the batch,
   // of rows or of tasks, too) share it.
   const streamFor = sharedBy(
-    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.settings.batch, s.batching, s.tasks],
+    (s) => [s.settings.data, s.settings.split, s.settings.seed, s.settings.batch, s.batching, s.tasks, keyColumns(stageGraph(graph, s))],
     async (stage) => {
       const s = stage.settings;
       const b = stage.batching;

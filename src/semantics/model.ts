@@ -2,6 +2,8 @@
 // codes and `let`s in order, then tasks, then the train section.
 import { GraphBuilder } from '../ir/builder.js';
 import { liveNodes, SERVE, type Entry } from '../ir/entry.js';
+import { GLOBAL_ENTRY } from '../ir/meta.js';
+import { UNADAPTED_ENTRY } from '../ir/passes/limaml.js';
 import { DEFAULT_STAGE } from '../ir/plan.js';
 import type { IRGraph, SupportSpec, TaskSpec } from '../ir/types.js';
 import type { BlockDecl, FeatureDecl, LetStmt, ModelDecl, StageDecl, TaskDecl, TrainSection } from '../syntax/ast.js';
@@ -182,6 +184,11 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
       const name = s.name.name;
       if (name === SERVE || Object.hasOwn(entries, name)) {
         el.report('REC5009', s.name.span, name === SERVE ? 'a stage cannot be named `serve`: that is the serving entry' : `stage \`${name}\` is defined twice`, f, { hint: 'rename the stage' });
+        return;
+      }
+      // a model with a meta block serves through two more entries (ir/meta.ts, ir/passes/limaml.ts)
+      if (metaDraft && (name === GLOBAL_ENTRY || name === UNADAPTED_ENTRY)) {
+        el.report('REC5009', s.name.span, `a stage of a model with a meta block cannot be named \`${name}\`: that is the name of one of its serving entries`, f, { hint: 'rename the stage' });
         return;
       }
       const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, STAGE_OWN_FIELDS);

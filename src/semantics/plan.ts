@@ -191,6 +191,11 @@ export class PlanBuilder {
           hint: 'train them in an earlier stage, or leave them out of `freeze`',
         });
       }
+      if (trainable.length === 0 && entryNames.length > 0) {
+        this.el.report('REC5009', freeze?.value.span ?? s.span, `stage \`${s.name}\` trains nothing: ${freeze ? 'its `freeze` covers' : 'none is trainable of'} every parameter it reads`, this.f, {
+          hint: freeze ? 'leave out of `freeze` what this stage should train, or remove the stage' : 'remove the stage',
+        });
+      }
       for (const p of trainable) trained.add(p);
       out.push({ name: s.name, entry: s.name, tasks: s.tasks, trainable, frozen, optimizers: this.assign(trains, s.settings, s.span), step: { kind: 'supervised' }, batching: { kind: 'rows' }, settings: s.settings.spec });
     }
