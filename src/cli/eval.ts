@@ -38,7 +38,8 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
   let e;
   if (graph.meta) {
     const all = Int32Array.from({ length: loaded.dataset.n }, (_, i) => i);
-    const { support, query } = splitTestTasks(loaded.dataset, graph.meta.key, all, graph.meta.support);
+    const { support, query, keyless } = splitTestTasks(loaded.dataset, graph.meta.key, all, graph.meta.support);
+    if (keyless > 0) process.stderr.write(`note: ${keyless} row${keyless === 1 ? ' has' : 's have'} no \`${graph.meta.key}\`: ${keyless === 1 ? 'it is' : 'they are'} in no task, and not scored\n`);
     const p = metaPredict(tf, metaRunner(tf, graph, graph.meta.steps), metaRunner(tf, graph, 0), params, support, query);
     e = evaluate({ ...graph, train: { ...graph.train, groupBy: graph.train.groupBy ?? TASK_SLICE } }, p, query);
   } else e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);

@@ -20,6 +20,8 @@ export interface TaskCount {
   count: number;
   trainable: number;
   perBatch: number;
+  /** Training rows without a key (an empty cell): in no task. */
+  keyless: number;
 }
 
 /**
@@ -34,12 +36,18 @@ export class TaskRuns {
   private length = 0;
   private tasks = 0;
   private trainable = 0;
+  private keyless = 0;
   /** The first row that resumes a key after other keys' rows. */
   problem: { line: number; message: string } | undefined;
 
   constructor(private readonly key: string) {}
 
   row(line: number, key: string): void {
+    // a row without a key is in no task, and ends none
+    if (key === '') {
+      this.keyless++;
+      return;
+    }
     if (key === this.current) {
       this.length++;
       return;
@@ -62,7 +70,7 @@ export class TaskRuns {
 
   count(perBatch: number): TaskCount {
     this.close();
-    return { count: this.tasks, trainable: this.trainable, perBatch };
+    return { count: this.tasks, trainable: this.trainable, perBatch, keyless: this.keyless };
   }
 
   private close(): void {
@@ -101,6 +109,7 @@ export class TaskBatches {
 
   /** A training row and its key's text; yields the batches a full buffer gives. */
   *row(cells: readonly RawCell[], key: string): Generator<Batchable> {
+    if (key === '') return; // in no task (TaskRuns counted it)
     const at = this.enc.n;
     // a row with a problem was reported (or counted, --skip-bad-rows) by the first pass, and is
     // no row of any task there either

@@ -114,6 +114,10 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     let trainSet: Parameters<typeof runStage>[0]['trainSet'] = { data: dataset, rows: split.train, n: stream?.rows ?? split.train.length };
     let testSet = slice(dataset, split.test);
     let adaptOn: typeof testSet | undefined;
+    // rows without the meta block's key are in no task (task-split.ts, stream-tasks.ts): said, not dropped silently
+    const keyless = (n: number, which: string) => {
+      if (n > 0) opts.log(`${named ? `${stage.name}: ` : ''}${n} ${which} row${n === 1 ? ' has' : 's have'} no \`${graph.meta?.key}\`: ${n === 1 ? 'it is' : 'they are'} in no task (a task is the rows of one key)`);
+    };
     if (trainSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no training rows: the split left every row for testing (use more data or a smaller \`test\` fraction)`);
     // Checked here too, not only by the CLI (split-shortfall.ts): a run with nothing to score
     // would train to the end and then report metrics of nothing.
@@ -126,11 +130,13 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
         // streamed in batches of whole tasks (stream-tasks.ts), counted by the stream's first pass
         if (!stream.tasks) throw new Error('internal: a MAML stage streamed without its tasks');
         if (stream.tasks.trainable === 0) throw new TrainError(noTask);
+        keyless(stream.tasks.keyless, 'training');
       } else {
         const keys = dataset.keys[b.key];
         if (!keys) throw new TrainError(`the data has no column \`${b.key}\` (the meta block's key)`);
         const grouped = taskRanges(keys, split.train, b.perBatch);
         if (grouped.trainable === 0) throw new TrainError(noTask);
+        keyless(grouped.keyless, 'training');
         trainSet = { data: dataset, rows: grouped.rows, n: grouped.rows.length, tasks: grouped.tasks };
       }
     }
@@ -140,6 +146,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
       const { key, support } = graph.meta;
       if (!dataset.keys[key]) throw new TrainError(`the data has no column \`${key}\` (the meta block's key)`);
       const t = splitTestTasks(dataset, key, split.test, support);
+      keyless(t.keyless, 'held-out');
       testSet = t.query;
       adaptOn = t.support;
       if (testSet.n === 0) throw new TrainError(`no held-out task has two rows or more (tasks are the rows sharing \`${key}\`): a task is scored on the rows after those it adapts on, so nothing would be scored`);

@@ -65,7 +65,7 @@ describe('recc train --stream of a MAML stage', () => {
     const all = (await loadData(g, { data: csv, skipBadRows: false, seed: 1 })).dataset;
     const heldOut = new Set(s.test.keys.user_id);
     const expected = new Map([...tasksOf(all)].filter(([user]) => !heldOut.has(user)));
-    expect(s.batches.tasks).toEqual({ count: expected.size, trainable: [...expected.values()].filter((r) => r.length >= 2).length, perBatch: 16 });
+    expect(s.batches.tasks).toEqual({ count: expected.size, trainable: [...expected.values()].filter((r) => r.length >= 2).length, perBatch: 16, keyless: 0 });
     expect(s.batches.rows).toBe([...expected.values()].reduce((a, r) => a + r.length, 0));
 
     const epoch = async (e: number, from: number) => {
