@@ -590,6 +590,13 @@ def run_stage(model, ddp, stage, spec, ds, args, rank, world, device, sparse_tab
         print(f"stage {stage['name']}: {step} steps, {seen} samples in {elapsed:.2f} s, {seen / max(elapsed, 1e-9):.0f} samples/s on {world} rank{'s' if world > 1 else ''}", flush=True)
 
 
+def data_name(source):
+    """A stage's `data:` as the spec writes it: a file's path, or `synth(setting)`."""
+    if not source:
+        return "none"
+    return source["path"] if source["kind"] == "file" else f"synth({source['setting']})"
+
+
 def train_stages(model, ddp, stages, first, spec, ds, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed):
     """Train `stages` (the plan from stage `first` on), each evaluated after it; the first
     continues from `resumed` when it is not None."""
@@ -721,6 +728,11 @@ def main(argv=None):
         # what a killed run left half written beside the checkpoint and the weights
         for target in (path, args.out):
             checkpoint.sweep_temps(target)
+        # recc train reads each stage's own `data:`; this script reads --data for every stage
+        sources = {s["name"]: data_name(s["settings"].get("data")) for s in stages}
+        if len(set(sources.values())) > 1:
+            named = ", ".join(f"{k}: {v}" for k, v in sources.items())
+            print(f"note: the spec's stages read different data ({named}); train.py trains every stage on --data ({args.data})", flush=True)
     stopper = checkpoint.Stopper(device)
     stopper.install()
     ck = checkpoint.Checkpoints(stopper, path, args.checkpoint_every, rank, settings, writable=tables is None)

@@ -102,7 +102,13 @@ ${serveCommand(graph, specFile)}
 ## Differences from \`recc train\`
 
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
-- A hinge loss pairs positives and negatives within each rank's share of a batch.
+${
+    new Set(planOf(graph).stages.map((s) => JSON.stringify(s.settings.data ?? null))).size > 1
+      ? `- Every stage trains on \`--data\`: the stages' own \`data:\` (this spec's differ) is read by \`recc
+  train\` only, and train.py says so when it starts.
+`
+      : ''
+  }- A hinge loss pairs positives and negatives within each rank's share of a batch.
 ${
     adapted
       ? `- Every stage of a model with a meta block, MAML's or supervised, is evaluated (\`--test\`) on
