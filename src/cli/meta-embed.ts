@@ -45,6 +45,7 @@ import { openTable, outputFormat, type TableWriter } from '../data/write-table.j
 import { isRefusal, openChecked } from '../io/file-policy.js';
 import { refuseOutputOverInput } from '../io/output-path.js';
 import { makeTempDir, removeStaleTemps } from '../io/atomic-write.js';
+import { signalStatus, STOP_SIGNALS } from './stop-signals.js';
 import type { IRGraph } from '../ir/types.js';
 import type { BackendName } from '../lower/tfjs/backend.js';
 import { dataFile } from '../train/data-source.js';
@@ -233,13 +234,23 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
   const tty = o.progress && process.stderr.isTTY;
   let spilled: Spilled;
   let keys: number;
+  // Ctrl-C or SIGTERM: the spill directory and the half-written table go at once, and the
+  // output stays as it was (the next run into another directory would never sweep them)
+  let table: TableWriter | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    table?.abort();
+    rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`${tty ? '\n' : ''}${signal}: stopped; ${displayPath(o.out)} was not written\n`);
+    process.exit(signalStatus(signal));
+  };
+  for (const s of STOP_SIGNALS) process.on(s, stop);
   try {
     spilled = await spillByKey(graph, where.file, opened.fd, spill, o.shard, tty);
     if (spilled.errors.length > 0) {
       for (const e of spilled.errors) process.stderr.write(`${formatDataError(e)}\n`);
       return 1;
     }
-    const table = openTable(o.out, format.format, [{ name: meta.key, kind: 'text' }, { name: meta.name, kind: 'text' }], 'recc meta-embed');
+    table = openTable(o.out, format.format, [{ name: meta.key, kind: 'text' }, { name: meta.name, kind: 'text' }], 'recc meta-embed');
     try {
       keys = await embedAll(graph, spill, { tf, runner, params, ...(o.recent ? { recent: o.recent } : {}) }, table, tty);
       table.commit();
@@ -248,6 +259,7 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
       throw e;
     }
   } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, stop);
     for (const t of Object.values(params)) t.dispose();
     rmSync(dir, { recursive: true, force: true });
     if (tty) process.stderr.write('\n');

@@ -5,7 +5,8 @@
 import { constants } from 'node:os';
 import type { Interrupt } from '../train/loop.js';
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** The signals that ask a command to stop. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** The exit status of a command a signal stopped: 128 + its number (130 for SIGINT, 143 for SIGTERM). */
 export const signalStatus = (signal: string): number => 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
@@ -17,8 +18,8 @@ export function catchStopSignals(interrupt: Interrupt, log: (line: string) => vo
     interrupt.signal = signal;
     log(`${signal}: stopping after this step to write a checkpoint (send it again to stop at once)`);
   };
-  for (const s of SIGNALS) process.on(s, on);
+  for (const s of STOP_SIGNALS) process.on(s, on);
   return () => {
-    for (const s of SIGNALS) process.off(s, on);
+    for (const s of STOP_SIGNALS) process.off(s, on);
   };
 }

@@ -149,4 +149,22 @@ describe('recc meta-embed on awkward input', () => {
     expect(read(out).length).toBe(keys.size);
     expect(readdirSync(dir).filter((f) => f.includes('killed') && f !== 'killed.csv')).toEqual([]);
   }, 120_000);
+
+  it('a job stopped by SIGINT or SIGTERM while it writes removes its spill directory and its half-written file', async () => {
+    const big = csv('stoppable.csv', limamlRows({ seed: 11, rows: 30_000 }));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const out = join(dir, `stopped-${signal}.csv`);
+      const child = spawn(process.execPath, [join(ROOT, 'bin/recc.js'), 'meta-embed', SPEC, '--weights', W, '--data', big, '-o', out, '--backend', 'wasm'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (d) => (err += d));
+      const writing = () => readdirSync(dir).some((f) => f.startsWith(`.stopped-${signal}.csv.`) && statSync(join(dir, f), { throwIfNoEntry: false })?.isFile());
+      while (child.exitCode === null && !writing()) await new Promise((r) => setTimeout(r, 5));
+      expect(child.exitCode).toBe(null);
+      child.kill(signal);
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(err).toContain(`${signal}: stopped; `);
+      expect(readdirSync(dir).filter((f) => f.includes(`stopped-${signal}`))).toEqual([]);
+    }
+  }, 120_000);
 });
