@@ -8,7 +8,7 @@ import { buildForward } from '../lower/tfjs/forward.js';
 import type { BackendName } from '../lower/tfjs/backend.js';
 import { evaluate, formatEvaluation, predict } from '../train/evaluate.js';
 import { metaPredict, metaRunner } from '../train/meta-embed.js';
-import { splitTestTasks, TASK_SLICE } from '../train/task-split.js';
+import { keylessRows, splitTestTasks, TASK_SLICE } from '../train/task-split.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
 import { startInference } from './inference.js';
@@ -39,7 +39,7 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
   if (graph.meta) {
     const all = Int32Array.from({ length: loaded.dataset.n }, (_, i) => i);
     const { support, query, keyless } = splitTestTasks(loaded.dataset, graph.meta.key, all, graph.meta.support);
-    if (keyless > 0) process.stderr.write(`note: ${keyless} row${keyless === 1 ? ' has' : 's have'} no \`${graph.meta.key}\`: ${keyless === 1 ? 'it is' : 'they are'} in no task, and not scored\n`);
+    if (keyless > 0) process.stderr.write(`note: ${keylessRows(keyless, graph.meta.key)}, and not scored\n`);
     const p = metaPredict(tf, metaRunner(tf, graph, graph.meta.steps), metaRunner(tf, graph, 0), params, support, query);
     e = evaluate({ ...graph, train: { ...graph.train, groupBy: graph.train.groupBy ?? TASK_SLICE } }, p, query);
   } else e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);

@@ -5,7 +5,6 @@ import { allowPathOption, policyOf } from './allow-path.js';
 import { nonNegativeInt } from './int-option.js';
 import { VERSION } from './version.js';
 
-
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('recc')

@@ -45,7 +45,6 @@ import { openTable, outputFormat, type TableWriter } from '../data/write-table.j
 import { isRefusal, openChecked } from '../io/file-policy.js';
 import { refuseOutputOverInput } from '../io/output-path.js';
 import { makeTempDir, removeStaleTemps } from '../io/atomic-write.js';
-import { signalStatus, STOP_SIGNALS } from './stop-signals.js';
 import type { IRGraph } from '../ir/types.js';
 import type { BackendName } from '../lower/tfjs/backend.js';
 import { dataFile } from '../train/data-source.js';
@@ -56,6 +55,7 @@ import { loadSpec } from './spec.js';
 import { nonNegativeInt, positiveInt } from './int-option.js';
 import { BACKENDS } from './train.js';
 import { startBackend } from './inference.js';
+import { signalStatus, STOP_SIGNALS } from './stop-signals.js';
 
 export interface MetaEmbedOptions {
   allowPath?: string[];
@@ -81,7 +81,6 @@ export function parseShard(v: string): { index: number; count: number } {
   if (!(count >= 1 && index >= 0 && index < count)) throw new InvalidArgumentError('expected i/n with 0 ≤ i < n, e.g. 0/4');
   return { index, count };
 }
-
 
 /** Float32 values as the shortest decimal text that reads back to the same float32. */
 function float32Text(x: number): string {

@@ -43,7 +43,6 @@ export interface PredictCliOptions {
 
 export const DEFAULT_BATCH = 4096;
 
-
 export async function runPredict(file: string, o: PredictCliOptions): Promise<number> {
   const fail = (line: string) => {
     process.stderr.write(`${line}\n`);
@@ -69,10 +68,11 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   // By default the key columns, less one a task's scores are named like (a task `is_new` beside
   // `group_by: is_new`): said, not refused, since the user asked for no column.
   const scores = new Set(graph.tasks.flatMap(scoreColumns));
-  const keep = o.keep === undefined ? keyColumns(graph).filter((c) => !scores.has(c)) : o.keep.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  for (const c of o.keep === undefined ? keyColumns(graph).filter((k) => scores.has(k)) : []) {
+  const keys = o.keep === undefined ? keyColumns(graph) : [];
+  for (const c of keys.filter((k) => scores.has(k))) {
     process.stderr.write(`note: the key column \`${c}\` is not copied to the output: a score column has its name (choose the columns with --keep)\n`);
   }
+  const keep = o.keep === undefined ? keys.filter((c) => !scores.has(c)) : o.keep.split(',').map((c) => c.trim()).filter((c) => c !== '');
   const clash = columnClash(keep, graph.tasks);
   if (clash) return fail(`error: ${clash}`);
   const where = dataFile(graph, { data: o.data, files: policyOf(o) });

@@ -12,7 +12,6 @@ import { ensureWritableDir, removeStaleTemps, writeFileAtomic } from '../io/atom
 import { displayPath } from './output.js';
 import { nonNegativeInt, positiveInt } from './int-option.js';
 
-
 const FORMATS: Format[] = ['csv', 'tsv', 'jsonl', 'parquet'];
 const CHUNK = 65_536;
 

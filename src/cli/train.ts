@@ -2,13 +2,12 @@
 // write the checkpoint, weights, report, loss curve and a serving ONNX file to --out.
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { positiveInt } from './int-option.js';
+import { keyColumns } from '../data/needed-columns.js';
 import { split } from '../data/split.js';
 import { MAX_SYNTH_ROWS_TEXT } from '../data/synth/max-rows.js';
 import { ensureWritableDir, removeStaleTemps } from '../io/atomic-write.js';
 import { artefactFiles, writeArtefacts } from '../train/artefacts.js';
 import { CHECKPOINT, STATE_JSON } from '../train/checkpoint.js';
-import { keyColumns } from '../data/needed-columns.js';
 import { planOf, stageGraph, type StagePlan } from '../ir/plan.js';
 import { formatDataError, loadData } from '../train/data-source.js';
 import { formatEvaluation } from '../train/evaluate.js';
@@ -20,6 +19,7 @@ import { nonFiniteTensors } from '../train/checkpoint-check.js';
 import { startFromPretrained, type Pretrained } from '../train/pretrained.js';
 import type { Interrupt } from '../train/loop.js';
 import { train, TrainError, type StageData } from '../train/train.js';
+import { positiveInt } from './int-option.js';
 import { displayPath } from './output.js';
 import { allowPathOption, policyOf } from './allow-path.js';
 import { loadSpec } from './spec.js';
@@ -31,8 +31,6 @@ import { readWeightsFile } from './weights.js';
 export const BACKENDS = ['auto', 'gpu', 'node', 'wasm', 'cpu'];
 /** `recc train` also trains on onnxruntime (train-backend.ts). */
 export const TRAIN_BACKENDS = [...BACKENDS, 'ort', 'ort-cuda'];
-
-/** A commander parser for counts: an integer ≥ 1, else a usage error (never NaN). */
 
 export interface TrainCliOptions {
   /** `--allow-path`: trees the spec may read besides its own. */

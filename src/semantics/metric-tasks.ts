@@ -6,6 +6,7 @@ import type { MetricSpec, TaskSpec } from '../ir/types.js';
 import type { Expr, Field } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import type { SettingFields } from './data-columns.js';
+import { settingCallName } from './train-section.js';
 
 /** The metrics of the train section each task kind reports (multiclass: accuracy and logloss always; next_item: nll). */
 export const METRICS_OF: Record<TaskSpec['kind'], ReadonlySet<MetricSpec['kind']>> = {
@@ -14,8 +15,6 @@ export const METRICS_OF: Record<TaskSpec['kind'], ReadonlySet<MetricSpec['kind']
   multiclass: new Set(['logloss']),
   next_item: new Set(),
 };
-
-const nameOf = (e: Expr) => (e.kind === 'Name' ? e.name : e.kind === 'Call' && e.callee.kind === 'Name' ? e.callee.name : undefined);
 
 export function checkMetricTasks(el: Elaborator, f: Frame, plan: TrainPlan, tasks: readonly TaskSpec[], fieldsOf: SettingFields): void {
   // a task that failed is missing from the plan: what it would report is unknown
@@ -30,7 +29,7 @@ export function checkMetricTasks(el: Elaborator, f: Frame, plan: TrainPlan, task
     const items = field.value.kind === 'List' ? field.value.items : [field.value];
     for (const m of stage.settings.metrics) {
       if (reporting.has(m.kind)) continue;
-      const at = items.find((e) => nameOf(e) === m.kind);
+      const at = items.find((e) => settingCallName(e) === m.kind);
       if (!at || warned.has(at)) continue;
       warned.add(at);
       const own = [...new Set(stage.tasks.map((t) => `${kinds.get(t)} \`${t}\``))].join(', ');

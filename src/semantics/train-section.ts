@@ -40,6 +40,8 @@ const POSITIONAL: Record<string, readonly string[]> = {
   gauc: ['by'], recall: ['k', 'by'], ndcg: ['k', 'by'],
   synth: ['setting', 'rows'],
 };
+/** The name of a setting's call or bare name (`adam` of `adam(lr: 1e-3)`, `cosine`), or undefined. */
+export const settingCallName = (e: Expr): string | undefined => (e.kind === 'Name' ? e.name : e.kind === 'Call' && e.callee.kind === 'Name' ? e.callee.name : undefined);
 const callsOf = (setting: keyof typeof SETTING_CALLS) => Object.keys(SETTING_CALLS[setting]);
 const optionsOf = (setting: keyof typeof SETTING_CALLS) => (name: string) => SETTING_CALLS[setting][name] ?? [];
 
@@ -69,7 +71,7 @@ class Reader {
 
   /** `name(args)` or a bare `name`, checked against the allowed names and options. */
   call(e: Expr, allowed: readonly string[], options: (name: string) => readonly string[], what: string): Call | undefined {
-    const name = e.kind === 'Name' ? e.name : e.kind === 'Call' && e.callee.kind === 'Name' ? e.callee.name : undefined;
+    const name = settingCallName(e);
     const nameSpan = e.kind === 'Call' ? e.callee.span : e.span;
     if (!name) return this.fail(e.span, `expected ${what}, like ${allowed.slice(0, 3).map((a) => `\`${a}\``).join(', ')}`);
     if (!allowed.includes(name)) {
@@ -83,15 +85,16 @@ class Reader {
     const c: Call = { name, nameSpan, named: new Map(), span: e.span };
     const args = e.kind === 'Call' ? e.args : [];
     const slots = POSITIONAL[name] ?? [];
-    const positional = args.filter((a) => !a.name);
-    positional.forEach((a, i) => {
-      if (i < slots.length) return;
+    args.filter((a) => !a.name).forEach((a, i) => {
+      if (i < slots.length) {
+        c.named.set(slots[i]!, a.value);
+        return;
+      }
       const takes = slots.length === 0 ? 'no positional argument' : `${slots.length} positional argument${slots.length === 1 ? '' : 's'} (${slots.join(', ')})`;
       const opts = options(name).filter((o) => !slots.includes(o));
       const shown = opts.slice(0, 4).map((o) => `\`${o}: …\``).join(', ') + (opts.length > 4 ? ', …' : '');
       this.el.report('REC3005', a.value.span, `\`${name}\` takes ${takes}`, this.f, { hint: opts.length > 0 ? `name the option it gives (${shown})` : 'remove it' });
     });
-    positional.slice(0, slots.length).forEach((a, i) => c.named.set(slots[i]!, a.value));
     for (const a of args) {
       if (!a.name) continue;
       const opts = options(name);

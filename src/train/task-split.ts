@@ -14,6 +14,10 @@ import { TrainError } from './train-error.js';
 export const TASK_SLICE = 'task_samples';
 export const SMALL_TASK = 25;
 
+/** `3 training rows have no \`user_id\`: they are in no task` (`which`: `training `, `held-out `, or ``). */
+export const keylessRows = (n: number, key: string, which = ''): string =>
+  `${n} ${which}row${n === 1 ? ' has' : 's have'} no \`${key}\`: ${n === 1 ? 'it is' : 'they are'} in no task`;
+
 /** Training rows grouped by task (stable), as a row list and task ranges; `keyless`: the rows left out. */
 export function taskRanges(keys: readonly string[], rows: Int32Array, perBatch: number): { rows: Int32Array; tasks: TaskRanges; trainable: number; keyless: number } {
   const byKey = groupByKey(keys, rows);

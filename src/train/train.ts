@@ -17,7 +17,7 @@ import type { RunnerInit, StageRunner } from './runner.js';
 import { shuffleKey } from './shuffle.js';
 import { scheduleOf } from './schedule.js';
 import { stageState, startRun } from './state.js';
-import { splitTestTasks, TASK_SLICE, taskRanges } from './task-split.js';
+import { keylessRows, splitTestTasks, TASK_SLICE, taskRanges } from './task-split.js';
 import { predictingOnTfjs } from './tfjs-predictions.js';
 import { tfjsRunner } from './tfjs-runner.js';
 import type { Pretrained } from './pretrained.js';
@@ -116,7 +116,7 @@ export async function train(tf: TF, program: IRGraph, data: Dataset, splitIdx: {
     let adaptOn: typeof testSet | undefined;
     // rows without the meta block's key are in no task (task-split.ts, stream-tasks.ts): said, not dropped silently
     const keyless = (n: number, which: string) => {
-      if (n > 0) opts.log(`${named ? `${stage.name}: ` : ''}${n} ${which} row${n === 1 ? ' has' : 's have'} no \`${graph.meta?.key}\`: ${n === 1 ? 'it is' : 'they are'} in no task (a task is the rows of one key)`);
+      if (n > 0) opts.log(`${named ? `${stage.name}: ` : ''}${keylessRows(n, graph.meta?.key ?? '', `${which} `)} (a task is the rows of one key)`);
     };
     if (trainSet.n === 0) throw new TrainError(`${named ? `stage ${stage.name}: ` : ''}no training rows: the split left every row for testing (use more data or a smaller \`test\` fraction)`);
     // Checked here too, not only by the CLI (split-shortfall.ts): a run with nothing to score

@@ -2,7 +2,8 @@
 // task of unrelated users, which is what training made of them before (a probe of the CLI found
 // it). Left out of the training tasks and of the held-out tasks, in memory and streamed, and
 // counted in the log; `recc meta-embed` already skipped and counted them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +55,11 @@ describe('rows without a key', () => {
     expect(seen.length).toBe(s.batches.tasks!.count);
     // the split keeps the keyless rows together (one key's hash); with seed 2 they are all training rows
     expect(s.batches.tasks!.keyless).toBe(rows.filter((r) => r.user_id === '').length);
+    // and the run says how many
+    const seeded = join(csv, '../seed2.rec');
+    writeFileSync(seeded, readFileSync(SPEC, 'utf8').replace('epochs: 1', 'epochs: 1\n    seed: 2'));
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/recc.js'), 'train', seeded, '--data', csv, '--stream', '-o', join(csv, '../out')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${s.batches.tasks!.keyless} training rows have no \`user_id\`: they are in no task (a task is the rows of one key)`);
   });
 });

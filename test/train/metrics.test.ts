@@ -6,6 +6,7 @@ import { evaluate, formatEvaluation } from '../../src/train/evaluate.js';
 import { epochSummary } from '../../src/train/progress.js';
 import { reportMarkdown } from '../../src/train/report.js';
 import { analyze } from '../../src/semantics/analyze.js';
+import { METRICS_OF } from '../../src/semantics/metric-tasks.js';
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, ties counting one half. */
 function pairwiseAuc(s: number[], y: number[]): number {
@@ -216,5 +217,21 @@ describe('evaluate', () => {
       ['REC5014', 'warning', text.indexOf('logloss')],
     ]);
     expect(d[0]!.message).toBe('no task of the model reports `recall` (its tasks: regression `stars`), so it is not computed');
+  });
+
+  it('reports a metric for a task kind exactly where the checker (METRICS_OF) says it does', () => {
+    const calls = { auc: 'auc', gauc: 'gauc(by: user)', logloss: 'logloss', mse: 'mse', mae: 'mae', recall: 'recall(2, by: user)', ndcg: 'ndcg(2, by: user)' };
+    const keyOf = (m: string) => (m === 'recall' || m === 'ndcg' ? `${m}@2` : m);
+    for (const [kind, task] of [['binary', 'binary(label: y)'], ['regression', 'regression(label: y)']] as const) {
+      for (const [m, call] of Object.entries(calls)) {
+        const g = analyze(`model m {
+          features { x: dense(2)  y: label }
+          task t : ${task} { from: x }
+          train { metrics: [${call}] }
+        }`, '/tmp/m.rec').graph!;
+        const e = evaluate(g, { t: new Float32Array([0.9, 0.2, 0.6, 0.4]) }, { n: 4, inputs: {}, shapes: {}, labels: { t: new Float32Array([1, 0, 0, 1]) }, keys: { user: ['a', 'a', 'b', 'b'] } });
+        expect(keyOf(m) in e.tasks.t!.all!, `${kind} ${m}`).toBe(METRICS_OF[kind].has(m as keyof typeof calls));
+      }
+    }
   });
 });
