@@ -9,19 +9,12 @@
 import seedrandom from 'seedrandom';
 import type { SplitSpec } from '../ir/types.js';
 import type { Batchable } from './preprocess.js';
+import { shuffleInPlace as shuffle } from './fisher-yates.js';
 import { orderTime, type TimeKind } from './time-order.js';
 
 export interface Split {
   train: Int32Array;
   test: Int32Array;
-}
-
-function shuffle<T>(a: T[], rng: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
 }
 
 const sorted = (xs: number[]) => Int32Array.from(xs).sort();

@@ -1,6 +1,7 @@
 // The order of an epoch's rows: a pure function of (seed, epoch), so a resumed run continues the
 // very same order (checkpoint.ts records how many rows of it were consumed).
 import seedrandom from 'seedrandom';
+import { permutation } from '../data/fisher-yates.js';
 
 /** The seedrandom key of an epoch's shuffle. */
 export function shuffleKey(seed: number, epoch: number): string {
@@ -9,13 +10,5 @@ export function shuffleKey(seed: number, epoch: number): string {
 
 /** The epoch's row order: a Fisher–Yates shuffle driven by seedrandom(`epoch:<seed>:<epoch>`). */
 export function shuffled(n: number, seed: number, epoch: number): Int32Array {
-  const rng = seedrandom(shuffleKey(seed, epoch));
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
-  }
-  return a;
+  return permutation(n, seedrandom(shuffleKey(seed, epoch)));
 }

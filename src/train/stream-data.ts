@@ -18,6 +18,7 @@
 // Memory is the test rows plus two buffers, whatever the file's size.
 import seedrandom from 'seedrandom';
 import { encodeFile } from '../data/encode-file.js';
+import { permutation } from '../data/fisher-yates.js';
 import { fnv1a32 } from '../data/hash.js';
 import { keyColumns, neededColumns } from '../data/needed-columns.js';
 import { concatRows, emptyDataset, keyText, RowEncoder, slice, type Batchable, type Dataset } from '../data/preprocess.js';
@@ -135,11 +136,7 @@ export async function streamData(graph: IRGraph, opts: LoadOptions & { shuffleBu
         const all = concatRows(carry ? [carry, ...held] : held);
         held.length = 0;
         heldRows = 0;
-        const order = Int32Array.from({ length: all.n }, (_, i) => i);
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = Math.floor(rng() * (i + 1));
-          [order[i], order[j]] = [order[j]!, order[i]!];
-        }
+        const order = permutation(all.n, rng);
         const full = end ? all.n : all.n - (all.n % opts.batch);
         for (let at = 0; at < full; at += opts.batch) {
           const part = order.subarray(at, Math.min(full, at + opts.batch));

@@ -5,6 +5,7 @@
 // tasks of each buffer, and cuts them into batches of `perBatch` tasks (TaskBatches), as the
 // in-memory loop permutes all the tasks of an epoch. Each task's rows stay in file order: the
 // first ones are its support rows, as in memory.
+import { permutation } from '../data/fisher-yates.js';
 import { concatRows, RowEncoder, slice, type Batchable } from '../data/preprocess.js';
 import type { RawCell } from '../data/row.js';
 
@@ -139,11 +140,7 @@ export class TaskBatches {
     };
     // the last task goes on in the next buffer, unless the epoch ends here
     const whole = end ? starts.length : starts.length - 1;
-    const order = Int32Array.from({ length: whole }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(this.rng() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = permutation(whole, this.rng);
     const full = end ? whole : whole - (whole % this.perBatch);
     for (let at = 0; at < full; at += this.perBatch) {
       if (this.batch++ >= this.from) yield slice(all, rowsOf(order.subarray(at, Math.min(full, at + this.perBatch))));
