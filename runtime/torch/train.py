@@ -63,11 +63,33 @@ def steps_count(text):
     return n
 
 
+def stage_file(text):
+    """`STAGE=FILE` of --stage-data, as (stage, file)."""
+    stage, eq, path = text.partition("=")
+    if not eq or not stage or not path:
+        raise argparse.ArgumentTypeError(f"{text!r} is not STAGE=FILE")
+    return stage, path
+
+
+def stage_files(given, stages):
+    """{stage name: its --stage-data file}; SystemExit for a stage the plan lacks or given twice."""
+    names = [s["name"] for s in stages]
+    files = {}
+    for stage, path in given:
+        if stage not in names:
+            raise SystemExit(f"error: --stage-data {stage}={path}: the spec has no stage `{stage}` (its stages: {', '.join(names)})")
+        if stage in files:
+            raise SystemExit(f"error: --stage-data gives stage `{stage}` two files ({files[stage]}, {path})")
+        files[stage] = path
+    return files
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="training data (.csv, .tsv, .jsonl; Parquet with pyarrow)")
-    p.add_argument("--test", help="data to evaluate on after each stage (AUC / GAUC of binary tasks); without it, each stage holds out the spec's split of --data, as recc train does")
-    p.add_argument("--no-split", action="store_true", help="train on every row of --data (no held-out rows; evaluation only with --test)")
+    p.add_argument("--data", required=True, help="training data (.csv, .tsv, .jsonl; Parquet with pyarrow): every stage's, except those given --stage-data")
+    p.add_argument("--stage-data", action="append", type=stage_file, default=[], metavar="STAGE=FILE", help="one stage's own training data, as the spec's `data:` of that stage (repeatable; e.g. PeterRec's pretraining sequences)")
+    p.add_argument("--test", help="data to evaluate on after each stage (AUC / GAUC of binary tasks); without it, each stage holds out the spec's split of its data, as recc train does")
+    p.add_argument("--no-split", action="store_true", help="train on every row of each stage's data (no held-out rows; evaluation only with --test)")
     p.add_argument("--init", default=os.path.join(HERE, "init.safetensors"), help="starting weights: recc's initial weights (default) or a recc checkpoint")
     p.add_argument("--out", default="model.safetensors", help="where rank 0 writes the trained weights")
     p.add_argument("--save-every-rank", action="store_true", help="also write <out>.rank<r> on every rank (to compare replicas)")
@@ -597,17 +619,22 @@ def data_name(source):
     return source["path"] if source["kind"] == "file" else f"synth({source['setting']})"
 
 
-def train_stages(model, ddp, stages, first, spec, ds, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed):
-    """Train `stages` (the plan from stage `first` on), each evaluated after it; the first
-    continues from `resumed` when it is not None."""
+def train_stages(model, ddp, stages, first, spec, sets, files, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed):
+    """Train `stages` (the plan from stage `first` on), each on its data (`sets`, read from
+    `files`, by stage name) and evaluated after it; the first continues from `resumed` when it is
+    not None."""
     for k, stage in enumerate(stages, start=first):
         maml = stage["step"]["kind"] == "maml"
-        learn = ds
+        learn = ds = sets[stage["name"]]
+        # which file, when the stages read more than one
+        of = f" of {files[stage['name']]}" if len(set(files.values())) > 1 else ""
         if held_out:
             rows, tested = split.split(ds.n, ds.keys, stage["settings"]["split"], stage["settings"]["seed"])
             learn, test = data.take(ds, rows), data.take(ds, tested)
             if rank == 0:
-                print(f"stage {stage['name']}: {learn.n} training rows, {test.n} held out ({split_description(stage['settings']['split'])}, seed {stage['settings']['seed']})", flush=True)
+                print(f"stage {stage['name']}: {learn.n} training rows{of}, {test.n} held out ({split_description(stage['settings']['split'])}, seed {stage['settings']['seed']})", flush=True)
+        elif of and rank == 0:
+            print(f"stage {stage['name']}: {learn.n} training rows{of}", flush=True)
         at = resumed if k == first else None
         if maml:
             run_maml_stage(model, stage, spec, learn, args, rank, world, device, losses, ck, k, at)
@@ -650,6 +677,24 @@ def torchrec_choice(args, stages, rank):
     return chosen
 
 
+def evaluation_columns(stages):
+    """(key columns, group columns) that evaluating `stages` reads: the GAUC keys and a MAML
+    stage's meta key; the group column only slices the evaluation, kept when the data has it."""
+    tasks_by = {s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"}
+    keys = {m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"}
+    return sorted(keys | tasks_by), sorted({s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")})
+
+
+def training_columns(stages, held_out):
+    """(key columns, group columns) of the training data of `stages`: a MAML stage's meta key and,
+    when the stages hold rows out of it, their evaluation's columns and their split's column."""
+    if not held_out:
+        return sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"}), ()
+    keys, groups = evaluation_columns(stages)
+    split_columns = {c for s in stages for c in [s["settings"]["split"].get("key") or s["settings"]["split"].get("by")] if c}
+    return sorted(set(keys) | split_columns), groups
+
+
 def split_description(spec):
     """`by_key(user_id, test: 0.25)`, as the spec writes it."""
     column = spec.get("key") or spec.get("by")
@@ -663,6 +708,7 @@ def main(argv=None):
     rank, world, device = setup(args)
     spec = data.load_spec()
     stages = spec["plan"]["stages"]
+    own = stage_files(args.stage_data, stages)
     chosen = torchrec_choice(args, stages, rank)
     if chosen and not dist.is_initialized():
         # DistributedModelParallel needs a process group, of one process here
@@ -698,20 +744,18 @@ def main(argv=None):
         ddp = lambda m: torch.nn.parallel.DistributedDataParallel(m, device_ids=[device.index] if device.type == "cuda" else None)  # noqa: E731
     else:
         ddp = lambda m: m  # noqa: E731
-    tasks_by = sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"})
-    # the group column only slices the evaluation: kept when the data has it
-    groups = sorted({s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")})
-    keys = sorted({m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"} | set(tasks_by))
-    # held out of --data, unless --test or --no-split: each stage's split of the spec (split.py)
+    # held out of each stage's data, unless --test or --no-split: the stage's split of the spec (split.py)
     held_out = not args.test and not args.no_split
-    split_columns = sorted({c for s in stages for c in [s["settings"]["split"].get("key") or s["settings"]["split"].get("by")] if c}) if held_out else []
+    files = {s["name"]: own.get(s["name"], args.data) for s in stages}
     try:
-        ds = data.encode(args.data, spec, sorted(set(tasks_by) | set(keys if held_out else []) | set(split_columns)), groups if held_out else ())
-        test = data.encode(args.test, spec, keys, groups) if args.test else None
+        # each file once, with the columns of every stage that reads it
+        encoded = {path: data.encode(path, spec, *training_columns([s for s in stages if files[s["name"]] == path], held_out)) for path in dict.fromkeys(files.values())}
+        test = data.encode(args.test, spec, *evaluation_columns(stages)) if args.test else None
     except data.DataError as e:
         raise SystemExit(f"error: {e}") from None
+    sets = {name: encoded[path] for name, path in files.items()}
     # a checkpoint fits a run of the same model, data size, batches and schedule
-    settings = {"model": spec["model"], "rows": ds.n, "batch": args.batch, "epochs": args.epochs, "max_steps": args.max_steps, "shuffle": not args.no_shuffle}
+    settings = {"model": spec["model"], "rows": {name: d.n for name, d in sets.items()}, "batch": args.batch, "epochs": args.epochs, "max_steps": args.max_steps, "shuffle": not args.no_shuffle}
     path = args.checkpoint or f"{args.out}.checkpoint"
     if tables is not None and (args.resume or args.checkpoint_every):
         raise SystemExit("error: checkpoints do not hold TorchRec's sharded tables: use --torchrec off to checkpoint or resume")
@@ -728,16 +772,16 @@ def main(argv=None):
         # what a killed run left half written beside the checkpoint and the weights
         for target in (path, args.out):
             checkpoint.sweep_temps(target)
-        # recc train reads each stage's own `data:`; this script reads --data for every stage
+        # recc train reads each stage's own `data:`; this script reads --data unless told otherwise
         sources = {s["name"]: data_name(s["settings"].get("data")) for s in stages}
-        if len(set(sources.values())) > 1:
+        if len(set(sources.values())) > 1 and not own:
             named = ", ".join(f"{k}: {v}" for k, v in sources.items())
-            print(f"note: the spec's stages read different data ({named}); train.py trains every stage on --data ({args.data})", flush=True)
+            print(f"note: the spec's stages read different data ({named}); train.py trains every stage on --data ({args.data}): give a stage its own with --stage-data STAGE=FILE", flush=True)
     stopper = checkpoint.Stopper(device)
     stopper.install()
     ck = checkpoint.Checkpoints(stopper, path, args.checkpoint_every, rank, settings, writable=tables is None)
     try:
-        train_stages(model, ddp, stages[first:], first, spec, ds, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed)
+        train_stages(model, ddp, stages[first:], first, spec, sets, files, test, held_out, args, rank, world, device, sparse_tables, tables, losses, ck, resumed)
     except checkpoint.Stopped as e:
         if rank == 0:
             print(str(e), file=sys.stderr, flush=True)

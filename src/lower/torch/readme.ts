@@ -29,6 +29,9 @@ export function torchReadme(graph: IRGraph, specFile: string): string {
     return `- \`${s.name}\` (tasks ${s.tasks.join(', ')}; batch ${s.settings.batch}, ${epochs}): ${opts.join('; ')}`;
   });
   const maml = plan.stages.some((s) => s.step.kind === 'maml');
+  // the stages that read data of their own in the spec, when they do not all read the same
+  const sources = plan.stages.map((s) => ({ name: s.name, data: JSON.stringify(s.settings.data ?? null) }));
+  const ownData = new Set(sources.map((s) => s.data)).size > 1 ? sources.slice(0, -1).filter((s) => s.data !== sources.at(-1)!.data).map((s) => s.name) : [];
   // a model with a meta block is evaluated adapted after every stage, MAML's or not
   const adapted = graph.meta !== undefined;
   return `# ${graph.model}: PyTorch package exported by recc
@@ -54,7 +57,16 @@ ${stages.join('\n')}
 One process (\`/usr/bin/python3\` or any Python with torch ≥ 1.13 and numpy):
 
     python3 train.py --data data.csv --out model.safetensors
+${
+    ownData.length > 0
+      ? `
+This spec's stages read different data (their \`data:\`), which train.py cannot read from the spec:
+give each stage that reads other data than \`--data\` its own file with \`--stage-data STAGE=FILE\`,
 
+    python3 train.py ${ownData.map((n) => `--stage-data ${n}=${n}.csv `).join('')}--data data.csv --out model.safetensors
+`
+      : ''
+  }
 Each stage holds out the spec's \`split\` of \`--data\` (the same rows \`recc train\` holds out:
 \`split.py\` is recc's split, seeded shuffles included) and reports AUC / GAUC on them after the stage,
 over all of them and per group of the spec's \`group_by\` column when it has one, as \`recc train\` does.
@@ -103,9 +115,9 @@ ${serveCommand(graph, specFile)}
 
 - Batches are shuffled by torch's generator, not recc's: the same data in another order.
 ${
-    new Set(planOf(graph).stages.map((s) => JSON.stringify(s.settings.data ?? null))).size > 1
-      ? `- Every stage trains on \`--data\`: the stages' own \`data:\` (this spec's differ) is read by \`recc
-  train\` only, and train.py says so when it starts.
+    ownData.length > 0
+      ? `- A stage trains on \`--data\` unless given \`--stage-data\`: recc train reads each stage's \`data:\`
+  from the spec, and train.py says so when it starts without \`--stage-data\`.
 `
       : ''
   }- A hinge loss pairs positives and negatives within each rank's share of a batch.
