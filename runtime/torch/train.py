@@ -374,11 +374,22 @@ def group_slices(keys, stage, rows):
 
 def group_by_key(keys):
     """Row indices of each task (rows sharing a key), tasks in order of first appearance, rows in
-    data order (src/train/meta-embed.ts groupByKey)."""
+    data order (src/train/meta-embed.ts groupByKey). Rows without a key (an empty cell) are in no
+    task, as in recc's (task-split.ts): together they would be one task of unrelated users."""
     groups = {}
     for i, k in enumerate(keys):
-        groups.setdefault(k, []).append(i)
+        if k != "":
+            groups.setdefault(k, []).append(i)
     return list(groups.values())
+
+
+def keyless_note(stage, keys, key, which):
+    """recc's line for rows without the meta key (task-split.ts keylessRows), or None when there are none."""
+    n = sum(1 for k in keys if k == "")
+    if n == 0:
+        return None
+    rows = f"{n} {which} row{' has' if n == 1 else 's have'}"
+    return f"stage {stage['name']}: {rows} no `{key}`: {'it is' if n == 1 else 'they are'} in no task (a task is the rows of one key)"
 
 
 def support_count(n, fraction):
@@ -463,6 +474,9 @@ def run_maml_stage(model, stage, spec, ds, args, rank, world, device, losses, ck
     if batching["key"] not in ds.keys:
         raise SystemExit(f"error: the data has no column `{batching['key']}` (the meta block's key)")
     all_tasks = group_by_key(ds.keys[batching["key"]])
+    note = keyless_note(stage, ds.keys[batching["key"]], batching["key"], "training")
+    if note and rank == 0:
+        print(note, flush=True)
     if not any(len(t) >= 2 for t in all_tasks):
         raise SystemExit(f"error: no training task has two rows or more (tasks are the rows sharing `{batching['key']}`)")
     per = batching["perBatch"]
@@ -642,6 +656,9 @@ def train_stages(model, ddp, stages, first, spec, sets, files, test, held_out, a
             run_stage(model, ddp, stage, spec, learn, args, rank, world, device, sparse_tables, losses, ck, k, at)
         # rank 0 evaluates; with TorchRec's sharded tables every rank must run the lookups with it
         if test is not None and test.n > 0 and (rank == 0 or tables is not None):
+            note = keyless_note(stage, test.keys.get(spec["meta"]["key"], ()), spec["meta"]["key"], "held-out") if "meta" in spec else None
+            if note and rank == 0:
+                print(note, flush=True)
             report = evaluate_maml(model, test, spec, stage, device) if "meta" in spec else evaluate(model, test, spec, stage, device)
             for name, v in report.items() if rank == 0 else ():
                 # the values of a model with a meta block come with their row count (recc's `n`)
