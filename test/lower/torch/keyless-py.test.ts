@@ -3,7 +3,7 @@
 // The reference is train.py on the same file without those rows: the same tasks, shuffled alike,
 // so the same weights bit for bit, and the same held-out report.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,28 +17,8 @@ import { haveTorch, readTensors } from '../../helpers/torch.js';
 const work = mkdtempSync(join(tmpdir(), 'recc-keyless-py-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const SPEC = `model tasks {
-  features {
-    user_id: id(hash: 60, dim: 3)
-    user_feats: dense(3)
-    item_feats: dense(2)
-    clicked: label
-  }
-  meta_block um by user_id {
-    inner { steps: 1, lr: 0.5, order: first }
-    return dense(relu(dense(concat(user_feats, user_id), 4)), 2)
-  }
-  let x = concat(um, user_feats, item_feats)
-  task click : binary(label: clicked) { tower: [4] }
-  train {
-    optimizer: sgd(lr: 0.2)
-    epochs: 5
-    tasks_per_batch: 2
-    support_fraction: 0.5
-    seed: 5
-  }
-}
-`;
+// LiMAML's MAML stage on 24 users (test/lower/torch/train-py-resume.test.ts's), 5 epochs
+const SPEC = readFileSync(join(import.meta.dirname, '../../fixtures/specs/maml-tasks.rec'), 'utf8').replace('epochs: 200', 'epochs: 5');
 
 const row = (i: number, user: string): Row => ({
   user_id: user,

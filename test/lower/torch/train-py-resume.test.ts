@@ -4,7 +4,7 @@
 // gets the signal (the ranks agree on the step), and in a MAML stage (LiMAML). A checkpoint of
 // other settings, or none, is refused with one line.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,28 +40,8 @@ const ADAM = `model small {
 }
 `;
 
-const MAML = `model tasks {
-  features {
-    user_id: id(hash: 60, dim: 3)
-    user_feats: dense(3)
-    item_feats: dense(2)
-    clicked: label
-  }
-  meta_block um by user_id {
-    inner { steps: 1, lr: 0.5, order: first }
-    return dense(relu(dense(concat(user_feats, user_id), 4)), 2)
-  }
-  let x = concat(um, user_feats, item_feats)
-  task click : binary(label: clicked) { tower: [4] }
-  train {
-    optimizer: sgd(lr: 0.2)
-    epochs: 200
-    tasks_per_batch: 2
-    support_fraction: 0.5
-    seed: 5
-  }
-}
-`;
+/** LiMAML's MAML stage on 24 users (2 tasks a batch, one first-order inner step). */
+const MAML = readFileSync(join(import.meta.dirname, '../../fixtures/specs/maml-tasks.rec'), 'utf8');
 
 interface Run {
   code: number | null;
