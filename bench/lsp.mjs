@@ -167,6 +167,21 @@ for (const [name, position] of Object.entries(positions)) {
   for (const n of names) completion[n][name] = stats(t[n].slice(10));
 }
 
+// Completion sent right behind an edit, in the same write (an editor sends both as the user types):
+// answered from the last analysis while the edit is not parsed, else from the edit's own parse and
+// name resolution (the older tree's nodes have moved by then: documents.ts recentAnalysis).
+const behind = Object.fromEntries(names.map((n) => [n, []]));
+for (let k = 0; k < 30; k++) {
+  await each(k, async (n, s) => {
+    const start = performance.now();
+    const analysed = s.change(k % 2 === 0 ? EDITS['a digit typed']() : text);
+    const items = await s.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: positions['names in scope'] });
+    behind[n].push(performance.now() - start);
+    if (!Array.isArray(items) || items.length === 0) throw new Error(`no completion items behind an edit (${n})`);
+    await analysed;
+  });
+}
+
 // The requests an editor makes after each change besides diagnostics: semantic tokens of the whole
 // file, its folding ranges, and expand selection at the cursor (n/a: a build without them).
 const whole = { textDocument: { uri } };
@@ -200,6 +215,7 @@ for (const name of Object.keys(EDITS)) {
   console.log(col(['    and back', ...names.map((n) => fmt(stats(times[n][name].back)))]));
 }
 for (const name of Object.keys(positions)) console.log(col([`completion, ${name}`, ...names.map((n) => fmt(completion[n][name]))]));
+console.log(col(['completion right behind an edit', ...names.map((n) => fmt(stats(behind[n].slice(6))))]));
 for (const name of Object.keys(structure)) console.log(col([name, ...names.map((n) => (structureTimes[n][name] ? fmt(structureTimes[n][name]) : 'n/a'))]));
 if (against) {
   const ratio = (f) => (f('this build') / f('reference')).toFixed(2);

@@ -44,8 +44,12 @@ export class Workspace {
   private readonly open = new Map<string, TextDocument>();
   /** The analysis of each document's current version, as far as it has gone. */
   private readonly analyses = new Map<string, { version: number; staged: StagedAnalysis }>();
-  /** The last analysis of each document elaborated, whatever its version (for completion while typing). */
-  private readonly last = new Map<string, Analysis>();
+  /**
+   * The last analysis of each document elaborated, whatever its version (for completion while
+   * typing), and the parse cache's moves() of its file then: its tree describes its text while they
+   * are the same.
+   */
+  private readonly last = new Map<string, { analysis: Analysis; moves: number }>();
   /**
    * The last analysis of each document that elaborated its model: the next one resumes from it.
    * Typing passes through texts that do not parse; the text after them resumes from the one before.
@@ -162,15 +166,19 @@ export class Workspace {
 
   /**
    * For completion, without waiting for an elaboration: the current version's analysis once it is
-   * resolved, else the last one elaborated; only a document never analysed is parsed and resolved
-   * here. Completion reads its context from the live text and only names in scope from the tree,
-   * so a slightly stale tree beats making the user wait for a full analysis of a large spec.
+   * resolved, else the last one elaborated while its tree is still that of its text; otherwise the
+   * current version is parsed and resolved here. Completion reads its context from the live text
+   * and only names in scope from the tree, so a slightly stale tree beats making the user wait for
+   * a full analysis of a large spec. But once a newer text is parsed, the edit has moved the nodes
+   * after it in the older tree too (syntax/reparse.ts): read where the cursor was in the older
+   * text, that tree lost names in scope and showed defaults cut from the wrong place.
    */
   recentAnalysis(uri: string): Analysis | undefined {
     const staged = this.staged(uri);
     if (!staged) return undefined;
     if (staged.stage === 'resolved' || staged.stage === 'elaborated') return staged.analysis;
-    return this.last.get(uri) ?? staged.runTo('resolved');
+    const last = this.last.get(uri);
+    return last && last.moves === this.parses.moves(last.analysis.file) ? last.analysis : staged.runTo('resolved');
   }
 
   /**
@@ -249,7 +257,7 @@ export class Workspace {
     if (!staged || staged.stage === 'elaborated') return staged?.stage;
     if (staged.next() === 'elaborated') {
       const analysis = staged.analysis!;
-      this.last.set(uri, analysis);
+      this.last.set(uri, { analysis, moves: this.parses.moves(analysis.file) });
       if (analysis.model) this.elaborated.set(uri, analysis);
     }
     return staged.stage;

@@ -111,7 +111,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const uri of ws.changedOnDisk(paths)) schedule(uri);
   }));
   connection.onDidChangeConfiguration((p) => {
-    const settings = p.settings as { recc?: unknown } | undefined;
+    // a client may send no params at all (null): nothing changes
+    const settings = (p as { settings?: unknown } | null)?.settings as { recc?: unknown } | undefined;
     const allow = allowPathsSetting(settings?.recc);
     if (allow) for (const uri of ws.setFilePolicy(filePolicy(allow))) schedule(uri);
   });

@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
+import { complete } from '../../src/server/completion.js';
 import { Workspace } from '../../src/server/documents.js';
+import { offsetBefore } from '../../src/server/positions.js';
+import { signatureHelp } from '../../src/server/signature-help.js';
 
 const FILE = join(import.meta.dirname, '../../examples/pepnet-multidomain.rec');
 const URI = pathToFileURL(FILE).href;
@@ -51,18 +54,100 @@ describe('the document lifecycle', () => {
     expect(forCompletion.model).toBeDefined();
   });
 
-  it('answers completion while an edit is being analysed from the last elaborated version', () => {
+  it('answers completion while an edit is being analysed from the last elaborated version, until the edit is parsed', () => {
     const ws = new Workspace();
     ws.update(doc(1, TEXT));
     const first = ws.analysis(URI)!;
     ws.update(doc(2, EDITED));
-    expect(ws.recentAnalysis(URI)).toBe(first); // version 2 not resolved yet: nothing run for it
+    expect(ws.recentAnalysis(URI)).toBe(first); // version 2 not parsed yet: nothing run for it
     expect(ws.step(URI)).toBe('parsed');
-    expect(ws.recentAnalysis(URI)).toBe(first);
-    expect(ws.step(URI)).toBe('resolved');
+    // the parse moved the nodes after the edit in the first tree too: version 2 is resolved for it
     const second = ws.recentAnalysis(URI)!;
     expect(second).not.toBe(first);
     expect(second.ast.items).toEqual(analyze(EDITED, FILE).ast.items);
+    expect(ws.step(URI)).toBe('elaborated');
+    expect(ws.analysis(URI)).toBe(second);
+  });
+});
+
+// Found by a probe of the server: a completion or signature help request that comes right behind
+// an edit (an editor sends both in one write as the user types) was answered from the last
+// elaborated tree, after the parse of the new text had moved its nodes (syntax/reparse.ts), and read
+// where the cursor was in the old text: names in scope in both texts went missing, and a
+// parameter's default was cut from the wrong place.
+describe('completion and signature help right behind an edit', () => {
+  const uri = 'file:///tmp/recc-behind/spec.rec';
+  const before = `block a(x: tensor) {
+  return x
+}
+
+block b(x: tensor, k: int = 4) {
+  return x
+}
+
+model m {
+  features {
+    u: id(hash: 10, dim: 4)
+    c: label
+  }
+  let x = concat(u, u)
+  let y = concat(x, x)
+  let z = concat(y, x)
+  let w = b(z, k: 4)
+  task t : binary(label: c) { from: w }
+}
+`;
+  // One edit each (an edit parses the items it touched only, and moves the nodes after them):
+  // `let x` made longer, or block a's body, before block b's default.
+  const edits = {
+    let: before.replace('concat(u, u)', 'concat(u, u, u, u, u, u, u, u, u, u)'),
+    block: before.replace('return x', 'return relu(relu(x))'),
+  };
+  const names = (items: Array<{ label: string }>) => items.map((i) => i.label).filter((l) => /^[a-z]$/.test(l));
+
+  /** What the server answers in `text`, from the analysis it would read. */
+  const answers = (ws: Workspace, text: string) => {
+    const a = ws.recentAnalysis(uri)!;
+    const at = (offset: number) => ({ offset, tree: offsetBefore(a.modules[0]!.text, text, offset) });
+    const inLet = at(text.indexOf('concat(y, x)') + 'concat(y, '.length);
+    const inCall = at(text.indexOf('b(z, k: 4)') + 'b(z, '.length);
+    return { completion: names(complete(a, text, inLet.offset, undefined, inLet.tree)), signature: signatureHelp(a, text, inCall.offset, inCall.tree)?.signatures[0]?.label };
+  };
+  /** The answers of a server that opened `text` as it is. */
+  const fresh = (text: string) => {
+    const ws = new Workspace();
+    ws.update(TextDocument.create(uri, 'rec', 1, text));
+    const r = answers(ws, text);
+    expect(r.completion).toEqual(expect.arrayContaining(['a', 'b', 'c', 'u', 'x', 'y']));
+    expect(r.signature).toBe('b(x: tensor, k: int = 4)');
+    return r;
+  };
+
+  it('names what is in scope and the defaults as written, whether the edit is parsed yet or not', () => {
+    for (const [kind, after] of Object.entries(edits)) {
+      const reference = fresh(after);
+      for (const steps of [0, 1, 2]) {
+        const ws = new Workspace();
+        ws.update(TextDocument.create(uri, 'rec', 1, before));
+        ws.analysis(uri);
+        ws.update(TextDocument.create(uri, 'rec', 2, after));
+        for (let i = 0; i < steps; i++) ws.step(uri);
+        expect(answers(ws, after), `${kind}, after ${steps} steps`).toEqual(reference);
+      }
+    }
+  });
+
+  it('the same when a third version comes before the second is analysed', () => {
+    for (const [kind, after] of Object.entries(edits)) {
+      const ws = new Workspace();
+      ws.update(TextDocument.create(uri, 'rec', 1, before));
+      ws.analysis(uri);
+      // version 2 is the other edit: its parse moves nodes of version 1 that version 3 reads
+      ws.update(TextDocument.create(uri, 'rec', 2, kind === 'let' ? edits.block : edits.let));
+      expect(ws.step(uri)).toBe('parsed');
+      ws.update(TextDocument.create(uri, 'rec', 3, after));
+      expect(answers(ws, after), kind).toEqual(fresh(after));
+    }
   });
 });
 

@@ -185,8 +185,15 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
     await c.conn.sendNotification('workspace/didChangeWatchedFiles', {});
     await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{}] });
     await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: c.file('no-text.rec', SPEC), languageId: 'rec', version: 1 } });
+    await c.conn.sendNotification('workspace/didChangeConfiguration', {});
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     expect(await c.hover(uri, position)).toContain('let trunk');
     expect(c.logged).toEqual([]);
+    // no params at all is not JSON-RPC (the protocol library says so), but the handler does not fail
+    await c.conn.sendNotification('workspace/didChangeConfiguration', null);
+    expect(await c.hover(uri, position)).toContain('let trunk');
+    expect(c.logged.filter((m) => /failed/.test(m))).toEqual([]);
+    c.logged.splice(0); // the protocol library's word on it, which the next tests need not see
   });
 
   it('an edit with a range that is not one is refused: the document stays in sync or says it is not', async () => {
