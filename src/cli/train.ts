@@ -14,7 +14,6 @@ import { formatEvaluation } from '../train/evaluate.js';
 import { oneClassWarnings } from '../train/label-balance.js';
 import { splitShortfall } from '../train/split-shortfall.js';
 import { DEFAULT_SHUFFLE_BUFFER, streamData } from '../train/stream-data.js';
-import { decodeSafetensors } from '../io/safetensors.js';
 import { nonFiniteTensors } from '../train/checkpoint-check.js';
 import { startFromPretrained, type Pretrained } from '../train/pretrained.js';
 import type { Interrupt } from '../train/loop.js';
@@ -58,11 +57,9 @@ function readPretrained(o: TrainCliOptions): Pretrained | { error: string } | un
   if (o.init === undefined) {
     return o.from === undefined ? undefined : { error: 'error: --from starts at a stage from another run\'s weights: give them with --init FILE' };
   }
-  const bytes = readWeightsFile(o.init);
-  if ('error' in bytes) return bytes;
-  const r = decodeSafetensors(bytes);
-  if ('error' in r) return { error: `error[REC6006]: ${o.init}: ${r.error}` };
-  const tensors = Object.fromEntries(Object.entries(r.tensors).filter(([k]) => !k.startsWith('optimizer/')));
+  const r = readWeightsFile(o.init);
+  if ('error' in r) return r;
+  const { tensors } = r;
   const infinite = nonFiniteTensors(tensors);
   if (infinite.length > 0) return { error: `error[REC6006]: ${o.init} holds weights that are not finite (a diverged run?):\n${infinite.map((p) => `  ${p}`).join('\n')}` };
   return { file: displayPath(o.init), tensors, ...(o.from !== undefined ? { from: o.from } : {}) };

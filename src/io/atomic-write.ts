@@ -86,16 +86,31 @@ function keepAccess(fd: number, old: Stats | undefined): void {
   fchmodSync(fd, old.mode & 0o7777);
 }
 
-function writeSynced(path: string, data: Uint8Array | string, old?: Stats): void {
+function writeSynced(path: string, data: FileData, old?: Stats): void {
   const fd = openSync(path, 'wx');
   try {
     keepAccess(fd, old);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    writeAll(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * What a file is written from: text (UTF-8), bytes, or parts written one after another (a large
+ * safetensors file: its header and each tensor's bytes, never joined in one buffer).
+ */
+export type FileData = Uint8Array | string | readonly Uint8Array[];
+
+/** Bytes per write: Node refuses more than 2 GiB in one writeSync (ERR_OUT_OF_RANGE). */
+const CHUNK = 2 ** 30;
+
+/** Write `data` whole at the file's position, a chunk at a time. */
+function writeAll(fd: number, data: FileData): void {
+  const parts = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data instanceof Uint8Array ? [data] : data;
+  for (const bytes of parts) {
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
   }
 }
 
@@ -138,7 +153,7 @@ export function ioCause(code: string | undefined): string {
   return code && Object.hasOwn(CAUSES, code) ? `${CAUSES[code]} (${code})` : (code ?? 'unknown error');
 }
 
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+export function writeFileAtomic(path: string, data: FileData): void {
   const staged = new StagedWrites();
   staged.file(path, data);
   staged.commit();
@@ -159,7 +174,7 @@ export class StagedWrites {
   // A failed write below removes everything staged, so a caller only lets the WriteError through.
 
   /** Stage the file `path` (through its symlinks: see replaced), written and flushed now. */
-  file(path: string, data: Uint8Array | string): void {
+  file(path: string, data: FileData): void {
     let tmp: string | undefined;
     try {
       const { file, old } = writeTarget(path);
@@ -268,12 +283,10 @@ export class AtomicFile {
     }
   }
 
-  write(data: Uint8Array | string): void {
+  write(data: FileData): void {
     if (this.fd === undefined) throw new Error(`internal: ${this.path} is closed`);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+      writeAll(this.fd, data);
     } catch (e) {
       throw this.failed(e);
     }

@@ -7,8 +7,8 @@
 //      and not on a kernel file system (/proc, /sys: their files claim a size of 0 and hold
 //      anything, the environment included);
 //   3. small enough for its kind (LIMITS; data files are streamed and have no limit).
-// Weights files (`--weights`, `--init`) are named by the user and read whole into memory: they
-// follow rules 2 and 3 (readBytesChecked), so `--weights /dev/zero` is refused, not read forever.
+// Weights files (`--weights`, `--init`) are named by the user: they follow rules 2 and 3
+// (openChecked, then read a tensor at a time), so `--weights /dev/zero` is refused, not read forever.
 // A refusal names the path and the rule, never what the file holds. The checks and the read go
 // through one file descriptor, opened without blocking (a FIFO would block the open), so the file
 // checked is the file read. Files the user names on the command line skip rule 1 only.
@@ -27,10 +27,11 @@ export interface FilePolicy {
 
 /**
  * A spec (and each file it uses) ≤ 4 MiB, a vocabulary ≤ 64 MiB (about 5 million values); data
- * unlimited; weights (safetensors, read whole into memory) ≤ 2 GiB, about 500 million float32
- * parameters: the serving ONNX file that holds them is a protobuf, which stops at 2 GiB anyway.
+ * unlimited; weights ≤ 7 GiB: a checkpoint of the largest model (2 GiB of float32 parameters,
+ * REC5013: the serving ONNX file is a protobuf, which stops at 2 GiB) with Adam's two slots of
+ * each, and its header. Of a checkpoint, only the parameters are read (src/io/safetensors-file.ts).
  */
-export const LIMITS: Readonly<Record<FileKind, number>> = { spec: 4 * 2 ** 20, vocabulary: 64 * 2 ** 20, data: Infinity, weights: 2 * 2 ** 30 };
+export const LIMITS: Readonly<Record<FileKind, number>> = { spec: 4 * 2 ** 20, vocabulary: 64 * 2 ** 20, data: Infinity, weights: 7 * 2 ** 30 };
 
 export function filePolicy(allow: readonly string[] = [], limits: Partial<Record<FileKind, number>> = {}): FilePolicy {
   return { allow: allow.map((d) => resolve(d)), limits: { ...LIMITS, ...limits } };
@@ -65,7 +66,8 @@ function inside(file: string, dir: string): boolean {
   return file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
-function cause(e: unknown): string {
+/** Why a file could not be opened or read, in words (the code when it has none). */
+export function readCause(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
@@ -110,7 +112,7 @@ export function openChecked(policy: FilePolicy, path: string, kind: FileKind, re
     try {
       realpathSync(abs);
     } catch (e) {
-      why = cause(e);
+      why = readCause(e);
     }
     return { code: 'REC2009', error: `cannot read \`${path}\`: ${why}` };
   }
@@ -128,7 +130,7 @@ export function openChecked(policy: FilePolicy, path: string, kind: FileKind, re
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; regular files ignore it.
     fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
   } catch (e) {
-    return { code: 'REC2009', error: `cannot read \`${path}\`: ${cause(e)}` };
+    return { code: 'REC2009', error: `cannot read \`${path}\`: ${readCause(e)}` };
   }
   const stats = fstatSync(fd);
   const what = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : stats.isSocket() ? 'a socket' : undefined;
@@ -167,7 +169,7 @@ export function readBytesChecked(policy: FilePolicy, path: string, kind: FileKin
     }
     return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
   } catch (e) {
-    return { code: 'REC2009', error: `cannot read \`${path}\`: ${cause(e)}` };
+    return { code: 'REC2009', error: `cannot read \`${path}\`: ${readCause(e)}` };
   } finally {
     closeSync(opened.fd);
   }

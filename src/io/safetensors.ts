@@ -34,7 +34,13 @@ function f16(h: number): number {
   return s * 2 ** (e - 15) * (1 + m / 1024);
 }
 
-export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+/**
+ * A safetensors file as its parts, in order: the header, then each tensor's bytes (views of the
+ * tensors themselves on little-endian hosts, not copies). Written one after another (atomic-write.ts
+ * takes parts), a checkpoint larger than a typed array may be (4 GiB: a model of 1.4 GB with
+ * Adam's two slots) is never one buffer, and the tensors are not copied once more.
+ */
+export function safetensorsParts(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array[] {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   const names = Object.keys(tensors).sort();
@@ -48,40 +54,63 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8); // align the data to 8 bytes, like the reference writer
   const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let at = 8 + head.length;
+  const first = new Uint8Array(8 + head.length);
+  new DataView(first.buffer).setBigUint64(0, BigInt(head.length), true);
+  first.set(head, 8);
+  const parts: Uint8Array[] = [first];
   for (const name of names) {
     const d = tensors[name]!.data;
-    if (LITTLE_ENDIAN) out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
-    else for (let i = 0; i < d.length; i++) view.setFloat32(at + 4 * i, d[i]!, true);
-    at += 4 * d.length;
+    if (d.length === 0) continue;
+    if (LITTLE_ENDIAN) parts.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    else {
+      const le = new Uint8Array(d.byteLength);
+      const view = new DataView(le.buffer);
+      for (let i = 0; i < d.length; i++) view.setFloat32(4 * i, d[i]!, true);
+      parts.push(le);
+    }
+  }
+  return parts;
+}
+
+/** The whole file in one buffer (for small files: init.safetensors, tests); large ones are written as parts. */
+export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const parts = safetensorsParts(tensors, metadata);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }
 
 const isDim = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, NamedTensor & { dtype: string }>; metadata: Record<string, string> } | { error: string } {
-  if (bytes.length < 8) return { error: 'the file is shorter than the 8-byte header length' };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len64 = view.getBigUint64(0, true);
-  if (len64 > BigInt(bytes.length - 8)) return { error: `the header claims ${len64} bytes but the file has ${bytes.length - 8} after the length (not a safetensors file, or truncated)` };
-  const len = Number(len64);
+/** A tensor of a header: where its bytes are in the data (`s`, `e`), checked against its dtype and shape. */
+export interface HeaderEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  s: number;
+  e: number;
+}
+
+export type Decoded = { tensors: Record<string, NamedTensor & { dtype: string }>; metadata: Record<string, string> };
+
+/**
+ * The JSON header of a file whose data (after the header) holds `size` bytes: its tensors and
+ * metadata, or what is wrong with it. Every entry's bytes lie in the data, match its dtype and
+ * shape, and are its own.
+ */
+export function parseHeader(json: Uint8Array, size: number): { entries: HeaderEntry[]; metadata: Record<string, string> } | { error: string } {
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + len)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch {
     return { error: 'the header is not valid UTF-8 JSON' };
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return { error: 'the header is not a JSON object' };
-  const base = 8 + len;
-  const size = bytes.length - base;
-  // tensor names come from the file: a `__proto__` tensor must be a key, not a prototype
-  const tensors: Record<string, NamedTensor & { dtype: string }> = Object.create(null);
-  const spans: Array<{ name: string; s: number; e: number }> = [];
+  const entries: HeaderEntry[] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
     if (typeof info !== 'object' || info === null) return { error: `tensor ${name}: the entry is not an object with dtype, shape and data_offsets` };
@@ -95,17 +124,12 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     const [s, e] = data_offsets as [number, number];
     if (e < s || e - s !== n * dt.bytes) return { error: `tensor ${name}: data_offsets [${s}, ${e}] hold ${e - s} bytes, but shape [${shape.join(', ')}] ${dtype} needs ${n * dt.bytes}` };
     if (e > size) return { error: `tensor ${name}: data_offsets [${s}, ${e}] run past the end of the data (${size} bytes)` };
-    if (e > s) spans.push({ name, s, e });
-    const data = new Float32Array(n);
-    // A copy, whatever the alignment (a Buffer's slice would be a view of Node's shared pool).
-    if (dtype === 'F32' && LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(base + s, base + e));
-    else for (let i = 0; i < n; i++) data[i] = dt.read(view, base + s + i * dt.bytes);
-    tensors[name] = { dtype, shape: shape as number[], data };
+    entries.push({ name, dtype, shape: shape as number[], s, e });
   }
   // The format gives each tensor bytes of its own: two reading the same bytes is a file written
   // wrong (or made to alias one tensor into another), refused rather than loaded as weights.
-  spans.sort((a, b) => a.s - b.s || a.e - b.e);
-  let last: (typeof spans)[number] | undefined;
+  const spans = entries.filter((t) => t.e > t.s).sort((a, b) => a.s - b.s || a.e - b.e);
+  let last: HeaderEntry | undefined;
   for (const t of spans) {
     if (last && t.s < last.e) return { error: `tensors ${last.name} (data_offsets [${last.s}, ${last.e}]) and ${t.name} ([${t.s}, ${t.e}]) overlap: each tensor's bytes must be its own` };
     if (!last || t.e > last.e) last = t;
@@ -114,7 +138,39 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string')) {
     return { error: '__metadata__ must be an object of string values' };
   }
-  return { tensors, metadata: meta as Record<string, string> };
+  return { entries, metadata: meta as Record<string, string> };
+}
+
+/**
+ * The values of a tensor whose bytes `bytes` holds (its dtype's, little-endian), as float32: a
+ * copy, whatever the alignment (a Buffer's slice would be a view of Node's shared pool).
+ */
+export function tensorValues(t: HeaderEntry, bytes: Uint8Array): Float32Array {
+  const dt = DTYPES[t.dtype]!;
+  const data = new Float32Array(bytes.length / dt.bytes);
+  if (t.dtype === 'F32' && LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes);
+  else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < data.length; i++) data[i] = dt.read(view, i * dt.bytes);
+  }
+  return data;
+}
+
+/** Whether a tensor of this dtype is read straight into its float32 array (readSafetensorsFile). */
+export const readsInPlace = (dtype: string) => dtype === 'F32' && LITTLE_ENDIAN;
+
+export function decodeSafetensors(bytes: Uint8Array): Decoded | { error: string } {
+  if (bytes.length < 8) return { error: 'the file is shorter than the 8-byte header length' };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const len64 = view.getBigUint64(0, true);
+  if (len64 > BigInt(bytes.length - 8)) return { error: `the header claims ${len64} bytes but the file has ${bytes.length - 8} after the length (not a safetensors file, or truncated)` };
+  const base = 8 + Number(len64);
+  const h = parseHeader(bytes.subarray(8, base), bytes.length - base);
+  if ('error' in h) return h;
+  // tensor names come from the file: a `__proto__` tensor must be a key, not a prototype
+  const tensors: Decoded['tensors'] = Object.create(null);
+  for (const t of h.entries) tensors[t.name] = { dtype: t.dtype, shape: t.shape, data: tensorValues(t, bytes.subarray(base + t.s, base + t.e)) };
+  return { tensors, metadata: h.metadata };
 }
 
 /** One line per mismatch between the parameters a spec declares and the tensors of a file. */

@@ -3,10 +3,11 @@
 // disagree, and each write is atomic, so a killed run never leaves a half-written file.
 // `state.json` repeats the state for people and tools (step, epoch, shuffle position, table sizes,
 // optimizer slots, metrics history); it is written after the checkpoint and never read back.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { StagedWrites, writeFileAtomic } from '../io/atomic-write.js';
-import { checkWeights, decodeSafetensors, encodeSafetensors, type NamedTensor } from '../io/safetensors.js';
+import { checkWeights, safetensorsParts, type Decoded, type NamedTensor } from '../io/safetensors.js';
+import { readSafetensorsFile } from '../io/safetensors-file.js';
 import type { IRGraph } from '../ir/types.js';
 import { isObject, nonFiniteTensors, stateProblems } from './checkpoint-check.js';
 
@@ -62,13 +63,13 @@ export function saveCheckpoint(dir: string, weights: Record<string, NamedTensor>
   for (const [k, v] of Object.entries(slots)) tensors[`optimizer/${k}`] = v;
   // the checkpoint and its state.json go in place together: a failed write changes neither
   const staged = new StagedWrites();
-  staged.file(join(dir, CHECKPOINT), encodeSafetensors(tensors, { 'recc.state': JSON.stringify(state) }));
+  staged.file(join(dir, CHECKPOINT), safetensorsParts(tensors, { 'recc.state': JSON.stringify(state) }));
   staged.file(join(dir, STATE_JSON), `${JSON.stringify({ checkpoint: CHECKPOINT, ...state }, null, 2)}\n`);
   staged.commit();
 }
 
 export function saveWeights(path: string, weights: Record<string, NamedTensor>, meta: Record<string, string>): void {
-  writeFileAtomic(path, encodeSafetensors(weights, meta));
+  writeFileAtomic(path, safetensorsParts(weights, meta));
 }
 
 export interface Checkpoint {
@@ -83,15 +84,21 @@ export interface Checkpoint {
  */
 export function loadCheckpoint(dir: string, graph?: IRGraph): Checkpoint | { error: string } | undefined {
   const path = join(dir, CHECKPOINT);
-  let bytes: Uint8Array;
+  let r: Decoded | { error: string };
+  let fd: number | undefined;
   try {
-    if (!statSync(path).isFile()) return { error: `${path} is not a file (a checkpoint is one safetensors file); move it away or use another --out` };
-    bytes = readFileSync(path);
+    // O_NONBLOCK: a FIFO in its place would otherwise wait for a writer
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { error: `${path} is not a file (a checkpoint is one safetensors file); move it away or use another --out` };
+    // a tensor at a time: a checkpoint with its optimizer's slots may be more than Node reads whole
+    r = readSafetensorsFile(fd, stats.size);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { error: `${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  const r = decodeSafetensors(bytes);
   if ('error' in r) return { error: `${path}: ${r.error}` };
   const raw = Object.hasOwn(r.metadata, 'recc.state') ? r.metadata['recc.state'] : undefined;
   if (!raw) return { error: `${path}: no training state in the metadata (is it a checkpoint written by recc train?)` };
