@@ -39,7 +39,7 @@ export const TORCH: Record<string, TorchForm> = {
   pool: ([x, m], a) => `pool(${x}, ${m}, ${py(a.mode)}${a.zero_padded ? ', zero_padded=True' : ''})`,
   reduce: ([x], a) => `${x}.${REDUCE[a.mode as keyof typeof REDUCE]}(${py(a.axis)}, keepdim=${py(Boolean(a.keepdims))})`,
   stop_gradient: ([x]) => `${x}.detach()`,
-  layer_norm: ([x, g, b], a) => `torch.nn.functional.layer_norm(${x}, (${x}.shape[-1],), ${g}, ${b}, ${py(a.epsilon ?? 1e-5)})`,
+  layer_norm: ([x, g, b], a) => `layer_norm(${x}, ${g}, ${b}, ${py(a.epsilon ?? 1e-5)})`,
   gru: ([x, m, w, u, bw, bu]) => `gru(${x}, ${m}, ${w}, ${u}, ${bw}, ${bu})`,
   sum_to: ([x], a) => `sum_to(${x}, ${py(a.axes)}, ${py(a.shape)})`,
   broadcast_like: ([x, like]) => `torch.broadcast_to(${x}, ${like}.shape)`,

@@ -55,6 +55,14 @@ def contract(a, b):
     return a.reshape(-1, a.shape[-1]).t() @ b.reshape(-1, b.shape[-1])
 
 
+def layer_norm(x, g, b, eps):
+    # the mean first, then the variance of x − mean (recc's TF.js moments and onnxruntime alike):
+    # torch 1.13's F.layer_norm on the CPU gives x·r − mean·r for one feature (0.011, not 0, at
+    # x = 1234.5) and NaN past about 2e19
+    xc = x - x.mean(-1, keepdim=True)
+    return xc / torch.sqrt((xc * xc).mean(-1, keepdim=True) + eps) * g + b
+
+
 def conv1d_causal(x, w, b, dilation):
     # x [batch, L, c_in], w [k, c_in, c_out]: left-pad (k - 1)·dilation zeros, then a
     # cross-correlation (F.conv1d is channels-first with a kernel [c_out, c_in, k])
