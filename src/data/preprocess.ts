@@ -10,7 +10,7 @@
 //                             empty (and null) items dropped; the LAST L items kept (most recent),
 //                             left-aligned, right-padded with 0; each item mapped like an id of the
 //                             seq's source
-//   bucketize b_1 ≤ … ≤ b_K   1 + #{i : b_i ≤ x}  ∈ 1..K+1; x must be a number finite as a float32
+//   bucketize b_1 ≤ … ≤ b_K   1 + #{i : b_i ≤ x}  ∈ 1..K+1, as float32 values; x must be a number finite as a float32
 //                             (REC6002)
 //   dense(n)                  n numbers separated by "," or whitespace or "|" (or a JSON array);
 //                             another count, or an item that is not a number finite as a float32,
@@ -75,10 +75,15 @@ export function idOf(value: RawCell, source: IdSource): number {
   return m.get(s) ?? 1;
 }
 
-/** 1 + the number of boundaries ≤ x (boundaries ascending). */
+/**
+ * 1 + the number of boundaries ≤ x (boundaries ascending), compared as float32 values: the serving
+ * graph takes x as float32 and holds the boundaries as float32 (onnx/preprocess.ts), where
+ * 0.99999999 is 1 and in 1's bucket; in float64 it fell in the bucket below.
+ */
 export function bucketOf(x: number, boundaries: readonly number[]): number {
+  const v = Math.fround(x);
   let k = 0;
-  for (const b of boundaries) if (b <= x) k++;
+  for (const b of boundaries) if (Math.fround(b) <= v) k++;
   return 1 + k;
 }
 

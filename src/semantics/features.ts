@@ -173,6 +173,21 @@ function specOf(decl: FeatureDecl, ctx: Ctx, declared: Map<string, FeatureSpec>)
         ctx.el.report('REC3008', b.span, '`boundaries` must be strictly increasing', ctx.f);
         return undefined;
       }
+      // Values are bucketed as float32 (the serving graph's type, data/preprocess.ts bucketOf): a
+      // boundary must be one, and two must not round to the same one.
+      const huge = nums.find((x) => !Number.isFinite(Math.fround(x)));
+      if (huge !== undefined) {
+        ctx.el.report('REC3008', b.span, `boundary \`${huge}\` is beyond float32 (values are bucketed as float32, up to about 3.4e38)`, ctx.f);
+        return undefined;
+      }
+      const same = nums.findIndex((x, i) => i > 0 && Math.fround(x) <= Math.fround(nums[i - 1]!));
+      if (same > 0) {
+        const [a, c] = [nums[same - 1]!, nums[same]!];
+        ctx.el.report('REC3008', b.span, `boundaries \`${a}\` and \`${c}\` are the same float32 (${Math.fround(c)}): values are bucketed as float32, so no value falls between them`, ctx.f, {
+          hint: 'drop one of them, or move them further apart',
+        });
+        return undefined;
+      }
       if (dim === undefined) return undefined;
       return { kind: 'bucketize', name, column: columnOf(args, name, ctx), boundaries: nums, dim, table: `features.${name}.table`, rows: nums.length + 2 };
     }

@@ -27,7 +27,7 @@ const features: FeatureSpec[] = [
 ];
 
 /** A graph whose tasks output the model-ready ids of each feature (and the dense values). */
-function idGraph(): IRGraph {
+function idGraph(features: FeatureSpec[]): IRGraph {
   const nodes: IRNode[] = [];
   const params: ParamDecl[] = [];
   const tasks: TaskSpec[] = [];
@@ -93,7 +93,7 @@ const expected = {
 };
 
 describe('ONNX preprocessing of raw feature values', () => {
-  const g = idGraph();
+  const g = idGraph(features);
   const bytes = lowerToOnnx(g, identityWeights(g), { reccVersion: 'test' });
   const n = city.length;
   const feeds = {
@@ -123,6 +123,20 @@ describe('ONNX preprocessing of raw feature values', () => {
     expect(Array.from(out.age_ids!)).toEqual(age.map((x) => bucketOf(x, BOUNDS)));
   });
 
+  // Found by a probe of the lowerings: the loader bucketed float64 values, the graph float32 ones,
+  // so values within float32 rounding of a boundary (0.99999999 is 1 as a float32) and the
+  // boundaries float32 rounds (16777217 is 16777216) trained in one bucket and served in another.
+  it('buckets as the data loader does next to boundaries that float32 rounds', async () => {
+    const edges = [0, 0.3, 1, 3, 16777217];
+    const edgeGraph = idGraph([{ kind: 'bucketize', name: 'v', column: 'v', boundaries: edges, dim: 1, table: 'v', rows: edges.length + 2 }]);
+    const raw = [0.29999999, 0.3, 0.30000001, 0.99999999, 1, 1.0000000001, 2.9999999, 16777216, 16777216.5, 16777217, 16777218, -1e-46, 0, -0];
+    const out = await runOnnx(lowerToOnnx(edgeGraph, identityWeights(edgeGraph), { reccVersion: 'test' }), { v: new ort.Tensor('float32', Float32Array.from(raw), [raw.length]) });
+    // by hand, as float32: 0.99999999 and 2.9999999 are 1 and 3; 16777216 up to 16777218 reach the last boundary; ±1e-46 is ±0
+    const byHand = [2, 3, 3, 4, 4, 4, 5, 6, 6, 6, 6, 2, 2, 2];
+    expect(Array.from(out.v_ids!)).toEqual(byHand);
+    expect(raw.map((x) => bucketOf(x, edges))).toEqual(byHand);
+  });
+
   it('declares raw-value inputs, shaped outputs, opsets and metadata', () => {
     const m = onnx.ModelProto.decode(bytes);
     expect(Number(m.irVersion)).toBe(8);
@@ -144,14 +158,14 @@ describe('ONNX preprocessing of raw feature values', () => {
   });
 
   it('refuses a task named like a feature instead of writing an invalid graph', () => {
-    const clash = idGraph();
+    const clash = idGraph(features);
     clash.tasks[0]!.name = 'user';
     expect(onnxNameClashes(clash)).toEqual(['`user` is both feature user and task user']);
     expect(() => lowerToOnnx(clash, identityWeights(clash), { reccVersion: 'test' })).toThrow(/feature user and task user/);
   });
 
   it('keeps long vocabularies out of the metadata', () => {
-    const big = idGraph();
+    const big = idGraph(features);
     const values = Array.from({ length: 1200 }, (_, i) => `v${i}`);
     big.features = big.features.map((f) => (f.name === 'city' && f.kind === 'id' ? { ...f, source: { kind: 'vocab', values }, rows: 1202 } : f));
     big.params = big.params.map((p) => (p.name === 'city.table' ? { ...p, shape: [1202, 1] } : p));

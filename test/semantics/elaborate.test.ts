@@ -96,6 +96,17 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(click.kind).toBe('binary');
   });
 
+  it('refuses bucket boundaries that are not distinct float32 values (values are bucketed as float32)', () => {
+    const bucketed = (b: string) => errors(`model m {\n  features {\n    n: bucketize(boundaries: ${b}, dim: 2)\n    y: label\n  }\n  task t : binary(label: y) { from: n }\n}\n`);
+    expect(bucketed('[0, 0.3, 1, 16777217]')).toEqual([]);
+    expect(bucketed('[1, 16777216, 16777217]').map((e) => [e.code, e.message])).toEqual([
+      ['REC3008', 'boundaries `16777216` and `16777217` are the same float32 (16777216): values are bucketed as float32, so no value falls between them'],
+    ]);
+    expect(bucketed('[0.1, 0.10000000001]').map((e) => e.code)).toEqual(['REC3008']);
+    expect(bucketed('[1, 1e39]').map((e) => [e.code, e.message])).toEqual([['REC3008', 'boundary `1e+39` is beyond float32 (values are bucketed as float32, up to about 3.4e38)']]);
+    expect(bucketed('[2, 1]').map((e) => e.message)).toEqual(['`boundaries` must be strictly increasing']);
+  });
+
   it('reports an index out of range and a non-list loop', () => {
     const es = errors(spec('  let xs = repeat(a, 2)\n  let h = xs[2]\n  task click : binary(label: clicked) { from: h }'));
     expect(es.map((e) => e.code)).toEqual(['REC3008']);

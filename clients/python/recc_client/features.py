@@ -4,7 +4,7 @@
   padding), hashed ids as int64 (0 is padding), bucketized values as float32 numbers (the graph
   buckets them), dense vectors as float32;
 - ``ids``: what the training graph takes (the loader's ids): vocabulary value i → i + 2, unknown →
-  1, empty → 0; hashed → hash_bucket; buckets 1 + #{boundaries ≤ x}; dense as float32.
+  1, empty → 0; hashed → hash_bucket; buckets 1 + #{boundaries ≤ x} as float32; dense as float32.
 
 The rules (from preprocess.ts):
   id            "" / null / missing value → 0 (padding); else the cell's text (String(cell))
@@ -16,7 +16,7 @@ The rules (from preprocess.ts):
 import math
 
 from .fnv import hash_bucket
-from .jsvalues import cell_number, dense_values, float32_finite, js_string, js_trim
+from .jsvalues import cell_number, dense_values, float32_finite, fround, js_string, js_trim
 
 
 class EncodeError(ValueError):
@@ -42,7 +42,9 @@ def seq_items(v, sep):
 
 
 def bucket_of(x, boundaries):
-    return 1 + sum(1 for b in boundaries if b <= x)
+    """1 + #{boundaries ≤ x}, compared as float32 values, as the serving graph compares them."""
+    v = fround(x)
+    return 1 + sum(1 for b in boundaries if fround(b) <= v)
 
 
 class Feature:

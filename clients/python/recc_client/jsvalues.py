@@ -11,7 +11,8 @@ and the same number here as there:
   with surrounding blanks, else NaN; ``0x10``, ``Infinity`` and ``1_000`` are not numbers a data
   file means.
 - ``float32_finite(x)``: whether x stays finite as a float32 (``Math.fround``): inputs and labels
-  are float32 tensors, where ``1e39`` is infinite, so the loader refuses it like ``1e400``.
+  are float32 tensors, where ``1e39`` is infinite, so the loader refuses it like ``1e400``;
+  ``fround(x)``: ``Math.fround`` itself (bucket boundaries are compared as float32 values).
 
 An int is its exact digits as text (``12345678901234567890``), as the loader keeps an integer of a
 JSON Lines file that a float64 cannot hold (and a CSV cell or a Parquet INT64 gives the digits).
@@ -83,6 +84,11 @@ def decimal(s):
     """The loader's decimal: the number of a decimal text (blanks around it ignored), else NaN."""
     t = js_trim(s)
     return float(t) if _DECIMAL.match(t) else math.nan
+
+
+def fround(x):
+    """Math.fround(x): x rounded to float32 (x finite as a float32: see float32_finite)."""
+    return struct.unpack('<f', struct.pack('<f', x))[0]
 
 
 def float32_finite(x):

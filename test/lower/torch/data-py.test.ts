@@ -112,6 +112,8 @@ describe.runIf(haveTorch())('data.py encodes as recc does', () => {
       'text-against-number.csv': 'user,g,h,hh,n,v,rating,genre\na,x,,,1,1 2,4,d\nb,x,,,1,1 2,four,d\n',
       'missing-column.csv': 'user,g,h,hh,n,rating,genre\na,x,,,1,4,d\n',
       'bad-after-multiline.csv': 'user,g,h,hh,n,v,rating,genre\n"a\nb",x,,,1,1 2,4,d\n\nb,x,,,1,1 2,4,"horror\n"\nc,x,,,1,"1\n",4,d\n',
+      // next to the boundaries [1, 10]: bucketed as float32, 0.99999999 is 1 and 9.9999999 is 10
+      'bucket-edges.csv': `user,g,h,hh,n,v,rating,genre\n${['0.99999999', '1', '0.9999999', '9.9999999', '10.000000001', '-1e-46'].map((n) => `a,x,,,${n},1 2,4,d`).join('\n')}\n`,
     };
     for (const [name, text] of Object.entries(files)) writeFileSync(join(work, name), text);
     const names = Object.keys(files);
@@ -124,7 +126,10 @@ describe.runIf(haveTorch())('data.py encodes as recc does', () => {
       } else expect(g, name).toEqual(want);
     }
     // the corner files encode, the bad ones do not
-    expect(got.map((g) => 'error' in g)).toEqual([false, false, true, true, true, true, false, true, true, true]);
+    expect(got.map((g) => 'error' in g)).toEqual([false, false, true, true, true, true, false, true, true, true, false]);
+    const edges = got[names.indexOf('bucket-edges.csv')]!;
+    if ('error' in edges) throw new Error(edges.error);
+    expect(edges.inputs.n_ids ?? edges.inputs.n).toEqual([2, 2, 1, 3, 3, 1]);
   });
 
   it('random rows of every example, as CSV', async () => {
