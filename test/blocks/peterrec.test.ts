@@ -9,21 +9,23 @@
 // with different lengths (5, 3, 1, 4), so the user vector must find each one's last item.
 import { compile, describe, probes, referenceChecks, type Input } from './helpers.js';
 
-const FEATURES = `  features {
-    items: seq(id(hash: 12, dim: 4), max_len: 5)
+const features = (maxLen: number) => `  features {
+    items: seq(id(hash: 12, dim: 4), max_len: ${maxLen})
     y: label
   }
   let net = peterrec.nextitnet(items, dilations: [1, 2])
   let flat = flatten(net)
   let user = peterrec.user_vector(net)`;
+const FEATURES = features(5);
 
-const PLAIN = `use std.peterrec
+const plain = (maxLen: number, next = true) => `use std.peterrec
 model m {
-${FEATURES}
-  task next : next_item(items) { from: net }
-${probes('flat', 20)}
+${features(maxLen)}
+${next ? '  task next : next_item(items) { from: net }' : ''}
+${probes('flat', 4 * maxLen)}
 ${probes('user', 4)}
 }`;
+const PLAIN = plain(5);
 
 const grafted = (mode: string) => `use std.peterrec
 model m {
@@ -56,6 +58,15 @@ function explicit(spec: string): Record<string, number[]> {
 
 describe('std.peterrec: NextItNet, the user vector and the next-item head', () => {
   referenceChecks({ spec: PLAIN, script: 'peterrec', block: 'nextitnet', config: { dilations: [1, 2], mode: 'plain', next: true }, inputs, widths: { flat: 20, user: 4 }, heads: ['next'], explicit: explicit(PLAIN) });
+});
+
+// A sequence of one position is its own last (the block sliced an empty range there: REC4003, found
+// by a probe of the lowerings).
+describe('std.peterrec: sequences of one item (max_len: 1)', () => {
+  // no next-item head: it needs two items or more
+  const spec = plain(1, false);
+  const one: Record<string, Input> = { items: { shape: [4, 1], data: [3, 7, 1, 12], ids: true } };
+  referenceChecks({ spec, script: 'peterrec', block: 'nextitnet', config: { dilations: [1, 2], mode: 'plain' }, inputs: one, widths: { flat: 4, user: 4 }, explicit: explicit(spec) });
 });
 
 for (const mode of ['serial', 'parallel']) {
