@@ -4,9 +4,8 @@
 // meta embedding, the rest scored, sliced by tasks with fewer / 25 or more samples.
 import { Option, type Command } from 'commander';
 import { servingGraph } from '../ir/plan.js';
-import { buildForward } from '../lower/tfjs/forward.js';
 import type { BackendName } from '../lower/tfjs/backend.js';
-import { evaluate, formatEvaluation, predict } from '../train/evaluate.js';
+import { evaluate, evaluationForward, formatEvaluation, predict } from '../train/evaluate.js';
 import { metaPredict, metaRunner } from '../train/meta-embed.js';
 import { keylessRows, splitTestTasks, TASK_SLICE } from '../train/task-split.js';
 import { allowPathOption, policyOf } from './allow-path.js';
@@ -42,7 +41,11 @@ export async function runEval(file: string, o: EvalCliOptions): Promise<number> 
     if (keyless > 0) process.stderr.write(`note: ${keylessRows(keyless, graph.meta.key)}, and not scored\n`);
     const p = metaPredict(tf, metaRunner(tf, graph, graph.meta.steps), metaRunner(tf, graph, 0), params, support, query);
     e = evaluate({ ...graph, train: { ...graph.train, groupBy: graph.train.groupBy ?? TASK_SLICE } }, p, query);
-  } else e = evaluate(graph, predict(tf, buildForward(tf, graph), params, loaded.dataset), loaded.dataset);
+  } else {
+    // next_item tasks are scored from their per-row loss, as training scores them
+    const { forward, instead } = evaluationForward(tf, graph);
+    e = evaluate(graph, predict(tf, forward, params, loaded.dataset, 4096, instead), loaded.dataset);
+  }
   for (const t of Object.values(params)) t.dispose();
   if (o.json) process.stdout.write(`${JSON.stringify({ data: loaded.source, rows: loaded.dataset.n, skipped: loaded.skipped, ...e }, null, 2)}\n`);
   else process.stdout.write(`${loaded.source}: ${loaded.dataset.n} rows${loaded.skipped ? ` (${loaded.skipped} bad rows skipped)` : ''}\n${formatEvaluation(e)}\n`);

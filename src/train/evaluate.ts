@@ -1,8 +1,9 @@
 // Predictions in batches and the metrics of each task, overall and per group.
 import type * as tfc from '@tensorflow/tfjs-core';
 import { modelInputs, slice, type Dataset } from '../data/preprocess.js';
+import { getEntry, SERVE } from '../ir/entry.js';
 import type { IRGraph, MetricSpec, TaskSpec } from '../ir/types.js';
-import type { Forward } from '../lower/tfjs/forward.js';
+import { buildForward, type Forward } from '../lower/tfjs/forward.js';
 import { auc, gauc, gradedNdcgAtK, logloss, mae, mse, ndcgAtK, recallAtK } from './metrics.js';
 
 type TF = typeof tfc;
@@ -12,6 +13,18 @@ export function batchTensors(tf: TF, ds: Dataset): Record<string, tfc.Tensor> {
   return Object.fromEntries(
     Object.entries(modelInputs(ds)).map(([k, { data, shape }]) => [k, tf.tensor(data, [ds.n, ...shape], data instanceof Int32Array ? 'int32' : 'float32')]),
   );
+}
+
+/**
+ * The forward pass of an entry that predict() evaluates, and the tasks it scores from another node
+ * than their output (next_item: each row's summed loss and predicted positions,
+ * semantics/next-item.ts), as training and `recc eval` both score them.
+ */
+export function evaluationForward(tf: TF, graph: IRGraph, entryName = SERVE): { forward: Forward; instead: Record<string, number> } {
+  const entry = getEntry(graph, entryName);
+  if (!entry) throw new Error(`internal: ${graph.model} has no entry ${entryName}`);
+  const instead = Object.fromEntries(graph.tasks.flatMap((t) => (t.evaluation !== undefined && Object.hasOwn(entry.outputs, t.name) ? [[t.name, t.evaluation]] : [])));
+  return { forward: buildForward(tf, graph, entryName, { also: Object.values(instead) }), instead };
 }
 
 /**
@@ -38,9 +51,17 @@ export function predict(tf: TF, forward: Forward, params: Record<string, tfc.Ten
 
 export type MetricRow = Record<string, number>;
 
-/** The key a metric has in a MetricRow: `auc`, `gauc`, `logloss`, `mse`, `mae`, `recall@k`, `ndcg@k`. */
-export function metricKey(m: MetricSpec): string {
-  return m.kind === 'recall' || m.kind === 'ndcg' ? `${m.kind}@${m.k}` : m.kind;
+/**
+ * The key of each metric of a list in a MetricRow: `auc`, `gauc`, `logloss`, `mse`, `mae`,
+ * `recall@k`, `ndcg@k`; with its column when the list has two of that key (`gauc(user)` and
+ * `gauc(item)`), which otherwise wrote one column over the other.
+ */
+export function metricKeys(metrics: readonly MetricSpec[]): string[] {
+  const base = metrics.map((m) => (m.kind === 'recall' || m.kind === 'ndcg' ? `${m.kind}@${m.k}` : m.kind));
+  return base.map((k, i) => {
+    const m = metrics[i]!;
+    return 'by' in m && base.filter((x) => x === k).length > 1 ? `${k}(${m.by})` : k;
+  });
 }
 
 /** Metrics where smaller is better (early stopping negates them). */
@@ -74,20 +95,22 @@ function metricsOf(task: TaskSpec, metrics: MetricSpec[], p: Float32Array, y: Fl
     row.logloss = y.length === 0 ? NaN : ce / y.length;
     return row;
   }
-  for (const m of metrics) {
+  const named = metricKeys(metrics);
+  for (const [i, m] of metrics.entries()) {
+    const key = named[i]!;
     if (task.kind === 'binary') {
       if (m.kind === 'auc') row.auc = auc(p, y);
-      if (m.kind === 'gauc' && keys[m.by]) row.gauc = gauc(p, y, keys[m.by]!).value;
+      if (m.kind === 'gauc' && keys[m.by]) row[key] = gauc(p, y, keys[m.by]!).value;
       if (m.kind === 'logloss') row.logloss = logloss(p, y);
       // of the predicted probability: the Brier score, and its absolute counterpart
       if (m.kind === 'mse') row.mse = mse(p, y);
       if (m.kind === 'mae') row.mae = mae(p, y);
-      if ((m.kind === 'recall' || m.kind === 'ndcg') && keys[m.by]) row[metricKey(m)] = (m.kind === 'recall' ? recallAtK : ndcgAtK)(p, y, keys[m.by]!, m.k).value;
+      if ((m.kind === 'recall' || m.kind === 'ndcg') && keys[m.by]) row[key] = (m.kind === 'recall' ? recallAtK : ndcgAtK)(p, y, keys[m.by]!, m.k).value;
     }
     if (task.kind === 'regression') {
       if (m.kind === 'mse') row.mse = mse(p, y);
       if (m.kind === 'mae') row.mae = mae(p, y);
-      if (m.kind === 'ndcg' && keys[m.by]) row[metricKey(m)] = gradedNdcgAtK(p, y, keys[m.by]!, m.k).value;
+      if (m.kind === 'ndcg' && keys[m.by]) row[key] = gradedNdcgAtK(p, y, keys[m.by]!, m.k).value;
     }
   }
   if (task.kind === 'regression' && row.mse === undefined) row.mse = mse(p, y);
@@ -114,7 +137,7 @@ export function evaluate(graph: IRGraph, preds: Record<string, Float32Array>, ds
       const w = y.length === 0 ? 1 : p.length / y.length; // classes per row (multiclass)
       const sub = (a: Float32Array, width = 1) => Float32Array.from({ length: idx.length * width }, (_, k) => a[idx[Math.floor(k / width)]! * width + (k % width)]!);
       const subKeys = Object.fromEntries(Object.entries(ds.keys).map(([k, v]) => [k, idx.map((i) => v[i]!)]));
-      rows[`${groupCol}=${g}`] = metricsOf(t, graph.train.metrics, sub(p, w), sub(y), subKeys);
+      rows[`${groupCol}=${groupValueText(g)}`] = metricsOf(t, graph.train.metrics, sub(p, w), sub(y), subKeys);
     }
     out.tasks[t.name] = rows;
   }
@@ -128,6 +151,12 @@ export const metricText = (v: number): string => (Number.isNaN(v) ? 'n/a' : v.to
 export const cellText = (r: Record<string, number>, c: string): string => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : metricText(r[c]!));
 
 /** The metrics as an aligned text table. */
+/**
+ * A group's value as its row names it: quoted when empty or blank at either end, so that groups
+ * `""` and `" "` are not both shown as `col=` (as written otherwise).
+ */
+export const groupValueText = (v: string): string => (v === '' || v.trim() !== v ? JSON.stringify(v) : v);
+
 export function formatEvaluation(e: Evaluation): string {
   const lines: string[] = [];
   for (const [task, groups] of Object.entries(e.tasks)) {

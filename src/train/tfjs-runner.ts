@@ -7,7 +7,7 @@ import { emptyDataset } from '../data/preprocess.js';
 import { entryNodes, getEntry } from '../ir/entry.js';
 import { paddedTables } from '../ir/padding-rows.js';
 import { buildForward } from '../lower/tfjs/forward.js';
-import { predict } from './evaluate.js';
+import { evaluationForward, predict } from './evaluate.js';
 import { groupOptimizers, optimizerSnapshot } from './group-optimizers.js';
 import { mamlTraining } from './maml-step.js';
 import { adaptedPredictions } from './meta-embed.js';
@@ -41,8 +41,7 @@ export function tfjsRunner(tf: TF, init: RunnerInit): StageRunner {
   // Lookup-only embedding tables: their optimizer visits the rows the batch touched (sparse-tables.ts).
   const sparse = sparseTables(graph, nodes, trains);
   // next_item tasks are evaluated from their per-row loss (semantics/next-item.ts)
-  const instead = Object.fromEntries(graph.tasks.flatMap((t) => (t.evaluation !== undefined && Object.hasOwn(entry.outputs, t.name) ? [[t.name, t.evaluation]] : [])));
-  const outputs = buildForward(tf, graph, stage.entry, { also: Object.values(instead) });
+  const { forward: outputs, instead } = evaluationForward(tf, graph, stage.entry);
   const maml = stage.step.kind === 'maml' ? mamlTraining(tf, graph, stage) : undefined;
   // a model with a meta block is scored adapted, whatever the stage's step (train.ts)
   const adapted = graph.meta ? adaptedPredictions(tf, graph, stage, init.adaptOn ?? emptyDataset()) : undefined;
