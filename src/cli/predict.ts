@@ -65,6 +65,11 @@ export async function runPredict(file: string, o: PredictCliOptions): Promise<nu
   const graph = servingGraph(program ?? spec);
   const weights = readWeights(spec, o.weights);
   if ('error' in weights) return fail(`${weights.error}`);
+  // next_item tasks score every item of a table, not the row: left out, and said
+  const ranked = graph.tasks.filter((t) => scoreColumns(t).length === 0).map((t) => `\`${t.name}\``);
+  const itemsOnly = `next_item, which score${ranked.length === 1 ? 's' : ''} every item of a table: the ONNX file of \`recc compile\` serves that distribution`;
+  if (ranked.length === graph.tasks.length) return fail(`error: ${spec.model}'s serving task${ranked.length === 1 ? ' is' : 's are'} ${ranked.join(', ')}, ${itemsOnly}; recc predict writes one score per row and task`);
+  if (ranked.length > 0) process.stderr.write(`note: ${ranked.join(', ')} ${ranked.length === 1 ? 'is' : 'are'} ${itemsOnly}; not written\n`);
   // By default the key columns, less one a task's scores are named like (a task `is_new` beside
   // `group_by: is_new`): said, not refused, since the user asked for no column.
   const scores = new Set(graph.tasks.flatMap(scoreColumns));

@@ -47,8 +47,12 @@ export interface Scored {
   unadapted?: { rows: number; keys: number };
 }
 
-/** The output columns of a task: its name, or one per class. */
+/**
+ * The output columns of a task: its name, or one per class; none for a next_item task, which
+ * scores every item of its table (the serving ONNX's output), not the row.
+ */
 export function scoreColumns(t: TaskSpec): string[] {
+  if (t.kind === 'next_item') return [];
   return t.kind === 'multiclass' ? Array.from({ length: t.classes }, (_, k) => `${t.name}_${k}`) : [t.name];
 }
 
@@ -72,7 +76,7 @@ export async function scoreFile(graph: IRGraph, onnx: Uint8Array, o: ScoreOption
   const enc = new FeedEncoder(model, [...o.keep, ...(o.meta ? [o.meta.key] : [])]);
   const keepAt = o.keep.map((c) => enc.columns.indexOf(c));
   const keyAt = o.meta ? enc.columns.indexOf(o.meta.key) : -1;
-  const tasks = graph.tasks.filter((t) => session.outputNames.includes(t.name));
+  const tasks = graph.tasks.filter((t) => scoreColumns(t).length > 0 && session.outputNames.includes(t.name));
   const decl: ColumnDecl[] = [...o.keep.map((name) => ({ name, kind: 'text' as const })), ...tasks.flatMap((t) => scoreColumns(t).map((name) => ({ name, kind: 'float' as const })))];
   const needed: NeededColumn[] = [
     ...neededColumns({ ...graph, features: model.all.filter((f) => model.features.includes(f) || (graph.supports ?? []).some((s) => s.items.includes(f.name))), tasks: [] }, []),
