@@ -30,6 +30,7 @@ batch's tasks and runs their inner loops; only the outer gradient is all-reduced
 hooks do not see torch.autograd.grad). Their tables are dense, as recc's MAML step updates them.
 """
 import argparse
+import json
 import math
 import os
 import sys
@@ -44,6 +45,7 @@ sys.path.insert(0, HERE)
 
 import checkpoint  # noqa: E402
 import data  # noqa: E402
+from recc_client.jsvalues import js_trim  # noqa: E402
 import model as M  # noqa: E402
 import split  # noqa: E402
 import torchrec_tables  # noqa: E402
@@ -366,7 +368,13 @@ def group_slices(keys, stage, rows):
         return []
     values = [keys[col][i] for i in rows]
     column = np.asarray(values, dtype=object)
-    return [(f" {col}={g}", column == g) for g in sorted(set(values), key=split.js_order)]
+    return [(f" {col}={group_value_text(g)}", column == g) for g in sorted(set(values), key=split.js_order)]
+
+
+def group_value_text(v):
+    """A group's value as recc names its row (evaluate.ts groupValueText): quoted (JSON.stringify's
+    text) when empty or blank at either end."""
+    return json.dumps(v, ensure_ascii=False) if v == "" or js_trim(v) != v else v
 
 
 # ── MAML stages (LiMAML, src/train/maml-step.ts) ─────────────────────────────

@@ -205,6 +205,30 @@ describe('evaluate', () => {
     expect(e.tasks.click!.all!.auc).toBe(0.75);
   });
 
+  // Found by a probe of the metrics: two GAUCs (or two recall@3) of other keys wrote one column,
+  // the last one's, and the groups "" and " " were both shown as `g=`.
+  it('keeps two metrics of one kind and other keys apart, and tells empty and blank groups apart', () => {
+    const a = analyze(`model m {
+      features { x: dense(2)  y: label }
+      task click : binary(label: y) { from: x }
+      train { metrics: [gauc(by: user), gauc(by: item), recall(1, by: user), recall(1, by: item), ndcg(1, by: user)]  group_by: g }
+    }`, '/tmp/m.rec');
+    expect(a.diagnostics).toEqual([]);
+    const p = new Float32Array([0.9, 0.2, 0.6, 0.4, 0.3, 0.8]);
+    const y = new Float32Array([1, 0, 0, 1, 1, 0]);
+    const keys = { user: ['u', 'u', 'v', 'v', 'v', 'w'], item: ['a', 'b', 'a', 'b', 'b', 'b'], g: ['', ' ', '', ' ', 'z', 'z'] };
+    const e = evaluate(a.graph!, { click: p }, { n: 6, inputs: {}, shapes: {}, labels: { click: y }, keys });
+    const all = e.tasks.click!.all!;
+    // by hand: user u AUC 1 (2 rows), v 0 (3 rows: its positives 0.4 and 0.3 under its negative 0.6), w one class (skipped)
+    expect(all['gauc(user)']).toBeCloseTo((2 * 1 + 3 * 0) / 5, 6);
+    // item a: (0.9 pos, 0.6 neg) → 1; item b: positives 0.4, 0.3 against negatives 0.2, 0.8 → 2/4
+    expect(all['gauc(item)']).toBeCloseTo((2 * 1 + 4 * 0.5) / 6, 6);
+    expect([all['recall@1(user)'], all['recall@1(item)'], all['ndcg@1']]).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(all.gauc).toBeUndefined();
+    expect(Object.keys(e.tasks.click!)).toEqual(['all', 'g=""', 'g=" "', 'g=z']);
+    expect(formatEvaluation(e)).toContain('gauc(user)');
+  });
+
   it('warns of a metric no task of the model reports (REC5014), at its name', () => {
     const text = `model m {
       features { x: dense(2)  r: label }

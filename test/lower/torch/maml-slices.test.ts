@@ -156,8 +156,9 @@ print(json.dumps([[ds.keys["row_id"][r], s] for _, q, s in train.test_tasks(ds.k
     writeFileSync(groupedFile, SPEC.replace('    seed: 5\n', '    seed: 5\n    group_by: cohort\n'));
     const gg = analyzeFile(groupedFile).graph!;
     expect(gg.train.groupBy).toBe('cohort');
-    // a column the model does not read: each user's cohort, by the parity of its number
-    const cohort = (row: Row) => (Number(/u(\d+)$/.exec(String(row.user_id))![1]) % 2 ? 'late' : 'early');
+    // a column the model does not read: each user's cohort, by its number; an empty and a blank
+    // cohort are two groups, and named apart (`cohort=""`, `cohort=" "`: both read `cohort=` before)
+    const cohort = (row: Row) => ['early', '', ' '][Number(/u(\d+)$/.exec(String(row.user_id))![1]) % 3]!;
     const [trainC, testC] = [trainRows, testRows].map((rs) => rs.map((row) => ({ ...row, cohort: cohort(row) })));
     const rowsC = [...trainC!, ...testC!];
     const { dataset } = preprocess(gg, rowsC.map((row, i) => ({ row, line: i + 1 })), { file: 'rows', keyColumns: ['user_id', 'cohort'], skipBadRows: false });
@@ -170,9 +171,9 @@ print(json.dumps([[ds.keys["row_id"][r], s] for _, q, s in train.test_tasks(ds.k
     writeDirectoryAtomic(pkg, torchPackage(gg, { specFile: groupedFile, reccVersion: 'test' }));
     const printed = await runTrainPy([join(pkg, 'train.py'), '--data', csv('train-grouped.csv', trainC!), '--test', csv('test-grouped.csv', testC!), '--init', weights, '--epochs', '0', '--out', join(work, 'out-grouped.safetensors'), '--threads', '1']);
     const groups = recc.evaluation.tasks.click!;
-    expect(Object.keys(groups)).toEqual(['all', 'cohort=early', 'cohort=late']);
+    expect(Object.keys(groups)).toEqual(['all', 'cohort=""', 'cohort=" "', 'cohort=early']);
     expect(printed).not.toContain(TASK_SLICE);
-    for (const group of ['cohort=early', 'cohort=late']) {
+    for (const group of ['cohort=""', 'cohort=" "', 'cohort=early']) {
       const line = new RegExp(`click auc \\(query rows, adapted\\) ${group} ([0-9.]+) \\(n (\\d+)\\)`).exec(printed);
       expect(line, `${group} in:\n${printed}`).not.toBeNull();
       expect(Number(line![2]), `${group}: rows`).toBe(groups[group]!.n);
