@@ -16,6 +16,7 @@ import os
 
 import numpy as np
 
+from recc_client import jsonl
 from recc_client.encoder import Encoder
 from recc_client.features import EncodeError
 from recc_client.jsvalues import js_number_text
@@ -147,50 +148,6 @@ def parquet_records(path, columns):
         raise DataError(path, 0, "(file)", f"cannot read the Parquet file: {e}", "REC6011") from None
 
 
-# ── JSON Lines: records read as recc reads them (src/data/read-jsonl.ts, json-number-text.ts) ──
-
-
-def _js_int(lit):
-    """An integer literal as JSON.parse gives it: a float64 past 2^53 (JavaScript has no other)."""
-    v = int(lit)
-    return v if abs(v) <= SAFE_INTEGER else float(v)
-
-
-def _lossy(x):
-    """Whether JSON.parse's number may not be the literal's value (json-number-text.ts lossyNumber)."""
-    return isinstance(x, float) and (not math.isfinite(x) or (x.is_integer() and abs(x) > SAFE_INTEGER))
-
-
-def _keep_lossy(lit, number):
-    """A number literal as recc's second parse gives it: its text when JSON.parse would lose it."""
-    x = number(lit)
-    return lit if _lossy(x) else x
-
-
-def _no_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-def parse_jsonl_record(text):
-    """One line's object as recc reads it: by JSON.parse, then, when a value or a list value's item
-    is a number JSON.parse loses (past 2^53, or past float64: 1e21, 1e400), again keeping every such
-    number's literal text, as the cell a CSV file gives for the same digits. Raises ValueError."""
-    obj = json.loads(text, parse_int=_js_int, parse_constant=_no_constant)
-    if isinstance(obj, dict) and any(_lossy(v) or (isinstance(v, list) and any(_lossy(x) for x in v)) for v in obj.values()):
-        obj = json.loads(text, parse_int=lambda lit: _keep_lossy(lit, _js_int), parse_float=lambda lit: _keep_lossy(lit, float), parse_constant=_no_constant)
-    return obj
-
-
-def jsonl_cell(v):
-    """A JSON value as a cell (read-jsonl.ts toCell): a list of texts, numbers and nulls is a list;
-    an object, or a list holding anything else, is its JSON text (JSON.stringify's)."""
-    if v is None or isinstance(v, (str, bool, int, float)):
-        return v
-    if isinstance(v, list) and all(x is None or isinstance(x, str) or (isinstance(x, (int, float)) and not isinstance(x, bool)) for x in v):
-        return v
-    return _js_json(v)
-
-
 def read_records(path, columns=()):
     """(line, {column: cell}) for each record of a data file; cells of CSV/TSV are text."""
     if is_parquet(path):
@@ -203,14 +160,15 @@ def read_records(path, columns=()):
                 if text.strip() == "":
                     continue
                 try:
-                    obj = parse_jsonl_record(text)
+                    obj = jsonl.parse_object(text)
                 except json.JSONDecodeError as e:
                     raise DataError(path, i, "(record)", f"not a JSON object: {e.msg}", "REC6003") from None
                 except ValueError as e:
                     raise DataError(path, i, "(record)", f"not a JSON object: {e}", "REC6003") from None
                 if not isinstance(obj, dict):
                     raise DataError(path, i, "(record)", "not a JSON object", "REC6003")
-                yield i, {k: jsonl_cell(v) for k, v in obj.items()}
+                # cells as recc's reader makes them (recc_client/jsonl.py)
+                yield i, {k: jsonl.cell(v) for k, v in obj.items()}
         return
     if ext not in (".csv", ".tsv", ".tab"):
         raise DataError(path, 0, "(file)", "data.py reads .csv, .tsv, .jsonl and Parquet files", "REC6004")

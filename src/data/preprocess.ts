@@ -62,8 +62,10 @@ const vocabMaps = new WeakMap<string[], Map<string, number>>();
 
 /** The id of one categorical value under the id convention above. */
 export function idOf(value: RawCell, source: IdSource): number {
-  if (value === null || value === undefined || value === '') return 0;
-  const s = String(value);
+  // empty text is padding, whatever gives it: "", null, and a JSON list with no item (`[]`, `[null]`),
+  // as the serving feeds read them (onnx-feeds.ts idText); `[]` was hash("") here
+  const s = value === null || value === undefined ? '' : String(value);
+  if (s === '') return 0;
   if (source.kind === 'hash') return hashBucket(s, source.buckets);
   let m = vocabMaps.get(source.values);
   if (!m) {
@@ -92,7 +94,9 @@ export function seqItems(v: RawCell, sep: string): string[] {
   if (v === null || v === undefined) return [];
   // A list's null item (JSON Lines, Parquet) is no item, as an empty item between two separators
   // of a text cell is none: `["m1", null, "m2"]` is the same sequence as "m1||m2" and "m1|m2".
-  const parts = Array.isArray(v) ? v.filter((x) => x !== null).map(String) : String(v).split(sep);
+  // `sep: ""` splits a text into its characters: code points, not UTF-16 units (an emoji is one
+  // item, not two lone surrogates that both hashed as U+FFFD), as Python's list(text) splits it
+  const parts = Array.isArray(v) ? v.filter((x) => x !== null).map(String) : sep === '' ? Array.from(String(v)) : String(v).split(sep);
   return parts.map((s) => s.trim()).filter((s) => s !== '');
 }
 

@@ -223,6 +223,18 @@ describe.runIf(haveNumpy)('the Python client', () => {
       ['uid', 'true'],
       ['uid', 'null'],
       ['domain', '"D"'],
+      // numbers JSON.parse loses are their literal text (recc_client.jsonl); JSON values that are
+      // not cells are their JSON text; a list with no item is padding, as an empty cell
+      ['uid', '1e21'],
+      ['uid', '1E21'],
+      ['uid', '2e16'],
+      ['uid', '1e400'],
+      ['uid', '9007199254740992.5'],
+      ['uid', '[true]'],
+      ['uid', '{"a": 1e21, "b": [1, true]}'],
+      ['uid', '[]'],
+      ['uid', '[null]'],
+      ['hist', '[1, 1.0, true]'],
       // sequences: a null item is no item; big integers keep their digits
       ['hist', '["i1", null, "i2"]'],
       ['hist', '[null]'],
@@ -237,6 +249,10 @@ describe.runIf(haveNumpy)('the Python client', () => {
       ['avc', '"Infinity"'],
       ['avc', '"1_000"'],
       ['avc', '"  12.5 "'],
+      // digits are 0-9 (JavaScript's \\d), not every Unicode digit
+      ['avc', '"٣"'],
+      ['avc', '"３"'],
+      ['x', '"1 2 3 4 ١"'],
       ['avc', 'true'],
       ['avc', '""'],
       ['x', '[1, 2, 3, 4, 1e39]'],

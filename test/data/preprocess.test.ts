@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashBucket } from '../../src/data/hash.js';
-import { bucketOf, denseValues, idOf, numberOf, preprocess, seqItems, slice } from '../../src/data/preprocess.js';
+import { bucketOf, denseValues, idOf, keyText, numberOf, preprocess, seqItems, slice } from '../../src/data/preprocess.js';
 import type { FeatureSpec, TaskSpec } from '../../src/ir/types.js';
 import type { Expr } from '../../src/syntax/ast.js';
 import { parse } from '../../src/syntax/parse.js';
@@ -141,5 +141,13 @@ describe('encoding rules', () => {
     expect(Array.from(b.inputs.n!)).toEqual([2, 2]);
     expect(b.keys.user).toEqual(['u3', 'u1']);
     expect(b.shapes).toEqual(dataset.shapes);
+  });
+
+  // Found by a probe of the Python client, which reads them the same way (clients/python/tests/test_values.py)
+  it('split a text into characters by code point with sep "", join a key list\'s null as "", and pad a list of no item', () => {
+    expect(seqItems('ab😀', '')).toEqual(['a', 'b', '😀']); // split('') gave two lone surrogates
+    expect(keyText(['u', null, 3])).toBe('u||3');
+    expect(idOf([], { kind: 'hash', buckets: 1000 })).toBe(0); // hash("") = 262 before
+    expect(idOf([null], { kind: 'vocab', values: ['a'] })).toBe(0);
   });
 });

@@ -4,12 +4,12 @@
 #                                  "per_row": true to encode each row alone})
 # Prints a list of {"feeds": {...}, "ids": {...}, "predict": {...} or null, "error": str or null},
 # each array as {"dtype", "shape", "data" (flat)}. CSV is read with csv.DictReader (cells stay
-# text), JSON Lines with json (numbers, booleans and lists as JSON gives them). `predict` runs
+# text), JSON Lines with the client's jsonl.parse_record (cells as recc's reader makes them). `predict` runs
 # only where onnxruntime imports.
 import csv, json, math, os, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'clients', 'python'))
-from recc_client import EncodeError, Model  # noqa: E402
+from recc_client import EncodeError, Model, jsonl  # noqa: E402
 
 try:
     import onnxruntime  # noqa: F401
@@ -21,7 +21,8 @@ except ImportError:
 def rows_of(path):
     with open(path, encoding='utf-8', newline='') as f:
         if path.endswith('.jsonl'):
-            return [json.loads(line) for line in f if line.strip()]
+            # as the client's README says to read JSON Lines: cells as recc's reader makes them
+            return [jsonl.parse_record(line) for line in f if line.strip()]
         return list(csv.DictReader(f))
 
 

@@ -73,7 +73,9 @@ class Feature:
     # --- one categorical value ---
 
     def _text(self, v):
-        return None if v is None or v == '' else js_string(v)
+        # empty text is padding, whatever gives it: "", None, a list with no item ([], [None])
+        t = None if v is None else js_string(v)
+        return None if t == '' else t
 
     def _id(self, text):
         if text is None:

@@ -24,7 +24,9 @@ import struct
 # ECMAScript WhiteSpace and LineTerminator code points (what trim() and Number() skip, and what
 # the regular expression class \s matches).
 _JS_SPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'
-_DECIMAL = re.compile(r'[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\Z')
+# re.ASCII: JavaScript's \d is 0-9 only; Python's matches every Unicode digit ('٣', '３'), which
+# float() then reads, where recc refuses the cell
+_DECIMAL = re.compile(r'[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\Z', re.ASCII)
 _SPLIT_DENSE = re.compile('[' + re.escape(_JS_SPACE) + ',|]+')
 
 

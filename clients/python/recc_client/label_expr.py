@@ -42,7 +42,7 @@ def _cell(row, name):
             raise _out_of_range(c, name)
         return _Val(x, js_string(c), False, name)
     if isinstance(c, (list, tuple)):
-        return _Val(math.nan, '|'.join(js_string(x) for x in c), True, name)
+        return _Val(math.nan, '|'.join('' if x is None else js_string(x) for x in c), True, name)
     t = js_trim(str(c))
     low = t.lower()
     num = 1.0 if low == 'true' else 0.0 if low == 'false' else decimal(t)

@@ -9,11 +9,11 @@ from .jsvalues import js_string
 
 
 def key_text(v):
-    """The loader's keyText: "" for null, lists "|"-joined, else String(v)."""
+    """The loader's keyText: "" for null, lists "|"-joined (a null item as "", as Array.join), else String(v)."""
     if v is None:
         return ''
     if isinstance(v, (list, tuple)):
-        return '|'.join(js_string(x) for x in v)
+        return '|'.join('' if x is None else js_string(x) for x in v)
     return js_string(v)
 
 

@@ -4,7 +4,9 @@ import math
 import unittest
 
 from recc_client.fnv import fnv1a32, hash_bucket
+from recc_client.features import seq_items
 from recc_client.jsvalues import cell_number, decimal, dense_values, float32_finite, js_number_text, js_string, js_trim
+from recc_client.support import key_text
 
 
 class Hashing(unittest.TestCase):
@@ -67,6 +69,16 @@ class NumberOfText(unittest.TestCase):
         self.assertEqual(js_trim('\x1fa\x1f'), '\x1fa\x1f')  # and leaves what JavaScript does not call space
         self.assertEqual(dense_values('1, 2|3\t4'), [1.0, 2.0, 3.0, 4.0])
         self.assertEqual(dense_values([1, '2', True]), [1.0, 2.0, 1.0])
+
+
+
+class Cells(unittest.TestCase):
+    """As recc's loader reads them (test/data/preprocess.test.ts checks the same values there)."""
+
+    def test_characters_keys_and_empty_lists(self):
+        self.assertEqual(seq_items('ab😀', ''), ['a', 'b', '😀'])
+        self.assertEqual(key_text(['u', None, 3]), 'u||3')
+        self.assertTrue(math.isnan(decimal('٣')) and math.isnan(decimal('３')))  # JavaScript's \d is 0-9
 
 
 if __name__ == '__main__':
