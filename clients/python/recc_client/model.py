@@ -20,6 +20,11 @@ class Model:
         self.metadata = metadata_props(self.path)
         if 'recc.features' not in self.metadata:
             raise ValueError(f'{self.path}: no recc metadata (recc.features): was it written by recc?')
+        if 'recc.meta_adapt' in self.metadata:
+            # its support.* inputs are a task's rows, which this client does not build: refused,
+            # rather than feeds without support.mask and the labels (found by a probe)
+            raise ValueError(f'{self.path}: a LiMAML adapt-and-embed model (meta.onnx) takes a task\'s rows, which this client does not encode: '
+                             'compute the meta embeddings with `recc meta-embed`, and serve global.onnx with them')
         self.encoder = Encoder.from_metadata(self.metadata, vocabularies)
         self.tasks = json.loads(self.metadata.get('recc.tasks', '[]'))
         self._session = session

@@ -34,9 +34,9 @@ FEATURES = [{'kind': 'id', 'name': 'u', 'column': 'u', 'source': {'kind': 'hash'
 TASKS = [{'name': 'click', 'kind': 'binary', 'classes': 1}, {'name': 'genre', 'kind': 'multiclass', 'classes': 3}]
 
 
-def model_file():
+def model_file(extra=b''):
     # ir_version (1, varint), a graph (7) to skip, producer_name (2), then the metadata
-    body = field(1, 0, varint(8)) + field(7, 2, b'\x0a\x03abc' * 50) + field(2, 2, b'recc') + entry('recc.features', json.dumps(FEATURES)) + entry('recc.tasks', json.dumps(TASKS)) + entry('ünï', 'cödé')
+    body = field(1, 0, varint(8)) + field(7, 2, b'\x0a\x03abc' * 50) + field(2, 2, b'recc') + entry('recc.features', json.dumps(FEATURES)) + entry('recc.tasks', json.dumps(TASKS)) + entry('ünï', 'cödé') + extra
     f = tempfile.NamedTemporaryFile(suffix='.onnx', delete=False)
     f.write(body)
     f.close()
@@ -62,6 +62,15 @@ class ModelTests(unittest.TestCase):
 
     def tearDown(self):
         os.unlink(self.path)
+
+    def test_meta_onnx_is_refused(self):
+        # LiMAML's meta.onnx takes a task's rows (support.*), which the client does not build
+        path = model_file(entry('recc.meta_adapt', '1 SGD step(s)'))
+        try:
+            with self.assertRaisesRegex(ValueError, 'recc meta-embed'):
+                Model(path)
+        finally:
+            os.unlink(path)
 
     def test_metadata(self):
         meta = metadata_props(self.path)
