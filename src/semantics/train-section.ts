@@ -30,6 +30,9 @@ export const SETTING_CALLS: Record<'optimizer' | 'lr_decay' | 'split' | 'metrics
   metrics: { auc: [], gauc: ['by'], logloss: [], mse: [], mae: [], recall: ['k', 'by'], ndcg: ['k', 'by'] },
   data: { synth: ['rows', 'seed', 'users', 'items', 'dim', 'negatives', 'first', 'types', 'clusters', 'buckets', 'targets', 'target_buckets', 'noise', 'version'] },
 };
+/** The metrics a task kind reports without being listed, which are not `metrics:` entries. */
+const ALWAYS_REPORTED: Readonly<Record<string, string>> = { accuracy: 'a multiclass task reports accuracy and logloss', nll: 'a next_item task reports nll' };
+
 /**
  * What a call's positional arguments stand for, in order (`by_key(user_id, 0.25)` is
  * `by_key(key: user_id, test: 0.25)`); `synth`'s first is its setting, which has no name.
@@ -76,8 +79,9 @@ class Reader {
     if (!name) return this.fail(e.span, `expected ${what}, like ${allowed.slice(0, 3).map((a) => `\`${a}\``).join(', ')}`);
     if (!allowed.includes(name)) {
       const alts = suggestNames(name, allowed);
+      const always = what === 'metric' && Object.hasOwn(ALWAYS_REPORTED, name) ? `${ALWAYS_REPORTED[name]} whatever \`metrics:\` lists: leave it out` : undefined;
       this.el.report('REC5006', nameSpan, `unknown ${what} \`${name}\``, this.f, {
-        hint: didYouMean(alts) ?? `use one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+        hint: always ?? didYouMean(alts) ?? `use one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
         suggestions: fixWith(alts, nameSpan),
       });
       return undefined;

@@ -50,4 +50,15 @@ describe('train settings', () => {
     check('optimizer: adam(0.01, 0.9)', '0.9', 'REC3005', '`adam` takes 1 positional argument (lr)');
     expect(read('    data: synth(poso, rows: 300, seed: 7)').diagnostics).toEqual([]);
   });
+
+  // Found by a probe of the metrics: `accuracy` was an unknown metric with a list of the others
+  // as its only hint, though every multiclass task reports it
+  it('says that accuracy and nll are reported without being listed', () => {
+    const hints = ['accuracy', 'nll', 'acuracy'].map((m) => analyze(spec(`    metrics: [${m}]`), '/specs/m.rec').diagnostics.map((d) => [d.code, d.hint]));
+    expect(hints).toEqual([
+      [['REC5006', 'a multiclass task reports accuracy and logloss whatever `metrics:` lists: leave it out']],
+      [['REC5006', 'a next_item task reports nll whatever `metrics:` lists: leave it out']],
+      [['REC5006', 'use one of `auc`, `gauc`, `logloss`, `mse`, `mae`, `recall`, `ndcg`']],
+    ]);
+  });
 });
