@@ -9,6 +9,7 @@ import type { Elaborator, Frame } from './elaborate.js';
 import { elaborateNextItem } from './next-item.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
+import { holds } from './value-key.js';
 
 export const TASK_KINDS: Record<TaskKind, { losses: LossKind[]; options: string[] }> = {
   binary: { losses: ['bce', 'hinge'], options: ['label', 'loss'] },
@@ -162,8 +163,9 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     el.report('REC5004', t.name.span, `task \`${name}\` has no input`, f, { hint: 'add `{ from: <tensor> }` or a `let` before the task' });
     return undefined;
   }
-  // The `let` it defaults to failed: that is reported where it failed, not again here.
-  if (from.value.kind === 'error') return undefined;
+  // The `let` it defaults to failed, or holds a failed value (a list of a block's failed outputs):
+  // that is reported where it failed, not again here.
+  if (holds(from.value, (v) => v.kind === 'error')) return undefined;
   const x = asTensor(from.value);
   if (!x || x.shape.length !== 2) {
     el.report('REC3001', from.span, `a task reads a [batch, d] tensor, found ${describe(from.value)}`, f, {

@@ -107,6 +107,13 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(bucketed('[2, 1]').map((e) => e.message)).toEqual(['`boundaries` must be strictly increasing']);
   });
 
+  // found by the robustness test in a checkout whose path seeded other mutations: `experts: 0`
+  // failed inside poso.mmoe, and a task reading its list of failed outputs said so again
+  it('says nothing more of a task that reads a list of failed values (reported where they failed)', () => {
+    const d = errors(spec('  let towers = poso.mmoe(concat(a, u), pc: u, experts: 0, units: [4], tasks: 2)\n  task t : binary(label: clicked)'));
+    expect(d.map((x) => x.code)).toEqual(['REC3002']);
+  });
+
   it('reports an index out of range and a non-list loop', () => {
     const es = errors(spec('  let xs = repeat(a, 2)\n  let h = xs[2]\n  task click : binary(label: clicked) { from: h }'));
     expect(es.map((e) => e.code)).toEqual(['REC3008']);
