@@ -702,19 +702,23 @@ def torchrec_choice(args, stages, rank):
     return chosen
 
 
+def meta_keys(stages):
+    """The columns whose rows make the tasks of the MAML stages among `stages` (their meta key)."""
+    return {s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"}
+
+
 def evaluation_columns(stages):
     """(key columns, group columns) that evaluating `stages` reads: the GAUC keys and a MAML
     stage's meta key; the group column only slices the evaluation, kept when the data has it."""
-    tasks_by = {s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"}
     keys = {m["by"] for s in stages for m in s["settings"]["metrics"] if m["kind"] == "gauc"}
-    return sorted(keys | tasks_by), sorted({s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")})
+    return sorted(keys | meta_keys(stages)), sorted({s["settings"]["groupBy"] for s in stages if s["settings"].get("groupBy")})
 
 
 def training_columns(stages, held_out):
     """(key columns, group columns) of the training data of `stages`: a MAML stage's meta key and,
     when the stages hold rows out of it, their evaluation's columns and their split's column."""
     if not held_out:
-        return sorted({s["batching"]["key"] for s in stages if s["batching"]["kind"] == "tasks"}), ()
+        return sorted(meta_keys(stages)), ()
     keys, groups = evaluation_columns(stages)
     split_columns = {c for s in stages for c in [s["settings"]["split"].get("key") or s["settings"]["split"].get("by")] if c}
     return sorted(set(keys) | split_columns), groups

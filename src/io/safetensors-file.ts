@@ -3,7 +3,7 @@
 // most 4 GiB): a model of 700 MB with Adam's two slots writes 2.1 GB. And `--weights` of a
 // checkpoint wants its parameters, not its optimizer slots, which are then never read.
 import { readSync } from 'node:fs';
-import { parseHeader, readsInPlace, tensorValues, type Decoded } from './safetensors.js';
+import { dataStart, parseHeader, readsInPlace, tensorValues, type Decoded } from './safetensors.js';
 
 /** Bytes per read: Node refuses more than 2 GiB in one readSync. */
 const CHUNK = 2 ** 30;
@@ -20,12 +20,10 @@ class ShortFile extends Error {}
  * the reads throw (EIO).
  */
 export function readSafetensorsFile(fd: number, size: number, keep: (name: string) => boolean = () => true): Decoded | { error: string } {
-  if (size < 8) return { error: 'the file is shorter than the 8-byte header length' };
   try {
-    const len64 = new DataView(readAt(fd, new Uint8Array(8), 0).buffer).getBigUint64(0, true);
-    if (len64 > BigInt(size - 8)) return { error: `the header claims ${len64} bytes but the file has ${size - 8} after the length (not a safetensors file, or truncated)` };
-    if (len64 > MAX_HEADER) return { error: `the header claims ${len64} bytes, more than a safetensors header holds (${MAX_HEADER})` };
-    const base = 8 + Number(len64);
+    const base = dataStart(readAt(fd, new Uint8Array(Math.min(8, size)), 0), size);
+    if (typeof base !== 'number') return base;
+    if (base - 8 > MAX_HEADER) return { error: `the header claims ${base - 8} bytes, more than a safetensors header holds (${MAX_HEADER})` };
     const h = parseHeader(readAt(fd, new Uint8Array(base - 8), 8), size - base);
     if ('error' in h) return h;
     // tensor names come from the file: a `__proto__` tensor must be a key, not a prototype

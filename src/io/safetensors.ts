@@ -159,12 +159,20 @@ export function tensorValues(t: HeaderEntry, bytes: Uint8Array): Float32Array {
 /** Whether a tensor of this dtype is read straight into its float32 array (readSafetensorsFile). */
 export const readsInPlace = (dtype: string) => dtype === 'F32' && LITTLE_ENDIAN;
 
+/**
+ * Where the data of a file of `size` bytes starts, from its first bytes (`first`: up to 8), which
+ * give the header's length; or why it is not a safetensors file.
+ */
+export function dataStart(first: Uint8Array, size: number): number | { error: string } {
+  if (first.length < 8) return { error: 'the file is shorter than the 8-byte header length' };
+  const len64 = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
+  if (len64 > BigInt(size - 8)) return { error: `the header claims ${len64} bytes but the file has ${size - 8} after the length (not a safetensors file, or truncated)` };
+  return 8 + Number(len64);
+}
+
 export function decodeSafetensors(bytes: Uint8Array): Decoded | { error: string } {
-  if (bytes.length < 8) return { error: 'the file is shorter than the 8-byte header length' };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len64 = view.getBigUint64(0, true);
-  if (len64 > BigInt(bytes.length - 8)) return { error: `the header claims ${len64} bytes but the file has ${bytes.length - 8} after the length (not a safetensors file, or truncated)` };
-  const base = 8 + Number(len64);
+  const base = dataStart(bytes.subarray(0, 8), bytes.length);
+  if (typeof base !== 'number') return base;
   const h = parseHeader(bytes.subarray(8, base), bytes.length - base);
   if ('error' in h) return h;
   // tensor names come from the file: a `__proto__` tensor must be a key, not a prototype

@@ -150,13 +150,13 @@ export const metricText = (v: number): string => (Number.isNaN(v) ? 'n/a' : v.to
 /** A cell of a group's row: the row count as it is, a metric by metricText, nothing for a metric it lacks. */
 export const cellText = (r: Record<string, number>, c: string): string => (r[c] === undefined ? '' : c === 'n' ? String(r[c]) : metricText(r[c]!));
 
-/** The metrics as an aligned text table. */
 /**
  * A group's value as its row names it: quoted when empty or blank at either end, so that groups
  * `""` and `" "` are not both shown as `col=` (as written otherwise).
  */
 export const groupValueText = (v: string): string => (v === '' || v.trim() !== v ? JSON.stringify(v) : v);
 
+/** The metrics as an aligned text table. */
 export function formatEvaluation(e: Evaluation): string {
   const lines: string[] = [];
   for (const [task, groups] of Object.entries(e.tasks)) {
