@@ -782,6 +782,9 @@ def main(argv=None):
         test = data.encode(args.test, spec, *evaluation_columns(stages)) if args.test else None
     except data.DataError as e:
         raise SystemExit(f"error: {e}") from None
+    except OSError as e:
+        # a file that is missing or unreadable is the user's input: one line, not a traceback
+        raise SystemExit(f"error: cannot read {e.filename}: {e.strerror} [REC2009]") from None
     sets = {name: encoded[path] for name, path in files.items()}
     # a checkpoint fits a run of the same model, data size, batches and schedule
     settings = {"model": spec["model"], "rows": {name: d.n for name, d in sets.items()}, "batch": args.batch, "epochs": args.epochs, "max_steps": args.max_steps, "shuffle": not args.no_shuffle}

@@ -99,12 +99,14 @@ describe.runIf(haveTorch())("train.py and the stages' own data", () => {
     expect(readFileSync(join(pkg, 'README.md'), 'utf8')).not.toContain('--stage-data');
   }, 120_000);
 
-  it('refuses a stage the spec lacks, a stage given twice and a value without `=`, in one line', () => {
+  it('refuses a stage the spec lacks, a stage given twice, a value without `=` and a missing file, in one line', () => {
     const pkg = exported('refusals', spec('data: "a.csv"'));
     const cases: Array<[string[], RegExp]> = [
       [['--stage-data', 'third=a.csv'], /^error: --stage-data third=a\.csv: the spec has no stage `third` \(its stages: first, second\)$/m],
       [['--stage-data', 'first=a.csv', '--stage-data', 'first=b.csv'], /^error: --stage-data gives stage `first` two files \(a\.csv, b\.csv\)$/m],
       [['--stage-data', 'first'], /argument --stage-data: 'first' is not STAGE=FILE/],
+      // a file that is not there, given to a stage or as --data: one line, no traceback
+      [['--stage-data', 'first=missing.csv'], /^error: cannot read missing\.csv: No such file or directory \[REC2009\]$/m],
     ];
     for (const [args, want] of cases) {
       const r = trainPy(pkg, [...args, '--data', 'b.csv', '--out', 'x.safetensors']);
@@ -112,5 +114,7 @@ describe.runIf(haveTorch())("train.py and the stages' own data", () => {
       expect(r.stderr, args.join(' ')).toMatch(want);
       expect(r.stderr).not.toContain('Traceback');
     }
+    const missing = trainPy(pkg, ['--data', 'nowhere.csv', '--out', 'x.safetensors']);
+    expect([missing.status, missing.stderr.trim()]).toEqual([1, 'error: cannot read nowhere.csv: No such file or directory [REC2009]']);
   }, 120_000);
 });
