@@ -34,7 +34,7 @@ import { checkOnnx, haveOnnxChecker, ort, ortTensor, runOnnx } from '../helpers/
 import { randomRows } from '../helpers/rows.js';
 import { haveTorch, runTorch, type TorchValue } from '../helpers/torch.js';
 import { expectCloseAtScale, expectRelClose, maxAbs } from './close.js';
-import { ALL_SPECS } from '../helpers/specs.js';
+import { ALL_SPECS, inRepo } from '../helpers/specs.js';
 
 const specs = ALL_SPECS;
 const ROWS = 16;
@@ -56,7 +56,7 @@ interface Case {
 
 /** Features of random rows, and what the losses read: labels, and the pairs of hinge tasks. */
 function batchValues(model: IRGraph, spec: string): Values {
-  const rows = randomRows(model, ROWS, spec);
+  const rows = randomRows(model, ROWS, inRepo(spec));
   const { dataset, errors } = preprocess(model, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
   expect(errors).toEqual([]);
   const values: Values = {};

@@ -13,6 +13,7 @@ import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
 import { ort, runOnnx } from '../helpers/onnx.js';
 import { inputFeeds, randomRows } from '../helpers/rows.js';
+import { inRepo } from '../helpers/specs.js';
 import { expectRelClose } from './close.js';
 import { SmallGraph } from './small-graph.js';
 
@@ -29,7 +30,7 @@ describe('decompose', () => {
       const hasGru = g.nodes.some((n) => n.op === 'gru');
       expect(d === g).toBe(!hasGru);
       const weights = initWeights(g, 3);
-      const rows = randomRows(g, 12, spec);
+      const rows = randomRows(g, 12, inRepo(spec));
       const { dataset } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
       const feeds = inputFeeds(dataset);
       const run = async (graph: typeof g) => runOnnx(lowerFunction(graph, { outputs: Object.fromEntries(graph.tasks.map((t) => [t.name, t.output])), weights }), feeds);

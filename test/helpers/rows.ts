@@ -6,6 +6,7 @@ import { modelInputs, type Batchable } from '../../src/data/preprocess.js';
 import type { FeatureSpec, IRGraph } from '../../src/ir/types.js';
 import { ortTensors } from '../../src/predict/ort-tensors.js';
 import { ort, ortTensor } from './onnx.js';
+import { holdsCheckoutPath } from './specs.js';
 
 function rawId(f: Extract<FeatureSpec, { kind: 'id' | 'seq' }>, rng: () => number): string {
   if (f.source.kind === 'vocab') {
@@ -16,7 +17,9 @@ function rawId(f: Extract<FeatureSpec, { kind: 'id' | 'seq' }>, rng: () => numbe
   return String(Math.floor(rng() * 100_000));
 }
 
+/** Rows drawn from `seed`: by a file, give its path inside the repository (inRepo), which every checkout shares. */
 export function randomRows(graph: IRGraph, n: number, seed: string): Row[] {
+  if (holdsCheckoutPath(seed)) throw new Error(`randomRows seeded by an absolute path (${seed}): another checkout would draw other rows; seed by inRepo(file)`);
   const rng = seedrandom(seed);
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {

@@ -15,6 +15,7 @@ import { initWeights } from '../../src/lower/tfjs/init.js';
 import { analyzeFile } from '../../src/semantics/analyze.js';
 import { ort } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
+import { inRepo } from '../helpers/specs.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec')).map((f) => join(ROOT, 'examples', f));
@@ -67,7 +68,7 @@ describe('cut', () => {
       expect(c.entries.head!.outputs).toEqual({ cut_value: at });
       expect(c.entries.tail!.inputs.cut_value).toBe(at);
       const w = initWeights(g, 5);
-      const rows = randomRows(g, 12, spec);
+      const rows = randomRows(g, 12, inRepo(spec));
       const feeds = onnxFeeds(g, rows);
       const whole = await run(lowerToOnnx(c, w, { reccVersion: 'test' }), feeds);
       const head = await run(lowerToOnnx(c, w, { reccVersion: 'test' }, 'head'), feeds);

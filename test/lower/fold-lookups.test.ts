@@ -17,7 +17,7 @@ import { analyzeFile } from '../../src/semantics/analyze.js';
 import { forwardOutputs } from '../helpers/forward.js';
 import { ort } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
-import { ALL_SPECS } from '../helpers/specs.js';
+import { ALL_SPECS, inRepo } from '../helpers/specs.js';
 
 const { onnx } = onnxProto;
 const ROOT = join(import.meta.dirname, '../..');
@@ -79,7 +79,7 @@ describe('folded lookups', () => {
       const w = initWeights(g, 5);
       const f = foldLookups(g, new Set());
       expect(verify(f)).toEqual([]);
-      const rows = randomRows(g, 24, `fold:${file}`);
+      const rows = randomRows(g, 24, `fold:${inRepo(file)}`);
       expect(maxDiff(forwardOutputs(f, w, rows), forwardOutputs(g, w, rows))).toBeLessThanOrEqual(1e-6);
     });
   }

@@ -15,7 +15,7 @@ import { analyzeFile } from '../../src/semantics/analyze.js';
 import { forwardOutputs } from '../helpers/forward.js';
 import { runOnnx } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
-import { ALL_SPECS } from '../helpers/specs.js';
+import { ALL_SPECS, inRepo } from '../helpers/specs.js';
 
 const { onnx } = onnxProto;
 const ROOT = join(import.meta.dirname, '../..');
@@ -50,7 +50,7 @@ describe('lean pooling', () => {
       // no sum pooling is left, and every mean over a table lookup skips its product
       expect(count(lean, 'pool', 'sum')).toBe(0);
       for (const n of lean.nodes) if (n.op === 'pool' && n.attrs.mode === 'mean' && lean.nodes[n.inputs[0]!]!.op === 'gather') expect(n.attrs.zero_padded).toBe(true);
-      const rows = randomRows(g, 24, `lean:${file}`);
+      const rows = randomRows(g, 24, `lean:${inRepo(file)}`);
       expect(forwardOutputs(lean, w, rows)).toEqual(forwardOutputs(g, w, rows));
     });
   }

@@ -12,7 +12,7 @@ import { analyzeFile } from '../../src/semantics/analyze.js';
 import { batchTensors } from '../../src/train/evaluate.js';
 import { checkOnnx, haveOnnxChecker, runOnnx } from '../helpers/onnx.js';
 import { onnxFeeds, randomRows } from '../helpers/rows.js';
-import { ALL_SPECS } from '../helpers/specs.js';
+import { ALL_SPECS, inRepo } from '../helpers/specs.js';
 
 const specs = ALL_SPECS;
 const models: Record<string, Uint8Array> = {};
@@ -31,7 +31,7 @@ describe('model parity: TensorFlow.js forward vs ONNX in onnxruntime', () => {
           const weights = initWeights(g, 7);
           const bytes = lowerToOnnx(g, weights, { reccVersion: 'test' });
           models[spec.split('/').pop()!] = bytes;
-          const rows = randomRows(g, 16, spec);
+          const rows = randomRows(g, 16, inRepo(spec));
           const { dataset, errors } = preprocess(g, rows.map((row, i) => ({ row, line: i + 1 })), { file: 'random', keyColumns: [], skipBadRows: false });
           expect(errors).toEqual([]);
           const onnxOut = await runOnnx(bytes, onnxFeeds(g, rows));
