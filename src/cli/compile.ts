@@ -1,7 +1,6 @@
 // `recc compile SPEC -o OUT.onnx` / `--triton DIR`: the serving artefact (an ONNX file, or a
 // Triton model repository), with trained weights from a safetensors checkpoint, or seeded random
 // weights (said plainly) for serving smoke tests.
-import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ensureWritableDir, removeStaleTemps, StagedWrites } from '../io/atomic-write.js';
@@ -123,7 +122,8 @@ export function runCompile(file: string, o: CompileOptions): number {
   // every output is staged, then all are put in place together: a write that fails (a full disk)
   // leaves none of them changed, never a new global.onnx beside an old meta.onnx
   const staged = new StagedWrites();
-  const written: string[] = [];
+  // each file written and its size (the bytes: a FIFO or /dev/stdout has none to stat afterwards)
+  const written: Array<{ file: string; bytes: number }> = [];
   const several = entryName === SERVE && models.length > 1; // LiMAML: global.onnx and meta.onnx
   if (o.out && several) {
     // a LiMAML model: -o names a directory for global.onnx and meta.onnx
@@ -135,12 +135,13 @@ export function runCompile(file: string, o: CompileOptions): number {
     removeStaleTemps(resolve(o.out));
     for (const m of models) {
       staged.file(join(o.out, m.file), m.onnx);
-      written.push(join(o.out, m.file));
+      written.push({ file: join(o.out, m.file), bytes: m.onnx.length });
     }
   } else if (o.out) {
     removeStaleTemps(dirname(resolve(o.out)));
-    staged.file(o.out, entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName));
-    written.push(o.out);
+    const onnx = entryName === SERVE ? models[0]!.onnx : lowerToOnnx(graph, weights, meta, entryName);
+    staged.file(o.out, onnx);
+    written.push({ file: o.out, bytes: onnx.length });
   }
   const repo = o.triton
     ? tritonRepository(models, { maxBatchSize: o.maxBatchSize, maxQueueDelayMicroseconds: o.maxQueueDelay }, [
@@ -150,7 +151,7 @@ export function runCompile(file: string, o: CompileOptions): number {
     : new Map<string, Record<string, Uint8Array | string>>();
   for (const [name, files] of repo) staged.directory(join(o.triton!, name), files);
   staged.commit();
-  for (const f of written) lines.push(`wrote ${displayPath(f)} (ONNX IR 8, opset 17, ${(statSync(f).size / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
+  for (const { file: f, bytes } of written) lines.push(`wrote ${displayPath(f)} (ONNX IR 8, opset 17, ${(bytes / 1e6).toFixed(2)} MB)${entryName === SERVE ? '' : `, entry ${entryName}`}`);
   if (o.out && several) {
     const m = graph.meta!;
     lines.push(`  global.onnx: the online model; it reads the meta embedding as input \`${m.name}\` ${showShape(graph.nodes[m.embedding]!.shape)}`);

@@ -10,6 +10,9 @@
 // place only once all are written (StagedWrites), so a failure leaves none of them changed.
 // A file that exists is replaced as the user had it (see replaced): a symlink stays a link and the
 // file it names is the one rewritten, and the new file gets the old one's permissions.
+// A target that is not a file but a stream (a character device such as /dev/null, a FIFO, the
+// terminal behind /dev/stdout) is written into, as `cp` or `sort -o` do: renaming over it would
+// put a regular file in the device's place. A block device (a disk) is refused.
 import { randomInt } from 'node:crypto';
 import {
   accessSync,
@@ -63,9 +66,10 @@ function replaced(path: string): { file: string; old?: Stats } {
 /**
  * What a write to `path` replaces (replaced), after sweeping the temporary files killed writes left
  * beside that file when a link leads into another directory: the callers sweep the output's own
- * directory only.
+ * directory only. Or, when `path` leads to a stream (intoStream), nothing: it is written into.
  */
-function writeTarget(path: string): { file: string; old?: Stats } {
+function writeTarget(path: string): { file: string; old?: Stats; stream?: true } {
+  if (intoStream(path)) return { file: path, stream: true };
   const target = replaced(path);
   if (dirname(target.file) !== dirname(resolve(path))) removeStaleTemps(dirname(target.file));
   return target;
@@ -84,6 +88,32 @@ function keepAccess(fd: number, old: Stats | undefined): void {
     // only root may give a file away: the file is the writer's, as after an editor's save
   }
   fchmodSync(fd, old.mode & 0o7777);
+}
+
+/**
+ * Whether `path` (through its links: /dev/stdout's lead to a pipe or a terminal) is a stream to
+ * write into rather than a file to replace: a character device, a FIFO or a socket. A block
+ * device is refused (BlockDeviceError).
+ */
+function intoStream(path: string): boolean {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return false; // absent, or a dangling link: a new file (replaced says where)
+  }
+  if (st.isBlockDevice()) throw new BlockDeviceError(path);
+  return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
+}
+
+/** Write `data` into the stream `path` (intoStream): opened as it is, nothing created, renamed or flushed (a device or a pipe has no file to flush). */
+function writeIntoStream(path: string, data: FileData): void {
+  const fd = openSync(path, constants.O_WRONLY);
+  try {
+    writeAll(fd, data);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function writeSynced(path: string, data: FileData, old?: Stats): void {
@@ -133,6 +163,14 @@ export class NotADirectoryError extends WriteError {
   }
 }
 
+/** An output that is a block device (a disk): written over, it would be destroyed, which nobody means by `-o`. */
+export class BlockDeviceError extends WriteError {
+  constructor(path: string) {
+    super(path, undefined);
+    this.message = `cannot write ${path}: it is a block device (a disk), which recc never writes over`;
+  }
+}
+
 const CAUSES: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'the disk quota is exceeded',
@@ -146,6 +184,7 @@ const CAUSES: Record<string, string> = {
   EFBIG: 'the file is too large for the file system',
   EMFILE: 'too many open files',
   ELOOP: 'too many levels of symbolic links',
+  ENXIO: 'nothing reads the socket or device',
 };
 
 /** The cause of an I/O error code in words, with the code. */
@@ -170,6 +209,8 @@ export function writeFileAtomic(path: string, data: FileData): void {
  */
 export class StagedWrites {
   private readonly staged: Array<{ shown: string; tmp: string; target: string; kind: 'file' | 'directory' }> = [];
+  /** Streams (intoStream) to write into at commit, before any rename: one that fails then changes no file. */
+  private readonly streams: Array<{ shown: string; target: string; data: FileData }> = [];
 
   // A failed write below removes everything staged, so a caller only lets the WriteError through.
 
@@ -177,7 +218,8 @@ export class StagedWrites {
   file(path: string, data: FileData): void {
     let tmp: string | undefined;
     try {
-      const { file, old } = writeTarget(path);
+      const { file, old, stream } = writeTarget(path);
+      if (stream) return void this.streams.push({ shown: path, target: file, data });
       tmp = tmpName(file, 'tmp');
       writeSynced(tmp, data, old);
       this.staged.push({ shown: path, tmp, target: file, kind: 'file' });
@@ -222,6 +264,14 @@ export class StagedWrites {
    * one is in place (for that instant it is absent, never half-written).
    */
   commit(): void {
+    for (const s of this.streams) {
+      try {
+        writeIntoStream(s.target, s.data);
+      } catch (e) {
+        this.abort();
+        throw this.failed(s.shown, e);
+      }
+    }
     const swapped: Array<{ target: string; old: string }> = [];
     for (let i = 0; i < this.staged.length; i++) {
       const s = this.staged[i]!;
@@ -252,6 +302,7 @@ export class StagedWrites {
   abort(): void {
     for (const s of this.staged) rmSync(s.tmp, { recursive: true, force: true });
     this.staged.length = 0;
+    this.streams.length = 0;
   }
 
   private failed(path: string, e: unknown): unknown {
@@ -263,9 +314,11 @@ export class StagedWrites {
 /**
  * A file written piece by piece (a table streamed in chunks) with the same guarantee: the pieces
  * go to a temporary file beside `path`, which `commit` flushes and renames into place; `abort`
- * (or a failed write) removes it and leaves `path` as it was. Failures are WriteErrors.
+ * (or a failed write) removes it and leaves `path` as it was. Failures are WriteErrors. A stream
+ * (intoStream: /dev/stdout, a FIFO) is written into as the pieces come.
  */
 export class AtomicFile {
+  /** The temporary file, or '' when writing into a stream. */
   private readonly tmp: string = '';
   /** The file renamed over: `path`, or the file its symlinks lead to. */
   private readonly file: string = '';
@@ -273,8 +326,12 @@ export class AtomicFile {
 
   constructor(readonly path: string) {
     try {
-      const { file, old } = writeTarget(path);
+      const { file, old, stream } = writeTarget(path);
       this.file = file;
+      if (stream) {
+        this.fd = openSync(file, constants.O_WRONLY);
+        return;
+      }
       this.tmp = tmpName(file, 'tmp');
       this.fd = openSync(this.tmp, 'wx');
       keepAccess(this.fd, old);
@@ -295,14 +352,14 @@ export class AtomicFile {
   commit(): void {
     if (this.fd === undefined) throw new Error(`internal: ${this.path} is closed`);
     try {
-      fsyncSync(this.fd);
+      if (this.tmp) fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = undefined;
-      renameSync(this.tmp, this.file);
+      if (this.tmp) renameSync(this.tmp, this.file);
     } catch (e) {
       throw this.failed(e);
     }
-    syncDirectory(dirname(this.file));
+    if (this.tmp) syncDirectory(dirname(this.file));
   }
 
   /** Remove the temporary file; `path` is left as it was. */

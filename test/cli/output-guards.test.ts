@@ -4,8 +4,8 @@
 // working directory; `recc predict -o` and `recc compile -o` never write over a file they read
 // (same device and inode, whatever the path says). Each refusal is one line with REC6009, exit 1,
 // and leaves everything as it was. Spawns the CLI: `npm run build` first.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,40 @@ describe('recc predict -o', () => {
     const ok = recc(base, 'predict', SPEC, '--weights', weights, '--data', 'rows.csv', '-o', 'scores.csv', '--keep', '');
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
+  });
+});
+
+// Found by a probe: `-o /dev/full` (or a FIFO, or /dev/null) as root renamed a regular file over
+// the device. A stream is written into, as `cp` would; test/io/atomic-write.test.ts has devices.
+describe('-o a FIFO', () => {
+  /** What `cat FIFO > file` received while `run` wrote into the FIFO, and whether the FIFO is still one. */
+  const throughFifo = async (base: string, name: string, run: (fifo: string) => ReturnType<typeof recc>) => {
+    const fifo = join(base, name);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, `${fifo}.received`]);
+    const closed = new Promise((done) => reader.on('close', done));
+    const r = run(fifo);
+    await closed;
+    return { r, received: readFileSync(`${fifo}.received`), fifo: lstatSync(fifo).isFIFO() };
+  };
+
+  it('compile and predict write into it, the same bytes as into a file', async () => {
+    const base = join(work, 'fifo');
+    mkdirSync(base);
+    const c = await throughFifo(base, 'model.onnx', (fifo) => recc(base, 'compile', SPEC, '-o', fifo));
+    expect(c.r.status, c.r.stderr).toBe(0);
+    expect(recc(base, 'compile', SPEC, '-o', 'file.onnx').status).toBe(0);
+    const file = readFileSync(join(base, 'file.onnx'));
+    expect([c.fifo, c.received.equals(file)]).toEqual([true, true]);
+    expect(c.r.stdout).toContain(`(ONNX IR 8, opset 17, ${(file.length / 1e6).toFixed(2)} MB)`);
+
+    expect(recc(base, 'export', 'torch', SPEC, '-o', 'pkg').status).toBe(0);
+    const g = analyzeFile(SPEC).graph!;
+    writeFileSync(join(base, 'rows.csv'), toCsv({ columns: Object.keys(randomRows(g, 1, 'fifo')[0]!), rows: randomRows(g, 50, 'fifo') }));
+    const predict = (out: string) => recc(base, 'predict', SPEC, '--weights', 'pkg/init.safetensors', '--data', 'rows.csv', '-o', out, '--keep', '');
+    const p = await throughFifo(base, 'scores', predict);
+    expect(p.r.status, p.r.stderr).toBe(0);
+    expect(predict('scores.csv').status).toBe(0);
+    expect([p.fifo, p.received.toString('utf8')]).toEqual([true, readFileSync(join(base, 'scores.csv'), 'utf8')]);
   });
 });

@@ -1,8 +1,9 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicFile, StagedWrites, writeDirectoryAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { AtomicFile, StagedWrites, writeDirectoryAtomic, writeFileAtomic, WriteError } from '../../src/io/atomic-write.js';
 
 /** Bytes whose length cannot be read: the write fails after the temporary file was created. */
 class FailingBytes extends Uint8Array {
@@ -201,5 +202,88 @@ describe('StagedWrites', () => {
     expect(() => s.commit()).toThrow(`cannot write ${join(dir, 'b.onnx')}`);
     expect(contents(dir).repo).toEqual(['config.pbtxt: old config']);
     expect(readdirSync(dir).sort()).toEqual(['a.onnx', 'b.onnx', 'repo']);
+  });
+});
+
+// Found by a probe: `predict -o /dev/full` as root renamed a regular file over the device. A
+// target that is a stream is written into; a disk is refused. The devices are made in a temporary
+// directory (mknod, root only), so a broken writer replaces a copy, never the machine's own.
+describe('outputs that are not files', () => {
+  const node = (dir: string, name: string, args: string[]) => {
+    const path = join(dir, name);
+    return spawnSync('mknod', [path, ...args]).status === 0 ? path : undefined;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'recc-dev-'));
+  const full = node(dir, 'full', ['c', '1', '7']); // /dev/full: every write fails with ENOSPC
+  const zero = node(dir, 'null', ['c', '1', '3']); // /dev/null
+  const disk = node(dir, 'disk', ['b', '7', '200']); // a loop device's number: never opened
+
+  /** Read what a write into a new FIFO delivers (a reader in another process, as `cat fifo` would be). */
+  const throughFifo = async (write: (fifo: string) => void) => {
+    const d = mkdtempSync(join(tmpdir(), 'recc-fifo-'));
+    const fifo = join(d, 'out.csv');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    const chunks: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => chunks.push(c));
+    const closed = new Promise((r) => reader.on('close', r));
+    write(fifo);
+    await closed;
+    return { text: Buffer.concat(chunks).toString('utf8'), stillFifo: lstatSync(fifo).isFIFO(), files: readdirSync(d) };
+  };
+
+  it('a FIFO is written into, whole or streamed, staged with a file, and stays a FIFO', async () => {
+    expect(await throughFifo((f) => writeFileAtomic(f, 'score\n0.5\n'))).toEqual({ text: 'score\n0.5\n', stillFifo: true, files: ['out.csv'] });
+    const streamed = await throughFifo((f) => {
+      const a = new AtomicFile(f);
+      a.write('score\n');
+      a.write(Buffer.from('0.25\n'));
+      a.commit();
+    });
+    expect(streamed).toEqual({ text: 'score\n0.25\n', stillFifo: true, files: ['out.csv'] });
+    const beside = mkdtempSync(join(tmpdir(), 'recc-fifo-'));
+    const staged = await throughFifo((f) => {
+      const s = new StagedWrites();
+      s.file(join(beside, 'meta.onnx'), 'meta');
+      s.file(f, 'global');
+      s.commit();
+    });
+    expect(staged).toEqual({ text: 'global', stillFifo: true, files: ['out.csv'] });
+    expect(readFileSync(join(beside, 'meta.onnx'), 'utf8')).toBe('meta');
+  });
+
+  it.skipIf(!zero)('a character device is written into, through a link too, and stays the device', () => {
+    writeFileAtomic(zero!, 'scores');
+    const a = new AtomicFile(zero!);
+    a.write('more');
+    a.commit();
+    const link = join(mkdtempSync(join(tmpdir(), 'recc-dev-')), 'out.csv');
+    symlinkSync(zero!, link);
+    writeFileAtomic(link, 'through the link');
+    expect([statSync(zero!).isCharacterDevice(), lstatSync(link).isSymbolicLink()]).toEqual([true, true]);
+  });
+
+  it.skipIf(!full)('a device that fails the write is a WriteError, and files staged with it stay as they were', () => {
+    expect(() => writeFileAtomic(full!, 'scores')).toThrow(`cannot write ${full}: no space left on the device (ENOSPC)`);
+    expect(() => {
+      const a = new AtomicFile(full!);
+      a.write('x'.repeat(1 << 16));
+      a.commit();
+    }).toThrow(WriteError);
+    const beside = mkdtempSync(join(tmpdir(), 'recc-dev-'));
+    writeFileAtomic(join(beside, 'global.onnx'), 'old');
+    const s = new StagedWrites();
+    s.file(join(beside, 'global.onnx'), 'new');
+    s.file(full!, 'meta');
+    expect(() => s.commit()).toThrow('ENOSPC');
+    expect([readFileSync(join(beside, 'global.onnx'), 'utf8'), readdirSync(beside)]).toEqual(['old', ['global.onnx']]);
+    expect(statSync(full!).isCharacterDevice()).toBe(true);
+  });
+
+  it.skipIf(!disk)('a block device is refused, and nothing is written or renamed over it', () => {
+    expect(() => writeFileAtomic(disk!, 'scores')).toThrow(`cannot write ${disk}: it is a block device (a disk), which recc never writes over`);
+    expect(() => new AtomicFile(disk!)).toThrow(WriteError);
+    expect(statSync(disk!).isBlockDevice()).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['disk', 'full', 'null']);
   });
 });
