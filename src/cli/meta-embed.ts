@@ -52,6 +52,7 @@ import { embedTask, groupByKey, metaRunner, type MetaRunner } from '../train/met
 import { allowPathOption, policyOf } from './allow-path.js';
 import { displayPath } from './output.js';
 import { loadSpec } from './spec.js';
+import { specInputs } from './spec-inputs.js';
 import { nonNegativeInt, positiveInt } from './int-option.js';
 import { BACKENDS } from './train.js';
 import { startBackend } from './inference.js';
@@ -210,10 +211,12 @@ export async function runMetaEmbed(file: string, o: MetaEmbedOptions): Promise<n
 
   const out = resolve(o.out);
   // as `recc predict`: OUT replaces its file at the end, so -o the --data file would leave the
-  // embeddings where the data was (compared as files, by the descriptor read from)
+  // embeddings where the data was, and -o a vocabulary would break the spec (compared as files,
+  // the data by the descriptor read from)
   const over = refuseOutputOverInput(out, `-o ${o.out}`, [
-    { stats: opened.stats, role: o.data !== undefined ? 'the --data file' : `the spec's data file ${where.file}` },
+    { stats: opened.stats, role: o.data !== undefined ? 'the --data file' : `the spec's data file ${displayPath(where.file)}` },
     { path: o.weights, role: 'the --weights file' },
+    ...specInputs(spec).map((path) => ({ path, role: `the spec's input ${displayPath(path)}` })),
   ]);
   if (over) {
     closeSync(opened.fd);

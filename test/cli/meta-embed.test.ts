@@ -57,6 +57,24 @@ describe('recc meta-embed on awkward input', () => {
     expect(readFileSync(data, 'utf8')).toBe(before);
   });
 
+  // found by a probe: recc predict refused these, meta-embed replaced the vocabulary with the embeddings
+  it('-o a vocabulary of the spec is refused, and the file is left as it was', () => {
+    const spec = join(dir, 'vocab.rec');
+    writeFileSync(spec, readFileSync(SPEC, 'utf8').replace('item_id: id(hash: 2_000, dim: 8)', 'item_id: id(vocab: "items.txt", dim: 8)'));
+    const items = join(dir, 'items.txt');
+    writeFileSync(items, Array.from({ length: 50 }, (_, i) => `i${i}`).join('\n'));
+    const g = analyzeFile(spec).graph!;
+    const w = initWeights(g, 3);
+    const weights = join(dir, 'vocab.safetensors');
+    saveWeights(weights, Object.fromEntries(g.params.map((p) => [p.name, { shape: p.shape, data: w[p.name]! }])), {});
+    const data = csv('vocab.csv', rows.slice(0, 20));
+    const before = readFileSync(items, 'utf8');
+    const r = recc('meta-embed', spec, '--weights', weights, '--data', data, '-o', items, '--backend', 'wasm');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error[REC6009]: -o ${items} is the spec's input ${items}: writing there would replace what is read; give another output file`);
+    expect(readFileSync(items, 'utf8')).toBe(before);
+  });
+
   it('one vector per key: data grouped by key or interleaved gives the same file; a one-sample task is embedded; keyless rows are skipped and counted', () => {
     const lone = { ...rows[0]!, user_id: 'only-once' };
     const keyless = { ...rows[1]!, user_id: '' };
