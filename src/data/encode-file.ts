@@ -55,18 +55,19 @@ export async function encodeFile(file: string, fd: number, enc: RecordEncoder, n
         report.skipped++;
         continue;
       }
-      const lacking = rec.cells[enc.columns.indexOf(bad.column)] === undefined;
-      const seen = lacking ? absent.get(bad.column) : undefined;
+      // a column the row lacks (not one holding a bad value, nor a label expression's value)
+      const lacking = bad.code === 'REC6001' && bad.column !== undefined ? bad.column : undefined;
+      const seen = lacking !== undefined ? absent.get(lacking) : undefined;
       if (seen) {
         seen.more++;
         continue;
       }
-      const need = byColumn.get(bad.column);
-      const message = lacking && need ? missingMessage(need, header?.columns ?? [], `the first object (line ${header?.line ?? 1})`) : bad.message;
-      const field = fields.get(bad.column);
-      const error: DataError = { file, row: rec.line, column: bad.column, ...(field ? { field } : {}), code: bad.code, message };
+      const need = lacking !== undefined ? byColumn.get(lacking) : undefined;
+      const message = need ? missingMessage(need, header?.columns ?? [], `the first object (line ${header?.line ?? 1})`) : bad.message;
+      const field = bad.column !== undefined ? fields.get(bad.column) : undefined;
+      const error: DataError = { file, row: rec.line, ...(bad.column !== undefined ? { column: bad.column } : {}), ...(field ? { field } : {}), code: bad.code, message };
       report.errors.push(error);
-      if (lacking) absent.set(bad.column, { error, more: 0 });
+      if (lacking !== undefined) absent.set(lacking, { error, more: 0 });
       if (report.errors.length >= MAX_ERRORS) break;
       continue;
     }

@@ -47,10 +47,10 @@ export const emptyDataset = (): Dataset => ({ n: 0, inputs: {}, shapes: {}, labe
 
 export type InputFeature = Exclude<FeatureSpec, { kind: 'label' }>;
 
-/** A cell that cannot be encoded: its column, the message and the code (caught per row). */
+/** A cell that cannot be encoded: its column (none for a label expression's value), the message and the code (caught per row). */
 export class BadValue extends Error {
   constructor(
-    readonly column: string,
+    readonly column: string | undefined,
     message: string,
     readonly code: 'REC6001' | 'REC6002' = 'REC6002',
   ) {
@@ -224,7 +224,8 @@ export type EncoderModel = { features: readonly FeatureSpec[]; tasks: readonly T
 
 /** A row's first problem, for the caller to report with the row's file and line (or to skip). */
 export interface BadRow {
-  column: string;
+  /** The column at fault; none when a label expression over several gives a value its task refuses. */
+  column?: string;
   code: 'REC6001' | 'REC6002';
   message: string;
 }
@@ -301,21 +302,21 @@ export class RowEncoder {
       }
       for (const t of tasks) {
         const y = evalLabel(t.label, cell);
-        if (typeof y !== 'number') throw new BadValue(y.column ?? t.name, `task \`${t.name}\`: ${y.error}`, y.code);
+        if (typeof y !== 'number') throw new BadValue(y.column, `task \`${t.name}\`: ${y.error}`, y.code);
         const bad = labelProblem(t, y);
-        if (bad) throw new BadValue(labelColumnOf(t) ?? t.name, `task \`${t.name}\`: ${bad}`);
+        if (bad) throw new BadValue(labelColumnOf(t), `task \`${t.name}\`: ${bad}`);
         const [out, at] = this.labels.get(t.name)!.slot(n);
         out[at] = y;
       }
       supports.forEach((s, i) => {
         if (cell(s.key) === undefined) throw new BadValue(s.key, `missing column \`${s.key}\` (the task key of support set \`${s.name}\`)`, 'REC6001');
         const y = evalLabel(s.label, cell);
-        if (typeof y !== 'number') throw new BadValue(y.column ?? s.name, `support set \`${s.name}\`: ${y.error}`, y.code);
+        if (typeof y !== 'number') throw new BadValue(y.column, `support set \`${s.name}\`: ${y.error}`, y.code);
         this.sLabels[i] = y;
       });
     } catch (e) {
       if (!(e instanceof BadValue)) throw e;
-      return { column: e.column, code: e.code, message: e.message };
+      return { ...(e.column !== undefined ? { column: e.column } : {}), code: e.code, message: e.message };
     }
     this.timeKind = timeKind;
     for (const [k, col] of this.keys) col.push(cell(k));

@@ -8,7 +8,7 @@
 // files). Blank lines are skipped but counted. csv-parse stops at a malformed record (a stray or
 // unclosed quote); the records before it, even in the same chunk, are still delivered (they are
 // taken in `on_record`, not from the stream, which an error empties), and the error names the
-// line csv-parse found it on.
+// line the malformed record starts on.
 import { parse, type Options } from 'csv-parse';
 import { badRow, type DataRecord, type ReaderInput } from './record.js';
 import type { RawCell } from './row.js';
@@ -116,12 +116,23 @@ async function* delimited(input: ReaderInput, delimiter: string): AsyncGenerator
       report.errors.push({ file, row: next, code: 'REC6002', message: 'a quoted field opens in this row and is never closed: the rest of the file was read into it' });
       return;
     }
-    const at = (failure as { lines?: number }).lines;
-    report.errors.push({ file, row: typeof at === 'number' && at > 0 ? at : next, code: 'REC6002', message: `cannot parse the file here: ${failure.message}` });
+    // the malformed record is the one after the last delivered, which starts on `next` (csv-parse's
+    // own line drifts on CRLF files); its field, 0-based, is csv-parse's `index`
+    const index = (failure as { index?: unknown }).index;
+    const at = typeof index === 'number' && index >= 0 ? index : undefined;
+    report.errors.push({ file, row: next, ...(at !== undefined ? { field: at + 1, column: header?.[at] } : {}), code: 'REC6002', message: malformed(failure) });
     return;
   }
   if (!header) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file is empty (no header row)' });
   else if (records === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file has a header but no data rows' });
+}
+
+/** What is wrong with a malformed record, in recc's words: csv-parse's name lines and fields its own way (a line that drifts on CRLF, fields from 0). */
+function malformed(failure: Error): string {
+  const code = (failure as { code?: string }).code;
+  if (code === 'INVALID_OPENING_QUOTE') return 'a quote inside a field that is not quoted: quote the whole field and double the quotes inside it ("a""b")';
+  if (code === 'CSV_INVALID_CLOSING_QUOTE') return 'a quoted field goes on after its closing quote: double the quotes inside a quoted field ("a""b")';
+  return `cannot parse the record that starts here: ${failure.message.replace(/ at line \d+/g, '')}`;
 }
 
 /** The records of a CSV file (RFC 4180, "," between fields). */

@@ -71,6 +71,18 @@ describe('labels', () => {
     expect(Array.from(t.dataset.labels.t!)).toEqual([0, 1]);
   });
 
+  // found by a probe: such rows were one error naming a column `t` (the task), "(and 2 more rows lack it)"
+  it("a label expression's value its task refuses: an error at each row, naming the task and no column", async () => {
+    const { load } = setup(SPEC.replace('click: label', 'click: label\n    seen: label').replace('binary(label: click)', 'binary(label: click - seen)'));
+    const r = await load('expr.csv', `user,x,n,click,seen\nu1,"1,2",1,1,1\nu2,"1,2",1,1,3\nu3,"1,2",1,0,0\nu4,"1,2",1,0,5\n`);
+    const message = (y: number) => `task \`t\`: a binary label must be 0 or 1 (or true/false), found ${y}`;
+    expect(r.errors).toEqual([
+      { file: r.file, row: 3, code: 'REC6002', message: message(-2) },
+      { file: r.file, row: 5, code: 'REC6002', message: message(-5) },
+    ]);
+    expect(formatDataError(r.errors[0]!)).toBe(`${r.file}:3: error[REC6002]: ${message(-2)}`);
+  });
+
   it('a multiclass label must be a class index', async () => {
     const { load } = setup(SPEC.replace('task t : binary(label: click)', 'task t : multiclass(label: click, classes: 3)'));
     const r = await load('m.csv', `user,x,n,click\nu1,"1,2",3,0\nu2,"1,2",3,2\nu3,"1,2",3,3\nu4,"1,2",3,1.5\n`);
@@ -133,6 +145,22 @@ describe('missing columns and line numbers', () => {
     const big = `user,x,n,click\n${rows(30_000)}\nu50,"1,2"x,3,1\n`;
     const b = await load('big.csv', big);
     expect(b.errors).toMatchObject([{ row: 30_002, code: 'REC6002' }]);
+  });
+
+  // found by a probe: csv-parse counts a CRLF inside a quoted cell twice, and its message named that line
+  it('a malformed record in a CRLF file with line breaks in quoted cells: its own line, field and column, in recc words', async () => {
+    const { load } = setup();
+    // line 2 holds a cell over two lines (2-3), lines 4-6 are rows, the bad record is line 7
+    const head = `user,x,n,click\r\nu0,"1,\r\n2",3,1\r\n${rows(3).replace(/\n/g, '\r\n')}\r\n`;
+    for (const [bad, message] of [
+      ['u9,1,m1"m2,1', 'a quote inside a field that is not quoted: quote the whole field and double the quotes inside it ("a""b")'],
+      ['u9,1,"m1"x,1', 'a quoted field goes on after its closing quote: double the quotes inside a quoted field ("a""b")'],
+    ]) {
+      for (const eol of ['\r\n', '\n']) {
+        const r = await load('crlf.csv', (eol === '\n' ? head.replace(/\r\n/g, '\n') : head) + `${bad}${eol}${rows(2)}${eol}`);
+        expect(r.errors).toEqual([{ file: expect.stringMatching(/crlf\.csv$/), row: 7, field: 3, column: 'n', code: 'REC6002', message }]);
+      }
+    }
   });
 
   it('JSON Lines: the line of the object, and a column the objects lack once, then counted', async () => {
