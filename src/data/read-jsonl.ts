@@ -75,7 +75,8 @@ export async function* jsonlRecords(input: ReaderInput): AsyncGenerator<DataReco
 
   try {
     if (file.toLowerCase().endsWith('.json')) {
-      const text = await readAll(input);
+      // a byte-order mark, which CSV, TSV and JSON Lines readers skip too (JSON.parse would not)
+      const text = (await readAll(input)).replace(/^\uFEFF/, '');
       if (text.trimStart().startsWith('[')) {
         let all: unknown;
         try {

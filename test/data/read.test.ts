@@ -117,6 +117,11 @@ describe('JSON Lines and JSON', () => {
     expect((await readRows(file('d.json', '{"a": 1}\n{"a": 2}\n'), strict)).rows.map((x) => x.row.a)).toEqual([1, 2]);
     expect((await readRows(file('e.json', '[{"a": 1}, 3'), strict)).errors).toMatchObject([{ code: 'REC6002' }]);
     expect((await readRows(file('f.jsonl', '\n\n'), strict)).errors).toMatchObject([{ code: 'REC6004' }]);
+    // a byte-order mark, as the other formats skip it (found by a probe: the array was "not valid JSON")
+    for (const text of ['\uFEFF[{"a": 1}, {"a": 2}]', '\uFEFF{"a": 1}\n{"a": 2}\n']) {
+      const r = await readRows(file('bom.json', text), strict);
+      expect([r.errors, r.rows.map((x) => x.row.a)]).toEqual([[], [1, 2]]);
+    }
   });
 
   it('a list\'s null item is no item of a sequence, as an empty item of a text cell is none, in JSON Lines and Parquet', async () => {
