@@ -10,7 +10,7 @@
 // taken in `on_record`, not from the stream, which an error empties), and the error names the
 // line the malformed record starts on.
 import { parse, type Options } from 'csv-parse';
-import { badRow, type DataRecord, type ReaderInput } from './record.js';
+import { badRow, readFailure, type DataRecord, type ReaderInput } from './record.js';
 import type { RawCell } from './row.js';
 
 function lineBreaks(record: string[]): number {
@@ -101,7 +101,7 @@ async function* delimited(input: ReaderInput, delimiter: string): AsyncGenerator
       if (!(yield* drain())) return;
     }
   } catch (e) {
-    report.errors.push({ file, row: 0, code: 'REC2009', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    report.errors.push(readFailure(file, e));
     return;
   } finally {
     // a consumer that stops early (a limit, too many errors) must not leave the file open

@@ -10,7 +10,7 @@
 // properties only: `__proto__`, `constructor` and the like are columns like any other.
 import { createInterface } from 'node:readline';
 import { hasLossyNumber, parseKeepingNumbers } from './json-number-text.js';
-import { badRow, type DataRecord, type ReaderInput } from './record.js';
+import { badRow, readFailure, type DataRecord, type ReaderInput } from './record.js';
 import type { RawCell, Row } from './row.js';
 
 /** A JSON value as a cell: nested objects (and arrays of them) become their JSON text. */
@@ -106,7 +106,7 @@ export async function* jsonlRecords(input: ReaderInput): AsyncGenerator<DataReco
       }
     }
   } catch (e) {
-    report.errors.push({ file, row: 0, code: 'REC2009', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    report.errors.push(readFailure(file, e));
     return;
   }
   if (objects === 0 && report.errors.length === 0 && report.skipped === 0) report.errors.push({ file, row: 0, code: 'REC6004', message: 'the file is empty' });

@@ -1,7 +1,8 @@
 // What a format reader gives (one record at a time) and takes (a file, what to do with bad rows,
 // and the consumer's choice of columns); see source.ts.
-import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { MAX_ERRORS, type DataError, type RawCell, type Row } from './row.js';
+import { NotUtf8Error } from './utf8-check.js';
 
 /** One record: the cells of the columns asked for. */
 export interface DataRecord {
@@ -35,6 +36,12 @@ export function newReport(): ReadReport {
   return { columns: [], errors: [], skipped: 0 };
 }
 
+/** Why reading a text file stopped: bytes that are not UTF-8, at their line (utf8-check.ts), or the file itself (REC2009). */
+export function readFailure(file: string, e: unknown): DataError {
+  if (e instanceof NotUtf8Error) return { file, row: e.line, code: 'REC6002', message: e.message };
+  return { file, row: 0, code: 'REC2009', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+}
+
 /** Record a bad row: skipped and counted, or an error. False once there are too many errors. */
 export function badRow(report: ReadReport, skipBadRows: boolean, e: DataError): boolean {
   if (skipBadRows) report.skipped++;
@@ -45,8 +52,8 @@ export function badRow(report: ReadReport, skipBadRows: boolean, e: DataError): 
 export interface ReaderInput {
   /** For messages, and for formats read whole (a `.json` array). */
   file: string;
-  /** The file's bytes (an opened, checked descriptor: src/io/file-policy.ts). */
-  stream: () => ReadStream;
+  /** The file's bytes (an opened, checked descriptor: src/io/file-policy.ts), checked to be UTF-8 as they come (utf8-check.ts). */
+  stream: () => Readable;
   /** That descriptor, for formats read by position (Parquet), which close it themselves. */
   fd: number;
   skipBadRows: boolean;

@@ -7,11 +7,13 @@
 // so a reader streams a file of any size. Lines are the file's (the header is line 1); Parquet
 // has no lines: a record's line is its row number.
 import { closeSync, createReadStream, fstatSync, type ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { detectFormat, type Format } from './file-format.js';
 import { csvRecords, tsvRecords } from './read-csv.js';
 import { jsonlRecords } from './read-jsonl.js';
 import { parquetRecords } from './read-parquet.js';
 import type { DataRecord, ReaderInput, RecordReader } from './record.js';
+import { utf8Checked } from './utf8-check.js';
 
 export { formatOf, type Format } from './file-format.js';
 
@@ -28,6 +30,8 @@ export async function* readRecords(file: string, fd: number, opts: Omit<ReaderIn
   const size = fstatSync(fd).size;
   let stream: ReadStream | undefined;
   opts.report.progress = () => (stream && size > 0 ? Math.min(1, stream.bytesRead / size) : 0);
-  // `start: 0`: a descriptor is read from its beginning; `autoClose` closes it at the end or on destroy.
-  yield* READERS[format.format]({ file, fd, stream: () => (stream = createReadStream('', { fd, start: 0, autoClose: true, highWaterMark: 1 << 20 })), ...opts });
+  // `start: 0`: a descriptor is read from its beginning; `autoClose` closes it at the end or on
+  // destroy (destroying the checked stream destroys it). Parquet is binary: never read as text.
+  const text = () => Readable.from(utf8Checked((stream = createReadStream('', { fd, start: 0, autoClose: true, highWaterMark: 1 << 20 }))), { objectMode: false });
+  yield* READERS[format.format]({ file, fd, stream: text, ...opts });
 }
