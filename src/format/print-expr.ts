@@ -47,7 +47,8 @@ export function printExpr(path: AstPath<Node>, print: Print, n: ExprNode): Doc {
     case 'Arg':
       return n.name ? [n.name.name, ': ', p('value')] : p('value');
     case 'Member':
-      return [p('object'), '.', n.property.name];
+      // a number may not be followed by `.` (`1.m` is a malformed number): `1 .m` keeps its space
+      return [p('object'), n.object.kind === 'Number' ? ' .' : '.', n.property.name];
     case 'Index':
       return [p('object'), '[', p('index'), ']'];
     case 'Call':

@@ -52,6 +52,16 @@ describe('formatter', () => {
     );
   });
 
+  it('keeps a space between a number and `.` (`1.m` would be a malformed number)', async () => {
+    for (const number of ['1', '2.5', '1_000', '1e-3']) {
+      const text = `block g(x: tensor) {\n  return ${number}   .m\n}\n`;
+      const out = await formatRec(text);
+      expect(out).toBe(`block g(x: tensor) {\n  return ${number} .m\n}\n`);
+      expect(meaning(out)).toEqual(meaning(text));
+      expect(await formatRec(out)).toBe(out);
+    }
+  });
+
   it('prints a `use` path as written, escapes and all (re-encoding it could make a string the lexer rejects)', async () => {
     for (const text of ['use "./a\\u0008b.rec" as a\n', 'use "./sub\\u{2F}common.rec" as c\n', 'use "./q\\"x.rec" as q\n']) {
       expect(await formatRec(text), text).toBe(text);
