@@ -22,12 +22,11 @@
 // - `:` in sections is not aligned: alignment reflows neighbouring lines on every rename, which
 //   makes diffs noisy, and the stdlib and examples are written without it.
 import type { AstPath, Doc, Parser, Plugin, Printer } from 'prettier';
-import { doc } from 'prettier';
 import type * as A from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 import { handleComments } from './comments.js';
 import { printRec } from './print.js';
-import { endOf, startOf, type AttachedComment, type Node } from './print-util.js';
+import { commentDoc, endOf, startOf, type AttachedComment, type Node } from './print-util.js';
 import { attachedCommentText } from './stray-docs.js';
 import { visitorKeys } from './visitor-keys.js';
 
@@ -71,8 +70,7 @@ const printer: Printer<Node> = {
   isBlockComment: (c) => (c as unknown as A.Comment).text.startsWith('/*'),
   printComment: (path) => {
     const text = attachedCommentText(path.node as unknown as AttachedComment, path.parent, path.grandparent);
-    // A block comment spanning lines is kept verbatim, its inner lines not re-indented.
-    return doc.builders.join(doc.builders.literalline, text.split('\n'));
+    return commentDoc(text);
   },
   handleComments,
 };

@@ -1,7 +1,7 @@
 // Printers of declarations and statements: top-level items, block bodies and model sections.
 import { doc, util, type AstPath, type Doc } from 'prettier';
 import type * as A from '../syntax/ast.js';
-import { body, dangling, delimited, docLines, endOf, lines, startOf, type Node, type Options, type Print } from './print-util.js';
+import { body, commentDoc, commentLines, dangling, delimited, docLines, endOf, lines, startOf, type Node, type Options, type Print } from './print-util.js';
 import { AFTER_INNER, BEFORE_INNER } from './regions.js';
 import { asPlainComment } from './stray-docs.js';
 
@@ -21,7 +21,7 @@ export function printItem(path: AstPath<Node>, options: Options, print: Print, n
     case 'File': {
       if (n.items.length === 0) {
         const cs = dangling(path, 'items');
-        return cs.length ? [join(hardline, cs.map((c) => c.text)), hardline] : '';
+        return cs.length ? [commentLines(cs), hardline] : '';
       }
       const out: Doc[] = [];
       path.each((item, i) => {
@@ -82,7 +82,7 @@ export function printItem(path: AstPath<Node>, options: Options, print: Print, n
       const braces = fields.length
         ? [' ', delimited(path, '{', '}', fields, 'fields', true)]
         : marked.length
-          ? [' {', indent([hardline, join(hardline, marked.map((c) => c.text))]), hardline, '}']
+          ? [' {', indent([hardline, commentLines(marked)]), hardline, '}']
           : '';
       return [...docLines(n.doc), 'task ', n.name.name, ' : ', p('head'), braces];
     }
@@ -93,18 +93,18 @@ export function printItem(path: AstPath<Node>, options: Options, print: Print, n
     case 'MetaBlock': {
       const innerFields = all('inner');
       const innerComments = innerFields.length ? [] : dangling(path, 'inner');
-      const beforeInner = dangling(path, BEFORE_INNER).map((c) => c.text);
+      const beforeInner = dangling(path, BEFORE_INNER).map((c) => commentDoc(c.text));
       // after `inner { … }`, a line comment is followed by the body's first statement: no stray `///` there
       const afterInner = dangling(path, AFTER_INNER).map((c) => ({ ...c, text: asPlainComment(c.text) }));
-      const after = afterInner.map((c) => (c.text.startsWith('/*') ? ` ${c.text}` : [lineSuffix(` ${c.text}`), breakParent]));
+      const after = afterInner.map((c) => (c.text.startsWith('/*') ? [' ', commentDoc(c.text)] : [lineSuffix(` ${c.text}`), breakParent]));
       const inner: Doc[] = innerFields.length
         ? ['inner ', delimited(path, '{', '}', innerFields, 'inner', true), ...after]
         : innerComments.length
-          ? ['inner {', indent([hardline, join(hardline, innerComments.map((c) => c.text))]), hardline, '}', ...after]
+          ? ['inner {', indent([hardline, commentLines(innerComments)]), hardline, '}', ...after]
           : afterInner.length
-            ? [join(hardline, afterInner.map((c) => c.text))]
+            ? [commentLines(afterInner)]
             : [];
-      const stmts = n.body.length ? lines(path, print, 'body', options) : dangling(path, 'body').map((c) => c.text);
+      const stmts = n.body.length ? lines(path, print, 'body', options) : dangling(path, 'body').map((c) => commentDoc(c.text));
       const parts = [...beforeInner, ...(inner.length ? [inner] : []), ...(stmts.length ? [n.body.length ? stmts : join(hardline, stmts)] : [])];
       const head = [...docLines(n.doc), 'meta_block ', n.name.name, ' by ', n.key.name, ' '];
       return parts.length ? [head, '{', indent([hardline, join(hardline, parts)]), hardline, '}'] : [head, '{}'];
@@ -130,7 +130,7 @@ function stageBody(path: AstPath<Node>, options: Options, print: Print): Doc {
   ].sort((a, b) => startOf(a.node) - startOf(b.node));
   if (printed.length === 0) {
     const cs = dangling(path, 'items');
-    return cs.length ? ['{', indent([hardline, join(hardline, cs.map((c) => c.text))]), hardline, '}'] : '{}';
+    return cs.length ? ['{', indent([hardline, commentLines(cs)]), hardline, '}'] : '{}';
   }
   const out: Doc[] = [];
   printed.forEach((it, i) => {

@@ -4,7 +4,7 @@ import { doc, util, type AstPath, type Doc, type ParserOptions } from 'prettier'
 import type { Span } from '../diagnostics/span.js';
 import type * as A from '../syntax/ast.js';
 
-const { group, indent, join, line, softline, hardline, ifBreak } = doc.builders;
+const { group, indent, join, line, softline, hardline, literalline, ifBreak } = doc.builders;
 
 /** Every node the printer sees (comments are printed by Prettier's machinery, see comments.ts). */
 export type Node =
@@ -60,12 +60,22 @@ export function dangling(path: AstPath<Node>, marker: string | undefined): A.Com
 
 export const isLineComment = (c: A.Comment) => !c.text.startsWith('/*');
 
+/**
+ * A comment as written. One spanning lines keeps its inner lines verbatim (not re-indented) and
+ * breaks the groups around it, as any line break does: printed as one string, it would not, and
+ * the next run, reading it as a trailing comment, would break them.
+ */
+export const commentDoc = (text: string): Doc => join(literalline, text.split('\n'));
+
+/** Comments one per line. */
+export const commentLines = (cs: readonly A.Comment[]): Doc => join(hardline, cs.map((c) => commentDoc(c.text)));
+
 /** A `{ … }` body of statements or declarations: the user's blank lines kept, at most one. */
 export function body(path: AstPath<Node>, print: Print, key: string, options: Options, blankBetween?: (a: Node, b: Node) => boolean): Doc {
   const items = (path.node as unknown as Record<string, Node[]>)[key] ?? [];
   if (items.length === 0) {
     const cs = dangling(path, key);
-    return cs.length ? ['{', indent([hardline, join(hardline, cs.map((c) => c.text))]), hardline, '}'] : '{}';
+    return cs.length ? ['{', indent([hardline, commentLines(cs)]), hardline, '}'] : '{}';
   }
   return ['{', indent([hardline, lines(path, print, key, options, blankBetween)]), hardline, '}'];
 }
@@ -96,8 +106,8 @@ export function delimited(path: AstPath<Node>, open: string, close: string, part
   if (parts.length === 0) {
     const cs = dangling(path, marker);
     if (cs.length === 0) return `${open}${close}`;
-    if (cs.some(isLineComment)) return [open, indent([hardline, join(hardline, cs.map((c) => c.text))]), hardline, close];
-    return [open, join(' ', cs.map((c) => c.text)), close];
+    if (cs.some(isLineComment)) return [open, indent([hardline, commentLines(cs)]), hardline, close];
+    return [open, join(' ', cs.map((c) => commentDoc(c.text))), close];
   }
   const pad = spaced ? line : softline;
   return group([open, indent([pad, join([',', line], parts)]), ifBreak(','), pad, close]);

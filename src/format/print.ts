@@ -3,7 +3,7 @@
 import { doc, type AstPath, type Doc } from 'prettier';
 import { printExpr } from './print-expr.js';
 import { printItem } from './print-items.js';
-import { dangling, isLineComment, type Node, type Options, type Print } from './print-util.js';
+import { commentDoc, dangling, isLineComment, type Node, type Options, type Print } from './print-util.js';
 import { asPlainComment, undocumentedAfter } from './stray-docs.js';
 
 const { breakParent, lineSuffix } = doc.builders;
@@ -25,5 +25,5 @@ function withStrayComments(path: AstPath<Node>, printed: Doc): Doc {
   const cs = dangling(path, undefined);
   if (cs.length === 0) return printed;
   const asWritten = undocumentedAfter(path.node, path.parent);
-  return [printed, ...cs.map((c) => (isLineComment(c) ? [lineSuffix(` ${asWritten ? c.text : asPlainComment(c.text)}`), breakParent] : ` ${c.text}`))];
+  return [printed, ...cs.map((c) => (isLineComment(c) ? [lineSuffix(` ${asWritten ? c.text : asPlainComment(c.text)}`), breakParent] : [' ', commentDoc(c.text)]))];
 }

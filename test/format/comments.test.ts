@@ -194,6 +194,24 @@ describe('formatter comments', () => {
     }
   });
 
+  // Printed after the node it was left on (print.ts) or inside empty brackets (print-util.ts), a
+  // `/* */` spanning lines must break the group around it in the first run, as it does in the
+  // next, where it is read as a comment trailing that node.
+  it('breaks the brackets around a block comment spanning lines in one run', async () => {
+    const cases = [
+      ['block f(x: /* a\n b */ tensor) {\n  return x\n}\n', 'block f(\n  x: tensor /* a\n b */,\n) {\n  return x\n}\n'],
+      ['block f(x: [ /* a\n b */ tensor]) {\n  return x\n}\n', 'block f(\n  x: [tensor] /* a\n b */,\n) {\n  return x\n}\n'],
+      ['block f(x: tensor) {\n  return g(f(/* a\n b */), x)\n}\n', 'block f(x: tensor) {\n  return g(\n    f(/* a\n b */),\n    x,\n  )\n}\n'],
+    ];
+    for (const [text, expected] of cases) {
+      const out = await formatRec(text!);
+      expect(out).toBe(expected);
+      expect(await formatRec(out)).toBe(out);
+      expect(meaning(out)).toEqual(meaning(text!));
+      expect(comments(out)).toEqual(comments(text!));
+    }
+  });
+
   it('prints a `///` that documents nothing as `//` where it would document a declaration', async () => {
     const cases = [
       // after `for … in …`, before `{`: inside the body it would document `let h`
