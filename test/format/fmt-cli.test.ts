@@ -114,6 +114,11 @@ describe('recc fmt', () => {
       expect(await runFmt([f], { check: true, write: true }), JSON.stringify(eol)).toBe(0);
       expect(stdout).toBe('');
     }
+    // those of the first line: a last line ending with CRLF does not make every line end so
+    const f = join(dir, 'eol-last.rec');
+    writeFileSync(f, messy.replace(/\n$/, '\r\n'));
+    expect(await runFmt([f], { check: false, write: true })).toBe(0);
+    expect(readFileSync(f, 'utf8')).toBe(tidy);
   });
 
   it('--check does not call a file it could not parse formatted', async () => {

@@ -62,6 +62,28 @@ describe('formatter', () => {
     }
   });
 
+  it('ends every line as the first line ends, whatever line ends come after it (in a comment, at the end)', async () => {
+    const tidy = ['block f(x: tensor) {', '  /* a', 'b */', '  return x', '}', ''];
+    const cases: [string, string][] = [
+      // a lone `\r`, or a `\r\n`, in a comment of a file of `\n` lines
+      ['block f(x: tensor) {\n  /* a\rb */\n  return x\n}\n', '\n'],
+      ['block f(x: tensor) {\n  /* a\r\nb */\n  return x\n}\n', '\n'],
+      // only the last line ends with `\r\n`
+      ['block f(x: tensor) {\n  /* a\nb */\n  return x\n}\r\n', '\n'],
+      // the first line ends with `\r\n` or `\r`, others with `\n`
+      ['block f(x: tensor) {\r\n  /* a\nb */\n  return x\n}\n', '\r\n'],
+      ['block f(x: tensor) {\r  /* a\nb */\n  return x\n}\n', '\r'],
+    ];
+    for (const [text, eol] of cases) {
+      const out = await formatRec(text);
+      expect(out, JSON.stringify(text)).toBe(tidy.join(eol));
+      expect(meaning(out)).toEqual(meaning(text));
+      expect(await formatRec(out)).toBe(out);
+    }
+    // a file on one line: `\n`
+    expect(await formatRec('block f(x: tensor) { return x }')).toBe('block f(x: tensor) {\n  return x\n}\n');
+  });
+
   it('prints a `use` path as written, escapes and all (re-encoding it could make a string the lexer rejects)', async () => {
     for (const text of ['use "./a\\u0008b.rec" as a\n', 'use "./sub\\u{2F}common.rec" as c\n', 'use "./q\\"x.rec" as q\n']) {
       expect(await formatRec(text), text).toBe(text);

@@ -130,6 +130,9 @@ describe('formatting', () => {
       await c.change(uri, SPEC.replace(/\n/g, eol));
       expect(await fmt(), JSON.stringify(eol)).toEqual([]);
     }
+    // those of its first line: a last line ending with CRLF does not make every line end so
+    await c.change(uri, messy.replace(/\n$/, '\r\n'));
+    expect((await fmt())[0]!.newText).toBe(SPEC);
   });
 });
 
