@@ -9,7 +9,7 @@ import { util } from 'prettier';
 import type * as A from '../syntax/ast.js';
 import { attachLineEnd } from './line-end-comments.js';
 import { endOf, startOf, type Attaching, type Node } from './print-util.js';
-import { AFTER_INNER, BEFORE_INNER, regions } from './regions.js';
+import { AFTER_INNER, BEFORE_INNER, regions, tokenAt } from './regions.js';
 
 /** Keep a comment inside the brackets it was written in; false leaves it to Prettier. */
 function keepInside(comment: Attaching, text: string, file: Node): boolean {
@@ -18,9 +18,11 @@ function keepInside(comment: Attaching, text: string, file: Node): boolean {
   if (!owner) return false;
   const start = startOf(comment);
   const end = endOf(comment);
-  // After a meta block's `inner { … }` on its line: printed after it (print-items.ts), not before the body.
+  // After a meta block's `inner { … }` on its line, with no code between: printed after it
+  // (print-items.ts), not before the body. (After a statement on that line, it is the statement's.)
   const inner = owner.kind === 'MetaBlock' ? regions(owner, text).find((r) => r.key === 'inner') : undefined;
-  if (inner && start > inner.close && !text.slice(inner.close + 1, start).includes('\n')) return util.addDanglingComment(owner, comment, AFTER_INNER);
+  const next = inner ? tokenAt(text, inner.close + 1) : -1;
+  if (inner && start > inner.close && !text.slice(inner.close + 1, start).includes('\n') && (next < 0 || next >= end)) return util.addDanglingComment(owner, comment, AFTER_INNER);
   // Before `inner`: printed before it, in the order written.
   const outer = inner && regions(owner, text).find((r) => r.key === 'body');
   if (inner && outer && outer.open < start && end <= inner.open) return util.addDanglingComment(owner, comment, BEFORE_INNER);

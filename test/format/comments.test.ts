@@ -212,6 +212,16 @@ describe('formatter comments', () => {
     }
   });
 
+  it("keeps a comment after a statement written on the line of a meta block's `inner { … }` on that statement", async () => {
+    const head = ['model m {', '  features {', '    a: id(hash: 10, dim: 4)', '  }', '', '  meta_block mb by a {'];
+    const text = [...head, '    inner { lr: 1 } /* a */ let w = 32 // hidden width', '    return dense(a, w)', '  }', '}', ''].join('\n');
+    const out = await formatRec(text);
+    expect(out).toBe([...head, '    inner { lr: 1 } /* a */', '    let w = 32 // hidden width', '    return dense(a, w)', '  }', '}', ''].join('\n'));
+    expect(await formatRec(out)).toBe(out);
+    expect(meaning(out)).toEqual(meaning(text));
+    expect(comments(out)).toEqual(comments(text));
+  });
+
   it('prints a `///` that documents nothing as `//` where it would document a declaration', async () => {
     const cases = [
       // after `for … in …`, before `{`: inside the body it would document `let h`
