@@ -23,9 +23,9 @@ function keepInside(comment: Attaching, text: string, file: Node): boolean {
   const inner = owner.kind === 'MetaBlock' ? regions(owner, text).find((r) => r.key === 'inner') : undefined;
   const next = inner ? tokenAt(text, inner.close + 1) : -1;
   if (inner && start > inner.close && !text.slice(inner.close + 1, start).includes('\n') && (next < 0 || next >= end)) return util.addDanglingComment(owner, comment, AFTER_INNER);
-  // Before `inner`: printed before it, in the order written.
-  const outer = inner && regions(owner, text).find((r) => r.key === 'body');
-  if (inner && outer && outer.open < start && end <= inner.open) return util.addDanglingComment(owner, comment, BEFORE_INNER);
+  // Before `inner`, in the body or in the block's head (`meta_block // c⏎mb by k {`, `inner // c⏎{`):
+  // printed before it, in the order written (Prettier would put it in the record, before its first field).
+  if (inner && end <= inner.open) return util.addDanglingComment(owner, comment, BEFORE_INNER);
   for (const r of regions(owner, text)) {
     if (!(r.open < start && end <= r.close)) continue;
     if (r.items.length === 0) return util.addDanglingComment(owner, comment, r.key);

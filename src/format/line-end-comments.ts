@@ -20,7 +20,7 @@
 import { util } from 'prettier';
 import type * as A from '../syntax/ast.js';
 import { endOf, startOf, type AttachedComment, type Attaching, type Node } from './print-util.js';
-import { BEFORE_INNER, regions, tokenAt, type Region } from './regions.js';
+import { regions, tokenAt, type Region } from './regions.js';
 import { ancestors, keyOf, LISTS } from './visitor-keys.js';
 
 /** A head printed just before a body: `for u in HEAD {`, `if HEAD {`. */
@@ -89,11 +89,8 @@ export function attachLineEnd(comment: Attaching, text: string, file: Node, plac
   const next = tokenAt(text, endOf(comment));
   const brace = next >= 0 && text[next] === '{' && (owner.kind !== 'Task' || laterIn(endOf(comment), endOf(owner)));
   const opened = brace ? regions(owner, text).find((r) => r.open === next) : undefined;
-  if (opened) {
-    // a meta block's `inner { … }` is printed first in its body: a comment before the body goes before it
-    if (opened.key === 'body' && regions(owner, text).some((r) => r.key === 'inner')) return util.addDanglingComment(owner, comment, BEFORE_INNER);
-    return inside(owner, opened, comment);
-  }
+  // (a meta block's head with an `inner { … }` never gets here: comments.ts puts its comments before `inner`)
+  if (opened) return inside(owner, opened, comment);
   const before = comment.precedingNode ?? (alone ? owner : undefined);
   if (!before) return false; // Prettier puts it before the node after it, on a line of its own
   // On its own line, Prettier puts it before the node after it: stable when that node begins a

@@ -222,6 +222,22 @@ describe('formatter comments', () => {
     expect(comments(out)).toEqual(comments(text));
   });
 
+  it("puts the comments of a meta block's head before its `inner`, in the order written", async () => {
+    const head = ['model m {', '  features {', '    a: id(hash: 10, dim: 4)', '  }', ''];
+    const want = [...head, '  meta_block mb by a {', '    // one', '    // two', '    inner { lr: 1 }', '    return a', '  }', '}', ''].join('\n');
+    const texts = [
+      ['  meta_block // one', '  mb by a {', '    inner // two', '    { lr: 1 }'],
+      ['  meta_block mb // one', '  by a { // two', '    inner { lr: 1 }'],
+    ].map((lines) => [...head, ...lines, '    return a', '  }', '}', ''].join('\n'));
+    for (const text of texts) {
+      const out = await formatRec(text);
+      expect(out, text).toBe(want);
+      expect(await formatRec(out)).toBe(out);
+      expect(meaning(out)).toEqual(meaning(text));
+      expect(comments(out)).toEqual(comments(text));
+    }
+  });
+
   it('prints a `///` that documents nothing as `//` where it would document a declaration', async () => {
     const cases = [
       // after `for … in …`, before `{`: inside the body it would document `let h`
