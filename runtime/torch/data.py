@@ -13,6 +13,7 @@ import datetime
 import json
 import math
 import os
+import re
 
 import numpy as np
 
@@ -148,11 +149,37 @@ def parquet_records(path, columns):
         raise DataError(path, 0, "(file)", f"cannot read the Parquet file: {e}", "REC6011") from None
 
 
+NOT_UTF8 = "this line holds bytes that are not UTF-8 (a text data file must be UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`)"
+
+
+def not_utf8_line(path):
+    """The line holding the file's first bytes that are not UTF-8, lines ending as recc's reader ends them (\\n, \\r\\n, a lone \\r)."""
+    line = 1
+    with open(path, "rb") as f:
+        for raw in f:
+            for part in re.split(rb"\r(?!\n)", raw):
+                try:
+                    part.decode("utf-8")
+                except UnicodeDecodeError:
+                    return line
+                line += 1
+    return line - 1  # the file ends inside a character: its last line
+
+
 def read_records(path, columns=()):
     """(line, {column: cell}) for each record of a data file; cells of CSV/TSV are text."""
     if is_parquet(path):
         yield from parquet_records(path, set(columns))
         return
+    try:
+        yield from text_records(path)
+    except UnicodeDecodeError:
+        # as recc: an error at the line, never ids decoded otherwise than recc decodes them
+        raise DataError(path, not_utf8_line(path), "(record)", NOT_UTF8, "REC6002") from None
+
+
+def text_records(path):
+    """read_records of a CSV, TSV or JSON Lines file."""
     ext = os.path.splitext(path)[1].lower()
     if ext in (".jsonl", ".ndjson", ".json"):
         with open(path, encoding="utf-8-sig") as f:

@@ -142,6 +142,28 @@ describe.runIf(haveTorch())('data.py encodes as recc does', () => {
     expect(edges.inputs.n_ids ?? edges.inputs.n).toEqual([2, 2, 1, 3, 3, 1]);
   });
 
+  // found by a probe: recc decoded such bytes to U+FFFD without a word, train.py stopped with a UnicodeDecodeError traceback
+  it('bytes that are not UTF-8: the line recc names, with its words', async () => {
+    const head = 'user,g,h,hh,n,v,rating,genre';
+    const files: Record<string, Buffer> = {
+      'latin1.csv': Buffer.from(`${head}\r\n"a\r\nb",x,,,1,1 2,4,d\r\nJos\xe9,x,,,1,1 2,4,d\r\n`, 'latin1'),
+      'latin1-cr.csv': Buffer.from(`${head}\ra,x,,,1,1 2,4,d\rb,x,,,1,1 2,4,d\xff\r`, 'latin1'),
+      'latin1.jsonl': Buffer.from('{"user": "a", "g": "x", "h": "", "hh": "", "n": 1, "v": "1 2", "rating": 4, "genre": "d"}\n{"user": "Jos\xe9"}\n', 'latin1'),
+      'cut.csv': Buffer.concat([Buffer.from(`${head}\na,x,,,1,1 2,4,d\n\u65e5`), Buffer.from([0xe6, 0x97])]),
+    };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(work, name), bytes);
+    const names = Object.keys(files);
+    const got = encodeInPython(names.map((f) => ({ graph, file: join(work, f) })));
+    const lines = [];
+    for (const [k, name] of names.entries()) {
+      const want = await encodeInRecc(graph, join(work, name));
+      if (!('error' in want)) throw new Error(`${name}: recc read it`);
+      expect(got[k], name).toEqual({ error: want.error, line: want.line, column: '(record)' });
+      lines.push(want.line);
+    }
+    expect(lines).toEqual([4, 3, 2, 3]);
+  });
+
   it('random rows of every example, as CSV', async () => {
     const specs = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.rec'));
     const jobs: Array<{ graph: IRGraph; file: string; spec: string }> = [];
