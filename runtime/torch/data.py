@@ -181,6 +181,20 @@ def read_records(path, columns=()):
 def text_records(path):
     """read_records of a CSV, TSV or JSON Lines file."""
     ext = os.path.splitext(path)[1].lower()
+    if ext == ".json":
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+        if text.lstrip().startswith("["):
+            # one array, each object a record at its position, as recc reads it (read-jsonl.ts)
+            try:
+                items = jsonl.parse_array_items(text)
+            except ValueError as e:
+                raise DataError(path, 0, "(file)", f"the file is not valid JSON: {e}", "REC6002") from None
+            for i, obj in enumerate(items, 1):
+                if not isinstance(obj, dict):
+                    raise DataError(path, i, "(record)", "not a JSON object", "REC6003")
+                yield i, {k: jsonl.cell(v) for k, v in obj.items()}
+            return
     if ext in (".jsonl", ".ndjson", ".json"):
         with open(path, encoding="utf-8-sig") as f:
             for i, text in enumerate(f, 1):

@@ -37,6 +37,11 @@ def _keep_lossy(lit, number):
     return lit if _lossy(x) else x
 
 
+def _holds_lossy(obj):
+    """Whether an object holds, as a value or a list value's item, a number JSON.parse loses."""
+    return isinstance(obj, dict) and any(_lossy(v) or (isinstance(v, list) and any(_lossy(x) for x in v)) for v in obj.values())
+
+
 def _no_constant(name):
     raise ValueError(f"{name} is not JSON")
 
@@ -46,9 +51,25 @@ def parse_object(text):
     value's item is a number JSON.parse loses, again keeping every such number's literal text.
     Raises ValueError (json.JSONDecodeError is one) on text that is not JSON."""
     obj = json.loads(text, parse_int=_js_int, parse_constant=_no_constant)
-    if isinstance(obj, dict) and any(_lossy(v) or (isinstance(v, list) and any(_lossy(x) for x in v)) for v in obj.values()):
+    if _holds_lossy(obj):
         obj = json.loads(text, parse_int=lambda lit: _keep_lossy(lit, _js_int), parse_float=lambda lit: _keep_lossy(lit, float), parse_constant=_no_constant)
     return obj
+
+
+def parse_array_items(text):
+    """The items of a ``.json`` file holding one array, as recc's reader parses them: by JSON.parse,
+    and an item holding a number JSON.parse loses from a second parse that keeps every such
+    number's literal text. Raises ValueError on text that is not JSON, or not an array."""
+    items = json.loads(text, parse_int=_js_int, parse_constant=_no_constant)
+    if not isinstance(items, list):
+        raise ValueError("not a JSON array")
+    kept = None
+    for i, obj in enumerate(items):
+        if _holds_lossy(obj):
+            if kept is None:
+                kept = json.loads(text, parse_int=lambda lit: _keep_lossy(lit, _js_int), parse_float=lambda lit: _keep_lossy(lit, float), parse_constant=_no_constant)
+            items[i] = kept[i]
+    return items
 
 
 def js_json(v):

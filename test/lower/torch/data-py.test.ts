@@ -122,6 +122,9 @@ describe.runIf(haveTorch())('data.py encodes as recc does', () => {
         '{"user": {"a": 1e21}, "hh": 1e20, "n": 1, "v": [0, 0], "g": "x", "h": [], "rating": 1, "genre": "d"}',
         '{"user": 1.5e300, "hh": ["é", null], "n": 1e0, "v": [0, 0], "g": "x", "h": [], "rating": 1, "genre": "d"}',
       ].join('\n') + '\n',
+      // a .json file holding one array, as recc reads it (data.py read it as JSON Lines, line by line)
+      'corner.json': `[\n${JSONL.trim().split('\n').join(',\n')}\n]`,
+      'values.json': `[${['{"user": 1e21, "hh": [true], "n": 1, "v": [0, 0], "g": "x", "h": [], "rating": 1, "genre": "d"}', '{"user": 1.5e300, "hh": [12345678901234567890, 2.5], "n": 1e0, "v": [0, 0], "g": "x", "h": [], "rating": 1, "genre": "d"}'].join(', ')}]`,
       // next to the boundaries [1, 10]: bucketed as float32, 0.99999999 is 1 and 9.9999999 is 10
       'bucket-edges.csv': `user,g,h,hh,n,v,rating,genre\n${['0.99999999', '1', '0.9999999', '9.9999999', '10.000000001', '-1e-46'].map((n) => `a,x,,,${n},1 2,4,d`).join('\n')}\n`,
     };
@@ -136,7 +139,7 @@ describe.runIf(haveTorch())('data.py encodes as recc does', () => {
       } else expect(g, name).toEqual(want);
     }
     // the corner files encode, the bad ones do not
-    expect(got.map((g) => 'error' in g)).toEqual([false, false, true, true, true, true, false, true, true, true, false, false]);
+    expect(got.map((g) => 'error' in g)).toEqual([false, false, true, true, true, true, false, true, true, true, false, false, false, false]);
     const edges = got[names.indexOf('bucket-edges.csv')]!;
     if ('error' in edges) throw new Error(edges.error);
     expect(edges.inputs.n_ids ?? edges.inputs.n).toEqual([2, 2, 1, 3, 3, 1]);
