@@ -58,24 +58,30 @@ export class BadValue extends Error {
   }
 }
 
-const vocabMaps = new WeakMap<string[], Map<string, number>>();
+/** The ids of a categorical feature's values under the id convention above (a vocabulary's index made once). */
+export class IdLookup {
+  private readonly vocab: Map<string, number> | undefined;
 
-/** The id of one categorical value under the id convention above. */
-export function idOf(value: RawCell, source: IdSource): number {
-  // empty text is padding, whatever gives it: "", null, and a JSON list with no item (`[]`, `[null]`),
-  // as the serving feeds read them (onnx-feeds.ts idText); `[]` was hash("") here
-  const s = value === null || value === undefined ? '' : String(value);
-  if (s === '') return 0;
-  if (source.kind === 'hash') return hashBucket(s, source.buckets);
-  let m = vocabMaps.get(source.values);
-  if (!m) {
-    m = new Map();
+  constructor(private readonly source: IdSource) {
+    if (source.kind !== 'vocab') return;
     // a value listed twice keeps its first index, as the ONNX LabelEncoder would reject duplicates
-    source.values.forEach((v, i) => m!.has(v) || m!.set(v, i + 2));
-    vocabMaps.set(source.values, m);
+    const m = new Map<string, number>();
+    source.values.forEach((v, i) => m.has(v) || m.set(v, i + 2));
+    this.vocab = m;
   }
-  return m.get(s) ?? 1;
+
+  id(value: RawCell): number {
+    // empty text is padding, whatever gives it: "", null, and a JSON list with no item (`[]`, `[null]`),
+    // as the serving feeds read them (onnx-feeds.ts idText); `[]` was hash("") here
+    const s = value === null || value === undefined ? '' : String(value);
+    if (s === '') return 0;
+    if (this.source.kind === 'hash') return hashBucket(s, this.source.buckets);
+    return this.vocab!.get(s) ?? 1;
+  }
 }
+
+/** The id of one categorical value (an encoder keeps an IdLookup per feature instead). */
+export const idOf = (value: RawCell, source: IdSource): number => new IdLookup(source).id(value);
 
 /**
  * 1 + the number of boundaries ≤ x (boundaries ascending), compared as float32 values: the serving
@@ -126,17 +132,18 @@ export function featureShape(f: InputFeature): number[] {
   return f.kind === 'seq' ? [f.maxLen] : f.kind === 'dense' ? [f.size] : [];
 }
 
-function encodeFeature(f: InputFeature, v: RawCell, out: Int32Array | Float32Array, at: number): void {
+/** Encode one feature's cell at `out[at …]`; `ids`: the feature's IdLookup (id and seq features). */
+function encodeFeature(f: InputFeature, v: RawCell, out: Int32Array | Float32Array, at: number, ids: IdLookup | undefined): void {
   switch (f.kind) {
     case 'id':
-      out[at] = idOf(v, f.source);
+      out[at] = ids!.id(v);
       return;
     case 'bucketize':
       out[at] = bucketOf(numberOf(v, f.column), f.boundaries);
       return;
     case 'seq': {
       const items = seqItems(v, f.sep).slice(-f.maxLen);
-      for (let i = 0; i < f.maxLen; i++) out[at + i] = i < items.length ? idOf(items[i]!, f.source) : 0;
+      for (let i = 0; i < f.maxLen; i++) out[at + i] = i < items.length ? ids!.id(items[i]!) : 0;
       return;
     }
     case 'dense':
@@ -242,6 +249,8 @@ export class RowEncoder {
   n = 0;
   private readonly at = new Map<string, number>();
   private readonly inputsF: InputFeature[];
+  /** Each id and seq feature's lookup, by feature name. */
+  private readonly ids = new Map<string, IdLookup>();
   private readonly inputs: Map<string, ChunkedColumn<Int32Array | Float32Array>>;
   private readonly labels: Map<string, ChunkedColumn<Float32Array>>;
   private readonly keys: Map<string, KeyColumn>;
@@ -259,6 +268,7 @@ export class RowEncoder {
   ) {
     const { features, tasks, supports = [] } = model;
     this.inputsF = features.filter((f): f is InputFeature => f.kind !== 'label');
+    for (const f of this.inputsF) if (f.kind === 'id' || f.kind === 'seq') this.ids.set(f.name, new IdLookup(f.source));
     // Label columns are those the tasks and support sets read: a stage's data need not hold the
     // labels of another stage's tasks (PeterRec pretrains on sequences without the profile labels).
     const cols = new Set<string>(keyColumns);
@@ -298,7 +308,7 @@ export class RowEncoder {
         const v = cell(f.column);
         if (v === undefined) throw new BadValue(f.column, `missing column \`${f.column}\` (feature \`${f.name}\`)`, 'REC6001');
         const [out, at] = this.inputs.get(f.name)!.slot(n);
-        encodeFeature(f, v, out, at);
+        encodeFeature(f, v, out, at, this.ids.get(f.name));
       }
       for (const t of tasks) {
         const y = evalLabel(t.label, cell);
