@@ -35,6 +35,11 @@ export interface SymbolRef {
 export interface SymbolIndex {
   defs: SymbolDef[];
   refs: SymbolRef[];
+  /**
+   * Reads of a definition that no name spells: a task without `from:` reads the last model `let`
+   * (the span is the task's name). Not occurrences of the name, but uses all the same.
+   */
+  implicitRefs: SymbolRef[];
 }
 
 class Env {
@@ -55,7 +60,7 @@ function blockDetail(b: BlockDecl, qualified: string): string {
 
 export class Resolver {
   readonly diagnostics: Diagnostic[] = [];
-  readonly index: SymbolIndex = { defs: [], refs: [] };
+  readonly index: SymbolIndex = { defs: [], refs: [], implicitRefs: [] };
   private readonly moduleEnvs = new Map<Module, Env>();
   private builtinEnv: Env | undefined;
   /** Block definitions by the span of their name (`poso.mlp` finds its block's definition). */
@@ -208,12 +213,14 @@ export class Resolver {
     // read by the elaborator, not evaluated; their names are indexed once every name is defined.
     const selectors: Expr[] = [];
     const groups = new Set<string>();
+    // Tasks without `from:` read the model's last `let`, wherever they stand (model.ts).
+    const fromless: TaskDecl[] = [];
     const task = (item: TaskDecl) => {
       // Tasks are not values: their own namespace, so a task may share its label's name.
       this.index.defs.push({ name: item.name.name, kind: 'task', span: item.name.span, doc: item.doc, detail: `task ${item.name.name}` });
       const from = item.fields.find((fl) => fl.name.name === 'from');
       if (from) this.expr(from.value, env);
-      else if (lastLet) this.markUsed(lastLet);
+      else fromless.push(item);
       // Label expressions name label columns; the elaborator checks them (REC2008).
       if (item.head.kind === 'Call') {
         for (const a of item.head.args) if (!a.name || a.name.name === 'label') this.labelRefs(a.value, env);
@@ -292,6 +299,11 @@ export class Resolver {
         default:
           break;
       }
+    }
+    for (const t of fromless) {
+      if (!lastLet) break;
+      this.markUsed(lastLet);
+      this.index.implicitRefs.push({ span: t.name.span, def: lastLet });
     }
     for (const e of selectors) this.selectorRefs(e, env, groups);
     for (const pc of pcs) {

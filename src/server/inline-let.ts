@@ -2,7 +2,7 @@
 // written where it is read, in parentheses when an operator there would bind it otherwise, and
 // goes (with its doc comment). Only then is it the same model: a `let` read twice would have its
 // layers built twice, with two sets of parameters. The one read must be in a later `let`'s value
-// or a task's `from:`; a `let` also named by a parameter selector (`freeze: [trunk]`, a graft)
+// or a task's `from:` (a task without `from:` reads the last `let`: a read too); a `let` also named by a parameter selector (`freeze: [trunk]`, a graft)
 // is not offered, since its parameters are named after it.
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
@@ -36,7 +36,8 @@ export function inlineLet(a: Analysis, text: string, uri: string, offset: number
   const declAt = hit.def.span.start.offset;
   const item = model?.items.find((m): m is LetStmt => m.kind === 'Let' && m.name.span.start.offset === declAt);
   if (!model || !item) return [];
-  const uses = a.symbols.refs.filter((r) => r.def === hit.def || (r.def.span?.file === a.file && r.def.span.start.offset === declAt));
+  // a task without `from:` reads the last `let` too, where no name is written
+  const uses = [...a.symbols.refs, ...a.symbols.implicitRefs].filter((r) => r.def === hit.def || (r.def.span?.file === a.file && r.def.span.start.offset === declAt));
   if (uses.length !== 1 || uses[0]!.span.file !== a.file) return [];
   const useAt = uses[0]!.span.start.offset;
   let site: { name: Expr; tight: boolean } | undefined;

@@ -76,6 +76,27 @@ describe('inline let', () => {
     expect(analyze(frozen, '/tmp/inline.rec').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(inlined(frozen, 'trunk =')).toBeUndefined();
   });
+
+  it('is not offered for a let that a task without `from:` reads as well', () => {
+    const spec = `model m {
+  features {
+    user: id(hash: 100, dim: 4)
+    item: id(hash: 100, dim: 4)
+    clicked: label
+    liked: label
+  }
+  let trunk = dense(concat(user, item), 8)
+  let head = dense(trunk, 4)
+  task click : binary(label: clicked) { from: head }
+  task like : binary(label: liked)
+}
+`;
+    // `like` reads `head`, the last let: inlined into `click`, `trunk` would be last and `like` would read it
+    expect(inlined(spec, 'head =')).toBeUndefined();
+    expect(inlined(spec, 'head }')).toBeUndefined();
+    // with `like` reading something else, `head` is read once
+    expect(inlined(spec.replace('binary(label: liked)', 'binary(label: liked) { from: trunk }'), 'head =')).toBeDefined();
+  });
 });
 
 describe('inlining any let of the examples and fixtures read once', () => {
