@@ -249,6 +249,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return !c || c instanceof ResponseError ? (c ?? null) : prepareRename(c.a, c.offset);
   }));
   connection.onRenameRequest(forDocument(null, (p) => {
+    if (typeof p.newName !== 'string') return invalidParams(`newName is a string, found ${JSON.stringify(p.newName) ?? 'nothing'}`);
     const c = at(p.textDocument.uri, p.position);
     if (!c || c instanceof ResponseError) return c ?? null;
     const h = fromHome(c, p.textDocument.uri);

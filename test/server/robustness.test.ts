@@ -199,6 +199,18 @@ describe('positions from the client are checked (issue 17, item 9)', () => {
     c.logged.splice(0); // the protocol library's word on it, which the next tests need not see
   });
 
+  it('a rename whose new name is not a string is refused, with nothing logged as a failure', async () => {
+    const uri = c.file('new-name.rec', SPEC);
+    await c.open(uri, SPEC);
+    const td = { textDocument: { uri }, position: pos(SPEC, 'trunk =', 1) };
+    for (const newName of [undefined, null, ['q'], { toString: 1 }, 5]) {
+      const err = await c.request('textDocument/rename', { ...td, newName }).then(() => undefined, (e: { code?: number; message?: string }) => e);
+      expect(err, JSON.stringify(newName)).toMatchObject({ code: -32602, message: expect.stringContaining('newName is a string') });
+    }
+    expect(c.logged).toEqual([]);
+    expect(await c.request('textDocument/rename', { ...td, newName: 'body' })).toMatchObject({ changes: { [uri]: expect.any(Array) } });
+  });
+
   it('an edit with a range that is not one is refused: the document stays in sync or says it is not', async () => {
     const shown: string[] = [];
     c.conn.onNotification('window/showMessage', (p: { message: string }) => shown.push(p.message));
