@@ -8,13 +8,14 @@
 // are declarations, label expressions over data columns or settings, not values a `let` can hold.
 // The expression must be exactly what is selected (spaces around it aside), and more than a name:
 // a callee (`poso.mlp`) or a whole value is not offered, nor anything inside a `let` that a
-// parameter selector names (below).
+// parameter selector names (below). Nor in a file the parser stopped reading (REC1008, REC1009).
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { Expr, LetStmt, ModelDecl, Stmt } from '../syntax/ast.js';
 import { declarationStart } from '../syntax/doc-comments.js';
 import { lineEnd, lineStart, nextLineStart } from '../syntax/line-index.js';
 import { forEachChild } from '../syntax/visit.js';
+import { readingStopped } from './queries.js';
 
 interface Site {
   expr: Expr;
@@ -76,7 +77,8 @@ export function extractLet(a: Analysis, text: string, uri: string, start: number
   // spaces around the selection do not count
   while (start < end && /\s/.test(text[start]!)) start++;
   while (end > start && /\s/.test(text[end - 1]!)) end--;
-  if (start === end) return [];
+  // a selector after where the parser stopped may name the `let` (`freeze: [trunk]`)
+  if (start === end || readingStopped(a)) return [];
   const sites: Site[] = [];
   for (const item of a.ast.items) {
     if (item.kind === 'Block') inStatements(item.body, start, end, sites);

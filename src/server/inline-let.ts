@@ -2,15 +2,17 @@
 // written where it is read, in parentheses when an operator there would bind it otherwise, and
 // goes (with its doc comment). Only then is it the same model: a `let` read twice would have its
 // layers built twice, with two sets of parameters. The one read must be in a later `let`'s value
-// or a task's `from:` (a task without `from:` reads the last `let`: a read too); a `let` also named by a parameter selector (`freeze: [trunk]`, a graft)
-// is not offered, since its parameters are named after it.
+// or a task's `from:` (a task without `from:` reads the last `let`: a read too); a `let` also
+// named by a parameter selector (`freeze: [trunk]`, a graft) is not offered, since its parameters
+// are named after it. Nor is anything in a file the parser stopped reading (REC1008, REC1009):
+// the uses after that are unknown.
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { Expr, LetStmt } from '../syntax/ast.js';
 import { declarationStart } from '../syntax/doc-comments.js';
 import { lineEnd, nextLineStart } from '../syntax/line-index.js';
 import { forEachChild } from '../syntax/visit.js';
-import { symbolAt } from './queries.js';
+import { readingStopped, symbolAt } from './queries.js';
 
 /** Expressions that bind tighter than any operator: they need no parentheses wherever they go. */
 const ATOMIC = new Set<Expr['kind']>(['Number', 'String', 'Bool', 'Name', 'List', 'Record', 'Member', 'Index', 'Call', 'Paren']);
@@ -31,7 +33,8 @@ function nameAt(root: Expr, offset: number): { name: Expr; tight: boolean } | un
 /** The action for the cursor at `offset`, on a model `let`'s name or on its one use; `position` is the document's. */
 export function inlineLet(a: Analysis, text: string, uri: string, offset: number, position: (offset: number) => Position): CodeAction[] {
   const hit = symbolAt(a, offset);
-  if (hit?.def.kind !== 'let' || !hit.def.span || hit.def.span.file !== a.file) return [];
+  // uses after where the parser stopped are in no index
+  if (readingStopped(a) || hit?.def.kind !== 'let' || !hit.def.span || hit.def.span.file !== a.file) return [];
   const model = a.ast.items.find((i) => i.kind === 'Model');
   const declAt = hit.def.span.start.offset;
   const item = model?.items.find((m): m is LetStmt => m.kind === 'Let' && m.name.span.start.offset === declAt);

@@ -1,6 +1,7 @@
 // What is at a position: the symbol (definition or reference) under the cursor, or the named
 // argument of a block call (`units:` in `poso.mlp(x, units: [8])`), which the resolver does not
 // index because arguments are bound later, by the elaborator.
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { Module } from '../semantics/modules.js';
@@ -17,6 +18,15 @@ export function symbolAt(a: Analysis, offset: number): { def: SymbolDef; at: Spa
   const ps = arg?.param.name.span;
   const def = ps && a.symbols.defs.find((d) => d.kind === 'param' && d.span?.file === ps.file && d.span.start.offset === ps.start.offset);
   return def && arg ? { def, at: arg.at } : undefined;
+}
+
+/**
+ * The error after which the parser stopped reading the analysed file (REC1008, REC1009: "the rest
+ * of the file is not read"), if one did: the names written after it are in no index, so a
+ * refactoring would miss them.
+ */
+export function readingStopped(a: Analysis): Diagnostic | undefined {
+  return a.diagnostics.find((d) => (d.code === 'REC1008' || d.code === 'REC1009') && d.span.file === a.file);
 }
 
 /** A block or a block's parameter: the interface of its file, renamed and found in the specs that use the file too. */

@@ -2,8 +2,10 @@
 // `use` the file (open, or on disk in the workspace), from its file or from a spec that uses it
 // (and, before it, say what the cursor would rename). Refused,
 // with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
-// names, and a new name that would collide with one already visible where the symbol is defined
-// (a rename must not change what a name means).
+// names, a new name that would collide with one already visible where the symbol is defined
+// (a rename must not change what a name means), and any rename in a file the parser stopped
+// reading (REC1008, REC1009), whose uses after that are not known.
+import { basename } from 'node:path';
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
@@ -11,7 +13,7 @@ import type { SymbolDef } from '../semantics/resolve.js';
 import { isStdFile } from '../semantics/elaborate.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { toRange } from './documents.js';
-import { occurrences, occurrencesInUsers, sharedKind, symbolAt, type Users } from './queries.js';
+import { occurrences, occurrencesInUsers, readingStopped, sharedKind, symbolAt, type Users } from './queries.js';
 import { featureDecls, globalNames, itemAt, namesInScope } from './scope-at.js';
 
 /**
@@ -62,6 +64,11 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   const { def } = r;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.includes(newName)) return refuse(`\`${newName}\` is not a valid name`);
   if (newName === def.name) return { changes: {} };
+  const inUsers = sharedKind(def) ? users() : [];
+  for (const b of [a, ...inUsers.map((u) => u.a)]) {
+    const stopped = readingStopped(b);
+    if (stopped) return refuse(`\`${basename(b.file)}\` is not read past line ${stopped.span.start.line} (${stopped.code}): the uses after it would keep the old name; fix that error first`);
+  }
   const home = itemAt(a, def.span.start.offset);
   const clash =
     namesInScope(a, def.span.end.offset + 1).some((d) => d.name === newName) ||
@@ -81,7 +88,7 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   if (column) edits.push(column);
   const changes: Record<string, typeof edits> = { [uri]: edits };
   // a block (called `module.block(…)` elsewhere) and its parameters are the file's interface
-  if (sharedKind(def)) for (const u of occurrencesInUsers(def, users)) changes[u.uri] = u.spans.map((s) => ({ range: toRange(s), newText: newName }));
+  for (const u of occurrencesInUsers(def, () => inUsers)) changes[u.uri] = u.spans.map((s) => ({ range: toRange(s), newText: newName }));
   return { changes };
 }
 

@@ -95,6 +95,15 @@ describe('extract to let', () => {
     // the same let, named by no selector
     expect(extracted(staged.replace('freeze: [net]', 'freeze: [trunk]'), 'dense(trunk, 8)')).toContain('let extracted = dense(trunk, 8)');
   });
+
+  it('offers nothing in a file the parser stopped reading (REC1008): a selector after the cut may name the let', () => {
+    const staged = TEXT.replace('\n}\n', '\n  stage pre { }\n  stage tune { freeze: [trunk] }\n}\n');
+    const cut = staged.replace('  task click', `  let deep = ${'('.repeat(70)}trunk${')'.repeat(70)}\n  task click`);
+    expect(analyze(cut, '/tmp/extract.rec').diagnostics.map((d) => d.code)).toContain('REC1008');
+    // `freeze: [trunk]` is after the cut: only the cut tells that `trunk` may be selected
+    expect(extracted(cut, 'concat(user_id, avc)')).toBeUndefined();
+    expect(extracted(TEXT.replace('  task click', `  let deep = ${'('.repeat(70)}trunk${')'.repeat(70)}\n  task click`), 'concat(user_id, avc)')).toBeUndefined();
+  });
 });
 
 describe('extracting any expression of the examples and fixtures', () => {

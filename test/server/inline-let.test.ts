@@ -99,6 +99,30 @@ describe('inline let', () => {
   });
 });
 
+describe('inline let in a file the parser stopped reading (REC1008)', () => {
+  it('is not offered: the uses after the cut are not known', () => {
+    const spec = (deep: string, from: string) => `model m {
+  features {
+    user: id(hash: 100, dim: 4)
+    item: id(hash: 100, dim: 4)
+    clicked: label
+  }
+  let trunk = dense(concat(user, item), 8)
+  let head = dense(trunk, 4)
+  let deep = ${deep}
+  task click : binary(label: clicked) { from: ${from} }
+}
+`;
+    const nested = `${'('.repeat(70)}user${')'.repeat(70)}`;
+    expect(analyze(spec(nested, 'head'), '/tmp/inline.rec').diagnostics.map((d) => d.code)).toContain('REC1008');
+    // `trunk` is read once before the cut, whatever is read after it
+    expect(inlined(spec(nested, 'head + trunk + deep'), 'trunk =')).toBeUndefined();
+    expect(inlined(spec(nested, 'head + deep'), 'trunk =')).toBeUndefined();
+    // read to the end, and read once, it is offered
+    expect(inlined(spec('user', 'head + deep'), 'trunk =')).toBeDefined();
+  });
+});
+
 describe('inlining any let of the examples and fixtures read once', () => {
   it('gives a spec with no new error and the same graph', () => {
     let tried = 0;

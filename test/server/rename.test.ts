@@ -158,4 +158,32 @@ describe('rename', () => {
       expect(analyze(out, 'm.rec').diagnostics, out).toEqual([]);
     }
   });
+  it('refuses in a file the parser stopped reading (REC1008, REC1009): the uses after that are not known', () => {
+    const spec = (deep: string) =>
+      [
+        'model m {',
+        '  features {',
+        '    user: id(hash: 100, dim: 4)',
+        '    item: id(hash: 100, dim: 4)',
+        '    clicked: label',
+        '  }',
+        '  let trunk = dense(concat(user, item), 8)',
+        '  let head = dense(trunk, 4)',
+        `  let deep = ${deep}`,
+        '  task click : binary(label: clicked) { from: head + trunk + deep }',
+        '}',
+        '',
+      ].join('\n');
+    const nested = spec(`${'('.repeat(70)}user${')'.repeat(70)}`);
+    const chained = spec(Array(300).fill('user').join(' + '));
+    for (const [text, code] of [[nested, 'REC1008'], [chained, 'REC1009']] as const) {
+      const a = analyze(text, 'm.rec');
+      expect(a.diagnostics.map((d) => d.code)).toContain(code);
+      const r = rename(a, text.indexOf('trunk =') + 1, 'body', pathToFileURL(a.file).href);
+      expect(r, code).toMatchObject({ message: `\`m.rec\` is not read past line 9 (${code}): the uses after it would keep the old name; fix that error first` });
+    }
+    // read to the end, every use is renamed
+    const whole = spec('user');
+    expect(applied(whole, renamed(analyze(whole, 'm.rec'), whole.indexOf('trunk =') + 1, 'body')!)).toContain('from: head + body + deep');
+  });
 });
