@@ -3,14 +3,18 @@
 // (and, before it, say what the cursor would rename). Refused,
 // with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
 // names, a new name that would collide with one already visible where the symbol is defined
-// (a rename must not change what a name means), and any rename in a file the parser stopped
+// (a rename must not change what a name means) or that meets it outside scopes (a task's and an
+// input's, a parameter path's, a group's: clashOutOfScope), and any rename in a file the parser stopped
 // reading (REC1008, REC1009), whose uses after that are not known.
 import { basename } from 'node:path';
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';
+import { BUILTIN_GROUPS } from '../ir/types.js';
+import { SUPPORT_LABEL, SUPPORT_MASK } from '../ir/support-inputs.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { SymbolDef } from '../semantics/resolve.js';
 import { isStdFile } from '../semantics/elaborate.js';
+import type { Expr, Ident } from '../syntax/ast.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { toRange } from './documents.js';
 import { occurrences, occurrencesInUsers, readingStopped, sharedKind, symbolAt, type Users } from './queries.js';
@@ -76,6 +80,8 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
     (isGlobal(def) && (globalNames(a).some((d) => d.name === newName) || occurrences(a, def).some((s) => namesInScope(a, s.start.offset).some((d) => d.name === newName))));
   if (clash && def.kind !== 'task') return refuse(`\`${newName}\` is already defined here; pick another name`);
   if (def.kind === 'task' && a.symbols.defs.some((d) => d.kind === 'task' && d.name === newName)) return refuse(`a task \`${newName}\` already exists`);
+  const outside = clashOutOfScope(a, def, newName);
+  if (outside) return refuse(outside);
   const unaliased = def.kind === 'module' ? unaliasedUse(a, def.span) : undefined;
   const edits = occurrences(a, def)
     .filter((s) => s.file === a.file)
@@ -90,6 +96,41 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   // a block (called `module.block(…)` elsewhere) and its parameters are the file's interface
   for (const u of occurrencesInUsers(def, () => inUsers)) changes[u.uri] = u.spans.map((s) => ({ range: toRange(s), newText: newName }));
   return { changes };
+}
+
+/** A feature declared as a label (`clicked: label`, `label(column: …)`): not an input of the serving graph. */
+function isLabel(v: Expr): boolean {
+  const kind = v.kind === 'Call' ? v.callee : v;
+  return kind.kind === 'Name' && kind.name === 'label';
+}
+
+/**
+ * Why `def` may not be named `newName` where scopes do not tell: names that meet elsewhere. The
+ * serving graph names its inputs after the input features, its outputs after the tasks, and a
+ * support set's inputs `<set>.label` and `<set>.mask`; parameters are named after the model's
+ * `let`s, its meta block and its tasks (`trunk.dense0.kernel`), and a selector that is a group's
+ * name (`freeze: [towers]`) selects the group, not the parameters of a `let` of that name.
+ */
+function clashOutOfScope(a: Analysis, def: SymbolDef & { span: Span }, newName: string): string | undefined {
+  const model = a.ast.items.find((i) => i.kind === 'Model');
+  const items = model?.items ?? [];
+  const isDef = (id: Ident) => id.span.start.offset === def.span.start.offset;
+  const inputs = featureDecls(a).filter((f) => !isLabel(f.value));
+  const tasks = items.flatMap((m) => (m.kind === 'Task' ? [m.name] : m.kind === 'Stage' ? m.tasks.map((t) => t.name) : []));
+  const owners = [...tasks, ...items.flatMap((m) => (m.kind === 'Let' || m.kind === 'MetaBlock' ? [m.name] : []))];
+  const serving = 'the serving graph names its inputs after features and its outputs after tasks; pick another name';
+  if (tasks.some(isDef) && inputs.some((f) => f.name.name === newName)) return `\`${newName}\` is an input feature: ${serving}`;
+  if (inputs.some((f) => isDef(f.name))) {
+    if (tasks.some((t) => t.name === newName)) return `\`${newName}\` is a task: ${serving}`;
+    if ((newName === SUPPORT_LABEL || newName === SUPPORT_MASK) && items.some((m) => m.kind === 'Support')) return `a support set names its inputs \`<set>.${SUPPORT_LABEL}\` and \`<set>.${SUPPORT_MASK}\`: a feature cannot be named \`${newName}\`; pick another name`;
+  }
+  if (!owners.some(isDef)) return undefined;
+  if (owners.some((o) => o.name === newName)) return `\`${newName}\` already names parameters (\`${newName}.…\`): the model's \`let\`s, meta block and tasks name theirs alike; pick another name`;
+  // the groups: builtin, declared by parameters (`param(…, group: "g")`, a meta block's), and the spec's own
+  const groups = new Set<string>([...BUILTIN_GROUPS, ...Object.keys(a.partialGraph?.groups ?? {})]);
+  for (const f of items.flatMap((m) => (m.kind === 'Train' ? m.fields : []))) if (f.name.name === 'groups' && f.value.kind === 'Record') for (const g of f.value.fields) groups.add(g.name.name);
+  if (groups.has(newName)) return `\`${newName}\` is a parameter group: a selector \`${newName}\` would select the group; pick another name`;
+  return undefined;
 }
 
 /** The edit that gives the feature declared at `span` its column by name (`column: "old"`), when it has none. */

@@ -186,4 +186,53 @@ describe('rename', () => {
     const whole = spec('user');
     expect(applied(whole, renamed(analyze(whole, 'm.rec'), whole.indexOf('trunk =') + 1, 'body')!)).toContain('from: head + body + deep');
   });
+  it('refuses names that meet outside the scopes of names: inputs and outputs, parameter paths, groups', () => {
+    const text = [
+      'model m {',
+      '  features {',
+      '    user: id(hash: 100, dim: 4)',
+      '    item: id(hash: 100, dim: 4)',
+      '    clicked: label',
+      '  }',
+      '  let trunk = dense(concat(user, item), 8)',
+      '  let h = dense(trunk, 6)',
+      '  task click : binary(label: clicked) { from: dense(h, 4) }',
+      '  train {',
+      '    optimizer: adam(lr: 1e-3)',
+      '    groups: { towers: [h] }',
+      '  }',
+      '  stage warm {',
+      '    epochs: 1',
+      '  }',
+      '  stage tune {',
+      '    epochs: 1',
+      '    freeze: [trunk]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyze(text, 'm.rec');
+    expect(a.diagnostics).toEqual([]);
+    const refusal = (needle: string, name: string) => (rename(a, text.indexOf(needle) + 1, name, pathToFileURL(a.file).href) as { message?: string }).message;
+    // the serving graph's inputs are named after features, its outputs after tasks
+    expect(refusal('click :', 'user')).toBe('`user` is an input feature: the serving graph names its inputs after features and its outputs after tasks; pick another name');
+    expect(refusal('item:', 'click')).toBe('`click` is a task: the serving graph names its inputs after features and its outputs after tasks; pick another name');
+    // parameters are named after lets and tasks alike (`click.dense0.kernel`)
+    expect(refusal('h =', 'click')).toBe("`click` already names parameters (`click.…`): the model's `let`s, meta block and tasks name theirs alike; pick another name");
+    expect(refusal('click :', 'h')).toBe("`h` already names parameters (`h.…`): the model's `let`s, meta block and tasks name theirs alike; pick another name");
+    // `freeze: [towers]` would freeze the group (`dense` is a builtin's name, refused as such)
+    for (const group of ['towers', 'embedding']) expect(refusal('trunk =', group)).toBe(`\`${group}\` is a parameter group: a selector \`${group}\` would select the group; pick another name`);
+    // a label may share a task's name; other names are fine, and the spec checks as before
+    for (const [needle, name] of [['clicked:', 'click'], ['click :', 'clicked'], ['trunk =', 'body'], ['item:', 'thing']] as const) {
+      expect(analyze(applied(text, renamed(a, text.indexOf(needle) + 1, name)!), 'm.rec').diagnostics, `${needle} ${name}`).toEqual([]);
+    }
+    // a meta block's parameters form a group of its name, which may not be another group's
+    const maml = readFileSync(join(ROOT, 'test/fixtures/specs/maml-tasks.rec'), 'utf8');
+    const ma = analyze(maml, 'maml.rec');
+    expect(rename(ma, maml.indexOf('um by') + 1, 'embedding', pathToFileURL(ma.file).href)).toMatchObject({ message: expect.stringContaining('is a parameter group') });
+    // a support set's inputs are `<set>.label` and `<set>.mask` (`mask` is a builtin's name, refused as such)
+    const cmml = readFileSync(join(ROOT, 'examples/cmml-scenario.rec'), 'utf8');
+    const ca = analyze(cmml, 'cmml.rec');
+    expect(rename(ca, cmml.indexOf('item: dense') + 1, 'label', pathToFileURL(ca.file).href)).toMatchObject({ message: expect.stringContaining('a support set names its inputs') });
+  });
 });
