@@ -8,7 +8,7 @@ import type { BlockDecl, Expr, ModelDecl, Stmt, TaskDecl } from '../syntax/ast.j
 import { forEachChild } from '../syntax/visit.js';
 import { builtins } from './builtins/index.js';
 import type { Module, ModuleLoader } from './modules.js';
-import { selectorSegments } from './selectors.js';
+import { readSelector, selectorSegments } from './selectors.js';
 import { typeExprText } from './types.js';
 
 export type SymbolKind = 'block' | 'param' | 'let' | 'feature' | 'pc' | 'task' | 'module' | 'loop' | 'model' | 'builtin';
@@ -40,6 +40,12 @@ export interface SymbolIndex {
    * (the span is the task's name). Not occurrences of the name, but uses all the same.
    */
   implicitRefs: SymbolRef[];
+  /**
+   * The parameter selectors with a `*` in a segment (`freeze: ["tr*"]`), as their segments: they
+   * name no definition, yet a new name for a `let`, a task, a feature or a block may change what
+   * they select.
+   */
+  globs: string[][];
 }
 
 class Env {
@@ -60,7 +66,7 @@ function blockDetail(b: BlockDecl, qualified: string): string {
 
 export class Resolver {
   readonly diagnostics: Diagnostic[] = [];
-  readonly index: SymbolIndex = { defs: [], refs: [], implicitRefs: [] };
+  readonly index: SymbolIndex = { defs: [], refs: [], implicitRefs: [], globs: [] };
   private readonly moduleEnvs = new Map<Module, Env>();
   private builtinEnv: Env | undefined;
   /** Block definitions by the span of their name (`poso.mlp` finds its block's definition). */
@@ -316,10 +322,13 @@ export class Resolver {
   /**
    * The names a selector selects under: a model-level `let` (its parameters are named after it),
    * or a feature after `features.` (its table). Indexed as references, not as uses: a selector
-   * reads no value. A bare group name selects the group, and segments with `*` name nothing.
+   * reads no value. A bare group name selects the group, and segments with `*` name nothing: such
+   * a selector is kept in the index's globs.
    */
   private selectorRefs(e: Expr, env: Env, groups: Set<string>): void {
     for (const item of e.kind === 'List' ? e.items : [e]) {
+      const read = readSelector(item);
+      if ('segments' in read && read.segments.some((g) => g.includes('*'))) this.index.globs.push(read.segments);
       const segs = selectorSegments(item);
       if (!segs || (segs.length === 1 && groups.has(segs[0]!.name))) continue;
       const [kind, seg] = segs[0]!.name === 'features' && segs.length > 1 ? (['feature', segs[1]!] as const) : (['let', segs[0]!] as const);

@@ -52,7 +52,8 @@ export function readSelectors(e: Expr): Array<Selector | { error: string; span: 
   });
 }
 
-function globToRegExp(segment: string): RegExp {
+/** One segment of a selector, over one segment of a parameter's name (`*`: any run of name characters). */
+export function globToRegExp(segment: string): RegExp {
   return new RegExp(`^${segment.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[A-Za-z0-9_]*')}$`);
 }
 

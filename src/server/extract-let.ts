@@ -8,14 +8,15 @@
 // are declarations, label expressions over data columns or settings, not values a `let` can hold.
 // The expression must be exactly what is selected (spaces around it aside), and more than a name:
 // a callee (`poso.mlp`) or a whole value is not offered, nor anything inside a `let` that a
-// parameter selector names (below). Nor in a file the parser stopped reading (REC1008, REC1009).
+// parameter selector names (below) or a selector with a `*` may select, for the `let` or for the
+// new one. Nor in a file the parser stopped reading (REC1008, REC1009).
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
-import type { Expr, LetStmt, ModelDecl, Stmt } from '../syntax/ast.js';
+import type { Expr, LetStmt, MetaBlockDecl, ModelDecl, Stmt } from '../syntax/ast.js';
 import { declarationStart } from '../syntax/doc-comments.js';
 import { lineEnd, lineStart, nextLineStart } from '../syntax/line-index.js';
 import { forEachChild } from '../syntax/visit.js';
-import { readingStopped } from './queries.js';
+import { globUnder, readingStopped } from './queries.js';
 
 interface Site {
   expr: Expr;
@@ -91,12 +92,18 @@ export function extractLet(a: Analysis, text: string, uri: string, start: number
   }
   const site = sites[0];
   if (!site) return [];
+  const name = freshName(text);
+  // The model `let` or meta block it is taken from names its parameters, as the new `let` will:
+  // a selector with a `*` over either name (`freeze: ["t*"]`) would select other parameters.
+  const from = a.ast.items
+    .flatMap((i) => (i.kind === 'Model' ? i.items : []))
+    .find((m): m is LetStmt | MetaBlockDecl => (m.kind === 'Let' || m.kind === 'MetaBlock') && m.span.start.offset <= site.hostStart && site.hostStart < m.span.end.offset);
+  if (from && globUnder(a, [from.name.name, name])) return [];
   // The new line goes above the host's doc comment, with the host's indentation; a host that
   // does not start its line (`{ let a = …` on one line) gets none.
   const insertAt = declarationStart(text, site.hostStart);
   if (insertAt === undefined) return [];
   const indent = text.slice(lineStart(text, site.hostStart), site.hostStart);
-  const name = freshName(text);
   const at = position(insertAt);
   const eol = text.slice(lineEnd(text, 0), nextLineStart(text, 0)) || '\n'; // the document's own line break
   return [

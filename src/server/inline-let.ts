@@ -4,7 +4,8 @@
 // layers built twice, with two sets of parameters. The one read must be in a later `let`'s value
 // or a task's `from:` (a task without `from:` reads the last `let`: a read too); a `let` also
 // named by a parameter selector (`freeze: [trunk]`, a graft) is not offered, since its parameters
-// are named after it. Nor is anything in a file the parser stopped reading (REC1008, REC1009):
+// are named after it, nor one that a selector with a `*` may select, or the `let` or task reading
+// it (`freeze: ["t*"]`). Nor is anything in a file the parser stopped reading (REC1008, REC1009):
 // the uses after that are unknown.
 import { CodeActionKind, type CodeAction, type Position } from 'vscode-languageserver/node.js';
 import type { Analysis } from '../semantics/analyze.js';
@@ -12,7 +13,7 @@ import type { Expr, LetStmt } from '../syntax/ast.js';
 import { declarationStart } from '../syntax/doc-comments.js';
 import { lineEnd, nextLineStart } from '../syntax/line-index.js';
 import { forEachChild } from '../syntax/visit.js';
-import { readingStopped, symbolAt } from './queries.js';
+import { globUnder, readingStopped, symbolAt } from './queries.js';
 
 /** Expressions that bind tighter than any operator: they need no parentheses wherever they go. */
 const ATOMIC = new Set<Expr['kind']>(['Number', 'String', 'Bool', 'Name', 'List', 'Record', 'Member', 'Index', 'Call', 'Paren']);
@@ -43,12 +44,14 @@ export function inlineLet(a: Analysis, text: string, uri: string, offset: number
   const uses = [...a.symbols.refs, ...a.symbols.implicitRefs].filter((r) => r.def === hit.def || (r.def.span?.file === a.file && r.def.span.start.offset === declAt));
   if (uses.length !== 1 || uses[0]!.span.file !== a.file) return [];
   const useAt = uses[0]!.span.start.offset;
-  let site: { name: Expr; tight: boolean } | undefined;
-  for (const m of model.items) {
-    if (m.kind === 'Let') site ??= nameAt(m.value, useAt);
-    else if (m.kind === 'Task') for (const f of m.fields ?? []) if (f.name.name === 'from') site ??= nameAt(f.value, useAt);
-  }
-  if (!site) return [];
+  // read in a later `let`'s value or a task's `from:`, whose parameters the inlined layers join
+  const readers = model.items.flatMap((m) =>
+    m.kind === 'Let' ? [{ owner: m.name.name, value: m.value }] : m.kind === 'Task' ? (m.fields ?? []).filter((f) => f.name.name === 'from').map((f) => ({ owner: m.name.name, value: f.value })) : [],
+  );
+  const reader = readers.find((r) => nameAt(r.value, useAt));
+  const site = reader && nameAt(reader.value, useAt);
+  // a selector with a `*` over either name (`freeze: ["t*"]`) would select other parameters
+  if (!reader || !site || globUnder(a, [hit.def.name, reader.owner])) return [];
   const value = text.slice(item.value.span.start.offset, item.value.span.end.offset);
   const replacement = site.tight && !ATOMIC.has(item.value.kind) ? `(${value})` : value;
   // The `let`'s lines go, from its doc comment to its line break; a `let` that shares a line

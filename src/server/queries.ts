@@ -6,6 +6,7 @@ import type { Span } from '../diagnostics/span.js';
 import type { Analysis } from '../semantics/analyze.js';
 import type { Module } from '../semantics/modules.js';
 import type { SymbolDef } from '../semantics/resolve.js';
+import { globToRegExp } from '../semantics/selectors.js';
 import type { BlockDecl, Param } from '../syntax/ast.js';
 import { forEachExpr } from './ast-walk.js';
 import { contains } from './documents.js';
@@ -27,6 +28,21 @@ export function symbolAt(a: Analysis, offset: number): { def: SymbolDef; at: Spa
  */
 export function readingStopped(a: Analysis): Diagnostic | undefined {
   return a.diagnostics.find((d) => (d.code === 'REC1008' || d.code === 'REC1009') && d.span.file === a.file);
+}
+
+/**
+ * A parameter selector with a `*` (`freeze: ["tr*"]`: SymbolIndex.globs), as written, that has a
+ * segment with a `*` matching one of `x` and `y` and not the other: a name in parameters' paths
+ * (`trunk.dense0.kernel`, `features.item.table`) changed from one to the other would change what
+ * it selects.
+ */
+export function globTelling(a: Analysis, x: string, y: string): string | undefined {
+  return a.symbols.globs.find((segments) => segments.some((g) => g.includes('*') && globToRegExp(g).test(x) !== globToRegExp(g).test(y)))?.join('.');
+}
+
+/** Whether a parameter selector with a `*` may select parameters named under one of `names` (its first segment matches one). */
+export function globUnder(a: Analysis, names: string[]): boolean {
+  return a.symbols.globs.some((segments) => names.some((n) => globToRegExp(segments[0]!).test(n)));
 }
 
 /** A block or a block's parameter: the interface of its file, renamed and found in the specs that use the file too. */

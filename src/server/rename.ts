@@ -17,7 +17,7 @@ import { isStdFile } from '../semantics/elaborate.js';
 import type { Expr, Ident } from '../syntax/ast.js';
 import { KEYWORDS } from '../syntax/tokens.js';
 import { toRange } from './documents.js';
-import { occurrences, occurrencesInUsers, readingStopped, sharedKind, symbolAt, type Users } from './queries.js';
+import { globTelling, occurrences, occurrencesInUsers, readingStopped, sharedKind, symbolAt, type Users } from './queries.js';
 import { featureDecls, globalNames, itemAt, namesInScope } from './scope-at.js';
 
 /**
@@ -82,6 +82,10 @@ export function rename(a: Analysis, offset: number, newName: string, uri: string
   if (def.kind === 'task' && a.symbols.defs.some((d) => d.kind === 'task' && d.name === newName)) return refuse(`a task \`${newName}\` already exists`);
   const outside = clashOutOfScope(a, def, newName);
   if (outside) return refuse(outside);
+  for (const k of pathNames(a, def)) {
+    const glob = globTelling(a, def.name + k, newName + k);
+    if (glob) return refuse(`the selector \`"${glob}"\` matches only one of \`${def.name}${k}\` and \`${newName}${k}\`: the rename would change the parameters it selects; pick another name`);
+  }
   const unaliased = def.kind === 'module' ? unaliasedUse(a, def.span) : undefined;
   const edits = occurrences(a, def)
     .filter((s) => s.file === a.file)
@@ -131,6 +135,18 @@ function clashOutOfScope(a: Analysis, def: SymbolDef & { span: Span }, newName: 
   for (const f of items.flatMap((m) => (m.kind === 'Train' ? m.fields : []))) if (f.name.name === 'groups' && f.value.kind === 'Record') for (const g of f.value.fields) groups.add(g.name.name);
   if (groups.has(newName)) return `\`${newName}\` is a parameter group: a selector \`${newName}\` would select the group; pick another name`;
   return undefined;
+}
+
+/**
+ * What follows `def`'s name where it is a segment of parameters' paths: nothing for a `let`, a
+ * task, a feature (`trunk.dense0.kernel`, `features.item.table`), the call's number for a block
+ * (`trunk.widen0.dense0.kernel`), read from the model's parameters.
+ */
+function pathNames(a: Analysis, def: SymbolDef): string[] {
+  if (def.kind !== 'block') return [''];
+  const calls = new Set<string>();
+  for (const p of a.partialGraph?.params ?? []) for (const s of p.name.split('.')) if (s.startsWith(def.name) && /^\d+$/.test(s.slice(def.name.length))) calls.add(s.slice(def.name.length));
+  return [...calls];
 }
 
 /** The edit that gives the feature declared at `span` its column by name (`column: "old"`), when it has none. */

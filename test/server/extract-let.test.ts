@@ -96,6 +96,17 @@ describe('extract to let', () => {
     expect(extracted(staged.replace('freeze: [net]', 'freeze: [trunk]'), 'dense(trunk, 8)')).toContain('let extracted = dense(trunk, 8)');
   });
 
+  it('offers nothing inside a let that a selector with a `*` may select, or beside one that may select the new let', () => {
+    const globbed = (freeze: string) => TEXT.replace(/\n}\n$/, `\n  stage pre { }\n  stage tune { freeze: [${freeze}] }\n}\n`);
+    expect(analyze(globbed('"tr*"'), '/tmp/extract.rec').diagnostics).toEqual([]);
+    // the layer would leave `"tr*"`
+    expect(extracted(globbed('"tr*"'), 'concat(user_id, avc)')).toBeUndefined();
+    // `"*.widen0"` selects `trunk.widen0.…`: extracted, the call would be the instance `extracted` (`extracted.dense0.…`)
+    expect(extracted(globbed('"*.widen0"'), 'widen(concat(user_id, avc), n: 4)')).toBeUndefined();
+    // a selector under other names
+    expect(extracted(globbed('"features.*"'), 'concat(user_id, avc)')).toContain('let extracted = concat(user_id, avc)');
+  });
+
   it('offers nothing in a file the parser stopped reading (REC1008): a selector after the cut may name the let', () => {
     const staged = TEXT.replace('\n}\n', '\n  stage pre { }\n  stage tune { freeze: [trunk] }\n}\n');
     const cut = staged.replace('  task click', `  let deep = ${'('.repeat(70)}trunk${')'.repeat(70)}\n  task click`);

@@ -99,6 +99,37 @@ describe('inline let', () => {
   });
 });
 
+describe('inline let beside a selector with a `*`', () => {
+  it('is not offered when the selector may select the let or its reader: their parameters change names', () => {
+    const spec = (freeze: string) => `model m {
+  features {
+    user: id(hash: 100, dim: 4)
+    item: id(hash: 100, dim: 4)
+    clicked: label
+  }
+  let trunk = relu(dense(concat(user, item), 8))
+  let tower = dense(trunk, 4)
+  task click : binary(label: clicked) { from: tower }
+  stage warm {
+    epochs: 1
+  }
+  stage tune {
+    epochs: 1
+    freeze: [${freeze}]
+  }
+}
+`;
+    // inlined, `trunk`'s layer would be `tower`'s (into "to*"), `tower`'s the task's (out of "to*", into "c*")
+    expect(inlined(spec('"to*"'), 'trunk =')).toBeUndefined();
+    expect(inlined(spec('"to*"'), 'tower =')).toBeUndefined();
+    expect(inlined(spec('"c*"'), 'tower =')).toBeUndefined();
+    // one that selects both names is refused too: the rule is whether it may select them
+    expect(inlined(spec('"t*"'), 'trunk =')).toBeUndefined();
+    // a selector over other names leaves it offered
+    expect(inlined(spec('"features.*"'), 'trunk =')).toBeDefined();
+  });
+});
+
 describe('inline let in a file the parser stopped reading (REC1008)', () => {
   it('is not offered: the uses after the cut are not known', () => {
     const spec = (deep: string, from: string) => `model m {

@@ -235,4 +235,48 @@ describe('rename', () => {
     const ca = analyze(cmml, 'cmml.rec');
     expect(rename(ca, cmml.indexOf('item: dense') + 1, 'label', pathToFileURL(ca.file).href)).toMatchObject({ message: expect.stringContaining('a support set names its inputs') });
   });
+  it('refuses a name that a selector with a `*` tells from the old one: it would select other parameters', () => {
+    const text = [
+      'block widen(x: tensor) {',
+      '  return dense(x, 8)',
+      '}',
+      '',
+      'model m {',
+      '  features {',
+      '    user: id(hash: 100, dim: 4)',
+      '    item: id(hash: 100, dim: 4)',
+      '    clicked: label',
+      '  }',
+      '  let trunk = relu(widen(concat(user, item)))',
+      '  let head = dense(trunk, 4)',
+      '  task click : binary(label: clicked) { from: head }',
+      '  stage warm {',
+      '    epochs: 1',
+      '  }',
+      '  stage tune {',
+      '    epochs: 1',
+      '    freeze: ["tr*", "features.it*", "head.w*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const spec = (freeze: string) => text.replace('"tr*", "features.it*", "head.w*"', freeze);
+    const refusal = (t: string, needle: string, name: string) => {
+      const a = analyze(t, 'm.rec');
+      expect(a.diagnostics).toEqual([]);
+      return (rename(a, t.indexOf(needle) + 1, name, pathToFileURL(a.file).href) as { message?: string }).message;
+    };
+    // a let (`trunk.…`), a feature (`features.item.table`), a block's call (`trunk.widen0.…`)
+    expect(refusal(spec('"tr*"'), 'trunk =', 'body')).toBe('the selector `"tr*"` matches only one of `trunk` and `body`: the rename would change the parameters it selects; pick another name');
+    expect(refusal(spec('"tr*", "features.it*"'), 'item:', 'thing')).toContain('the selector `"features.it*"` matches only one of `item` and `thing`');
+    expect(refusal(spec('"trunk.w*"'), 'widen(x', 'broad')).toContain('the selector `"trunk.w*"` matches only one of `widen0` and `broad0`');
+    // a name it matches as well as the old one changes nothing
+    for (const [freeze, needle, name] of [['"tr*"', 'trunk =', 'tree'], ['"tr*", "features.it*"', 'item:', 'items'], ['"trunk.w*"', 'widen(x', 'wide'], ['"t*"', 'trunk =', 'tall']] as const) {
+      const t = spec(freeze);
+      const a = analyze(t, 'm.rec');
+      const b = analyze(applied(t, renamed(a, t.indexOf(needle) + 1, name)!), 'm.rec');
+      expect(b.diagnostics, `${freeze} ${name}`).toEqual([]);
+      expect(b.graph!.plan.stages.map((st) => st.frozen.length), `${freeze} ${name}`).toEqual(a.graph!.plan.stages.map((st) => st.frozen.length));
+    }
+  });
 });
