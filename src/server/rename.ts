@@ -4,8 +4,9 @@
 // with an error the editor shows: builtins, names defined in the stdlib, keywords and invalid
 // names, a new name that would collide with one already visible where the symbol is defined
 // (a rename must not change what a name means) or that meets it outside scopes (a task's and an
-// input's, a parameter path's, a group's: clashOutOfScope), and any rename in a file the parser stopped
-// reading (REC1008, REC1009), whose uses after that are not known.
+// input's, a parameter path's, a group's: clashOutOfScope), one that a selector with a `*` tells
+// from the old one, and any rename in a file the parser stopped reading (REC1008, REC1009), whose
+// uses after that are not known.
 import { basename } from 'node:path';
 import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver/node.js';
 import type { Span } from '../diagnostics/span.js';

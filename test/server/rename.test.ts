@@ -34,6 +34,9 @@ function renamed(a: Analysis, offset: number, newName: string): TextEdit[] | und
   return files[0];
 }
 
+/** A model's first lines, with two input features and a label. */
+const FEATURES = ['model m {', '  features {', '    user: id(hash: 100, dim: 4)', '    item: id(hash: 100, dim: 4)', '    clicked: label', '  }'];
+
 const codes = (a: Analysis) => a.diagnostics.map((d) => `${d.code}@${d.span.start.line}`);
 
 describe('rename', () => {
@@ -158,15 +161,11 @@ describe('rename', () => {
       expect(analyze(out, 'm.rec').diagnostics, out).toEqual([]);
     }
   });
+
   it('refuses in a file the parser stopped reading (REC1008, REC1009): the uses after that are not known', () => {
     const spec = (deep: string) =>
       [
-        'model m {',
-        '  features {',
-        '    user: id(hash: 100, dim: 4)',
-        '    item: id(hash: 100, dim: 4)',
-        '    clicked: label',
-        '  }',
+        ...FEATURES,
         '  let trunk = dense(concat(user, item), 8)',
         '  let head = dense(trunk, 4)',
         `  let deep = ${deep}`,
@@ -186,14 +185,10 @@ describe('rename', () => {
     const whole = spec('user');
     expect(applied(whole, renamed(analyze(whole, 'm.rec'), whole.indexOf('trunk =') + 1, 'body')!)).toContain('from: head + body + deep');
   });
+
   it('refuses names that meet outside the scopes of names: inputs and outputs, parameter paths, groups', () => {
     const text = [
-      'model m {',
-      '  features {',
-      '    user: id(hash: 100, dim: 4)',
-      '    item: id(hash: 100, dim: 4)',
-      '    clicked: label',
-      '  }',
+      ...FEATURES,
       '  let trunk = dense(concat(user, item), 8)',
       '  let h = dense(trunk, 6)',
       '  task click : binary(label: clicked) { from: dense(h, 4) }',
@@ -235,18 +230,14 @@ describe('rename', () => {
     const ca = analyze(cmml, 'cmml.rec');
     expect(rename(ca, cmml.indexOf('item: dense') + 1, 'label', pathToFileURL(ca.file).href)).toMatchObject({ message: expect.stringContaining('a support set names its inputs') });
   });
+
   it('refuses a name that a selector with a `*` tells from the old one: it would select other parameters', () => {
     const text = [
       'block widen(x: tensor) {',
       '  return dense(x, 8)',
       '}',
       '',
-      'model m {',
-      '  features {',
-      '    user: id(hash: 100, dim: 4)',
-      '    item: id(hash: 100, dim: 4)',
-      '    clicked: label',
-      '  }',
+      ...FEATURES,
       '  let trunk = relu(widen(concat(user, item)))',
       '  let head = dense(trunk, 4)',
       '  task click : binary(label: clicked) { from: head }',
