@@ -334,6 +334,12 @@ export class Resolver {
       const [kind, seg] = segs[0]!.name === 'features' && segs.length > 1 ? (['feature', segs[1]!] as const) : (['let', segs[0]!] as const);
       const d = seg.name.includes('*') ? undefined : env.lookup(seg.name);
       if (d?.kind === kind) this.index.refs.push({ span: seg.span, def: d });
+      // else a task's parameters (`freeze: [click]`, `click.tower.*`): tasks are no values, so no
+      // scope holds them (a task may share its label's name, and the selector means the task)
+      else if (kind === 'let' && !seg.name.includes('*')) {
+        const t = this.index.defs.find((x) => x.kind === 'task' && x.name === seg.name);
+        if (t) this.index.refs.push({ span: seg.span, def: t });
+      }
     }
   }
 

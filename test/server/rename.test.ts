@@ -95,6 +95,33 @@ describe('rename', () => {
     expect(loc?.range.start).toEqual(at('net = '));
   });
 
+  // found while fixing the refactorings: `freeze: [click]` kept the old name, and then selected nothing (REC5010)
+  it("renames a task's selectors with it, and a selector leads to the task", () => {
+    const text = [
+      ...FEATURES.slice(0, -1),
+      '    liked: label',
+      '  }',
+      '  let h = relu(dense(concat(user, item), 8))',
+      '  task click : binary(label: clicked) { from: h, tower: [4] }',
+      '  task liked : binary(label: liked) { from: h, tower: [4] }',
+      '  stage warm { epochs: 1 }',
+      '  stage tune { epochs: 1, freeze: [h, click, "liked.*"], train: [click.tower.*] }',
+      '}',
+    ].join('\n');
+    const a = analyze(text, 'm.rec');
+    expect(a.diagnostics).toEqual([]);
+    const out = applied(text, renamed(a, text.indexOf('task click') + 6, 'clk')!);
+    expect(out).toContain('task clk : binary(label: clicked)');
+    expect(out).toContain('freeze: [h, clk, "liked.*"], train: [clk.tower.*]');
+    expect(analyze(out, 'm.rec').diagnostics).toEqual([]);
+    // the task sharing its label's name: the selector is the task's, the label expression the column's
+    const liked = applied(text, renamed(a, text.indexOf('task liked') + 6, 'fav')!);
+    expect(liked).toContain('task fav : binary(label: liked)');
+    expect(liked).toContain('"fav.*"');
+    const loc = definition(a, text.indexOf('click.tower') + 1, pathToFileURL(a.file).href);
+    expect(loc?.range.start).toEqual(posOf(text, text.indexOf('task click') + 5));
+  });
+
   it('keeps the data column a renamed feature reads', () => {
     const text = [
       'model m {',
