@@ -27,13 +27,26 @@ export function bindArgs(sig: Signature, args: ArgValue[], callSpan: Span, out: 
     } else values.set(p.name, r.value);
     spans.set(p.name, a.span);
   };
+  // a misspelt name is offered only parameters the call does not give already (by name, or by
+  // position before the first named argument): the fix would give one twice (REC3004)
+  const firstNamed = args.findIndex((x) => x.name);
+  const given = new Set([
+    ...args.flatMap((x) => (x.name ? [x.name.name] : [])),
+    ...sig.params
+      .filter((q) => !q.namedOnly)
+      .slice(0, firstNamed < 0 ? args.length : firstNamed)
+      .map((q) => q.name),
+  ]);
   for (const a of args) {
     if (a.name) {
       sawNamed = true;
       const p = sig.params.find((q) => q.name === a.name!.name);
       if (!p) {
         confused = true;
-        const alts = suggestNames(a.name.name, sig.params.map((q) => q.name));
+        const alts = suggestNames(
+          a.name.name,
+          sig.params.map((q) => q.name).filter((n) => !given.has(n)),
+        );
         out.push(
           diag('REC3003', a.name.span, `\`${sig.name}\` has no parameter \`${a.name.name}\``, {
             hint: didYouMean(alts) ?? `its parameters are ${sig.params.map((q) => `\`${q.name}\``).join(', ') || 'none'}`,

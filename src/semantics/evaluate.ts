@@ -299,7 +299,8 @@ export abstract class Evaluator extends Reporting {
         case 'Assign': {
           const v = this.evalExpr(s.value, f);
           if (!f.scope.assign(s.name.name, v)) {
-            const alts = suggestNames(s.name.name, f.scope.names());
+            // names it can update: a block or a module is no variable (found by a probe: `b` offered, then refused)
+            const alts = suggestNames(s.name.name, f.scope.assignable());
             this.report('REC2007', s.name.span, `\`${s.name.name}\` is not declared`, f, {
               hint: `declare it first with \`let ${s.name.name} = …\`${alts.length ? `, or ${didYouMean(alts)}` : ''}`,
               suggestions: fixWith(alts, s.name.span),

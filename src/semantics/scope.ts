@@ -43,4 +43,9 @@ export class Scope {
   names(): string[] {
     return [...this.vars.keys(), ...(this.parent?.names() ?? [])];
   }
+
+  /** The names `assign` accepts, innermost first: the visible ones, globals (blocks, modules, builtins) left out. */
+  assignable(): string[] {
+    return this.isGlobal ? [] : [...this.vars.keys(), ...(this.parent?.assignable() ?? [])];
+  }
 }

@@ -3,7 +3,8 @@
 // diagnostic. Checked on misspellings of the names in the examples and the spec fixtures: a
 // letter dropped or two letters swapped, anywhere a name is written (features, options, task
 // kinds and fields, train settings, selectors, keywords).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/semantics/analyze.js';
@@ -41,6 +42,41 @@ describe('quick fixes', () => {
     }
     expect(problems.slice(0, 5)).toEqual([]);
     expect(hints).toBeGreaterThan(300);
+  });
+
+  // found by a probe: REC2007 offered the block's own name for `y = …` (a block is no variable),
+  // and REC3003 offered `x` for `f(x: a, y: a)` (then given twice)
+  it('applied on the diagnostics fixtures, each fix clears its error and makes none', () => {
+    const dir = join(ROOT, 'test/fixtures/diagnostics');
+    const errors = (t: string, file: string) => analyze(t, file).diagnostics.filter((d) => d.severity === 'error');
+    const problems: string[] = [];
+    let fixes = 0;
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.rec'))) {
+      const file = join(dir, name);
+      const text = readFileSync(file, 'utf8');
+      const before = errors(text, file);
+      for (const d of before) {
+        for (const s of d.suggestions) {
+          fixes++;
+          const fixed = text.slice(0, s.span.start.offset) + s.text + text.slice(s.span.end.offset);
+          const after = errors(fixed, file).map((x) => `${x.code} ${x.message}`);
+          const left = before.filter((x) => x !== d).map((x) => `${x.code} ${x.message}`);
+          const made = after.filter((x) => !left.includes(x));
+          if (made.length > 0) problems.push(`${name}: ${d.code} fixed with \`${s.text}\` gives ${made.join('; ')}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(fixes).toBeGreaterThan(10);
+  });
+
+  it("offer a misspelt argument only the parameters the call does not give", () => {
+    const spec = (call: string) => `block f(x: tensor, yy: int = 2, zz: int = 3) { return x }\nmodel m {\n  features {\n    a: dense(4)\n    clicked: label\n  }\n  let h = ${call}\n  task click : binary(label: clicked) { from: h }\n}\n`;
+    const offered = (call: string) => analyze(spec(call), '/virtual/m.rec').diagnostics.filter((d) => d.code === 'REC3003').map((d) => d.suggestions.map((s) => s.text));
+    expect(offered('f(x: a, y: a)')).toEqual([['yy']]);
+    expect(offered('f(a, y: 1)')).toEqual([['yy']]);
+    expect(offered('f(a, yy: 1, y: 1)')).toEqual([[]]);
+    expect(offered('f(x: a, x1: 1)')).toEqual([[]]);
   });
 
   it('name `label` for a misspelt kind written without arguments', () => {
