@@ -1,5 +1,6 @@
 // Reporting for the elaborator: a diagnostic goes at the innermost user-written span of the call
-// chain, the stdlib spans that led there become related notes, and each is reported once.
+// chain; the user's calls that reached it and the stdlib spans that led on from it become related
+// notes, and each is reported once.
 import { diag, type Diagnostic, type Related } from '../diagnostics/diagnostic.js';
 import { CODES, type DiagnosticCode } from '../diagnostics/codes.js';
 import type { Span } from '../diagnostics/span.js';
@@ -34,6 +35,9 @@ export class Reporting {
     while (at > 0 && isStdFile(chain[at]!.file)) at--;
     const where = chain[at]!;
     const related: Related[] = [...(extra.related ?? [])];
+    // inside a block the user wrote (in the spec or a module of theirs): the calls that reached it,
+    // nearest first, say which call of a block called twice is at fault (found by a probe)
+    for (let i = at - 1; i >= 0; i--) if (!isStdFile(chain[i]!.file)) related.push({ span: chain[i]!, message: 'reached from this call' });
     for (let i = at + 1; i < chain.length; i++) {
       related.push({ span: chain[i]!, message: i === chain.length - 1 ? 'the error is here in the stdlib' : 'called from here' });
     }

@@ -63,6 +63,33 @@ describe('elaboration', () => {
     expect(e!.related.some((r) => r.span.file.endsWith('stdlib/poso.rec'))).toBe(true);
   });
 
+  // found by a probe: an error inside a block of the user's module named no call, so a block
+  // called twice did not say which call was at fault
+  it("reports an error inside the user's own block with the calls that reached it, nearest first", () => {
+    const text = [
+      'block proj(x: tensor) { return x @ param("k", [3, 3]) }',
+      'block twice(x: tensor) { return proj(x) }',
+      'model m {',
+      '  features {',
+      '    a: dense(3)',
+      '    b: dense(4)',
+      '    clicked: label',
+      '  }',
+      '  let ha = proj(a)',
+      '  let hb = twice(b)',
+      '  task click : binary(label: clicked) { from: concat(ha, hb) }',
+      '}',
+    ].join('\n');
+    const [e, ...rest] = errors(text);
+    expect(rest).toEqual([]);
+    const at = (s: { start: { offset: number }; end: { offset: number } }) => text.slice(s.start.offset, s.end.offset);
+    expect([e!.code, at(e!.span)]).toEqual(['REC4001', 'x @ param("k", [3, 3])']);
+    expect(e!.related.map((r) => [r.message, at(r.span)])).toEqual([
+      ['reached from this call', 'proj(x)'],
+      ['reached from this call', 'twice(b)'],
+    ]);
+  });
+
   it('offers at most four "did you mean" names', () => {
     const [e] = errors(spec('  let h = relu(aa)\n  task click : binary(label: clicked) { from: h }'));
     expect(e!.code).toBe('REC2001');
