@@ -101,8 +101,13 @@ export abstract class Caller extends Evaluator {
     counters?: Map<string, number>,
   ): Value {
     const { decl, module, qualified } = blk;
-    if (f.stack.includes(decl)) {
-      this.report('REC3010', span, `\`${qualified}\` calls itself; blocks cannot be recursive`, f, { hint: 'use a `for` loop over a list instead' });
+    const again = f.stack.indexOf(decl);
+    if (again >= 0) {
+      // through other blocks (`f` calls `g`, which calls `f`): the cycle, not "calls itself" in `g` (found by a probe)
+      const through = f.stack.slice(again + 1);
+      const cycle = [decl, ...through, decl].map((d) => `\`${d.name.name}\``).join(' → ');
+      const what = through.length === 0 ? `\`${qualified}\` calls itself` : `\`${qualified}\` is called again inside its own call (${cycle})`;
+      this.report('REC3010', span, `${what}; blocks cannot be recursive`, f, { hint: 'use a `for` loop over a list instead' });
       return ERROR;
     }
     if (f.stack.length >= MAX_DEPTH) {

@@ -90,6 +90,15 @@ describe('elaboration', () => {
     ]);
   });
 
+  it('names the cycle of blocks that call each other, and a block calling itself as such', () => {
+    const model = 'model m {\n  features {\n    a: dense(3)\n    clicked: label\n  }\n  let h = f(a)\n  task click : binary(label: clicked) { from: h }\n}';
+    const messages = (blocks: string) => errors(`${blocks}\n${model}`).map((e) => `${e.code} ${e.message}`);
+    expect(messages('block f(x: tensor) { return g(x) }\nblock g(x: tensor) { return h(x) }\nblock h(x: tensor) { return f(x) }')).toEqual([
+      'REC3010 `f` is called again inside its own call (`f` → `g` → `h` → `f`); blocks cannot be recursive',
+    ]);
+    expect(messages('block f(x: tensor) { return f(x) }')).toEqual(['REC3010 `f` calls itself; blocks cannot be recursive']);
+  });
+
   it('offers at most four "did you mean" names', () => {
     const [e] = errors(spec('  let h = relu(aa)\n  task click : binary(label: clicked) { from: h }'));
     expect(e!.code).toBe('REC2001');
