@@ -98,10 +98,12 @@ export class Resolver {
       this.index.refs.push({ span, def: d });
       return d;
     }
-    const alts = suggestNames(name, env.all());
+    // a module imported under another name (`use std.poso as p`, then `poso.mlp`): its alias first
+    const alias = env.all().find((n) => n !== name && env.lookup(n)?.kind === 'module' && env.lookup(n)?.module?.name === name);
+    const alts = alias ? [alias] : suggestNames(name, env.all());
     this.diagnostics.push(
       diag('REC2001', span, `unknown ${what} \`${name}\``, {
-        hint: didYouMean(alts),
+        hint: alias ? `the module \`${name}\` is imported as \`${alias}\`` : didYouMean(alts),
         suggestions: fixWith(alts, span),
       }),
     );

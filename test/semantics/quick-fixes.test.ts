@@ -79,6 +79,16 @@ describe('quick fixes', () => {
     expect(offered('f(x: a, x1: 1)')).toEqual([[]]);
   });
 
+  // found by a probe: `poso.mlp` after `use std.poso as p` was an unknown name with no fix
+  it('name the alias of a module imported under another name', () => {
+    const text = 'use std.poso as p\nmodel m {\n  features {\n    a: dense(4)\n    clicked: label\n  }\n  let h = poso.mlp(a, pc: a, units: [8])\n  task click : binary(label: clicked) { from: h }\n}\n';
+    const [d, ...rest] = analyze(text, '/virtual/m.rec').diagnostics;
+    expect(rest).toEqual([]);
+    expect([d!.code, d!.hint, d!.suggestions.map((s) => s.text)]).toEqual(['REC2001', 'the module `poso` is imported as `p`', ['p']]);
+    const fixed = text.replace('poso.mlp', 'p.mlp');
+    expect(analyze(fixed, '/virtual/m.rec').diagnostics).toEqual([]);
+  });
+
   it('name `label` for a misspelt kind written without arguments', () => {
     const text = 'model m {\n  features {\n    a: dense(4)\n    clicked: lbael\n  }\n  task t : binary(label: clicked) { from: a }\n}\n';
     const d = analyze(text, '/virtual/m.rec').diagnostics.find((x) => x.code === 'REC5005')!;
