@@ -192,11 +192,12 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         return;
       }
       const settings = readSettings(s.fields, el, f, modelSettings.spec, `stage ${name}`, STAGE_OWN_FIELDS);
-      const own = [...modelTasks, ...stageTasks[i]!];
-      if (own.length === 0) {
+      if (tasks.length === 0 && s.tasks.length === 0) {
         el.report('REC5009', s.name.span, `stage \`${name}\` trains nothing: it has no task`, f, { hint: 'add a task inside the stage, e.g. `task click : binary(label: clicked)`, or one in the model' });
         return;
       }
+      const own = [...modelTasks, ...stageTasks[i]!];
+      if (own.length === 0) return; // its tasks are reported
       entries[name] = entryOf(own);
       drafts.push({ name, span: s.name.span, settings, tasks: own, entryParams: paramsOf(entries[name]), grafted: grafted.get(s) ?? [] });
     });
