@@ -64,6 +64,8 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   let train: TrainSection | undefined;
   let lastLet: { value: Value; span: LetStmt['span'] } | undefined;
   let metaDraft: ReturnType<typeof declareMetaBlock>['draft'];
+  // declared, even when its body has an error (then there is no draft)
+  let hasMeta = false;
   const define = (name: string, value: Value, span: LetStmt['span']) => {
     if (scope.hasOwn(name)) el.report('REC2002', span, `\`${name}\` is already defined in this model`, f, { hint: 'choose another name' });
     scope.define(name, { value, span });
@@ -114,6 +116,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
       case 'MetaBlock': {
         const { draft, value } = declareMetaBlock(item, el, f, features, metaDraft);
         metaDraft ??= draft;
+        hasMeta = true;
         define(item.name.name, value, item.name.span);
         break;
       }
@@ -187,7 +190,7 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         return;
       }
       // a model with a meta block serves through two more entries (ir/meta.ts, ir/passes/limaml.ts)
-      if (metaDraft && (name === GLOBAL_ENTRY || name === UNADAPTED_ENTRY)) {
+      if (hasMeta && (name === GLOBAL_ENTRY || name === UNADAPTED_ENTRY)) {
         el.report('REC5009', s.name.span, `a stage of a model with a meta block cannot be named \`${name}\`: that is the name of one of its serving entries`, f, { hint: 'rename the stage' });
         return;
       }
@@ -203,11 +206,11 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
     });
     planned = planner.staged(drafts);
   }
-  const batching = readTaskBatching(modelSettings.rest, el, f, metaDraft !== undefined);
+  const batching = readTaskBatching(modelSettings.rest, el, f, hasMeta);
   const grafts = stages.flatMap((s) => s.fields.filter((x) => x.name.name === 'graft').map((x) => ({ span: x.name.span })));
   const meta = metaDraft && finishMetaBlock(metaDraft, el, f, { nodes: builder.nodes, tasks: taskSpecs, groups: planned.groups, grafts, support: batching.support });
   // each stage's `step:` (checked even when the meta block is not well formed)
-  const steps = new Map(stages.map((s) => [s.name.name, readStageStep(s.fields.find((x) => x.name.name === 'step'), el, f, metaDraft !== undefined)]));
+  const steps = new Map(stages.map((s) => [s.name.name, readStageStep(s.fields.find((x) => x.name.name === 'step'), el, f, hasMeta)]));
   if (meta) {
     planned.groups[meta.name] = meta.params;
     planned.plan.stages = planned.plan.stages.map((s) => (steps.get(s.name) === 'supervised' ? s : mamlStage(s, meta, batching)));
