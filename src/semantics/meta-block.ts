@@ -118,6 +118,8 @@ export interface MetaContext {
   grafts: ReadonlyArray<{ span: Span }>;
   /** `support_fraction`: what a held-out task adapts on (MetaSpec.support). */
   support: number;
+  /** Whether every task declared elaborated (one that did not may be the one reading the embedding). */
+  allTasks: boolean;
 }
 
 const paramsOf = (nodes: readonly IRNode[], ids: readonly number[]) => [...new Set(ids.flatMap((id) => (nodes[id]!.op === 'param' ? [String(nodes[id]!.attrs.name)] : [])))];
@@ -134,7 +136,7 @@ export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaConte
     return undefined;
   }
   const global = entryNodes({ nodes: c.nodes as IRNode[] }, { inputs: { m: d.embedding }, outputs: Object.fromEntries(c.tasks.map((t) => [t.name, t.output])) });
-  if (!global.includes(d.embedding)) {
+  if (!global.includes(d.embedding) && c.allTasks) {
     el.report('REC5033', d.span, `no task reads the meta embedding \`${d.name}\``, f, { hint: `use it in the global block, e.g. \`let x = concat(${d.name}, item_feats)\`` });
     return undefined;
   }

@@ -208,7 +208,8 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   }
   const batching = readTaskBatching(modelSettings.rest, el, f, hasMeta);
   const grafts = stages.flatMap((s) => s.fields.filter((x) => x.name.name === 'graft').map((x) => ({ span: x.name.span })));
-  const meta = metaDraft && finishMetaBlock(metaDraft, el, f, { nodes: builder.nodes, tasks: taskSpecs, groups: planned.groups, grafts, support: batching.support });
+  const allTasks = taskSpecs.length === tasks.length + stages.reduce((n, s) => n + s.tasks.length, 0);
+  const meta = metaDraft && finishMetaBlock(metaDraft, el, f, { nodes: builder.nodes, tasks: taskSpecs, groups: planned.groups, grafts, support: batching.support, allTasks });
   // each stage's `step:` (checked even when the meta block is not well formed)
   const steps = new Map(stages.map((s) => [s.name.name, readStageStep(s.fields.find((x) => x.name.name === 'step'), el, f, hasMeta)]));
   if (meta) {
