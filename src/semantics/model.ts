@@ -21,7 +21,7 @@ import { readSettings, readTrain, TRAIN_FIELDS } from './train-section.js';
 import { asTensor } from './types.js';
 import { checkMetricTasks } from './metric-tasks.js';
 import { checkModelSize } from './model-size.js';
-import { describe, type Value } from './values.js';
+import { describe, ERROR, type Value } from './values.js';
 
 /** What a stage reads besides the settings: what it freezes, trains and grafts, and how it steps. */
 const STAGE_OWN_FIELDS = ['freeze', 'train', 'graft', 'step'];
@@ -84,11 +84,13 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
       case 'Pc': {
         const v = el.evalExpr(item.value, { ...f, path: item.name.name, counters: new Map() });
         const t = asTensor(v);
-        if (v.kind !== 'error' && (!t || t.shape.length !== 2)) {
+        const ok = t && t.shape.length === 2;
+        if (v.kind !== 'error' && !ok) {
           el.report('REC5003', item.value.span, `a personalization code is a [batch, d] tensor (e.g. an embedded feature), found ${describe(v)}`, f);
         }
-        if (t) pcs.push({ name: item.name.name, node: t.node });
-        define(item.name.name, t ?? v, item.name.span);
+        if (ok) pcs.push({ name: item.name.name, node: t.node });
+        // reported: its uses are not (the error value)
+        define(item.name.name, ok ? t : ERROR, item.name.span);
         break;
       }
       case 'Let': {
