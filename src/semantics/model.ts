@@ -66,8 +66,14 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
   let metaDraft: ReturnType<typeof declareMetaBlock>['draft'];
   // declared, even when its body has an error (then there is no draft)
   let hasMeta = false;
+  /** Whether the model defines `name` already (reported: REC2002). */
+  const taken = (name: string, span: LetStmt['span']) => {
+    const twice = scope.hasOwn(name);
+    if (twice) el.report('REC2002', span, `\`${name}\` is already defined in this model`, f, { hint: 'choose another name' });
+    return twice;
+  };
   const define = (name: string, value: Value, span: LetStmt['span']) => {
-    if (scope.hasOwn(name)) el.report('REC2002', span, `\`${name}\` is already defined in this model`, f, { hint: 'choose another name' });
+    taken(name, span);
     scope.define(name, { value, span });
   };
 
@@ -94,8 +100,9 @@ export function elaborateModel(model: ModelDecl, root: Module, loader: ModuleLoa
         break;
       }
       case 'Let': {
-        const v = el.modelLet(item, scope, evalModelLet);
-        define(item.name.name, v, item.name.span);
+        // A second `let` of a name is not elaborated: its parameters would be the first's (`net.dense0.kernel`).
+        const v = taken(item.name.name, item.name.span) ? ERROR : el.modelLet(item, scope, evalModelLet);
+        scope.define(item.name.name, { value: v, span: item.name.span });
         lastLet = { value: v, span: item.value.span };
         break;
       }

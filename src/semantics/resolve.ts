@@ -80,6 +80,11 @@ export class Resolver {
 
   private def(env: Env, d: SymbolDef, dupMessage?: string): SymbolDef {
     const prev = env.names.get(d.name);
+    // A name defined twice is reported as such (here, or by the elaborator in a model), not as unused.
+    if (prev) {
+      this.markUsed(prev);
+      this.markUsed(d);
+    }
     if (prev && d.span && dupMessage) {
       this.diagnostics.push(
         diag('REC2002', d.span, dupMessage, { related: prev.span ? [{ span: prev.span, message: 'first defined here' }] : [], hint: 'rename one of them' }),
