@@ -12,6 +12,7 @@ import type { Elaborator } from './elaborate.js';
 import { elaborateModel, type ModelResult, type Resume } from './model.js';
 import { filePolicy, isRefusal, readChecked, type FilePolicy } from '../io/file-policy.js';
 import { checkedReader, ModuleLoader, type Module, type ReadChecked, type ReadFile, type ReadKind } from './modules.js';
+import { reportKey } from './report.js';
 import { Resolver, type SymbolIndex } from './resolve.js';
 
 export interface Analysis {
@@ -207,11 +208,16 @@ function resumable(previous: Analysis | undefined, now: Analysis, readFile: Read
   return { elaborator: previous.model.elaborator, model, stale };
 }
 
-/** The resolver and the elaborator may both see one unknown name: report it once. */
+/**
+ * The resolver and the elaborator may both see one unknown name: report it once. An error is one
+ * to a place (a second of its code there follows from the first: a check reading a value whose
+ * error is reported), but two warnings with their own messages are two findings (a feature's
+ * column missing from the data of two stages).
+ */
 function dedupe(diags: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diags.filter((d) => {
-    const key = `${d.code}:${d.span.file}:${d.span.start.offset}:${d.span.end.offset}`;
+    const key = reportKey(d.code, d.span, d.severity === 'error' ? '' : d.message);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

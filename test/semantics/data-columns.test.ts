@@ -90,6 +90,25 @@ describe('recc check on synthetic data', () => {
     expect(applyFix(text, d[2]!)).toContain('group_by: "is_new"');
   });
 
+  it('warns of a column two stages\' data lack once for each, at the one feature', () => {
+    const text = `model m {
+  features {
+    a: dense(4)
+    clicked: label
+  }
+  let net = mlp(a, [8])
+  task click : binary(label: clicked) { from: net }
+  stage warm { data: synth(poso, rows: 10) }
+  stage tune { data: synth(pepnet, rows: 10) }
+}
+`;
+    const d = analyze(text, FILE).diagnostics.filter((x) => x.span.start.offset === at(text, 'a: dense'));
+    expect(d.map((x) => [x.code, x.message])).toEqual([
+      ['REC6021', 'synth(poso) has no column `a`, which feature `a` reads: training on it fails'],
+      ['REC6021', 'synth(pepnet) has no column `a`, which feature `a` reads: training on it fails'],
+    ]);
+  });
+
   it('stays silent on every example (their columns are their settings)', () => {
     for (const f of ['poso-movielens', 'pepnet-multidomain', 'cmml-user', 'limaml-mlp', 'peterrec-profile', 'peterrec-coldstart']) {
       const file = join(ROOT, `examples/${f}.rec`);
