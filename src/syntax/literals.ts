@@ -6,19 +6,20 @@ export function numberValue(raw: string): { value: number; isInt: boolean } {
   const clean = raw.includes('_') ? raw.replace(/_/g, '') : raw;
   const value = Number(clean);
   // A malformed literal (already reported as REC1005) still gets a finite value, so later
-  // passes never see NaN: `16dim` reads as 16, `1e` as 1.
+  // passes never see NaN: `16dim` reads as 16, `1e` as 1, `1e400` (too large) as 0.
   const finite = Number.isFinite(value) ? value : Number.parseFloat(clean);
   return { value: Number.isFinite(finite) ? finite : 0, isInt: !/[.eE]/.test(clean) };
 }
 
 /**
- * Whether a number literal is an integer a float cannot hold exactly (past 2^53 - 1): it would
- * read as a neighbour, silently (REC1005).
+ * Why a number literal cannot be read as written (REC1005), or undefined: an integer a float
+ * cannot hold exactly (past 2^53 - 1) would read as a neighbour, and a number past a double's
+ * range (`1e400`) as infinity.
  */
-export function isUnsafeInteger(raw: string): boolean {
-  if (raw.length < 16) return false; // 2^53 has 16 digits: most literals are decided by their length
-  const n = numberValue(raw);
-  return n.isInt && !Number.isSafeInteger(n.value);
+export function tooLarge(raw: string): 'integer' | 'number' | undefined {
+  const n = Number(raw.replace(/_/g, ''));
+  if (!/[.eE]/.test(raw)) return raw.length >= 16 && !Number.isSafeInteger(n) ? 'integer' : undefined; // 2^53 has 16 digits
+  return Number.isFinite(n) ? undefined : 'number';
 }
 
 /** An escape sequence that means nothing, as an offset into the raw literal. */

@@ -7,7 +7,7 @@ import { AstBuilder } from './ast-builder.js';
 import { commentNode } from './comment-node.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex } from './line-index.js';
-import { decodeString, isUnsafeInteger } from './literals.js';
+import { decodeString, tooLarge } from './literals.js';
 import { MAX_NESTING, MAX_TREE_DEPTH, tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
 import { syntaxDiagnostic } from './syntax-errors.js';
@@ -50,10 +50,11 @@ export function parse(text: string, fileName: string): ParseResult {
         }),
       );
     }
-    if (t.tokenType === T.NumberLit && isUnsafeInteger(t.image)) {
+    const large = t.tokenType === T.NumberLit ? tooLarge(t.image) : undefined;
+    if (large) {
       diagnostics.push(
-        diag('REC1005', at(t.startOffset, t.startOffset + t.image.length), `integer \`${t.image}\` is too large`, {
-          hint: 'integers go up to 9_007_199_254_740_991 (2^53 - 1)',
+        diag('REC1005', at(t.startOffset, t.startOffset + t.image.length), `${large} \`${t.image}\` is too large`, {
+          hint: large === 'integer' ? 'integers go up to 9_007_199_254_740_991 (2^53 - 1)' : 'numbers go up to about 1.8e308',
         }),
       );
     }

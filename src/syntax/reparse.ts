@@ -22,7 +22,7 @@ import { AstBuilder } from './ast-builder.js';
 import { commentNode } from './comment-node.js';
 import { DocComments } from './doc-comments.js';
 import { lineIndex, lineStart } from './line-index.js';
-import { decodeString, isUnsafeInteger } from './literals.js';
+import { decodeString, tooLarge } from './literals.js';
 import { tooDeepAt } from './nesting.js';
 import { parser } from './parser.js';
 import * as T from './tokens.js';
@@ -89,7 +89,7 @@ export function region(e: Edit, start: number, next: Pos | undefined, depth: num
   for (const t of lexed.tokens) {
     if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) return undefined;
     if (t.tokenType === T.StringLit && decodeString(t.image).bad.length > 0) return undefined;
-    if (t.tokenType === T.NumberLit && isUnsafeInteger(t.image)) return undefined;
+    if (t.tokenType === T.NumberLit && tooLarge(t.image)) return undefined;
   }
   if (tooDeepAt(lexed.tokens, depth)) return undefined;
   return { ...lexed, position, lines: next ? nextNow.line - next.line : 0 };

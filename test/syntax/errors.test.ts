@@ -213,6 +213,20 @@ describe('lexical errors', () => {
     expect(ds[0]!.hint).toBe('integers go up to 9_007_199_254_740_991 (2^53 - 1)');
   });
 
+  it('REC1005: a number past the range of a double, which would read as infinity', () => {
+    const ds = check(`model m {
+  let a = 1e308
+  let b = 1e400
+  //      ^^^^^ REC1005
+  let c = 2.5e1_000
+  //      ^^^^^^^^^ REC1005
+  let d = 1e-400
+  let e = 3.5e38
+}`);
+    expect(ds[0]!.message).toBe('number `1e400` is too large');
+    expect(ds[0]!.hint).toBe('numbers go up to about 1.8e308');
+  });
+
   it('REC1006: an unterminated block comment, marked at its `/*`', () => {
     // (no caret marker here: the comment swallows everything after it)
     const r = parse('model m { let a = 1 }\n  /* the end\n', 'x.rec');
