@@ -130,7 +130,8 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     return undefined;
   }
   if (kind === 'multiclass' && classes < 2) {
-    el.report('REC3002', head.span, 'a multiclass task needs `classes: N`', f);
+    // a `classes` given is reported above when it is not an int ≥ 2
+    if (!(head.kind === 'Call' && head.args.some((a) => a.name?.name === 'classes'))) el.report('REC3002', head.span, 'a multiclass task needs `classes: N`', f);
     return undefined;
   }
   const labels = features.filter((s) => s.kind === 'label');
