@@ -135,8 +135,7 @@ class Reader {
     return this.number(e, what, (x) => x > 0 && x < 1, 'a fraction between 0 and 1');
   }
 
-  column(e: Expr | undefined, what: string): string | undefined {
-    if (!e) return undefined;
+  column(e: Expr, what: string): string | undefined {
     if (e.kind === 'Name') return e.name;
     if (e.kind === 'String') return e.value;
     return this.fail(e.span, `\`${what}\` must name a column`);
@@ -276,11 +275,13 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
           const c = r.call(item, callsOf('metrics'), optionsOf('metrics'), 'metric');
           if (!c) continue;
           if (c.name === 'gauc' || c.name === 'recall' || c.name === 'ndcg') {
-            const by = r.column(c.named.get('by'), 'by');
-            if (by === undefined) {
+            const byExpr = c.named.get('by');
+            if (!byExpr) {
               r.fail(c.span, `\`${c.name}\` is computed per key: add \`by: user_id\``);
               continue;
             }
+            const by = r.column(byExpr, 'by');
+            if (by === undefined) continue;
             if (c.name === 'gauc') ms.push({ kind: 'gauc', by });
             else {
               const k = r.int(c.named.get('k'), 'k') ?? 10;
