@@ -15,6 +15,7 @@ import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expr, Field, LetStmt } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
+import { onceEach } from './options.js';
 import { Scope } from './scope.js';
 import { readSelectors, selectorMatcher, type Selector } from './selectors.js';
 import { asTensor } from './types.js';
@@ -55,8 +56,10 @@ function readGrafts(value: Expr, el: Elaborator, f: Frame): Graft[] | undefined 
       el.report('REC5022', g.span, usage, f);
       return undefined;
     }
-    const field = (n: string): Field | undefined => g.fields.find((x) => x.name.name === n);
-    for (const x of g.fields) {
+    const fields = onceEach(g.fields, 'a graft', el, f);
+    if (fields.length < g.fields.length) return undefined;
+    const field = (n: string): Field | undefined => fields.find((x) => x.name.name === n);
+    for (const x of fields) {
       if (x.name.name !== 'into' && x.name.name !== 'patch') {
         const alts = suggestNames(x.name.name, ['into', 'patch']);
         el.report('REC5022', x.name.span, `a graft has no field \`${x.name.name}\``, f, { hint: didYouMean(alts) ?? 'its fields are `into` and `patch`', suggestions: fixWith(alts, x.name.span, 'rename to') });

@@ -18,6 +18,7 @@ import type { FeatureSpec, TaskSpec } from '../ir/types.js';
 import type { NumberLit, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import { negativesInput } from '../ir/task-inputs.js';
+import { callOptions, onceEach } from './options.js';
 import { asTensor } from './types.js';
 import { describe, type TensorValue, type Value } from './values.js';
 
@@ -45,44 +46,33 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   const name = t.name.name;
   const head = t.head;
   const seqs = features.filter((s) => s.kind === 'seq');
-  let seq: FeatureSpec | undefined;
-  let seqSpan = head.span;
+  const given = callOptions('next_item', head.kind === 'Call' ? head.args : [], ['label'], ['label', 'loss', 'negatives'], el, f, 'write `next_item(items)` with a `seq(…)` feature, or `next_item(items, negatives: N)` for a sampled softmax');
   let negatives: number | undefined;
-  let negativesSpan = head.span;
-  for (const a of head.kind === 'Call' ? head.args : []) {
-    const key = a.name?.name ?? 'label';
-    if (key === 'negatives') {
-      const nv = el.evalExpr(a.value, f);
-      if (nv.kind !== 'int' || nv.value < 1) {
-        el.report('REC5020', a.value.span, '`negatives` is the number of items sampled per batch for the sampled softmax, an int ≥ 1', f);
-        return undefined;
-      }
-      negatives = nv.value;
-      negativesSpan = a.value.span;
-      continue;
-    }
-    if (key === 'loss') {
-      if (a.value.kind !== 'Name' || a.value.name !== 'softmax_ce') {
-        el.report('REC3008', a.value.span, '`next_item` takes the loss `softmax_ce` (a full softmax over the items)', f, { hint: 'remove `loss:`; for a sampled softmax write `next_item(items, negatives: N)`' });
-        return undefined;
-      }
-      continue;
-    }
-    if (key !== 'label') {
-      el.report('REC3003', a.name?.span ?? a.span, `\`next_item\` has no option \`${key}\``, f, { hint: 'write `next_item(items)` with a `seq(…)` feature, or `next_item(items, negatives: N)` for a sampled softmax' });
-      continue;
-    }
-    seqSpan = a.value.span;
-    const found = a.value.kind === 'Name' ? seqs.find((s) => s.name === (a.value as { name: string }).name) : undefined;
-    if (!found) {
-      const alts = a.value.kind === 'Name' ? suggestNames(a.value.name, seqs.map((s) => s.name)) : [];
-      el.report('REC5020', a.value.span, '`next_item` predicts the items of a sequence feature: name one', f, {
-        hint: didYouMean(alts) ?? (seqs.length > 0 ? `the sequence features are ${seqs.map((s) => `\`${s.name}\``).join(', ')}` : 'declare one in `features`, e.g. `items: seq(id(hash: 10_000, dim: 64), max_len: 50)`'),
-        suggestions: fixWith(alts, a.value.span),
-      });
+  const negativesExpr = given.get('negatives');
+  const negativesSpan = negativesExpr?.span ?? head.span;
+  if (negativesExpr) {
+    const nv = el.evalExpr(negativesExpr, f);
+    if (nv.kind !== 'int' || nv.value < 1) {
+      el.report('REC5020', negativesExpr.span, '`negatives` is the number of items sampled per batch for the sampled softmax, an int ≥ 1', f);
       return undefined;
     }
-    seq = found;
+    negatives = nv.value;
+  }
+  const loss = given.get('loss');
+  if (loss && (loss.kind !== 'Name' || loss.name !== 'softmax_ce')) {
+    el.report('REC3008', loss.span, '`next_item` takes the loss `softmax_ce` (a full softmax over the items)', f, { hint: 'remove `loss:`; for a sampled softmax write `next_item(items, negatives: N)`' });
+    return undefined;
+  }
+  const items = given.get('label');
+  const seqSpan = items?.span ?? head.span;
+  const seq = items?.kind === 'Name' ? seqs.find((s) => s.name === items.name) : undefined;
+  if (items && !seq) {
+    const alts = items.kind === 'Name' ? suggestNames(items.name, seqs.map((s) => s.name)) : [];
+    el.report('REC5020', items.span, '`next_item` predicts the items of a sequence feature: name one', f, {
+      hint: didYouMean(alts) ?? (seqs.length > 0 ? `the sequence features are ${seqs.map((s) => `\`${s.name}\``).join(', ')}` : 'declare one in `features`, e.g. `items: seq(id(hash: 10_000, dim: 64), max_len: 50)`'),
+      suggestions: fixWith(alts, items.span),
+    });
+    return undefined;
   }
   if (!seq) {
     el.report('REC3002', head.span, `task \`${name}\` needs the sequence it predicts: \`next_item(items)\``, f);
@@ -90,7 +80,7 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   }
   let from = defaultFrom;
   let weight = 1;
-  for (const fl of t.fields) {
+  for (const fl of onceEach(t.fields, `task \`${name}\``, el, f)) {
     if (!FIELDS.includes(fl.name.name)) {
       const alts = suggestNames(fl.name.name, FIELDS);
       el.report('REC3011', fl.name.span, `a next_item task has no field \`${fl.name.name}\``, f, { hint: didYouMean(alts) ?? `its fields are ${FIELDS.join(', ')}`, suggestions: fixWith(alts, fl.name.span, 'rename to') });

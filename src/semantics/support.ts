@@ -11,6 +11,7 @@ import { SUPPORT_LABEL, SUPPORT_MASK, supportInput } from '../ir/support-inputs.
 import type { FeatureSpec, SupportSpec } from '../ir/types.js';
 import type { Expr, SupportDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
+import { callOptions } from './options.js';
 import { checkLabelExpr, overColumns } from './tasks.js';
 import { type TensorValue, type Value } from './values.js';
 
@@ -24,48 +25,45 @@ function readPairs(d: SupportDecl, el: Elaborator, f: Frame, features: FeatureSp
     return undefined;
   }
   const items: Item[] = [];
-  let label: Expr | undefined;
-  let size: number | undefined;
   let ok = true;
   for (const a of e.args) {
-    if (!a.name) {
-      const spec = a.value.kind === 'Name' ? features.find((s) => s.name === (a.value as { name: string }).name) : undefined;
-      if (a.value.kind !== 'Name' || !spec) {
-        const alts = a.value.kind === 'Name' ? suggestNames(a.value.name, features.filter((s) => s.kind !== 'label').map((s) => s.name)) : [];
-        el.report('REC5008', a.value.span, a.value.kind === 'Name' ? `unknown feature \`${a.value.name}\`` : 'a support item is a feature name', f, { hint: didYouMean(alts) ?? 'name features declared in `features { … }`', suggestions: fixWith(alts, a.value.span) });
-        ok = false;
-      } else if (spec.kind !== 'id' && spec.kind !== 'bucketize' && spec.kind !== 'dense') {
-        el.report('REC5008', a.value.span, `\`${spec.name}\` is a ${spec.kind} feature; support items are id, bucketize or dense features`, f, { hint: spec.kind === 'label' ? 'the label goes in `label: …`' : undefined });
-        ok = false;
-      } else if (items.some((i) => i.name === spec.name)) {
-        el.report('REC3004', a.value.span, `\`${spec.name}\` is listed twice`, f);
-        ok = false;
-      } else if (spec.name === SUPPORT_LABEL || spec.name === SUPPORT_MASK) {
-        el.report('REC5008', a.value.span, `a support item cannot be named \`${spec.name}\`: the set's \`${d.name.name}.${spec.name}\` input has that name`, f, { hint: 'rename the feature' });
-        ok = false;
-      } else items.push(spec);
-      continue;
-    }
-    if (a.name.name === 'label') label = a.value;
-    else if (a.name.name === 'size') {
-      const v = el.evalExpr(a.value, f);
-      if (v.kind === 'error') ok = false; // reported where it failed
-      else if (v.kind !== 'int' || v.value <= 0) {
-        el.report('REC3001', a.value.span, '`size` must be a positive int', f);
-        ok = false;
-      } else size = v.value;
-    } else {
-      const alts = suggestNames(a.name.name, ['label', 'size']);
-      el.report('REC3003', a.name.span, `\`pairs\` has no option \`${a.name.name}\``, f, { hint: didYouMean(alts) ?? 'its options are `label` and `size`', suggestions: fixWith(alts, a.name.span, 'rename to') });
+    if (a.name) continue;
+    const spec = a.value.kind === 'Name' ? features.find((s) => s.name === (a.value as { name: string }).name) : undefined;
+    if (a.value.kind !== 'Name' || !spec) {
+      const alts = a.value.kind === 'Name' ? suggestNames(a.value.name, features.filter((s) => s.kind !== 'label').map((s) => s.name)) : [];
+      el.report('REC5008', a.value.span, a.value.kind === 'Name' ? `unknown feature \`${a.value.name}\`` : 'a support item is a feature name', f, { hint: didYouMean(alts) ?? 'name features declared in `features { … }`', suggestions: fixWith(alts, a.value.span) });
       ok = false;
-    }
+    } else if (spec.kind !== 'id' && spec.kind !== 'bucketize' && spec.kind !== 'dense') {
+      el.report('REC5008', a.value.span, `\`${spec.name}\` is a ${spec.kind} feature; support items are id, bucketize or dense features`, f, { hint: spec.kind === 'label' ? 'the label goes in `label: …`' : undefined });
+      ok = false;
+    } else if (items.some((i) => i.name === spec.name)) {
+      el.report('REC3004', a.value.span, `\`${spec.name}\` is listed twice`, f);
+      ok = false;
+    } else if (spec.name === SUPPORT_LABEL || spec.name === SUPPORT_MASK) {
+      el.report('REC5008', a.value.span, `a support item cannot be named \`${spec.name}\`: the set's \`${d.name.name}.${spec.name}\` input has that name`, f, { hint: 'rename the feature' });
+      ok = false;
+    } else items.push(spec);
+  }
+  const named = e.args.filter((a) => a.name);
+  const options = callOptions('pairs', named, [], ['label', 'size'], el, f);
+  if (options.size < named.length) ok = false; // an unknown option, or one given twice
+  const label = options.get('label');
+  const sizeExpr = options.get('size');
+  let size: number | undefined;
+  if (sizeExpr) {
+    const v = el.evalExpr(sizeExpr, f);
+    if (v.kind === 'error') ok = false; // reported where it failed
+    else if (v.kind !== 'int' || v.value <= 0) {
+      el.report('REC3001', sizeExpr.span, '`size` must be a positive int', f);
+      ok = false;
+    } else size = v.value;
   }
   if (items.length === 0 && ok) {
     el.report('REC5008', e.span, 'a support item needs at least one feature', f, { hint: 'e.g. `pairs(user, item, label: clicked, size: 64)`' });
     ok = false;
   }
   if (!label) el.report('REC3002', e.span, 'a support set needs the label of its items: `label: …`', f);
-  if (size === undefined && !e.args.some((a) => a.name?.name === 'size')) el.report('REC3002', e.span, 'a support set needs its padded length: `size: N`', f);
+  if (!sizeExpr) el.report('REC3002', e.span, 'a support set needs its padded length: `size: N`', f);
   if (!ok || !label || size === undefined) return undefined;
   const labels = features.filter((s) => s.kind === 'label');
   if (!checkLabelExpr(label, labels, el, f)) return undefined;

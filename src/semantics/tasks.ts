@@ -7,6 +7,7 @@ import type { FeatureSpec, LossKind, TaskKind, TaskSpec } from '../ir/types.js';
 import type { Expr, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import { elaborateNextItem } from './next-item.js';
+import { callOptions, onceEach } from './options.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
 import { holds } from './value-key.js';
@@ -103,27 +104,22 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   const kind = kindName as TaskKind;
   if (kind === 'next_item') return elaborateNextItem(t, el, f, features, defaultFrom);
   const spec = TASK_KINDS[kind];
-  let label: Expr | undefined;
+  const given = callOptions(kind, head.kind === 'Call' ? head.args : [], ['label'], spec.options, el, f);
+  let label = given.get('label');
   let loss: LossKind = spec.losses[0]!;
   let classes = 1;
-  for (const a of head.kind === 'Call' ? head.args : []) {
-    const key = a.name?.name ?? 'label';
-    if (!spec.options.includes(key)) {
-      const alts = suggestNames(key, spec.options);
-      el.report('REC3003', a.name?.span ?? a.span, `\`${kind}\` has no option \`${key}\``, f, { hint: didYouMean(alts) ?? `its options are ${spec.options.join(', ')}`, suggestions: a.name ? fixWith(alts, a.name.span, 'rename to') : [] });
-      continue;
-    }
-    if (key === 'label') label = a.value;
-    else if (key === 'loss') {
-      const l = a.value.kind === 'Name' ? a.value.name : undefined;
-      if (!l || !spec.losses.includes(l as LossKind)) {
-        el.report('REC3008', a.value.span, `\`${kind}\` tasks take the loss ${spec.losses.map((x) => `\`${x}\``).join(' or ')}`, f);
-      } else loss = l as LossKind;
-    } else if (key === 'classes') {
-      const v = el.evalExpr(a.value, f);
-      if (v.kind !== 'int' || v.value < 2) el.report('REC3008', a.value.span, '`classes` must be an int ≥ 2', f);
-      else classes = v.value;
-    }
+  const lossExpr = given.get('loss');
+  if (lossExpr) {
+    const l = lossExpr.kind === 'Name' ? lossExpr.name : undefined;
+    if (!l || !spec.losses.includes(l as LossKind)) {
+      el.report('REC3008', lossExpr.span, `\`${kind}\` tasks take the loss ${spec.losses.map((x) => `\`${x}\``).join(' or ')}`, f);
+    } else loss = l as LossKind;
+  }
+  const classesExpr = given.get('classes');
+  if (classesExpr) {
+    const v = el.evalExpr(classesExpr, f);
+    if (v.kind !== 'int' || v.value < 2) el.report('REC3008', classesExpr.span, '`classes` must be an int ≥ 2', f);
+    else classes = v.value;
   }
   if (!label) {
     el.report('REC3002', head.span, `task \`${name}\` needs a label: \`${kind}(label: …)\``, f);
@@ -131,7 +127,7 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   }
   if (kind === 'multiclass' && classes < 2) {
     // a `classes` given is reported above when it is not an int ≥ 2
-    if (!(head.kind === 'Call' && head.args.some((a) => a.name?.name === 'classes'))) el.report('REC3002', head.span, 'a multiclass task needs `classes: N`', f);
+    if (!classesExpr) el.report('REC3002', head.span, 'a multiclass task needs `classes: N`', f);
     return undefined;
   }
   const labels = features.filter((s) => s.kind === 'label');
@@ -141,7 +137,7 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   let from = defaultFrom;
   let tower: number[] = [];
   let weight = 1;
-  for (const fl of t.fields) {
+  for (const fl of onceEach(t.fields, `task \`${name}\``, el, f)) {
     const key = fl.name.name;
     if (!TASK_FIELDS.includes(key)) {
       const alts = suggestNames(key, TASK_FIELDS);

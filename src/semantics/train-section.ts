@@ -15,6 +15,7 @@ import { synthColumns, SYNTH_NAMES } from '../data/synth/settings.js';
 import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
 import type { Expr, Field, TrainSection } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
+import { callOptions, onceEach } from './options.js';
 
 export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'lr_decay', 'early_stop', 'group_by', 'data'];
 const OPTIMIZERS = { adam: ['lr', 'beta1', 'beta2', 'epsilon'], adagrad: ['lr', 'initial_accumulator'], sgd: ['lr'] } as const;
@@ -86,37 +87,8 @@ class Reader {
       });
       return undefined;
     }
-    const c: Call = { name, nameSpan, named: new Map(), span: e.span };
     const args = e.kind === 'Call' ? e.args : [];
-    const slots = POSITIONAL[name] ?? [];
-    args.filter((a) => !a.name).forEach((a, i) => {
-      if (i < slots.length) {
-        c.named.set(slots[i]!, a.value);
-        return;
-      }
-      const takes = slots.length === 0 ? 'no positional argument' : `${slots.length} positional argument${slots.length === 1 ? '' : 's'} (${slots.join(', ')})`;
-      const opts = options(name).filter((o) => !slots.includes(o));
-      const shown = opts.slice(0, 4).map((o) => `\`${o}: …\``).join(', ') + (opts.length > 4 ? ', …' : '');
-      this.el.report('REC3005', a.value.span, `\`${name}\` takes ${takes}`, this.f, { hint: opts.length > 0 ? `name the option it gives (${shown})` : 'remove it' });
-    });
-    for (const a of args) {
-      if (!a.name) continue;
-      const opts = options(name);
-      if (!opts.includes(a.name.name)) {
-        const alts = suggestNames(a.name.name, opts);
-        this.el.report('REC3003', a.name.span, `\`${name}\` has no option \`${a.name.name}\``, this.f, {
-          hint: didYouMean(alts) ?? `its options are ${opts.join(', ') || 'none'}`,
-          suggestions: fixWith(alts, a.name.span, 'rename to'),
-        });
-        continue;
-      }
-      if (c.named.has(a.name.name)) {
-        this.el.report('REC3004', a.name.span, `\`${name}\` is given \`${a.name.name}\` twice: by position and by name`, this.f, { hint: `remove one of them` });
-        continue;
-      }
-      c.named.set(a.name.name, a.value);
-    }
-    return c;
+    return { name, nameSpan, named: callOptions(name, args, POSITIONAL[name] ?? [], options(name), this.el, this.f), span: e.span };
   }
 
   number(e: Expr | undefined, what: string, check: (x: number) => boolean, rule: string): number | undefined {
@@ -183,16 +155,10 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
   const optimizerKeys: OptimizerKey[] = [];
   const rest = new Map<string, Field>();
   const r = new Reader(el, f);
-  const seen = new Set<string>();
   const known = [...TRAIN_FIELDS, ...others];
-  for (const fl of fields) {
+  for (const fl of onceEach(fields, `\`${where}\``, el, f)) {
     const key = fl.name.name;
     const e = fl.value;
-    if (seen.has(key)) {
-      el.report('REC2002', fl.name.span, `\`${key}\` is set twice in \`${where}\``, f);
-      continue;
-    }
-    seen.add(key);
     if (others.includes(key)) {
       rest.set(key, fl);
       continue;
@@ -201,8 +167,12 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
       case 'optimizer': {
         if (e.kind === 'Record') {
           // Group names are checked once the model's groups are known (plan.ts).
-          for (const g of e.fields) {
+          for (const g of onceEach(e.fields, '`optimizer`', el, f)) {
             const group = g.name.name === 'embeddings' ? 'embedding' : g.name.name;
+            if (optimizerKeys.some((k) => k.group === group)) {
+              el.report('REC2002', g.name.span, `the optimizer of \`${group}\` is set twice`, f, { hint: '`embedding` and `embeddings` name one group: remove one of them' });
+              continue;
+            }
             const o = r.optimizer(g.value);
             if (!o) continue;
             spec.optimizer[group] = o;

@@ -51,6 +51,16 @@ describe('train settings', () => {
     expect(read('    data: synth(poso, rows: 300, seed: 7)').diagnostics).toEqual([]);
   });
 
+  // Found by a probe of the diagnostics: an option named twice was said to be given "by position
+  // and by name", and a group of `optimizer: { … }` set twice was read over the first
+  it('reports an option named twice, and a group of the optimizer set twice, once each', () => {
+    const r = read('    data: synth(poso, rows: 50, rows: 60)');
+    expect(r.diagnostics).toEqual(['REC3004 6:33 option `rows` of `synth` is given twice']);
+    const o = read('    optimizer: { embedding: adagrad(lr: 0.05), embeddings: adam(lr: 0.5), dense: adam(lr: 1e-3), dense: sgd(lr: 1.0) }');
+    expect(o.diagnostics).toEqual(['REC2002 6:48 the optimizer of `embedding` is set twice', 'REC2002 6:98 `dense` is set twice in `optimizer`']);
+    expect(o.train!.optimizer).toEqual({ embedding: { kind: 'adagrad', lr: 0.05 }, dense: { kind: 'adam', lr: 1e-3 } });
+  });
+
   // Found by a probe of the metrics: `accuracy` was an unknown metric with a list of the others
   // as its only hint, though every multiclass task reports it
   it('says that accuracy and nll are reported without being listed', () => {
