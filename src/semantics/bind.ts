@@ -3,6 +3,7 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
+import { unset } from './options.js';
 import { coerce, showType } from './types.js';
 import type { ArgValue, Bound, ParamSig, Signature, Value } from './values.js';
 
@@ -27,26 +28,13 @@ export function bindArgs(sig: Signature, args: ArgValue[], callSpan: Span, out: 
     } else values.set(p.name, r.value);
     spans.set(p.name, a.span);
   };
-  // a misspelt name is offered only parameters the call does not give already (by name, or by
-  // position before the first named argument): the fix would give one twice (REC3004)
-  const firstNamed = args.findIndex((x) => x.name);
-  const given = new Set([
-    ...args.flatMap((x) => (x.name ? [x.name.name] : [])),
-    ...sig.params
-      .filter((q) => !q.namedOnly)
-      .slice(0, firstNamed < 0 ? args.length : firstNamed)
-      .map((q) => q.name),
-  ]);
   for (const a of args) {
     if (a.name) {
       sawNamed = true;
       const p = sig.params.find((q) => q.name === a.name!.name);
       if (!p) {
         confused = true;
-        const alts = suggestNames(
-          a.name.name,
-          sig.params.map((q) => q.name).filter((n) => !given.has(n)),
-        );
+        const alts = suggestNames(a.name.name, unset(sig.params.map((q) => q.name), args).filter((n) => !values.has(n)));
         out.push(
           diag('REC3003', a.name.span, `\`${sig.name}\` has no parameter \`${a.name.name}\``, {
             hint: didYouMean(alts) ?? `its parameters are ${sig.params.map((q) => `\`${q.name}\``).join(', ') || 'none'}`,

@@ -15,6 +15,7 @@ import type { FeatureSpec, IdSource } from '../ir/types.js';
 import type { CallExpr, Expr, FeatureDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import type { ReadChecked } from './modules.js';
+import { unset } from './options.js';
 import { describe, type TensorValue, type Value } from './values.js';
 
 export const FEATURE_KINDS = ['id', 'seq', 'bucketize', 'dense', 'label'] as const;
@@ -39,7 +40,7 @@ function constArgs(call: CallExpr, ctx: Ctx, allowed: string[], kind: string, ev
   for (const a of call.args) {
     const key = a.name ? a.name.name : `#${pos++}`;
     if (a.name && !allowed.includes(a.name.name)) {
-      const alts = suggestNames(a.name.name, allowed);
+      const alts = suggestNames(a.name.name, unset(allowed, call.args));
       ctx.el.report('REC3003', a.name.span, `\`${kind}\` has no option \`${a.name.name}\``, ctx.f, {
         hint: didYouMean(alts) ?? `its options are ${allowed.map((n) => `\`${n}\``).join(', ')}`,
         suggestions: fixWith(alts, a.name!.span, 'rename to'),

@@ -15,7 +15,7 @@ import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expr, Field, LetStmt } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
-import { onceEach } from './options.js';
+import { onceEach, unset } from './options.js';
 import { Scope } from './scope.js';
 import { readSelectors, selectorMatcher, type Selector } from './selectors.js';
 import { asTensor } from './types.js';
@@ -61,7 +61,7 @@ function readGrafts(value: Expr, el: Elaborator, f: Frame): Graft[] | undefined 
     const field = (n: string): Field | undefined => fields.find((x) => x.name.name === n);
     for (const x of fields) {
       if (x.name.name !== 'into' && x.name.name !== 'patch') {
-        const alts = suggestNames(x.name.name, ['into', 'patch']);
+        const alts = suggestNames(x.name.name, unset(['into', 'patch'], fields));
         el.report('REC5022', x.name.span, `a graft has no field \`${x.name.name}\``, f, { hint: didYouMean(alts) ?? 'its fields are `into` and `patch`', suggestions: fixWith(alts, x.name.span, 'rename to') });
         return undefined;
       }

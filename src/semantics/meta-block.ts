@@ -21,6 +21,7 @@ import type { Batching, StagePlan, StepKind } from '../ir/plan.js';
 import type { FeatureSpec, IRNode, TaskSpec } from '../ir/types.js';
 import type { Expr, Field, MetaBlockDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
+import { unset } from './options.js';
 import { Scope } from './scope.js';
 import { asTensor } from './types.js';
 import { describe, ERROR, type Value } from './values.js';
@@ -82,7 +83,7 @@ function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<Met
       else if (k === 'lr' && x !== undefined && x > 0 && Number.isFinite(x)) out.lr = x;
       else if (v.kind !== 'error') el.report('REC5030', e.span, k === 'steps' ? '`steps` is the number of inner SGD steps, an int from 1 to 20' : '`lr` is the inner learning rate α, a positive number', f);
     } else {
-      const alts = suggestNames(k, INNER);
+      const alts = suggestNames(k, unset(INNER, fields));
       el.report('REC5030', fl.name.span, `\`inner\` has no setting \`${k}\``, f, { hint: didYouMean(alts) ?? 'its settings are `steps`, `lr` and `order`', suggestions: fixWith(alts, fl.name.span, 'rename to') });
     }
   }

@@ -18,7 +18,7 @@ import type { FeatureSpec, TaskSpec } from '../ir/types.js';
 import type { NumberLit, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import { negativesInput } from '../ir/task-inputs.js';
-import { callOptions, onceEach } from './options.js';
+import { callOptions, onceEach, unset } from './options.js';
 import { asTensor } from './types.js';
 import { describe, type TensorValue, type Value } from './values.js';
 
@@ -82,7 +82,7 @@ export function elaborateNextItem(t: TaskDecl, el: Elaborator, f: Frame, feature
   let weight = 1;
   for (const fl of onceEach(t.fields, `task \`${name}\``, el, f)) {
     if (!FIELDS.includes(fl.name.name)) {
-      const alts = suggestNames(fl.name.name, FIELDS);
+      const alts = suggestNames(fl.name.name, unset(FIELDS, t.fields));
       el.report('REC3011', fl.name.span, `a next_item task has no field \`${fl.name.name}\``, f, { hint: didYouMean(alts) ?? `its fields are ${FIELDS.join(', ')}`, suggestions: fixWith(alts, fl.name.span, 'rename to') });
       continue;
     }

@@ -24,11 +24,12 @@ export function callOptions(name: string, args: readonly Arg[], positional: read
     el.report('REC3005', a.value.span, `\`${name}\` takes ${takes}`, f, { hint: named.length > 0 ? `name the option it gives (${shown})` : 'remove it' });
   });
   const byPosition = new Set(out.keys());
+  const free = unset(options, args).filter((o) => !byPosition.has(o));
   for (const a of args) {
     if (!a.name) continue;
     const key = a.name.name;
     if (!options.includes(key)) {
-      const alts = suggestNames(key, options);
+      const alts = suggestNames(key, free);
       el.report('REC3003', a.name.span, `\`${name}\` has no option \`${key}\``, f, {
         hint: didYouMean(alts) ?? hint ?? `its options are ${options.join(', ') || 'none'}`,
         suggestions: fixWith(alts, a.name.span, 'rename to'),
@@ -56,4 +57,12 @@ export function onceEach(fields: readonly Field[], where: string, el: Elaborator
     else out.push(fl);
   }
   return out;
+}
+
+/**
+ * The names of `known` that no field or argument of `given` names: what a "did you mean" may offer
+ * for another (offering one given already would make it given twice).
+ */
+export function unset(known: readonly string[], given: ReadonlyArray<{ name?: { name: string } }>): string[] {
+  return known.filter((n) => !given.some((g) => g.name?.name === n));
 }

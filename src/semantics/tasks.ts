@@ -7,7 +7,7 @@ import type { FeatureSpec, LossKind, TaskKind, TaskSpec } from '../ir/types.js';
 import type { Expr, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
 import { elaborateNextItem } from './next-item.js';
-import { callOptions, onceEach } from './options.js';
+import { callOptions, onceEach, unset } from './options.js';
 import { asTensor } from './types.js';
 import { describe, type Value } from './values.js';
 import { holds } from './value-key.js';
@@ -140,7 +140,7 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   for (const fl of onceEach(t.fields, `task \`${name}\``, el, f)) {
     const key = fl.name.name;
     if (!TASK_FIELDS.includes(key)) {
-      const alts = suggestNames(key, TASK_FIELDS);
+      const alts = suggestNames(key, unset(TASK_FIELDS, t.fields));
       el.report('REC3011', fl.name.span, `a task has no field \`${key}\``, f, { hint: didYouMean(alts) ?? `its fields are ${TASK_FIELDS.join(', ')}`, suggestions: fixWith(alts, fl.name.span, 'rename to') });
       continue;
     }

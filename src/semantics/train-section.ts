@@ -15,7 +15,7 @@ import { synthColumns, SYNTH_NAMES } from '../data/synth/settings.js';
 import type { DataSource, MetricSpec, OptimizerSpec, SplitSpec, TrainSpec } from '../ir/types.js';
 import type { Expr, Field, TrainSection } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
-import { callOptions, onceEach } from './options.js';
+import { callOptions, onceEach, unset } from './options.js';
 
 export const TRAIN_FIELDS = ['optimizer', 'batch', 'epochs', 'split', 'metrics', 'seed', 'clip_norm', 'warmup', 'lr_decay', 'early_stop', 'group_by', 'data'];
 const OPTIMIZERS = { adam: ['lr', 'beta1', 'beta2', 'epsilon'], adagrad: ['lr', 'initial_accumulator'], sgd: ['lr'] } as const;
@@ -298,7 +298,7 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
         break;
       }
       default: {
-        const alts = suggestNames(key, known);
+        const alts = suggestNames(key, unset(known, fields));
         el.report('REC3011', fl.name.span, `\`${where}\` has no setting \`${key}\``, f, {
           hint: didYouMean(alts) ?? `its settings are ${known.join(', ')}`,
           suggestions: fixWith(alts, fl.name.span, 'rename to'),
