@@ -378,7 +378,7 @@ function labelColumnOf(t: TaskSpec): string | undefined {
 }
 
 /** Why a task's label value is not one its kind can learn from (binary: 0 or 1; multiclass: a class index). */
-export function labelProblem(t: TaskSpec, y: number): string | undefined {
+export function labelProblem(t: Pick<TaskSpec, 'kind' | 'classes'>, y: number): string | undefined {
   if (t.kind === 'binary' && y !== 0 && y !== 1) return `a binary label must be 0 or 1 (or true/false), found ${y}`;
   if (t.kind === 'multiclass' && !(Number.isInteger(y) && y >= 0 && y < t.classes)) return `a multiclass label must be a class index 0 … ${t.classes - 1}, found ${y}`;
   return undefined;

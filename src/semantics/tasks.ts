@@ -3,6 +3,8 @@
 // (the stdlib `mlp`, then a `dense` to the output width) and activates it for its kind.
 import { didYouMean, fixWith, suggestNames } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
+import { evalLabel, labelColumns, type LabelError } from '../data/label-expr.js';
+import { labelProblem } from '../data/preprocess.js';
 import type { FeatureSpec, LossKind, TaskKind, TaskSpec } from '../ir/types.js';
 import type { Expr, TaskDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
@@ -37,7 +39,12 @@ export function checkLabelExpr(e: Expr, labels: FeatureSpec[], el: Elaborator, f
         el.report('REC3008', e.span, '`@` is not allowed in a label expression', f);
         return false;
       }
-      return checkLabelExpr(e.left, labels, el, f) && checkLabelExpr(e.right, labels, el, f);
+      if (!checkLabelExpr(e.left, labels, el, f) || !checkLabelExpr(e.right, labels, el, f)) return false;
+      if (e.op === '/' && constantLabel(e.right) === 0) {
+        el.report('REC3008', e.span, 'division by zero', f);
+        return false;
+      }
+      return true;
     case 'Name': {
       if (labels.some((l) => l.name === e.name)) return true;
       const alts = suggestNames(e.name, labels.map((l) => l.name));
@@ -51,6 +58,20 @@ export function checkLabelExpr(e: Expr, labels: FeatureSpec[], el: Elaborator, f
       el.report('REC3008', e.span, 'a label expression may use label columns, numbers, comparisons and `and`/`or`/`not` only', f);
       return false;
   }
+}
+
+/** The value of a label expression that reads no column (`5`, `1 - 1`): the same on every row. */
+function constantLabel(e: Expr): number | LabelError | undefined {
+  return labelColumns(e).length === 0 ? evalLabel(e, () => undefined) : undefined;
+}
+
+/**
+ * Why a label that reads no column fails on every row, as training would find on the first
+ * (`binary(label: 5)`); undefined for one that reads a column or is fine.
+ */
+function constantLabelProblem(e: Expr, task: Pick<TaskSpec, 'kind' | 'classes'>): string | undefined {
+  const v = constantLabel(e);
+  return v === undefined ? undefined : typeof v === 'number' ? labelProblem(task, v) : v.error;
 }
 
 /**
@@ -132,6 +153,11 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
   }
   const labels = features.filter((s) => s.kind === 'label');
   if (!checkLabelExpr(label, labels, el, f)) return undefined;
+  const constant = constantLabelProblem(label, { kind, classes });
+  if (constant) {
+    el.report('REC3008', label.span, `this label is the same on every row: ${constant}`, f, { hint: 'read a label column, e.g. `label: clicked` or `label: rating >= 4`' });
+    return undefined;
+  }
   label = overColumns(label, labels);
 
   let from = defaultFrom;
