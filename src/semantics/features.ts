@@ -215,12 +215,15 @@ function specOf(decl: FeatureDecl, ctx: Ctx, declared: Map<string, FeatureSpec>)
       const column = columnOf(args, name, ctx);
       if (item.kind === 'Name') {
         const shared = declared.get(item.name);
-        if (!shared || (shared.kind !== 'id' && shared.kind !== 'seq')) {
-          const alts = suggestNames(item.name, [...declared.values()].filter((s) => s.kind === 'id').map((s) => s.name));
-          ctx.el.report('REC2001', item.span, shared ? `\`${item.name}\` is not a categorical feature; a sequence can share only an \`id\` table` : `unknown feature \`${item.name}\``, ctx.f, {
-            hint: didYouMean(alts) ?? 'declare the shared feature before the sequence',
-            suggestions: fixWith(alts, item.span),
+        if (shared && shared.kind !== 'id' && shared.kind !== 'seq') {
+          ctx.el.report('REC3001', item.span, `\`${item.name}\` is a ${shared.kind} feature; a sequence shares the table of an \`id\` feature`, ctx.f, {
+            hint: 'name an `id` feature, or give the items their own table: `seq(id(hash: 10_000, dim: 16), max_len: 50)`',
           });
+          return undefined;
+        }
+        if (!shared) {
+          const alts = suggestNames(item.name, [...declared.values()].filter((s) => s.kind === 'id').map((s) => s.name));
+          ctx.el.report('REC2001', item.span, `unknown feature \`${item.name}\``, ctx.f, { hint: didYouMean(alts) ?? 'declare the shared feature before the sequence', suggestions: fixWith(alts, item.span) });
           return undefined;
         }
         return { kind: 'seq', name, column, source: shared.source, dim: shared.dim, table: shared.table, rows: shared.rows, maxLen, sep };

@@ -104,7 +104,7 @@ export function overColumns(e: Expr, labels: FeatureSpec[]): Expr {
 
 function intList(v: Value): number[] | undefined {
   if (v.kind !== 'list') return undefined;
-  const out = v.items.map((i) => (i.kind === 'int' && i.value > 0 ? i.value : NaN));
+  const out = v.items.map((i) => (i.kind === 'int' ? i.value : NaN));
   return out.some(Number.isNaN) ? undefined : out;
 }
 
@@ -175,7 +175,9 @@ export function elaborateTask(t: TaskDecl, el: Elaborator, f: Frame, features: F
     if (key === 'from') from = { value: v, span: fl.value.span };
     else if (key === 'tower') {
       const units = intList(v);
+      const bad = units?.find((u) => u <= 0);
       if (!units) el.report('REC3001', fl.value.span, `\`tower\` is a list of layer widths like [64, 32], found ${describe(v)}`, f);
+      else if (bad !== undefined) el.report('REC3008', fl.value.span, `the layer widths of \`tower\` must be positive, found ${bad}`, f, { hint: 'e.g. `tower: [64, 32]`; `tower: []` for none' });
       else tower = units;
     } else if (key === 'weight') {
       if ((v.kind !== 'int' && v.kind !== 'float') || v.value <= 0) el.report('REC3008', fl.value.span, '`weight` must be a positive number', f);

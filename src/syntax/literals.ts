@@ -22,11 +22,12 @@ export function tooLarge(raw: string): 'integer' | 'number' | undefined {
   return Number.isFinite(n) ? undefined : 'number';
 }
 
-/** An escape sequence that means nothing, as an offset into the raw literal. */
+/** An escape sequence that means nothing, as an offset into the raw literal, and what is wrong with it. */
 export interface BadEscape {
   offset: number;
   length: number;
   text: string;
+  message: string;
 }
 
 const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', '0': '\0' };
@@ -34,7 +35,7 @@ const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t',
 /**
  * The value of a string literal (`raw` includes its quotes; an unterminated one lacks the closing
  * quote). Escapes: \" \\ \n \t \r \0, \u{1F600} (1 to 6 hex digits) and the JSON form \u00e9.
- * An unknown escape keeps its text in the value and is returned in `bad`.
+ * An escape that means nothing keeps its text in the value and is returned in `bad`.
  */
 export function decodeString(raw: string): { value: string; bad: BadEscape[] } {
   const closed = raw.length >= 2 && raw.endsWith('"') && !endsWithEscapedQuote(raw);
@@ -55,24 +56,36 @@ export function decodeString(raw: string): { value: string; bad: BadEscape[] } {
       i++;
       continue;
     }
-    if (next === 'u') {
-      const braced = /^u\{([0-9A-Fa-f]{1,6})\}/.exec(body.slice(i + 1));
-      const plain = /^u([0-9A-Fa-f]{4})/.exec(body.slice(i + 1));
-      const m = braced ?? plain;
-      const code = m ? Number.parseInt(m[1]!, 16) : NaN;
-      if (m && code <= 0x10ffff) {
-        value += String.fromCodePoint(code);
-        i += m[0].length;
-        continue;
-      }
+    const u = next === 'u' ? codePoint(body.slice(i + 1)) : undefined;
+    if (u && 'char' in u) {
+      value += u.char;
+      i += u.length;
+      continue;
     }
-    // unknown escape: report `\x` (or a lone `\` at the end) and keep it as written
-    const text = body.slice(i, i + 2);
-    bad.push({ offset: i + 1, length: text.length, text });
+    // an unknown escape is `\x` (or a lone `\` at the end), a bad `\u{…}` all of it: reported, kept as written
+    const text = body.slice(i, i + 1 + (u?.length ?? 1));
+    const message = u?.error ?? (next === 'u' ? 'escape `\\u` needs a code point in hex, like `\\u{1F600}` or `\\u00e9`' : `unknown escape \`${text}\` in a string`);
+    bad.push({ offset: i + 1, length: text.length, text, message });
     value += text;
     i += text.length - 1;
   }
   return { value, bad };
+}
+
+/**
+ * The character of a `\u` escape, from its `u` (`u{1F600}`, `u00e9`), and the escape's length
+ * after the `\`; what is wrong with a `u{…}` that is none; undefined for a `u` that begins neither.
+ */
+function codePoint(rest: string): { char: string; length: number } | { error: string; length: number } | undefined {
+  const braced = /^u\{([^}"\\]*)\}/.exec(rest);
+  const plain = /^u([0-9A-Fa-f]{4})/.exec(rest);
+  const m = braced ?? plain;
+  if (!m) return undefined;
+  const length = m[0].length;
+  if (!/^[0-9A-Fa-f]{1,6}$/.test(m[1]!)) return { error: `escape \`\\${m[0]}\` needs 1 to 6 hex digits between its braces`, length };
+  const code = Number.parseInt(m[1]!, 16);
+  if (code > 0x10ffff) return { error: `escape \`\\${m[0]}\` is beyond U+10FFFF, the last code point`, length };
+  return { char: String.fromCodePoint(code), length };
 }
 
 /** `"abc\"` is an unterminated string whose last character is an escaped quote. */

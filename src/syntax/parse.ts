@@ -62,7 +62,7 @@ export function parse(text: string, fileName: string): ParseResult {
       for (const b of decodeString(t.image).bad) {
         const s = t.startOffset + b.offset;
         diagnostics.push(
-          diag('REC1007', at(s, s + b.length), `unknown escape \`${b.text}\` in a string`, {
+          diag('REC1007', at(s, s + b.length), b.message, {
             hint: 'escapes are \\" \\\\ \\n \\t \\r \\0 and \\u{…}; write \\\\ for a backslash',
           }),
         );

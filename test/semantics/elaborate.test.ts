@@ -222,4 +222,19 @@ ${spec('  let ys = fan(a, 3)\n  task click : binary(label: clicked) { from: conc
     expect(msg('u: id(hash: 2.5, dim: 3)')).toEqual(['`hash` must be a positive int, found 2.5']);
     expect(msg('u: id(hash: "many", dim: 3)')).toEqual(['`hash` must be a positive int, found string']);
   });
+
+  // found by a probe of the diagnostics: `seq(a, …)` over a dense `a` said it was an unknown name
+  // (REC2001) with "declare the shared feature before the sequence", and `tower: [0]` that a list
+  // of layer widths was expected, found [int]
+  it('says a sequence cannot share a dense feature, and a tower width must be positive', () => {
+    const seqOf = errors(spec('  task t : binary(label: clicked) { from: a }').replace('hist: seq(id(hash: 50, dim: 6), max_len: 5)', 'hist: seq(a, max_len: 5)'));
+    expect(seqOf.map((d) => [d.code, `${d.span.start.line}:${d.span.start.column}`, d.message, d.hint])).toEqual([
+      ['REC3001', '6:15', '`a` is a dense feature; a sequence shares the table of an `id` feature', 'name an `id` feature, or give the items their own table: `seq(id(hash: 10_000, dim: 16), max_len: 50)`'],
+    ]);
+    const tower = (t: string) => errors(spec(`  task t : binary(label: clicked) { from: a, tower: ${t} }`)).map((d) => [d.code, `${d.span.start.line}:${d.span.start.column}`, d.message, d.hint]);
+    expect(tower('[8, 0]')).toEqual([['REC3008', '9:53', 'the layer widths of `tower` must be positive, found 0', 'e.g. `tower: [64, 32]`; `tower: []` for none']]);
+    expect(tower('[-4]')).toEqual([['REC3008', '9:53', 'the layer widths of `tower` must be positive, found -4', 'e.g. `tower: [64, 32]`; `tower: []` for none']]);
+    expect(tower('[2.5]').map((d) => d[2])).toEqual(['`tower` is a list of layer widths like [64, 32], found [float]']);
+    expect(tower('[]')).toEqual([]);
+  });
 });

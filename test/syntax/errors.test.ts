@@ -241,6 +241,28 @@ describe('lexical errors', () => {
 }`);
     expect(d!.message).toBe('unknown escape `\\q` in a string');
   });
+
+  // found by a probe of the diagnostics: these said "unknown escape `\u`", over `\u` alone, while
+  // the hint lists `\u{…}` as an escape
+  it('REC1007: a `\\u` escape that is no code point, over the whole escape', () => {
+    const ds = check(String.raw`model m {
+  let a = "abc\u{110000}"
+  //          ^^^^^^^^^^ REC1007
+  let b = "\u{zz}x\u{1234567}"
+  //       ^^^^^^ REC1007
+  //              ^^^^^^^^^^^ REC1007
+  let c = "\u12\u{10FFFF}\u{"
+  //       ^^ REC1007
+  //                     ^^ REC1007
+}`);
+    expect(ds.map((d) => d.message)).toEqual([
+      'escape `\\u{110000}` is beyond U+10FFFF, the last code point',
+      'escape `\\u{zz}` needs 1 to 6 hex digits between its braces',
+      'escape `\\u{1234567}` needs 1 to 6 hex digits between its braces',
+      'escape `\\u` needs a code point in hex, like `\\u{1F600}` or `\\u00e9`',
+      'escape `\\u` needs a code point in hex, like `\\u{1F600}` or `\\u00e9`',
+    ]);
+  });
 });
 
 describe('REC1008 nesting too deep', () => {

@@ -51,8 +51,9 @@ describe('strings', () => {
   });
 
   it('reports an unknown escape and keeps its text', () => {
-    expect(decodeString(String.raw`"x\qy"`)).toEqual({ value: 'x\\qy', bad: [{ offset: 2, length: 2, text: '\\q' }] });
-    expect(decodeString(String.raw`"\u{110000}"`).bad).toEqual([{ offset: 1, length: 2, text: '\\u' }]);
+    expect(decodeString(String.raw`"x\qy"`)).toEqual({ value: 'x\\qy', bad: [{ offset: 2, length: 2, text: '\\q', message: 'unknown escape `\\q` in a string' }] });
+    // a bad `\u{…}` is one escape, kept whole
+    expect(decodeString(String.raw`"a\u{110000}b"`)).toEqual({ value: 'a\\u{110000}b', bad: [{ offset: 2, length: 10, text: '\\u{110000}', message: 'escape `\\u{110000}` is beyond U+10FFFF, the last code point' }] });
   });
 
   it('an unterminated string has the rest of its line as its value', () => {
