@@ -66,7 +66,8 @@ export function syntaxDiagnostic(e: IRecognitionException, cx: ErrorContext): Di
       const what = label(inserted.type);
       // `retrun x` reads as an assignment to `retrun` that lacks its `=`: a misspelt keyword
       const keyword = rule === 'assignStmt' && prev ? misspelt(prev, cx, 'stmt') : undefined;
-      return diag('REC1003', cx.at(pos, pos), `expected ${what} but found ${found}`, keyword ?? { hint: what.startsWith('`') ? `add ${what}` : `add ${what} here` });
+      const asName = keywordAsName(tok, cx, '');
+      return diag('REC1003', cx.at(pos, pos), `expected ${what} but found ${found}`, keyword ?? { hint: asName ?? (what.startsWith('`') ? `add ${what}` : `add ${what} here`) });
     }
     const expected = /^expected (.*?) but found/s.exec(e.message)?.[1] ?? '';
     const closer = [...CLOSERS].find((c) => label(c) === expected || (c === EOF && expected === 'EOF'));
@@ -96,8 +97,27 @@ function misspelt(t: IToken, cx: ErrorContext, rule: string): { hint?: string; s
   return { hint: didYouMean(alts), suggestions: fixWith(alts, cx.at(t.startOffset, t.startOffset + t.image.length)) };
 }
 
+/**
+ * A keyword written where a name goes (`model inner {`, `let train = …`, `freeze: [features]`):
+ * the name expected, or the keyword followed by what follows a name. Found by a probe: the hint
+ * was "add `]`", and nothing said that the word is a keyword.
+ */
+function keywordAsName(tok: IToken, cx: ErrorContext, expected: string): string | undefined {
+  if (!T.isReadToken(tok) || !T.KEYWORD_TOKENS.includes(tok.tokenType)) return undefined;
+  const i = cx.indexOf(tok);
+  const next = i >= 0 ? cx.tokens[i + 1] : undefined;
+  if (expected !== 'a name' && !(next && AFTER_NAME.has(next.tokenType))) return undefined;
+  const instead = tok.tokenType === T.Features ? 'the feature tables are selected with `"features.*"`' : 'pick another name';
+  return `\`${tok.image}\` is a keyword and cannot be a name: ${instead}`;
+}
+
+/** Tokens that follow a name in a list, a call, a selector or a `let` (`[net, features]`, `x.y`, `x =`). */
+const AFTER_NAME = new Set<TokenType>([T.Comma, T.RBracket, T.RParen, T.Dot, T.Equals]);
+
 function hintFor(e: IRecognitionException, cx: ErrorContext, rule: string, expected: string): string | undefined {
   const type = e.token.tokenType;
+  const asName = keywordAsName(e.token, cx, expected);
+  if (asName) return asName;
   if (rule === 'file') {
     if (INNER_ONLY.has(type)) return `\`${e.token.image}\` goes inside a \`block\` or a \`model\``;
     if (type === T.RBrace) return 'this `}` closes nothing: remove it';

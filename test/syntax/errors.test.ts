@@ -130,6 +130,21 @@ block b(x: tensor) {
   });
 });
 
+// found by a probe: `freeze: [features]` said "add `]`", and `model inner` nothing, of the keyword
+describe('a keyword written as a name', () => {
+  const hints = (text: string) => parse(text, 'x.rec').diagnostics.map((d) => d.hint);
+  it('is named a keyword where a name is expected, and where what follows a name follows it', () => {
+    expect(hints('model inner {\n}\n')).toEqual(['`inner` is a keyword and cannot be a name: pick another name']);
+    expect(hints('model m {\n  let train = relu(a)\n}\n')[0]).toBe('`train` is a keyword and cannot be a name: pick another name');
+    expect(hints('model m {\n  stage s { freeze: [net, features] }\n}\n')[0]).toBe('`features` is a keyword and cannot be a name: the feature tables are selected with `"features.*"`');
+  });
+
+  it('is not named where the keyword starts what comes next: a missing closer stays one', () => {
+    expect(hints('model m {\n  let h = concat(a, b\n  task click : binary(label: clicked)\n}\n')[0]).toBe('add `)`');
+    expect(hints('model m {\n  let h = [a, b\n  features {\n    a: dense(4)\n  }\n}\n')[0]).toBe('add `]`');
+  });
+});
+
 describe('REC1003 missing token', () => {
   it('a missing `)`: a zero-width span right after the last argument', () => {
     const [d] = check(`model m {
