@@ -241,6 +241,12 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
       case 'metrics': {
         const items = e.kind === 'List' ? e.items : [e];
         const ms: MetricSpec[] = [];
+        // one metric listed twice (`[auc, auc]`) is one column: reported, not computed twice
+        const add = (m: MetricSpec, item: Expr) => {
+          const name = 'by' in m ? `${m.kind}(by: ${m.by}${'k' in m ? `, k: ${m.k}` : ''})` : m.kind;
+          if (ms.some((x) => JSON.stringify(x) === JSON.stringify(m))) el.report('REC2002', item.span, `the metric \`${name}\` is listed twice`, f, { hint: 'remove one of them' });
+          else ms.push(m);
+        };
         for (const item of items) {
           const c = r.call(item, callsOf('metrics'), optionsOf('metrics'), 'metric');
           if (!c) continue;
@@ -252,12 +258,12 @@ export function readSettings(fields: readonly Field[], el: Elaborator, f: Frame,
             }
             const by = r.column(byExpr, 'by');
             if (by === undefined) continue;
-            if (c.name === 'gauc') ms.push({ kind: 'gauc', by });
+            if (c.name === 'gauc') add({ kind: 'gauc', by }, item);
             else {
               const k = r.int(c.named.get('k'), 'k') ?? 10;
-              ms.push({ kind: c.name, k, by });
+              add({ kind: c.name, k, by }, item);
             }
-          } else ms.push({ kind: c.name as 'auc' | 'logloss' | 'mse' | 'mae' });
+          } else add({ kind: c.name as 'auc' | 'logloss' | 'mse' | 'mae' }, item);
         }
         spec.metrics = ms;
         break;
