@@ -5,6 +5,12 @@ import type { Builtin } from '../values.js';
 import { arg } from './builtin.js';
 
 const INITS = ['glorot_uniform', 'normal', 'uniform', 'zeros', 'ones', 'constant'];
+/** The initializer each option belongs to. */
+const OPTION_OF: ReadonlyArray<[string, string]> = [
+  ['std', 'normal'],
+  ['limit', 'uniform'],
+  ['value', 'constant'],
+];
 
 export const paramBuiltin: Builtin = {
   name: 'param',
@@ -32,6 +38,14 @@ export const paramBuiltin: Builtin = {
     }
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return ctx.error('REC3008', `parameter name \`${name}\` must be an identifier`);
     const initName = arg(args, 'init', 'string')?.value ?? 'glorot_uniform';
+    // an option of another initializer would be ignored, and a negative spread means nothing (found by a probe)
+    for (const [option, of] of OPTION_OF) {
+      if (args.values.has(option) && initName !== of && INITS.includes(initName)) return ctx.error('REC3008', `\`${option}\` is an option of \`init: "${of}"\`, not of "${initName}"`, `remove \`${option}\`, or use \`init: "${of}"\``);
+    }
+    for (const option of ['std', 'limit']) {
+      const v = arg(args, option, 'float')?.value;
+      if (v !== undefined && !(v >= 0)) return ctx.error('REC3008', `\`${option}\` must be ≥ 0, found ${v}`);
+    }
     let init: Init;
     switch (initName) {
       case 'glorot_uniform': {
