@@ -137,8 +137,9 @@ export function finishMetaBlock(d: Draft, el: Elaborator, f: Frame, c: MetaConte
     return undefined;
   }
   const global = entryNodes({ nodes: c.nodes as IRNode[] }, { inputs: { m: d.embedding }, outputs: Object.fromEntries(c.tasks.map((t) => [t.name, t.output])) });
-  if (!global.includes(d.embedding) && c.allTasks) {
-    el.report('REC5033', d.span, `no task reads the meta embedding \`${d.name}\``, f, { hint: `use it in the global block, e.g. \`let x = concat(${d.name}, item_feats)\`` });
+  if (!global.includes(d.embedding)) {
+    // not with a task that failed (it may be the reader) or with none at all (REC5001 says so)
+    if (c.allTasks && c.tasks.length > 0) el.report('REC5033', d.span, `no task reads the meta embedding \`${d.name}\``, f, { hint: `use it in the global block, e.g. \`let x = concat(${d.name}, item_feats)\`` });
     return undefined;
   }
   const mine = new Set(params);
