@@ -21,7 +21,7 @@ import type { Batching, StagePlan, StepKind } from '../ir/plan.js';
 import type { FeatureSpec, IRNode, TaskSpec } from '../ir/types.js';
 import type { Expr, Field, MetaBlockDecl } from '../syntax/ast.js';
 import type { Elaborator, Frame } from './elaborate.js';
-import { unset } from './options.js';
+import { onceEach, unset } from './options.js';
 import { Scope } from './scope.js';
 import { asTensor } from './types.js';
 import { describe, ERROR, type Value } from './values.js';
@@ -60,14 +60,8 @@ export const ORDERS: readonly MamlOrder[] = ['second', 'first'];
 
 function readInner(fields: readonly Field[], el: Elaborator, f: Frame): Pick<MetaSpec, 'steps' | 'lr' | 'order'> {
   const out = { steps: META_DEFAULTS.steps, lr: META_DEFAULTS.lr, order: META_DEFAULTS.order };
-  const seen = new Set<string>();
-  for (const fl of fields) {
+  for (const fl of onceEach(fields, '`inner`', el, f)) {
     const k = fl.name.name;
-    if (seen.has(k)) {
-      el.report('REC2002', fl.name.span, `\`${k}\` is set twice in \`inner\``, f);
-      continue;
-    }
-    seen.add(k);
     const e = fl.value;
     if (k === 'order') {
       const name = e.kind === 'Name' ? e.name : undefined;
