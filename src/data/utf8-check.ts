@@ -22,16 +22,13 @@ const CR = 0x0d;
 /** The chunks of `source`, unchanged, once each is known to be UTF-8 (else NotUtf8Error). */
 export async function* utf8Checked(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let held = Buffer.alloc(0); // the start of a character the last chunk cut
-  let first = true;
+  let checking: boolean | undefined; // decided by the first bytes: not for a UTF-16 file
   const lines = new LineCount();
   for await (const chunk of source) {
-    if (first && chunk.length > 0) {
-      first = false;
-      if (utf16(chunk)) {
-        yield chunk;
-        for await (const rest of source) yield rest;
-        return;
-      }
+    if (checking === undefined && chunk.length > 0) checking = !utf16(chunk);
+    if (!checking) {
+      yield chunk;
+      continue;
     }
     const bytes = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
     const whole = bytes.length - cutTail(bytes);

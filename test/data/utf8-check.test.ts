@@ -95,6 +95,14 @@ describe('reading a text data file that is not UTF-8', () => {
     }
   });
 
+  it('a UTF-16 file of many chunks is read whole (the reader decodes it by its mark)', async () => {
+    const rows = Array.from({ length: 120_000 }, (_, i) => `u${i},é${i}`);
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`user,n\n${rows.join('\n')}\n`, 'utf16le')]);
+    expect(bytes.length).toBeGreaterThan(3 << 20); // past the readers' 1 MiB chunks
+    const r = await readRows(file('u16.csv', bytes), { skipBadRows: false });
+    expect([r.errors, r.rows.length, r.rows[119_999]!.row.n]).toEqual([[], 120_000, 'é119999']);
+  });
+
   it('the same text in UTF-8 reads, its ids whole', async () => {
     const r = await readRows(file('ok.csv', Buffer.from('user,n\nJosé,1\nu\u00ff\u00fe,2\n', 'utf8')), { skipBadRows: false });
     expect([r.errors, r.rows.map((x) => x.row.user)]).toEqual([[], ['José', 'u\u00ff\u00fe']]);
